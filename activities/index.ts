@@ -1,0 +1,10 @@
+// All activities, built from their dependencies (the worker registers the returned object).
+import { createCheckinDayActivities } from './checkin-day.ts';
+import type { ActivityDeps } from './deps.ts';
+import { createReminderActivities } from './dingtalk-reminders.ts';
+
+export type { ActivityDeps };
+
+export function createActivities(deps: ActivityDeps) {
+  return { ...createCheckinDayActivities(deps), ...createReminderActivities(deps) };
+}

@@ -1,0 +1,77 @@
+// What each reminder level says. DingTalk drops identical content sent to the same person twice
+// in a day, so every text carries the work date and the level.
+import type { ActionCardMsg, RobotTextMsg, TodoTask } from '../dingtalk/types.ts';
+
+export function checkinLink(publicBaseUrl: string, workDate: string): string {
+  return `${publicBaseUrl}/checkin?date=${workDate}`;
+}
+
+export function employeeReminderCard(workDate: string, link: string): ActionCardMsg {
+  return {
+    msgtype: 'action_card',
+    action_card: {
+      title: `健康打卡提醒 ${workDate}`,
+      markdown: `### 每日健康打卡（${workDate}）\n\n您今天还没有提交健康打卡，请尽快填写体温与健康码。\n\n提醒级别：1/3（工作通知）`,
+      single_title: '立即打卡',
+      single_url: link,
+    },
+  };
+}
+
+export function managerMentionText(
+  workDate: string,
+  departmentName: string,
+  managerUserId: string | null,
+  pendingNames: string[],
+): RobotTextMsg {
+  const at = managerUserId ? `@${managerUserId} ` : '';
+  return {
+    msgtype: 'text',
+    text: {
+      content:
+        `${at}【健康打卡催办 ${workDate} · 提醒级别 2/3】${departmentName} 以下 ${pendingNames.length} 位同事尚未完成今日健康打卡：` +
+        `${pendingNames.join('、')}。请主管提醒跟进。`,
+    },
+    at: { atUserIds: managerUserId ? [managerUserId] : [], isAtAll: false },
+  };
+}
+
+/** Used when the department has no group robot: the manager gets a work notification instead. */
+export function managerFallbackCard(
+  workDate: string,
+  departmentName: string,
+  pendingNames: string[],
+  link: string,
+): ActionCardMsg {
+  return {
+    msgtype: 'action_card',
+    action_card: {
+      title: `健康打卡催办 ${workDate}`,
+      markdown:
+        `### ${departmentName} 健康打卡催办（${workDate}）\n\n提醒级别：2/3。以下 ${pendingNames.length} 位同事尚未打卡：\n\n` +
+        pendingNames.map((n) => `- ${n}`).join('\n'),
+      single_title: '查看未打卡名单',
+      single_url: link,
+    },
+  };
+}
+
+export function hrCallTask(
+  workDate: string,
+  employee: { id: number; name: string; mobile: string | null; department_name: string },
+  hrUnionId: string,
+  dueAt: string,
+  link: string,
+): TodoTask {
+  return {
+    sourceId: `health-checkin-${workDate}-${employee.id}-L3`,
+    subject: `【健康打卡 ${workDate}】请电话联系 ${employee.name}（${employee.department_name}）`,
+    description: `${employee.name}（${employee.department_name}）今日尚未完成健康打卡，已经过工作通知与主管提醒。联系电话：${employee.mobile ?? '未登记'}。提醒级别 3/3。`,
+    dueTime: Date.parse(dueAt),
+    executorIds: [hrUnionId],
+    detailUrl: { appUrl: link, pcUrl: link },
+    isOnlyShowExecutor: true,
+    priority: 40,
+    notifyConfigs: { dingNotify: '1' },
+  };
+}

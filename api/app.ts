@@ -1,0 +1,54 @@
+// The Express application: thin routes over services, one error handler.
+import { readFileSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
+import express from 'express';
+import type { AppConfig } from '../config/config.ts';
+import type { Logger } from '../config/logger.ts';
+import type { DB } from '../db/connect.ts';
+import type { DingTalkApi } from '../dingtalk/types.ts';
+import { adminRoutes, requireAdminToken } from './admin/admin.routes.ts';
+import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
+import { checkinRoutes } from './checkins/checkins.routes.ts';
+import { healthRoutes } from './health/health.routes.ts';
+import { notFound } from './http/errors.ts';
+import { errorHandler, requestContext } from './http/middleware.ts';
+
+export interface ApiDeps {
+  db: DB;
+  temporal: Client;
+  dingtalk: DingTalkApi;
+  config: AppConfig;
+  logger: Logger;
+  /** how long a submission waits for Temporal before leaving the signal to the outbox */
+  signalTimeoutMs?: number;
+}
+
+const checkinPage = readFileSync(new URL('./checkin-page/checkin-page.html', import.meta.url), 'utf8');
+
+export function createApp(deps: ApiDeps): express.Express {
+  const { db, temporal, dingtalk, config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestContext(logger));
+  app.use(express.json({ limit: '500kb' }));
+
+  app.use(healthRoutes({ db, temporal }));
+  app.get('/checkin', (_req, res) => {
+    res.type('html').send(checkinPage);
+  });
+  app.use('/api/auth', authRoutes({ db, dingtalk, sessionSecret: config.api.sessionSecret }));
+  app.use(
+    '/api/me',
+    requireEmployee({ db, sessionSecret: config.api.sessionSecret }),
+    checkinRoutes({ db, temporal, logger, signalTimeoutMs: deps.signalTimeoutMs ?? 3000 }),
+  );
+  app.use(
+    '/api/admin',
+    requireAdminToken(config.api.adminToken),
+    adminRoutes({ temporal, taskQueue: config.temporal.taskQueue }),
+  );
+  app.use((req, _res, next) => next(notFound(`Route ${req.method} ${req.path}`)));
+  app.use(errorHandler);
+  return app;
+}

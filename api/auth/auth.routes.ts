@@ -1,0 +1,57 @@
+// 免登: the page's DingTalk auth code is exchanged for the employee and a session token.
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { DingTalkError } from '../../dingtalk/errors.ts';
+import type { DingTalkApi } from '../../dingtalk/types.ts';
+import type { DB } from '../../db/connect.ts';
+import { findEmployeeByDingtalkUserId, findEmployeeById } from '../../db/repositories/org.ts';
+import { AppError, unauthenticated } from '../http/errors.ts';
+import { parse, route } from '../http/middleware.ts';
+import { signEmployeeToken, verifyEmployeeToken } from './employee-token.ts';
+
+const exchangeSchema = z.object({ authCode: z.string().min(1).max(256) }).strict();
+
+export function authRoutes(deps: { db: DB; dingtalk: DingTalkApi; sessionSecret: string }): Router {
+  const r = Router();
+  r.post(
+    '/dingtalk',
+    route(async (req, res) => {
+      const { authCode } = parse(exchangeSchema, req.body);
+      let userid: string;
+      try {
+        userid = (await deps.dingtalk.getUserInfoByCode(authCode)).userid;
+      } catch (err) {
+        if (err instanceof DingTalkError && !err.retryable) throw unauthenticated('DingTalk auth code is invalid or expired');
+        throw new AppError('unavailable', 503, 'DingTalk is unavailable, try again', undefined, { cause: err });
+      }
+      const employee = await findEmployeeByDingtalkUserId(deps.db, userid);
+      if (!employee?.active) throw new AppError('forbidden', 403, 'You are not an active employee of this company');
+      res.json({
+        token: signEmployeeToken(deps.sessionSecret, employee.id),
+        employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
+      });
+    }),
+  );
+  return r;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    employeeId?: number;
+  }
+}
+
+export function requireEmployee(deps: { db: DB; sessionSecret: string }): RequestHandler {
+  return (req, _res, next) => {
+    void authenticate(req).then(() => next(), next);
+  };
+  async function authenticate(req: Parameters<RequestHandler>[0]): Promise<void> {
+    const header = req.header('authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    const claims = token ? verifyEmployeeToken(deps.sessionSecret, token) : null;
+    if (!claims) throw unauthenticated('Missing or expired employee session');
+    const employee = await findEmployeeById(deps.db, claims.sub);
+    if (!employee?.active) throw unauthenticated('Employee is no longer active');
+    req.employeeId = employee.id;
+  }
+}

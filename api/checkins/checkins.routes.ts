@@ -1,0 +1,47 @@
+// Employee endpoints: today's form and status, and the submission.
+import { Router } from 'express';
+import { submissionSchema } from '../../domain/checkin-answers.ts';
+import { checkinFormDescription } from '../../domain/checkin-form.ts';
+import { findRecordForDay } from '../../db/repositories/records.ts';
+import { findEmployeeById } from '../../db/repositories/org.ts';
+import { notFound } from '../http/errors.ts';
+import { parse, route } from '../http/middleware.ts';
+import { resolveToday, submitCheckin, type CheckinDeps } from './checkins.service.ts';
+
+export function checkinRoutes(deps: CheckinDeps): Router {
+  const r = Router();
+
+  r.get(
+    '/today',
+    route(async (req, res) => {
+      const employeeId = req.employeeId as number;
+      const employee = await findEmployeeById(deps.db, employeeId);
+      if (!employee) throw notFound('Employee');
+      const { workDate, day, closesAt, lateUntil, policy } = await resolveToday(deps.db, employeeId, new Date());
+      const record = await findRecordForDay(deps.db, employeeId, workDate);
+      res.json({
+        workDate,
+        timeZone: policy.timeZone,
+        employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
+        form: checkinFormDescription,
+        status: {
+          outcome: day?.outcome ?? (record ? 'submitted' : 'pending'),
+          levelReached: day?.level_reached ?? 0,
+          closesAt: closesAt.toISOString(),
+          lateUntil: policy.lateSubmissions === 'accept' ? lateUntil.toISOString() : closesAt.toISOString(),
+        },
+        record: record ?? null,
+      });
+    }),
+  );
+
+  r.post(
+    '/checkins',
+    route(async (req, res) => {
+      const submission = parse(submissionSchema, req.body);
+      const { record, replayed } = await submitCheckin(deps, req.employeeId as number, submission);
+      res.status(replayed ? 200 : 201).json({ record, replayed });
+    }),
+  );
+  return r;
+}

@@ -1,0 +1,67 @@
+// Request ids, per-request loggers, zod validation and the one error handler.
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import type { Logger } from '../../config/logger.ts';
+import { AppError } from './errors.ts';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    id: string;
+    log: Logger;
+  }
+}
+
+export function requestContext(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.header('x-request-id');
+    req.id = incoming && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    req.log = logger.child({ requestId: req.id });
+    res.setHeader('x-request-id', req.id);
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      req.log.info(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - start) / 1e6 },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+export function parse<S extends z.ZodType>(schema: S, value: unknown, where = 'body'): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw AppError.validation(r.error, where);
+  return r.data;
+}
+
+/** Express 5 forwards rejected promises to the error handler; this only narrows the types. */
+export const route =
+  (fn: (req: Request, res: Response) => Promise<void> | void): RequestHandler =>
+  (req, res, next: NextFunction) => {
+    Promise.resolve(fn(req, res)).catch(next);
+  };
+
+export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  let e: AppError;
+  const raw = err as { type?: string; status?: number };
+  if (err instanceof AppError) e = err;
+  else if (raw.type === 'entity.too.large') e = new AppError('payload_too_large', 413, 'Request body exceeds 500 KB');
+  else if (raw.type === 'entity.parse.failed') e = new AppError('bad_json', 400, 'Request body is not valid JSON');
+  else {
+    req.log.error({ err }, 'unhandled error');
+    e = new AppError('internal', 500, 'Internal error');
+  }
+  if (e.status >= 500 && err instanceof AppError) req.log.error({ err }, e.message);
+  res
+    .status(e.status)
+    .type('application/problem+json')
+    .json({
+      type: `https://health-checkin.local/problems/${e.code}`,
+      title: e.message,
+      status: e.status,
+      code: e.code,
+      requestId: req.id,
+      ...(e.fields ? { errors: e.fields } : {}),
+    });
+};

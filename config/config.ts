@@ -1,0 +1,97 @@
+// The only module that reads process.env: parses it once into a typed, frozen object.
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/health_checkin'),
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('health-checkin'),
+  TEMPORAL_DEV_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_DB_FILE: z.string().default('data/temporal.db'),
+  TEMPORAL_CLI: optionalString,
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port(3000),
+  PUBLIC_BASE_URL: optionalString,
+  ADMIN_TOKEN: z.string().min(8).default('dev-admin-token'),
+  SESSION_SECRET: z.string().min(16).default('dev-only-session-secret-change-me'),
+  DINGTALK_APP_KEY: optionalString,
+  DINGTALK_APP_SECRET: optionalString,
+  DINGTALK_AGENT_ID: optionalString,
+  DINGTALK_CORP_ID: z.string().default('ding-fake-corp'),
+  DINGTALK_OAPI_URL: optionalString,
+  DINGTALK_API_URL: optionalString,
+  DINGTALK_FAKE_PORT: port(3100),
+  DINGTALK_DING_ROBOT_CODE: optionalString,
+  DAY_TIME_SCALE: z.coerce.number().min(1).max(100_000).default(1),
+  BATCH_WINDOW_SECONDS: z.coerce.number().min(0).max(3600).default(20),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  SEED_DEMO: bool(true),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const realDingtalk = Boolean(e.DINGTALK_APP_KEY && e.DINGTALK_APP_SECRET && e.DINGTALK_AGENT_ID);
+  const fakeBase = `http://127.0.0.1:${e.DINGTALK_FAKE_PORT}`;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    temporal: Object.freeze({
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      dbFile: e.TEMPORAL_DB_FILE,
+      cli: e.TEMPORAL_CLI,
+    }),
+    api: Object.freeze({
+      host: e.API_HOST,
+      port: e.API_PORT,
+      publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.API_PORT}`,
+      adminToken: e.ADMIN_TOKEN,
+      sessionSecret: e.SESSION_SECRET,
+    }),
+    dingtalk: Object.freeze({
+      /** true when real credentials are configured; otherwise the local fake is used */
+      real: realDingtalk,
+      appKey: e.DINGTALK_APP_KEY ?? 'fake-app-key',
+      appSecret: e.DINGTALK_APP_SECRET ?? 'fake-app-secret',
+      agentId: e.DINGTALK_AGENT_ID ?? '100001',
+      corpId: e.DINGTALK_CORP_ID,
+      oapiUrl: e.DINGTALK_OAPI_URL ?? (realDingtalk ? 'https://oapi.dingtalk.com' : fakeBase),
+      apiUrl: e.DINGTALK_API_URL ?? (realDingtalk ? 'https://api.dingtalk.com' : fakeBase),
+      fakePort: e.DINGTALK_FAKE_PORT,
+      dingRobotCode: e.DINGTALK_DING_ROBOT_CODE,
+    }),
+    schedule: Object.freeze({
+      dayTimeScale: e.DAY_TIME_SCALE,
+      batchWindowSeconds: e.BATCH_WINDOW_SECONDS,
+    }),
+    outboxPollMs: e.OUTBOX_POLL_MS,
+    seedDemo: e.SEED_DEMO,
+  });
+}
+
+export type AppConfig = ReturnType<typeof loadConfig>;

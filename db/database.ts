@@ -1,0 +1,120 @@
+// The typed shape of the Postgres schema, as kysely sees it.
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { DaySchedule } from '../domain/day-schedule.ts';
+import type { CheckinAnswers } from '../domain/checkin-answers.ts';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export interface DepartmentsTable {
+  id: Generated<number>;
+  name: string;
+  parent_id: number | null;
+  dingtalk_dept_id: number | null;
+  manager_id: number | null;
+  hr_contact_id: number | null;
+  created_at: CreatedAt;
+}
+
+export interface EmployeesTable {
+  id: Generated<number>;
+  dingtalk_user_id: string;
+  dingtalk_union_id: string | null;
+  name: string;
+  department_id: number;
+  manager_id: number | null;
+  mobile: string | null;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface DepartmentRobotsTable {
+  department_id: number;
+  webhook_token: string;
+  signing_secret: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface CheckinPoliciesTable {
+  id: Generated<number>;
+  time_zone: string;
+  window_start: string;
+  window_end: string;
+  reminder_times: string[];
+  late_submissions: 'accept' | 'refuse';
+  late_grace_minutes: number;
+  ding_phone_call: boolean;
+  updated_at: Generated<Date>;
+}
+
+export type DayOutcome = 'pending' | 'submitted' | 'late' | 'missed';
+
+export interface CheckinDaysTable {
+  employee_id: number;
+  work_date: string;
+  department_id: number;
+  outcome: Generated<DayOutcome>;
+  level_reached: Generated<number>;
+  opens_at: Timestamp;
+  closes_at: Timestamp;
+  late_until: Timestamp;
+  schedule: ColumnType<DaySchedule, string, string>;
+  updated_at: Generated<Date>;
+}
+
+export interface HealthRecordsTable {
+  id: Generated<number>;
+  employee_id: number;
+  department_id: number;
+  work_date: string;
+  submitted_at: Timestamp;
+  client_submitted_at: Timestamp | null;
+  answers: ColumnType<CheckinAnswers, string, string>;
+  status: 'on_time' | 'late';
+  idempotency_key: string;
+  created_at: CreatedAt;
+}
+
+export type ReminderStatus = 'sending' | 'sent' | 'skipped' | 'failed';
+
+export interface RemindersSentTable {
+  employee_id: number;
+  work_date: string;
+  level: number;
+  department_id: number;
+  channel: string;
+  status: Generated<ReminderStatus>;
+  batch_key: string;
+  external_id: string | null;
+  error: string | null;
+  claimed_at: Generated<Date>;
+  sent_at: Timestamp | null;
+}
+
+export interface SignalOutboxTable {
+  id: Generated<number>;
+  workflow_id: string;
+  signal_name: string;
+  payload: ColumnType<unknown, string, string>;
+  created_at: CreatedAt;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  delivered_at: Timestamp | null;
+  last_error: string | null;
+}
+
+export interface Database {
+  departments: DepartmentsTable;
+  employees: EmployeesTable;
+  department_robots: DepartmentRobotsTable;
+  checkin_policies: CheckinPoliciesTable;
+  checkin_days: CheckinDaysTable;
+  health_records: HealthRecordsTable;
+  reminders_sent: RemindersSentTable;
+  signal_outbox: SignalOutboxTable;
+}
+
+export type Employee = Selectable<EmployeesTable>;
+export type Department = Selectable<DepartmentsTable>;
+export type HealthRecord = Selectable<HealthRecordsTable>;
+export type NewEmployee = Insertable<EmployeesTable>;

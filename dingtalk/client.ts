@@ -1,0 +1,161 @@
+// DingTalk Open API client: token fetch and cache, the endpoints we use, errors mapped.
+// Talks to the real API or to the local fake; only the base URLs differ.
+import { DingTalkError, TOKEN_ERRCODES, errorFromOapi, errorFromV1 } from './errors.ts';
+import { robotSignature } from './robot-sign.ts';
+import type { DingSend, DingTalkApi, RobotMsg, TodoTask, UserInfoByCode, WorkNotificationMsg } from './types.ts';
+
+export interface DingTalkClientOptions {
+  oapiUrl: string;
+  apiUrl: string;
+  appKey: string;
+  appSecret: string;
+  agentId: string;
+  timeoutMs?: number;
+}
+
+interface CachedToken {
+  value: string;
+  expiresAt: number;
+}
+
+type OapiBody = { errcode?: number; errmsg?: string } & Record<string, unknown>;
+
+export class DingTalkClient implements DingTalkApi {
+  private oapiToken: CachedToken | undefined;
+  private v1Token: CachedToken | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly opts: DingTalkClientOptions) {
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+  }
+
+  private async http(url: string, init: RequestInit, api: string): Promise<{ status: number; body: unknown }> {
+    let res: Response;
+    try {
+      res = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      throw new DingTalkError(api, 'network', (err as Error).message, true);
+    }
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      throw new DingTalkError(api, 'bad_response', `HTTP ${res.status}: ${text.slice(0, 200)}`, res.status >= 500);
+    }
+    return { status: res.status, body };
+  }
+
+  private async legacyToken(force = false): Promise<string> {
+    if (!force && this.oapiToken && this.oapiToken.expiresAt > Date.now()) return this.oapiToken.value;
+    const q = new URLSearchParams({ appkey: this.opts.appKey, appsecret: this.opts.appSecret });
+    const { body } = await this.http(`${this.opts.oapiUrl}/gettoken?${q}`, { method: 'GET' }, 'gettoken');
+    const b = body as OapiBody & { access_token?: string; expires_in?: number };
+    if (b.errcode !== 0 || !b.access_token) throw errorFromOapi('gettoken', b.errcode ?? -1, b.errmsg ?? '');
+    // Refresh five minutes early so a token never expires mid-batch.
+    this.oapiToken = { value: b.access_token, expiresAt: Date.now() + ((b.expires_in ?? 7200) - 300) * 1000 };
+    return b.access_token;
+  }
+
+  private async newApiToken(force = false): Promise<string> {
+    if (!force && this.v1Token && this.v1Token.expiresAt > Date.now()) return this.v1Token.value;
+    const { status, body } = await this.http(
+      `${this.opts.apiUrl}/v1.0/oauth2/accessToken`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ appKey: this.opts.appKey, appSecret: this.opts.appSecret }),
+      },
+      'oauth2/accessToken',
+    );
+    const b = body as { accessToken?: string; expireIn?: number; code?: string; message?: string };
+    if (status !== 200 || !b.accessToken) {
+      throw errorFromV1('oauth2/accessToken', status, b.code ?? 'unknown', b.message ?? '');
+    }
+    this.v1Token = { value: b.accessToken, expiresAt: Date.now() + ((b.expireIn ?? 7200) - 300) * 1000 };
+    return b.accessToken;
+  }
+
+  /** POST to an oapi.dingtalk.com endpoint authenticated with ?access_token= */
+  private async oapiPost(path: string, payload: unknown): Promise<OapiBody> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.legacyToken(attempt > 0);
+      const { body } = await this.http(
+        `${this.opts.oapiUrl}${path}?access_token=${encodeURIComponent(token)}`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) },
+        path,
+      );
+      const b = body as OapiBody;
+      if (b.errcode === 0) return b;
+      if (attempt === 0 && TOKEN_ERRCODES.has(b.errcode ?? 0)) continue;
+      throw errorFromOapi(path, b.errcode ?? -1, b.errmsg ?? 'no errcode');
+    }
+  }
+
+  /** POST to an api.dingtalk.com v1.0 endpoint authenticated with x-acs-dingtalk-access-token */
+  private async v1Post(path: string, payload: unknown): Promise<Record<string, unknown>> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.newApiToken(attempt > 0);
+      const { status, body } = await this.http(
+        `${this.opts.apiUrl}${path}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-acs-dingtalk-access-token': token },
+          body: JSON.stringify(payload),
+        },
+        path,
+      );
+      const b = body as Record<string, unknown>;
+      if (status >= 200 && status < 300) return b;
+      if (attempt === 0 && status === 401) continue;
+      throw errorFromV1(path, status, String(b.code ?? status), String(b.message ?? ''));
+    }
+  }
+
+  async sendWorkNotification(userIds: string[], msg: WorkNotificationMsg): Promise<{ taskId: number }> {
+    if (userIds.length === 0 || userIds.length > 100) throw new RangeError('1–100 recipients per call');
+    const b = await this.oapiPost('/topapi/message/corpconversation/asyncsend_v2', {
+      agent_id: Number(this.opts.agentId),
+      userid_list: userIds.join(','),
+      msg,
+    });
+    return { taskId: Number(b.task_id) };
+  }
+
+  async sendRobotMessage(
+    robot: { webhookToken: string; signingSecret: string | null },
+    msg: RobotMsg,
+  ): Promise<void> {
+    const q = new URLSearchParams({ access_token: robot.webhookToken });
+    if (robot.signingSecret) {
+      const ts = Date.now();
+      q.set('timestamp', String(ts));
+      q.set('sign', robotSignature(ts, robot.signingSecret));
+    }
+    const { body } = await this.http(
+      `${this.opts.oapiUrl}/robot/send?${q}`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(msg) },
+      'robot/send',
+    );
+    const b = body as OapiBody;
+    if (b.errcode !== 0) throw errorFromOapi('robot/send', b.errcode ?? -1, b.errmsg ?? '');
+  }
+
+  async createTodo(creatorUnionId: string, task: TodoTask): Promise<{ id: string }> {
+    const path = `/v1.0/todo/users/${encodeURIComponent(creatorUnionId)}/tasks?operatorId=${encodeURIComponent(creatorUnionId)}`;
+    const b = await this.v1Post(path, task);
+    return { id: String(b.id) };
+  }
+
+  async sendDing(req: DingSend): Promise<{ openDingId: string }> {
+    const b = await this.v1Post('/v1.0/robot/ding/send', req);
+    return { openDingId: String(b.openDingId) };
+  }
+
+  async getUserInfoByCode(code: string): Promise<UserInfoByCode> {
+    const b = await this.oapiPost('/topapi/v2/user/getuserinfo', { code });
+    const r = (b.result ?? {}) as { userid?: string; unionid?: string; name?: string };
+    if (!r.userid) throw new DingTalkError('getuserinfo', 'no_user', 'code did not resolve to a user', false);
+    return { userid: r.userid, unionid: r.unionid ?? null, name: r.name ?? null };
+  }
+}

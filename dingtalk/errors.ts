@@ -1,0 +1,36 @@
+// DingTalk's error codes, mapped once to "retry later" or "give up".
+
+/** errcodes DingTalk uses for throttling and transient failures */
+const RETRYABLE_ERRCODES = new Set([
+  -1, // 系统繁忙
+  90002, // 接口调用频率超限 (per minute)
+  90018, // 当前企业调用该接口的QPS超出限制
+  90006, // 服务器内部错误
+  410100, // 机器人发送过快 (20/min)
+  130101, // 机器人发送过快 (legacy code)
+]);
+/** access token expired or invalid: fetch a new one and retry once */
+export const TOKEN_ERRCODES = new Set([40014, 42001, 40001]);
+
+export class DingTalkError extends Error {
+  override readonly name = 'DingTalkError';
+  constructor(
+    readonly api: string,
+    readonly errcode: number | string,
+    readonly errmsg: string,
+    readonly retryable: boolean,
+    readonly httpStatus?: number,
+  ) {
+    super(`DingTalk ${api} failed: ${errcode} ${errmsg}`);
+  }
+}
+
+export function errorFromOapi(api: string, errcode: number, errmsg: string): DingTalkError {
+  return new DingTalkError(api, errcode, errmsg, RETRYABLE_ERRCODES.has(errcode));
+}
+
+/** v1.0 APIs answer with HTTP status + {code, message} */
+export function errorFromV1(api: string, status: number, code: string, message: string): DingTalkError {
+  const retryable = status === 429 || status >= 500 || code === 'Forbidden.AccessDenied.QpsLimitForApi';
+  return new DingTalkError(api, code, message, retryable, status);
+}

@@ -1,0 +1,252 @@
+// A local DingTalk: the Open API endpoints we call, with DingTalk's payload shapes, errcodes and
+// limits, recording every message. Used by tests and by `npm start` (viewer at /_fake/).
+import express, { type Request, type Response } from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { robotSignature } from './robot-sign.ts';
+import { FakeDingTalkState, type FakeMessage } from './fake-state.ts';
+import { renderViewer } from './fake-viewer.ts';
+
+type Json = Record<string, unknown>;
+
+const oapiError = (res: Response, errcode: number, errmsg: string) =>
+  res.json({ errcode, errmsg, request_id: `fake-${Date.now()}` });
+const v1Error = (res: Response, status: number, code: string, message: string) =>
+  res.status(status).json({ code, message, requestid: `fake-${Date.now()}` });
+
+export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express {
+  const app = express();
+  app.use(express.json({ limit: '1mb' }));
+  app.use((req, _res, next) => {
+    state.requests++;
+    next();
+  });
+
+  // Injected faults and per-app QPS apply to every Open API path.
+  app.use((req, res, next) => {
+    if (req.path.startsWith('/_fake')) return next();
+    const fault = state.takeFault(req.path);
+    if (fault?.httpStatus) return v1Error(res, fault.httpStatus, 'ServiceUnavailable', 'injected server error');
+    if (fault?.errcode !== undefined) return oapiError(res, fault.errcode, 'injected fault');
+    if (req.path !== '/robot/send' && state.overQps(req.path)) {
+      return req.path.startsWith('/v1.0/')
+        ? v1Error(res, 429, 'Forbidden.AccessDenied.QpsLimitForApi', 'qps limit for api')
+        : oapiError(res, 90018, '当前企业调用该接口的QPS超出限制');
+    }
+    next();
+  });
+
+  const oapiAuth = (req: Request, res: Response): boolean => {
+    const token = String(req.query.access_token ?? '');
+    if (!state.tokens.has(token)) {
+      oapiError(res, 40014, '不合法的access_token');
+      return false;
+    }
+    return true;
+  };
+  const v1Auth = (req: Request, res: Response): boolean => {
+    if (!state.tokens.has(String(req.header('x-acs-dingtalk-access-token') ?? ''))) {
+      v1Error(res, 401, 'InvalidAuthentication', '不合法的access_token');
+      return false;
+    }
+    return true;
+  };
+
+  app.get('/gettoken', (req, res) => {
+    if (!req.query.appkey || !req.query.appsecret) return oapiError(res, 40089, '不合法的corpid或corpsecret');
+    res.json({ errcode: 0, errmsg: 'ok', access_token: state.issueToken(), expires_in: 7200 });
+  });
+
+  app.post('/v1.0/oauth2/accessToken', (req, res) => {
+    const b = req.body as Json;
+    if (!b.appKey || !b.appSecret) return v1Error(res, 400, 'MissingappKey', 'appKey and appSecret are required');
+    res.json({ accessToken: state.issueToken(), expireIn: 7200 });
+  });
+
+  app.post('/topapi/message/corpconversation/asyncsend_v2', (req, res) => {
+    if (!oapiAuth(req, res)) return;
+    const b = req.body as Json;
+    const msg = b.msg as Json | undefined;
+    if (!b.agent_id) return oapiError(res, 40056, '不合法的agentid');
+    if (typeof b.userid_list !== 'string' || !b.userid_list) return oapiError(res, 40035, '缺少参数 userid_list');
+    if (!msg?.msgtype) return oapiError(res, 40035, '缺少参数 msg.msgtype');
+    const userIds = b.userid_list.split(',').filter(Boolean);
+    if (userIds.length > 100) return oapiError(res, 40035, 'userid_list 最多100个');
+    const card = msg.action_card as Json | undefined;
+    const text = msg.msgtype === 'action_card' ? String(card?.markdown ?? '') : String((msg.text as Json)?.content);
+    if (msg.msgtype === 'action_card' && (!card?.title || !card.markdown)) {
+      return oapiError(res, 40035, '缺少参数 action_card.title/markdown');
+    }
+    const { delivered, dropped } = state.dedupe(userIds, JSON.stringify(msg));
+    state.record({
+      kind: 'work_notification',
+      to: delivered,
+      droppedDuplicates: dropped,
+      mentionsFired: [],
+      title: String(card?.title ?? ''),
+      text,
+      link: card?.single_url ? String(card.single_url) : null,
+      payload: b,
+    });
+    res.json({ errcode: 0, errmsg: 'ok', task_id: Date.now(), request_id: `fake-${Date.now()}` });
+  });
+
+  app.post('/robot/send', (req, res) => {
+    const token = String(req.query.access_token ?? '');
+    const robot = state.robots.get(token);
+    if (!robot) return oapiError(res, 300001, 'token is not exist');
+    if (robot.secret) {
+      const ts = Number(req.query.timestamp);
+      if (!ts || Math.abs(Date.now() - ts) > 3600_000) return oapiError(res, 310000, 'invalid timestamp');
+      if (req.query.sign !== robotSignature(ts, robot.secret)) return oapiError(res, 310000, 'sign not match');
+    }
+    const b = req.body as Json;
+    const at = (b.at ?? {}) as { atUserIds?: string[] };
+    const text =
+      b.msgtype === 'text'
+        ? String((b.text as Json | undefined)?.content ?? '')
+        : b.msgtype === 'markdown'
+          ? String((b.markdown as Json | undefined)?.text ?? '')
+          : '';
+    if (!text) return oapiError(res, 400102, 'msgtype/content is required');
+    if (state.robotOverLimit(token)) return oapiError(res, 410100, 'send too fast, exceed 20 times per minute');
+    const atIds = at.atUserIds ?? [];
+    state.record({
+      kind: 'robot',
+      to: [token],
+      droppedDuplicates: [],
+      // DingTalk only pings people who are both in at.atUserIds and written as @userId in the text.
+      mentionsFired: atIds.filter((id) => text.includes(`@${id}`)),
+      title: String((b.markdown as Json | undefined)?.title ?? ''),
+      text,
+      link: null,
+      payload: b,
+    });
+    res.json({ errcode: 0, errmsg: 'ok' });
+  });
+
+  app.post('/v1.0/todo/users/:unionId/tasks', (req, res) => {
+    if (!v1Auth(req, res)) return;
+    const b = req.body as Json;
+    if (!b.subject) return v1Error(res, 400, 'MissingSubject', 'subject is required');
+    const executors = Array.isArray(b.executorIds) ? (b.executorIds as string[]) : [];
+    if (executors.length === 0) return v1Error(res, 400, 'MissingExecutorIds', 'executorIds is required');
+    // DingTalk keeps one task per sourceId: a repeated create returns the existing task.
+    const existing = state.messages.find(
+      (m) => m.kind === 'todo' && b.sourceId && (m.payload as Json).sourceId === b.sourceId,
+    );
+    if (existing) return res.json({ id: `task-${existing.id}`, subject: b.subject, sourceId: b.sourceId });
+    const detail = b.detailUrl as { appUrl?: string } | undefined;
+    const m = state.record({
+      kind: 'todo',
+      to: executors,
+      droppedDuplicates: [],
+      mentionsFired: [],
+      title: String(b.subject),
+      text: String(b.description ?? ''),
+      link: detail?.appUrl ?? null,
+      payload: { ...b, creatorUnionId: req.params.unionId },
+    });
+    res.json({ id: `task-${m.id}`, subject: b.subject, sourceId: b.sourceId, createdTime: Date.now() });
+  });
+
+  app.post('/v1.0/robot/ding/send', (req, res) => {
+    if (!v1Auth(req, res)) return;
+    const b = req.body as Json;
+    const ids = Array.isArray(b.receiverUserIdList) ? (b.receiverUserIdList as string[]) : [];
+    if (!b.robotCode || ids.length === 0 || !b.content || ![1, 2, 3].includes(Number(b.remindType))) {
+      return v1Error(res, 400, 'InvalidParameter', 'robotCode, remindType, receiverUserIdList, content required');
+    }
+    const m = state.record({
+      kind: 'ding',
+      to: ids,
+      droppedDuplicates: [],
+      mentionsFired: [],
+      title: `DING (remindType ${String(b.remindType)})`,
+      text: String(b.content),
+      link: null,
+      payload: b,
+    });
+    res.json({ openDingId: `ding-${m.id}` });
+  });
+
+  app.post('/topapi/v2/user/getuserinfo', (req, res) => {
+    if (!oapiAuth(req, res)) return;
+    const code = String((req.body as Json).code ?? '');
+    if (!code) return oapiError(res, 40035, '缺少参数 code');
+    const userid = state.redeemAuthCode(code);
+    if (!userid) return oapiError(res, 40078, '不存在的临时授权码');
+    const u = state.directory.get(userid);
+    res.json({
+      errcode: 0,
+      errmsg: 'ok',
+      result: { userid, unionid: u?.unionid ?? '', name: u?.name ?? '', device_id: 'fake-device', sys: false },
+    });
+  });
+
+  // ---- fake-only control surface ----
+  app.get('/_fake/messages', (req, res) => {
+    const { kind, to } = req.query;
+    let list: FakeMessage[] = state.messages;
+    if (kind) list = list.filter((m) => m.kind === kind);
+    if (to) list = list.filter((m) => m.to.includes(String(to)) || m.droppedDuplicates.includes(String(to)));
+    res.json(list);
+  });
+  app.post('/_fake/directory', (req, res) => {
+    const users = (req.body as { users?: { userid: string; unionid: string; name: string }[] }).users ?? [];
+    for (const u of users) state.directory.set(u.userid, u);
+    res.json({ count: state.directory.size });
+  });
+  app.post('/_fake/robots', (req, res) => {
+    const robots = (req.body as { robots?: { token: string; secret: string | null }[] }).robots ?? [];
+    for (const r of robots) state.robots.set(r.token, { secret: r.secret, sentAt: [] });
+    res.json({ count: state.robots.size });
+  });
+  app.post('/_fake/auth-codes', (req, res) => {
+    const userid = String((req.body as Json).userid ?? '');
+    if (!userid) return res.status(400).json({ error: 'userid required' });
+    res.json({ code: state.issueAuthCode(userid) });
+  });
+  app.post('/_fake/faults', (req, res) => {
+    const f = req.body as { path: string; errcode?: number; httpStatus?: number; count?: number };
+    state.faults.push({ path: f.path, errcode: f.errcode, httpStatus: f.httpStatus, remaining: f.count ?? 1 });
+    res.json({ ok: true });
+  });
+  app.post('/_fake/reset', (_req, res) => {
+    state.reset();
+    res.json({ ok: true });
+  });
+  // Opens a message's link as one of its recipients, with a fresh 免登 code, like tapping it in DingTalk.
+  app.get('/_fake/open', (req, res) => {
+    const m = state.messages.find((x) => x.id === Number(req.query.message));
+    const userid = String(req.query.as ?? '');
+    if (!m?.link || !userid) return res.status(404).send('no such message or recipient');
+    const url = new URL(m.link);
+    url.searchParams.set('authCode', state.issueAuthCode(userid));
+    res.redirect(url.toString());
+  });
+  app.get(['/_fake', '/_fake/', '/'], (_req, res) => {
+    res.type('html').send(renderViewer(state));
+  });
+  return app;
+}
+
+export interface RunningFake {
+  url: string;
+  state: FakeDingTalkState;
+  close(): Promise<void>;
+}
+
+export async function startFakeDingTalk(port = 0, host = '127.0.0.1'): Promise<RunningFake> {
+  const state = new FakeDingTalkState();
+  const app = createFakeDingTalkApp(state);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${actual}`,
+    state,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,50 @@
+// The company's check-in policy: window, reminder ladder, late rule. Stored in Postgres, snapshotted per day.
+import { z } from 'zod';
+import { isValidTimeZone } from './zoned-time.ts';
+
+export const REMINDER_LEVELS = [1, 2, 3] as const;
+export type ReminderLevel = (typeof REMINDER_LEVELS)[number];
+/** 1: work notification to the employee; 2: @manager in the department group; 3: HR phone-call to-do. */
+export const reminderLevelName: Record<ReminderLevel, string> = {
+  1: 'notify_employee',
+  2: 'mention_manager',
+  3: 'hr_call_task',
+};
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24h)');
+
+export const checkinPolicySchema = z
+  .object({
+    timeZone: z.string().refine(isValidTimeZone, 'unknown IANA time zone'),
+    windowStart: hhmm,
+    windowEnd: hhmm,
+    reminderTimes: z.tuple([hhmm, hhmm, hhmm]),
+    lateSubmissions: z.enum(['accept', 'refuse']),
+    lateGraceMinutes: z.number().int().min(0).max(24 * 60),
+    dingPhoneCall: z.boolean(),
+  })
+  .superRefine((p, ctx) => {
+    const times = [p.windowStart, ...p.reminderTimes, p.windowEnd];
+    for (let i = 1; i < times.length; i++) {
+      if ((times[i] as string) <= (times[i - 1] as string)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reminderTimes'],
+          message: 'window start < reminder 1 < reminder 2 < reminder 3 < window end must hold',
+        });
+        return;
+      }
+    }
+  });
+
+export type CheckinPolicy = z.infer<typeof checkinPolicySchema>;
+
+export const defaultPolicy: CheckinPolicy = Object.freeze({
+  timeZone: 'Asia/Shanghai',
+  windowStart: '08:00',
+  windowEnd: '16:00',
+  reminderTimes: ['09:00', '12:00', '15:00'] as [string, string, string],
+  lateSubmissions: 'accept',
+  lateGraceMinutes: 8 * 60,
+  dingPhoneCall: false,
+}) as CheckinPolicy;

@@ -1,0 +1,42 @@
+// Connecting to Temporal and making sure the namespace has what the workflows use.
+import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import protoPkg from '@temporalio/proto';
+
+const proto = protoPkg.temporal;
+import { FANOUT_SCHEDULE_ID } from '../domain/workflow-ids.ts';
+import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
+
+export async function connectTemporal(address: string, namespace: string) {
+  const connection = await Connection.connect({ address, connectTimeout: '10s' });
+  return { connection, client: new Client({ connection, namespace }) };
+}
+
+const typeMap = {
+  Keyword: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Int: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+} as const;
+
+/** Registers the custom search attributes (idempotent; works on any server, not just the dev one). */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !(name in (existing.customAttributes ?? {})));
+  if (missing.length === 0) return;
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, typeMap[type]])),
+  });
+}
+
+/** The 00:05 daily fan-out in the company's time zone, created once. */
+export async function ensureFanoutSchedule(client: Client, taskQueue: string, timeZone: string): Promise<void> {
+  try {
+    await client.schedule.create({
+      scheduleId: FANOUT_SCHEDULE_ID,
+      spec: { calendars: [{ hour: 0, minute: 5 }], timezone: timeZone },
+      action: { type: 'startWorkflow', workflowType: 'dailyFanout', taskQueue, args: [{}] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
+}

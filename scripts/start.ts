@@ -1,0 +1,98 @@
+// `npm start`: the whole system on embedded defaults — Temporal dev server (SQLite under data/),
+// Postgres database + migrations + demo organisation, DingTalk fake, worker and API.
+import type { Server } from 'node:http';
+import { loadConfig } from '../config/config.ts';
+import { createLogger } from '../config/logger.ts';
+import { createDb, ensureDatabase, migrateToLatest } from '../db/connect.ts';
+import { getCurrentPolicy } from '../db/repositories/policy.ts';
+import { fakeDirectory, seedDemoOrganisation } from '../db/seed.ts';
+import { startFakeDingTalk, type RunningFake } from '../dingtalk/fake-server.ts';
+import { createApp } from '../api/app.ts';
+import { createDingTalk } from '../platform/dingtalk.ts';
+import { connectTemporal, ensureFanoutSchedule, ensureSearchAttributes } from '../platform/temporal.ts';
+import { runWorker } from '../worker/run-worker.ts';
+import { ensureTemporalCli, startTemporalDevServer, type DevServer } from './temporal-cli.ts';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const stops: (() => Promise<void>)[] = [];
+
+  let address = config.temporal.address;
+  let devServer: DevServer | undefined;
+  if (!address) {
+    const cli = ensureTemporalCli(config.temporal.cli);
+    logger.info({ dbFile: config.temporal.dbFile }, 'starting Temporal dev server');
+    devServer = await startTemporalDevServer({
+      cli,
+      port: config.temporal.devPort,
+      uiPort: config.temporal.uiPort,
+      dbFile: config.temporal.dbFile,
+      namespaces: config.temporal.namespace === 'default' ? [] : [config.temporal.namespace],
+    });
+    address = devServer.address;
+  }
+
+  await ensureDatabase(config.databaseUrl);
+  const db = createDb(config.databaseUrl);
+  await migrateToLatest(db);
+  if (config.seedDemo && (await seedDemoOrganisation(db))) logger.info('seeded the demo organisation');
+
+  let fake: RunningFake | undefined;
+  if (!config.dingtalk.real) {
+    fake = await startFakeDingTalk(config.dingtalk.fakePort);
+    const dir = await fakeDirectory(db);
+    for (const u of dir.users) fake.state.directory.set(u.userid, u);
+    for (const r of dir.robots) fake.state.robots.set(r.token, { secret: r.secret, sentAt: [] });
+  }
+  const dingtalk = createDingTalk(config);
+
+  const { client, connection } = await connectTemporal(address, config.temporal.namespace);
+  await ensureSearchAttributes(connection, config.temporal.namespace);
+  const policy = await getCurrentPolicy(db);
+  await ensureFanoutSchedule(client, config.temporal.taskQueue, policy.timeZone);
+
+  const worker = await runWorker({ config, logger, db, dingtalk, temporal: client, address });
+  const app = createApp({ db, temporal: client, dingtalk, config, logger });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.api.port, config.api.host, () => resolve(s));
+  });
+  stops.push(
+    () => new Promise((r) => server.close(() => r())),
+    () => worker.stop(),
+    async () => connection.close(),
+    async () => fake?.close(),
+    async () => db.destroy(),
+    async () => devServer?.stop(),
+  );
+
+  const base = config.api.publicBaseUrl;
+  const lines = [
+    '',
+    'health-checkin is running',
+    `  API              ${base}  (health: ${base}/healthz)`,
+    `  Check-in page    ${base}/checkin`,
+    fake ? `  DingTalk fake    ${fake.url}/_fake/  ← messages the ladder sends appear here` : '  DingTalk         real API (credentials configured)',
+    devServer ? `  Temporal UI      http://127.0.0.1:${config.temporal.uiPort}` : `  Temporal         ${address}`,
+    `  Start a day now  curl -XPOST ${base}/api/admin/fanout -H 'x-admin-token: ${config.api.adminToken === 'dev-admin-token' ? 'dev-admin-token' : '<ADMIN_TOKEN>'}' -H 'content-type: application/json' -d '{"timeScale":240}'`,
+    '',
+  ];
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    for (const stop of stops) await stop().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await worker.running;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,123 @@
+// Finds the Temporal CLI (PATH, TEMPORAL_CLI, or the project's .bin), building it from source once
+// when missing, and starts a dev server with our search attributes on SQLite in WAL mode.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../config/config.ts';
+import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+const localBin = resolve(root, '.bin', 'temporal');
+
+function onPath(cmd: string): string | undefined {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() || undefined : undefined;
+}
+
+export function ensureTemporalCli(explicit?: string, log: (msg: string) => void = console.error): string {
+  if (explicit) {
+    if (!existsSync(explicit)) throw new Error(`TEMPORAL_CLI=${explicit} does not exist`);
+    return explicit;
+  }
+  if (existsSync(localBin)) return localBin;
+  const fromPath = onPath('temporal');
+  if (fromPath) return fromPath;
+  const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  if (!go) {
+    throw new Error(
+      'The Temporal CLI is not installed and Go is missing, so it cannot be built. Install Go (1.22+) ' +
+        `or put \`temporal\` on PATH (or set TEMPORAL_CLI, or TEMPORAL_ADDRESS for an existing server).`,
+    );
+  }
+  mkdirSync(dirname(localBin), { recursive: true });
+  log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} from source into .bin/ (first run only, takes a few minutes)…`);
+  const r = spawnSync(go, ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, GOBIN: dirname(localBin), GOFLAGS: '-mod=mod' },
+  });
+  if (r.status !== 0 || !existsSync(localBin)) throw new Error(`go install of the Temporal CLI failed (exit ${r.status})`);
+  log(`Temporal CLI built: ${localBin}`);
+  return localBin;
+}
+
+export interface DevServerOptions {
+  cli: string;
+  port: number;
+  uiPort?: number;
+  dbFile?: string;
+  namespaces?: string[];
+  /** synchronous=OFF: faster, fine where losing the last transactions on a power cut is acceptable */
+  fastSync?: boolean;
+  logFile?: 'inherit' | 'ignore';
+}
+
+export interface DevServer {
+  address: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startTemporalDevServer(o: DevServerOptions): Promise<DevServer> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--log-level', 'error'];
+  if (o.uiPort) args.push('--ui-port', String(o.uiPort));
+  else args.push('--headless');
+  if (o.dbFile) {
+    mkdirSync(dirname(resolve(o.dbFile)), { recursive: true });
+    args.push('--db-filename', o.dbFile, '--sqlite-pragma', 'journal_mode=WAL');
+    if (o.fastSync) args.push('--sqlite-pragma', 'synchronous=OFF');
+  }
+  for (const ns of o.namespaces ?? []) args.push('--namespace', ns);
+  for (const [k, v] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${k}=${v}`);
+  const child = spawn(o.cli, args, { stdio: ['ignore', o.logFile ?? 'ignore', o.logFile ?? 'ignore'], detached: false });
+  const address = `127.0.0.1:${o.port}`;
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  const deadline = Date.now() + 60_000;
+  while (!(await portOpen(o.port))) {
+    if (exited) throw new Error(`temporal dev server exited early (code ${child.exitCode})`);
+    if (Date.now() > deadline) throw new Error('temporal dev server did not start within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    address,
+    process: child,
+    stop: () =>
+      new Promise((res) => {
+        if (exited) return res();
+        child.once('exit', () => res());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((res) => {
+    const s = createConnection({ port, host });
+    s.once('connect', () => {
+      s.destroy();
+      res(true);
+    });
+    s.once('error', () => res(false));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+// `npm run temporal:cli` just provisions the binary and prints its path.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  console.log(ensureTemporalCli(loadConfig().temporal.cli));
+}

@@ -1,0 +1,34 @@
+// Runs a worker plus the outbox drainer until stopped; shared by `npm start` and worker/main.ts.
+import type { Client } from '@temporalio/client';
+import type { AppConfig } from '../config/config.ts';
+import type { Logger } from '../config/logger.ts';
+import type { DB } from '../db/connect.ts';
+import type { DingTalkApi } from '../dingtalk/types.ts';
+import { startOutboxDrainer } from '../platform/signal-outbox.ts';
+import { createWorker } from './create-worker.ts';
+
+export async function runWorker(deps: {
+  config: AppConfig;
+  logger: Logger;
+  db: DB;
+  dingtalk: DingTalkApi;
+  temporal: Client;
+  address: string;
+  workflowBundle?: { codePath: string };
+}) {
+  const { worker, connection } = await createWorker(
+    { db: deps.db, dingtalk: deps.dingtalk, temporal: deps.temporal, config: deps.config, logger: deps.logger },
+    { address: deps.address, workflowBundle: deps.workflowBundle },
+  );
+  const stopDrainer = startOutboxDrainer(deps.db, deps.temporal, deps.logger, deps.config.outboxPollMs);
+  const running = worker.run();
+  return {
+    running,
+    async stop() {
+      await stopDrainer();
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}

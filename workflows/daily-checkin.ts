@@ -1,0 +1,97 @@
+// One employee's work day: wait for the submission, escalate through the reminder ladder, close.
+import { condition, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { DaySchedule } from '../domain/day-schedule.ts';
+import type { createActivities } from '../activities/index.ts';
+import { CheckinStatusKey, statusQuery, submitSignal, type DayState } from './messages.ts';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { isSubmitted, enqueueDepartmentReminder, closeDay } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+// DingTalk calls may be throttled for a while; the retry policy backs off instead of failing the day.
+const { createHrCallTask } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+});
+
+export interface DailyCheckinInput {
+  employeeId: number;
+  departmentId: number;
+  schedule: DaySchedule;
+}
+
+export interface DailyCheckinResult {
+  outcome: 'submitted' | 'late' | 'missed';
+  levelReached: number;
+}
+
+export async function dailyCheckin(input: DailyCheckinInput): Promise<DailyCheckinResult> {
+  const { employeeId, departmentId, schedule } = input;
+  const workDate = schedule.workDate;
+  let state: DayState = 'waiting';
+  let levelReached = 0;
+  let submittedAt: string | null = null;
+  let nextReminderAt: string | null = schedule.reminders[0]?.at ?? null;
+
+  setHandler(submitSignal, (s) => {
+    if (state === 'waiting') {
+      state = 'submitted';
+      submittedAt = s.submittedAt;
+    }
+  });
+  setHandler(statusQuery, () => ({
+    workDate,
+    employeeId,
+    state,
+    levelReached,
+    nextReminderAt: state === 'waiting' ? nextReminderAt : null,
+    closesAt: schedule.closesAt,
+    submittedAt,
+  }));
+
+  /** Waits until the instant or a submission; true when submitted. */
+  const waitUntil = async (iso: string): Promise<boolean> => {
+    const ms = Date.parse(iso) - Date.now();
+    if (ms > 0) await condition(() => state === 'submitted', ms);
+    return state === 'submitted';
+  };
+
+  for (const reminder of schedule.reminders) {
+    nextReminderAt = reminder.at;
+    if (await waitUntil(reminder.at)) break;
+    // A signal can be lost or late (Temporal down at submit time): the database decides.
+    if (await isSubmitted({ employeeId, workDate })) {
+      state = 'submitted';
+      break;
+    }
+    log.info('reminder level due', { workDate, employeeId, level: reminder.level });
+    if (reminder.level === 3) {
+      await createHrCallTask({ employeeId, departmentId, workDate, dueAt: schedule.closesAt, dingPhoneCall: schedule.dingPhoneCall });
+    } else {
+      await enqueueDepartmentReminder({
+        employeeId,
+        departmentId,
+        workDate,
+        level: reminder.level,
+        batchWindowMs: schedule.batchWindowMs,
+      });
+    }
+    levelReached = reminder.level;
+  }
+  nextReminderAt = null;
+
+  if (state !== 'submitted' && !(await waitUntil(schedule.closesAt))) {
+    const outcome = await closeDay({ employeeId, workDate });
+    if (outcome === 'missed') {
+      state = 'missed';
+      upsertSearchAttributes([{ key: CheckinStatusKey, value: 'missed' }]);
+      log.info('day missed', { workDate, employeeId, workflowId: workflowInfo().workflowId });
+      return { outcome: 'missed', levelReached };
+    }
+    state = 'submitted';
+  }
+  upsertSearchAttributes([{ key: CheckinStatusKey, value: 'submitted' }]);
+  return { outcome: 'submitted', levelReached };
+}

@@ -1,0 +1,52 @@
+// Gathers one department's employees who reached a reminder level and sends once for all of them:
+// a group robot may post only 20 messages a minute, and one work notification carries 100 people.
+import { condition, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import type { ReminderLevel } from '../domain/policy.ts';
+import type { createActivities } from '../activities/index.ts';
+import { pendingSignal } from './messages.ts';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { notifyEmployees, mentionManager } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export interface DepartmentBatchInput {
+  departmentId: number;
+  workDate: string;
+  level: ReminderLevel;
+  batchWindowMs: number;
+}
+
+export async function departmentReminderBatch(input: DepartmentBatchInput): Promise<{ batches: number }> {
+  const seen = new Set<number>();
+  let pending: number[] = [];
+  setHandler(pendingSignal, ({ employeeIds }) => {
+    for (const id of employeeIds) {
+      if (!seen.has(id)) {
+        seen.add(id);
+        pending.push(id);
+      }
+    }
+  });
+  const { workflowId, runId } = workflowInfo();
+  let batches = 0;
+  // Stay open a little after the last batch so stragglers of the same level share this run.
+  while (await condition(() => pending.length > 0, Math.max(input.batchWindowMs * 2, 1000))) {
+    await sleep(input.batchWindowMs);
+    const employeeIds = pending;
+    pending = [];
+    const args = {
+      departmentId: input.departmentId,
+      workDate: input.workDate,
+      employeeIds,
+      batchKey: `${workflowId}/${runId}/${batches}`,
+    };
+    if (input.level === 1) await notifyEmployees(args);
+    else await mentionManager(args);
+    batches++;
+  }
+  return { batches };
+}

@@ -1,0 +1,4 @@
+// Every workflow the worker registers (loaded by the bundler through workflowsPath).
+export { dailyCheckin } from './daily-checkin.ts';
+export { dailyFanout } from './daily-fanout.ts';
+export { departmentReminderBatch } from './department-reminder-batch.ts';
