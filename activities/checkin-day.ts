@@ -1,6 +1,6 @@
 // Activities of the day itself: planning, starting workflows, asking Postgres, closing the day.
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { computeDaySchedule, compressSchedule, type DaySchedule } from '../domain/day-schedule.ts';
 import type { ReminderLevel } from '../domain/policy.ts';
@@ -39,24 +39,7 @@ export function createCheckinDayActivities({ db, temporal, config, logger }: Act
           db,
           page.map((e) => ({ employeeId: e.id, departmentId: e.department_id, schedule })),
         );
-        const results = await mapLimit(page, 32, async (e) => {
-          try {
-            await temporal.workflow.start('dailyCheckin', {
-              taskQueue: config.temporal.taskQueue,
-              workflowId: checkinWorkflowId(schedule.workDate, e.id),
-              args: [{ employeeId: e.id, departmentId: e.department_id, schedule }],
-              typedSearchAttributes: new TypedSearchAttributes([
-                { key: WorkDateKey, value: schedule.workDate },
-                { key: DepartmentIdKey, value: e.department_id },
-                { key: CheckinStatusKey, value: 'pending' },
-              ]),
-            });
-            return true;
-          } catch (err) {
-            if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
-            throw err;
-          }
-        });
+        const results = await startEmployeeDays(temporal, config.temporal.taskQueue, schedule, page);
         started += results.filter(Boolean).length;
         alreadyRunning += results.filter((r) => !r).length;
         afterId = (page[page.length - 1] as { id: number }).id;
@@ -101,6 +84,33 @@ export function createCheckinDayActivities({ db, temporal, config, logger }: Act
       return outcome === 'pending' || outcome === undefined ? 'missed' : outcome;
     },
   };
+}
+
+/** Starts the day workflow of each employee; false where it was already running (same id). */
+export async function startEmployeeDays(
+  temporal: Client,
+  taskQueue: string,
+  schedule: DaySchedule,
+  employees: { id: number; department_id: number }[],
+): Promise<boolean[]> {
+  return mapLimit(employees, 32, async (e) => {
+    try {
+      await temporal.workflow.start('dailyCheckin', {
+        taskQueue,
+        workflowId: checkinWorkflowId(schedule.workDate, e.id),
+        args: [{ employeeId: e.id, departmentId: e.department_id, schedule }],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: WorkDateKey, value: schedule.workDate },
+          { key: DepartmentIdKey, value: e.department_id },
+          { key: CheckinStatusKey, value: 'pending' },
+        ]),
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw err;
+    }
+  });
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -7,7 +7,7 @@ import { CheckinStatusKey, statusQuery, submitSignal, type DayState } from './me
 type Activities = ReturnType<typeof createActivities>;
 
 const { isSubmitted, enqueueDepartmentReminder, closeDay } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 // DingTalk calls may be throttled for a while; the retry policy backs off instead of failing the day.

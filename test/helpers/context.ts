@@ -1,0 +1,232 @@
+// A test's world: its own database (from the migrated template), Temporal namespace and task queue,
+// a DingTalk fake, the API on an ephemeral port, and a worker in-process or as a child process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Client, Connection } from '@temporalio/client';
+import { createApp } from '../../api/app.ts';
+import { signEmployeeToken } from '../../api/auth/employee-token.ts';
+import { loadConfig, type AppConfig } from '../../config/config.ts';
+import { createLogger } from '../../config/logger.ts';
+import { createDb, dropDatabase, ensureDatabase, type DB } from '../../db/connect.ts';
+import { insertDaysIfAbsent } from '../../db/repositories/checkin-days.ts';
+import { getCurrentPolicy } from '../../db/repositories/policy.ts';
+import { startFakeDingTalk, type RunningFake } from '../../dingtalk/fake-server.ts';
+import type { FakeMessage, FakeMessageKind } from '../../dingtalk/fake-state.ts';
+import { computeDaySchedule, compressSchedule, type DaySchedule } from '../../domain/day-schedule.ts';
+import { startEmployeeDays } from '../../activities/checkin-day.ts';
+import { createDingTalk } from '../../platform/dingtalk.ts';
+import { connectTemporal, ensureSearchAttributes } from '../../platform/temporal.ts';
+import { runWorker } from '../../worker/run-worker.ts';
+import { namespaceFor, testEnv } from './test-env.ts';
+
+export interface TestEmployee {
+  id: number;
+  name: string;
+  userId: string;
+  unionId: string;
+  departmentId: number;
+}
+
+export interface TestDepartment {
+  id: number;
+  name: string;
+  manager: TestEmployee;
+  hr: TestEmployee | null;
+  robotToken: string | null;
+  members: TestEmployee[];
+}
+
+export interface ContextOptions {
+  worker: 'in-process' | 'none' | 'child';
+  /** per-test overrides of the environment the app parses */
+  env?: Record<string, string>;
+}
+
+export class TestContext {
+  private seq = 0;
+  private children = new Set<ChildProcess>();
+  private constructor(
+    readonly name: string,
+    readonly config: AppConfig,
+    readonly db: DB,
+    readonly fake: RunningFake,
+    readonly temporal: Client,
+    readonly connection: Connection,
+    readonly apiUrl: string,
+    private readonly server: Server,
+    private readonly stopWorker: (() => Promise<void>) | undefined,
+    private readonly childEnv: Record<string, string>,
+  ) {}
+
+  static async create(testFile: string, opts: ContextOptions): Promise<TestContext> {
+    const t = testEnv();
+    const name = namespaceFor(testFile);
+    const dbUrl = `${t.pgBase}/${t.dbPrefix}_${name.replace(/-/g, '_')}`;
+    await ensureDatabase(dbUrl, t.dbTemplate);
+    const fake = await startFakeDingTalk(0);
+    const childEnv: Record<string, string> = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: dbUrl,
+      TEMPORAL_ADDRESS: t.temporalAddress,
+      TEMPORAL_NAMESPACE: name,
+      TEMPORAL_TASK_QUEUE: `tq-${name}`,
+      DINGTALK_OAPI_URL: fake.url,
+      DINGTALK_API_URL: fake.url,
+      BATCH_WINDOW_SECONDS: '20',
+      OUTBOX_POLL_MS: '200',
+      PUBLIC_BASE_URL: 'http://127.0.0.1:1',
+      ...opts.env,
+    };
+    const config = loadConfig(childEnv);
+    const logger = createLogger(config.logLevel, name);
+    const db = createDb(dbUrl);
+    const dingtalk = createDingTalk(config);
+    const { client, connection } = await connectTemporal(t.temporalAddress, name);
+    await ensureSearchAttributes(connection, name);
+    let stopWorker: (() => Promise<void>) | undefined;
+    if (opts.worker === 'in-process') {
+      const w = await runWorker({
+        config,
+        logger,
+        db,
+        dingtalk,
+        temporal: client,
+        address: t.temporalAddress,
+        workflowBundle: { codePath: t.workflowBundle },
+      });
+      stopWorker = () => w.stop();
+    }
+    const app = createApp({ db, temporal: client, dingtalk, config, logger, signalTimeoutMs: 1500 });
+    const server: Server = await new Promise((res) => {
+      const s = app.listen(0, '127.0.0.1', () => res(s));
+    });
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ctx = new TestContext(name, config, db, fake, client, connection, apiUrl, server, stopWorker, childEnv);
+    if (opts.worker === 'child') await ctx.spawnWorker();
+    return ctx;
+  }
+
+  /** Starts the worker as its own process (so a test can SIGKILL it). Resolves once it polls. */
+  async spawnWorker(): Promise<ChildProcess> {
+    const t = testEnv();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(t.root, 'worker/main.ts'), t.workflowBundle], {
+      env: { ...process.env, ...this.childEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.children.add(child);
+    child.on('exit', () => this.children.delete(child));
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const onData = (d: Buffer) => {
+        output += d.toString();
+        if (output.includes('worker running')) resolve();
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`worker exited (${code}) before running:\n${output}`)));
+      setTimeout(() => reject(new Error(`worker did not start in 60 s:\n${output}`)), 60_000).unref();
+    });
+    return child;
+  }
+
+  async killWorker(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (child.exitCode !== null) return;
+    await new Promise<void>((res) => {
+      child.once('exit', () => res());
+      child.kill(signal);
+    });
+  }
+
+  /** A department with a manager, an HR contact (unless hr: false), a group robot (unless robot: false), and `size` members. */
+  async department(opts: { size: number; robot?: boolean; hr?: boolean }): Promise<TestDepartment> {
+    const n = ++this.seq;
+    const tag = `${this.name}-${n}-${randomBytes(2).toString('hex')}`;
+    const dept = await this.db.insertInto('departments').values({ name: `测试部门${n}` }).returning('id').executeTakeFirstOrThrow();
+    const make = async (label: string, deptId: number): Promise<TestEmployee> => {
+      const userId = `u-${tag}-${label}`;
+      const unionId = `union-${tag}-${label}`;
+      const e = await this.db
+        .insertInto('employees')
+        .values({ dingtalk_user_id: userId, dingtalk_union_id: unionId, name: `员工${label}`, department_id: deptId, mobile: '13800000000' })
+        .returning(['id', 'name'])
+        .executeTakeFirstOrThrow();
+      this.fake.state.directory.set(userId, { userid: userId, unionid: unionId, name: e.name });
+      return { id: e.id, name: e.name, userId, unionId, departmentId: deptId };
+    };
+    const manager = await make('mgr', dept.id);
+    const hr = opts.hr === false ? null : await make('hr', dept.id);
+    const members: TestEmployee[] = [];
+    for (let i = 0; i < opts.size; i++) members.push(await make(String(i), dept.id));
+    // Manager and HR are not part of the ladder under test: only members are started.
+    await this.db.updateTable('employees').set({ active: false }).where('id', 'in', [manager.id, ...(hr ? [hr.id] : [])]).execute();
+    await this.db.updateTable('departments').set({ manager_id: manager.id, hr_contact_id: hr?.id ?? null }).where('id', '=', dept.id).execute();
+    let robotToken: string | null = null;
+    if (opts.robot !== false) {
+      robotToken = `robot-${tag}`;
+      const secret = `SEC${randomBytes(16).toString('hex')}`;
+      await this.db.insertInto('department_robots').values({ department_id: dept.id, webhook_token: robotToken, signing_secret: secret }).execute();
+      this.fake.state.robots.set(robotToken, { secret, sentAt: [] });
+    }
+    return { id: dept.id, name: `测试部门${n}`, manager, hr, robotToken, members };
+  }
+
+  /** Today's schedule compressed `scale` times, starting now (scale 1800: one hour = 2 s). */
+  async schedule(scale: number): Promise<DaySchedule> {
+    const policy = await getCurrentPolicy(this.db);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: policy.timeZone }).format(new Date());
+    return compressSchedule(computeDaySchedule(today, policy, this.config.schedule.batchWindowSeconds * 1000), new Date(), scale);
+  }
+
+  /** Starts these employees' day exactly as the fan-out does. */
+  async startDay(employees: TestEmployee[], schedule: DaySchedule): Promise<void> {
+    const rows = employees.map((e) => ({ id: e.id, department_id: e.departmentId }));
+    await insertDaysIfAbsent(this.db, rows.map((e) => ({ employeeId: e.id, departmentId: e.department_id, schedule })));
+    await startEmployeeDays(this.temporal, this.config.temporal.taskQueue, schedule, rows);
+  }
+
+  token(employeeId: number): string {
+    return signEmployeeToken(this.config.api.sessionSecret, employeeId);
+  }
+
+  async submit(employeeId: number, body: unknown, apiUrl = this.apiUrl) {
+    const res = await fetch(`${apiUrl}/api/me/checkins`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token(employeeId)}` },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  messages(kind?: FakeMessageKind, to?: string): FakeMessage[] {
+    return this.fake.state.messages.filter((m) => (!kind || m.kind === kind) && (!to || m.to.includes(to)));
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.children) await this.killWorker(c, 'SIGKILL');
+    await this.stopWorker?.();
+    await new Promise((r) => this.server.close(() => r(null)));
+    await this.connection.close();
+    await this.fake.close();
+    await this.db.destroy();
+    await dropDatabase(this.config.databaseUrl).catch(() => undefined);
+  }
+}
+
+export const validAnswers = { temperature: 36.5, healthCode: 'green', vaccinated: true } as const;
+
+export const newKey = () => `key-${randomBytes(8).toString('hex')}`;
+
+/** Polls until `fn` returns a truthy value or the time is up. */
+export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 30_000, what = 'condition'): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
