@@ -1,0 +1,169 @@
+// The submission API: idempotency, concurrency, validation, limits, 免登.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
+
+let ctx: TestContext;
+let dept: Awaited<ReturnType<TestContext['department']>>;
+
+before(async () => {
+  ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
+  dept = await ctx.department({ size: 12 });
+});
+after(async () => ctx.close());
+
+const member = (i: number) => dept.members[i] as TestEmployee;
+const recordCount = async (employeeId: number) =>
+  Number(
+    (
+      await ctx.db
+        .selectFrom('health_records')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('employee_id', '=', employeeId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+describe('POST /api/me/checkins', () => {
+  test('a 201 means the record is in Postgres, with an outbox signal for the workflow', async () => {
+    const e = member(0);
+    const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: { ...validAnswers, symptoms: ['咳嗽'] } });
+    assert.equal(r.status, 201);
+    const rec = r.body.record as { id: number; work_date: string; answers: unknown; status: string };
+    const row = await ctx.db.selectFrom('health_records').selectAll().where('id', '=', rec.id).executeTakeFirstOrThrow();
+    assert.deepEqual(row.answers, { ...validAnswers, symptoms: ['咳嗽'] });
+    assert.equal(row.status, 'on_time');
+    const outbox = await ctx.db.selectFrom('signal_outbox').selectAll().where('workflow_id', '=', `checkin-${rec.work_date}-${e.id}`).execute();
+    assert.equal(outbox.length, 1);
+    // No workflow runs for this day, so there was nothing to tell: delivered without error.
+    assert.ok(outbox[0]?.delivered_at);
+  });
+
+  test('resubmitting with the same idempotency key returns the stored record', async () => {
+    const e = member(1);
+    const key = newKey();
+    const first = await ctx.submit(e.id, { idempotencyKey: key, answers: validAnswers });
+    const again = await ctx.submit(e.id, { idempotencyKey: key, answers: { ...validAnswers, temperature: 39 } });
+    assert.equal(first.status, 201);
+    assert.equal(again.status, 200);
+    assert.equal(again.body.replayed, true);
+    assert.deepEqual((again.body.record as { id: number }).id, (first.body.record as { id: number }).id);
+    assert.equal((again.body.record as { answers: { temperature: number } }).answers.temperature, 36.5);
+    assert.equal(await recordCount(e.id), 1);
+  });
+
+  test('twenty concurrent submissions with one key store one record and all succeed', async () => {
+    const e = member(2);
+    const key = newKey();
+    const rs = await Promise.all(Array.from({ length: 20 }, () => ctx.submit(e.id, { idempotencyKey: key, answers: validAnswers })));
+    assert.deepEqual(new Set(rs.map((r) => r.status)), new Set(rs.some((r) => r.status === 200) ? [201, 200] : [201]));
+    assert.equal(rs.filter((r) => r.status === 201).length, 1);
+    assert.equal(new Set(rs.map((r) => (r.body.record as { id: number }).id)).size, 1);
+    assert.equal(await recordCount(e.id), 1);
+  });
+
+  test('a second, different submission for the same day is refused with 409 and changes nothing', async () => {
+    const e = member(3);
+    await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers });
+    const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: { ...validAnswers, temperature: 38.5 } });
+    assert.equal(r.status, 409);
+    assert.equal(r.body.code, 'conflict');
+    assert.equal(await recordCount(e.id), 1);
+  });
+
+  const invalid: [string, unknown, string][] = [
+    ['temperature above 43 ℃', { idempotencyKey: newKey(), answers: { ...validAnswers, temperature: 50 } }, 'answers.temperature'],
+    ['temperature below 34 ℃', { idempotencyKey: newKey(), answers: { ...validAnswers, temperature: 20 } }, 'answers.temperature'],
+    ['temperature as text', { idempotencyKey: newKey(), answers: { ...validAnswers, temperature: '36.5' } }, 'answers.temperature'],
+    ['unknown health-code colour', { idempotencyKey: newKey(), answers: { ...validAnswers, healthCode: 'blue' } }, 'answers.healthCode'],
+    ['missing vaccinated', { idempotencyKey: newKey(), answers: { temperature: 36.5, healthCode: 'green' } }, 'answers.vaccinated'],
+    ['missing idempotency key', { answers: validAnswers }, 'idempotencyKey'],
+    ['unknown field', { idempotencyKey: newKey(), answers: { ...validAnswers, mood: 'ok' } }, 'answers'],
+    ['non-JSON body', '{"idempotencyKey": ', 'body'],
+  ];
+  for (const [name, body, field] of invalid) {
+    test(`400 with per-field errors and nothing stored: ${name}`, async () => {
+      const e = member(4);
+      const r = await ctx.submit(e.id, body);
+      assert.equal(r.status, 400);
+      if (field !== 'body') {
+        const errors = r.body.errors as { field: string; message: string }[];
+        assert.ok(errors.some((x) => x.field === field), `expected an error on ${field}: ${JSON.stringify(errors)}`);
+      }
+      assert.equal(await recordCount(e.id), 0);
+    });
+  }
+
+  test('bodies over 500 KB get 413 and store nothing', async () => {
+    const e = member(5);
+    const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: { ...validAnswers, remarks: 'x'.repeat(600_000) } });
+    assert.equal(r.status, 413);
+    assert.equal(await recordCount(e.id), 0);
+  });
+
+  test('without an employee session the API answers 401', async () => {
+    const res = await fetch(`${ctx.apiUrl}/api/me/checkins`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer forged.token' },
+      body: JSON.stringify({ idempotencyKey: newKey(), answers: validAnswers }),
+    });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('content-type')?.startsWith('application/problem+json'), true);
+  });
+});
+
+describe('免登 and today', () => {
+  test('a DingTalk auth code is exchanged for the employee; the token then reads today and submits', async () => {
+    const e = member(6);
+    const code = ctx.fake.state.issueAuthCode(e.userId);
+    const login = await fetch(`${ctx.apiUrl}/api/auth/dingtalk`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ authCode: code }),
+    });
+    assert.equal(login.status, 200);
+    const { token, employee } = (await login.json()) as { token: string; employee: { id: number } };
+    assert.equal(employee.id, e.id);
+    const auth = { authorization: `Bearer ${token}` };
+    const today1 = (await (await fetch(`${ctx.apiUrl}/api/me/today`, { headers: auth })).json()) as Record<string, unknown>;
+    assert.equal((today1.status as { outcome: string }).outcome, 'pending');
+    assert.ok(Array.isArray((today1.form as { fields: unknown[] }).fields));
+    const post = await fetch(`${ctx.apiUrl}/api/me/checkins`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ idempotencyKey: newKey(), answers: validAnswers }),
+    });
+    assert.equal(post.status, 201);
+    const today2 = (await (await fetch(`${ctx.apiUrl}/api/me/today`, { headers: auth })).json()) as Record<string, unknown>;
+    assert.equal((today2.record as { employee_id: number }).employee_id, e.id);
+  });
+
+  test('a used or unknown auth code is refused with 401', async () => {
+    const e = member(7);
+    const code = ctx.fake.state.issueAuthCode(e.userId);
+    const ex = (authCode: string) =>
+      fetch(`${ctx.apiUrl}/api/auth/dingtalk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ authCode }) });
+    assert.equal((await ex(code)).status, 200);
+    assert.equal((await ex(code)).status, 401);
+    assert.equal((await ex('nonsense')).status, 401);
+  });
+
+  test('the fake viewer opens a notification link as its recipient with a fresh code', async () => {
+    const e = member(8);
+    ctx.fake.state.record({ kind: 'work_notification', to: [e.userId], droppedDuplicates: [], mentionsFired: [], title: 't', text: 't', link: `${ctx.apiUrl}/checkin?date=2026-01-01`, payload: {} });
+    const msg = ctx.messages('work_notification', e.userId).at(-1);
+    const res = await fetch(`${ctx.fake.url}/_fake/open?message=${msg?.id}&as=${e.userId}`, { redirect: 'manual' });
+    assert.equal(res.status, 302);
+    const loc = new URL(res.headers.get('location') ?? '');
+    const code = loc.searchParams.get('authCode') ?? '';
+    assert.equal(ctx.fake.state.redeemAuthCode(code), e.userId);
+  });
+
+  test('GET /healthz reports Postgres and Temporal', async () => {
+    const res = await eventually(async () => {
+      const r = await fetch(`${ctx.apiUrl}/healthz`);
+      return r.status === 200 ? r : null;
+    }, 10_000);
+    assert.deepEqual(await res.json(), { status: 'ok', postgres: 'ok', temporal: 'ok' });
+  });
+});
