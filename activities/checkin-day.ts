@@ -29,7 +29,8 @@ export function createCheckinDayActivities({ db, temporal, config, logger }: Act
       batchSize: number;
     }): Promise<{ started: number; alreadyRunning: number }> {
       const ctx = Context.current();
-      const resume = ctx.info.heartbeatDetails as { afterId: number; started: number; alreadyRunning: number } | undefined;
+      const resume = ctx.info.heartbeatDetails as
+        { afterId: number; started: number; alreadyRunning: number } | undefined;
       let { afterId, started, alreadyRunning } = resume ?? { afterId: 0, started: 0, alreadyRunning: 0 };
       const { schedule } = input;
       for (;;) {
@@ -78,7 +79,10 @@ export function createCheckinDayActivities({ db, temporal, config, logger }: Act
       await recordLevelReached(db, input.employeeId, input.workDate, input.level);
     },
 
-    async closeDay(input: { employeeId: number; workDate: string }): Promise<'submitted' | 'late' | 'missed'> {
+    async closeDay(input: {
+      employeeId: number;
+      workDate: string;
+    }): Promise<'submitted' | 'late' | 'missed'> {
       if (await findRecordForDay(db, input.employeeId, input.workDate)) return 'submitted';
       const outcome = await closeDayAsMissed(db, input.employeeId, input.workDate);
       return outcome === 'pending' || outcome === undefined ? 'missed' : outcome;

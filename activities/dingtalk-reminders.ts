@@ -73,13 +73,18 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
       const employees = await claimPending(input, 1, 'work_notification');
       let sent = 0;
       for (const group of chunk(employees, 100)) {
-        const ok = await send(input.workDate, 1, group.map((e) => e.id), async () => {
-          const r = await dingtalk.sendWorkNotification(
-            group.map((e) => e.dingtalk_user_id),
-            employeeReminderCard(input.workDate, link(input.workDate)),
-          );
-          return String(r.taskId);
-        });
+        const ok = await send(
+          input.workDate,
+          1,
+          group.map((e) => e.id),
+          async () => {
+            const r = await dingtalk.sendWorkNotification(
+              group.map((e) => e.dingtalk_user_id),
+              employeeReminderCard(input.workDate, link(input.workDate)),
+            );
+            return String(r.taskId);
+          },
+        );
         if (ok) sent += group.length;
         Context.current().heartbeat(sent);
       }
@@ -90,14 +95,26 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
     async mentionManager(input: BatchInput): Promise<{ sent: number; channel: string }> {
       const dept = await findDepartmentContacts(db, input.departmentId);
       if (!dept) throw new Error(`department ${input.departmentId} not found`);
-      const channel = dept.webhook_token ? 'group_robot' : dept.manager_user_id ? 'manager_notification' : 'none';
+      const channel = dept.webhook_token
+        ? 'group_robot'
+        : dept.manager_user_id
+          ? 'manager_notification'
+          : 'none';
       const employees = await claimPending(input, 2, channel);
       if (employees.length === 0) return { sent: 0, channel };
       const ids = employees.map((e) => e.id);
       const names = employees.map((e) => e.name);
       if (channel === 'none') {
         logger.warn({ departmentId: input.departmentId }, 'no group robot and no manager: level 2 skipped');
-        await markReminders(db, input.workDate, 2, ids, 'skipped', null, 'department has no robot and no manager');
+        await markReminders(
+          db,
+          input.workDate,
+          2,
+          ids,
+          'skipped',
+          null,
+          'department has no robot and no manager',
+        );
         return { sent: 0, channel };
       }
       const ok = await send(input.workDate, 2, ids, async () => {
@@ -125,14 +142,26 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
       dueAt: string;
       dingPhoneCall: boolean;
     }): Promise<{ sent: boolean }> {
-      const batch = { ...input, employeeIds: [input.employeeId], batchKey: `hr-call/${input.workDate}/${input.employeeId}` };
+      const batch = {
+        ...input,
+        employeeIds: [input.employeeId],
+        batchKey: `hr-call/${input.workDate}/${input.employeeId}`,
+      };
       const [employee] = await claimPending(batch, 3, 'todo');
       await recordLevelReached(db, input.employeeId, input.workDate, 3);
       if (!employee) return { sent: false };
       const dept = await findDepartmentContacts(db, input.departmentId);
       if (!dept?.hr_union_id) {
         logger.warn({ departmentId: input.departmentId }, 'department has no HR contact: level 3 skipped');
-        await markReminders(db, input.workDate, 3, [employee.id], 'skipped', null, 'department has no HR contact');
+        await markReminders(
+          db,
+          input.workDate,
+          3,
+          [employee.id],
+          'skipped',
+          null,
+          'department has no HR contact',
+        );
         return { sent: false };
       }
       const hrUnionId = dept.hr_union_id;

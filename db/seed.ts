@@ -2,8 +2,55 @@
 import { randomBytes } from 'node:crypto';
 import type { DB } from './connect.ts';
 
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '罗', '高'];
-const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英', '婷', '浩然', '子涵'];
+const SURNAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '吴',
+  '周',
+  '徐',
+  '孙',
+  '马',
+  '朱',
+  '胡',
+  '郭',
+  '何',
+  '林',
+  '罗',
+  '高',
+];
+const GIVEN = [
+  '伟',
+  '芳',
+  '娜',
+  '敏',
+  '静',
+  '丽',
+  '强',
+  '磊',
+  '军',
+  '洋',
+  '勇',
+  '艳',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '秀英',
+  '霞',
+  '平',
+  '刚',
+  '桂英',
+  '婷',
+  '浩然',
+  '子涵',
+];
 
 export function chineseName(i: number): string {
   return `${SURNAMES[i % SURNAMES.length] ?? '王'}${GIVEN[Math.floor(i / SURNAMES.length) % GIVEN.length] ?? '伟'}${
@@ -31,7 +78,11 @@ export async function seedDemoOrganisation(db: DB): Promise<boolean> {
   const any = await db.selectFrom('employees').select('id').limit(1).executeTakeFirst();
   if (any) return false;
   await db.transaction().execute(async (trx) => {
-    const root = await trx.insertInto('departments').values({ name: '示例科技有限公司', dingtalk_dept_id: 1 }).returning('id').executeTakeFirstOrThrow();
+    const root = await trx
+      .insertInto('departments')
+      .values({ name: '示例科技有限公司', dingtalk_dept_id: 1 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     let n = 0;
     const depts: { id: number; robot: boolean; memberIds: number[] }[] = [];
     for (const [i, d] of DEMO.entries()) {
@@ -69,7 +120,11 @@ export async function seedDemoOrganisation(db: DB): Promise<boolean> {
       if (d.robot) {
         await trx
           .insertInto('department_robots')
-          .values({ department_id: d.id, webhook_token: `demo-robot-${d.id}`, signing_secret: `SECdemo${d.id}${'x'.repeat(20)}` })
+          .values({
+            department_id: d.id,
+            webhook_token: `demo-robot-${d.id}`,
+            signing_secret: `SECdemo${d.id}${'x'.repeat(20)}`,
+          })
           .execute();
       }
     }
@@ -78,11 +133,19 @@ export async function seedDemoOrganisation(db: DB): Promise<boolean> {
 }
 
 /** Adds `count` employees in `departments` generated departments (load tests, up to 100k). */
-export async function seedGeneratedEmployees(db: DB, count: number, departments = Math.max(1, Math.ceil(count / 200))) {
+export async function seedGeneratedEmployees(
+  db: DB,
+  count: number,
+  departments = Math.max(1, Math.ceil(count / 200)),
+) {
   const tag = randomBytes(3).toString('hex');
   const deptIds: number[] = [];
   for (let i = 0; i < departments; i++) {
-    const d = await db.insertInto('departments').values({ name: `生成部门 ${tag}-${i + 1}` }).returning('id').executeTakeFirstOrThrow();
+    const d = await db
+      .insertInto('departments')
+      .values({ name: `生成部门 ${tag}-${i + 1}` })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     deptIds.push(d.id);
   }
   const batch = 2000;
@@ -104,7 +167,13 @@ export async function seedGeneratedEmployees(db: DB, count: number, departments 
 
 /** Everything the DingTalk fake must know to answer like DingTalk: users and group robots. */
 export async function fakeDirectory(db: DB) {
-  const users = await db.selectFrom('employees').select(['dingtalk_user_id as userid', 'dingtalk_union_id as unionid', 'name']).execute();
-  const robots = await db.selectFrom('department_robots').select(['webhook_token as token', 'signing_secret as secret']).execute();
+  const users = await db
+    .selectFrom('employees')
+    .select(['dingtalk_user_id as userid', 'dingtalk_union_id as unionid', 'name'])
+    .execute();
+  const robots = await db
+    .selectFrom('department_robots')
+    .select(['webhook_token as token', 'signing_secret as secret'])
+    .execute();
   return { users: users.map((u) => ({ ...u, unionid: u.unionid ?? '' })), robots };
 }

@@ -2,7 +2,14 @@
 // Talks to the real API or to the local fake; only the base URLs differ.
 import { DingTalkError, TOKEN_ERRCODES, errorFromOapi, errorFromV1 } from './errors.ts';
 import { robotSignature } from './robot-sign.ts';
-import type { DingSend, DingTalkApi, RobotMsg, TodoTask, UserInfoByCode, WorkNotificationMsg } from './types.ts';
+import type {
+  DingSend,
+  DingTalkApi,
+  RobotMsg,
+  TodoTask,
+  UserInfoByCode,
+  WorkNotificationMsg,
+} from './types.ts';
 
 export interface DingTalkClientOptions {
   oapiUrl: string;
@@ -29,7 +36,11 @@ export class DingTalkClient implements DingTalkApi {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
   }
 
-  private async http(url: string, init: RequestInit, api: string): Promise<{ status: number; body: unknown }> {
+  private async http(
+    url: string,
+    init: RequestInit,
+    api: string,
+  ): Promise<{ status: number; body: unknown }> {
     let res: Response;
     try {
       res = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
@@ -41,7 +52,12 @@ export class DingTalkClient implements DingTalkApi {
     try {
       body = text ? JSON.parse(text) : {};
     } catch {
-      throw new DingTalkError(api, 'bad_response', `HTTP ${res.status}: ${text.slice(0, 200)}`, res.status >= 500);
+      throw new DingTalkError(
+        api,
+        'bad_response',
+        `HTTP ${res.status}: ${text.slice(0, 200)}`,
+        res.status >= 500,
+      );
     }
     return { status: res.status, body };
   }
@@ -49,7 +65,11 @@ export class DingTalkClient implements DingTalkApi {
   private async legacyToken(force = false): Promise<string> {
     if (!force && this.oapiToken && this.oapiToken.expiresAt > Date.now()) return this.oapiToken.value;
     const q = new URLSearchParams({ appkey: this.opts.appKey, appsecret: this.opts.appSecret });
-    const { body } = await this.http(`${this.opts.oapiUrl}/gettoken?${q}`, { method: 'GET' }, 'gettoken');
+    const { body } = await this.http(
+      `${this.opts.oapiUrl}/gettoken?${q.toString()}`,
+      { method: 'GET' },
+      'gettoken',
+    );
     const b = body as OapiBody & { access_token?: string; expires_in?: number };
     if (b.errcode !== 0 || !b.access_token) throw errorFromOapi('gettoken', b.errcode ?? -1, b.errmsg ?? '');
     // Refresh five minutes early so a token never expires mid-batch.
@@ -108,7 +128,12 @@ export class DingTalkClient implements DingTalkApi {
       const b = body as Record<string, unknown>;
       if (status >= 200 && status < 300) return b;
       if (attempt === 0 && status === 401) continue;
-      throw errorFromV1(path, status, String(b.code ?? status), String(b.message ?? ''));
+      throw errorFromV1(
+        path,
+        status,
+        typeof b.code === 'string' ? b.code : `${status}`,
+        typeof b.message === 'string' ? b.message : '',
+      );
     }
   }
 
@@ -133,7 +158,7 @@ export class DingTalkClient implements DingTalkApi {
       q.set('sign', robotSignature(ts, robot.signingSecret));
     }
     const { body } = await this.http(
-      `${this.opts.oapiUrl}/robot/send?${q}`,
+      `${this.opts.oapiUrl}/robot/send?${q.toString()}`,
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(msg) },
       'robot/send',
     );

@@ -9,6 +9,9 @@ import { renderViewer } from './fake-viewer.ts';
 
 type Json = Record<string, unknown>;
 
+/** A request value as text: strings and numbers as they are, anything else as empty. */
+const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? `${v}` : '');
+
 const oapiError = (res: Response, errcode: number, errmsg: string) =>
   res.json({ errcode, errmsg, request_id: `fake-${Date.now()}` });
 const v1Error = (res: Response, status: number, code: string, message: string) =>
@@ -26,7 +29,8 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
   app.use((req, res, next) => {
     if (req.path.startsWith('/_fake')) return next();
     const fault = state.takeFault(req.path);
-    if (fault?.httpStatus) return v1Error(res, fault.httpStatus, 'ServiceUnavailable', 'injected server error');
+    if (fault?.httpStatus)
+      return v1Error(res, fault.httpStatus, 'ServiceUnavailable', 'injected server error');
     if (fault?.errcode !== undefined) return oapiError(res, fault.errcode, 'injected fault');
     if (req.path !== '/robot/send' && state.overQps(req.path)) {
       return req.path.startsWith('/v1.0/')
@@ -37,7 +41,7 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
   });
 
   const oapiAuth = (req: Request, res: Response): boolean => {
-    const token = String(req.query.access_token ?? '');
+    const token = str(req.query.access_token);
     if (!state.tokens.has(token)) {
       oapiError(res, 40014, '不合法的access_token');
       return false;
@@ -45,7 +49,7 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     return true;
   };
   const v1Auth = (req: Request, res: Response): boolean => {
-    if (!state.tokens.has(String(req.header('x-acs-dingtalk-access-token') ?? ''))) {
+    if (!state.tokens.has(str(req.header('x-acs-dingtalk-access-token') ?? ''))) {
       v1Error(res, 401, 'InvalidAuthentication', '不合法的access_token');
       return false;
     }
@@ -59,7 +63,8 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
 
   app.post('/v1.0/oauth2/accessToken', (req, res) => {
     const b = req.body as Json;
-    if (!b.appKey || !b.appSecret) return v1Error(res, 400, 'MissingappKey', 'appKey and appSecret are required');
+    if (!b.appKey || !b.appSecret)
+      return v1Error(res, 400, 'MissingappKey', 'appKey and appSecret are required');
     res.json({ accessToken: state.issueToken(), expireIn: 7200 });
   });
 
@@ -68,12 +73,14 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     const b = req.body as Json;
     const msg = b.msg as Json | undefined;
     if (!b.agent_id) return oapiError(res, 40056, '不合法的agentid');
-    if (typeof b.userid_list !== 'string' || !b.userid_list) return oapiError(res, 40035, '缺少参数 userid_list');
+    if (typeof b.userid_list !== 'string' || !b.userid_list)
+      return oapiError(res, 40035, '缺少参数 userid_list');
     if (!msg?.msgtype) return oapiError(res, 40035, '缺少参数 msg.msgtype');
     const userIds = b.userid_list.split(',').filter(Boolean);
     if (userIds.length > 100) return oapiError(res, 40035, 'userid_list 最多100个');
     const card = msg.action_card as Json | undefined;
-    const text = msg.msgtype === 'action_card' ? String(card?.markdown ?? '') : String((msg.text as Json)?.content);
+    const text =
+      msg.msgtype === 'action_card' ? str(card?.markdown) : str((msg.text as Json | undefined)?.content);
     if (msg.msgtype === 'action_card' && (!card?.title || !card.markdown)) {
       return oapiError(res, 40035, '缺少参数 action_card.title/markdown');
     }
@@ -83,33 +90,35 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
       to: delivered,
       droppedDuplicates: dropped,
       mentionsFired: [],
-      title: String(card?.title ?? ''),
+      title: str(card?.title),
       text,
-      link: card?.single_url ? String(card.single_url) : null,
+      link: card?.single_url ? str(card.single_url) : null,
       payload: b,
     });
     res.json({ errcode: 0, errmsg: 'ok', task_id: Date.now(), request_id: `fake-${Date.now()}` });
   });
 
   app.post('/robot/send', (req, res) => {
-    const token = String(req.query.access_token ?? '');
+    const token = str(req.query.access_token);
     const robot = state.robots.get(token);
     if (!robot) return oapiError(res, 300001, 'token is not exist');
     if (robot.secret) {
       const ts = Number(req.query.timestamp);
       if (!ts || Math.abs(Date.now() - ts) > 3600_000) return oapiError(res, 310000, 'invalid timestamp');
-      if (req.query.sign !== robotSignature(ts, robot.secret)) return oapiError(res, 310000, 'sign not match');
+      if (req.query.sign !== robotSignature(ts, robot.secret))
+        return oapiError(res, 310000, 'sign not match');
     }
     const b = req.body as Json;
     const at = (b.at ?? {}) as { atUserIds?: string[] };
     const text =
       b.msgtype === 'text'
-        ? String((b.text as Json | undefined)?.content ?? '')
+        ? str((b.text as Json | undefined)?.content)
         : b.msgtype === 'markdown'
-          ? String((b.markdown as Json | undefined)?.text ?? '')
+          ? str((b.markdown as Json | undefined)?.text)
           : '';
     if (!text) return oapiError(res, 400102, 'msgtype/content is required');
-    if (state.robotOverLimit(token)) return oapiError(res, 410100, 'send too fast, exceed 20 times per minute');
+    if (state.robotOverLimit(token))
+      return oapiError(res, 410100, 'send too fast, exceed 20 times per minute');
     const atIds = at.atUserIds ?? [];
     state.record({
       kind: 'robot',
@@ -117,7 +126,7 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
       droppedDuplicates: [],
       // DingTalk only pings people who are both in at.atUserIds and written as @userId in the text.
       mentionsFired: atIds.filter((id) => text.includes(`@${id}`)),
-      title: String((b.markdown as Json | undefined)?.title ?? ''),
+      title: str((b.markdown as Json | undefined)?.title),
       text,
       link: null,
       payload: b,
@@ -142,8 +151,8 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
       to: executors,
       droppedDuplicates: [],
       mentionsFired: [],
-      title: String(b.subject),
-      text: String(b.description ?? ''),
+      title: str(b.subject),
+      text: str(b.description),
       link: detail?.appUrl ?? null,
       payload: { ...b, creatorUnionId: req.params.unionId },
     });
@@ -155,15 +164,20 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     const b = req.body as Json;
     const ids = Array.isArray(b.receiverUserIdList) ? (b.receiverUserIdList as string[]) : [];
     if (!b.robotCode || ids.length === 0 || !b.content || ![1, 2, 3].includes(Number(b.remindType))) {
-      return v1Error(res, 400, 'InvalidParameter', 'robotCode, remindType, receiverUserIdList, content required');
+      return v1Error(
+        res,
+        400,
+        'InvalidParameter',
+        'robotCode, remindType, receiverUserIdList, content required',
+      );
     }
     const m = state.record({
       kind: 'ding',
       to: ids,
       droppedDuplicates: [],
       mentionsFired: [],
-      title: `DING (remindType ${String(b.remindType)})`,
-      text: String(b.content),
+      title: `DING (remindType ${str(b.remindType)})`,
+      text: str(b.content),
       link: null,
       payload: b,
     });
@@ -172,7 +186,7 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
 
   app.post('/topapi/v2/user/getuserinfo', (req, res) => {
     if (!oapiAuth(req, res)) return;
-    const code = String((req.body as Json).code ?? '');
+    const code = str((req.body as Json).code);
     if (!code) return oapiError(res, 40035, '缺少参数 code');
     const userid = state.redeemAuthCode(code);
     if (!userid) return oapiError(res, 40078, '不存在的临时授权码');
@@ -180,7 +194,13 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     res.json({
       errcode: 0,
       errmsg: 'ok',
-      result: { userid, unionid: u?.unionid ?? '', name: u?.name ?? '', device_id: 'fake-device', sys: false },
+      result: {
+        userid,
+        unionid: u?.unionid ?? '',
+        name: u?.name ?? '',
+        device_id: 'fake-device',
+        sys: false,
+      },
     });
   });
 
@@ -189,7 +209,7 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     const { kind, to } = req.query;
     let list: FakeMessage[] = state.messages;
     if (kind) list = list.filter((m) => m.kind === kind);
-    if (to) list = list.filter((m) => m.to.includes(String(to)) || m.droppedDuplicates.includes(String(to)));
+    if (to) list = list.filter((m) => m.to.includes(str(to)) || m.droppedDuplicates.includes(str(to)));
     res.json(list);
   });
   app.post('/_fake/directory', (req, res) => {
@@ -203,13 +223,18 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     res.json({ count: state.robots.size });
   });
   app.post('/_fake/auth-codes', (req, res) => {
-    const userid = String((req.body as Json).userid ?? '');
+    const userid = str((req.body as Json).userid);
     if (!userid) return res.status(400).json({ error: 'userid required' });
     res.json({ code: state.issueAuthCode(userid) });
   });
   app.post('/_fake/faults', (req, res) => {
     const f = req.body as { path: string; errcode?: number; httpStatus?: number; count?: number };
-    state.faults.push({ path: f.path, errcode: f.errcode, httpStatus: f.httpStatus, remaining: f.count ?? 1 });
+    state.faults.push({
+      path: f.path,
+      errcode: f.errcode,
+      httpStatus: f.httpStatus,
+      remaining: f.count ?? 1,
+    });
     res.json({ ok: true });
   });
   app.post('/_fake/reset', (_req, res) => {
@@ -219,7 +244,7 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
   // Opens a message's link as one of its recipients, with a fresh 免登 code, like tapping it in DingTalk.
   app.get('/_fake/open', (req, res) => {
     const m = state.messages.find((x) => x.id === Number(req.query.message));
-    const userid = String(req.query.as ?? '');
+    const userid = str(req.query.as);
     if (!m?.link || !userid) return res.status(404).send('no such message or recipient');
     const url = new URL(m.link);
     url.searchParams.set('authCode', state.issueAuthCode(userid));

@@ -2,7 +2,10 @@
 import type { FakeDingTalkState } from './fake-state.ts';
 
 const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 const kindLabel: Record<string, string> = {
   work_notification: '工作通知 Work notification',
@@ -26,7 +29,9 @@ export function renderViewer(state: FakeDingTalkState): string {
         })
         .join(', ');
       const more = m.to.length > 20 ? ` … +${m.to.length - 20}` : '';
-      const dropped = m.droppedDuplicates.length ? `<div class="dup">dropped as duplicate: ${m.droppedDuplicates.length}</div>` : '';
+      const dropped = m.droppedDuplicates.length
+        ? `<div class="dup">dropped as duplicate: ${m.droppedDuplicates.length}</div>`
+        : '';
       return `<tr><td>${m.id}</td><td>${esc(m.receivedAt)}</td><td>${kindLabel[m.kind] ?? m.kind}</td>
         <td>${recipients}${more}${dropped}</td><td><b>${esc(m.title)}</b><pre>${esc(m.text)}</pre></td></tr>`;
     })

@@ -52,7 +52,10 @@ export interface UserInfoByCode {
 
 export interface DingTalkApi {
   sendWorkNotification(userIds: string[], msg: WorkNotificationMsg): Promise<{ taskId: number }>;
-  sendRobotMessage(robot: { webhookToken: string; signingSecret: string | null }, msg: RobotMsg): Promise<void>;
+  sendRobotMessage(
+    robot: { webhookToken: string; signingSecret: string | null },
+    msg: RobotMsg,
+  ): Promise<void>;
   createTodo(creatorUnionId: string, task: TodoTask): Promise<{ id: string }>;
   sendDing(req: DingSend): Promise<{ openDingId: string }>;
   getUserInfoByCode(code: string): Promise<UserInfoByCode>;

@@ -19,7 +19,11 @@ export interface DaySchedule {
   batchWindowMs: number;
 }
 
-export function computeDaySchedule(workDate: string, policy: CheckinPolicy, batchWindowMs = 20_000): DaySchedule {
+export function computeDaySchedule(
+  workDate: string,
+  policy: CheckinPolicy,
+  batchWindowMs = 20_000,
+): DaySchedule {
   const at = (time: string) => zonedWallTimeToUtc(workDate, time, policy.timeZone);
   const closes = at(policy.windowEnd);
   return {

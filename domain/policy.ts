@@ -20,7 +20,11 @@ export const checkinPolicySchema = z
     windowEnd: hhmm,
     reminderTimes: z.tuple([hhmm, hhmm, hhmm]),
     lateSubmissions: z.enum(['accept', 'refuse']),
-    lateGraceMinutes: z.number().int().min(0).max(24 * 60),
+    lateGraceMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60),
     dingPhoneCall: z.boolean(),
   })
   .superRefine((p, ctx) => {
@@ -47,4 +51,4 @@ export const defaultPolicy: CheckinPolicy = Object.freeze({
   lateSubmissions: 'accept',
   lateGraceMinutes: 8 * 60,
   dingPhoneCall: false,
-}) as CheckinPolicy;
+});

@@ -1,7 +1,8 @@
 // Deterministic workflow ids: starting the same day twice is harmless because the id is taken.
 import type { ReminderLevel } from './policy.ts';
 
-export const checkinWorkflowId = (workDate: string, employeeId: number) => `checkin-${workDate}-${employeeId}`;
+export const checkinWorkflowId = (workDate: string, employeeId: number) =>
+  `checkin-${workDate}-${employeeId}`;
 export const fanoutWorkflowId = (workDate: string) => `fanout-${workDate}`;
 export const departmentBatchWorkflowId = (workDate: string, departmentId: number, level: ReminderLevel) =>
   `remind-${workDate}-dept${departmentId}-L${level}`;

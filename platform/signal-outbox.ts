@@ -17,7 +17,10 @@ export interface OutboxRow {
  * signal: it asks Postgres before every reminder. */
 export async function sendOutboxSignal(client: Client, row: OutboxRow, timeoutMs: number): Promise<void> {
   try {
-    await withTimeout(client.workflow.getHandle(row.workflow_id).signal(row.signal_name, row.payload), timeoutMs);
+    await withTimeout(
+      client.workflow.getHandle(row.workflow_id).signal(row.signal_name, row.payload),
+      timeoutMs,
+    );
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return;
     throw err;
@@ -26,6 +29,8 @@ export async function sendOutboxSignal(client: Client, row: OutboxRow, timeoutMs
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  // The call may still fail after we stopped waiting (e.g. the channel is closed later): not our concern then.
+  p.catch(() => undefined);
   try {
     return await Promise.race([
       p,
@@ -49,7 +54,10 @@ export async function drainOutboxOnce(db: DB, client: Client, logger: Logger, li
         await markSignalDelivered(trx, row.id);
         delivered++;
       } catch (err) {
-        logger.warn({ err, outboxId: row.id, workflowId: row.workflow_id }, 'signal delivery failed, will retry');
+        logger.warn(
+          { err, outboxId: row.id, workflowId: row.workflow_id },
+          'signal delivery failed, will retry',
+        );
         await markSignalFailed(trx, row.id, (err as Error).message, row.attempts + 1);
       }
     }
@@ -57,7 +65,12 @@ export async function drainOutboxOnce(db: DB, client: Client, logger: Logger, li
   });
 }
 
-export function startOutboxDrainer(db: DB, client: Client, logger: Logger, intervalMs: number): () => Promise<void> {
+export function startOutboxDrainer(
+  db: DB,
+  client: Client,
+  logger: Logger,
+  intervalMs: number,
+): () => Promise<void> {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {

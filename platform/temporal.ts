@@ -19,7 +19,9 @@ const typeMap = {
 /** Registers the custom search attributes (idempotent; works on any server, not just the dev one). */
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !(name in (existing.customAttributes ?? {})));
+  const missing = Object.entries(SEARCH_ATTRIBUTES).filter(
+    ([name]) => !(name in (existing.customAttributes ?? {})),
+  );
   if (missing.length === 0) return;
   await connection.operatorService.addSearchAttributes({
     namespace,
@@ -28,7 +30,11 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
 }
 
 /** The 00:05 daily fan-out in the company's time zone, created once. */
-export async function ensureFanoutSchedule(client: Client, taskQueue: string, timeZone: string): Promise<void> {
+export async function ensureFanoutSchedule(
+  client: Client,
+  taskQueue: string,
+  timeZone: string,
+): Promise<void> {
   try {
     await client.schedule.create({
       scheduleId: FANOUT_SCHEDULE_ID,

@@ -72,8 +72,12 @@ async function main() {
     'health-checkin is running',
     `  API              ${base}  (health: ${base}/healthz)`,
     `  Check-in page    ${base}/checkin`,
-    fake ? `  DingTalk fake    ${fake.url}/_fake/  ← messages the ladder sends appear here` : '  DingTalk         real API (credentials configured)',
-    devServer ? `  Temporal UI      http://127.0.0.1:${config.temporal.uiPort}` : `  Temporal         ${address}`,
+    fake
+      ? `  DingTalk fake    ${fake.url}/_fake/  ← messages the ladder sends appear here`
+      : '  DingTalk         real API (credentials configured)',
+    devServer
+      ? `  Temporal UI      http://127.0.0.1:${config.temporal.uiPort}`
+      : `  Temporal         ${address}`,
     `  Start a day now  curl -XPOST ${base}/api/admin/fanout -H 'x-admin-token: ${config.api.adminToken === 'dev-admin-token' ? 'dev-admin-token' : '<ADMIN_TOKEN>'}' -H 'content-type: application/json' -d '{"timeScale":240}'`,
     '',
   ];
@@ -84,7 +88,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    for (const stop of stops) await stop().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+    for (const stop of stops)
+      await stop().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

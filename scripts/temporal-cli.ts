@@ -33,12 +33,15 @@ export function ensureTemporalCli(explicit?: string, log: (msg: string) => void 
     );
   }
   mkdirSync(dirname(localBin), { recursive: true });
-  log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} from source into .bin/ (first run only, takes a few minutes)…`);
+  log(
+    `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} from source into .bin/ (first run only, takes a few minutes)…`,
+  );
   const r = spawnSync(go, ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, GOBIN: dirname(localBin), GOFLAGS: '-mod=mod' },
   });
-  if (r.status !== 0 || !existsSync(localBin)) throw new Error(`go install of the Temporal CLI failed (exit ${r.status})`);
+  if (r.status !== 0 || !existsSync(localBin))
+    throw new Error(`go install of the Temporal CLI failed (exit ${r.status})`);
   log(`Temporal CLI built: ${localBin}`);
   return localBin;
 }
@@ -71,7 +74,10 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<DevSe
   }
   for (const ns of o.namespaces ?? []) args.push('--namespace', ns);
   for (const [k, v] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${k}=${v}`);
-  const child = spawn(o.cli, args, { stdio: ['ignore', o.logFile ?? 'ignore', o.logFile ?? 'ignore'], detached: false });
+  const child = spawn(o.cli, args, {
+    stdio: ['ignore', o.logFile ?? 'ignore', o.logFile ?? 'ignore'],
+    detached: false,
+  });
   const address = `127.0.0.1:${o.port}`;
   let exited = false;
   child.on('exit', () => (exited = true));

@@ -25,7 +25,10 @@ function findTests(dir: string): string[] {
 async function dropRunDatabases(prefix: string) {
   const c = new pg.Client({ connectionString: `${pgBase}/postgres` });
   await c.connect();
-  const { rows } = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${prefix}%`]);
+  const { rows } = await c.query<{ datname: string }>(
+    'select datname from pg_database where datname like $1',
+    [`${prefix}%`],
+  );
   await c.end();
   for (const r of rows) await dropDatabase(`${pgBase}/${r.datname}`);
 }
@@ -55,7 +58,10 @@ async function main() {
   await migrateToLatest(tdb);
   await tdb.destroy();
 
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath,
+    logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} },
+  });
   const bundlePath = join(tmp, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
 

@@ -21,7 +21,10 @@ async function run() {
     address,
     workflowBundle: process.argv[2] ? { codePath: process.argv[2] } : undefined,
   });
-  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
+  logger.info(
+    { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace },
+    'worker running',
+  );
   const stop = async () => {
     await w.stop();
     await connection.close();

@@ -17,7 +17,13 @@ export async function runWorker(deps: {
   workflowBundle?: { codePath: string };
 }) {
   const { worker, connection } = await createWorker(
-    { db: deps.db, dingtalk: deps.dingtalk, temporal: deps.temporal, config: deps.config, logger: deps.logger },
+    {
+      db: deps.db,
+      dingtalk: deps.dingtalk,
+      temporal: deps.temporal,
+      config: deps.config,
+      logger: deps.logger,
+    },
     { address: deps.address, workflowBundle: deps.workflowBundle },
   );
   const stopDrainer = startOutboxDrainer(deps.db, deps.temporal, deps.logger, deps.config.outboxPollMs);

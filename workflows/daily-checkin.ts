@@ -1,5 +1,12 @@
 // One employee's work day: wait for the submission, escalate through the reminder ladder, close.
-import { condition, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { DaySchedule } from '../domain/day-schedule.ts';
 import type { createActivities } from '../activities/index.ts';
 import { CheckinStatusKey, statusQuery, submitSignal, type DayState } from './messages.ts';
@@ -68,7 +75,13 @@ export async function dailyCheckin(input: DailyCheckinInput): Promise<DailyCheck
     }
     log.info('reminder level due', { workDate, employeeId, level: reminder.level });
     if (reminder.level === 3) {
-      await createHrCallTask({ employeeId, departmentId, workDate, dueAt: schedule.closesAt, dingPhoneCall: schedule.dingPhoneCall });
+      await createHrCallTask({
+        employeeId,
+        departmentId,
+        workDate,
+        dueAt: schedule.closesAt,
+        dingPhoneCall: schedule.dingPhoneCall,
+      });
     } else {
       await enqueueDepartmentReminder({
         employeeId,

@@ -21,7 +21,9 @@ export interface DailyFanoutInput {
   batchSize?: number;
 }
 
-export async function dailyFanout(input: DailyFanoutInput = {}): Promise<FanoutProgress & { workDate: string }> {
+export async function dailyFanout(
+  input: DailyFanoutInput = {},
+): Promise<FanoutProgress & { workDate: string }> {
   const progress: FanoutProgress = { started: 0, alreadyRunning: 0, done: false };
   setHandler(fanoutProgressQuery, () => progress);
   const schedule = await planDay({ workDate: input.workDate, timeScale: input.timeScale });

@@ -39,4 +39,8 @@ export const DepartmentIdKey = defineSearchAttributeKey('DepartmentId', SearchAt
 export const CheckinStatusKey = defineSearchAttributeKey('CheckinStatus', SearchAttributeType.KEYWORD);
 
 /** What the dev server must register (name → CLI type name). */
-export const SEARCH_ATTRIBUTES = { WorkDate: 'Keyword', DepartmentId: 'Int', CheckinStatus: 'Keyword' } as const;
+export const SEARCH_ATTRIBUTES = {
+  WorkDate: 'Keyword',
+  DepartmentId: 'Int',
+  CheckinStatus: 'Keyword',
+} as const;

@@ -21,11 +21,15 @@ export function authRoutes(deps: { db: DB; dingtalk: DingTalkApi; sessionSecret:
       try {
         userid = (await deps.dingtalk.getUserInfoByCode(authCode)).userid;
       } catch (err) {
-        if (err instanceof DingTalkError && !err.retryable) throw unauthenticated('DingTalk auth code is invalid or expired');
-        throw new AppError('unavailable', 503, 'DingTalk is unavailable, try again', undefined, { cause: err });
+        if (err instanceof DingTalkError && !err.retryable)
+          throw unauthenticated('DingTalk auth code is invalid or expired');
+        throw new AppError('unavailable', 503, 'DingTalk is unavailable, try again', undefined, {
+          cause: err,
+        });
       }
       const employee = await findEmployeeByDingtalkUserId(deps.db, userid);
-      if (!employee?.active) throw new AppError('forbidden', 403, 'You are not an active employee of this company');
+      if (!employee?.active)
+        throw new AppError('forbidden', 403, 'You are not an active employee of this company');
       res.json({
         token: signEmployeeToken(deps.sessionSecret, employee.id),
         employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },

@@ -10,8 +10,17 @@ export interface EmployeeClaims {
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 
-export function signEmployeeToken(secret: string, employeeId: number, ttlSeconds = 2 * 3600, now = Date.now()): string {
-  const claims: EmployeeClaims = { sub: employeeId, exp: Math.floor(now / 1000) + ttlSeconds, purpose: 'employee' };
+export function signEmployeeToken(
+  secret: string,
+  employeeId: number,
+  ttlSeconds = 2 * 3600,
+  now = Date.now(),
+): string {
+  const claims: EmployeeClaims = {
+    sub: employeeId,
+    exp: Math.floor(now / 1000) + ttlSeconds,
+    purpose: 'employee',
+  };
   const body = b64(JSON.stringify(claims));
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 }

@@ -17,7 +17,11 @@ export function checkinRoutes(deps: CheckinDeps): Router {
       const employeeId = req.employeeId as number;
       const employee = await findEmployeeById(deps.db, employeeId);
       if (!employee) throw notFound('Employee');
-      const { workDate, day, closesAt, lateUntil, policy } = await resolveToday(deps.db, employeeId, new Date());
+      const { workDate, day, closesAt, lateUntil, policy } = await resolveToday(
+        deps.db,
+        employeeId,
+        new Date(),
+      );
       const record = await findRecordForDay(deps.db, employeeId, workDate);
       res.json({
         workDate,

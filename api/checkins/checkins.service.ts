@@ -57,7 +57,8 @@ export async function submitCheckin(
   const { policy, workDate, closesAt, lateUntil } = await resolveToday(db, employeeId, now);
   // An offline resend is judged by when the employee pressed submit, but never from the future.
   const clientAt = submission.clientSubmittedAt ? new Date(submission.clientSubmittedAt) : undefined;
-  const effectiveAt = clientAt && clientAt < now && workDateAt(clientAt, policy.timeZone) === workDate ? clientAt : now;
+  const effectiveAt =
+    clientAt && clientAt < now && workDateAt(clientAt, policy.timeZone) === workDate ? clientAt : now;
   const timing = classifySubmission(effectiveAt, closesAt, lateUntil, policy);
   if (timing === 'too_late') {
     throw new AppError(

@@ -6,11 +6,21 @@ import type { DB } from '../../db/connect.ts';
 import { route } from '../http/middleware.ts';
 
 async function probe(fn: () => Promise<unknown>, timeoutMs: number): Promise<string> {
+  const call = fn();
+  call.catch(() => undefined); // a failure after the timeout must not become an unhandled rejection
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([fn(), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), timeoutMs))]);
+    await Promise.race([
+      call,
+      new Promise((_, rej) => {
+        timer = setTimeout(() => rej(new Error('timeout')), timeoutMs);
+      }),
+    ]);
     return 'ok';
   } catch (err) {
     return `error: ${(err as Error).message}`;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -21,7 +21,12 @@ export function requestContext(logger: Logger): RequestHandler {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       req.log.info(
-        { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - start) / 1e6 },
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - start) / 1e6,
+        },
         'request',
       );
     });
@@ -46,8 +51,10 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   let e: AppError;
   const raw = err as { type?: string; status?: number };
   if (err instanceof AppError) e = err;
-  else if (raw.type === 'entity.too.large') e = new AppError('payload_too_large', 413, 'Request body exceeds 500 KB');
-  else if (raw.type === 'entity.parse.failed') e = new AppError('bad_json', 400, 'Request body is not valid JSON');
+  else if (raw.type === 'entity.too.large')
+    e = new AppError('payload_too_large', 413, 'Request body exceeds 500 KB');
+  else if (raw.type === 'entity.parse.failed')
+    e = new AppError('bad_json', 400, 'Request body is not valid JSON');
   else {
     req.log.error({ err }, 'unhandled error');
     e = new AppError('internal', 500, 'Internal error');

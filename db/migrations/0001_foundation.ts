@@ -46,7 +46,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('department_robots')
-    .addColumn('department_id', 'integer', (c) => c.primaryKey().references('departments.id').onDelete('cascade'))
+    .addColumn('department_id', 'integer', (c) =>
+      c.primaryKey().references('departments.id').onDelete('cascade'),
+    )
     .addColumn('webhook_token', 'text', (c) => c.notNull())
     .addColumn('signing_secret', 'text')
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -86,7 +88,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('checkin_days')
     .columns(['department_id', 'work_date', 'outcome'])
     .execute();
-  await db.schema.createIndex('checkin_days_date_idx').on('checkin_days').columns(['work_date', 'outcome']).execute();
+  await db.schema
+    .createIndex('checkin_days_date_idx')
+    .on('checkin_days')
+    .columns(['work_date', 'outcome'])
+    .execute();
 
   await db.schema
     .createTable('health_records')

@@ -49,7 +49,11 @@ export async function recordLevelReached(db: DB, employeeId: number, workDate: s
 }
 
 /** Closes a still-pending day as missed; a day already submitted keeps its outcome. */
-export async function closeDayAsMissed(db: DB, employeeId: number, workDate: string): Promise<DayOutcome | undefined> {
+export async function closeDayAsMissed(
+  db: DB,
+  employeeId: number,
+  workDate: string,
+): Promise<DayOutcome | undefined> {
   await db
     .updateTable('checkin_days')
     .set({ outcome: 'missed', updated_at: sql`now()` })

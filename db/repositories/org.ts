@@ -60,7 +60,14 @@ export function findEmployeesByIds(db: DB, ids: number[]) {
   return db
     .selectFrom('employees as e')
     .innerJoin('departments as d', 'd.id', 'e.department_id')
-    .select(['e.id', 'e.name', 'e.dingtalk_user_id', 'e.mobile', 'e.department_id', 'd.name as department_name'])
+    .select([
+      'e.id',
+      'e.name',
+      'e.dingtalk_user_id',
+      'e.mobile',
+      'e.department_id',
+      'd.name as department_name',
+    ])
     .where('e.id', 'in', ids)
     .orderBy('e.id')
     .execute();

@@ -32,10 +32,19 @@ export function lockDueSignals(trx: Transaction<Database>, limit: number) {
 }
 
 export async function markSignalDelivered(db: DB | Transaction<Database>, id: number): Promise<void> {
-  await db.updateTable('signal_outbox').set({ delivered_at: sql`now()` }).where('id', '=', id).execute();
+  await db
+    .updateTable('signal_outbox')
+    .set({ delivered_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
-export async function markSignalFailed(db: DB | Transaction<Database>, id: number, error: string, attempts: number) {
+export async function markSignalFailed(
+  db: DB | Transaction<Database>,
+  id: number,
+  error: string,
+  attempts: number,
+) {
   const backoffSeconds = Math.min(300, 2 ** Math.min(attempts, 8));
   await db
     .updateTable('signal_outbox')

@@ -3,7 +3,12 @@ import { checkinPolicySchema, defaultPolicy, type CheckinPolicy } from '../../do
 import type { DB } from '../connect.ts';
 
 export async function getCurrentPolicy(db: DB): Promise<CheckinPolicy> {
-  let row = await db.selectFrom('checkin_policies').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+  let row = await db
+    .selectFrom('checkin_policies')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!row) {
     row = await db
       .insertInto('checkin_policies')

@@ -105,7 +105,18 @@ export class TestContext {
       const s = app.listen(0, '127.0.0.1', () => res(s));
     });
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const ctx = new TestContext(name, config, db, fake, client, connection, apiUrl, server, stopWorker, childEnv);
+    const ctx = new TestContext(
+      name,
+      config,
+      db,
+      fake,
+      client,
+      connection,
+      apiUrl,
+      server,
+      stopWorker,
+      childEnv,
+    );
     if (opts.worker === 'child') await ctx.spawnWorker();
     return ctx;
   }
@@ -113,17 +124,27 @@ export class TestContext {
   /** Starts the worker as its own process (so a test can SIGKILL it). Resolves once it polls. */
   async spawnWorker(): Promise<ChildProcess> {
     const t = testEnv();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(t.root, 'worker/main.ts'), t.workflowBundle], {
-      env: { ...process.env, ...this.childEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(t.root, 'worker/main.ts'), t.workflowBundle],
+      {
+        // info level so the child announces "worker running"; its output is read, not printed.
+        env: { ...process.env, ...this.childEnv, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.children.add(child);
     child.on('exit', () => this.children.delete(child));
     let output = '';
     await new Promise<void>((resolve, reject) => {
+      let ready = false;
       const onData = (d: Buffer) => {
+        if (ready) return;
         output += d.toString();
-        if (output.includes('worker running')) resolve();
+        if (output.includes('worker running')) {
+          ready = true;
+          resolve();
+        }
       };
       child.stdout?.on('data', onData);
       child.stderr?.on('data', onData);
@@ -145,13 +166,23 @@ export class TestContext {
   async department(opts: { size: number; robot?: boolean; hr?: boolean }): Promise<TestDepartment> {
     const n = ++this.seq;
     const tag = `${this.name}-${n}-${randomBytes(2).toString('hex')}`;
-    const dept = await this.db.insertInto('departments').values({ name: `测试部门${n}` }).returning('id').executeTakeFirstOrThrow();
+    const dept = await this.db
+      .insertInto('departments')
+      .values({ name: `测试部门${n}` })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const make = async (label: string, deptId: number): Promise<TestEmployee> => {
       const userId = `u-${tag}-${label}`;
       const unionId = `union-${tag}-${label}`;
       const e = await this.db
         .insertInto('employees')
-        .values({ dingtalk_user_id: userId, dingtalk_union_id: unionId, name: `员工${label}`, department_id: deptId, mobile: '13800000000' })
+        .values({
+          dingtalk_user_id: userId,
+          dingtalk_union_id: unionId,
+          name: `员工${label}`,
+          department_id: deptId,
+          mobile: '13800000000',
+        })
         .returning(['id', 'name'])
         .executeTakeFirstOrThrow();
       this.fake.state.directory.set(userId, { userid: userId, unionid: unionId, name: e.name });
@@ -162,13 +193,24 @@ export class TestContext {
     const members: TestEmployee[] = [];
     for (let i = 0; i < opts.size; i++) members.push(await make(String(i), dept.id));
     // Manager and HR are not part of the ladder under test: only members are started.
-    await this.db.updateTable('employees').set({ active: false }).where('id', 'in', [manager.id, ...(hr ? [hr.id] : [])]).execute();
-    await this.db.updateTable('departments').set({ manager_id: manager.id, hr_contact_id: hr?.id ?? null }).where('id', '=', dept.id).execute();
+    await this.db
+      .updateTable('employees')
+      .set({ active: false })
+      .where('id', 'in', [manager.id, ...(hr ? [hr.id] : [])])
+      .execute();
+    await this.db
+      .updateTable('departments')
+      .set({ manager_id: manager.id, hr_contact_id: hr?.id ?? null })
+      .where('id', '=', dept.id)
+      .execute();
     let robotToken: string | null = null;
     if (opts.robot !== false) {
       robotToken = `robot-${tag}`;
       const secret = `SEC${randomBytes(16).toString('hex')}`;
-      await this.db.insertInto('department_robots').values({ department_id: dept.id, webhook_token: robotToken, signing_secret: secret }).execute();
+      await this.db
+        .insertInto('department_robots')
+        .values({ department_id: dept.id, webhook_token: robotToken, signing_secret: secret })
+        .execute();
       this.fake.state.robots.set(robotToken, { secret, sentAt: [] });
     }
     return { id: dept.id, name: `测试部门${n}`, manager, hr, robotToken, members };
@@ -178,13 +220,20 @@ export class TestContext {
   async schedule(scale: number): Promise<DaySchedule> {
     const policy = await getCurrentPolicy(this.db);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: policy.timeZone }).format(new Date());
-    return compressSchedule(computeDaySchedule(today, policy, this.config.schedule.batchWindowSeconds * 1000), new Date(), scale);
+    return compressSchedule(
+      computeDaySchedule(today, policy, this.config.schedule.batchWindowSeconds * 1000),
+      new Date(),
+      scale,
+    );
   }
 
   /** Starts these employees' day exactly as the fan-out does. */
   async startDay(employees: TestEmployee[], schedule: DaySchedule): Promise<void> {
     const rows = employees.map((e) => ({ id: e.id, department_id: e.departmentId }));
-    await insertDaysIfAbsent(this.db, rows.map((e) => ({ employeeId: e.id, departmentId: e.department_id, schedule })));
+    await insertDaysIfAbsent(
+      this.db,
+      rows.map((e) => ({ employeeId: e.id, departmentId: e.department_id, schedule })),
+    );
     await startEmployeeDays(this.temporal, this.config.temporal.taskQueue, schedule, rows);
   }
 
@@ -221,11 +270,15 @@ export const validAnswers = { temperature: 36.5, healthCode: 'green', vaccinated
 export const newKey = () => `key-${randomBytes(8).toString('hex')}`;
 
 /** Polls until `fn` returns a truthy value or the time is up. */
-export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 30_000, what = 'condition'): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  fn: () => Promise<T> | T,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
-    if (v) return v as NonNullable<T>;
+    if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }

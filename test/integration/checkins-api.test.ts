@@ -27,13 +27,24 @@ const recordCount = async (employeeId: number) =>
 describe('POST /api/me/checkins', () => {
   test('a 201 means the record is in Postgres, with an outbox signal for the workflow', async () => {
     const e = member(0);
-    const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: { ...validAnswers, symptoms: ['咳嗽'] } });
+    const r = await ctx.submit(e.id, {
+      idempotencyKey: newKey(),
+      answers: { ...validAnswers, symptoms: ['咳嗽'] },
+    });
     assert.equal(r.status, 201);
     const rec = r.body.record as { id: number; work_date: string; answers: unknown; status: string };
-    const row = await ctx.db.selectFrom('health_records').selectAll().where('id', '=', rec.id).executeTakeFirstOrThrow();
+    const row = await ctx.db
+      .selectFrom('health_records')
+      .selectAll()
+      .where('id', '=', rec.id)
+      .executeTakeFirstOrThrow();
     assert.deepEqual(row.answers, { ...validAnswers, symptoms: ['咳嗽'] });
     assert.equal(row.status, 'on_time');
-    const outbox = await ctx.db.selectFrom('signal_outbox').selectAll().where('workflow_id', '=', `checkin-${rec.work_date}-${e.id}`).execute();
+    const outbox = await ctx.db
+      .selectFrom('signal_outbox')
+      .selectAll()
+      .where('workflow_id', '=', `checkin-${rec.work_date}-${e.id}`)
+      .execute();
     assert.equal(outbox.length, 1);
     // No workflow runs for this day, so there was nothing to tell: delivered without error.
     assert.ok(outbox[0]?.delivered_at);
@@ -43,7 +54,10 @@ describe('POST /api/me/checkins', () => {
     const e = member(1);
     const key = newKey();
     const first = await ctx.submit(e.id, { idempotencyKey: key, answers: validAnswers });
-    const again = await ctx.submit(e.id, { idempotencyKey: key, answers: { ...validAnswers, temperature: 39 } });
+    const again = await ctx.submit(e.id, {
+      idempotencyKey: key,
+      answers: { ...validAnswers, temperature: 39 },
+    });
     assert.equal(first.status, 201);
     assert.equal(again.status, 200);
     assert.equal(again.body.replayed, true);
@@ -55,8 +69,13 @@ describe('POST /api/me/checkins', () => {
   test('twenty concurrent submissions with one key store one record and all succeed', async () => {
     const e = member(2);
     const key = newKey();
-    const rs = await Promise.all(Array.from({ length: 20 }, () => ctx.submit(e.id, { idempotencyKey: key, answers: validAnswers })));
-    assert.deepEqual(new Set(rs.map((r) => r.status)), new Set(rs.some((r) => r.status === 200) ? [201, 200] : [201]));
+    const rs = await Promise.all(
+      Array.from({ length: 20 }, () => ctx.submit(e.id, { idempotencyKey: key, answers: validAnswers })),
+    );
+    assert.deepEqual(
+      new Set(rs.map((r) => r.status)),
+      new Set(rs.some((r) => r.status === 200) ? [201, 200] : [201]),
+    );
     assert.equal(rs.filter((r) => r.status === 201).length, 1);
     assert.equal(new Set(rs.map((r) => (r.body.record as { id: number }).id)).size, 1);
     assert.equal(await recordCount(e.id), 1);
@@ -65,18 +84,41 @@ describe('POST /api/me/checkins', () => {
   test('a second, different submission for the same day is refused with 409 and changes nothing', async () => {
     const e = member(3);
     await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers });
-    const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: { ...validAnswers, temperature: 38.5 } });
+    const r = await ctx.submit(e.id, {
+      idempotencyKey: newKey(),
+      answers: { ...validAnswers, temperature: 38.5 },
+    });
     assert.equal(r.status, 409);
     assert.equal(r.body.code, 'conflict');
     assert.equal(await recordCount(e.id), 1);
   });
 
   const invalid: [string, unknown, string][] = [
-    ['temperature above 43 ℃', { idempotencyKey: newKey(), answers: { ...validAnswers, temperature: 50 } }, 'answers.temperature'],
-    ['temperature below 34 ℃', { idempotencyKey: newKey(), answers: { ...validAnswers, temperature: 20 } }, 'answers.temperature'],
-    ['temperature as text', { idempotencyKey: newKey(), answers: { ...validAnswers, temperature: '36.5' } }, 'answers.temperature'],
-    ['unknown health-code colour', { idempotencyKey: newKey(), answers: { ...validAnswers, healthCode: 'blue' } }, 'answers.healthCode'],
-    ['missing vaccinated', { idempotencyKey: newKey(), answers: { temperature: 36.5, healthCode: 'green' } }, 'answers.vaccinated'],
+    [
+      'temperature above 43 ℃',
+      { idempotencyKey: newKey(), answers: { ...validAnswers, temperature: 50 } },
+      'answers.temperature',
+    ],
+    [
+      'temperature below 34 ℃',
+      { idempotencyKey: newKey(), answers: { ...validAnswers, temperature: 20 } },
+      'answers.temperature',
+    ],
+    [
+      'temperature as text',
+      { idempotencyKey: newKey(), answers: { ...validAnswers, temperature: '36.5' } },
+      'answers.temperature',
+    ],
+    [
+      'unknown health-code colour',
+      { idempotencyKey: newKey(), answers: { ...validAnswers, healthCode: 'blue' } },
+      'answers.healthCode',
+    ],
+    [
+      'missing vaccinated',
+      { idempotencyKey: newKey(), answers: { temperature: 36.5, healthCode: 'green' } },
+      'answers.vaccinated',
+    ],
     ['missing idempotency key', { answers: validAnswers }, 'idempotencyKey'],
     ['unknown field', { idempotencyKey: newKey(), answers: { ...validAnswers, mood: 'ok' } }, 'answers'],
     ['non-JSON body', '{"idempotencyKey": ', 'body'],
@@ -88,7 +130,10 @@ describe('POST /api/me/checkins', () => {
       assert.equal(r.status, 400);
       if (field !== 'body') {
         const errors = r.body.errors as { field: string; message: string }[];
-        assert.ok(errors.some((x) => x.field === field), `expected an error on ${field}: ${JSON.stringify(errors)}`);
+        assert.ok(
+          errors.some((x) => x.field === field),
+          `expected an error on ${field}: ${JSON.stringify(errors)}`,
+        );
       }
       assert.equal(await recordCount(e.id), 0);
     });
@@ -96,7 +141,10 @@ describe('POST /api/me/checkins', () => {
 
   test('bodies over 500 KB get 413 and store nothing', async () => {
     const e = member(5);
-    const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: { ...validAnswers, remarks: 'x'.repeat(600_000) } });
+    const r = await ctx.submit(e.id, {
+      idempotencyKey: newKey(),
+      answers: { ...validAnswers, remarks: 'x'.repeat(600_000) },
+    });
     assert.equal(r.status, 413);
     assert.equal(await recordCount(e.id), 0);
   });
@@ -125,7 +173,10 @@ describe('免登 and today', () => {
     const { token, employee } = (await login.json()) as { token: string; employee: { id: number } };
     assert.equal(employee.id, e.id);
     const auth = { authorization: `Bearer ${token}` };
-    const today1 = (await (await fetch(`${ctx.apiUrl}/api/me/today`, { headers: auth })).json()) as Record<string, unknown>;
+    const today1 = (await (await fetch(`${ctx.apiUrl}/api/me/today`, { headers: auth })).json()) as Record<
+      string,
+      unknown
+    >;
     assert.equal((today1.status as { outcome: string }).outcome, 'pending');
     assert.ok(Array.isArray((today1.form as { fields: unknown[] }).fields));
     const post = await fetch(`${ctx.apiUrl}/api/me/checkins`, {
@@ -134,7 +185,10 @@ describe('免登 and today', () => {
       body: JSON.stringify({ idempotencyKey: newKey(), answers: validAnswers }),
     });
     assert.equal(post.status, 201);
-    const today2 = (await (await fetch(`${ctx.apiUrl}/api/me/today`, { headers: auth })).json()) as Record<string, unknown>;
+    const today2 = (await (await fetch(`${ctx.apiUrl}/api/me/today`, { headers: auth })).json()) as Record<
+      string,
+      unknown
+    >;
     assert.equal((today2.record as { employee_id: number }).employee_id, e.id);
   });
 
@@ -142,7 +196,11 @@ describe('免登 and today', () => {
     const e = member(7);
     const code = ctx.fake.state.issueAuthCode(e.userId);
     const ex = (authCode: string) =>
-      fetch(`${ctx.apiUrl}/api/auth/dingtalk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ authCode }) });
+      fetch(`${ctx.apiUrl}/api/auth/dingtalk`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ authCode }),
+      });
     assert.equal((await ex(code)).status, 200);
     assert.equal((await ex(code)).status, 401);
     assert.equal((await ex('nonsense')).status, 401);
@@ -150,9 +208,20 @@ describe('免登 and today', () => {
 
   test('the fake viewer opens a notification link as its recipient with a fresh code', async () => {
     const e = member(8);
-    ctx.fake.state.record({ kind: 'work_notification', to: [e.userId], droppedDuplicates: [], mentionsFired: [], title: 't', text: 't', link: `${ctx.apiUrl}/checkin?date=2026-01-01`, payload: {} });
+    ctx.fake.state.record({
+      kind: 'work_notification',
+      to: [e.userId],
+      droppedDuplicates: [],
+      mentionsFired: [],
+      title: 't',
+      text: 't',
+      link: `${ctx.apiUrl}/checkin?date=2026-01-01`,
+      payload: {},
+    });
     const msg = ctx.messages('work_notification', e.userId).at(-1);
-    const res = await fetch(`${ctx.fake.url}/_fake/open?message=${msg?.id}&as=${e.userId}`, { redirect: 'manual' });
+    const res = await fetch(`${ctx.fake.url}/_fake/open?message=${msg?.id}&as=${e.userId}`, {
+      redirect: 'manual',
+    });
     assert.equal(res.status, 302);
     const loc = new URL(res.headers.get('location') ?? '');
     const code = loc.searchParams.get('authCode') ?? '';

@@ -16,9 +16,14 @@ before(async () => {
 after(async () => ctx.close());
 
 const result = (workDate: string, e: TestEmployee) =>
-  ctx.temporal.workflow.getHandle(checkinWorkflowId(workDate, e.id)).result() as Promise<{ outcome: string; levelReached: number }>;
+  ctx.temporal.workflow.getHandle(checkinWorkflowId(workDate, e.id)).result() as Promise<{
+    outcome: string;
+    levelReached: number;
+  }>;
 const sentLevels = async (workDate: string, e: TestEmployee) =>
-  (await listRemindersForDay(ctx.db, workDate, [e.id])).filter((r) => r.status === 'sent').map((r) => r.level);
+  (await listRemindersForDay(ctx.db, workDate, [e.id]))
+    .filter((r) => r.status === 'sent')
+    .map((r) => r.level);
 
 describe('reminder ladder', { concurrency: true }, () => {
   test('submitting before the first reminder sends no reminder', async () => {
@@ -40,13 +45,18 @@ describe('reminder ladder', { concurrency: true }, () => {
     const s = await ctx.schedule(SCALE);
     await ctx.startDay(dept.members, s);
     const results = await Promise.all(dept.members.map((e) => result(s.workDate, e)));
-    assert.deepEqual(results, dept.members.map(() => ({ outcome: 'missed', levelReached: 3 })));
+    assert.deepEqual(
+      results,
+      dept.members.map(() => ({ outcome: 'missed', levelReached: 3 })),
+    );
 
     for (const e of dept.members) {
       const notes = ctx.messages('work_notification', e.userId);
       assert.equal(notes.length, 1, 'one work notification per employee');
       assert.match(notes[0]?.text ?? '', new RegExp(s.workDate));
-      const todos = ctx.messages('todo').filter((m) => m.title.includes(e.name) && m.to.includes(dept.hr?.unionId ?? '?'));
+      const todos = ctx
+        .messages('todo')
+        .filter((m) => m.title.includes(e.name) && m.to.includes(dept.hr?.unionId ?? '?'));
       assert.equal(todos.length, 1, 'one HR call task per employee');
       assert.ok((notes[0]?.id ?? 0) < (todos[0]?.id ?? 0));
       assert.deepEqual(await sentLevels(s.workDate, e), [1, 2, 3]);
@@ -56,8 +66,15 @@ describe('reminder ladder', { concurrency: true }, () => {
     assert.equal(mentions.length, 1, 'one @manager message for the whole department');
     assert.deepEqual(mentions[0]?.mentionsFired, [dept.manager.userId]);
     for (const e of dept.members) assert.ok(mentions[0]?.text.includes(e.name));
-    const firstNote = Math.max(...dept.members.map((e) => ctx.messages('work_notification', e.userId)[0]?.id ?? 0));
-    const firstTodo = Math.min(...ctx.messages('todo').filter((m) => m.to.includes(dept.hr?.unionId ?? '?')).map((m) => m.id));
+    const firstNote = Math.max(
+      ...dept.members.map((e) => ctx.messages('work_notification', e.userId)[0]?.id ?? 0),
+    );
+    const firstTodo = Math.min(
+      ...ctx
+        .messages('todo')
+        .filter((m) => m.to.includes(dept.hr?.unionId ?? '?'))
+        .map((m) => m.id),
+    );
     assert.ok(firstNote < (mentions[0]?.id ?? 0) && (mentions[0]?.id ?? 0) < firstTodo, 'levels in order');
   });
 
@@ -98,17 +115,36 @@ describe('reminder ladder', { concurrency: true }, () => {
     assert.ok(toManager[0]?.text.includes(e.name));
     // No HR contact: level 3 is recorded as skipped, not silently lost.
     const rows = await listRemindersForDay(ctx.db, s.workDate, [e.id]);
-    assert.deepEqual(rows.map((r) => [r.level, r.status]), [[1, 'sent'], [2, 'sent'], [3, 'skipped']]);
+    assert.deepEqual(
+      rows.map((r) => [r.level, r.status]),
+      [
+        [1, 'sent'],
+        [2, 'sent'],
+        [3, 'skipped'],
+      ],
+    );
   });
 
   test('DingTalk throttling (errcode 90018) is retried and the reminder still arrives once', async () => {
     const dept = await ctx.department({ size: 1 });
     const [e] = dept.members as [TestEmployee];
-    ctx.fake.state.faults.push({ path: '/topapi/message/corpconversation/asyncsend_v2', errcode: 90018, remaining: 2 });
+    ctx.fake.state.faults.push({
+      path: '/topapi/message/corpconversation/asyncsend_v2',
+      errcode: 90018,
+      remaining: 2,
+    });
     const s = await ctx.schedule(SCALE);
     await ctx.startDay([e], s);
-    await eventually(() => ctx.messages('work_notification', e.userId).length > 0, 15_000, 'level 1 after throttling');
-    assert.equal(ctx.fake.state.faults.every((f) => f.remaining === 0), true, 'the injected throttling was hit');
+    await eventually(
+      () => ctx.messages('work_notification', e.userId).length > 0,
+      15_000,
+      'level 1 after throttling',
+    );
+    assert.equal(
+      ctx.fake.state.faults.every((f) => f.remaining === 0),
+      true,
+      'the injected throttling was hit',
+    );
     await result(s.workDate, e);
     assert.equal(ctx.messages('work_notification', e.userId).length, 1);
   });

@@ -15,7 +15,13 @@ const card = (title: string): ActionCardMsg => ({
 
 before(async () => {
   fake = await startFakeDingTalk(0);
-  client = new DingTalkClient({ oapiUrl: fake.url, apiUrl: fake.url, appKey: 'k', appSecret: 's', agentId: '1' });
+  client = new DingTalkClient({
+    oapiUrl: fake.url,
+    apiUrl: fake.url,
+    appKey: 'k',
+    appSecret: 's',
+    agentId: '1',
+  });
 });
 after(async () => fake.close());
 
@@ -25,7 +31,14 @@ describe('DingTalk fake + client', () => {
     await client.sendWorkNotification(['a', 'c'], card('2026-11-27 L1'));
     await client.sendWorkNotification(['a'], card('2026-11-27 L2'));
     const m = fake.state.messages.filter((x) => x.kind === 'work_notification');
-    assert.deepEqual(m.map((x) => [x.to, x.droppedDuplicates]), [[['a', 'b'], []], [['c'], ['a']], [['a'], []]]);
+    assert.deepEqual(
+      m.map((x) => [x.to, x.droppedDuplicates]),
+      [
+        [['a', 'b'], []],
+        [['c'], ['a']],
+        [['a'], []],
+      ],
+    );
   });
 
   test('the access token is fetched once and cached', async () => {
@@ -42,32 +55,47 @@ describe('DingTalk fake + client', () => {
 
   test('a robot may send 20 messages a minute; the 21st gets the retryable errcode 410100', async () => {
     fake.state.robots.set('r1', { secret: 'SECret', sentAt: [] });
-    const send = () => client.sendRobotMessage({ webhookToken: 'r1', signingSecret: 'SECret' }, { msgtype: 'text', text: { content: '@u1 hi' }, at: { atUserIds: ['u1'], isAtAll: false } });
+    const send = () =>
+      client.sendRobotMessage(
+        { webhookToken: 'r1', signingSecret: 'SECret' },
+        { msgtype: 'text', text: { content: '@u1 hi' }, at: { atUserIds: ['u1'], isAtAll: false } },
+      );
     for (let i = 0; i < 20; i++) await send();
-    await assert.rejects(send(), (e: unknown) => e instanceof DingTalkError && e.errcode === 410100 && e.retryable);
+    await assert.rejects(
+      send(),
+      (e: unknown) => e instanceof DingTalkError && e.errcode === 410100 && e.retryable,
+    );
     assert.deepEqual(fake.state.messages.filter((m) => m.kind === 'robot').at(-1)?.mentionsFired, ['u1']);
   });
 
   test('@ fires only when the userId is also written in the text', async () => {
     fake.state.robots.set('r2', { secret: null, sentAt: [] });
-    await client.sendRobotMessage({ webhookToken: 'r2', signingSecret: null }, { msgtype: 'text', text: { content: 'no at here' }, at: { atUserIds: ['u9'], isAtAll: false } });
+    await client.sendRobotMessage(
+      { webhookToken: 'r2', signingSecret: null },
+      { msgtype: 'text', text: { content: 'no at here' }, at: { atUserIds: ['u9'], isAtAll: false } },
+    );
     assert.deepEqual(fake.state.messages.at(-1)?.mentionsFired, []);
   });
 
   test('a wrong robot signature is a permanent error', async () => {
     fake.state.robots.set('r3', { secret: 'SECright', sentAt: [] });
     await assert.rejects(
-      client.sendRobotMessage({ webhookToken: 'r3', signingSecret: 'SECwrong' }, { msgtype: 'text', text: { content: 'x' }, at: { atUserIds: [], isAtAll: false } }),
+      client.sendRobotMessage(
+        { webhookToken: 'r3', signingSecret: 'SECwrong' },
+        { msgtype: 'text', text: { content: 'x' }, at: { atUserIds: [], isAtAll: false } },
+      ),
       (e: unknown) => e instanceof DingTalkError && e.errcode === 310000 && !e.retryable,
     );
   });
 
   test('per-app QPS over 40/s answers errcode 90018, which the client marks retryable', async () => {
-    const results = await Promise.allSettled(Array.from({ length: 60 }, (_, i) => client.sendWorkNotification([`q${i}`], card(`qps ${i}`))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) => client.sendWorkNotification([`q${i}`], card(`qps ${i}`))),
+    );
     const throttled = results.filter((r) => r.status === 'rejected');
     assert.ok(throttled.length >= 15, `expected throttling, got ${throttled.length}`);
     for (const r of throttled) {
-      const e = (r as PromiseRejectedResult).reason as DingTalkError;
+      const e = r.reason as DingTalkError;
       assert.equal(e.errcode, 90018);
       assert.equal(e.retryable, true);
     }
@@ -77,19 +105,33 @@ describe('DingTalk fake + client', () => {
   test('injected server errors surface as retryable; bad requests as permanent', async () => {
     fake.state.faults.push({ path: '/v1.0/todo/', httpStatus: 503, remaining: 1 });
     const task = { sourceId: 's1', subject: 'call', executorIds: ['union-1'] };
-    await assert.rejects(client.createTodo('union-1', task), (e: unknown) => e instanceof DingTalkError && e.retryable);
+    await assert.rejects(
+      client.createTodo('union-1', task),
+      (e: unknown) => e instanceof DingTalkError && e.retryable,
+    );
     const ok = await client.createTodo('union-1', task);
     assert.match(ok.id, /^task-/);
     assert.equal((await client.createTodo('union-1', task)).id, ok.id, 'same sourceId → same task');
-    await assert.rejects(client.createTodo('union-1', { ...task, sourceId: 's2', executorIds: [] }), (e: unknown) => e instanceof DingTalkError && !e.retryable);
+    await assert.rejects(
+      client.createTodo('union-1', { ...task, sourceId: 's2', executorIds: [] }),
+      (e: unknown) => e instanceof DingTalkError && !e.retryable,
+    );
   });
 
   test('DING phone reminders and the 免登 code exchange', async () => {
-    const d = await client.sendDing({ robotCode: 'dingrobot', remindType: 3, receiverUserIdList: ['hr1'], content: '请致电' });
+    const d = await client.sendDing({
+      robotCode: 'dingrobot',
+      remindType: 3,
+      receiverUserIdList: ['hr1'],
+      content: '请致电',
+    });
     assert.match(d.openDingId, /^ding-/);
     fake.state.directory.set('emp1', { userid: 'emp1', unionid: 'un1', name: '张三' });
     const info = await client.getUserInfoByCode(fake.state.issueAuthCode('emp1'));
     assert.deepEqual(info, { userid: 'emp1', unionid: 'un1', name: '张三' });
-    await assert.rejects(client.getUserInfoByCode('bogus'), (e: unknown) => e instanceof DingTalkError && !e.retryable);
+    await assert.rejects(
+      client.getUserInfoByCode('bogus'),
+      (e: unknown) => e instanceof DingTalkError && !e.retryable,
+    );
   });
 });

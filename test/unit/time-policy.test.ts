@@ -53,7 +53,11 @@ describe('day schedule', () => {
     const policy = { ...defaultPolicy, timeZone: 'Europe/Berlin' };
     for (let d = '2026-01-01'; d < '2027-01-01'; d = addDays(d, 1)) {
       const at = new Date(computeDaySchedule(d, policy).reminders[0]?.at ?? '');
-      const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(at);
+      const local = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Berlin',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(at);
       assert.equal(local, '09:00', d);
       assert.equal(workDateAt(at, 'Europe/Berlin'), d);
     }
@@ -62,7 +66,10 @@ describe('day schedule', () => {
     const anchor = new Date('2026-11-27T10:00:00Z');
     const s = compressSchedule(computeDaySchedule('2026-11-27', defaultPolicy), anchor, 3600);
     assert.equal(s.opensAt, anchor.toISOString());
-    assert.deepEqual(s.reminders.map((r) => r.at), ['2026-11-27T10:00:01.000Z', '2026-11-27T10:00:04.000Z', '2026-11-27T10:00:07.000Z']);
+    assert.deepEqual(
+      s.reminders.map((r) => r.at),
+      ['2026-11-27T10:00:01.000Z', '2026-11-27T10:00:04.000Z', '2026-11-27T10:00:07.000Z'],
+    );
     assert.equal(s.closesAt, '2026-11-27T10:00:08.000Z');
     assert.equal(s.timeScale, 3600);
     assert.equal(s.batchWindowMs, 300);
@@ -71,14 +78,32 @@ describe('day schedule', () => {
     const close = new Date('2026-11-27T08:00:00Z');
     const lateUntil = new Date('2026-11-27T09:00:00Z');
     const at = (iso: string) => new Date(iso);
-    assert.equal(classifySubmission(at('2026-11-27T07:59:59Z'), close, lateUntil, { lateSubmissions: 'accept' }), 'on_time');
-    assert.equal(classifySubmission(at('2026-11-27T08:30:00Z'), close, lateUntil, { lateSubmissions: 'accept' }), 'late');
-    assert.equal(classifySubmission(at('2026-11-27T09:00:01Z'), close, lateUntil, { lateSubmissions: 'accept' }), 'too_late');
-    assert.equal(classifySubmission(at('2026-11-27T08:00:01Z'), close, lateUntil, { lateSubmissions: 'refuse' }), 'too_late');
+    assert.equal(
+      classifySubmission(at('2026-11-27T07:59:59Z'), close, lateUntil, { lateSubmissions: 'accept' }),
+      'on_time',
+    );
+    assert.equal(
+      classifySubmission(at('2026-11-27T08:30:00Z'), close, lateUntil, { lateSubmissions: 'accept' }),
+      'late',
+    );
+    assert.equal(
+      classifySubmission(at('2026-11-27T09:00:01Z'), close, lateUntil, { lateSubmissions: 'accept' }),
+      'too_late',
+    );
+    assert.equal(
+      classifySubmission(at('2026-11-27T08:00:01Z'), close, lateUntil, { lateSubmissions: 'refuse' }),
+      'too_late',
+    );
   });
   test('policies with reminders out of order or unknown zones are rejected', () => {
-    assert.equal(checkinPolicySchema.safeParse({ ...defaultPolicy, reminderTimes: ['12:00', '09:00', '15:00'] }).success, false);
-    assert.equal(checkinPolicySchema.safeParse({ ...defaultPolicy, timeZone: 'Mars/Olympus' }).success, false);
+    assert.equal(
+      checkinPolicySchema.safeParse({ ...defaultPolicy, reminderTimes: ['12:00', '09:00', '15:00'] }).success,
+      false,
+    );
+    assert.equal(
+      checkinPolicySchema.safeParse({ ...defaultPolicy, timeZone: 'Mars/Olympus' }).success,
+      false,
+    );
     assert.equal(checkinPolicySchema.safeParse(defaultPolicy).success, true);
   });
 });

@@ -1,0 +1,68 @@
+// The daily fan-out: one workflow per active employee, paged, idempotent when run twice.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
+import { TestContext } from '../helpers/context.ts';
+
+let ctx: TestContext;
+
+before(async () => {
+  ctx = await TestContext.create(import.meta.filename, { worker: 'in-process' });
+});
+after(async () => ctx.close());
+
+describe('daily fan-out', () => {
+  test('starts one workflow per active employee, in pages, and is idempotent when run twice', async () => {
+    const a = await ctx.department({ size: 9 });
+    const b = await ctx.department({ size: 8, robot: false });
+    const inactive = b.members[0];
+    await ctx.db
+      .updateTable('employees')
+      .set({ active: false })
+      .where('id', '=', inactive?.id ?? -1)
+      .execute();
+    const active = [...a.members, ...b.members.slice(1)];
+    const workDate = '2031-03-03';
+
+    const run = async (n: number) =>
+      ctx.temporal.workflow.execute('dailyFanout', {
+        taskQueue: ctx.config.temporal.taskQueue,
+        workflowId: `fanout-test-${n}`,
+        args: [{ workDate, batchSize: 5 }],
+      }) as Promise<{ started: number; alreadyRunning: number; workDate: string }>;
+
+    const first = await run(1);
+    assert.deepEqual(first, { started: active.length, alreadyRunning: 0, done: true, workDate });
+    const second = await run(2);
+    assert.deepEqual(second, { started: 0, alreadyRunning: active.length, done: true, workDate });
+
+    for (const e of active) {
+      const d = await ctx.temporal.workflow.getHandle(checkinWorkflowId(workDate, e.id)).describe();
+      assert.equal(d.type, 'dailyCheckin');
+      assert.equal(d.typedSearchAttributes.getAll().find((p) => p.key.name === 'WorkDate')?.value, workDate);
+    }
+    await assert.rejects(
+      ctx.temporal.workflow.getHandle(checkinWorkflowId(workDate, inactive?.id ?? -1)).describe(),
+    );
+    const days = await ctx.db
+      .selectFrom('checkin_days')
+      .select('employee_id')
+      .where('work_date', '=', workDate)
+      .execute();
+    assert.equal(days.length, active.length);
+    // The day is planned once from the policy: reminders at 09:00/12:00/15:00 Shanghai time.
+    const d = await ctx.db
+      .selectFrom('checkin_days')
+      .selectAll()
+      .where('work_date', '=', workDate)
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(
+      d.schedule.reminders.map((r) => r.at),
+      ['2031-03-03T01:00:00.000Z', '2031-03-03T04:00:00.000Z', '2031-03-03T07:00:00.000Z'],
+    );
+
+    for (const e of active)
+      await ctx.temporal.workflow.getHandle(checkinWorkflowId(workDate, e.id)).terminate('test done');
+  });
+});

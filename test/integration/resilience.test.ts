@@ -1,0 +1,152 @@
+// Nothing lost, nothing twice: worker crashes, a stopped worker, Temporal unreachable at submit time.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../api/app.ts';
+import { createLogger } from '../../config/logger.ts';
+import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
+import { listRemindersForDay } from '../../db/repositories/reminders.ts';
+import { connectTemporal } from '../../platform/temporal.ts';
+import { createDingTalk } from '../../platform/dingtalk.ts';
+import { statusQuery } from '../../workflows/messages.ts';
+import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
+
+let ctx: TestContext;
+
+before(async () => {
+  ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
+});
+after(async () => ctx.close());
+
+const result = (workDate: string, e: TestEmployee) =>
+  ctx.temporal.workflow.getHandle(checkinWorkflowId(workDate, e.id)).result() as Promise<{
+    outcome: string;
+    levelReached: number;
+  }>;
+
+describe('resilience', () => {
+  test('a worker SIGKILLed twice during the ladder and restarted sends each level exactly once', async () => {
+    const dept = await ctx.department({ size: 3 });
+    // One compressed hour = 4 s: levels at +4 s, +16 s, +28 s, close at +32 s.
+    const s = await ctx.schedule(900);
+    let worker = await ctx.spawnWorker();
+    await ctx.startDay(dept.members, s);
+    await eventually(
+      () => dept.members.every((e) => ctx.messages('work_notification', e.userId).length > 0),
+      30_000,
+      'level 1',
+    );
+    await ctx.killWorker(worker);
+    worker = await ctx.spawnWorker();
+    await eventually(() => ctx.messages('robot', dept.robotToken ?? '?').length > 0, 60_000, 'level 2');
+    await ctx.killWorker(worker);
+    worker = await ctx.spawnWorker();
+    const results = await Promise.all(dept.members.map((e) => result(s.workDate, e)));
+    assert.deepEqual(
+      results.map((r) => r.outcome),
+      ['missed', 'missed', 'missed'],
+    );
+
+    for (const e of dept.members) {
+      assert.equal(ctx.messages('work_notification', e.userId).length, 1, `level 1 once for ${e.name}`);
+      assert.equal(
+        ctx.messages('todo').filter((m) => m.title.includes(e.name) && m.to.includes(dept.hr?.unionId ?? '?'))
+          .length,
+        1,
+        `level 3 once for ${e.name}`,
+      );
+      const rows = await listRemindersForDay(ctx.db, s.workDate, [e.id]);
+      assert.deepEqual(
+        rows.map((r) => [r.level, r.status]),
+        [
+          [1, 'sent'],
+          [2, 'sent'],
+          [3, 'sent'],
+        ],
+      );
+    }
+    assert.equal(ctx.messages('robot', dept.robotToken ?? '?').length, 1, 'level 2 once for the department');
+    await ctx.killWorker(worker, 'SIGTERM');
+  });
+
+  test('a submission made while the worker is down stops the ladder when the worker returns', async () => {
+    const dept = await ctx.department({ size: 1 });
+    const [e] = dept.members as [TestEmployee];
+    const s = await ctx.schedule(300); // level 1 at +12 s
+    let worker = await ctx.spawnWorker();
+    await ctx.startDay([e], s);
+    const handle = ctx.temporal.workflow.getHandle(checkinWorkflowId(s.workDate, e.id));
+    await eventually(async () => (await handle.describe()).historyLength > 3, 10_000, 'workflow waiting');
+    await ctx.killWorker(worker);
+    assert.equal((await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers })).status, 201);
+    const level1 = Date.parse(s.reminders[0]?.at ?? '');
+    assert.ok(Date.now() < level1 - 2000, 'precondition: submitted well before the first reminder');
+    // Stay down past the first reminder time, then come back.
+    await new Promise((r) => setTimeout(r, level1 - Date.now() + 1000));
+    worker = await ctx.spawnWorker();
+    assert.deepEqual(await result(s.workDate, e), { outcome: 'submitted', levelReached: 0 });
+    await new Promise((r) => setTimeout(r, 1000 + s.batchWindowMs));
+    assert.equal(ctx.messages(undefined, e.userId).length, 0);
+    assert.deepEqual(await listRemindersForDay(ctx.db, s.workDate, [e.id]), []);
+    await ctx.killWorker(worker, 'SIGTERM');
+  });
+
+  test('with Temporal unreachable a submission still gets 201, is stored, and the workflow learns it later', async () => {
+    const dept = await ctx.department({ size: 1 });
+    const [e] = dept.members as [TestEmployee];
+    const s = await ctx.schedule(600); // level 1 at +6 s
+    const worker = await ctx.spawnWorker();
+    await ctx.startDay([e], s);
+
+    // An API whose only road to Temporal goes through a proxy we cut.
+    const proxy = await startTcpProxy(ctx.config.temporal.address ?? '');
+    const { client, connection } = await connectTemporal(proxy.address, ctx.config.temporal.namespace);
+    const app = createApp({
+      db: ctx.db,
+      temporal: client,
+      dingtalk: createDingTalk(ctx.config),
+      config: ctx.config,
+      logger: createLogger('silent'),
+      signalTimeoutMs: 1000,
+    });
+    const server: Server = await new Promise((r) => {
+      const srv = app.listen(0, '127.0.0.1', () => r(srv));
+    });
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    proxy.cut();
+
+    const health = await fetch(`${apiUrl}/healthz`);
+    assert.equal(health.status, 503);
+    const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers }, apiUrl);
+    assert.equal(r.status, 201);
+    const rec = r.body.record as { id: number };
+    assert.ok(
+      await ctx.db.selectFrom('health_records').select('id').where('id', '=', rec.id).executeTakeFirst(),
+    );
+
+    // The worker's outbox drainer (its own Temporal connection) delivers the signal.
+    const handle = ctx.temporal.workflow.getHandle(checkinWorkflowId(s.workDate, e.id));
+    await eventually(
+      async () => (await handle.query(statusQuery)).state === 'submitted',
+      10_000,
+      'signal via outbox',
+    );
+    const outbox = await ctx.db
+      .selectFrom('signal_outbox')
+      .selectAll()
+      .where('workflow_id', '=', handle.workflowId)
+      .execute();
+    assert.equal(outbox.length, 1);
+    assert.ok(outbox[0]?.delivered_at);
+    assert.ok(Date.parse(s.reminders[0]?.at ?? '') > Date.now(), 'learned before the first reminder was due');
+    assert.deepEqual(await result(s.workDate, e), { outcome: 'submitted', levelReached: 0 });
+    assert.equal(ctx.messages(undefined, e.userId).length, 0);
+
+    await new Promise((res) => server.close(() => res(null)));
+    await connection.close().catch(() => undefined);
+    await proxy.close();
+    await ctx.killWorker(worker, 'SIGTERM');
+  });
+});
