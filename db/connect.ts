@@ -1,7 +1,6 @@
 // Connection pool, database bootstrap and migrations.
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 

@@ -31,7 +31,13 @@ export function healthRoutes(deps: { db: DB; temporal: Client }): Router {
     route(async (_req, res) => {
       const [postgres, temporal] = await Promise.all([
         probe(() => sql`select 1`.execute(deps.db), 2000),
-        probe(() => deps.temporal.workflowService.getSystemInfo({}), 2000),
+        probe(
+          () =>
+            deps.temporal.withDeadline(Date.now() + 2000, () =>
+              deps.temporal.workflowService.getSystemInfo({}),
+            ),
+          2500,
+        ),
       ]);
       const ok = postgres === 'ok' && temporal === 'ok';
       res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', postgres, temporal });

@@ -145,6 +145,9 @@ describe('resilience', () => {
     assert.equal(ctx.messages(undefined, e.userId).length, 0);
 
     await new Promise((res) => server.close(() => res(null)));
+    // Let the client's own gRPC retries (scheduled while the road was cut) finish before closing it.
+    proxy.restore();
+    await new Promise((r) => setTimeout(r, 3000));
     await connection.close().catch(() => undefined);
     await proxy.close();
     await ctx.killWorker(worker, 'SIGTERM');
