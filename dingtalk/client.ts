@@ -18,6 +18,8 @@ export interface DingTalkClientOptions {
   appSecret: string;
   agentId: string;
   timeoutMs?: number;
+  /** DingTalk allows an app ~40 calls/s per API; we pace ourselves rather than collect 90018s */
+  maxQpsPerApi?: number;
 }
 
 interface CachedToken {
@@ -31,9 +33,22 @@ export class DingTalkClient implements DingTalkApi {
   private oapiToken: CachedToken | undefined;
   private v1Token: CachedToken | undefined;
   private readonly timeoutMs: number;
+  private readonly minGapMs: number;
+  /** earliest time the next call to each API path may start */
+  private readonly nextSlot = new Map<string, number>();
 
   constructor(private readonly opts: DingTalkClientOptions) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+    // 10% under the limit, so network jitter cannot bunch calls over it.
+    this.minGapMs = 1000 / (opts.maxQpsPerApi ?? 36);
+  }
+
+  /** Spaces calls to one API evenly so a burst stays under DingTalk's per-API QPS. */
+  private async pace(api: string): Promise<void> {
+    const now = Date.now();
+    const slot = Math.max(now, this.nextSlot.get(api) ?? 0);
+    this.nextSlot.set(api, slot + this.minGapMs);
+    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
   }
 
   private async http(
@@ -41,6 +56,7 @@ export class DingTalkClient implements DingTalkApi {
     init: RequestInit,
     api: string,
   ): Promise<{ status: number; body: unknown }> {
+    await this.pace(api);
     let res: Response;
     try {
       res = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });

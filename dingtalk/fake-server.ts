@@ -262,8 +262,12 @@ export interface RunningFake {
   close(): Promise<void>;
 }
 
-export async function startFakeDingTalk(port = 0, host = '127.0.0.1'): Promise<RunningFake> {
-  const state = new FakeDingTalkState();
+export async function startFakeDingTalk(
+  port = 0,
+  host = '127.0.0.1',
+  limits?: FakeDingTalkState['limits'],
+): Promise<RunningFake> {
+  const state = new FakeDingTalkState(limits);
   const app = createFakeDingTalkApp(state);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));

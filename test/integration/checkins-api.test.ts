@@ -160,6 +160,52 @@ describe('POST /api/me/checkins', () => {
   });
 });
 
+describe('late submissions', () => {
+  const dayClosedAgo = async (e: TestEmployee, minutes: number, lateGraceMinutes: number) => {
+    const s = await ctx.schedule(1);
+    const closes = new Date(Date.now() - minutes * 60_000);
+    await ctx.db
+      .insertInto('checkin_days')
+      .values({
+        employee_id: e.id,
+        department_id: e.departmentId,
+        work_date: s.workDate,
+        opens_at: new Date(closes.getTime() - 8 * 3600_000),
+        closes_at: closes,
+        late_until: new Date(closes.getTime() + lateGraceMinutes * 60_000),
+        schedule: JSON.stringify(s),
+        outcome: 'missed',
+      })
+      .execute();
+    return s.workDate;
+  };
+
+  test('after close but within the grace period the record is stored as late and the day becomes late', async () => {
+    const e = member(9);
+    const workDate = await dayClosedAgo(e, 10, 60);
+    const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers });
+    assert.equal(r.status, 201);
+    assert.equal((r.body.record as { status: string }).status, 'late');
+    const day = await ctx.db
+      .selectFrom('checkin_days')
+      .select('outcome')
+      .where('employee_id', '=', e.id)
+      .where('work_date', '=', workDate)
+      .executeTakeFirstOrThrow();
+    assert.equal(day.outcome, 'late');
+  });
+
+  test('after the grace period the submission is refused with 422 and a clear message, storing nothing', async () => {
+    const e = member(10);
+    await dayClosedAgo(e, 120, 60);
+    const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers });
+    assert.equal(r.status, 422);
+    assert.equal(r.body.code, 'submission_window_closed');
+    assert.match(String(r.body.title), /截止/);
+    assert.equal(await recordCount(e.id), 0);
+  });
+});
+
 describe('免登 and today', () => {
   test('a DingTalk auth code is exchanged for the employee; the token then reads today and submits', async () => {
     const e = member(6);

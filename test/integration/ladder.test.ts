@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
 import { listRemindersForDay } from '../../db/repositories/reminders.ts';
 import { findDay } from '../../db/repositories/checkin-days.ts';
+import { statusQuery } from '../../workflows/messages.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 
 // One compressed hour = 2 s: reminders at +2 s, +8 s, +14 s, window closes at +16 s.
@@ -84,6 +85,16 @@ describe('reminder ladder', { concurrency: true }, () => {
     const s = await ctx.schedule(SCALE);
     await ctx.startDay([e], s);
     await eventually(() => ctx.messages('work_notification', e.userId).length > 0, 10_000, 'level 1');
+    const handle = ctx.temporal.workflow.getHandle(checkinWorkflowId(s.workDate, e.id));
+    const mid = await eventually(
+      async () => {
+        const st = await handle.query(statusQuery);
+        return st.levelReached === 1 ? st : null;
+      },
+      5000,
+      'status query shows level 1',
+    );
+    assert.deepEqual([mid.state, mid.levelReached, mid.nextReminderAt], ['waiting', 1, s.reminders[1]?.at]);
     assert.equal((await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers })).status, 201);
     assert.deepEqual(await result(s.workDate, e), { outcome: 'submitted', levelReached: 1 });
     await new Promise((res) => setTimeout(res, Date.parse(s.closesAt) - Date.now() + 500));

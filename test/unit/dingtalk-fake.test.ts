@@ -5,6 +5,7 @@ import { DingTalkClient } from '../../dingtalk/client.ts';
 import { DingTalkError } from '../../dingtalk/errors.ts';
 import { startFakeDingTalk, type RunningFake } from '../../dingtalk/fake-server.ts';
 import type { ActionCardMsg } from '../../dingtalk/types.ts';
+import { FakeDingTalkState } from '../../dingtalk/fake-state.ts';
 
 let fake: RunningFake;
 let client: DingTalkClient;
@@ -89,17 +90,43 @@ describe('DingTalk fake + client', () => {
   });
 
   test('per-app QPS over 40/s answers errcode 90018, which the client marks retryable', async () => {
-    const results = await Promise.allSettled(
-      Array.from({ length: 60 }, (_, i) => client.sendWorkNotification([`q${i}`], card(`qps ${i}`))),
+    // The limit itself, on a frozen clock: 40 calls in a second pass, the 41st does not.
+    const frozen = new FakeDingTalkState(undefined, () => 1_000_000);
+    const verdicts = Array.from({ length: 41 }, () => frozen.overQps('/x'));
+    assert.deepEqual([verdicts.filter((v) => !v).length, verdicts.at(-1)], [40, true]);
+    // And over HTTP, with a fake whose limit is 2 calls/s.
+    const strict = await startFakeDingTalk(0, '127.0.0.1', { appQpsPerApi: 2, robotPerMinute: 20 });
+    const c = new DingTalkClient({
+      oapiUrl: strict.url,
+      apiUrl: strict.url,
+      appKey: 'k',
+      appSecret: 's',
+      agentId: '1',
+      maxQpsPerApi: 100_000,
+    });
+    await c.sendWorkNotification(['q1'], card('qps 1'));
+    await c.sendWorkNotification(['q2'], card('qps 2'));
+    await assert.rejects(
+      c.sendWorkNotification(['q3'], card('qps 3')),
+      (e: unknown) => e instanceof DingTalkError && e.errcode === 90018 && e.retryable,
     );
-    const throttled = results.filter((r) => r.status === 'rejected');
-    assert.ok(throttled.length >= 15, `expected throttling, got ${throttled.length}`);
-    for (const r of throttled) {
-      const e = r.reason as DingTalkError;
-      assert.equal(e.errcode, 90018);
-      assert.equal(e.retryable, true);
-    }
-    await new Promise((res) => setTimeout(res, 1100));
+    await strict.close();
+  });
+
+  test('the client paces itself under 40 calls/s per API, so a burst is never throttled', async () => {
+    const paced = new DingTalkClient({
+      oapiUrl: fake.url,
+      apiUrl: fake.url,
+      appKey: 'k',
+      appSecret: 's',
+      agentId: '1',
+    });
+    const t = Date.now();
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) => paced.sendWorkNotification([`p${i}`], card(`paced ${i}`))),
+    );
+    assert.equal(results.filter((r) => r.status === 'rejected').length, 0);
+    assert.ok(Date.now() - t >= 1000, 'took at least a second');
   });
 
   test('injected server errors surface as retryable; bad requests as permanent', async () => {
