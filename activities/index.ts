@@ -2,9 +2,14 @@
 import { createCheckinDayActivities } from './checkin-day.ts';
 import type { ActivityDeps } from './deps.ts';
 import { createReminderActivities } from './dingtalk-reminders.ts';
+import { createReviewActivities } from './reviews.ts';
 
 export type { ActivityDeps };
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createCheckinDayActivities(deps), ...createReminderActivities(deps) };
+  return {
+    ...createCheckinDayActivities(deps),
+    ...createReminderActivities(deps),
+    ...createReviewActivities(deps),
+  };
 }

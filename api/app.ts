@@ -11,6 +11,9 @@ import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
 import { checkinRoutes } from './checkins/checkins.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { notFound } from './http/errors.ts';
+import { formRoutes } from './forms/forms.routes.ts';
+import { recordRoutes } from './records/records.routes.ts';
+import { reviewDecisionRoutes, reviewReadRoutes } from './reviews/reviews.routes.ts';
 import { errorHandler, requestContext } from './http/middleware.ts';
 
 export interface ApiDeps {
@@ -41,8 +44,20 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(
     '/api/me',
     requireEmployee({ db, sessionSecret: config.api.sessionSecret }),
-    checkinRoutes({ db, temporal, logger, signalTimeoutMs: deps.signalTimeoutMs ?? 3000 }),
+    checkinRoutes({
+      db,
+      temporal,
+      taskQueue: config.temporal.taskQueue,
+      logger,
+      signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
+    }),
   );
+  const employeeAuth = requireEmployee({ db, sessionSecret: config.api.sessionSecret });
+  const adminAuth = requireAdminToken(config.api.adminToken);
+  app.use('/api/reviews', reviewDecisionRoutes({ db, temporal, auth: employeeAuth }));
+  app.use('/api/reviews', adminAuth, reviewReadRoutes({ db }));
+  app.use('/api/forms', adminAuth, formRoutes({ db }));
+  app.use('/api/records', adminAuth, recordRoutes({ db }));
   app.use(
     '/api/admin',
     requireAdminToken(config.api.adminToken),

@@ -38,6 +38,16 @@ const envSchema = z.object({
   DINGTALK_DING_ROBOT_CODE: optionalString,
   DAY_TIME_SCALE: z.coerce.number().min(1).max(100_000).default(1),
   BATCH_WINDOW_SECONDS: z.coerce.number().min(0).max(3600).default(20),
+  REVIEW_WARNING_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .min(1)
+    .max(7 * 86400)
+    .default(7200),
+  REVIEW_RED_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .min(1)
+    .max(7 * 86400)
+    .default(1800),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   SEED_DEMO: bool(true),
 });
@@ -88,6 +98,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     schedule: Object.freeze({
       dayTimeScale: e.DAY_TIME_SCALE,
       batchWindowSeconds: e.BATCH_WINDOW_SECONDS,
+    }),
+    review: Object.freeze({
+      warningTimeoutMs: e.REVIEW_WARNING_TIMEOUT_SECONDS * 1000,
+      redTimeoutMs: e.REVIEW_RED_TIMEOUT_SECONDS * 1000,
     }),
     outboxPollMs: e.OUTBOX_POLL_MS,
     seedDemo: e.SEED_DEMO,

@@ -1,7 +1,8 @@
 // The typed shape of the Postgres schema, as kysely sees it.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { DaySchedule } from '../domain/day-schedule.ts';
-import type { CheckinAnswers } from '../domain/checkin-answers.ts';
+import type { AnomalyReason } from '../domain/anomaly/evaluate.ts';
+import type { FormDefinition, Severity } from '../domain/forms/form-definition.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -69,10 +70,59 @@ export interface HealthRecordsTable {
   work_date: string;
   submitted_at: Timestamp;
   client_submitted_at: Timestamp | null;
-  answers: ColumnType<CheckinAnswers, string, string>;
+  answers: ColumnType<Record<string, unknown>, string, string>;
   status: 'on_time' | 'late';
   idempotency_key: string;
   created_at: CreatedAt;
+  form_version: number | null;
+  severity: ColumnType<Severity, Severity | undefined, Severity>;
+  reasons: ColumnType<AnomalyReason[], string | undefined, string>;
+  is_current: Generated<boolean>;
+  recheck_of: number | null;
+}
+
+export interface FormsTable {
+  version: Generated<number>;
+  status: ColumnType<
+    'draft' | 'published' | 'retired',
+    'draft' | 'published' | undefined,
+    'draft' | 'published' | 'retired'
+  >;
+  definition: ColumnType<FormDefinition, string, string>;
+  note: string | null;
+  created_at: CreatedAt;
+  published_at: Timestamp | null;
+}
+
+export type ReviewStatus = 'pending' | 'recheck_requested' | 'approved' | 'rejected';
+
+export interface ReviewHistoryEntry {
+  at: string;
+  event: 'opened' | 'notified_manager' | 'escalated' | 'decision' | 'recheck_submitted';
+  actorId?: number;
+  decision?: string;
+  comment?: string;
+  recordId?: number;
+  severity?: Severity;
+}
+
+export interface ReviewsTable {
+  id: Generated<number>;
+  record_id: number;
+  current_record_id: number;
+  employee_id: number;
+  department_id: number;
+  work_date: string;
+  severity: Severity;
+  status: Generated<ReviewStatus>;
+  escalated: Generated<boolean>;
+  decider_id: number | null;
+  decision: string | null;
+  comment: string | null;
+  decided_at: Timestamp | null;
+  history: ColumnType<ReviewHistoryEntry[], string | undefined, string>;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
 }
 
 export type ReminderStatus = 'sending' | 'sent' | 'skipped' | 'failed';
@@ -101,6 +151,8 @@ export interface SignalOutboxTable {
   next_attempt_at: Generated<Date>;
   delivered_at: Timestamp | null;
   last_error: string | null;
+  action: ColumnType<'signal' | 'start', 'signal' | 'start' | undefined, never>;
+  workflow_type: string | null;
 }
 
 export interface Database {
@@ -112,9 +164,13 @@ export interface Database {
   health_records: HealthRecordsTable;
   reminders_sent: RemindersSentTable;
   signal_outbox: SignalOutboxTable;
+  forms: FormsTable;
+  reviews: ReviewsTable;
 }
 
 export type Employee = Selectable<EmployeesTable>;
 export type Department = Selectable<DepartmentsTable>;
 export type HealthRecord = Selectable<HealthRecordsTable>;
+export type Review = Selectable<ReviewsTable>;
+export type FormRow = Selectable<FormsTable>;
 export type NewEmployee = Insertable<EmployeesTable>;

@@ -7,3 +7,5 @@ export const fanoutWorkflowId = (workDate: string) => `fanout-${workDate}`;
 export const departmentBatchWorkflowId = (workDate: string, departmentId: number, level: ReminderLevel) =>
   `remind-${workDate}-dept${departmentId}-L${level}`;
 export const FANOUT_SCHEDULE_ID = 'daily-fanout';
+export const reviewWorkflowId = (recordId: number) => `review-${recordId}`;
+export const digestWorkflowId = (workDate: string) => `digest-${workDate}`;

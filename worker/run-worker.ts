@@ -26,7 +26,13 @@ export async function runWorker(deps: {
     },
     { address: deps.address, workflowBundle: deps.workflowBundle },
   );
-  const stopDrainer = startOutboxDrainer(deps.db, deps.temporal, deps.logger, deps.config.outboxPollMs);
+  const stopDrainer = startOutboxDrainer(
+    deps.db,
+    deps.temporal,
+    deps.config.temporal.taskQueue,
+    deps.logger,
+    deps.config.outboxPollMs,
+  );
   const running = worker.run();
   return {
     running,

@@ -1,5 +1,5 @@
 // Signals, queries and search attributes shared by workflow code and its callers.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export interface SubmitSignal {
@@ -44,3 +44,38 @@ export const SEARCH_ATTRIBUTES = {
   DepartmentId: 'Int',
   CheckinStatus: 'Keyword',
 } as const;
+
+export type ReviewDecision = 'approve' | 'reject' | 'request_recheck';
+export interface DecideInput {
+  deciderId: number;
+  decision: ReviewDecision;
+  comment?: string;
+}
+export interface DecideResult {
+  reviewId: number;
+  status: 'approved' | 'rejected' | 'recheck_requested';
+  deciderId: number;
+  decidedAt: string;
+}
+/** The reviewer's decision; the validator refuses deciders who may not decide and decided reviews. */
+export const decideUpdate = defineUpdate<DecideResult, [DecideInput]>('decide');
+
+export interface RecheckSignal {
+  recordId: number;
+  severity: 'normal' | 'warning' | 'red';
+}
+export const recheckSignal = defineSignal<[RecheckSignal]>('recheck');
+
+export interface ReviewState {
+  reviewId: number;
+  status: 'pending' | 'recheck_requested' | 'approved' | 'rejected';
+  escalated: boolean;
+  severity: 'normal' | 'warning' | 'red';
+  currentRecordId: number;
+  deadline: string | null;
+}
+export const reviewStatusQuery = defineQuery<ReviewState>('reviewStatus');
+
+/** Failure types the decide validator uses; the API maps them to 403 and 409. */
+export const DECIDE_FORBIDDEN = 'DecideForbidden';
+export const DECIDE_CONFLICT = 'DecideConflict';

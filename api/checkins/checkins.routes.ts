@@ -1,7 +1,7 @@
 // Employee endpoints: today's form and status, and the submission.
 import { Router } from 'express';
-import { submissionSchema } from '../../domain/checkin-answers.ts';
-import { checkinFormDescription } from '../../domain/checkin-form.ts';
+import { submissionSchema } from '../../domain/submission.ts';
+import { getPublishedForm } from '../../db/repositories/forms.ts';
 import { findRecordForDay } from '../../db/repositories/records.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
 import { notFound } from '../http/errors.ts';
@@ -23,11 +23,12 @@ export function checkinRoutes(deps: CheckinDeps): Router {
         new Date(),
       );
       const record = await findRecordForDay(deps.db, employeeId, workDate);
+      const form = await getPublishedForm(deps.db);
       res.json({
         workDate,
         timeZone: policy.timeZone,
         employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
-        form: checkinFormDescription,
+        form: { version: form.version, ...form.definition },
         status: {
           outcome: day?.outcome ?? (record ? 'submitted' : 'pending'),
           levelReached: day?.level_reached ?? 0,
@@ -43,8 +44,8 @@ export function checkinRoutes(deps: CheckinDeps): Router {
     '/checkins',
     route(async (req, res) => {
       const submission = parse(submissionSchema, req.body);
-      const { record, replayed } = await submitCheckin(deps, req.employeeId as number, submission);
-      res.status(replayed ? 200 : 201).json({ record, replayed });
+      const { record, replayed, reviewId } = await submitCheckin(deps, req.employeeId as number, submission);
+      res.status(replayed ? 200 : 201).json({ record, replayed, reviewId });
     }),
   );
   return r;

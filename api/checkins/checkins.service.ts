@@ -1,26 +1,36 @@
-// Storing a submission: committed in Postgres first (with an outbox row), the workflow told after.
+// Storing a submission: validated against its form version, assessed for anomalies, committed in
+// Postgres together with the outbox rows that tell Temporal (day workflow, review workflow).
 import type { Client } from '@temporalio/client';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import { assess } from '../../domain/anomaly/evaluate.ts';
 import { classifySubmission, computeDaySchedule } from '../../domain/day-schedule.ts';
-import type { Submission } from '../../domain/checkin-answers.ts';
-import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
+import { validateAnswers } from '../../domain/forms/validate-answers.ts';
+import type { Submission } from '../../domain/submission.ts';
+import { checkinWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids.ts';
 import { workDateAt } from '../../domain/zoned-time.ts';
 import type { Logger } from '../../config/logger.ts';
 import type { DB } from '../../db/connect.ts';
-import type { HealthRecord } from '../../db/database.ts';
+import type { Database, HealthRecord } from '../../db/database.ts';
 import { findDay } from '../../db/repositories/checkin-days.ts';
+import { findFormVersion, getPublishedForm } from '../../db/repositories/forms.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
-import { enqueueSignal, markSignalDelivered } from '../../db/repositories/outbox.ts';
+import { enqueueSignal, enqueueStart, markSignalDelivered } from '../../db/repositories/outbox.ts';
 import { getCurrentPolicy } from '../../db/repositories/policy.ts';
-import { findRecordByIdempotencyKey, findRecordForDay } from '../../db/repositories/records.ts';
-import { sendOutboxSignal } from '../../platform/signal-outbox.ts';
+import {
+  findRecordByIdempotencyKey,
+  findRecordForDay,
+  recentRecords,
+} from '../../db/repositories/records.ts';
+import { findReviewAwaitingRecheck, insertReview, updateReview } from '../../db/repositories/reviews.ts';
+import { deliverOutboxRow } from '../../platform/signal-outbox.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 
 export interface CheckinDeps {
   db: DB;
   temporal: Client;
+  taskQueue: string;
   logger: Logger;
-  /** how long the request waits for Temporal before leaving the signal to the outbox drainer */
+  /** how long the request waits for Temporal before leaving the outbox to the drainer */
   signalTimeoutMs: number;
 }
 
@@ -28,18 +38,31 @@ export interface SubmitResult {
   record: HealthRecord;
   /** true when this idempotency key was already stored and the stored record is returned */
   replayed: boolean;
+  reviewId: number | null;
 }
 
 const UNIQUE_VIOLATION = '23505';
+/** how far back history rules look */
+const HISTORY_DAYS = 30;
 
 /** The employee's work date now, and the window that applies to it (fan-out snapshot if any). */
 export async function resolveToday(db: DB, employeeId: number, now: Date) {
   const policy = await getCurrentPolicy(db);
   const workDate = workDateAt(now, policy.timeZone);
   const day = await findDay(db, employeeId, workDate);
-  const closesAt = day ? day.closes_at : new Date(computeDaySchedule(workDate, policy).closesAt);
-  const lateUntil = day ? day.late_until : new Date(computeDaySchedule(workDate, policy).lateUntil);
+  const planned = day ? undefined : computeDaySchedule(workDate, policy);
+  const closesAt = day ? day.closes_at : new Date(planned?.closesAt ?? 0);
+  const lateUntil = day ? day.late_until : new Date(planned?.lateUntil ?? 0);
   return { policy, workDate, day, closesAt, lateUntil };
+}
+
+/** The form to validate against: the version the page rendered if it was ever published, else the current one. */
+async function formFor(db: DB, version: number | undefined) {
+  if (version !== undefined) {
+    const f = await findFormVersion(db, version);
+    if (f && f.status !== 'draft') return f;
+  }
+  return getPublishedForm(db);
 }
 
 export async function submitCheckin(
@@ -50,10 +73,25 @@ export async function submitCheckin(
 ): Promise<SubmitResult> {
   const { db } = deps;
   const existing = await findRecordByIdempotencyKey(db, employeeId, submission.idempotencyKey);
-  if (existing) return { record: existing, replayed: true };
+  if (existing) return { record: existing, replayed: true, reviewId: await reviewIdOf(db, existing.id) };
 
   const employee = await findEmployeeById(db, employeeId);
   if (!employee) throw notFound('Employee');
+  const form = await formFor(db, submission.formVersion);
+  const validation = validateAnswers(form.definition, submission.answers);
+  if (!validation.ok) {
+    throw new AppError(
+      'validation_failed',
+      400,
+      'The answers do not fit the form',
+      validation.errors.map((e) => ({
+        field: `answers.${e.field}`,
+        code: e.code,
+        message: e.message.zh,
+        messages: e.message,
+      })),
+    );
+  }
   const { policy, workDate, closesAt, lateUntil } = await resolveToday(db, employeeId, now);
   // An offline resend is judged by when the employee pressed submit, but never from the future.
   const clientAt = submission.clientSubmittedAt ? new Date(submission.clientSubmittedAt) : undefined;
@@ -67,14 +105,35 @@ export async function submitCheckin(
       `今日打卡已截止 (the check-in window for ${workDate} closed at ${closesAt.toISOString()}; late submissions are no longer accepted)`,
     );
   }
+  const history = await recentRecords(db, employeeId, workDate, HISTORY_DAYS);
+  const assessment = assess(
+    form.definition,
+    workDate,
+    validation.answers,
+    history.map((h) => ({ workDate: h.work_date, severity: h.severity, answers: h.answers })),
+  );
 
-  let record: HealthRecord;
-  let outboxId: number;
-  const workflowId = checkinWorkflowId(workDate, employeeId);
-  let signalPayload: unknown;
+  let stored: { record: HealthRecord; outboxIds: number[]; reviewId: number | null };
   try {
-    ({ record, outboxId } = await db.transaction().execute(async (trx) => {
-      const rec = await trx
+    stored = await db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom('health_records')
+        .selectAll()
+        .where('employee_id', '=', employeeId)
+        .where('work_date', '=', workDate)
+        .where('is_current', '=', true)
+        .forUpdate()
+        .executeTakeFirst();
+      const review = current ? await findReviewAwaitingRecheck(trx, current.id) : undefined;
+      if (current && !review) throw new SecondSubmission(current.submitted_at);
+      if (current) {
+        await trx
+          .updateTable('health_records')
+          .set({ is_current: false })
+          .where('id', '=', current.id)
+          .execute();
+      }
+      const record = await trx
         .insertInto('health_records')
         .values({
           employee_id: employeeId,
@@ -82,43 +141,124 @@ export async function submitCheckin(
           work_date: workDate,
           submitted_at: now,
           client_submitted_at: clientAt ?? null,
-          answers: JSON.stringify(submission.answers),
-          status: timing,
+          answers: JSON.stringify(validation.answers),
+          status: current?.status ?? timing,
           idempotency_key: submission.idempotencyKey,
+          form_version: form.version,
+          severity: assessment.severity,
+          reasons: JSON.stringify(assessment.reasons),
+          recheck_of: current?.id ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await trx
-        .updateTable('checkin_days')
-        .set({ outcome: timing === 'late' ? 'late' : 'submitted', updated_at: sql`now()` })
-        .where('employee_id', '=', employeeId)
-        .where('work_date', '=', workDate)
-        .where('outcome', 'in', ['pending', 'missed'])
-        .execute();
-      signalPayload = { recordId: rec.id, submittedAt: now.toISOString(), status: timing };
-      const id = await enqueueSignal(trx, workflowId, 'submit', signalPayload);
-      return { record: rec, outboxId: id };
-    }));
+      if (review) return { record, ...(await continueReview(trx, review.id, review.record_id, record)) };
+      return { record, ...(await openDay(trx, record, timing)) };
+    });
   } catch (err) {
-    if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-    // A concurrent request with the same key won the race: answer with what it stored.
+    const second = err instanceof SecondSubmission;
+    if (!second && (err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+    // A concurrent request won the race: with the same key, answer with what it stored.
     const same = await findRecordByIdempotencyKey(db, employeeId, submission.idempotencyKey);
-    if (same) return { record: same, replayed: true };
-    const other = await findRecordForDay(db, employeeId, workDate);
-    throw conflict(
-      `今日已提交健康打卡 (a check-in for ${workDate} was already submitted at ${other?.submitted_at.toISOString() ?? 'an earlier time'}; resubmit with its idempotency key to fetch it)`,
-    );
+    if (same) return { record: same, replayed: true, reviewId: await reviewIdOf(db, same.id) };
+    const other = second ? undefined : await findRecordForDay(db, employeeId, workDate);
+    throw secondSubmissionConflict(workDate, second ? err.at : other?.submitted_at);
   }
 
-  // Tell the workflow now if Temporal answers quickly; otherwise the drainer will.
-  try {
-    await sendOutboxSignal(
-      deps.temporal,
-      { id: outboxId, workflow_id: workflowId, signal_name: 'submit', payload: signalPayload, attempts: 0 },
-      deps.signalTimeoutMs,
-    ).then(() => markSignalDelivered(db, outboxId));
-  } catch (err) {
-    deps.logger.warn({ err, outboxId }, 'workflow not signalled now; outbox drainer will retry');
+  await deliverNow(deps, stored.outboxIds);
+  return { record: stored.record, replayed: false, reviewId: stored.reviewId };
+}
+
+class SecondSubmission extends Error {
+  constructor(readonly at: Date) {
+    super('second submission');
   }
-  return { record, replayed: false };
+}
+
+const secondSubmissionConflict = (workDate: string, at: Date | undefined) =>
+  conflict(
+    `今日已提交健康打卡 (a check-in for ${workDate} was already submitted at ${at?.toISOString() ?? 'an earlier time'}; ` +
+      'a new one is accepted only when the reviewer asks for a recheck; resubmit with the same idempotency key to fetch it)',
+  );
+
+/** First record of the day: mark the day, tell its workflow, open a review when abnormal. */
+async function openDay(trx: Transaction<Database>, record: HealthRecord, timing: 'on_time' | 'late') {
+  await trx
+    .updateTable('checkin_days')
+    .set({ outcome: timing === 'late' ? 'late' : 'submitted', updated_at: sql`now()` })
+    .where('employee_id', '=', record.employee_id)
+    .where('work_date', '=', record.work_date)
+    .where('outcome', 'in', ['pending', 'missed'])
+    .execute();
+  const outboxIds = [
+    await enqueueSignal(trx, checkinWorkflowId(record.work_date, record.employee_id), 'submit', {
+      recordId: record.id,
+      submittedAt: record.submitted_at.toISOString(),
+      status: timing,
+    }),
+  ];
+  if (record.severity === 'normal') return { outboxIds, reviewId: null };
+  const review = await insertReview(trx, {
+    recordId: record.id,
+    employeeId: record.employee_id,
+    departmentId: record.department_id,
+    workDate: record.work_date,
+    severity: record.severity,
+  });
+  outboxIds.push(
+    await enqueueStart(trx, 'anomalyReview', reviewWorkflowId(record.id), { reviewId: review.id }),
+  );
+  return { outboxIds, reviewId: review.id };
+}
+
+/** A recheck the reviewer asked for: the new record continues the same review. */
+async function continueReview(
+  trx: Transaction<Database>,
+  reviewId: number,
+  firstRecordId: number,
+  record: HealthRecord,
+) {
+  await updateReview(
+    trx,
+    reviewId,
+    {
+      at: new Date().toISOString(),
+      event: 'recheck_submitted',
+      recordId: record.id,
+      severity: record.severity,
+    },
+    { status: 'pending', current_record_id: record.id, severity: record.severity },
+  );
+  const outboxIds = [
+    await enqueueSignal(trx, reviewWorkflowId(firstRecordId), 'recheck', {
+      recordId: record.id,
+      severity: record.severity,
+    }),
+  ];
+  return { outboxIds, reviewId };
+}
+
+/** Tell Temporal now if it answers quickly; otherwise the worker's drainer will. */
+async function deliverNow(deps: CheckinDeps, outboxIds: number[]) {
+  for (const id of outboxIds) {
+    try {
+      const row = await deps.db
+        .selectFrom('signal_outbox')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      await deliverOutboxRow(deps.temporal, deps.taskQueue, row, deps.signalTimeoutMs);
+      await markSignalDelivered(deps.db, id);
+    } catch (err) {
+      deps.logger.warn({ err, outboxId: id }, 'Temporal not told now; the outbox drainer will retry');
+    }
+  }
+}
+
+async function reviewIdOf(db: DB, recordId: number): Promise<number | null> {
+  const r = await db
+    .selectFrom('reviews')
+    .select('id')
+    .where((eb) => eb.or([eb('record_id', '=', recordId), eb('current_record_id', '=', recordId)]))
+    .executeTakeFirst();
+  return r?.id ?? null;
 }

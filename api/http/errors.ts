@@ -16,6 +16,9 @@ export type ErrorCode =
 export interface FieldIssue {
   field: string;
   message: string;
+  code?: string;
+  /** both languages; the error handler picks `message` from the request's Accept-Language */
+  messages?: { zh: string; en: string };
 }
 
 export class AppError extends Error {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Logger } from '../../config/logger.ts';
-import { AppError } from './errors.ts';
+import { AppError, type FieldIssue } from './errors.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -47,6 +47,12 @@ export const route =
     Promise.resolve(fn(req, res)).catch(next);
   };
 
+function localize(fields: FieldIssue[], lang: string): FieldIssue[] {
+  return fields.map((f) =>
+    f.messages ? { ...f, message: lang === 'en' ? f.messages.en : f.messages.zh } : f,
+  );
+}
+
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   let e: AppError;
   const raw = err as { type?: string; status?: number };
@@ -69,6 +75,6 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
       status: e.status,
       code: e.code,
       requestId: req.id,
-      ...(e.fields ? { errors: e.fields } : {}),
+      ...(e.fields ? { errors: localize(e.fields, req.acceptsLanguages('zh', 'zh-CN', 'en') || 'zh') } : {}),
     });
 };

@@ -17,6 +17,27 @@ export async function enqueueSignal(
   return row.id;
 }
 
+/** A workflow to start after commit (idempotent: the workflow id decides). */
+export async function enqueueStart(
+  trx: Transaction<Database>,
+  workflowType: string,
+  workflowId: string,
+  input: unknown,
+): Promise<number> {
+  const row = await trx
+    .insertInto('signal_outbox')
+    .values({
+      workflow_id: workflowId,
+      signal_name: '',
+      action: 'start',
+      workflow_type: workflowType,
+      payload: JSON.stringify(input),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 /** Locks a batch of due rows for this drainer; other drainers skip them. */
 export function lockDueSignals(trx: Transaction<Database>, limit: number) {
   return trx

@@ -1,12 +1,15 @@
 // Health records: one per employee per work date, found by day or by idempotency key.
+import { sql } from 'kysely';
 import type { DB } from '../connect.ts';
 
+/** The day's current record (a recheck replaces the earlier one as current). */
 export function findRecordForDay(db: DB, employeeId: number, workDate: string) {
   return db
     .selectFrom('health_records')
     .selectAll()
     .where('employee_id', '=', employeeId)
     .where('work_date', '=', workDate)
+    .where('is_current', '=', true)
     .executeTakeFirst();
 }
 
@@ -29,4 +32,17 @@ export async function submittedAmong(db: DB, workDate: string, employeeIds: numb
     .where('employee_id', 'in', employeeIds)
     .execute();
   return new Set(rows.map((r) => r.employee_id));
+}
+
+/** The employee's current records of the `days` calendar days before `workDate`, for history rules. */
+export function recentRecords(db: DB, employeeId: number, workDate: string, days: number) {
+  return db
+    .selectFrom('health_records')
+    .select(['work_date', 'severity', 'answers'])
+    .where('employee_id', '=', employeeId)
+    .where('is_current', '=', true)
+    .where('work_date', '<', workDate)
+    .where('work_date', '>=', sql<string>`(${workDate}::date - ${days}::int)`)
+    .orderBy('work_date', 'desc')
+    .execute();
 }

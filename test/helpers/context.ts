@@ -265,7 +265,7 @@ export class TestContext {
   }
 }
 
-export const validAnswers = { temperature: 36.5, healthCode: 'green', vaccinated: true } as const;
+export const validAnswers = { temperature: 36.5, healthCode: 'green', hasSymptoms: false } as const;
 
 export const newKey = () => `key-${randomBytes(8).toString('hex')}`;
 

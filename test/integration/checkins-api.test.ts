@@ -29,7 +29,7 @@ describe('POST /api/me/checkins', () => {
     const e = member(0);
     const r = await ctx.submit(e.id, {
       idempotencyKey: newKey(),
-      answers: { ...validAnswers, symptoms: ['咳嗽'] },
+      answers: { ...validAnswers, vaccinationDoses: 3, travel14d: false },
     });
     assert.equal(r.status, 201);
     const rec = r.body.record as { id: number; work_date: string; answers: unknown; status: string };
@@ -38,7 +38,7 @@ describe('POST /api/me/checkins', () => {
       .selectAll()
       .where('id', '=', rec.id)
       .executeTakeFirstOrThrow();
-    assert.deepEqual(row.answers, { ...validAnswers, symptoms: ['咳嗽'] });
+    assert.deepEqual(row.answers, { ...validAnswers, vaccinationDoses: 3, travel14d: false });
     assert.equal(row.status, 'on_time');
     const outbox = await ctx.db
       .selectFrom('signal_outbox')
@@ -115,12 +115,12 @@ describe('POST /api/me/checkins', () => {
       'answers.healthCode',
     ],
     [
-      'missing vaccinated',
+      'missing hasSymptoms',
       { idempotencyKey: newKey(), answers: { temperature: 36.5, healthCode: 'green' } },
-      'answers.vaccinated',
+      'answers.hasSymptoms',
     ],
     ['missing idempotency key', { answers: validAnswers }, 'idempotencyKey'],
-    ['unknown field', { idempotencyKey: newKey(), answers: { ...validAnswers, mood: 'ok' } }, 'answers'],
+    ['unknown field', { idempotencyKey: newKey(), answers: { ...validAnswers, mood: 'ok' } }, 'answers.mood'],
     ['non-JSON body', '{"idempotencyKey": ', 'body'],
   ];
   for (const [name, body, field] of invalid) {

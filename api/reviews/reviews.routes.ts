@@ -1,0 +1,97 @@
+// Reviews: the admin list, and the decision endpoint that calls the workflow's `decide` Update.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { reviewWorkflowId } from '../../domain/workflow-ids.ts';
+import type { DB } from '../../db/connect.ts';
+import { findReview, listReviews } from '../../db/repositories/reviews.ts';
+import { DECIDE_CONFLICT, DECIDE_FORBIDDEN, decideUpdate } from '../../workflows/messages.ts';
+import { AppError, conflict, notFound } from '../http/errors.ts';
+import { parse, route } from '../http/middleware.ts';
+
+const listSchema = z
+  .object({
+    status: z.enum(['pending', 'recheck_requested', 'approved', 'rejected']).optional(),
+    department: z.coerce.number().int().positive().optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+const decisionSchema = z
+  .object({
+    decision: z.enum(['approve', 'reject', 'request_recheck']),
+    comment: z.string().max(500).optional(),
+  })
+  .strict();
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+/** Read side, behind the admin token until roles land. */
+export function reviewReadRoutes(deps: { db: DB }): Router {
+  const r = Router();
+  r.get(
+    '/',
+    route(async (req, res) => {
+      const f = parse(listSchema, req.query, 'query');
+      res.json(
+        await listReviews(deps.db, {
+          status: f.status,
+          departmentId: f.department,
+          limit: f.limit,
+          offset: f.offset,
+        }),
+      );
+    }),
+  );
+  r.get(
+    '/:id',
+    route(async (req, res) => {
+      const { id } = parse(idParam, req.params, 'path');
+      const review = await findReview(deps.db, id);
+      if (!review) throw notFound('Review');
+      res.json(review);
+    }),
+  );
+  return r;
+}
+
+/** The decider is the signed-in employee (the department's manager, or HR after escalation). */
+export function reviewDecisionRoutes(deps: { db: DB; temporal: Client; auth: RequestHandler }): Router {
+  const r = Router();
+  r.post(
+    '/:id/decision',
+    deps.auth,
+    route(async (req, res) => {
+      const { id } = parse(idParam, req.params, 'path');
+      const body = parse(decisionSchema, req.body);
+      const review = await findReview(deps.db, id);
+      if (!review) throw notFound('Review');
+      const handle = deps.temporal.workflow.getHandle(reviewWorkflowId(review.record_id));
+      try {
+        const result = await handle.executeUpdate(decideUpdate, {
+          args: [{ deciderId: req.employeeId as number, decision: body.decision, comment: body.comment }],
+        });
+        res.json(result);
+      } catch (err) {
+        throw decisionError(err);
+      }
+    }),
+  );
+  return r;
+}
+
+function decisionError(err: unknown): unknown {
+  if (err instanceof WorkflowNotFoundError) return conflict('This review is closed');
+  if (err instanceof WorkflowUpdateFailedError) {
+    let cause: unknown = err.cause;
+    // An activity failure wraps the ApplicationFailure; look through the chain for our type.
+    while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as { cause?: unknown }).cause;
+    const failure = cause as ApplicationFailure | undefined;
+    if (failure?.type === DECIDE_FORBIDDEN) return new AppError('forbidden', 403, failure.message);
+    if (failure?.type === DECIDE_CONFLICT) return conflict(failure.message);
+    return conflict(err.message);
+  }
+  return err;
+}
