@@ -21,12 +21,10 @@ export function renderAnswers(form: FormDefinition, answers: Answers): RenderedA
       const labels = v.map(option);
       value = { zh: labels.map((l) => l.zh).join('、'), en: labels.map((l) => l.en).join(', ') };
     } else if (f.type === 'boolean') value = v ? { zh: '是', en: 'Yes' } : { zh: '否', en: 'No' };
-    else if (f.type === 'number')
-      value = {
-        zh: `${String(v)}${f.unit ? ` ${f.unit}` : ''}`,
-        en: `${String(v)}${f.unit ? ` ${f.unit}` : ''}`,
-      };
-    else if (f.type === 'location' && typeof v === 'object') {
+    else if (f.type === 'number' && typeof v === 'number') {
+      const text = `${v}${f.unit ? ` ${f.unit}` : ''}`;
+      value = { zh: text, en: text };
+    } else if (f.type === 'location' && typeof v === 'object') {
       const loc = v as { lat?: number; lng?: number; status?: string };
       value = loc.status
         ? { zh: '未提供', en: 'not provided' }
