@@ -192,12 +192,6 @@ export class TestContext {
     const hr = opts.hr === false ? null : await make('hr', dept.id);
     const members: TestEmployee[] = [];
     for (let i = 0; i < opts.size; i++) members.push(await make(String(i), dept.id));
-    // Manager and HR are not part of the ladder under test: only members are started.
-    await this.db
-      .updateTable('employees')
-      .set({ active: false })
-      .where('id', 'in', [manager.id, ...(hr ? [hr.id] : [])])
-      .execute();
     await this.db
       .updateTable('departments')
       .set({ manager_id: manager.id, hr_contact_id: hr?.id ?? null })

@@ -21,7 +21,9 @@ describe('daily fan-out', () => {
       .set({ active: false })
       .where('id', '=', inactive?.id ?? -1)
       .execute();
-    const active = [...a.members, ...b.members.slice(1)];
+    const active = [a.manager, a.hr, ...a.members, b.manager, b.hr, ...b.members.slice(1)].filter(
+      (e) => e !== null,
+    );
     const workDate = '2031-03-03';
 
     const run = async (n: number) =>
