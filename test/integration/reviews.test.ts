@@ -81,8 +81,10 @@ describe('anomaly review', { concurrency: true }, () => {
       10_000,
       'employee told',
     );
-    const result = await ctx.temporal.workflow.getHandle(reviewWorkflowId(recordId)).result();
-    assert.equal((result as { status: string }).status, 'approved');
+    const result = (await ctx.temporal.workflow.getHandle(reviewWorkflowId(recordId)).result()) as {
+      status: string;
+    };
+    assert.equal(result.status, 'approved');
 
     const list = await fetch(`${ctx.apiUrl}/api/reviews?status=approved&department=${dept.id}`, {
       headers: { 'x-admin-token': ctx.config.api.adminToken },
