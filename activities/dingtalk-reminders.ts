@@ -28,8 +28,14 @@ const chunk = <T>(xs: T[], n: number): T[][] =>
 export function createReminderActivities({ db, dingtalk, config, logger }: ActivityDeps) {
   const link = (workDate: string) => checkinLink(config.api.publicBaseUrl, workDate);
 
-  /** Claims rows for those still pending; returns the employees this attempt must send to. */
+  /**
+   * Claims rows for those still pending; returns the employees this attempt must send to. Rows an
+   * earlier attempt left mid-call are sent again only on channels where DingTalk drops the repeat
+   * (work notifications with the same content, to-dos with the same sourceId); a group-robot
+   * message may already be in the group, so those rows become 'unknown' instead of a second post.
+   */
   async function claimPending(input: BatchInput, level: number, channel: string) {
+    const idempotent = channel !== 'group_robot';
     const submitted = await submittedAmong(db, input.workDate, input.employeeIds);
     const pending = input.employeeIds.filter((id) => !submitted.has(id));
     const owned = await claimReminders(
@@ -43,7 +49,26 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
         batchKey: input.batchKey,
       })),
     );
-    return findEmployeesByIds(db, owned);
+    const uncertain = idempotent ? [] : owned.filter((o) => o.status === 'sending').map((o) => o.employeeId);
+    if (uncertain.length) {
+      logger.warn(
+        { workDate: input.workDate, level, employeeIds: uncertain },
+        'delivery unknown after a crash; not re-posting',
+      );
+      await markReminders(
+        db,
+        input.workDate,
+        level,
+        uncertain,
+        'unknown',
+        null,
+        'worker died during the call',
+      );
+    }
+    return findEmployeesByIds(
+      db,
+      owned.filter((o) => !uncertain.includes(o.employeeId)).map((o) => o.employeeId),
+    );
   }
 
   /** Runs a DingTalk call; permanent errors mark the rows failed (the day goes on), others retry. */
@@ -54,6 +79,7 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
     call: () => Promise<string | null>,
   ): Promise<boolean> {
     try {
+      await markReminders(db, workDate, level, ids, 'sending', null);
       const externalId = await call();
       await markReminders(db, workDate, level, ids, 'sent', externalId);
       return true;
@@ -93,6 +119,7 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
 
     /** Level 2: one @manager message per department in its group (or a work notification to the manager). */
     async mentionManager(input: BatchInput): Promise<{ sent: number; channel: string }> {
+      Context.current().heartbeat();
       const dept = await findDepartmentContacts(db, input.departmentId);
       if (!dept) throw new Error(`department ${input.departmentId} not found`);
       const channel = dept.webhook_token

@@ -1,5 +1,6 @@
 // All activities, built from their dependencies (the worker registers the returned object).
 import { createCheckinDayActivities } from './checkin-day.ts';
+import { createDigestActivities } from './daily-digest.ts';
 import type { ActivityDeps } from './deps.ts';
 import { createReminderActivities } from './dingtalk-reminders.ts';
 import { createReviewActivities } from './reviews.ts';
@@ -11,5 +12,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createCheckinDayActivities(deps),
     ...createReminderActivities(deps),
     ...createReviewActivities(deps),
+    ...createDigestActivities(deps),
   };
 }

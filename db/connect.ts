@@ -4,12 +4,17 @@ import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvid
 import type { Database } from './database.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_forms_reviews.ts';
+import * as m0003 from './migrations/0003_reminder_delivery_states.ts';
 
 // Dates stay 'YYYY-MM-DD' strings (a work date has no time zone); bigint ids fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-const migrations: Record<string, Migration> = { '0001_foundation': m0001, '0002_forms_reviews': m0002 };
+const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+  '0002_forms_reviews': m0002,
+  '0003_reminder_delivery_states': m0003,
+};
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
 export type DB = Kysely<Database>;

@@ -125,7 +125,7 @@ export interface ReviewsTable {
   updated_at: Generated<Date>;
 }
 
-export type ReminderStatus = 'sending' | 'sent' | 'skipped' | 'failed';
+export type ReminderStatus = 'claimed' | 'sending' | 'sent' | 'skipped' | 'failed' | 'unknown';
 
 export interface RemindersSentTable {
   employee_id: number;

@@ -32,6 +32,13 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     if (fault?.httpStatus)
       return v1Error(res, fault.httpStatus, 'ServiceUnavailable', 'injected server error');
     if (fault?.errcode !== undefined) return oapiError(res, fault.errcode, 'injected fault');
+    if (fault?.delayMs) {
+      const send = res.json.bind(res);
+      res.json = (body: unknown) => {
+        setTimeout(() => send(body), fault.delayMs);
+        return res;
+      };
+    }
     if (req.path !== '/robot/send' && state.overQps(req.path)) {
       return req.path.startsWith('/v1.0/')
         ? v1Error(res, 429, 'Forbidden.AccessDenied.QpsLimitForApi', 'qps limit for api')

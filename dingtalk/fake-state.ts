@@ -25,6 +25,8 @@ export interface FakeFault {
   /** oapi errcode to answer with, or HTTP status >= 500 for a server error */
   errcode?: number;
   httpStatus?: number;
+  /** process the call normally but answer this much later (a worker can die while waiting) */
+  delayMs?: number;
   remaining: number;
 }
 

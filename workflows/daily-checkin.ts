@@ -19,7 +19,7 @@ const { isSubmitted, enqueueDepartmentReminder, closeDay } = proxyActivities<Act
 });
 // DingTalk calls may be throttled for a while; the retry policy backs off instead of failing the day.
 const { createHrCallTask } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes' },
 });
 

@@ -1,5 +1,8 @@
 // Starts every active employee's day: plans the schedule once, then starts workflows in pages.
-import { proxyActivities, setHandler } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, patched, proxyActivities, setHandler, startChild } from '@temporalio/workflow';
+import { digestWorkflowId } from '../domain/workflow-ids.ts';
+import { dailyDigest } from './daily-digest.ts';
 import type { createActivities } from '../activities/index.ts';
 import { fanoutProgressQuery, type FanoutProgress } from './messages.ts';
 
@@ -28,6 +31,19 @@ export async function dailyFanout(
   setHandler(fanoutProgressQuery, () => progress);
   const schedule = await planDay({ workDate: input.workDate, timeScale: input.timeScale });
   const result = await startCheckinWorkflows({ schedule, batchSize: input.batchSize ?? 500 });
+  // The day's digest outlives this workflow: it waits for the window to close.
+  // (patched: fan-outs recorded before the digest existed replay without it)
+  if (patched('daily-digest')) {
+    try {
+      await startChild(dailyDigest, {
+        workflowId: digestWorkflowId(schedule.workDate),
+        args: [{ workDate: schedule.workDate, closesAt: schedule.closesAt }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
   progress.started = result.started;
   progress.alreadyRunning = result.alreadyRunning;
   progress.done = true;

@@ -9,7 +9,8 @@ type Activities = ReturnType<typeof createActivities>;
 
 const { notifyEmployees, mentionManager } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '30 seconds',
+  // A worker that dies mid-batch is noticed within 10 s, not after the whole timeout.
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

@@ -3,3 +3,4 @@ export { dailyCheckin } from './daily-checkin.ts';
 export { dailyFanout } from './daily-fanout.ts';
 export { departmentReminderBatch } from './department-reminder-batch.ts';
 export { anomalyReview } from './anomaly-review.ts';
+export { dailyDigest } from './daily-digest.ts';

@@ -11,13 +11,18 @@ export interface ReminderClaim {
   batchKey: string;
 }
 
+export interface OwnedReminder {
+  employeeId: number;
+  /** 'claimed': never called; 'sending': an earlier attempt was calling DingTalk when it died */
+  status: 'claimed' | 'sending';
+}
+
 /**
- * Claims the reminder rows for a batch. Returns the employees this batch owns: rows it inserted
- * now plus rows it inserted on an earlier attempt that never got marked sent (the attempt died
- * mid-call; DingTalk's own duplicate-content rule swallows the repeat). Rows another batch owns,
- * or already sent, are not returned.
+ * Claims the reminder rows for a batch. Returns the rows this batch owns and has not finished:
+ * rows it inserted now, and rows an earlier attempt of the same batch left behind. Rows another
+ * batch owns, or already finished, are not returned.
  */
-export async function claimReminders(db: DB, claims: ReminderClaim[]): Promise<number[]> {
+export async function claimReminders(db: DB, claims: ReminderClaim[]): Promise<OwnedReminder[]> {
   if (claims.length === 0) return [];
   const first = claims[0] as ReminderClaim;
   await db
@@ -36,11 +41,11 @@ export async function claimReminders(db: DB, claims: ReminderClaim[]): Promise<n
     .execute();
   const owned = await db
     .selectFrom('reminders_sent')
-    .select('employee_id')
+    .select(['employee_id', 'status'])
     .where('work_date', '=', first.workDate)
     .where('level', '=', first.level)
     .where('batch_key', '=', first.batchKey)
-    .where('status', '=', 'sending')
+    .where('status', 'in', ['claimed', 'sending'])
     .where(
       'employee_id',
       'in',
@@ -48,7 +53,7 @@ export async function claimReminders(db: DB, claims: ReminderClaim[]): Promise<n
     )
     .orderBy('employee_id')
     .execute();
-  return owned.map((r) => r.employee_id);
+  return owned.map((r) => ({ employeeId: r.employee_id, status: r.status as OwnedReminder['status'] }));
 }
 
 export async function markReminders(
@@ -56,7 +61,7 @@ export async function markReminders(
   workDate: string,
   level: number,
   employeeIds: number[],
-  status: 'sent' | 'skipped' | 'failed',
+  status: 'sending' | 'sent' | 'skipped' | 'failed' | 'unknown',
   externalId: string | null,
   error: string | null = null,
 ): Promise<void> {

@@ -1,8 +1,8 @@
 // The daily fan-out: one workflow per active employee, paged, idempotent when run twice.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
-import { TestContext } from '../helpers/context.ts';
+import { checkinWorkflowId, digestWorkflowId } from '../../domain/workflow-ids.ts';
+import { newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 
 let ctx: TestContext;
 
@@ -66,5 +66,42 @@ describe('daily fan-out', () => {
 
     for (const e of active)
       await ctx.temporal.workflow.getHandle(checkinWorkflowId(workDate, e.id)).terminate('test done');
+  });
+
+  test('at window close each manager and HR contact gets one digest for their departments', async () => {
+    const dept = await ctx.department({ size: 3 });
+    const [sick, fine] = dept.members as [TestEmployee, TestEmployee];
+    const run = ctx.temporal.workflow.execute('dailyFanout', {
+      taskQueue: ctx.config.temporal.taskQueue,
+      workflowId: 'fanout-digest',
+      args: [{ timeScale: 3600 }], // today, 8 s window
+    }) as Promise<{ workDate: string }>;
+    const { workDate } = await run;
+    assert.equal(
+      (
+        await ctx.submit(sick.id, {
+          idempotencyKey: newKey(),
+          answers: { ...validAnswers, temperature: 37.8 },
+        })
+      ).status,
+      201,
+    );
+    assert.equal(
+      (await ctx.submit(fine.id, { idempotencyKey: newKey(), answers: validAnswers })).status,
+      201,
+    );
+    await ctx.temporal.workflow.getHandle(digestWorkflowId(workDate)).result();
+    const digests = (userId: string) =>
+      ctx.messages('work_notification', userId).filter((m) => m.title === `健康打卡日报 ${workDate}`);
+    for (const who of [dept.manager, dept.hr as TestEmployee]) {
+      const [d, ...more] = digests(who.userId);
+      assert.equal(more.length, 0, 'one digest per person');
+      // Manager and HR are employees of the department too, and did not submit.
+      assert.ok(
+        d?.text.includes(`**${dept.name}**：应打卡 5，已提交 2，未提交 3，异常 1，待复核 1`),
+        d?.text,
+      );
+    }
+    assert.equal(digests(fine.userId).length, 0);
   });
 });

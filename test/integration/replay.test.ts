@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
-import { checkinWorkflowId, departmentBatchWorkflowId } from '../../domain/workflow-ids.ts';
-import { newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
+import { checkinWorkflowId, departmentBatchWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids.ts';
+import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 import { testEnv } from '../helpers/test-env.ts';
 
 let ctx: TestContext;
@@ -34,8 +34,8 @@ describe('workflow determinism', () => {
   });
 
   test('fresh histories of every workflow type replay, and a changed workflow is detected', async () => {
-    const dept = await ctx.department({ size: 2 });
-    const [missed, early] = dept.members as [TestEmployee, TestEmployee];
+    const dept = await ctx.department({ size: 3 });
+    const [missed, early, sickOne] = dept.members as [TestEmployee, TestEmployee, TestEmployee];
     const s = await ctx.schedule(3600);
     await ctx.startDay([missed, early], s);
     await ctx.submit(early.id, { idempotencyKey: newKey(), answers: validAnswers });
@@ -51,7 +51,40 @@ describe('workflow determinism', () => {
       workflowId: 'fanout-replay',
       args: [{ workDate: '2031-01-06', batchSize: 2 }],
     });
-    const all = { ...ids, 'daily-fanout': 'fanout-replay' };
+    // A review decided by the manager, and a digest whose window has closed.
+    const sick = await ctx.submit(sickOne.id, {
+      idempotencyKey: newKey(),
+      answers: { ...validAnswers, temperature: 37.6 },
+    });
+    const reviewId = sick.body.reviewId as number;
+    const recordId = (sick.body.record as { id: number }).id;
+    await eventually(
+      async () =>
+        (
+          await fetch(`${ctx.apiUrl}/api/reviews/${reviewId}/decision`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${ctx.token(dept.manager.id)}`,
+            },
+            body: JSON.stringify({ decision: 'approve' }),
+          })
+        ).status === 200,
+      10_000,
+      'review decided',
+    );
+    await ctx.temporal.workflow.getHandle(reviewWorkflowId(recordId)).result();
+    await ctx.temporal.workflow.execute('dailyDigest', {
+      taskQueue: ctx.config.temporal.taskQueue,
+      workflowId: 'digest-replay',
+      args: [{ workDate: s.workDate, closesAt: new Date().toISOString() }],
+    });
+    const all = {
+      ...ids,
+      'daily-fanout': 'fanout-replay',
+      'anomaly-review-approved': reviewWorkflowId(recordId),
+      'daily-digest': 'digest-replay',
+    };
     for (const [name, id] of Object.entries(all)) {
       const history = await ctx.temporal.workflow.getHandle(id).fetchHistory();
       await replay(history, id);

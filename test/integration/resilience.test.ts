@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../api/app.ts';
 import { createLogger } from '../../config/logger.ts';
-import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
+import { checkinWorkflowId, departmentBatchWorkflowId } from '../../domain/workflow-ids.ts';
 import { listRemindersForDay } from '../../db/repositories/reminders.ts';
 import { connectTemporal } from '../../platform/temporal.ts';
 import { createDingTalk } from '../../platform/dingtalk.ts';
@@ -49,6 +49,10 @@ describe('resilience', () => {
       ['missed', 'missed', 'missed'],
     );
 
+    // The department batches finish too (a batch activity killed mid-call is retried after 10 s).
+    for (const level of [1, 2] as const) {
+      await ctx.temporal.workflow.getHandle(departmentBatchWorkflowId(s.workDate, dept.id, level)).result();
+    }
     for (const e of dept.members) {
       assert.equal(ctx.messages('work_notification', e.userId).length, 1, `level 1 once for ${e.name}`);
       assert.equal(
@@ -58,8 +62,9 @@ describe('resilience', () => {
         `level 3 once for ${e.name}`,
       );
       const rows = await listRemindersForDay(ctx.db, s.workDate, [e.id]);
+      // A robot post in flight when the worker died is recorded as 'unknown' rather than posted twice.
       assert.deepEqual(
-        rows.map((r) => [r.level, r.status]),
+        rows.map((r) => [r.level, r.level === 2 && r.status === 'unknown' ? 'sent' : r.status]),
         [
           [1, 'sent'],
           [2, 'sent'],
@@ -68,6 +73,58 @@ describe('resilience', () => {
       );
     }
     assert.equal(ctx.messages('robot', dept.robotToken ?? '?').length, 1, 'level 2 once for the department');
+    await ctx.killWorker(worker, 'SIGTERM');
+  });
+
+  test('a worker killed while DingTalk is answering: the notification is not delivered twice, the robot post not repeated', async () => {
+    const dept = await ctx.department({ size: 2 });
+    const s = await ctx.schedule(900); // levels at +4 s, +16 s, +28 s
+    // DingTalk takes 3 s to answer the first level-1 call and the first robot post.
+    ctx.fake.state.faults.push({
+      path: '/topapi/message/corpconversation/asyncsend_v2',
+      delayMs: 3000,
+      remaining: 1,
+    });
+    ctx.fake.state.faults.push({ path: '/robot/send', delayMs: 3000, remaining: 1 });
+    let worker = await ctx.spawnWorker();
+    await ctx.startDay(dept.members, s);
+    await eventually(
+      () => ctx.messages('work_notification').some((m) => m.to.includes(dept.members[0]?.userId ?? '?')),
+      30_000,
+      'level 1 received',
+    );
+    await ctx.killWorker(worker); // while the call is waiting for DingTalk's answer
+    worker = await ctx.spawnWorker();
+    await eventually(
+      () => ctx.messages('robot', dept.robotToken ?? '?').length > 0,
+      60_000,
+      'level 2 received',
+    );
+    await ctx.killWorker(worker);
+    worker = await ctx.spawnWorker();
+    for (const level of [1, 2] as const) {
+      await ctx.temporal.workflow.getHandle(departmentBatchWorkflowId(s.workDate, dept.id, level)).result();
+    }
+    for (const e of dept.members) {
+      const notes = ctx.fake.state.messages.filter(
+        (m) =>
+          m.kind === 'work_notification' &&
+          (m.to.includes(e.userId) || m.droppedDuplicates.includes(e.userId)),
+      );
+      // The retry re-sent the identical card; DingTalk dropped it, so the person saw one.
+      assert.equal(notes.filter((m) => m.to.includes(e.userId)).length, 1);
+      assert.equal(notes.filter((m) => m.droppedDuplicates.includes(e.userId)).length, 1);
+      const rows = await listRemindersForDay(ctx.db, s.workDate, [e.id]);
+      assert.deepEqual(
+        rows.filter((r) => r.level <= 2).map((r) => [r.level, r.status]),
+        [
+          [1, 'sent'],
+          [2, 'unknown'],
+        ],
+      );
+    }
+    assert.equal(ctx.messages('robot', dept.robotToken ?? '?').length, 1, 'the robot post is not repeated');
+    await Promise.all(dept.members.map((e) => result(s.workDate, e)));
     await ctx.killWorker(worker, 'SIGTERM');
   });
 

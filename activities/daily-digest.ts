@@ -1,0 +1,94 @@
+// The end-of-day digest: per department submitted / missed / anomalies / open reviews, one work
+// notification per manager or HR contact covering all of their departments.
+import { Context } from '@temporalio/activity';
+import { sql } from 'kysely';
+import type { ActionCardMsg } from '../dingtalk/types.ts';
+import { toRetryableFailure } from './dingtalk-failure.ts';
+import type { ActivityDeps } from './deps.ts';
+
+export interface DepartmentDay {
+  departmentId: number;
+  name: string;
+  expected: number;
+  submitted: number;
+  missed: number;
+  anomalies: number;
+  openReviews: number;
+}
+
+export function digestCard(workDate: string, rows: DepartmentDay[], link: string): ActionCardMsg {
+  const lines = rows.map(
+    (r) =>
+      `- **${r.name}**：应打卡 ${r.expected}，已提交 ${r.submitted}，未提交 ${r.missed}，异常 ${r.anomalies}，待复核 ${r.openReviews}`,
+  );
+  return {
+    msgtype: 'action_card',
+    action_card: {
+      title: `健康打卡日报 ${workDate}`,
+      markdown: `### 健康打卡日报（${workDate}）\n\n${lines.join('\n')}`,
+      single_title: '打开管理后台',
+      single_url: link,
+    },
+  };
+}
+
+export function createDigestActivities({ db, dingtalk, config }: ActivityDeps) {
+  return {
+    async sendDailyDigests(input: { workDate: string }): Promise<{ recipients: number }> {
+      // At close, whoever has no record is missed, whatever the day workflows have written yet.
+      const rows = await db
+        .selectFrom('checkin_days as c')
+        .innerJoin('departments as d', 'd.id', 'c.department_id')
+        .leftJoin('health_records as h', (j) =>
+          j
+            .onRef('h.employee_id', '=', 'c.employee_id')
+            .onRef('h.work_date', '=', 'c.work_date')
+            .on('h.is_current', '=', true),
+        )
+        .select([
+          'd.id as departmentId',
+          'd.name',
+          'd.manager_id',
+          'd.hr_contact_id',
+          sql<number>`count(*)::int`.as('expected'),
+          sql<number>`count(h.id)::int`.as('submitted'),
+          sql<number>`count(*) filter (where h.severity <> 'normal')::int`.as('anomalies'),
+          sql<number>`(select count(*) from reviews r where r.department_id = d.id and r.work_date = ${input.workDate}
+                       and r.status in ('pending','recheck_requested'))::int`.as('openReviews'),
+        ])
+        .where('c.work_date', '=', input.workDate)
+        .groupBy(['d.id', 'd.name', 'd.manager_id', 'd.hr_contact_id'])
+        .orderBy('d.id')
+        .execute();
+      const byRecipient = new Map<number, DepartmentDay[]>();
+      for (const r of rows) {
+        const day: DepartmentDay = { ...r, missed: r.expected - r.submitted };
+        for (const who of new Set([r.manager_id, r.hr_contact_id])) {
+          if (who !== null) byRecipient.set(who, [...(byRecipient.get(who) ?? []), day]);
+        }
+      }
+      if (byRecipient.size === 0) return { recipients: 0 };
+      const people = await db
+        .selectFrom('employees')
+        .select(['id', 'dingtalk_user_id'])
+        .where('id', 'in', [...byRecipient.keys()])
+        .execute();
+      const link = `${config.api.publicBaseUrl}/admin/`;
+      let sent = 0;
+      for (const p of people) {
+        try {
+          // Identical content to the same person on the same day is dropped by DingTalk, so a retry cannot double it.
+          await dingtalk.sendWorkNotification(
+            [p.dingtalk_user_id],
+            digestCard(input.workDate, byRecipient.get(p.id) ?? [], link),
+          );
+        } catch (err) {
+          throw toRetryableFailure(err);
+        }
+        sent++;
+        Context.current().heartbeat(sent);
+      }
+      return { recipients: sent };
+    },
+  };
+}
