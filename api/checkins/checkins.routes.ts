@@ -24,6 +24,13 @@ export function checkinRoutes(deps: CheckinDeps): Router {
       );
       const record = await findRecordForDay(deps.db, employeeId, workDate);
       const form = await getPublishedForm(deps.db);
+      const review = record
+        ? await deps.db
+            .selectFrom('reviews')
+            .select(['id', 'status', 'escalated', 'severity'])
+            .where('current_record_id', '=', record.id)
+            .executeTakeFirst()
+        : undefined;
       res.json({
         workDate,
         timeZone: policy.timeZone,
@@ -36,6 +43,7 @@ export function checkinRoutes(deps: CheckinDeps): Router {
           lateUntil: policy.lateSubmissions === 'accept' ? lateUntil.toISOString() : closesAt.toISOString(),
         },
         record: record ?? null,
+        review: review ?? null,
       });
     }),
   );
