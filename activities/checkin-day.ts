@@ -2,56 +2,167 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
+import { dayKind, exemptionFor, isYearCovered } from '../domain/calendar/work-calendar.ts';
 import { computeDaySchedule, compressSchedule, type DaySchedule } from '../domain/day-schedule.ts';
-import type { ReminderLevel } from '../domain/policy.ts';
+import type { CheckinPolicy, ReminderLevel } from '../domain/policy.ts';
 import { checkinWorkflowId, departmentBatchWorkflowId } from '../domain/workflow-ids.ts';
 import { workDateAt } from '../domain/zoned-time.ts';
-import { closeDayAsMissed, insertDaysIfAbsent, recordLevelReached } from '../db/repositories/checkin-days.ts';
+import { leavesOn, loadOverrides } from '../db/repositories/calendar.ts';
+import {
+  closeDayAsMissed,
+  findDay,
+  insertDaysIfAbsent,
+  markDayExempt,
+  recordLevelReached,
+} from '../db/repositories/checkin-days.ts';
 import { listActiveEmployeesAfter } from '../db/repositories/org.ts';
-import { getCurrentPolicy } from '../db/repositories/policy.ts';
-import { findRecordForDay } from '../db/repositories/records.ts';
+import { getPolicy } from '../db/repositories/policy.ts';
+import { exemptAmong, findRecordForDay } from '../db/repositories/records.ts';
 import { CheckinStatusKey, DepartmentIdKey, WorkDateKey, pendingSignal } from '../workflows/messages.ts';
 import type { ActivityDeps } from './deps.ts';
 
+/** What the fan-out decided about a date, once; every employee's schedule derives from it. */
+export interface DayPlan {
+  workDate: string;
+  workday: boolean;
+  dayName: string;
+  calendarSource: string;
+  /** false when chinese-days does not know this year: weekends only, HR should enter holidays */
+  calendarCovered: boolean;
+  /** the company schedule (its close starts the digest) */
+  opensAt: string;
+  closesAt: string;
+  /** compression: schedules start at `anchor` and run `timeScale` times faster */
+  anchor: string;
+  timeScale: number;
+}
+
+interface FanoutProgress {
+  afterId: number;
+  started: number;
+  alreadyRunning: number;
+  exempt: number;
+}
+
 export function createCheckinDayActivities({ db, temporal, config, logger }: ActivityDeps) {
+  const batchWindowMs = config.schedule.batchWindowSeconds * 1000;
+  const scheduleFor = (plan: DayPlan, policy: CheckinPolicy, timeZone: string): DaySchedule => {
+    const real = computeDaySchedule(plan.workDate, { ...policy, timeZone }, batchWindowMs);
+    return plan.timeScale > 1 ? compressSchedule(real, new Date(plan.anchor), plan.timeScale) : real;
+  };
+
   return {
-    /** Computes the day's instants from the policy in force now; the snapshot is passed to every workflow. */
-    async planDay(input: { workDate?: string; timeScale?: number }): Promise<DaySchedule> {
-      const policy = await getCurrentPolicy(db);
-      const workDate = input.workDate ?? workDateAt(new Date(), policy.timeZone);
-      const real = computeDaySchedule(workDate, policy, config.schedule.batchWindowSeconds * 1000);
-      const scale = input.timeScale ?? config.schedule.dayTimeScale;
-      return scale > 1 ? compressSchedule(real, new Date(), scale) : real;
+    /** Decides whether the date is a work day and snapshots the company schedule. */
+    async planDay(input: { workDate?: string; timeScale?: number }): Promise<DayPlan> {
+      const today = await getPolicy(db);
+      const workDate = input.workDate ?? workDateAt(new Date(), today.timeZone);
+      const policy = await getPolicy(db, { workDate });
+      const kind = dayKind(workDate, await loadOverrides(db, workDate, workDate));
+      const timeScale = input.timeScale ?? config.schedule.dayTimeScale;
+      const anchor = new Date().toISOString();
+      const company = computeDaySchedule(workDate, policy, batchWindowMs);
+      const s = timeScale > 1 ? compressSchedule(company, new Date(anchor), timeScale) : company;
+      if (!isYearCovered(Number(workDate.slice(0, 4)))) {
+        logger.warn(
+          { workDate },
+          'statutory holidays unknown for this year: weekends only; enter the holidays in the calendar',
+        );
+      }
+      return {
+        workDate,
+        workday: kind.workday,
+        dayName: kind.name,
+        calendarSource: kind.source,
+        calendarCovered: isYearCovered(Number(workDate.slice(0, 4))),
+        opensAt: s.opensAt,
+        closesAt: s.closesAt,
+        anchor,
+        timeScale,
+      };
     },
 
+    /**
+     * Starts the day of every active employee who works that date (not on leave, a trip, or a
+     * part-timer's day off), each with the schedule of their department's policy in their zone.
+     */
     async startCheckinWorkflows(input: {
-      schedule: DaySchedule;
+      plan: DayPlan;
       batchSize: number;
-    }): Promise<{ started: number; alreadyRunning: number }> {
+    }): Promise<Omit<FanoutProgress, 'afterId'>> {
       const ctx = Context.current();
-      const resume = ctx.info.heartbeatDetails as
-        { afterId: number; started: number; alreadyRunning: number } | undefined;
-      let { afterId, started, alreadyRunning } = resume ?? { afterId: 0, started: 0, alreadyRunning: 0 };
-      const { schedule } = input;
+      const progress: FanoutProgress = (ctx.info.heartbeatDetails as FanoutProgress | undefined) ?? {
+        afterId: 0,
+        started: 0,
+        alreadyRunning: 0,
+        exempt: 0,
+      };
+      const { plan } = input;
+      const policies = new Map<number, CheckinPolicy>();
+      const schedules = new Map<string, DaySchedule>();
       for (;;) {
-        const page = await listActiveEmployeesAfter(db, afterId, input.batchSize);
+        const page = await listActiveEmployeesAfter(db, progress.afterId, input.batchSize);
         if (page.length === 0) break;
+        const leaves = await leavesOn(
+          db,
+          plan.workDate,
+          page.map((e) => e.id),
+        );
+        const days: { id: number; department_id: number; schedule: DaySchedule }[] = [];
+        for (const e of page) {
+          if (
+            exemptionFor(
+              e,
+              plan.workDate,
+              leaves.filter((l) => l.employee_id === e.id),
+            )
+          ) {
+            progress.exempt++;
+            continue;
+          }
+          let policy = policies.get(e.department_id);
+          if (!policy) {
+            policy = await getPolicy(db, { workDate: plan.workDate, departmentId: e.department_id });
+            policies.set(e.department_id, policy);
+          }
+          const tz = e.time_zone ?? e.department_time_zone ?? policy.timeZone;
+          const key = `${e.department_id}|${tz}`;
+          let schedule = schedules.get(key);
+          if (!schedule) {
+            schedule = scheduleFor(plan, policy, tz);
+            schedules.set(key, schedule);
+          }
+          days.push({ id: e.id, department_id: e.department_id, schedule });
+        }
         await insertDaysIfAbsent(
           db,
-          page.map((e) => ({ employeeId: e.id, departmentId: e.department_id, schedule })),
+          days.map((d) => ({ employeeId: d.id, departmentId: d.department_id, schedule: d.schedule })),
         );
-        const results = await startEmployeeDays(temporal, config.temporal.taskQueue, schedule, page);
-        started += results.filter(Boolean).length;
-        alreadyRunning += results.filter((r) => !r).length;
-        afterId = (page[page.length - 1] as { id: number }).id;
-        ctx.heartbeat({ afterId, started, alreadyRunning });
+        const results = await startEmployeeDays(temporal, config.temporal.taskQueue, days);
+        progress.started += results.filter(Boolean).length;
+        progress.alreadyRunning += results.filter((r) => !r).length;
+        progress.afterId = (page[page.length - 1] as { id: number }).id;
+        ctx.heartbeat(progress);
       }
-      logger.info({ workDate: schedule.workDate, started, alreadyRunning }, 'fan-out finished');
-      return { started, alreadyRunning };
+      logger.info({ workDate: plan.workDate, ...progress }, 'fan-out finished');
+      return { started: progress.started, alreadyRunning: progress.alreadyRunning, exempt: progress.exempt };
     },
 
+    /** Kept for workflows started before leave existed (their histories call it). */
     async isSubmitted(input: { employeeId: number; workDate: string }): Promise<boolean> {
       return (await findRecordForDay(db, input.employeeId, input.workDate)) !== undefined;
+    },
+
+    /** Where the day stands in Postgres, the source of truth before every reminder. */
+    async dayStatus(input: {
+      employeeId: number;
+      workDate: string;
+    }): Promise<'submitted' | 'exempt' | 'pending'> {
+      if (await findRecordForDay(db, input.employeeId, input.workDate)) return 'submitted';
+      if ((await exemptAmong(db, input.workDate, [input.employeeId])).size > 0) {
+        await markDayExempt(db, input.employeeId, input.workDate);
+        return 'exempt';
+      }
+      return 'pending';
     },
 
     /** Hands the employee to the department's batch for this level (started on first use). */
@@ -82,29 +193,29 @@ export function createCheckinDayActivities({ db, temporal, config, logger }: Act
     async closeDay(input: {
       employeeId: number;
       workDate: string;
-    }): Promise<'submitted' | 'late' | 'missed'> {
+    }): Promise<'submitted' | 'late' | 'missed' | 'exempt'> {
       if (await findRecordForDay(db, input.employeeId, input.workDate)) return 'submitted';
+      if ((await findDay(db, input.employeeId, input.workDate))?.outcome === 'exempt') return 'exempt';
       const outcome = await closeDayAsMissed(db, input.employeeId, input.workDate);
       return outcome === 'pending' || outcome === undefined ? 'missed' : outcome;
     },
   };
 }
 
-/** Starts the day workflow of each employee; false where it was already running (same id). */
+/** Starts each employee's day workflow; false where it was already running (same id). */
 export async function startEmployeeDays(
   temporal: Client,
   taskQueue: string,
-  schedule: DaySchedule,
-  employees: { id: number; department_id: number }[],
+  days: { id: number; department_id: number; schedule: DaySchedule }[],
 ): Promise<boolean[]> {
-  return mapLimit(employees, 32, async (e) => {
+  return mapLimit(days, 32, async (e) => {
     try {
       await temporal.workflow.start('dailyCheckin', {
         taskQueue,
-        workflowId: checkinWorkflowId(schedule.workDate, e.id),
-        args: [{ employeeId: e.id, departmentId: e.department_id, schedule }],
+        workflowId: checkinWorkflowId(e.schedule.workDate, e.id),
+        args: [{ employeeId: e.id, departmentId: e.department_id, schedule: e.schedule }],
         typedSearchAttributes: new TypedSearchAttributes([
-          { key: WorkDateKey, value: schedule.workDate },
+          { key: WorkDateKey, value: e.schedule.workDate },
           { key: DepartmentIdKey, value: e.department_id },
           { key: CheckinStatusKey, value: 'pending' },
         ]),

@@ -57,6 +57,8 @@ export function createDigestActivities({ db, dingtalk, config }: ActivityDeps) {
                        and r.status in ('pending','recheck_requested'))::int`.as('openReviews'),
         ])
         .where('c.work_date', '=', input.workDate)
+        // People on leave or a trip are not expected to check in.
+        .where('c.outcome', '<>', 'exempt')
         .groupBy(['d.id', 'd.name', 'd.manager_id', 'd.hr_contact_id'])
         .orderBy('d.id')
         .execute();

@@ -3,7 +3,7 @@
 import { Context } from '@temporalio/activity';
 import { claimReminders, markReminders } from '../db/repositories/reminders.ts';
 import { findDepartmentContacts, findEmployeesByIds } from '../db/repositories/org.ts';
-import { submittedAmong } from '../db/repositories/records.ts';
+import { exemptAmong, submittedAmong } from '../db/repositories/records.ts';
 import { recordLevelReached } from '../db/repositories/checkin-days.ts';
 import {
   checkinLink,
@@ -37,7 +37,8 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
   async function claimPending(input: BatchInput, level: number, channel: string) {
     const idempotent = channel !== 'group_robot';
     const submitted = await submittedAmong(db, input.workDate, input.employeeIds);
-    const pending = input.employeeIds.filter((id) => !submitted.has(id));
+    const exempt = await exemptAmong(db, input.workDate, input.employeeIds);
+    const pending = input.employeeIds.filter((id) => !submitted.has(id) && !exempt.has(id));
     const owned = await claimReminders(
       db,
       pending.map((employeeId) => ({

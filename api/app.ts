@@ -11,7 +11,9 @@ import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
 import { checkinRoutes } from './checkins/checkins.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { notFound } from './http/errors.ts';
+import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { formRoutes } from './forms/forms.routes.ts';
+import { policyRoutes } from './policy/policy.routes.ts';
 import { recordRoutes } from './records/records.routes.ts';
 import { reviewDecisionRoutes, reviewReadRoutes } from './reviews/reviews.routes.ts';
 import { errorHandler, requestContext } from './http/middleware.ts';
@@ -58,6 +60,9 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api/reviews', adminAuth, reviewReadRoutes({ db }));
   app.use('/api/forms', adminAuth, formRoutes({ db }));
   app.use('/api/records', adminAuth, recordRoutes({ db }));
+  app.use(['/api/calendar', '/api/leaves', '/api/policy', '/api/departments', '/api/employees'], adminAuth);
+  app.use('/api', calendarRoutes({ db, temporal, taskQueue: config.temporal.taskQueue, logger }));
+  app.use('/api', policyRoutes({ db }));
   app.use(
     '/api/admin',
     requireAdminToken(config.api.adminToken),

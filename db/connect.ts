@@ -5,6 +5,7 @@ import type { Database } from './database.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_forms_reviews.ts';
 import * as m0003 from './migrations/0003_reminder_delivery_states.ts';
+import * as m0004 from './migrations/0004_calendar_leave_policy.ts';
 
 // Dates stay 'YYYY-MM-DD' strings (a work date has no time zone); bigint ids fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_forms_reviews': m0002,
   '0003_reminder_delivery_states': m0003,
+  '0004_calendar_leave_policy': m0004,
 };
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 

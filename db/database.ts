@@ -15,6 +15,7 @@ export interface DepartmentsTable {
   manager_id: number | null;
   hr_contact_id: number | null;
   created_at: CreatedAt;
+  time_zone: string | null;
 }
 
 export interface EmployeesTable {
@@ -27,6 +28,8 @@ export interface EmployeesTable {
   mobile: string | null;
   active: Generated<boolean>;
   created_at: CreatedAt;
+  workdays: number[] | null;
+  time_zone: string | null;
 }
 
 export interface DepartmentRobotsTable {
@@ -46,9 +49,30 @@ export interface CheckinPoliciesTable {
   late_grace_minutes: number;
   ding_phone_call: boolean;
   updated_at: Generated<Date>;
+  department_id: number | null;
+  effective_from: ColumnType<string, string | undefined, string>;
+  enabled_levels: ColumnType<number[], number[] | undefined, number[]>;
 }
 
-export type DayOutcome = 'pending' | 'submitted' | 'late' | 'missed';
+export interface CalendarOverridesTable {
+  date: string;
+  kind: 'workday' | 'day_off';
+  note: string | null;
+  created_at: CreatedAt;
+}
+
+export interface LeavesTable {
+  id: Generated<number>;
+  employee_id: number;
+  kind: 'leave' | 'business_trip';
+  from_date: string;
+  to_date: string;
+  note: string | null;
+  source: ColumnType<string, string | undefined, string>;
+  created_at: CreatedAt;
+}
+
+export type DayOutcome = 'pending' | 'submitted' | 'late' | 'missed' | 'exempt';
 
 export interface CheckinDaysTable {
   employee_id: number;
@@ -166,6 +190,8 @@ export interface Database {
   signal_outbox: SignalOutboxTable;
   forms: FormsTable;
   reviews: ReviewsTable;
+  calendar_overrides: CalendarOverridesTable;
+  leaves: LeavesTable;
 }
 
 export type Employee = Selectable<EmployeesTable>;

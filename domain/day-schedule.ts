@@ -32,10 +32,9 @@ export function computeDaySchedule(
     opensAt: at(policy.windowStart).toISOString(),
     closesAt: closes.toISOString(),
     lateUntil: new Date(closes.getTime() + policy.lateGraceMinutes * 60_000).toISOString(),
-    reminders: policy.reminderTimes.map((time, i) => ({
-      level: (i + 1) as ReminderLevel,
-      at: at(time).toISOString(),
-    })),
+    reminders: policy.reminderTimes
+      .map((time, i) => ({ level: (i + 1) as ReminderLevel, at: at(time).toISOString() }))
+      .filter((r) => policy.enabledLevels.includes(r.level)),
     timeScale: 1,
     dingPhoneCall: policy.dingPhoneCall,
     batchWindowMs,

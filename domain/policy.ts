@@ -26,6 +26,12 @@ export const checkinPolicySchema = z
       .min(0)
       .max(24 * 60),
     dingPhoneCall: z.boolean(),
+    /** reminder levels in use; the HR call is never made without the manager level before it */
+    enabledLevels: z
+      .array(z.union([z.literal(1), z.literal(2), z.literal(3)]))
+      .max(3)
+      .refine((ls) => new Set(ls).size === ls.length, 'levels must not repeat')
+      .refine((ls) => !ls.includes(3) || ls.includes(2), 'level 3 (HR call) needs level 2 (manager) enabled'),
   })
   .superRefine((p, ctx) => {
     const times = [p.windowStart, ...p.reminderTimes, p.windowEnd];
@@ -43,7 +49,7 @@ export const checkinPolicySchema = z
 
 export type CheckinPolicy = z.infer<typeof checkinPolicySchema>;
 
-export const defaultPolicy: CheckinPolicy = Object.freeze({
+export const defaultPolicy: CheckinPolicy = Object.freeze<CheckinPolicy>({
   timeZone: 'Asia/Shanghai',
   windowStart: '08:00',
   windowEnd: '16:00',
@@ -51,4 +57,5 @@ export const defaultPolicy: CheckinPolicy = Object.freeze({
   lateSubmissions: 'accept',
   lateGraceMinutes: 8 * 60,
   dingPhoneCall: false,
+  enabledLevels: [1, 2, 3],
 });

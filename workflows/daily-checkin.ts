@@ -2,6 +2,7 @@
 import {
   condition,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -9,11 +10,11 @@ import {
 } from '@temporalio/workflow';
 import type { DaySchedule } from '../domain/day-schedule.ts';
 import type { createActivities } from '../activities/index.ts';
-import { CheckinStatusKey, statusQuery, submitSignal, type DayState } from './messages.ts';
+import { CheckinStatusKey, exemptSignal, statusQuery, submitSignal, type DayState } from './messages.ts';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { isSubmitted, enqueueDepartmentReminder, closeDay } = proxyActivities<Activities>({
+const { isSubmitted, dayStatus, enqueueDepartmentReminder, closeDay } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -30,7 +31,7 @@ export interface DailyCheckinInput {
 }
 
 export interface DailyCheckinResult {
-  outcome: 'submitted' | 'late' | 'missed';
+  outcome: 'submitted' | 'late' | 'missed' | 'exempt';
   levelReached: number;
 }
 
@@ -48,6 +49,9 @@ export async function dailyCheckin(input: DailyCheckinInput): Promise<DailyCheck
       submittedAt = s.submittedAt;
     }
   });
+  setHandler(exemptSignal, () => {
+    if (state === 'waiting') state = 'exempt';
+  });
   setHandler(statusQuery, () => ({
     workDate,
     employeeId,
@@ -58,21 +62,33 @@ export async function dailyCheckin(input: DailyCheckinInput): Promise<DailyCheck
     submittedAt,
   }));
 
-  /** Waits until the instant or a submission; true when submitted. */
+  /** Waits until the instant, a submission or an exemption; true when the day is settled. */
   const waitUntil = async (iso: string): Promise<boolean> => {
     const ms = Date.parse(iso) - Date.now();
-    if (ms > 0) await condition(() => state === 'submitted', ms);
-    return state === 'submitted';
+    if (ms > 0) await condition(() => state !== 'waiting', ms);
+    return state !== 'waiting';
+  };
+
+  /** A signal can be lost or late (Temporal down at submit time): the database decides. */
+  const settledInDatabase = async (): Promise<boolean> => {
+    // (patched: days started before leave existed keep asking only about submissions)
+    if (patched('leave-aware')) {
+      const st = await dayStatus({ employeeId, workDate });
+      if (st === 'pending') return false;
+      state = st === 'exempt' ? 'exempt' : 'submitted';
+      return true;
+    }
+    if (await isSubmitted({ employeeId, workDate })) {
+      state = 'submitted';
+      return true;
+    }
+    return false;
   };
 
   for (const reminder of schedule.reminders) {
     nextReminderAt = reminder.at;
     if (await waitUntil(reminder.at)) break;
-    // A signal can be lost or late (Temporal down at submit time): the database decides.
-    if (await isSubmitted({ employeeId, workDate })) {
-      state = 'submitted';
-      break;
-    }
+    if (await settledInDatabase()) break;
     log.info('reminder level due', { workDate, employeeId, level: reminder.level });
     if (reminder.level === 3) {
       await createHrCallTask({
@@ -95,7 +111,7 @@ export async function dailyCheckin(input: DailyCheckinInput): Promise<DailyCheck
   }
   nextReminderAt = null;
 
-  if (state !== 'submitted' && !(await waitUntil(schedule.closesAt))) {
+  if (state === 'waiting' && !(await waitUntil(schedule.closesAt))) {
     const outcome = await closeDay({ employeeId, workDate });
     if (outcome === 'missed') {
       state = 'missed';
@@ -103,7 +119,11 @@ export async function dailyCheckin(input: DailyCheckinInput): Promise<DailyCheck
       log.info('day missed', { workDate, employeeId, workflowId: workflowInfo().workflowId });
       return { outcome: 'missed', levelReached };
     }
-    state = 'submitted';
+    state = outcome === 'exempt' ? 'exempt' : 'submitted';
+  }
+  if (state === 'exempt') {
+    upsertSearchAttributes([{ key: CheckinStatusKey, value: 'exempt' }]);
+    return { outcome: 'exempt', levelReached };
   }
   upsertSearchAttributes([{ key: CheckinStatusKey, value: 'submitted' }]);
   return { outcome: 'submitted', levelReached };

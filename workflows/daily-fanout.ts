@@ -24,20 +24,39 @@ export interface DailyFanoutInput {
   batchSize?: number;
 }
 
-export async function dailyFanout(
-  input: DailyFanoutInput = {},
-): Promise<FanoutProgress & { workDate: string }> {
-  const progress: FanoutProgress = { started: 0, alreadyRunning: 0, done: false };
+export interface DailyFanoutResult extends FanoutProgress {
+  workDate: string;
+  /** false on holidays and days off: nobody is started */
+  workday: boolean;
+  dayName: string;
+  /** false when the calendar package does not know the year (weekends only) */
+  calendarCovered: boolean;
+}
+
+export async function dailyFanout(input: DailyFanoutInput = {}): Promise<DailyFanoutResult> {
+  const progress: FanoutProgress = { started: 0, alreadyRunning: 0, exempt: 0, done: false };
   setHandler(fanoutProgressQuery, () => progress);
-  const schedule = await planDay({ workDate: input.workDate, timeScale: input.timeScale });
-  const result = await startCheckinWorkflows({ schedule, batchSize: input.batchSize ?? 500 });
+  const plan = await planDay({ workDate: input.workDate, timeScale: input.timeScale });
+  // (histories from before the calendar have no `workday`: they always went on)
+  const workday = plan.workday !== false;
+  const summary = {
+    workDate: plan.workDate,
+    workday,
+    dayName: plan.dayName,
+    calendarCovered: plan.calendarCovered !== false,
+  };
+  if (!workday) {
+    progress.done = true;
+    return { ...progress, ...summary };
+  }
+  const result = await startCheckinWorkflows({ plan, batchSize: input.batchSize ?? 500 });
   // The day's digest outlives this workflow: it waits for the window to close.
   // (patched: fan-outs recorded before the digest existed replay without it)
   if (patched('daily-digest')) {
     try {
       await startChild(dailyDigest, {
-        workflowId: digestWorkflowId(schedule.workDate),
-        args: [{ workDate: schedule.workDate, closesAt: schedule.closesAt }],
+        workflowId: digestWorkflowId(plan.workDate),
+        args: [{ workDate: plan.workDate, closesAt: plan.closesAt }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
     } catch (err) {
@@ -46,6 +65,7 @@ export async function dailyFanout(
   }
   progress.started = result.started;
   progress.alreadyRunning = result.alreadyRunning;
+  progress.exempt = result.exempt ?? 0;
   progress.done = true;
-  return { ...progress, workDate: schedule.workDate };
+  return { ...progress, ...summary };
 }

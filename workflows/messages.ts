@@ -9,7 +9,10 @@ export interface SubmitSignal {
 }
 export const submitSignal = defineSignal<[SubmitSignal]>('submit');
 
-export type DayState = 'waiting' | 'submitted' | 'missed';
+/** The employee went on leave (or a trip) during the day: stop without further reminders. */
+export const exemptSignal = defineSignal<[{ reason: 'leave' | 'business_trip' }]>('exempt');
+
+export type DayState = 'waiting' | 'submitted' | 'missed' | 'exempt';
 export interface DayStatus {
   workDate: string;
   employeeId: number;
@@ -30,6 +33,8 @@ export const pendingSignal = defineSignal<[PendingEmployees]>('pending');
 export interface FanoutProgress {
   started: number;
   alreadyRunning: number;
+  /** active employees not started: on leave, on a trip, or a part-timer's day off */
+  exempt: number;
   done: boolean;
 }
 export const fanoutProgressQuery = defineQuery<FanoutProgress>('progress');

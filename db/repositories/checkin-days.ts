@@ -1,8 +1,8 @@
 // The per-employee day rows: created by the fan-out, closed by the workflow or a submission.
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DaySchedule } from '../../domain/day-schedule.ts';
 import type { DB } from '../connect.ts';
-import type { DayOutcome } from '../database.ts';
+import type { Database, DayOutcome } from '../database.ts';
 
 export interface NewDay {
   employeeId: number;
@@ -63,4 +63,20 @@ export async function closeDayAsMissed(
     .execute();
   const day = await findDay(db, employeeId, workDate);
   return day?.outcome;
+}
+
+/** Marks a still-pending day exempt (leave entered mid-day); true when it was pending. */
+export async function markDayExempt(
+  db: DB | Transaction<Database>,
+  employeeId: number,
+  workDate: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('checkin_days')
+    .set({ outcome: 'exempt', updated_at: sql`now()` })
+    .where('employee_id', '=', employeeId)
+    .where('work_date', '=', workDate)
+    .where('outcome', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }

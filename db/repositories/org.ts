@@ -12,11 +12,12 @@ export function findEmployeeByDingtalkUserId(db: DB, userId: string) {
 /** One page of active employees after `afterId`, in id order (keyset pagination for the fan-out). */
 export function listActiveEmployeesAfter(db: DB, afterId: number, limit: number) {
   return db
-    .selectFrom('employees')
-    .select(['id', 'department_id'])
-    .where('active', '=', true)
-    .where('id', '>', afterId)
-    .orderBy('id')
+    .selectFrom('employees as e')
+    .innerJoin('departments as d', 'd.id', 'e.department_id')
+    .select(['e.id', 'e.department_id', 'e.workdays', 'e.time_zone', 'd.time_zone as department_time_zone'])
+    .where('e.active', '=', true)
+    .where('e.id', '>', afterId)
+    .orderBy('e.id')
     .limit(limit)
     .execute();
 }

@@ -1,30 +1,15 @@
-// The company's current check-in policy row (created with defaults on first read).
+// Check-in policies: company-wide or per department, each version in force from a date on, so a
+// change made today applies from tomorrow while today's running days keep their snapshot.
+import { sql } from 'kysely';
 import { checkinPolicySchema, defaultPolicy, type CheckinPolicy } from '../../domain/policy.ts';
 import type { DB } from '../connect.ts';
+import type { CheckinPoliciesTable } from '../database.ts';
+import type { Selectable } from 'kysely';
 
-export async function getCurrentPolicy(db: DB): Promise<CheckinPolicy> {
-  let row = await db
-    .selectFrom('checkin_policies')
-    .selectAll()
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!row) {
-    row = await db
-      .insertInto('checkin_policies')
-      .values({
-        time_zone: defaultPolicy.timeZone,
-        window_start: defaultPolicy.windowStart,
-        window_end: defaultPolicy.windowEnd,
-        reminder_times: [...defaultPolicy.reminderTimes],
-        late_submissions: defaultPolicy.lateSubmissions,
-        late_grace_minutes: defaultPolicy.lateGraceMinutes,
-        ding_phone_call: defaultPolicy.dingPhoneCall,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  }
-  return checkinPolicySchema.parse({
+type Row = Selectable<CheckinPoliciesTable>;
+
+const toPolicy = (row: Row): CheckinPolicy =>
+  checkinPolicySchema.parse({
     timeZone: row.time_zone,
     windowStart: row.window_start,
     windowEnd: row.window_end,
@@ -32,5 +17,86 @@ export async function getCurrentPolicy(db: DB): Promise<CheckinPolicy> {
     lateSubmissions: row.late_submissions,
     lateGraceMinutes: row.late_grace_minutes,
     dingPhoneCall: row.ding_phone_call,
+    enabledLevels: row.enabled_levels,
   });
+
+const toRow = (p: CheckinPolicy) => ({
+  time_zone: p.timeZone,
+  window_start: p.windowStart,
+  window_end: p.windowEnd,
+  reminder_times: [...p.reminderTimes],
+  late_submissions: p.lateSubmissions,
+  late_grace_minutes: p.lateGraceMinutes,
+  ding_phone_call: p.dingPhoneCall,
+  enabled_levels: [...p.enabledLevels],
+});
+
+async function ensureCompanyPolicy(db: DB): Promise<void> {
+  await db
+    .insertInto('checkin_policies')
+    .values({ ...toRow(defaultPolicy), effective_from: '2000-01-01' })
+    .onConflict((oc) => oc.expression(sql`coalesce(department_id, 0), effective_from`).doNothing())
+    .execute();
+}
+
+/**
+ * The policy for a work date: the department's own version in force that day if it has one,
+ * else the company's. Without a date: the company's version in force today in its own zone.
+ */
+export async function getPolicy(
+  db: DB,
+  opts: { workDate?: string; departmentId?: number } = {},
+): Promise<CheckinPolicy> {
+  await ensureCompanyPolicy(db);
+  const rowFor = (departmentId: number | null) => {
+    let q = db.selectFrom('checkin_policies').selectAll();
+    q =
+      departmentId === null
+        ? q.where('department_id', 'is', null)
+        : q.where('department_id', '=', departmentId);
+    q = opts.workDate
+      ? q.where('effective_from', '<=', opts.workDate)
+      : q.where('effective_from', '<=', sql<string>`(now() at time zone time_zone)::date`);
+    return q.orderBy('effective_from', 'desc').limit(1).executeTakeFirst();
+  };
+  const row =
+    (opts.departmentId !== undefined ? await rowFor(opts.departmentId) : undefined) ?? (await rowFor(null));
+  if (!row) throw new Error('no company policy');
+  return toPolicy(row);
+}
+
+/** The company policy in force today. */
+export const getCurrentPolicy = (db: DB) => getPolicy(db);
+
+export async function savePolicy(
+  db: DB,
+  policy: CheckinPolicy,
+  departmentId: number | null,
+  effectiveFrom: string,
+) {
+  await ensureCompanyPolicy(db);
+  const values = { ...toRow(policy), department_id: departmentId, effective_from: effectiveFrom };
+  return db
+    .insertInto('checkin_policies')
+    .values(values)
+    .onConflict((oc) =>
+      oc
+        .expression(sql`coalesce(department_id, 0), effective_from`)
+        .doUpdateSet({ ...toRow(policy), updated_at: sql`now()` }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Versions of a scope (company when departmentId is null), newest first. */
+export function listPolicyVersions(db: DB, departmentId: number | null) {
+  let q = db.selectFrom('checkin_policies').selectAll();
+  q =
+    departmentId === null
+      ? q.where('department_id', 'is', null)
+      : q.where('department_id', '=', departmentId);
+  return q
+    .orderBy('effective_from', 'desc')
+    .execute()
+    .then((rows) => rows.map((r) => ({ effectiveFrom: r.effective_from, policy: toPolicy(r) })));
 }

@@ -46,3 +46,23 @@ export function recentRecords(db: DB, employeeId: number, workDate: string, days
     .orderBy('work_date', 'desc')
     .execute();
 }
+
+/** Which of these employees are exempt that day: on leave or a trip, or their day marked exempt. */
+export async function exemptAmong(db: DB, workDate: string, employeeIds: number[]): Promise<Set<number>> {
+  if (employeeIds.length === 0) return new Set();
+  const onLeave = await db
+    .selectFrom('leaves')
+    .select('employee_id')
+    .where('from_date', '<=', workDate)
+    .where('to_date', '>=', workDate)
+    .where('employee_id', 'in', employeeIds)
+    .execute();
+  const marked = await db
+    .selectFrom('checkin_days')
+    .select('employee_id')
+    .where('work_date', '=', workDate)
+    .where('outcome', '=', 'exempt')
+    .where('employee_id', 'in', employeeIds)
+    .execute();
+  return new Set([...onLeave, ...marked].map((r) => r.employee_id));
+}

@@ -228,7 +228,11 @@ export class TestContext {
       this.db,
       rows.map((e) => ({ employeeId: e.id, departmentId: e.department_id, schedule })),
     );
-    await startEmployeeDays(this.temporal, this.config.temporal.taskQueue, schedule, rows);
+    await startEmployeeDays(
+      this.temporal,
+      this.config.temporal.taskQueue,
+      rows.map((r) => ({ ...r, schedule })),
+    );
   }
 
   token(employeeId: number): string {
