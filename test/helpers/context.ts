@@ -17,6 +17,7 @@ import { startFakeDingTalk, type RunningFake } from '../../dingtalk/fake-server.
 import type { FakeMessage, FakeMessageKind } from '../../dingtalk/fake-state.ts';
 import { computeDaySchedule, compressSchedule, type DaySchedule } from '../../domain/day-schedule.ts';
 import { startEmployeeDays } from '../../activities/checkin-day.ts';
+import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
 import { createDingTalk } from '../../platform/dingtalk.ts';
 import { connectTemporal, ensureSearchAttributes } from '../../platform/temporal.ts';
 import { runWorker } from '../../worker/run-worker.ts';
@@ -233,6 +234,25 @@ export class TestContext {
       this.config.temporal.taskQueue,
       rows.map((r) => ({ ...r, schedule })),
     );
+  }
+
+  /** The result of an employee's day workflow. */
+  dayResult(workDate: string, employeeId: number) {
+    return this.temporal.workflow.getHandle(checkinWorkflowId(workDate, employeeId)).result() as Promise<{
+      outcome: string;
+      levelReached: number;
+    }>;
+  }
+
+  /** A call to an operator endpoint with the admin token. */
+  async admin(method: string, path: string, body?: unknown) {
+    const res = await fetch(`${this.apiUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-admin-token': this.config.api.adminToken },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
   }
 
   token(employeeId: number): string {

@@ -49,15 +49,7 @@ before(async () => {
 });
 after(async () => ctx.close());
 
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${ctx.apiUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', 'x-admin-token': ctx.config.api.adminToken },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-}
+const admin = (method: string, path: string, body?: unknown) => ctx.admin(method, path, body);
 
 let runs = 0;
 const fanout = (workDate: string) =>

@@ -11,14 +11,7 @@ before(async () => {
 });
 after(async () => ctx.close());
 
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${ctx.apiUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', 'x-admin-token': ctx.config.api.adminToken },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { version?: number } };
-}
+const admin = (method: string, path: string, body?: unknown) => ctx.admin(method, path, body);
 
 describe('form versions', () => {
   test('publishing a new version changes new records only; old ones render with their own version', async () => {

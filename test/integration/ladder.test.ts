@@ -16,11 +16,7 @@ before(async () => {
 });
 after(async () => ctx.close());
 
-const result = (workDate: string, e: TestEmployee) =>
-  ctx.temporal.workflow.getHandle(checkinWorkflowId(workDate, e.id)).result() as Promise<{
-    outcome: string;
-    levelReached: number;
-  }>;
+const result = (workDate: string, e: TestEmployee) => ctx.dayResult(workDate, e.id);
 const sentLevels = async (workDate: string, e: TestEmployee) =>
   (await listRemindersForDay(ctx.db, workDate, [e.id]))
     .filter((r) => r.status === 'sent')

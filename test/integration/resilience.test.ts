@@ -20,11 +20,7 @@ before(async () => {
 });
 after(async () => ctx.close());
 
-const result = (workDate: string, e: TestEmployee) =>
-  ctx.temporal.workflow.getHandle(checkinWorkflowId(workDate, e.id)).result() as Promise<{
-    outcome: string;
-    levelReached: number;
-  }>;
+const result = (workDate: string, e: TestEmployee) => ctx.dayResult(workDate, e.id);
 
 describe('resilience', () => {
   test('a worker SIGKILLed twice during the ladder and restarted sends each level exactly once', async () => {
