@@ -12,6 +12,7 @@ import { checkinRoutes } from './checkins/checkins.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { notFound } from './http/errors.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
+import { exportRoutes } from './exports/exports.routes.ts';
 import { formRoutes } from './forms/forms.routes.ts';
 import { policyRoutes } from './policy/policy.routes.ts';
 import { recordRoutes } from './records/records.routes.ts';
@@ -60,6 +61,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api/reviews', adminAuth, reviewReadRoutes({ db }));
   app.use('/api/forms', adminAuth, formRoutes({ db }));
   app.use('/api/records', adminAuth, recordRoutes({ db }));
+  app.use('/api/exports', adminAuth, exportRoutes({ db, logger }));
   app.use(['/api/calendar', '/api/leaves', '/api/policy', '/api/departments', '/api/employees'], adminAuth);
   app.use('/api', calendarRoutes({ db, temporal, taskQueue: config.temporal.taskQueue, logger }));
   app.use('/api', policyRoutes({ db }));

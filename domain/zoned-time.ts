@@ -106,3 +106,8 @@ export function addDays(date: string, days: number): string {
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }
+
+/** A Date whose UTC fields show the wall clock in `timeZone` (for spreadsheets, which have no zones). */
+export function wallClockDate(instant: Date, timeZone: string): Date {
+  return new Date(wallAsUtcMs(wallClockAt(instant.getTime(), timeZone)) + (instant.getTime() % 1000));
+}

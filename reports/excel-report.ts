@@ -1,0 +1,161 @@
+// The Excel report, streamed: rows are written and committed as they are read, so a 100k-record
+// export never holds the workbook in memory.
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { wallClockDate } from '../domain/zoned-time.ts';
+import type { DB } from '../db/connect.ts';
+import {
+  compliance,
+  departmentScope,
+  nonSubmitters,
+  reportColumns,
+  reportRecords,
+  type ReportFilter,
+} from './report-data.ts';
+
+const FILL = {
+  red: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } },
+  warning: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFEB9C' } },
+  header: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } },
+} as const;
+const SEVERITY_TEXT = { normal: '正常', warning: '预警', red: '高危' } as const;
+const REVIEW_TEXT: Record<string, string> = {
+  pending: '待复核',
+  recheck_requested: '待复测',
+  approved: '已通过',
+  rejected: '未通过',
+};
+
+const dateCell = (d: string) => new Date(`${d}T00:00:00Z`);
+
+function cellValue(v: unknown): ExcelJS.CellValue {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (Array.isArray(v)) return v.join('、');
+  return JSON.stringify(v);
+}
+
+function header(ws: ExcelJS.Worksheet, cols: { header: string; width: number }[]) {
+  ws.columns = cols.map((c) => ({ header: c.header, width: c.width }));
+  const row = ws.getRow(1);
+  row.font = { bold: true };
+  row.eachCell((cell) => {
+    cell.fill = FILL.header;
+  });
+  row.commit();
+}
+
+export async function writeExcelReport(
+  db: DB,
+  filter: ReportFilter,
+  timeZone: string,
+  out: Writable,
+  onProgress?: (rows: number) => void,
+): Promise<{ records: number }> {
+  const scope = await departmentScope(db, filter.departmentIds);
+  const columns = await reportColumns(db, filter, scope);
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  wb.creator = 'health-checkin';
+
+  const frozen: Partial<ExcelJS.AddWorksheetOptions> = { views: [{ state: 'frozen', ySplit: 1 }] };
+  const records = wb.addWorksheet('记录 Records', frozen);
+  const fixed = [
+    { header: '日期 Date', width: 12 },
+    { header: '员工 Employee', width: 12 },
+    { header: '部门 Department', width: 16 },
+  ];
+  const tail = [
+    { header: '异常 Severity', width: 10 },
+    { header: '提交时间 Submitted at', width: 20 },
+    { header: '迟交 Late', width: 8 },
+    { header: '代填 Proxy', width: 8 },
+    { header: '复核 Review', width: 10 },
+    { header: '表单版本 Form', width: 8 },
+  ];
+  header(records, [
+    ...fixed,
+    ...columns.map((c) => ({
+      header: `${c.label.zh} ${c.label.en}`,
+      width: Math.max(10, c.label.zh.length * 2 + 4),
+    })),
+    ...tail,
+  ]);
+  const lastCol = fixed.length + columns.length + tail.length;
+  records.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: lastCol } };
+  let count = 0;
+  for await (const page of reportRecords(db, filter, scope)) {
+    for (const r of page) {
+      const row = records.addRow([
+        dateCell(r.work_date),
+        r.employee_name,
+        r.department_name,
+        ...columns.map((c) => cellValue(r.answers[c.key])),
+        SEVERITY_TEXT[r.severity],
+        wallClockDate(r.submitted_at, timeZone),
+        r.status === 'late' ? '是' : '否',
+        '否',
+        r.review_status ? (REVIEW_TEXT[r.review_status] ?? r.review_status) : null,
+        r.form_version,
+      ]);
+      row.getCell(1).numFmt = 'yyyy-mm-dd';
+      row.getCell(fixed.length + columns.length + 2).numFmt = 'yyyy-mm-dd hh:mm:ss';
+      if (r.severity !== 'normal') {
+        const fill = FILL[r.severity];
+        for (let c = 1; c <= lastCol; c++) row.getCell(c).fill = fill;
+      }
+      row.commit();
+      count++;
+    }
+    onProgress?.(count);
+  }
+  records.commit();
+
+  const summary = wb.addWorksheet('汇总 Summary', frozen);
+  header(summary, [
+    { header: '部门 Department', width: 16 },
+    { header: '日期 Date', width: 12 },
+    { header: '应打卡 Expected', width: 10 },
+    { header: '已提交 Submitted', width: 10 },
+    { header: '打卡率 Rate', width: 10 },
+    { header: '预警 Warnings', width: 10 },
+    { header: '高危 Reds', width: 10 },
+  ]);
+  summary.autoFilter = 'A1:G1';
+  for (const c of await compliance(db, filter, scope)) {
+    const row = summary.addRow([
+      c.department_name,
+      dateCell(c.work_date),
+      c.expected,
+      c.submitted,
+      c.expected ? c.submitted / c.expected : null,
+      c.warnings,
+      c.reds,
+    ]);
+    row.getCell(2).numFmt = 'yyyy-mm-dd';
+    row.getCell(5).numFmt = '0.0%';
+    row.commit();
+  }
+  summary.commit();
+
+  const missing = wb.addWorksheet('未提交 Non-submitters', frozen);
+  header(missing, [
+    { header: '日期 Date', width: 12 },
+    { header: '员工 Employee', width: 12 },
+    { header: '部门 Department', width: 16 },
+    { header: '提醒级别 Level reached', width: 12 },
+  ]);
+  missing.autoFilter = 'A1:D1';
+  for (const m of await nonSubmitters(db, filter, scope)) {
+    const row = missing.addRow([dateCell(m.work_date), m.employee_name, m.department_name, m.level_reached]);
+    row.getCell(1).numFmt = 'yyyy-mm-dd';
+    row.commit();
+  }
+  missing.commit();
+  await wb.commit();
+  return { records: count };
+}

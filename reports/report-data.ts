@@ -1,0 +1,202 @@
+// What a report contains, read from Postgres in pages: records in a date range for departments and
+// their sub-departments, per-department daily compliance, and who did not submit.
+import { sql } from 'kysely';
+import type { FieldDefinition, LocalizedText } from '../domain/forms/form-definition.ts';
+import type { DB } from '../db/connect.ts';
+
+export interface ReportFilter {
+  from: string;
+  to: string;
+  /** departments to include with their sub-departments; empty = the whole company */
+  departmentIds: number[];
+}
+
+/** The departments a filter covers (each listed one and everything below it). */
+export async function departmentScope(db: DB, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return (await db.selectFrom('departments').select('id').execute()).map((d) => d.id);
+  const rows = await sql<{ id: number }>`
+    with recursive tree(id) as (
+      select id from departments where id in (${sql.join(ids)})
+      union
+      select d.id from departments d join tree t on d.parent_id = t.id
+    ) select id from tree`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+export interface ReportColumn {
+  key: string;
+  label: LocalizedText;
+  type: FieldDefinition['type'];
+}
+
+/** Every form field used by the records in range, across versions: newest version's order first. */
+export async function reportColumns(db: DB, f: ReportFilter, scope: number[]): Promise<ReportColumn[]> {
+  const versions = await db
+    .selectFrom('health_records')
+    .select('form_version')
+    .distinct()
+    .where('work_date', '>=', f.from)
+    .where('work_date', '<=', f.to)
+    .where('department_id', 'in', scope.length ? scope : [-1])
+    .execute();
+  const ids = versions.map((v) => v.form_version).filter((v): v is number => v !== null);
+  if (ids.length === 0) return [];
+  const forms = await db
+    .selectFrom('forms')
+    .select(['version', 'definition'])
+    .where('version', 'in', ids)
+    .orderBy('version', 'desc')
+    .execute();
+  const seen = new Map<string, ReportColumn>();
+  for (const form of forms) {
+    for (const field of form.definition.fields) {
+      if (!seen.has(field.key)) seen.set(field.key, { key: field.key, label: field.label, type: field.type });
+    }
+  }
+  return [...seen.values()];
+}
+
+export interface ReportRecord {
+  id: number;
+  work_date: string;
+  submitted_at: Date;
+  employee_name: string;
+  department_name: string;
+  answers: Record<string, unknown>;
+  severity: 'normal' | 'warning' | 'red';
+  status: 'on_time' | 'late';
+  form_version: number | null;
+  review_status: string | null;
+}
+
+/** Current records in range, `pageSize` at a time (keyset by id, so memory stays flat). */
+export async function* reportRecords(
+  db: DB,
+  f: ReportFilter,
+  scope: number[],
+  pageSize = 2000,
+): AsyncGenerator<ReportRecord[]> {
+  let afterId = 0;
+  for (;;) {
+    const page = await db
+      .selectFrom('health_records as h')
+      .innerJoin('employees as e', 'e.id', 'h.employee_id')
+      .innerJoin('departments as d', 'd.id', 'h.department_id')
+      .leftJoin('reviews as r', 'r.current_record_id', 'h.id')
+      .select([
+        'h.id',
+        'h.work_date',
+        'h.submitted_at',
+        'e.name as employee_name',
+        'd.name as department_name',
+        'h.answers',
+        'h.severity',
+        'h.status',
+        'h.form_version',
+        'r.status as review_status',
+      ])
+      .where('h.is_current', '=', true)
+      .where('h.work_date', '>=', f.from)
+      .where('h.work_date', '<=', f.to)
+      .where('h.department_id', 'in', scope.length ? scope : [-1])
+      .where('h.id', '>', afterId)
+      .orderBy('h.id')
+      .limit(pageSize)
+      .execute();
+    if (page.length === 0) return;
+    yield page;
+    afterId = (page[page.length - 1] as { id: number }).id;
+  }
+}
+
+export interface ComplianceRow {
+  department_id: number;
+  department_name: string;
+  work_date: string;
+  expected: number;
+  submitted: number;
+  warnings: number;
+  reds: number;
+}
+
+/** Per department per day: expected (non-exempt days), submitted, warnings, reds. */
+export function compliance(db: DB, f: ReportFilter, scope: number[]): Promise<ComplianceRow[]> {
+  return db
+    .selectFrom('checkin_days as c')
+    .innerJoin('departments as d', 'd.id', 'c.department_id')
+    .leftJoin('health_records as h', (j) =>
+      j
+        .onRef('h.employee_id', '=', 'c.employee_id')
+        .onRef('h.work_date', '=', 'c.work_date')
+        .on('h.is_current', '=', true),
+    )
+    .select([
+      'd.id as department_id',
+      'd.name as department_name',
+      'c.work_date',
+      sql<number>`count(*)::int`.as('expected'),
+      sql<number>`count(h.id)::int`.as('submitted'),
+      sql<number>`count(*) filter (where h.severity = 'warning')::int`.as('warnings'),
+      sql<number>`count(*) filter (where h.severity = 'red')::int`.as('reds'),
+    ])
+    .where('c.work_date', '>=', f.from)
+    .where('c.work_date', '<=', f.to)
+    .where('c.outcome', '<>', 'exempt')
+    .where('c.department_id', 'in', scope.length ? scope : [-1])
+    .groupBy(['d.id', 'd.name', 'c.work_date'])
+    .orderBy('d.name')
+    .orderBy('c.work_date')
+    .execute();
+}
+
+/** Expected people with no record, per day. */
+export function nonSubmitters(db: DB, f: ReportFilter, scope: number[]) {
+  return db
+    .selectFrom('checkin_days as c')
+    .innerJoin('employees as e', 'e.id', 'c.employee_id')
+    .innerJoin('departments as d', 'd.id', 'c.department_id')
+    .select(['c.work_date', 'e.name as employee_name', 'd.name as department_name', 'c.level_reached'])
+    .where('c.work_date', '>=', f.from)
+    .where('c.work_date', '<=', f.to)
+    .where('c.outcome', 'in', ['pending', 'missed'])
+    .where('c.department_id', 'in', scope.length ? scope : [-1])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('health_records as h')
+            .select('h.id')
+            .whereRef('h.employee_id', '=', 'c.employee_id')
+            .whereRef('h.work_date', '=', 'c.work_date')
+            .where('h.is_current', '=', true),
+        ),
+      ),
+    )
+    .orderBy('c.work_date')
+    .orderBy('d.name')
+    .orderBy('e.name')
+    .execute();
+}
+
+/** Warning and red records with their reasons, oldest first (for the PDF's anomaly list). */
+export function anomalies(db: DB, f: ReportFilter, scope: number[], limit = 5000) {
+  return db
+    .selectFrom('health_records as h')
+    .innerJoin('employees as e', 'e.id', 'h.employee_id')
+    .innerJoin('departments as d', 'd.id', 'h.department_id')
+    .select([
+      'h.work_date',
+      'e.name as employee_name',
+      'd.name as department_name',
+      'h.severity',
+      'h.reasons',
+    ])
+    .where('h.is_current', '=', true)
+    .where('h.severity', '<>', 'normal')
+    .where('h.work_date', '>=', f.from)
+    .where('h.work_date', '<=', f.to)
+    .where('h.department_id', 'in', scope.length ? scope : [-1])
+    .orderBy('h.work_date')
+    .orderBy('h.id')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,178 @@
+// Excel and PDF exports read back: values, types, fills and arithmetic against the database.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import ExcelJS from 'exceljs';
+import { workDateAt } from '../../domain/zoned-time.ts';
+import {
+  newKey,
+  TestContext,
+  validAnswers,
+  type TestDepartment,
+  type TestEmployee,
+} from '../helpers/context.ts';
+import { testEnv } from '../helpers/test-env.ts';
+
+let ctx: TestContext;
+let parent: TestDepartment;
+let child: TestDepartment;
+let today: string;
+
+before(async () => {
+  ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
+  parent = await ctx.department({ size: 2 });
+  child = await ctx.department({ size: 2 });
+  await ctx.db
+    .updateTable('departments')
+    .set({ parent_id: parent.id, name: '研发二组' })
+    .where('id', '=', child.id)
+    .execute();
+  await ctx.db.updateTable('departments').set({ name: '研发部' }).where('id', '=', parent.id).execute();
+  await ctx.db
+    .updateTable('employees')
+    .set({ name: '张伟' })
+    .where('id', '=', (parent.members[0] as TestEmployee).id)
+    .execute();
+  await ctx.db
+    .updateTable('employees')
+    .set({ name: '李娜' })
+    .where('id', '=', (child.members[0] as TestEmployee).id)
+    .execute();
+  const s = await ctx.schedule(1);
+  today = s.workDate;
+  // Everybody is expected today; three submit (one red, one warning), one does not.
+  const everyone = [...parent.members, ...child.members];
+  await ctx.db
+    .insertInto('checkin_days')
+    .values(
+      everyone.map((e) => ({
+        employee_id: e.id,
+        department_id: e.departmentId,
+        work_date: today,
+        opens_at: s.opensAt,
+        closes_at: s.closesAt,
+        late_until: s.lateUntil,
+        schedule: JSON.stringify(s),
+      })),
+    )
+    .execute();
+  const submit = async (e: TestEmployee, answers: Record<string, unknown>) =>
+    assert.equal((await ctx.submit(e.id, { idempotencyKey: newKey(), answers })).status, 201);
+  await submit(parent.members[0] as TestEmployee, {
+    ...validAnswers,
+    temperature: 38.5,
+    symptoms: ['fever'],
+  });
+  await submit(parent.members[1] as TestEmployee, validAnswers);
+  await submit(child.members[0] as TestEmployee, { ...validAnswers, healthCode: 'yellow' });
+});
+after(async () => ctx.close());
+
+async function exportFile(body: Record<string, unknown>) {
+  const res = await fetch(`${ctx.apiUrl}/api/exports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-admin-token': ctx.config.api.adminToken },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    data: Buffer.from(await res.arrayBuffer()),
+  };
+}
+
+describe('exports', () => {
+  test('Excel: records with real dates and numbers, severity fills, summary arithmetic, non-submitters', async () => {
+    const res = await exportFile({ from: today, to: today, departmentIds: [parent.id], format: 'xlsx' });
+    assert.equal(res.status, 200);
+    assert.match(res.type, /spreadsheetml/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.data as unknown as ArrayBuffer);
+    assert.deepEqual(
+      wb.worksheets.map((w) => w.name),
+      ['记录 Records', '汇总 Summary', '未提交 Non-submitters'],
+    );
+
+    const ws = wb.getWorksheet('记录 Records') as ExcelJS.Worksheet;
+    const head = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+    const col = (prefix: string) => head.findIndex((h) => h.startsWith(prefix)) + 1;
+    assert.ok(col('体温') > 0 && col('健康码颜色') > 0 && col('异常') > 0);
+    const rows = Array.from({ length: ws.rowCount - 1 }, (_, i) => ws.getRow(i + 2));
+    assert.equal(rows.length, 3, 'sub-department records are included');
+    const zhang = rows.find((r) => r.getCell(2).value === '张伟');
+    assert.ok(zhang);
+    assert.ok(zhang.getCell(1).value instanceof Date);
+    assert.equal((zhang.getCell(1).value as Date).toISOString().slice(0, 10), today);
+    assert.equal(zhang.getCell(col('体温')).value, 38.5);
+    assert.equal(zhang.getCell(col('异常')).value, '高危');
+    assert.equal((zhang.getCell(1).fill as ExcelJS.FillPattern).fgColor?.argb, 'FFFFC7CE');
+    const li = rows.find((r) => r.getCell(2).value === '李娜');
+    assert.equal((li?.getCell(1).fill as ExcelJS.FillPattern).fgColor?.argb, 'FFFFEB9C');
+    assert.equal(li?.getCell(3).value, '研发二组');
+    assert.ok(ws.views[0] && (ws.views[0] as { state: string }).state === 'frozen');
+
+    const summary = wb.getWorksheet('汇总 Summary') as ExcelJS.Worksheet;
+    const byDept = new Map<string, unknown[]>();
+    summary.eachRow((r, i) => {
+      if (i > 1) byDept.set(String(r.getCell(1).value), (r.values as unknown[]).slice(1));
+    });
+    for (const d of [parent, child]) {
+      const name = d.id === parent.id ? '研发部' : '研发二组';
+      const expected = await ctx.db
+        .selectFrom('checkin_days')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('department_id', '=', d.id)
+        .where('work_date', '=', today)
+        .executeTakeFirstOrThrow();
+      const submitted = await ctx.db
+        .selectFrom('health_records')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('department_id', '=', d.id)
+        .where('work_date', '=', today)
+        .executeTakeFirstOrThrow();
+      const [, , exp, sub, rate] = byDept.get(name) ?? [];
+      assert.deepEqual([exp, sub], [Number(expected.n), Number(submitted.n)], name);
+      assert.equal(rate, Number(submitted.n) / Number(expected.n));
+    }
+    const missing = wb.getWorksheet('未提交 Non-submitters') as ExcelJS.Worksheet;
+    assert.equal(missing.rowCount - 1, 1, 'the one expected member without a record');
+    assert.equal(missing.getRow(2).getCell(2).value, (child.members[1] as TestEmployee).name);
+  });
+
+  test('Excel for the sub-department only leaves the parent out', async () => {
+    const res = await exportFile({ from: today, to: today, departmentIds: [child.id], format: 'xlsx' });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.data as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('记录 Records') as ExcelJS.Worksheet;
+    assert.equal(ws.rowCount - 1, 1);
+    assert.equal(ws.getRow(2).getCell(2).value, '李娜');
+  });
+
+  test('PDF: Chinese names extract as text; page 1 renders to PNG', async () => {
+    const res = await exportFile({ from: today, to: today, format: 'pdf' });
+    assert.equal(res.status, 200);
+    assert.match(res.type, /pdf/);
+    const dir = join(testEnv().root, 'test-artifacts');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'report.pdf');
+    writeFileSync(file, res.data);
+    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
+    for (const s of ['员工健康打卡报告', '研发部', '研发二组', '张伟', '李娜', '高危', '预警', today])
+      assert.ok(text.includes(s), `PDF text has ${s}`);
+    assert.match(text, /第 1 \/ \d+ 页/);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '2', file, join(dir, 'report-page')]);
+    assert.ok(res.data.length < 400_000, `subsetted font keeps the PDF small (${res.data.length} bytes)`);
+  });
+
+  test('bad requests are refused with field errors', async () => {
+    assert.equal((await exportFile({ from: today, to: '2020-01-01', format: 'xlsx' })).status, 400);
+    assert.equal((await exportFile({ from: today, to: today, format: 'doc' })).status, 400);
+    assert.equal(
+      (await exportFile({ from: today, to: today, departmentIds: [999999], format: 'pdf' })).status,
+      400,
+    );
+    assert.equal(workDateAt(new Date(), 'Asia/Shanghai'), today);
+  });
+});
