@@ -160,10 +160,11 @@ export function nonSubmitters(db: DB, f: ReportFilter, scope: number[]) {
     .where('c.work_date', '<=', f.to)
     .where('c.outcome', 'in', ['pending', 'missed'])
     .where('c.department_id', 'in', scope.length ? scope : [-1])
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('health_records as h')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('health_records as h')
             .select('h.id')
             .whereRef('h.employee_id', '=', 'c.employee_id')
             .whereRef('h.work_date', '=', 'c.work_date')

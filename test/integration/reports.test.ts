@@ -116,7 +116,7 @@ describe('exports', () => {
     const summary = wb.getWorksheet('汇总 Summary') as ExcelJS.Worksheet;
     const byDept = new Map<string, unknown[]>();
     summary.eachRow((r, i) => {
-      if (i > 1) byDept.set(String(r.getCell(1).value), (r.values as unknown[]).slice(1));
+      if (i > 1) byDept.set(r.getCell(1).text, (r.values as unknown[]).slice(1));
     });
     for (const d of [parent, child]) {
       const name = d.id === parent.id ? '研发部' : '研发二组';
