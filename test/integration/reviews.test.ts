@@ -63,9 +63,13 @@ describe('anomaly review', { concurrency: true }, () => {
       record.reasons.map((x) => x.source),
       ['temperature'],
     );
-    assert.equal(
-      ctx.messages('todo', dept.manager.unionId).filter((m) => m.title.includes(`#${reviewId}`)).length,
-      1,
+    // The to-do follows the card in the same activity.
+    await eventually(
+      () =>
+        ctx.messages('todo', dept.manager.unionId).filter((m) => m.title.includes(`#${reviewId}`)).length ===
+        1,
+      10_000,
+      'manager to-do',
     );
 
     const r = await decide(reviewId, dept.manager, 'approve', '已电话确认');
@@ -106,7 +110,11 @@ describe('anomaly review', { concurrency: true }, () => {
       15_000,
       'HR notified',
     );
-    assert.equal(ctx.messages('todo', hr.unionId).filter((m) => m.title.includes(`#${reviewId}`)).length, 1);
+    await eventually(
+      () => ctx.messages('todo', hr.unionId).filter((m) => m.title.includes(`#${reviewId}`)).length === 1,
+      10_000,
+      'HR to-do',
+    );
     const st = await ctx.temporal.workflow.getHandle(reviewWorkflowId(recordId)).query(reviewStatusQuery);
     assert.equal(st.escalated, true);
     const r = await decide(reviewId, hr, 'reject', '请居家观察');
