@@ -48,6 +48,10 @@ const envSchema = z.object({
     .min(1)
     .max(7 * 86400)
     .default(1800),
+  EXPORT_DIR: z.string().min(1).default('data/exports'),
+  EXPORT_RETENTION_HOURS: z.coerce.number().min(0.0001).max(24 * 90).default(24),
+  /** exports expected to hold more records than this run as a workflow instead of streaming back */
+  EXPORT_SYNC_MAX_RECORDS: z.coerce.number().int().min(0).default(20_000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   SEED_DEMO: bool(true),
 });
@@ -102,6 +106,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     review: Object.freeze({
       warningTimeoutMs: e.REVIEW_WARNING_TIMEOUT_SECONDS * 1000,
       redTimeoutMs: e.REVIEW_RED_TIMEOUT_SECONDS * 1000,
+    }),
+    exports: Object.freeze({
+      dir: e.EXPORT_DIR,
+      retentionMs: e.EXPORT_RETENTION_HOURS * 3600_000,
+      syncMaxRecords: e.EXPORT_SYNC_MAX_RECORDS,
     }),
     outboxPollMs: e.OUTBOX_POLL_MS,
     seedDemo: e.SEED_DEMO,

@@ -192,6 +192,22 @@ export interface Database {
   reviews: ReviewsTable;
   calendar_overrides: CalendarOverridesTable;
   leaves: LeavesTable;
+  exports: ExportsTable;
+}
+
+export interface ExportsTable {
+  id: Generated<number>;
+  format: 'xlsx' | 'pdf';
+  filter: ColumnType<{ from: string; to: string; departmentIds: number[] }, string, string>;
+  status: ColumnType<'queued' | 'running' | 'done' | 'failed' | 'expired', 'queued' | undefined, 'running' | 'done' | 'failed' | 'expired'>;
+  progress: Generated<number>;
+  total: number | null;
+  file_name: string | null;
+  size_bytes: number | null;
+  error: string | null;
+  created_at: CreatedAt;
+  finished_at: Timestamp | null;
+  expires_at: Timestamp | null;
 }
 
 export type Employee = Selectable<EmployeesTable>;
