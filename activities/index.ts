@@ -1,6 +1,7 @@
 // All activities, built from their dependencies (the worker registers the returned object).
 import { createCheckinDayActivities } from './checkin-day.ts';
 import { createDigestActivities } from './daily-digest.ts';
+import { createExportActivities } from './report-export.ts';
 import type { ActivityDeps } from './deps.ts';
 import { createReminderActivities } from './dingtalk-reminders.ts';
 import { createReviewActivities } from './reviews.ts';
@@ -13,5 +14,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createReminderActivities(deps),
     ...createReviewActivities(deps),
     ...createDigestActivities(deps),
+    ...createExportActivities(deps),
   };
 }

@@ -61,7 +61,18 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api/reviews', adminAuth, reviewReadRoutes({ db }));
   app.use('/api/forms', adminAuth, formRoutes({ db }));
   app.use('/api/records', adminAuth, recordRoutes({ db }));
-  app.use('/api/exports', adminAuth, exportRoutes({ db, logger }));
+  app.use(
+    '/api/exports',
+    adminAuth,
+    exportRoutes({
+      db,
+      logger,
+      temporal,
+      taskQueue: config.temporal.taskQueue,
+      exportDir: config.exports.dir,
+      syncMaxRecords: config.exports.syncMaxRecords,
+    }),
+  );
   app.use(['/api/calendar', '/api/leaves', '/api/policy', '/api/departments', '/api/employees'], adminAuth);
   app.use('/api', calendarRoutes({ db, temporal, taskQueue: config.temporal.taskQueue, logger }));
   app.use('/api', policyRoutes({ db }));

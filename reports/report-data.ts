@@ -201,3 +201,16 @@ export function anomalies(db: DB, f: ReportFilter, scope: number[], limit = 5000
     .limit(limit)
     .execute();
 }
+
+/** How many records an export of this filter holds (decides between streaming and a workflow). */
+export async function countRecords(db: DB, f: ReportFilter, scope: number[]): Promise<number> {
+  const r = await db
+    .selectFrom('health_records')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('is_current', '=', true)
+    .where('work_date', '>=', f.from)
+    .where('work_date', '<=', f.to)
+    .where('department_id', 'in', scope.length ? scope : [-1])
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -4,3 +4,4 @@ export { dailyFanout } from './daily-fanout.ts';
 export { departmentReminderBatch } from './department-reminder-batch.ts';
 export { anomalyReview } from './anomaly-review.ts';
 export { dailyDigest } from './daily-digest.ts';
+export { reportExport } from './report-export.ts';

@@ -1,6 +1,11 @@
 // Report exports: Excel streamed as it is written, PDF built and sent. Behind the admin token
 // until roles land (then scoped to the caller's departments and audit-logged).
+import type { Client } from '@temporalio/client';
 import { Router } from 'express';
+import type { Selectable } from 'kysely';
+import { exportFilePath } from '../../activities/report-export.ts';
+import type { ExportsTable } from '../../db/database.ts';
+import { countRecords, departmentScope } from '../../reports/report-data.ts';
 import { z } from 'zod';
 import { isValidDate, workDateAt } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
@@ -8,7 +13,7 @@ import { getPolicy } from '../../db/repositories/policy.ts';
 import { writeExcelReport } from '../../reports/excel-report.ts';
 import { buildPdfReport } from '../../reports/pdf-report.ts';
 import type { Logger } from '../../config/logger.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError, conflict, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 
 const date = z.string().refine(isValidDate, 'expected a calendar date YYYY-MM-DD');
@@ -18,6 +23,8 @@ const exportSchema = z
     to: date,
     departmentIds: z.array(z.number().int().positive()).max(500).default([]),
     format: z.enum(['xlsx', 'pdf']),
+    /** auto: stream small exports back, run large ones as a workflow */
+    mode: z.enum(['auto', 'sync', 'async']).default('auto'),
   })
   .strict()
   .refine((e) => e.from <= e.to, { path: ['to'], message: 'to must not be before from' })
@@ -26,9 +33,74 @@ const exportSchema = z
     message: 'at most one year per export',
   });
 
-export function exportRoutes(deps: { db: DB; logger: Logger }): Router {
+export function exportRoutes(deps: {
+  db: DB;
+  logger: Logger;
+  temporal: Client;
+  taskQueue: string;
+  exportDir: string;
+  syncMaxRecords: number;
+}): Router {
   const { db } = deps;
   const r = Router();
+  const view = (e: Selectable<ExportsTable>) => ({
+    id: e.id,
+    format: e.format,
+    filter: e.filter,
+    status: e.status,
+    progress: e.progress,
+    total: e.total,
+    percent: e.total
+      ? Math.min(100, Math.round((e.progress / e.total) * 100))
+      : e.status === 'done'
+        ? 100
+        : 0,
+    createdAt: e.created_at,
+    finishedAt: e.finished_at,
+    expiresAt: e.expires_at,
+    error: e.error,
+    downloadUrl: e.status === 'done' ? `/api/exports/${e.id}/download` : null,
+  });
+  const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+  r.get(
+    '/',
+    route(async (_req, res) => {
+      res.json(
+        (await db.selectFrom('exports').selectAll().orderBy('id', 'desc').limit(100).execute()).map(view),
+      );
+    }),
+  );
+  r.get(
+    '/:id',
+    route(async (req, res) => {
+      const { id } = parse(idParam, req.params, 'path');
+      const e = await db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!e) throw notFound('Export');
+      res.json(view(e));
+    }),
+  );
+  r.get(
+    '/:id/download',
+    route(async (req, res) => {
+      const { id } = parse(idParam, req.params, 'path');
+      const e = await db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!e) throw notFound('Export');
+      if (e.status === 'expired')
+        throw new AppError('not_found', 410, 'This export has expired; request it again');
+      if (e.status !== 'done') throw conflict(`This export is ${e.status}`);
+      res.setHeader(
+        'content-disposition',
+        `attachment; filename="${e.file_name ?? `export-${e.id}.${e.format}`}"`,
+      );
+      res.type(
+        e.format === 'pdf'
+          ? 'application/pdf'
+          : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      );
+      res.sendFile(exportFilePath(deps.exportDir, e.id, e.format));
+    }),
+  );
   r.post(
     '/',
     route(async (req, res) => {
@@ -47,6 +119,21 @@ export function exportRoutes(deps: { db: DB; logger: Logger }): Router {
       }
       const policy = await getPolicy(db);
       const filter = { from: e.from, to: e.to, departmentIds: e.departmentIds };
+      const total = await countRecords(db, filter, await departmentScope(db, filter.departmentIds));
+      if (e.mode === 'async' || (e.mode === 'auto' && total > deps.syncMaxRecords)) {
+        const row = await db
+          .insertInto('exports')
+          .values({ format: e.format, filter: JSON.stringify(filter), total })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await deps.temporal.workflow.start('reportExport', {
+          taskQueue: deps.taskQueue,
+          workflowId: `export-${row.id}`,
+          args: [{ exportId: row.id }],
+        });
+        res.status(202).location(`/api/exports/${row.id}`).json(view(row));
+        return;
+      }
       const name = `health-report-${e.from}-${e.to}.${e.format}`;
       res.setHeader('content-disposition', `attachment; filename="${name}"`);
       if (e.format === 'xlsx') {

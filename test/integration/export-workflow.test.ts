@@ -1,0 +1,83 @@
+// Large exports run as the reportExport workflow: progress, download, retention — and a worker
+// killed in the middle resumes and still produces exactly one file.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
+import { getPublishedForm } from '../../db/repositories/forms.ts';
+import { eventually, TestContext } from '../helpers/context.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'hc-exports-'));
+const RECORDS = 30_000;
+let ctx: TestContext;
+
+before(async () => {
+  ctx = await TestContext.create(import.meta.filename, {
+    worker: 'none',
+    // retention ~11 s so the test can watch the file go; anything above 10 records runs as a workflow
+    env: { EXPORT_DIR: dir, EXPORT_RETENTION_HOURS: '0.003', EXPORT_SYNC_MAX_RECORDS: '10' },
+  });
+  const dept = await ctx.department({ size: 0 });
+  const form = await getPublishedForm(ctx.db);
+  await sql`insert into employees (dingtalk_user_id, name, department_id)
+    select 'x' || g, '员工' || g, ${dept.id} from generate_series(1, ${RECORDS / 10}) g`.execute(ctx.db);
+  await sql`insert into health_records (employee_id, department_id, work_date, submitted_at, answers, status, idempotency_key, form_version)
+    select e.id, e.department_id, '2026-09-01'::date + d, now(), '{"temperature":36.5,"healthCode":"green","hasSymptoms":false}',
+           'on_time', 'k' || e.id || '-' || d, ${form.version}
+    from employees e cross join generate_series(0, 9) d where e.dingtalk_user_id like 'x%'`.execute(ctx.db);
+});
+after(async () => ctx.close());
+
+describe('export workflow', () => {
+  test('a worker killed mid-export resumes; one file, downloadable, removed after retention', async () => {
+    let worker = await ctx.spawnWorker();
+    const started = await ctx.admin('POST', '/api/exports', {
+      from: '2026-09-01',
+      to: '2026-09-10',
+      format: 'xlsx',
+    });
+    assert.equal(started.status, 202);
+    assert.equal(started.body.total, RECORDS);
+    const id = started.body.id as number;
+    await eventually(
+      async () => ((await ctx.admin('GET', `/api/exports/${id}`)).body.progress as number) > 0,
+      30_000,
+      'progress',
+    );
+    const mid = await ctx.admin('GET', `/api/exports/${id}`);
+    assert.equal(mid.body.status, 'running');
+    await ctx.killWorker(worker);
+    worker = await ctx.spawnWorker();
+    await eventually(
+      async () => (await ctx.admin('GET', `/api/exports/${id}`)).body.status === 'done',
+      90_000,
+      'export done',
+    );
+    const done = await ctx.admin('GET', `/api/exports/${id}`);
+    assert.deepEqual([done.body.percent, done.body.downloadUrl], [100, `/api/exports/${id}/download`]);
+    assert.deepEqual(readdirSync(dir), [`export-${id}.xlsx`], 'exactly one file, no leftovers');
+
+    const file = await fetch(`${ctx.apiUrl}/api/exports/${id}/download`, {
+      headers: { 'x-admin-token': ctx.config.api.adminToken },
+    });
+    assert.equal(file.status, 200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await file.arrayBuffer());
+    assert.equal((wb.getWorksheet('记录 Records') as ExcelJS.Worksheet).rowCount - 1, RECORDS);
+
+    await eventually(
+      async () => (await ctx.admin('GET', `/api/exports/${id}`)).body.status === 'expired',
+      30_000,
+      'expired',
+    );
+    assert.deepEqual(readdirSync(dir), []);
+    const gone = await fetch(`${ctx.apiUrl}/api/exports/${id}/download`, {
+      headers: { 'x-admin-token': ctx.config.api.adminToken },
+    });
+    assert.equal(gone.status, 410);
+    await ctx.killWorker(worker, 'SIGTERM');
+  });
+});
