@@ -49,7 +49,11 @@ const envSchema = z.object({
     .max(7 * 86400)
     .default(1800),
   EXPORT_DIR: z.string().min(1).default('data/exports'),
-  EXPORT_RETENTION_HOURS: z.coerce.number().min(0.0001).max(24 * 90).default(24),
+  EXPORT_RETENTION_HOURS: z.coerce
+    .number()
+    .min(0.0001)
+    .max(24 * 90)
+    .default(24),
   /** exports expected to hold more records than this run as a workflow instead of streaming back */
   EXPORT_SYNC_MAX_RECORDS: z.coerce.number().int().min(0).default(20_000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),

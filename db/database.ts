@@ -199,7 +199,11 @@ export interface ExportsTable {
   id: Generated<number>;
   format: 'xlsx' | 'pdf';
   filter: ColumnType<{ from: string; to: string; departmentIds: number[] }, string, string>;
-  status: ColumnType<'queued' | 'running' | 'done' | 'failed' | 'expired', 'queued' | undefined, 'running' | 'done' | 'failed' | 'expired'>;
+  status: ColumnType<
+    'queued' | 'running' | 'done' | 'failed' | 'expired',
+    'queued' | undefined,
+    'running' | 'done' | 'failed' | 'expired'
+  >;
   progress: Generated<number>;
   total: number | null;
   file_name: string | null;
