@@ -1,5 +1,6 @@
 // The Express application: thin routes over services, one error handler.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { AppConfig } from '../config/config.ts';
@@ -11,7 +12,9 @@ import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
 import { checkinRoutes } from './checkins/checkins.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { notFound } from './http/errors.ts';
+import { adminDataRoutes } from './admin-data/resources.routes.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
+import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
 import { exportRoutes } from './exports/exports.routes.ts';
 import { formRoutes } from './forms/forms.routes.ts';
 import { policyRoutes } from './policy/policy.routes.ts';
@@ -29,6 +32,7 @@ export interface ApiDeps {
   signalTimeoutMs?: number;
 }
 
+const adminUiDist = fileURLToPath(new URL('../admin-ui/dist', import.meta.url));
 const checkinPage = readFileSync(new URL('./checkin-page/checkin-page.html', import.meta.url), 'utf8');
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -40,6 +44,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(express.json({ limit: '500kb' }));
 
   app.use(healthRoutes({ db, temporal }));
+  // The admin UI, built by Vite into admin-ui/dist (npm start builds it when missing).
+  app.use('/admin', express.static(adminUiDist, { index: 'index.html', maxAge: '1h' }));
   app.get('/checkin', (_req, res) => {
     res.type('html').send(checkinPage);
   });
@@ -58,6 +64,8 @@ export function createApp(deps: ApiDeps): express.Express {
   const employeeAuth = requireEmployee({ db, sessionSecret: config.api.sessionSecret });
   const adminAuth = requireAdminToken(config.api.adminToken);
   app.use('/api/reviews', reviewDecisionRoutes({ db, temporal, auth: employeeAuth }));
+  app.use('/api/ra', adminAuth, adminDataRoutes({ db }));
+  app.use('/api/dashboard', adminAuth, dashboardRoutes({ db }));
   app.use('/api/reviews', adminAuth, reviewReadRoutes({ db }));
   app.use('/api/forms', adminAuth, formRoutes({ db }));
   app.use('/api/records', adminAuth, recordRoutes({ db }));

@@ -1,6 +1,9 @@
 // `npm start`: the whole system on embedded defaults — Temporal dev server (SQLite under data/),
 // Postgres database + migrations + demo organisation, DingTalk fake, worker and API.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/config.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDb, ensureDatabase, migrateToLatest } from '../db/connect.ts';
@@ -12,6 +15,15 @@ import { createDingTalk } from '../platform/dingtalk.ts';
 import { connectTemporal, ensureFanoutSchedule, ensureSearchAttributes } from '../platform/temporal.ts';
 import { runWorker } from '../worker/run-worker.ts';
 import { ensureTemporalCli, startTemporalDevServer, type DevServer } from './temporal-cli.ts';
+
+/** The admin UI bundle: built once (Vite) when missing, then served by the API at /admin. */
+function ensureAdminUiBuilt(log: (msg: string) => void) {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  if (existsSync(`${root}/admin-ui/dist/index.html`)) return;
+  log('building the admin UI (first run only)…');
+  const r = spawnSync('npm', ['run', 'build', '-w', 'admin-ui'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('admin UI build failed');
+}
 
 async function main() {
   const config = loadConfig();
@@ -53,6 +65,7 @@ async function main() {
   await ensureFanoutSchedule(client, config.temporal.taskQueue, policy.timeZone);
 
   const worker = await runWorker({ config, logger, db, dingtalk, temporal: client, address });
+  ensureAdminUiBuilt((m) => logger.info(m));
   const app = createApp({ db, temporal: client, dingtalk, config, logger });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));
@@ -71,6 +84,7 @@ async function main() {
     '',
     'health-checkin is running',
     `  API              ${base}  (health: ${base}/healthz)`,
+    `  Admin UI         ${base}/admin/  (sign in with the token ${config.api.adminToken === 'dev-admin-token' ? '"dev-admin-token"' : 'ADMIN_TOKEN'})`,
     `  Check-in page    ${base}/checkin`,
     fake
       ? `  DingTalk fake    ${fake.url}/_fake/  ← messages the ladder sends appear here`

@@ -1,6 +1,6 @@
 // `npm test`: one Temporal dev server on a free port (SQLite, WAL), a migrated template database,
 // a pre-built workflow bundle, then node's test runner over every *.test.ts; everything torn down after.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -40,6 +40,13 @@ async function main() {
     .sort();
   const runId = `hc_test_${Date.now().toString(36)}`;
   const tmp = mkdtempSync(join(tmpdir(), 'hc-test-'));
+
+  // The admin UI bundle, served by the API under /admin (the browser test opens it).
+  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+    cwd: join(root, 'admin-ui'),
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error('admin UI build failed');
 
   const cli = ensureTemporalCli(undefined, (m) => console.log(m));
   const port = await freePort();

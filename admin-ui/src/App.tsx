@@ -1,0 +1,28 @@
+// The admin app: a short list of resources, as in react-admin's demo.
+import { Admin, Resource } from 'react-admin';
+import { authProvider } from './authProvider.ts';
+import { dataProvider } from './dataProvider.ts';
+import { Dashboard } from './dashboard/Dashboard.tsx';
+import { i18nProvider } from './i18n/i18nProvider.ts';
+import departments from './departments/index.ts';
+import employees from './employees/index.ts';
+import records from './records/index.ts';
+import reminders from './reminders/index.ts';
+import reviews from './reviews/index.ts';
+
+export const App = () => (
+  <Admin
+    title="健康打卡"
+    dashboard={Dashboard}
+    dataProvider={dataProvider}
+    authProvider={authProvider}
+    i18nProvider={i18nProvider}
+    requireAuth
+  >
+    <Resource name="reviews" {...reviews} />
+    <Resource name="records" {...records} />
+    <Resource name="employees" {...employees} recordRepresentation="name" />
+    <Resource name="departments" {...departments} recordRepresentation="name" />
+    <Resource name="reminders" {...reminders} />
+  </Admin>
+);

@@ -1,0 +1,32 @@
+import { Datagrid, DateField, List, ReferenceInput, SelectInput, TextField, TextInput } from 'react-admin';
+import { SeverityField } from '../severity.tsx';
+
+const filters = [
+  <TextInput key="from" source="work_date_gte" type="date" label="dashboard.from" alwaysOn />,
+  <TextInput key="to" source="work_date_lte" type="date" label="dashboard.to" alwaysOn />,
+  <TextInput key="day" source="work_date" type="date" />,
+  <ReferenceInput key="dept" source="department_id" reference="departments" />,
+  <SelectInput
+    key="severity"
+    source="severity"
+    choices={[
+      { id: 'normal', name: 'app.severity.normal' },
+      { id: 'warning', name: 'app.severity.warning' },
+      { id: 'red', name: 'app.severity.red' },
+    ]}
+  />,
+];
+
+export const RecordList = () => (
+  <List filters={filters} sort={{ field: 'id', order: 'DESC' }}>
+    <Datagrid rowClick="show" bulkActionButtons={false}>
+      <TextField source="id" />
+      <DateField source="work_date" />
+      <TextField source="employee_name" />
+      <TextField source="department_name" />
+      <SeverityField source="severity" />
+      <DateField source="submitted_at" showTime />
+      <TextField source="form_version" />
+    </Datagrid>
+  </List>
+);

@@ -1,0 +1,33 @@
+import { BooleanField, Datagrid, DateField, List, SelectInput, TextField, TextInput } from 'react-admin';
+import { ReasonsField, ReviewStatusField, SeverityField } from '../severity.tsx';
+
+const filters = [
+  <SelectInput
+    key="status"
+    source="status"
+    alwaysOn
+    choices={[
+      { id: 'pending', name: 'app.review_status.pending' },
+      { id: 'recheck_requested', name: 'app.review_status.recheck_requested' },
+      { id: 'approved', name: 'app.review_status.approved' },
+      { id: 'rejected', name: 'app.review_status.rejected' },
+    ]}
+  />,
+  <TextInput key="from" source="work_date_gte" type="date" label="dashboard.from" />,
+  <TextInput key="to" source="work_date_lte" type="date" label="dashboard.to" />,
+];
+
+export const ReviewList = () => (
+  <List filters={filters} sort={{ field: 'id', order: 'DESC' }}>
+    <Datagrid rowClick="show" bulkActionButtons={false}>
+      <TextField source="id" />
+      <DateField source="work_date" />
+      <TextField source="employee_name" />
+      <TextField source="department_name" />
+      <SeverityField source="severity" />
+      <ReasonsField source="reasons" />
+      <ReviewStatusField source="status" />
+      <BooleanField source="escalated" />
+    </Datagrid>
+  </List>
+);

@@ -1,0 +1,39 @@
+// A review with its record and history. Decisions are made by the department manager (or HR after
+// escalation) through the decision endpoint; this operator view shows them as they happen.
+import { BooleanField, DateField, Show, SimpleShowLayout, TextField, useRecordContext } from 'react-admin';
+import { ReasonsField, ReviewStatusField, SeverityField } from '../severity.tsx';
+
+const History = () => {
+  const record = useRecordContext<{
+    history?: { at: string; event: string; decision?: string; comment?: string }[];
+  }>();
+  return (
+    <ol style={{ margin: 0, paddingLeft: 20 }}>
+      {(record?.history ?? []).map((h, i) => (
+        <li key={i}>
+          {new Date(h.at).toLocaleString()} · {h.event}
+          {h.decision ? ` · ${h.decision}` : ''}
+          {h.comment ? ` · ${h.comment}` : ''}
+        </li>
+      ))}
+    </ol>
+  );
+};
+
+export const ReviewShow = () => (
+  <Show>
+    <SimpleShowLayout>
+      <TextField source="id" />
+      <TextField source="employee_name" />
+      <TextField source="department_name" />
+      <DateField source="work_date" />
+      <SeverityField source="severity" />
+      <ReasonsField source="reasons" />
+      <ReviewStatusField source="status" />
+      <BooleanField source="escalated" />
+      <TextField source="comment" />
+      <DateField source="decided_at" showTime />
+      <History />
+    </SimpleShowLayout>
+  </Show>
+);

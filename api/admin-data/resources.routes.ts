@@ -1,0 +1,232 @@
+// Read side of the admin UI in react-admin's simple-rest shape: reviews, records, employees,
+// departments, reminders. Behind the admin token until roles land.
+import { Router } from 'express';
+import { sql, type ComparisonOperatorExpression, type SelectQueryBuilder } from 'kysely';
+import { renderAnswers } from '../../domain/forms/render-answers.ts';
+import type { DB } from '../../db/connect.ts';
+import type { Database } from '../../db/database.ts';
+import { findFormVersion } from '../../db/repositories/forms.ts';
+import { notFound } from '../http/errors.ts';
+import { route } from '../http/middleware.ts';
+import { ids, parseList, sendList, type ListParams } from './ra-query.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resource's builder has its own row type
+type Query = SelectQueryBuilder<Database, any, any>;
+
+interface Resource {
+  /** sortable field → column */
+  sort: Record<string, string>;
+  base: (db: DB) => Query;
+  filter: (q: Query, f: Record<string, unknown>) => Query;
+}
+
+/** where() on a column named at run time (the builder cannot type it, the list of names is fixed here) */
+const where = (q: Query, column: string, op: ComparisonOperatorExpression, value: unknown): Query =>
+  q.where(sql.ref(column), op, value as never);
+
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+const resources: Record<string, Resource> = {
+  reviews: {
+    sort: {
+      id: 'r.id',
+      work_date: 'r.work_date',
+      severity: 'r.severity',
+      status: 'r.status',
+      created_at: 'r.created_at',
+    },
+    base: (db) =>
+      db
+        .selectFrom('reviews as r')
+        .innerJoin('employees as e', 'e.id', 'r.employee_id')
+        .innerJoin('departments as d', 'd.id', 'r.department_id')
+        .innerJoin('health_records as h', 'h.id', 'r.current_record_id')
+        .select([
+          'r.id',
+          'r.record_id',
+          'r.current_record_id',
+          'r.employee_id',
+          'e.name as employee_name',
+          'r.department_id',
+          'd.name as department_name',
+          'r.work_date',
+          'r.severity',
+          'r.status',
+          'r.escalated',
+          'r.decider_id',
+          'r.decision',
+          'r.comment',
+          'r.decided_at',
+          'r.created_at',
+          'r.history',
+          'h.reasons',
+        ]),
+    filter: (q, f) => {
+      const id = ids(f.id);
+      if (id) q = where(q, 'r.id', 'in', id.length ? id : [-1]);
+      if (str(f.status)) q = where(q, 'r.status', '=', str(f.status));
+      if (ids(f.department_id)) q = where(q, 'r.department_id', 'in', ids(f.department_id) ?? []);
+      if (str(f.work_date_gte)) q = where(q, 'r.work_date', '>=', str(f.work_date_gte));
+      if (str(f.work_date_lte)) q = where(q, 'r.work_date', '<=', str(f.work_date_lte));
+      return q;
+    },
+  },
+  records: {
+    sort: { id: 'h.id', work_date: 'h.work_date', submitted_at: 'h.submitted_at', severity: 'h.severity' },
+    base: (db) =>
+      db
+        .selectFrom('health_records as h')
+        .innerJoin('employees as e', 'e.id', 'h.employee_id')
+        .innerJoin('departments as d', 'd.id', 'h.department_id')
+        .select([
+          'h.id',
+          'h.employee_id',
+          'e.name as employee_name',
+          'h.department_id',
+          'd.name as department_name',
+          'h.work_date',
+          'h.submitted_at',
+          'h.status',
+          'h.severity',
+          'h.reasons',
+          'h.form_version',
+          'h.is_current',
+          'h.answers',
+        ]),
+    filter: (q, f) => {
+      const id = ids(f.id);
+      if (id) q = where(q, 'h.id', 'in', id.length ? id : [-1]);
+      if (ids(f.department_id)) q = where(q, 'h.department_id', 'in', ids(f.department_id) ?? []);
+      if (ids(f.employee_id)) q = where(q, 'h.employee_id', 'in', ids(f.employee_id) ?? []);
+      if (str(f.severity)) q = where(q, 'h.severity', '=', str(f.severity));
+      if (str(f.status)) q = where(q, 'h.status', '=', str(f.status));
+      if (str(f.work_date)) q = where(q, 'h.work_date', '=', str(f.work_date));
+      if (str(f.work_date_gte)) q = where(q, 'h.work_date', '>=', str(f.work_date_gte));
+      if (str(f.work_date_lte)) q = where(q, 'h.work_date', '<=', str(f.work_date_lte));
+      return q;
+    },
+  },
+  employees: {
+    sort: { id: 'e.id', name: 'e.name', department_id: 'e.department_id' },
+    base: (db) =>
+      db
+        .selectFrom('employees as e')
+        .innerJoin('departments as d', 'd.id', 'e.department_id')
+        .select([
+          'e.id',
+          'e.name',
+          'e.dingtalk_user_id',
+          'e.department_id',
+          'd.name as department_name',
+          'e.manager_id',
+          'e.mobile',
+          'e.active',
+          'e.workdays',
+          'e.time_zone',
+        ]),
+    filter: (q, f) => {
+      const id = ids(f.id);
+      if (id) q = where(q, 'e.id', 'in', id.length ? id : [-1]);
+      if (ids(f.department_id)) q = where(q, 'e.department_id', 'in', ids(f.department_id) ?? []);
+      if (typeof f.active === 'boolean') q = where(q, 'e.active', '=', f.active);
+      if (str(f.q)) q = where(q, 'e.name', 'ilike', `%${str(f.q)}%`);
+      return q;
+    },
+  },
+  departments: {
+    sort: { id: 'd.id', name: 'd.name' },
+    base: (db) =>
+      db
+        .selectFrom('departments as d')
+        .leftJoin('employees as m', 'm.id', 'd.manager_id')
+        .leftJoin('employees as h', 'h.id', 'd.hr_contact_id')
+        .select([
+          'd.id',
+          'd.name',
+          'd.parent_id',
+          'd.manager_id',
+          'm.name as manager_name',
+          'd.hr_contact_id',
+          'h.name as hr_name',
+          'd.time_zone',
+        ]),
+    filter: (q, f) => {
+      const id = ids(f.id);
+      if (id) q = where(q, 'd.id', 'in', id.length ? id : [-1]);
+      if (str(f.q)) q = where(q, 'd.name', 'ilike', `%${str(f.q)}%`);
+      return q;
+    },
+  },
+  reminders: {
+    sort: { id: 'r.claimed_at', work_date: 'r.work_date', level: 'r.level' },
+    base: (db) =>
+      db
+        .selectFrom('reminders_sent as r')
+        .innerJoin('employees as e', 'e.id', 'r.employee_id')
+        .innerJoin('departments as d', 'd.id', 'r.department_id')
+        .select([
+          sql<string>`r.employee_id || '-' || r.work_date || '-' || r.level`.as('id'),
+          'r.employee_id',
+          'e.name as employee_name',
+          'r.department_id',
+          'd.name as department_name',
+          'r.work_date',
+          'r.level',
+          'r.channel',
+          'r.status',
+          'r.error',
+          'r.sent_at',
+        ]),
+    filter: (q, f) => {
+      if (str(f.work_date)) q = where(q, 'r.work_date', '=', str(f.work_date));
+      if (f.level !== undefined) q = where(q, 'r.level', '=', Number(f.level));
+      if (str(f.status)) q = where(q, 'r.status', '=', str(f.status));
+      if (ids(f.department_id)) q = where(q, 'r.department_id', 'in', ids(f.department_id) ?? []);
+      return q;
+    },
+  },
+};
+
+async function list(db: DB, r: Resource, p: ListParams) {
+  const q = r.filter(r.base(db), p.filter);
+  const rows = await q
+    .orderBy(sql.ref(r.sort[p.sortField] ?? 'id'), p.sortOrder)
+    .limit(p.limit)
+    .offset(p.offset)
+    .execute();
+  const total = await q
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(total.n) };
+}
+
+export function adminDataRoutes(deps: { db: DB }): Router {
+  const r = Router();
+  for (const [name, res] of Object.entries(resources)) {
+    r.get(
+      `/${name}`,
+      route(async (req, out) => {
+        const p = parseList(req.query, Object.keys(res.sort));
+        const { rows, total } = await list(deps.db, res, p);
+        sendList(out, name, p, rows, total);
+      }),
+    );
+    r.get(
+      `/${name}/:id`,
+      route(async (req, out) => {
+        const id = name === 'reminders' ? undefined : Number(req.params.id);
+        if (id === undefined || !Number.isInteger(id)) throw notFound(name);
+        const row = (await res.filter(res.base(deps.db), { id: [id] }).executeTakeFirst()) as
+          Record<string, unknown> | undefined;
+        if (!row) throw notFound(name);
+        if (name === 'records' && typeof row.form_version === 'number') {
+          const form = await findFormVersion(deps.db, row.form_version);
+          row.rendered = form ? renderAnswers(form.definition, row.answers as Record<string, unknown>) : [];
+        }
+        out.json(row);
+      }),
+    );
+  }
+  return r;
+}

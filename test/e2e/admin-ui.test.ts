@@ -1,0 +1,101 @@
+// The admin UI in a real browser (Debian chromium via playwright-core): sign in, the Chinese
+// dashboard with live figures, a review, a record rendered with its form, switching to English.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
+import { testEnv } from '../helpers/test-env.ts';
+
+let ctx: TestContext;
+let browser: Browser;
+const shots = join(testEnv().root, 'test-artifacts');
+
+before(async () => {
+  ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
+  const dept = await ctx.department({ size: 3 });
+  const s = await ctx.schedule(1);
+  await ctx.db
+    .insertInto('checkin_days')
+    .values(
+      dept.members.map((e) => ({
+        employee_id: e.id,
+        department_id: dept.id,
+        work_date: s.workDate,
+        opens_at: s.opensAt,
+        closes_at: s.closesAt,
+        late_until: s.lateUntil,
+        schedule: JSON.stringify(s),
+      })),
+    )
+    .execute();
+  await ctx.db
+    .updateTable('employees')
+    .set({ name: '王小明' })
+    .where('id', '=', (dept.members[0] as TestEmployee).id)
+    .execute();
+  await ctx.db
+    .updateTable('employees')
+    .set({ name: '陈静' })
+    .where('id', '=', (dept.members[2] as TestEmployee).id)
+    .execute();
+  await ctx.submit((dept.members[0] as TestEmployee).id, {
+    idempotencyKey: newKey(),
+    answers: { ...validAnswers, temperature: 38.3 },
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  mkdirSync(shots, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await ctx.close();
+});
+
+describe('admin UI', () => {
+  test('sign in, Chinese dashboard with totals and non-submitters, a review and a record, then English', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${ctx.apiUrl}/admin/`);
+    await page.locator('input[name="username"]').fill('admin');
+    await page.locator('input[name="password"]').fill(ctx.config.api.adminToken);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByText('今日概况').first().waitFor();
+    await page.getByTestId('total-expected').getByText('3').waitFor();
+    await page.getByTestId('total-submitted').getByText('1').waitFor();
+    await page.getByTestId('non-submitters').getByText('陈静').waitFor();
+    await page.getByText('部门打卡率热力图').waitFor();
+    await page.screenshot({ path: join(shots, 'admin-dashboard-zh.png'), fullPage: true });
+
+    await page.goto(`${ctx.apiUrl}/admin/#/reviews`);
+    await page.getByText('王小明').first().click();
+    await page.getByText('体温 ≥ 38.0 ℃').waitFor();
+    await page.getByText('待复核').first().waitFor();
+
+    await page.goto(`${ctx.apiUrl}/admin/#/records`);
+    await page.getByText('王小明').first().click();
+    const answers = page.getByTestId('answers');
+    await answers.getByText('健康码颜色').waitFor();
+    await answers.getByText('38.3 ℃').waitFor();
+    await page.screenshot({ path: join(shots, 'admin-record-zh.png') });
+
+    // The locale menu switches the whole UI to English.
+    await page
+      .getByRole('button', { name: /简体中文|语言|Language/ })
+      .first()
+      .click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await answers.getByText('Health code colour').waitFor();
+    assert.ok(await page.getByText('Answers').first().isVisible());
+    await page.close();
+  });
+});
