@@ -1,5 +1,8 @@
 // The admin app: a short list of resources, as in react-admin's demo.
-import { Admin, Resource } from 'react-admin';
+import { Route } from 'react-router-dom';
+import { Admin, CustomRoutes, Resource } from 'react-admin';
+import { ExportsPage } from './exports/ExportsPage.tsx';
+import { AppLayout } from './layout/AppLayout.tsx';
 import { authProvider } from './authProvider.ts';
 import { dataProvider } from './dataProvider.ts';
 import { Dashboard } from './dashboard/Dashboard.tsx';
@@ -18,7 +21,11 @@ export const App = () => (
     authProvider={authProvider}
     i18nProvider={i18nProvider}
     requireAuth
+    layout={AppLayout}
   >
+    <CustomRoutes>
+      <Route path="/exports" element={<ExportsPage />} />
+    </CustomRoutes>
     <Resource name="reviews" {...reviews} />
     <Resource name="records" {...records} />
     <Resource name="employees" {...employees} recordRepresentation="name" />

@@ -76,6 +76,12 @@ describe('admin UI', () => {
     await page.getByText('部门打卡率热力图').waitFor();
     await page.screenshot({ path: join(shots, 'admin-dashboard-zh.png'), fullPage: true });
 
+    // A heat-map cell opens that department's records of that day.
+    await page.getByTestId('heatmap').locator('td[title]').first().click();
+    await page.waitForURL(/#\/records\?filter=/);
+    await page.getByText('王小明').first().waitFor();
+    assert.equal(await page.locator('tbody tr').count(), 1, 'only the records of that department and day');
+
     await page.goto(`${ctx.apiUrl}/admin/#/reviews`);
     await page.getByText('王小明').first().click();
     await page.getByText('体温 ≥ 38.0 ℃').waitFor();
@@ -88,7 +94,19 @@ describe('admin UI', () => {
     await answers.getByText('38.3 ℃').waitFor();
     await page.screenshot({ path: join(shots, 'admin-record-zh.png') });
 
+    // Exports: a small Excel report downloads at once.
+    await page.goto(`${ctx.apiUrl}/admin/#/exports`);
+    await page.getByText('报表导出').first().waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^health-report-.*\.xlsx$/);
+    await page.screenshot({ path: join(shots, 'admin-exports-zh.png') });
+
     // The locale menu switches the whole UI to English.
+    await page.goto(`${ctx.apiUrl}/admin/#/records`);
+    await page.getByText('王小明').first().click();
     await page
       .getByRole('button', { name: /简体中文|语言|Language/ })
       .first()

@@ -2,6 +2,14 @@
 import englishMessages from 'ra-language-english';
 
 export const appEn = {
+  exports: {
+    title: 'Exports',
+    request: 'Export',
+    recent: 'Recent exports',
+    download: 'Download',
+    queued: 'Large export started; it will appear below when ready',
+    status: { queued: 'Queued', running: 'Running', done: 'Ready', failed: 'Failed', expired: 'Expired' },
+  },
   app: {
     title: 'Health check-in',
     severity: { normal: 'Normal', warning: 'Warning', red: 'Red' },

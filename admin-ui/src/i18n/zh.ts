@@ -46,6 +46,14 @@ const v5Additions: Messages = {
 };
 
 export const appZh = {
+  exports: {
+    title: '报表导出',
+    request: '导出',
+    recent: '最近的导出',
+    download: '下载',
+    queued: '导出数据较多，已在后台生成，完成后可在下方下载',
+    status: { queued: '排队中', running: '生成中', done: '已完成', failed: '失败', expired: '已过期' },
+  },
   app: {
     title: '健康打卡',
     severity: { normal: '正常', warning: '预警', red: '高危' },

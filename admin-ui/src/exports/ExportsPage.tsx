@@ -1,0 +1,157 @@
+// Exports: request an Excel or PDF report for a date range and departments; small ones download at
+// once, large ones run in the background with a progress bar and a download link.
+import {
+  Button,
+  Card,
+  CardContent,
+  LinearProgress,
+  MenuItem,
+  Select,
+  TextField,
+  Typography,
+} from '@mui/material';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Title, useGetList, useNotify, useTranslate } from 'react-admin';
+import { adminToken } from '../authProvider.ts';
+import { getJson } from '../dataProvider.ts';
+
+interface ExportRow {
+  id: number;
+  format: 'xlsx' | 'pdf';
+  filter: { from: string; to: string; departmentIds: number[] };
+  status: string;
+  percent: number;
+  downloadUrl: string | null;
+  createdAt: string;
+}
+
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+async function download(url: string, init?: RequestInit) {
+  const res = await fetch(url, {
+    ...init,
+    headers: { ...(init?.headers ?? {}), 'x-admin-token': adminToken() },
+  });
+  if (!res.ok) throw new Error(((await res.json()) as { title?: string }).title ?? `HTTP ${res.status}`);
+  return res;
+}
+
+function saveBlob(blob: Blob, name: string) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(a.href);
+}
+
+export const ExportsPage = () => {
+  const t = useTranslate();
+  const notify = useNotify();
+  const queryClient = useQueryClient();
+  const [from, setFrom] = useState(iso(new Date(Date.now() - 6 * 86_400_000)));
+  const [to, setTo] = useState(iso(new Date()));
+  const [format, setFormat] = useState<'xlsx' | 'pdf'>('xlsx');
+  const [dept, setDept] = useState<number | ''>('');
+  const { data: departments } = useGetList('departments', {
+    pagination: { page: 1, perPage: 500 },
+    sort: { field: 'name', order: 'ASC' },
+  });
+  const { data: exports } = useQuery({
+    queryKey: ['exports'],
+    queryFn: () => getJson<ExportRow[]>('/api/exports'),
+    refetchInterval: 2000,
+  });
+
+  const request = async () => {
+    try {
+      const res = await download('/api/exports', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from, to, format, departmentIds: dept ? [dept] : [] }),
+      });
+      if (res.status === 202) {
+        notify('exports.queued', { type: 'info' });
+        await queryClient.invalidateQueries({ queryKey: ['exports'] });
+      } else saveBlob(await res.blob(), `health-report-${from}-${to}.${format}`);
+    } catch (e) {
+      notify((e as Error).message, { type: 'error' });
+    }
+  };
+
+  return (
+    <Card style={{ margin: 16 }}>
+      <Title title={t('exports.title')} />
+      <CardContent style={{ display: 'grid', gap: 16 }}>
+        <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap', alignItems: 'center' }}>
+          <TextField
+            type="date"
+            size="small"
+            label={t('dashboard.from')}
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+          />
+          <TextField
+            type="date"
+            size="small"
+            label={t('dashboard.to')}
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+          />
+          <Select
+            size="small"
+            value={dept}
+            displayEmpty
+            onChange={(e) => setDept(e.target.value as number | '')}
+          >
+            <MenuItem value="">{t('dashboard.all_departments')}</MenuItem>
+            {(departments ?? []).map((d) => (
+              <MenuItem key={d.id} value={d.id as number}>
+                {String(d.name)}
+              </MenuItem>
+            ))}
+          </Select>
+          <Select size="small" value={format} onChange={(e) => setFormat(e.target.value as 'xlsx' | 'pdf')}>
+            <MenuItem value="xlsx">Excel</MenuItem>
+            <MenuItem value="pdf">PDF</MenuItem>
+          </Select>
+          <Button variant="contained" onClick={() => void request()}>
+            {t('exports.request')}
+          </Button>
+        </div>
+        <Typography variant="h6">{t('exports.recent')}</Typography>
+        <table data-testid="exports" style={{ fontSize: 14 }}>
+          <tbody>
+            {(exports ?? []).map((e) => (
+              <tr key={e.id}>
+                <td style={{ paddingRight: 16 }}>#{e.id}</td>
+                <td style={{ paddingRight: 16 }}>
+                  {e.filter.from} – {e.filter.to}
+                </td>
+                <td style={{ paddingRight: 16 }}>{e.format.toUpperCase()}</td>
+                <td style={{ width: 200, paddingRight: 16 }}>
+                  <LinearProgress variant="determinate" value={e.percent} />
+                </td>
+                <td style={{ paddingRight: 16 }}>{t(`exports.status.${e.status}`)}</td>
+                <td>
+                  {e.downloadUrl ? (
+                    <Button
+                      size="small"
+                      onClick={() =>
+                        void download(e.downloadUrl ?? '').then(async (r) =>
+                          saveBlob(await r.blob(), `export-${e.id}.${e.format}`),
+                        )
+                      }
+                    >
+                      {t('exports.download')}
+                    </Button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </CardContent>
+    </Card>
+  );
+};
