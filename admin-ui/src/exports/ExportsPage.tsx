@@ -53,7 +53,7 @@ export const ExportsPage = () => {
   const [to, setTo] = useState(iso(new Date()));
   const [format, setFormat] = useState<'xlsx' | 'pdf'>('xlsx');
   const [dept, setDept] = useState<number | ''>('');
-  const { data: departments } = useGetList('departments', {
+  const { data: departments } = useGetList<{ id: number; name: string }>('departments', {
     pagination: { page: 1, perPage: 500 },
     sort: { field: 'name', order: 'ASC' },
   });
@@ -106,8 +106,8 @@ export const ExportsPage = () => {
           >
             <MenuItem value="">{t('dashboard.all_departments')}</MenuItem>
             {(departments ?? []).map((d) => (
-              <MenuItem key={d.id} value={d.id as number}>
-                {String(d.name)}
+              <MenuItem key={d.id} value={d.id}>
+                {d.name}
               </MenuItem>
             ))}
           </Select>
