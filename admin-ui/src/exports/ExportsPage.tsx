@@ -98,12 +98,7 @@ export const ExportsPage = () => {
             value={to}
             onChange={(e) => setTo(e.target.value)}
           />
-          <Select
-            size="small"
-            value={dept}
-            displayEmpty
-            onChange={(e) => setDept(e.target.value as number | '')}
-          >
+          <Select size="small" value={dept} displayEmpty onChange={(e) => setDept(e.target.value)}>
             <MenuItem value="">{t('dashboard.all_departments')}</MenuItem>
             {(departments ?? []).map((d) => (
               <MenuItem key={d.id} value={d.id}>
@@ -111,7 +106,7 @@ export const ExportsPage = () => {
               </MenuItem>
             ))}
           </Select>
-          <Select size="small" value={format} onChange={(e) => setFormat(e.target.value as 'xlsx' | 'pdf')}>
+          <Select size="small" value={format} onChange={(e) => setFormat(e.target.value)}>
             <MenuItem value="xlsx">Excel</MenuItem>
             <MenuItem value="pdf">PDF</MenuItem>
           </Select>
