@@ -23,10 +23,16 @@ const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migra
 
 export type DB = Kysely<Database>;
 
-export function createDb(databaseUrl: string, max = 10): DB {
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max }) }),
-  });
+export function createDb(
+  databaseUrl: string,
+  max = 10,
+  onIdleError: (err: Error) => void = (err) => console.error(`postgres: idle connection lost: ${err.message}`),
+): DB {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  // An idle connection the server drops (restart, failover) must not crash the process: the pool
+  // replaces it on the next checkout.
+  pool.on('error', onIdleError);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** Creates the database named in the URL when it does not exist yet (connecting to `postgres`). */

@@ -2,6 +2,7 @@
 import { Route } from 'react-router-dom';
 import { Admin, CustomRoutes, Resource } from 'react-admin';
 import { ExportsPage } from './exports/ExportsPage.tsx';
+import { SettingsPage } from './settings/SettingsPage.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
 import { authProvider } from './authProvider.ts';
 import { dataProvider } from './dataProvider.ts';
@@ -25,6 +26,7 @@ export const App = () => (
   >
     <CustomRoutes>
       <Route path="/exports" element={<ExportsPage />} />
+      <Route path="/settings" element={<SettingsPage />} />
     </CustomRoutes>
     <Resource name="reviews" {...reviews} />
     <Resource name="records" {...records} />

@@ -104,6 +104,18 @@ describe('admin UI', () => {
     assert.match(download.suggestedFilename(), /^health-report-.*\.xlsx$/);
     await page.screenshot({ path: join(shots, 'admin-exports-zh.png') });
 
+    // Settings: a new policy version, in force from tomorrow.
+    await page.goto(`${ctx.apiUrl}/admin/#/settings`);
+    await page.getByLabel('一级：工作通知').fill('09:30');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByTestId('policy-versions').getByText('09:30 / 12:00 / 15:00').waitFor();
+    assert.equal(
+      ((await ctx.admin('GET', '/api/policy')).body.current as { reminderTimes: string[] }).reminderTimes[0],
+      '09:00',
+      'today unchanged',
+    );
+    await page.screenshot({ path: join(shots, 'admin-settings-zh.png') });
+
     // The locale menu switches the whole UI to English.
     await page.goto(`${ctx.apiUrl}/admin/#/records`);
     await page.getByText('王小明').first().click();

@@ -2,6 +2,23 @@
 import englishMessages from 'ra-language-english';
 
 export const appEn = {
+  settings: {
+    title: 'Settings',
+    time_zone: 'Time zone (IANA)',
+    window_start: 'Window opens',
+    window_end: 'Window closes',
+    level_1: 'Level 1: work notification',
+    level_2: 'Level 2: @manager',
+    level_3: 'Level 3: HR phone task',
+    late_accept: 'Accept late submissions',
+    late_refuse: 'Refuse late submissions',
+    late_grace: 'Grace period (minutes)',
+    ding_phone: 'DING phone call at level 3',
+    effective_from: 'In force from',
+    effective_help: 'Empty = tomorrow; today keeps its policy',
+    saved: 'Saved; in force from %{date}',
+    versions: 'Versions',
+  },
   exports: {
     title: 'Exports',
     request: 'Export',

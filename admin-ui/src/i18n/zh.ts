@@ -46,6 +46,23 @@ const v5Additions: Messages = {
 };
 
 export const appZh = {
+  settings: {
+    title: '打卡设置',
+    time_zone: '时区（IANA）',
+    window_start: '开放时间',
+    window_end: '截止时间',
+    level_1: '一级：工作通知',
+    level_2: '二级：群内@主管',
+    level_3: '三级：HR 电话待办',
+    late_accept: '接受迟交',
+    late_refuse: '拒绝迟交',
+    late_grace: '迟交宽限（分钟）',
+    ding_phone: '三级时发送 DING 电话',
+    effective_from: '生效日期',
+    effective_help: '留空 = 明天生效；今天保持原设置',
+    saved: '已保存，%{date} 起生效',
+    versions: '历史版本',
+  },
   exports: {
     title: '报表导出',
     request: '导出',

@@ -1,5 +1,6 @@
 // The stock layout with a menu that adds the custom pages after the resources.
 import DownloadIcon from '@mui/icons-material/Download';
+import SettingsIcon from '@mui/icons-material/Settings';
 import type { ReactNode } from 'react';
 import { Layout, Menu, useTranslate } from 'react-admin';
 
@@ -10,6 +11,7 @@ const AppMenu = () => {
       <Menu.DashboardItem />
       <Menu.ResourceItems />
       <Menu.Item to="/exports" primaryText={t('exports.title')} leftIcon={<DownloadIcon />} />
+      <Menu.Item to="/settings" primaryText={t('settings.title')} leftIcon={<SettingsIcon />} />
     </Menu>
   );
 };
