@@ -26,7 +26,8 @@ export type DB = Kysely<Database>;
 export function createDb(
   databaseUrl: string,
   max = 10,
-  onIdleError: (err: Error) => void = (err) => console.error(`postgres: idle connection lost: ${err.message}`),
+  onIdleError: (err: Error) => void = (err) =>
+    console.error(`postgres: idle connection lost: ${err.message}`),
 ): DB {
   const pool = new pg.Pool({ connectionString: databaseUrl, max });
   // An idle connection the server drops (restart, failover) must not crash the process: the pool
