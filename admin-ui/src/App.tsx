@@ -3,6 +3,8 @@ import { Route } from 'react-router-dom';
 import { Admin, CustomRoutes, Resource } from 'react-admin';
 import { ExportsPage } from './exports/ExportsPage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
+import { CalendarPage } from './calendar/CalendarPage.tsx';
+import leaves from './leaves/index.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
 import { authProvider } from './authProvider.ts';
 import { dataProvider } from './dataProvider.ts';
@@ -27,11 +29,13 @@ export const App = () => (
     <CustomRoutes>
       <Route path="/exports" element={<ExportsPage />} />
       <Route path="/settings" element={<SettingsPage />} />
+      <Route path="/calendar" element={<CalendarPage />} />
     </CustomRoutes>
     <Resource name="reviews" {...reviews} />
     <Resource name="records" {...records} />
     <Resource name="employees" {...employees} recordRepresentation="name" />
     <Resource name="departments" {...departments} recordRepresentation="name" />
     <Resource name="reminders" {...reminders} />
+    <Resource name="leaves" {...leaves} />
   </Admin>
 );

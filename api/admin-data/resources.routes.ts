@@ -7,7 +7,9 @@ import type { DB } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
 import { notFound } from '../http/errors.ts';
-import { route } from '../http/middleware.ts';
+import { parse, route } from '../http/middleware.ts';
+import { createLeave, leaveSchema, type LeaveDeps } from '../calendar/calendar.routes.ts';
+import { z } from 'zod';
 import { ids, parseList, sendList, type ListParams } from './ra-query.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resource's builder has its own row type
@@ -157,6 +159,22 @@ const resources: Record<string, Resource> = {
       return q;
     },
   },
+  leaves: {
+    sort: { id: 'l.id', from_date: 'l.from_date', to_date: 'l.to_date' },
+    base: (db) =>
+      db
+        .selectFrom('leaves as l')
+        .innerJoin('employees as e', 'e.id', 'l.employee_id')
+        .innerJoin('departments as d', 'd.id', 'e.department_id')
+        .select(['l.id', 'l.employee_id', 'e.name as employee_name', 'd.name as department_name', 'l.kind', 'l.from_date', 'l.to_date', 'l.note', 'l.source', 'l.created_at']),
+    filter: (q, f) => {
+      const id = ids(f.id);
+      if (id) q = where(q, 'l.id', 'in', id.length ? id : [-1]);
+      if (ids(f.employee_id)) q = where(q, 'l.employee_id', 'in', ids(f.employee_id) ?? []);
+      if (str(f.active_on)) q = where(where(q, 'l.from_date', '<=', str(f.active_on)), 'l.to_date', '>=', str(f.active_on));
+      return q;
+    },
+  },
   reminders: {
     sort: { id: 'r.claimed_at', work_date: 'r.work_date', level: 'r.level' },
     base: (db) =>
@@ -201,8 +219,29 @@ async function list(db: DB, r: Resource, p: ListParams) {
   return { rows, total: Number(total.n) };
 }
 
-export function adminDataRoutes(deps: { db: DB }): Router {
+const raLeave = z
+  .object({ employee_id: z.number().int().positive(), kind: z.enum(['leave', 'business_trip']), from_date: z.string(), to_date: z.string(), note: z.string().max(200).nullish() })
+  .transform((l) => ({ employeeId: l.employee_id, kind: l.kind, fromDate: l.from_date, toDate: l.to_date, note: l.note ?? undefined }));
+
+export function adminDataRoutes(deps: LeaveDeps): Router {
   const r = Router();
+  // Leave is written here too (react-admin's create/delete), through the same service as /api/leaves.
+  r.post(
+    '/leaves',
+    route(async (req, out) => {
+      const input = parse(leaveSchema, parse(raLeave, req.body));
+      out.status(201).json(await createLeave(deps, input));
+    }),
+  );
+  r.delete(
+    '/leaves/:id',
+    route(async (req, out) => {
+      const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params, 'path');
+      const row = await deps.db.deleteFrom('leaves').where('id', '=', id).returningAll().executeTakeFirst();
+      if (!row) throw notFound('leave');
+      out.json(row);
+    }),
+  );
   for (const [name, res] of Object.entries(resources)) {
     r.get(
       `/${name}`,

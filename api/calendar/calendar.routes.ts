@@ -20,7 +20,7 @@ const date = z.string().refine(isValidDate, 'expected a calendar date YYYY-MM-DD
 const overrideSchema = z
   .object({ date, kind: z.enum(['workday', 'day_off']), note: z.string().max(100).optional() })
   .strict();
-const leaveSchema = z
+export const leaveSchema = z
   .object({
     employeeId: z.number().int().positive(),
     kind: z.enum(['leave', 'business_trip']),
@@ -37,6 +37,44 @@ const leaveQuery = z
     to: date.optional(),
   })
   .strict();
+
+export interface LeaveDeps {
+  db: DB;
+  temporal: Client;
+  taskQueue: string;
+  logger: Logger;
+}
+
+/** Stores a leave; when it covers the employee's today, marks the day exempt and signals its workflow. */
+export async function createLeave(deps: LeaveDeps, l: z.infer<typeof leaveSchema>, source = 'hr') {
+  const { db } = deps;
+  const employee = await findEmployeeById(db, l.employeeId);
+  if (!employee) throw new AppError('validation_failed', 400, 'Unknown employee', [{ field: 'employeeId', message: 'no such employee' }]);
+  const policy = await getPolicy(db, { departmentId: employee.department_id });
+  const today = workDateAt(new Date(), employee.time_zone ?? policy.timeZone);
+  const { leave, outboxId } = await db.transaction().execute(async (trx) => {
+    const leave = await trx
+      .insertInto('leaves')
+      .values({ employee_id: l.employeeId, kind: l.kind, from_date: l.fromDate, to_date: l.toDate, note: l.note ?? null, source })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    let outboxId: number | null = null;
+    if (l.fromDate <= today && today <= l.toDate && (await markDayExempt(trx, l.employeeId, today))) {
+      outboxId = await enqueueSignal(trx, checkinWorkflowId(today, l.employeeId), 'exempt', { reason: l.kind });
+    }
+    return { leave, outboxId };
+  });
+  if (outboxId !== null) {
+    try {
+      const row = await db.selectFrom('signal_outbox').selectAll().where('id', '=', outboxId).executeTakeFirstOrThrow();
+      await deliverOutboxRow(deps.temporal, deps.taskQueue, row, 3000);
+      await markSignalDelivered(db, outboxId);
+    } catch (err) {
+      deps.logger.warn({ err, outboxId }, 'exempt signal left to the outbox drainer');
+    }
+  }
+  return { ...leave, stoppedToday: outboxId !== null };
+}
 
 export function calendarRoutes(deps: {
   db: DB;
@@ -105,50 +143,7 @@ export function calendarRoutes(deps: {
   r.post(
     '/leaves',
     route(async (req, res) => {
-      const l = parse(leaveSchema, req.body);
-      const employee = await findEmployeeById(db, l.employeeId);
-      if (!employee)
-        throw new AppError('validation_failed', 400, 'Unknown employee', [
-          { field: 'employeeId', message: 'no such employee' },
-        ]);
-      const policy = await getPolicy(db, { departmentId: employee.department_id });
-      const today = workDateAt(new Date(), employee.time_zone ?? policy.timeZone);
-      const { leave, outboxId } = await db.transaction().execute(async (trx) => {
-        const leave = await trx
-          .insertInto('leaves')
-          .values({
-            employee_id: l.employeeId,
-            kind: l.kind,
-            from_date: l.fromDate,
-            to_date: l.toDate,
-            note: l.note ?? null,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        let outboxId: number | null = null;
-        if (l.fromDate <= today && today <= l.toDate) {
-          const wasPending = await markDayExempt(trx, l.employeeId, today);
-          if (wasPending)
-            outboxId = await enqueueSignal(trx, checkinWorkflowId(today, l.employeeId), 'exempt', {
-              reason: l.kind,
-            });
-        }
-        return { leave, outboxId };
-      });
-      if (outboxId !== null) {
-        try {
-          const row = await db
-            .selectFrom('signal_outbox')
-            .selectAll()
-            .where('id', '=', outboxId)
-            .executeTakeFirstOrThrow();
-          await deliverOutboxRow(deps.temporal, deps.taskQueue, row, 3000);
-          await markSignalDelivered(db, outboxId);
-        } catch (err) {
-          deps.logger.warn({ err, outboxId }, 'exempt signal left to the outbox drainer');
-        }
-      }
-      res.status(201).json({ ...leave, stoppedToday: outboxId !== null });
+      res.status(201).json(await createLeave(deps, parse(leaveSchema, req.body)));
     }),
   );
   r.delete(

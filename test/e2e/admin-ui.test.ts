@@ -116,6 +116,37 @@ describe('admin UI', () => {
     );
     await page.screenshot({ path: join(shots, 'admin-settings-zh.png') });
 
+    // Work calendar: a year the package does not know shows a warning; a company day off is added.
+    await page.goto(`${ctx.apiUrl}/admin/#/calendar`);
+    await page.getByLabel('年份').fill('2031');
+    await page.getByText('尚无 2031 年的法定节假日数据').waitFor();
+    await page.locator('input[type="date"]').fill('2031-01-06');
+    await page.getByLabel('备注').fill('公司团建');
+    await page.getByRole('button', { name: '增加' }).click();
+    await page.getByTestId('calendar-days').getByText('公司团建').waitFor();
+
+    // Leave entered for today: the person leaves the live non-submitter list.
+    await page.goto(`${ctx.apiUrl}/admin/#/leaves/create`);
+    await page.getByLabel('员工').fill('陈');
+    await page.getByRole('option', { name: '陈静' }).click();
+    const today = (await ctx.admin('GET', '/api/dashboard/today')).body.workDate as string;
+    await page.getByLabel('开始日期').fill(today);
+    await page.getByLabel('结束日期').fill(today);
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('请假').first().waitFor();
+    await page.goto(`${ctx.apiUrl}/admin/#/`);
+    await page.getByTestId('non-submitters').getByText('员工1').waitFor();
+    await page
+      .getByTestId('non-submitters')
+      .getByText('陈静')
+      .waitFor({ state: 'detached', timeout: 15_000 });
+    const day = await ctx.db
+      .selectFrom('checkin_days')
+      .select('outcome')
+      .where('work_date', '=', today)
+      .execute();
+    assert.equal(day.filter((d) => d.outcome === 'exempt').length, 1);
+
     // The locale menu switches the whole UI to English.
     await page.goto(`${ctx.apiUrl}/admin/#/records`);
     await page.getByText('王小明').first().click();

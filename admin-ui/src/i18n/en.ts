@@ -2,6 +2,17 @@
 import englishMessages from 'ra-language-english';
 
 export const appEn = {
+  calendar: {
+    title: 'Work calendar',
+    year: 'Year',
+    not_covered:
+      "The statutory holidays of %{year} are not known yet: only weekends are days off. Enter the year's holidays and make-up days below.",
+    day_off: 'Day off',
+    workday: 'Workday',
+    note: 'Note',
+    source: { company: 'Company', statutory: 'Statutory', weekend_fallback: 'Weekend rule' },
+  },
+  leaves: { kind: { leave: 'Leave', business_trip: 'Business trip' } },
   settings: {
     title: 'Settings',
     time_zone: 'Time zone (IANA)',
@@ -107,6 +118,20 @@ export const appEn = {
         manager_name: 'Manager',
         hr_name: 'HR contact',
         time_zone: 'Time zone',
+      },
+    },
+    leaves: {
+      name: 'Leave |||| Leave',
+      fields: {
+        employee_id: 'Employee',
+        employee_name: 'Employee',
+        department_name: 'Department',
+        kind: 'Kind',
+        from_date: 'From',
+        to_date: 'To',
+        note: 'Note',
+        source: 'Source',
+        active_on: 'On date',
       },
     },
     reminders: {

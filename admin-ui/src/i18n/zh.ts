@@ -46,6 +46,16 @@ const v5Additions: Messages = {
 };
 
 export const appZh = {
+  calendar: {
+    title: '工作日历',
+    year: '年份',
+    not_covered: '尚无 %{year} 年的法定节假日数据：目前仅按周末休息，请在下方录入该年的节假日与调休。',
+    day_off: '休息日',
+    workday: '工作日',
+    note: '备注',
+    source: { company: '公司设置', statutory: '法定', weekend_fallback: '周末规则' },
+  },
+  leaves: { kind: { leave: '请假', business_trip: '出差' } },
   settings: {
     title: '打卡设置',
     time_zone: '时区（IANA）',
@@ -141,6 +151,20 @@ export const appZh = {
     departments: {
       name: '部门',
       fields: { id: '编号', name: '名称', manager_name: '主管', hr_name: 'HR 联系人', time_zone: '时区' },
+    },
+    leaves: {
+      name: '请假与出差',
+      fields: {
+        employee_id: '员工',
+        employee_name: '员工',
+        department_name: '部门',
+        kind: '类型',
+        from_date: '开始日期',
+        to_date: '结束日期',
+        note: '备注',
+        source: '来源',
+        active_on: '日期',
+      },
     },
     reminders: {
       name: '提醒记录',

@@ -1,0 +1,58 @@
+// Leave and business trips: people on them are not asked to check in; entering one for today stops
+// that day's reminders.
+import EventBusyIcon from '@mui/icons-material/EventBusy';
+import {
+  AutocompleteInput,
+  Create,
+  Datagrid,
+  DateField,
+  DateInput,
+  DeleteButton,
+  List,
+  ReferenceInput,
+  required,
+  SelectField,
+  SelectInput,
+  SimpleForm,
+  TextField,
+  TextInput,
+} from 'react-admin';
+
+const kinds = [
+  { id: 'leave', name: 'leaves.kind.leave' },
+  { id: 'business_trip', name: 'leaves.kind.business_trip' },
+];
+
+const LeaveList = () => (
+  <List
+    sort={{ field: 'from_date', order: 'DESC' }}
+    filters={[<DateInput key="on" source="active_on" alwaysOn />]}
+  >
+    <Datagrid bulkActionButtons={false} rowClick={false}>
+      <TextField source="employee_name" />
+      <TextField source="department_name" />
+      <SelectField source="kind" choices={kinds} />
+      <DateField source="from_date" />
+      <DateField source="to_date" />
+      <TextField source="note" />
+      <TextField source="source" />
+      <DeleteButton mutationMode="pessimistic" />
+    </Datagrid>
+  </List>
+);
+
+const LeaveCreate = () => (
+  <Create redirect="list">
+    <SimpleForm>
+      <ReferenceInput source="employee_id" reference="employees">
+        <AutocompleteInput optionText="name" filterToQuery={(q: string) => ({ q })} validate={required()} />
+      </ReferenceInput>
+      <SelectInput source="kind" choices={kinds} defaultValue="leave" validate={required()} />
+      <DateInput source="from_date" validate={required()} />
+      <DateInput source="to_date" validate={required()} />
+      <TextInput source="note" />
+    </SimpleForm>
+  </Create>
+);
+
+export default { icon: EventBusyIcon, list: LeaveList, create: LeaveCreate };
