@@ -64,7 +64,11 @@ export function createApp(deps: ApiDeps): express.Express {
   const employeeAuth = requireEmployee({ db, sessionSecret: config.api.sessionSecret });
   const adminAuth = requireAdminToken(config.api.adminToken);
   app.use('/api/reviews', reviewDecisionRoutes({ db, temporal, auth: employeeAuth }));
-  app.use('/api/ra', adminAuth, adminDataRoutes({ db, temporal, taskQueue: config.temporal.taskQueue, logger }));
+  app.use(
+    '/api/ra',
+    adminAuth,
+    adminDataRoutes({ db, temporal, taskQueue: config.temporal.taskQueue, logger }),
+  );
   app.use('/api/dashboard', adminAuth, dashboardRoutes({ db }));
   app.use('/api/reviews', adminAuth, reviewReadRoutes({ db }));
   app.use('/api/forms', adminAuth, formRoutes({ db }));

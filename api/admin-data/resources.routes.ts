@@ -166,12 +166,24 @@ const resources: Record<string, Resource> = {
         .selectFrom('leaves as l')
         .innerJoin('employees as e', 'e.id', 'l.employee_id')
         .innerJoin('departments as d', 'd.id', 'e.department_id')
-        .select(['l.id', 'l.employee_id', 'e.name as employee_name', 'd.name as department_name', 'l.kind', 'l.from_date', 'l.to_date', 'l.note', 'l.source', 'l.created_at']),
+        .select([
+          'l.id',
+          'l.employee_id',
+          'e.name as employee_name',
+          'd.name as department_name',
+          'l.kind',
+          'l.from_date',
+          'l.to_date',
+          'l.note',
+          'l.source',
+          'l.created_at',
+        ]),
     filter: (q, f) => {
       const id = ids(f.id);
       if (id) q = where(q, 'l.id', 'in', id.length ? id : [-1]);
       if (ids(f.employee_id)) q = where(q, 'l.employee_id', 'in', ids(f.employee_id) ?? []);
-      if (str(f.active_on)) q = where(where(q, 'l.from_date', '<=', str(f.active_on)), 'l.to_date', '>=', str(f.active_on));
+      if (str(f.active_on))
+        q = where(where(q, 'l.from_date', '<=', str(f.active_on)), 'l.to_date', '>=', str(f.active_on));
       return q;
     },
   },
@@ -220,8 +232,20 @@ async function list(db: DB, r: Resource, p: ListParams) {
 }
 
 const raLeave = z
-  .object({ employee_id: z.number().int().positive(), kind: z.enum(['leave', 'business_trip']), from_date: z.string(), to_date: z.string(), note: z.string().max(200).nullish() })
-  .transform((l) => ({ employeeId: l.employee_id, kind: l.kind, fromDate: l.from_date, toDate: l.to_date, note: l.note ?? undefined }));
+  .object({
+    employee_id: z.number().int().positive(),
+    kind: z.enum(['leave', 'business_trip']),
+    from_date: z.string(),
+    to_date: z.string(),
+    note: z.string().max(200).nullish(),
+  })
+  .transform((l) => ({
+    employeeId: l.employee_id,
+    kind: l.kind,
+    fromDate: l.from_date,
+    toDate: l.to_date,
+    note: l.note ?? undefined,
+  }));
 
 export function adminDataRoutes(deps: LeaveDeps): Router {
   const r = Router();

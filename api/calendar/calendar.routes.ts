@@ -49,24 +49,40 @@ export interface LeaveDeps {
 export async function createLeave(deps: LeaveDeps, l: z.infer<typeof leaveSchema>, source = 'hr') {
   const { db } = deps;
   const employee = await findEmployeeById(db, l.employeeId);
-  if (!employee) throw new AppError('validation_failed', 400, 'Unknown employee', [{ field: 'employeeId', message: 'no such employee' }]);
+  if (!employee)
+    throw new AppError('validation_failed', 400, 'Unknown employee', [
+      { field: 'employeeId', message: 'no such employee' },
+    ]);
   const policy = await getPolicy(db, { departmentId: employee.department_id });
   const today = workDateAt(new Date(), employee.time_zone ?? policy.timeZone);
   const { leave, outboxId } = await db.transaction().execute(async (trx) => {
     const leave = await trx
       .insertInto('leaves')
-      .values({ employee_id: l.employeeId, kind: l.kind, from_date: l.fromDate, to_date: l.toDate, note: l.note ?? null, source })
+      .values({
+        employee_id: l.employeeId,
+        kind: l.kind,
+        from_date: l.fromDate,
+        to_date: l.toDate,
+        note: l.note ?? null,
+        source,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     let outboxId: number | null = null;
     if (l.fromDate <= today && today <= l.toDate && (await markDayExempt(trx, l.employeeId, today))) {
-      outboxId = await enqueueSignal(trx, checkinWorkflowId(today, l.employeeId), 'exempt', { reason: l.kind });
+      outboxId = await enqueueSignal(trx, checkinWorkflowId(today, l.employeeId), 'exempt', {
+        reason: l.kind,
+      });
     }
     return { leave, outboxId };
   });
   if (outboxId !== null) {
     try {
-      const row = await db.selectFrom('signal_outbox').selectAll().where('id', '=', outboxId).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('signal_outbox')
+        .selectAll()
+        .where('id', '=', outboxId)
+        .executeTakeFirstOrThrow();
       await deliverOutboxRow(deps.temporal, deps.taskQueue, row, 3000);
       await markSignalDelivered(db, outboxId);
     } catch (err) {

@@ -62,11 +62,7 @@ export const CalendarPage = () => {
         ) : null}
         <div style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
           <TextField size="small" type="date" value={date} onChange={(e) => setDate(e.target.value)} />
-          <Select
-            size="small"
-            value={kind}
-            onChange={(e) => setKind(e.target.value)}
-          >
+          <Select size="small" value={kind} onChange={(e) => setKind(e.target.value)}>
             <MenuItem value="day_off">{t('calendar.day_off')}</MenuItem>
             <MenuItem value="workday">{t('calendar.workday')}</MenuItem>
           </Select>
