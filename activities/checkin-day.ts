@@ -20,6 +20,7 @@ import { getPolicy } from '../db/repositories/policy.ts';
 import { exemptAmong, findRecordForDay } from '../db/repositories/records.ts';
 import { CheckinStatusKey, DepartmentIdKey, WorkDateKey, pendingSignal } from '../workflows/messages.ts';
 import type { ActivityDeps } from './deps.ts';
+import { importDingTalkLeave } from './leave-sync.ts';
 
 /** What the fan-out decided about a date, once; every employee's schedule derives from it. */
 export interface DayPlan {
@@ -44,7 +45,7 @@ interface FanoutProgress {
   exempt: number;
 }
 
-export function createCheckinDayActivities({ db, temporal, config, logger }: ActivityDeps) {
+export function createCheckinDayActivities({ db, temporal, dingtalk, config, logger }: ActivityDeps) {
   const batchWindowMs = config.schedule.batchWindowSeconds * 1000;
   const scheduleFor = (plan: DayPlan, policy: CheckinPolicy, timeZone: string): DaySchedule => {
     const real = computeDaySchedule(plan.workDate, { ...policy, timeZone }, batchWindowMs);
@@ -98,10 +99,14 @@ export function createCheckinDayActivities({ db, temporal, config, logger }: Act
       };
       const { plan } = input;
       const policies = new Map<number, CheckinPolicy>();
+      const companyZone = (await getPolicy(db, { workDate: plan.workDate })).timeZone;
       const schedules = new Map<string, DaySchedule>();
       for (;;) {
         const page = await listActiveEmployeesAfter(db, progress.afterId, input.batchSize);
         if (page.length === 0) break;
+        if (config.dingtalk.leaveSync) {
+          await importDingTalkLeave({ db, dingtalk, logger }, page, plan.workDate, companyZone);
+        }
         const leaves = await leavesOn(
           db,
           plan.workDate,

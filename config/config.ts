@@ -36,6 +36,8 @@ const envSchema = z.object({
   DINGTALK_API_URL: optionalString,
   DINGTALK_FAKE_PORT: port(3100),
   DINGTALK_DING_ROBOT_CODE: optionalString,
+  /** import approved leave from DingTalk attendance during the fan-out (needs that permission) */
+  DINGTALK_LEAVE_SYNC: bool(true),
   DAY_TIME_SCALE: z.coerce.number().min(1).max(100_000).default(1),
   BATCH_WINDOW_SECONDS: z.coerce.number().min(0).max(3600).default(20),
   REVIEW_WARNING_TIMEOUT_SECONDS: z.coerce
@@ -102,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiUrl: e.DINGTALK_API_URL ?? (realDingtalk ? 'https://api.dingtalk.com' : fakeBase),
       fakePort: e.DINGTALK_FAKE_PORT,
       dingRobotCode: e.DINGTALK_DING_ROBOT_CODE,
+      leaveSync: e.DINGTALK_LEAVE_SYNC,
     }),
     schedule: Object.freeze({
       dayTimeScale: e.DAY_TIME_SCALE,

@@ -5,6 +5,7 @@ import { robotSignature } from './robot-sign.ts';
 import type {
   DingSend,
   DingTalkApi,
+  LeaveStatus,
   RobotMsg,
   TodoTask,
   UserInfoByCode,
@@ -191,6 +192,24 @@ export class DingTalkClient implements DingTalkApi {
   async sendDing(req: DingSend): Promise<{ openDingId: string }> {
     const b = await this.v1Post('/v1.0/robot/ding/send', req);
     return { openDingId: String(b.openDingId) };
+  }
+
+  async getLeaveStatus(userIds: string[], startMs: number, endMs: number): Promise<LeaveStatus[]> {
+    if (userIds.length === 0) return [];
+    if (userIds.length > 100) throw new RangeError('at most 100 users per call');
+    const out: LeaveStatus[] = [];
+    for (let offset = 0; ; offset += 20) {
+      const b = await this.oapiPost('/topapi/attendance/getleavestatus', {
+        userid_list: userIds.join(','),
+        start_time: startMs,
+        end_time: endMs,
+        offset,
+        size: 20,
+      });
+      const r = (b.result ?? {}) as { has_more?: boolean; leave_status?: LeaveStatus[] };
+      out.push(...(r.leave_status ?? []));
+      if (!r.has_more) return out;
+    }
   }
 
   async getUserInfoByCode(code: string): Promise<UserInfoByCode> {

@@ -191,6 +191,29 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     res.json({ openDingId: `ding-${m.id}` });
   });
 
+  app.post('/topapi/attendance/getleavestatus', (req, res) => {
+    if (!oapiAuth(req, res)) return;
+    const b = req.body as Json;
+    const ids = str(b.userid_list).split(',').filter(Boolean);
+    const start = Number(b.start_time);
+    const end = Number(b.end_time);
+    const offset = Number(b.offset ?? 0);
+    const size = Number(b.size ?? 20);
+    if (ids.length === 0 || ids.length > 100) return oapiError(res, 40035, 'userid_list 需要 1–100 个用户');
+    if (!start || !end || end < start) return oapiError(res, 40035, 'start_time/end_time 不合法');
+    if (size > 20) return oapiError(res, 40035, 'size 最大 20');
+    const all = ids.flatMap((userid) =>
+      (state.leaves.get(userid) ?? [])
+        .filter((l) => l.start_time <= end && l.end_time >= start)
+        .map((l) => ({ userid, ...l, duration_unit: 'percent_day', duration_percent: 100 })),
+    );
+    res.json({
+      errcode: 0,
+      errmsg: 'ok',
+      result: { has_more: offset + size < all.length, leave_status: all.slice(offset, offset + size) },
+    });
+  });
+
   app.post('/topapi/v2/user/getuserinfo', (req, res) => {
     if (!oapiAuth(req, res)) return;
     const code = str((req.body as Json).code);
@@ -228,6 +251,16 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     const robots = (req.body as { robots?: { token: string; secret: string | null }[] }).robots ?? [];
     for (const r of robots) state.robots.set(r.token, { secret: r.secret, sentAt: [] });
     res.json({ count: state.robots.size });
+  });
+  app.post('/_fake/leaves', (req, res) => {
+    const body = req.body as { userid?: string; start_time?: number; end_time?: number };
+    if (!body.userid || !body.start_time || !body.end_time)
+      return res.status(400).json({ error: 'userid, start_time, end_time' });
+    state.leaves.set(body.userid, [
+      ...(state.leaves.get(body.userid) ?? []),
+      { start_time: body.start_time, end_time: body.end_time },
+    ]);
+    res.json({ ok: true });
   });
   app.post('/_fake/auth-codes', (req, res) => {
     const userid = str((req.body as Json).userid);

@@ -36,6 +36,8 @@ export class FakeDingTalkState {
   directory = new Map<string, { userid: string; unionid: string; name: string }>();
   robots = new Map<string, { secret: string | null; sentAt: number[] }>();
   authCodes = new Map<string, { userid: string; expiresAt: number }>();
+  /** approved leave per userid, as DingTalk attendance would report it */
+  leaves = new Map<string, { start_time: number; end_time: number }[]>();
   tokens = new Set<string>();
   faults: FakeFault[] = [];
   /** content hash per user per day, for DingTalk's "identical content once a day" rule */

@@ -50,7 +50,18 @@ export interface UserInfoByCode {
   name: string | null;
 }
 
+export interface LeaveStatus {
+  userid: string;
+  /** ms since epoch */
+  start_time: number;
+  end_time: number;
+  duration_unit: 'percent_day' | 'percent_hour';
+  duration_percent: number;
+}
+
 export interface DingTalkApi {
+  /** Approved leave overlapping [startMs, endMs] for up to 100 users (attendance permission needed). */
+  getLeaveStatus(userIds: string[], startMs: number, endMs: number): Promise<LeaveStatus[]>;
   sendWorkNotification(userIds: string[], msg: WorkNotificationMsg): Promise<{ taskId: number }>;
   sendRobotMessage(
     robot: { webhookToken: string; signingSecret: string | null },

@@ -14,7 +14,14 @@ export function listActiveEmployeesAfter(db: DB, afterId: number, limit: number)
   return db
     .selectFrom('employees as e')
     .innerJoin('departments as d', 'd.id', 'e.department_id')
-    .select(['e.id', 'e.department_id', 'e.workdays', 'e.time_zone', 'd.time_zone as department_time_zone'])
+    .select([
+      'e.id',
+      'e.department_id',
+      'e.dingtalk_user_id',
+      'e.workdays',
+      'e.time_zone',
+      'd.time_zone as department_time_zone',
+    ])
     .where('e.active', '=', true)
     .where('e.id', '>', afterId)
     .orderBy('e.id')

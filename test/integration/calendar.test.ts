@@ -114,6 +114,23 @@ describe('work calendar and exemptions', () => {
     assert.equal((await admin('PUT', '/api/calendar/overrides/2026-13-01', { kind: 'workday' })).status, 400);
   });
 
+  test('approved leave in DingTalk attendance is imported by the fan-out and exempts the person', async () => {
+    const [x] = a.members as [TestEmployee];
+    // 2026-12-11 (Friday) all day in Shanghai, as DingTalk reports it.
+    ctx.fake.state.leaves.set(x.userId, [
+      { start_time: Date.parse('2026-12-11T00:30:00Z'), end_time: Date.parse('2026-12-11T09:00:00Z') },
+    ]);
+    const r = await fanout('2026-12-11');
+    assert.equal(r.exempt, 1, 'only the person on DingTalk leave (Friday is a part-time day)');
+    const rows = await ctx.db
+      .selectFrom('leaves')
+      .select(['source', 'from_date'])
+      .where('employee_id', '=', x.id)
+      .execute();
+    assert.deepEqual(rows, [{ source: 'dingtalk', from_date: '2026-12-11' }]);
+    assert.equal(await firstReminder(x, '2026-12-11'), undefined);
+  });
+
   test('reminder instants follow each zone across the DST switch days', async () => {
     for (const d of ['2026-03-29', '2026-10-25'])
       await admin('PUT', `/api/calendar/overrides/${d}`, { kind: 'workday' });
