@@ -155,7 +155,14 @@ export function nonSubmitters(db: DB, f: ReportFilter, scope: number[]) {
     .selectFrom('checkin_days as c')
     .innerJoin('employees as e', 'e.id', 'c.employee_id')
     .innerJoin('departments as d', 'd.id', 'c.department_id')
-    .select(['c.work_date', 'e.name as employee_name', 'd.name as department_name', 'c.level_reached'])
+    .select([
+      'c.work_date',
+      'e.id as employee_id',
+      'e.name as employee_name',
+      'd.id as department_id',
+      'd.name as department_name',
+      'c.level_reached',
+    ])
     .where('c.work_date', '>=', f.from)
     .where('c.work_date', '<=', f.to)
     .where('c.outcome', 'in', ['pending', 'missed'])

@@ -6,6 +6,7 @@ import { renderAnswers } from '../../domain/forms/render-answers.ts';
 import type { DB } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
+import { reviewsWithContext } from '../../db/repositories/reviews.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { createLeave, leaveSchema, type LeaveDeps } from '../calendar/calendar.routes.ts';
@@ -37,32 +38,7 @@ const resources: Record<string, Resource> = {
       status: 'r.status',
       created_at: 'r.created_at',
     },
-    base: (db) =>
-      db
-        .selectFrom('reviews as r')
-        .innerJoin('employees as e', 'e.id', 'r.employee_id')
-        .innerJoin('departments as d', 'd.id', 'r.department_id')
-        .innerJoin('health_records as h', 'h.id', 'r.current_record_id')
-        .select([
-          'r.id',
-          'r.record_id',
-          'r.current_record_id',
-          'r.employee_id',
-          'e.name as employee_name',
-          'r.department_id',
-          'd.name as department_name',
-          'r.work_date',
-          'r.severity',
-          'r.status',
-          'r.escalated',
-          'r.decider_id',
-          'r.decision',
-          'r.comment',
-          'r.decided_at',
-          'r.created_at',
-          'r.history',
-          'h.reasons',
-        ]),
+    base: (db) => reviewsWithContext(db),
     filter: (q, f) => {
       const id = ids(f.id);
       if (id) q = where(q, 'r.id', 'in', id.length ? id : [-1]);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { addDays, isValidDate, workDateAt } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
-import { compliance, departmentScope } from '../../reports/report-data.ts';
+import { compliance, departmentScope, nonSubmitters } from '../../reports/report-data.ts';
 import { parse, route } from '../http/middleware.ts';
 
 const date = z.string().refine(isValidDate, 'expected YYYY-MM-DD');
@@ -90,42 +90,19 @@ export function dashboardRoutes(deps: { db: DB }): Router {
         'query',
       );
       const workDate = await today();
-      let sel = db
-        .selectFrom('checkin_days as c')
-        .innerJoin('employees as e', 'e.id', 'c.employee_id')
-        .innerJoin('departments as d', 'd.id', 'c.department_id')
-        .select([
-          'e.id',
-          'e.name',
-          'd.id as department_id',
-          'd.name as department_name',
-          'c.level_reached',
-          'c.outcome',
-        ])
-        .where('c.work_date', '=', workDate)
-        .where('c.outcome', 'in', ['pending', 'missed'])
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('health_records as h')
-                .select('h.id')
-                .whereRef('h.employee_id', '=', 'c.employee_id')
-                .whereRef('h.work_date', '=', 'c.work_date')
-                .where('h.is_current', '=', true),
-            ),
-          ),
-        );
-      if (q.department) sel = sel.where('c.department_id', '=', q.department);
-      res.json({
-        workDate,
-        people: await sel
-          .orderBy('c.level_reached', 'desc')
-          .orderBy('d.name')
-          .orderBy('e.name')
-          .limit(1000)
-          .execute(),
-      });
+      const filter = { from: workDate, to: workDate, departmentIds: q.department ? [q.department] : [] };
+      const rows = await nonSubmitters(db, filter, await departmentScope(db, filter.departmentIds));
+      // Most chased first: the HR call level, then the manager level, then the rest.
+      const people = rows
+        .map((r) => ({
+          id: r.employee_id,
+          name: r.employee_name,
+          department_id: r.department_id,
+          department_name: r.department_name,
+          level_reached: r.level_reached,
+        }))
+        .sort((a, b) => b.level_reached - a.level_reached);
+      res.json({ workDate, people });
     }),
   );
   return r;

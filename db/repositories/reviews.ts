@@ -73,11 +73,9 @@ export async function updateReview(
     .executeTakeFirstOrThrow();
 }
 
-export function listReviews(
-  db: DB,
-  f: { status?: ReviewStatus; departmentId?: number; limit: number; offset: number },
-) {
-  let q = db
+/** Reviews with the employee, department and the current record's reasons. */
+export function reviewsWithContext(db: DB) {
+  return db
     .selectFrom('reviews as r')
     .innerJoin('employees as e', 'e.id', 'r.employee_id')
     .innerJoin('departments as d', 'd.id', 'r.department_id')
@@ -99,8 +97,16 @@ export function listReviews(
       'r.comment',
       'r.decided_at',
       'r.created_at',
+      'r.history',
       'h.reasons',
     ]);
+}
+
+export function listReviews(
+  db: DB,
+  f: { status?: ReviewStatus; departmentId?: number; limit: number; offset: number },
+) {
+  let q = reviewsWithContext(db);
   if (f.status) q = q.where('r.status', '=', f.status);
   if (f.departmentId) q = q.where('r.department_id', '=', f.departmentId);
   return q.orderBy('r.id', 'desc').limit(f.limit).offset(f.offset).execute();

@@ -15,21 +15,7 @@ const shots = join(testEnv().root, 'test-artifacts');
 before(async () => {
   ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
   const dept = await ctx.department({ size: 3 });
-  const s = await ctx.schedule(1);
-  await ctx.db
-    .insertInto('checkin_days')
-    .values(
-      dept.members.map((e) => ({
-        employee_id: e.id,
-        department_id: dept.id,
-        work_date: s.workDate,
-        opens_at: s.opensAt,
-        closes_at: s.closesAt,
-        late_until: s.lateUntil,
-        schedule: JSON.stringify(s),
-      })),
-    )
-    .execute();
+  await ctx.expectToday(dept.members);
   await ctx.db
     .updateTable('employees')
     .set({ name: '王小明' })

@@ -222,6 +222,27 @@ export class TestContext {
     );
   }
 
+  /** Marks these employees as expected today (their day rows, without starting workflows). */
+  async expectToday(employees: TestEmployee[], extra: { level_reached?: number } = {}): Promise<DaySchedule> {
+    const s = await this.schedule(1);
+    await this.db
+      .insertInto('checkin_days')
+      .values(
+        employees.map((e) => ({
+          employee_id: e.id,
+          department_id: e.departmentId,
+          work_date: s.workDate,
+          opens_at: s.opensAt,
+          closes_at: s.closesAt,
+          late_until: s.lateUntil,
+          schedule: JSON.stringify(s),
+          ...extra,
+        })),
+      )
+      .execute();
+    return s;
+  }
+
   /** Starts these employees' day exactly as the fan-out does. */
   async startDay(employees: TestEmployee[], schedule: DaySchedule): Promise<void> {
     const rows = employees.map((e) => ({ id: e.id, department_id: e.departmentId }));

@@ -15,22 +15,7 @@ let dept: TestDepartment;
 before(async () => {
   ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
   dept = await ctx.department({ size: 4 });
-  const s = await ctx.schedule(1);
-  await ctx.db
-    .insertInto('checkin_days')
-    .values(
-      dept.members.map((e) => ({
-        employee_id: e.id,
-        department_id: dept.id,
-        work_date: s.workDate,
-        opens_at: s.opensAt,
-        closes_at: s.closesAt,
-        late_until: s.lateUntil,
-        schedule: JSON.stringify(s),
-        level_reached: 1,
-      })),
-    )
-    .execute();
+  await ctx.expectToday(dept.members, { level_reached: 1 });
   const [a, b] = dept.members as [TestEmployee, TestEmployee];
   await ctx.submit(a.id, { idempotencyKey: newKey(), answers: { ...validAnswers, temperature: 38.1 } });
   await ctx.submit(b.id, { idempotencyKey: newKey(), answers: validAnswers });

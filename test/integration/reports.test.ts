@@ -40,24 +40,8 @@ before(async () => {
     .set({ name: '李娜' })
     .where('id', '=', (child.members[0] as TestEmployee).id)
     .execute();
-  const s = await ctx.schedule(1);
-  today = s.workDate;
   // Everybody is expected today; three submit (one red, one warning), one does not.
-  const everyone = [...parent.members, ...child.members];
-  await ctx.db
-    .insertInto('checkin_days')
-    .values(
-      everyone.map((e) => ({
-        employee_id: e.id,
-        department_id: e.departmentId,
-        work_date: today,
-        opens_at: s.opensAt,
-        closes_at: s.closesAt,
-        late_until: s.lateUntil,
-        schedule: JSON.stringify(s),
-      })),
-    )
-    .execute();
+  today = (await ctx.expectToday([...parent.members, ...child.members])).workDate;
   const submit = async (e: TestEmployee, answers: Record<string, unknown>) =>
     assert.equal((await ctx.submit(e.id, { idempotencyKey: newKey(), answers })).status, 201);
   await submit(parent.members[0] as TestEmployee, {
