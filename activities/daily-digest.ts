@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { ActionCardMsg } from '../dingtalk/types.ts';
 import { toRetryableFailure } from './dingtalk-failure.ts';
 import type { ActivityDeps } from './deps.ts';
+import { compliance, departmentScope } from '../reports/report-data.ts';
 
 export interface DepartmentDay {
   departmentId: number;
@@ -35,33 +36,36 @@ export function digestCard(workDate: string, rows: DepartmentDay[], link: string
 export function createDigestActivities({ db, dingtalk, config }: ActivityDeps) {
   return {
     async sendDailyDigests(input: { workDate: string }): Promise<{ recipients: number }> {
-      // At close, whoever has no record is missed, whatever the day workflows have written yet.
-      const rows = await db
-        .selectFrom('checkin_days as c')
-        .innerJoin('departments as d', 'd.id', 'c.department_id')
-        .leftJoin('health_records as h', (j) =>
-          j
-            .onRef('h.employee_id', '=', 'c.employee_id')
-            .onRef('h.work_date', '=', 'c.work_date')
-            .on('h.is_current', '=', true),
-        )
-        .select([
-          'd.id as departmentId',
-          'd.name',
-          'd.manager_id',
-          'd.hr_contact_id',
-          sql<number>`count(*)::int`.as('expected'),
-          sql<number>`count(h.id)::int`.as('submitted'),
-          sql<number>`count(*) filter (where h.severity <> 'normal')::int`.as('anomalies'),
-          sql<number>`(select count(*) from reviews r where r.department_id = d.id and r.work_date = ${input.workDate}
-                       and r.status in ('pending','recheck_requested'))::int`.as('openReviews'),
-        ])
-        .where('c.work_date', '=', input.workDate)
-        // People on leave or a trip are not expected to check in.
-        .where('c.outcome', '<>', 'exempt')
-        .groupBy(['d.id', 'd.name', 'd.manager_id', 'd.hr_contact_id'])
-        .orderBy('d.id')
-        .execute();
+      // At close, whoever has no record is missed, whatever the day workflows have written yet;
+      // people on leave or a trip are not expected (the same figures as the reports).
+      const filter = { from: input.workDate, to: input.workDate, departmentIds: [] };
+      const days = await compliance(db, filter, await departmentScope(db, []));
+      const contacts = new Map(
+        (await db.selectFrom('departments').select(['id', 'manager_id', 'hr_contact_id']).execute()).map(
+          (d) => [d.id, d],
+        ),
+      );
+      const open = new Map(
+        (
+          await db
+            .selectFrom('reviews')
+            .select(['department_id', sql<number>`count(*)::int`.as('n')])
+            .where('work_date', '=', input.workDate)
+            .where('status', 'in', ['pending', 'recheck_requested'])
+            .groupBy('department_id')
+            .execute()
+        ).map((r) => [r.department_id, r.n]),
+      );
+      const rows = days.map((d) => ({
+        departmentId: d.department_id,
+        name: d.department_name,
+        manager_id: contacts.get(d.department_id)?.manager_id ?? null,
+        hr_contact_id: contacts.get(d.department_id)?.hr_contact_id ?? null,
+        expected: d.expected,
+        submitted: d.submitted,
+        anomalies: d.warnings + d.reds,
+        openReviews: open.get(d.department_id) ?? 0,
+      }));
       const byRecipient = new Map<number, DepartmentDay[]>();
       for (const r of rows) {
         const day: DepartmentDay = { ...r, missed: r.expected - r.submitted };

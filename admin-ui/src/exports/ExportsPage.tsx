@@ -1,19 +1,11 @@
 // Exports: request an Excel or PDF report for a date range and departments; small ones download at
 // once, large ones run in the background with a progress bar and a download link.
-import {
-  Button,
-  Card,
-  CardContent,
-  LinearProgress,
-  MenuItem,
-  Select,
-  TextField,
-  Typography,
-} from '@mui/material';
+import { Button, Card, CardContent, LinearProgress, MenuItem, Select, Typography } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Title, useGetList, useNotify, useTranslate } from 'react-admin';
 import { adminToken } from '../authProvider.ts';
+import { DateRangeFields, useDateRange } from '../DateRangeFields.tsx';
 import { getJson } from '../dataProvider.ts';
 
 interface ExportRow {
@@ -25,8 +17,6 @@ interface ExportRow {
   downloadUrl: string | null;
   createdAt: string;
 }
-
-const iso = (d: Date) => d.toISOString().slice(0, 10);
 
 async function download(url: string, init?: RequestInit) {
   const res = await fetch(url, {
@@ -49,8 +39,8 @@ export const ExportsPage = () => {
   const t = useTranslate();
   const notify = useNotify();
   const queryClient = useQueryClient();
-  const [from, setFrom] = useState(iso(new Date(Date.now() - 6 * 86_400_000)));
-  const [to, setTo] = useState(iso(new Date()));
+  const range = useDateRange(7);
+  const { from, to } = range;
   const [format, setFormat] = useState<'xlsx' | 'pdf'>('xlsx');
   const [dept, setDept] = useState<number | ''>('');
   const { data: departments } = useGetList<{ id: number; name: string }>('departments', {
@@ -84,20 +74,7 @@ export const ExportsPage = () => {
       <Title title={t('exports.title')} />
       <CardContent style={{ display: 'grid', gap: 16 }}>
         <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap', alignItems: 'center' }}>
-          <TextField
-            type="date"
-            size="small"
-            label={t('dashboard.from')}
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-          />
-          <TextField
-            type="date"
-            size="small"
-            label={t('dashboard.to')}
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-          />
+          <DateRangeFields range={range} />
           <Select size="small" value={dept} displayEmpty onChange={(e) => setDept(e.target.value)}>
             <MenuItem value="">{t('dashboard.all_departments')}</MenuItem>
             {(departments ?? []).map((d) => (
