@@ -7,7 +7,8 @@ import type { DB } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
 import { reviewsWithContext } from '../../db/repositories/reviews.ts';
-import { notFound } from '../http/errors.ts';
+import { AppError, notFound } from '../http/errors.ts';
+import { isValidTimeZone } from '../../domain/zoned-time.ts';
 import { parse, route } from '../http/middleware.ts';
 import { createLeave, leaveSchema, type LeaveDeps } from '../calendar/calendar.routes.ts';
 import { z } from 'zod';
@@ -26,6 +27,12 @@ interface Resource {
 /** where() on a column named at run time (the builder cannot type it, the list of names is fixed here) */
 const where = (q: Query, column: string, op: ComparisonOperatorExpression, value: unknown): Query =>
   q.where(sql.ref(column), op, value as never);
+
+/** Only the named keys of a request body (react-admin also sends joined, read-only fields). */
+const pick = (body: unknown, keys: readonly string[]): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries((body ?? {}) as Record<string, unknown>).filter(([k]) => keys.includes(k)),
+  );
 
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -223,8 +230,63 @@ const raLeave = z
     note: l.note ?? undefined,
   }));
 
+const timeZone = z.string().refine(isValidTimeZone, 'unknown IANA time zone').nullish();
+const employeeUpdate = z
+  .object({
+    name: z.string().min(1).max(50),
+    department_id: z.number().int().positive(),
+    manager_id: z.number().int().positive().nullish(),
+    mobile: z.string().max(20).nullish(),
+    active: z.boolean(),
+    workdays: z.array(z.number().int().min(1).max(7)).min(1).max(7).nullish(),
+    time_zone: timeZone,
+  })
+  .partial();
+const departmentUpdate = z
+  .object({
+    name: z.string().min(1).max(50),
+    parent_id: z.number().int().positive().nullish(),
+    manager_id: z.number().int().positive().nullish(),
+    hr_contact_id: z.number().int().positive().nullish(),
+    time_zone: timeZone,
+  })
+  .partial();
+
 export function adminDataRoutes(deps: LeaveDeps): Router {
   const r = Router();
+  // Edits from the admin UI (react-admin sends the whole record; only these fields are taken).
+  r.put(
+    '/employees/:id',
+    route(async (req, out) => {
+      const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params, 'path');
+      const picked = pick(req.body, employeeUpdate.keyof().options);
+      const body = parse(employeeUpdate, picked);
+      const u = await deps.db.updateTable('employees').set(body).where('id', '=', id).executeTakeFirst();
+      if (Number(u.numUpdatedRows) === 0) throw notFound('employee');
+      out.json(
+        await resources.employees?.filter(resources.employees.base(deps.db), { id: [id] }).executeTakeFirst(),
+      );
+    }),
+  );
+  r.put(
+    '/departments/:id',
+    route(async (req, out) => {
+      const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params, 'path');
+      const body = parse(departmentUpdate, pick(req.body, departmentUpdate.keyof().options));
+      if (body.parent_id === id) {
+        throw new AppError('validation_failed', 400, 'A department cannot be its own parent', [
+          { field: 'parent_id', message: 'must differ from the department' },
+        ]);
+      }
+      const u = await deps.db.updateTable('departments').set(body).where('id', '=', id).executeTakeFirst();
+      if (Number(u.numUpdatedRows) === 0) throw notFound('department');
+      out.json(
+        await resources.departments
+          ?.filter(resources.departments.base(deps.db), { id: [id] })
+          .executeTakeFirst(),
+      );
+    }),
+  );
   // Leave is written here too (react-admin's create/delete), through the same service as /api/leaves.
   r.post(
     '/leaves',

@@ -61,7 +61,12 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     e = new AppError('payload_too_large', 413, 'Request body exceeds 500 KB');
   else if (raw.type === 'entity.parse.failed')
     e = new AppError('bad_json', 400, 'Request body is not valid JSON');
-  else {
+  else if ((err as { code?: string }).code === '23503') {
+    // A foreign key points nowhere: the client named a record that does not exist.
+    e = new AppError('validation_failed', 400, 'A referenced record does not exist', [
+      { field: (err as { constraint?: string }).constraint ?? 'reference', message: 'no such record' },
+    ]);
+  } else {
     req.log.error({ err }, 'unhandled error');
     e = new AppError('internal', 500, 'Internal error');
   }

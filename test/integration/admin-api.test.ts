@@ -82,4 +82,36 @@ describe('admin data API', () => {
       [1, 1],
     );
   });
+
+  test('edits: departments and employees take only their own fields, and bad references are refused', async () => {
+    const put = async (path: string, body: unknown) => {
+      const res = await fetch(`${ctx.apiUrl}${path}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-admin-token': ctx.config.api.adminToken },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const [, , c] = dept.members as [TestEmployee, TestEmployee, TestEmployee];
+    // react-admin sends the whole record back, joined read-only fields included.
+    const d = await put(`/api/ra/departments/${dept.id}`, {
+      id: dept.id,
+      name: '质量部',
+      manager_id: c.id,
+      manager_name: 'ignored',
+      time_zone: 'Asia/Shanghai',
+    });
+    assert.equal(d.status, 200);
+    assert.deepEqual([d.body.name, d.body.manager_name], ['质量部', c.name]);
+    assert.equal((await put(`/api/ra/departments/${dept.id}`, { parent_id: dept.id })).status, 400);
+    assert.equal((await put(`/api/ra/departments/${dept.id}`, { manager_id: 99_999_999 })).status, 400);
+    assert.equal((await put(`/api/ra/departments/${dept.id}`, { time_zone: 'Mars/Base' })).status, 400);
+    const e = await put(`/api/ra/employees/${c.id}`, {
+      active: false,
+      department_name: 'ignored',
+      workdays: [1, 2, 3],
+    });
+    assert.deepEqual([e.status, e.body.active, e.body.workdays], [200, false, [1, 2, 3]]);
+    assert.equal((await put('/api/ra/employees/99999999', { active: true })).status, 404);
+  });
 });

@@ -104,7 +104,10 @@ export const appEn = {
       fields: {
         id: 'No.',
         name: 'Name',
+        department_id: 'Department',
         department_name: 'Department',
+        manager_id: 'Manager',
+        time_zone: 'Time zone',
         dingtalk_user_id: 'DingTalk user',
         mobile: 'Mobile',
         active: 'Active',
@@ -115,7 +118,10 @@ export const appEn = {
       fields: {
         id: 'No.',
         name: 'Name',
+        parent_id: 'Parent department',
+        manager_id: 'Manager',
         manager_name: 'Manager',
+        hr_contact_id: 'HR contact',
         hr_name: 'HR contact',
         time_zone: 'Time zone',
       },

@@ -142,7 +142,10 @@ export const appZh = {
       fields: {
         id: '编号',
         name: '姓名',
+        department_id: '部门',
         department_name: '部门',
+        manager_id: '直属主管',
+        time_zone: '时区',
         dingtalk_user_id: '钉钉用户',
         mobile: '手机号',
         active: '在职',
@@ -150,7 +153,16 @@ export const appZh = {
     },
     departments: {
       name: '部门',
-      fields: { id: '编号', name: '名称', manager_name: '主管', hr_name: 'HR 联系人', time_zone: '时区' },
+      fields: {
+        id: '编号',
+        name: '名称',
+        parent_id: '上级部门',
+        manager_id: '主管',
+        manager_name: '主管',
+        hr_contact_id: 'HR 联系人',
+        hr_name: 'HR 联系人',
+        time_zone: '时区',
+      },
     },
     leaves: {
       name: '请假与出差',

@@ -1,0 +1,46 @@
+import ApartmentIcon from '@mui/icons-material/Apartment';
+import {
+  AutocompleteInput,
+  Datagrid,
+  Edit,
+  List,
+  ReferenceInput,
+  SimpleForm,
+  TextField,
+  TextInput,
+  required,
+} from 'react-admin';
+
+const DepartmentList = () => (
+  <List sort={{ field: 'id', order: 'ASC' }}>
+    <Datagrid bulkActionButtons={false} rowClick="edit">
+      <TextField source="id" />
+      <TextField source="name" />
+      <TextField source="manager_name" />
+      <TextField source="hr_name" />
+      <TextField source="time_zone" />
+    </Datagrid>
+  </List>
+);
+
+const people = <AutocompleteInput optionText="name" filterToQuery={(q: string) => ({ q })} />;
+
+const DepartmentEdit = () => (
+  <Edit mutationMode="pessimistic">
+    <SimpleForm>
+      <TextInput source="name" validate={required()} />
+      <ReferenceInput source="parent_id" reference="departments">
+        <AutocompleteInput optionText="name" filterToQuery={(q: string) => ({ q })} />
+      </ReferenceInput>
+      <ReferenceInput source="manager_id" reference="employees">
+        {people}
+      </ReferenceInput>
+      <ReferenceInput source="hr_contact_id" reference="employees">
+        {people}
+      </ReferenceInput>
+      <TextInput source="time_zone" />
+    </SimpleForm>
+  </Edit>
+);
+
+export default { icon: ApartmentIcon, list: DepartmentList, edit: DepartmentEdit };

@@ -1,0 +1,50 @@
+import PeopleIcon from '@mui/icons-material/People';
+import {
+  AutocompleteInput,
+  BooleanField,
+  BooleanInput,
+  Datagrid,
+  Edit,
+  List,
+  ReferenceInput,
+  SimpleForm,
+  TextField,
+  TextInput,
+  required,
+} from 'react-admin';
+
+const filters = [
+  <TextInput key="q" source="q" label="ra.action.search" alwaysOn />,
+  <ReferenceInput key="dept" source="department_id" reference="departments" />,
+];
+
+const EmployeeList = () => (
+  <List filters={filters} sort={{ field: 'id', order: 'ASC' }}>
+    <Datagrid bulkActionButtons={false} rowClick="edit">
+      <TextField source="id" />
+      <TextField source="name" />
+      <TextField source="department_name" />
+      <TextField source="dingtalk_user_id" />
+      <BooleanField source="active" />
+    </Datagrid>
+  </List>
+);
+
+const EmployeeEdit = () => (
+  <Edit mutationMode="pessimistic">
+    <SimpleForm>
+      <TextInput source="name" validate={required()} />
+      <ReferenceInput source="department_id" reference="departments">
+        <AutocompleteInput optionText="name" filterToQuery={(q: string) => ({ q })} validate={required()} />
+      </ReferenceInput>
+      <ReferenceInput source="manager_id" reference="employees">
+        <AutocompleteInput optionText="name" filterToQuery={(q: string) => ({ q })} />
+      </ReferenceInput>
+      <TextInput source="mobile" />
+      <TextInput source="time_zone" />
+      <BooleanInput source="active" />
+    </SimpleForm>
+  </Edit>
+);
+
+export default { icon: PeopleIcon, list: EmployeeList, edit: EmployeeEdit };
