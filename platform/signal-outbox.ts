@@ -44,6 +44,30 @@ export async function deliverOutboxRow(
   }
 }
 
+/**
+ * After the transaction that wrote these outbox rows commits: tell Temporal now if it answers
+ * within `timeoutMs`; whatever it does not take stays for the worker's drainer.
+ */
+export async function deliverAfterCommit(
+  deps: { db: DB; temporal: Client; taskQueue: string; logger: Logger },
+  outboxIds: number[],
+  timeoutMs: number,
+): Promise<void> {
+  for (const id of outboxIds) {
+    try {
+      const row = await deps.db
+        .selectFrom('signal_outbox')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      await deliverOutboxRow(deps.temporal, deps.taskQueue, row, timeoutMs);
+      await markSignalDelivered(deps.db, id);
+    } catch (err) {
+      deps.logger.warn({ err, outboxId: id }, 'Temporal not told now; the outbox drainer will retry');
+    }
+  }
+}
+
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   // The call may still fail after we stopped waiting: not our concern then.

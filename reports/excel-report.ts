@@ -36,8 +36,10 @@ function cellValue(v: unknown): ExcelJS.CellValue {
   return JSON.stringify(v);
 }
 
+/** Bold, filled header row with a filter over all its columns. */
 function header(ws: ExcelJS.Worksheet, cols: { header: string; width: number }[]) {
   ws.columns = cols.map((c) => ({ header: c.header, width: c.width }));
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.length } };
   const row = ws.getRow(1);
   row.font = { bold: true };
   row.eachCell((cell) => {
@@ -86,7 +88,6 @@ export async function writeExcelReport(
     ...tail,
   ]);
   const lastCol = fixed.length + columns.length + tail.length;
-  records.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: lastCol } };
   let count = 0;
   for await (const page of reportRecords(db, filter, scope)) {
     for (const r of page) {
@@ -125,7 +126,6 @@ export async function writeExcelReport(
     { header: '预警 Warnings', width: 10 },
     { header: '高危 Reds', width: 10 },
   ]);
-  summary.autoFilter = 'A1:G1';
   for (const c of await compliance(db, filter, scope)) {
     const row = summary.addRow([
       c.department_name,
@@ -149,7 +149,6 @@ export async function writeExcelReport(
     { header: '部门 Department', width: 16 },
     { header: '提醒级别 Level reached', width: 12 },
   ]);
-  missing.autoFilter = 'A1:D1';
   for (const m of await nonSubmitters(db, filter, scope)) {
     const row = missing.addRow([dateCell(m.work_date), m.employee_name, m.department_name, m.level_reached]);
     row.getCell(1).numFmt = 'yyyy-mm-dd';

@@ -23,6 +23,9 @@ export async function departmentScope(db: DB, ids: number[]): Promise<number[]> 
   return rows.rows.map((r) => r.id);
 }
 
+/** The scope as an `in (...)` list; an empty scope (no departments) matches nothing. */
+export const inScope = (scope: number[]): number[] => (scope.length ? scope : [-1]);
+
 export interface ReportColumn {
   key: string;
   label: LocalizedText;
@@ -37,7 +40,7 @@ export async function reportColumns(db: DB, f: ReportFilter, scope: number[]): P
     .distinct()
     .where('work_date', '>=', f.from)
     .where('work_date', '<=', f.to)
-    .where('department_id', 'in', scope.length ? scope : [-1])
+    .where('department_id', 'in', inScope(scope))
     .execute();
   const ids = versions.map((v) => v.form_version).filter((v): v is number => v !== null);
   if (ids.length === 0) return [];
@@ -98,7 +101,7 @@ export async function* reportRecords(
       .where('h.is_current', '=', true)
       .where('h.work_date', '>=', f.from)
       .where('h.work_date', '<=', f.to)
-      .where('h.department_id', 'in', scope.length ? scope : [-1])
+      .where('h.department_id', 'in', inScope(scope))
       .where('h.id', '>', afterId)
       .orderBy('h.id')
       .limit(pageSize)
@@ -142,7 +145,7 @@ export function compliance(db: DB, f: ReportFilter, scope: number[]): Promise<Co
     .where('c.work_date', '>=', f.from)
     .where('c.work_date', '<=', f.to)
     .where('c.outcome', '<>', 'exempt')
-    .where('c.department_id', 'in', scope.length ? scope : [-1])
+    .where('c.department_id', 'in', inScope(scope))
     .groupBy(['d.id', 'd.name', 'c.work_date'])
     .orderBy('d.name')
     .orderBy('c.work_date')
@@ -166,7 +169,7 @@ export function nonSubmitters(db: DB, f: ReportFilter, scope: number[]) {
     .where('c.work_date', '>=', f.from)
     .where('c.work_date', '<=', f.to)
     .where('c.outcome', 'in', ['pending', 'missed'])
-    .where('c.department_id', 'in', scope.length ? scope : [-1])
+    .where('c.department_id', 'in', inScope(scope))
     .where((eb) =>
       eb.not(
         eb.exists(
@@ -202,7 +205,7 @@ export function anomalies(db: DB, f: ReportFilter, scope: number[], limit = 5000
     .where('h.severity', '<>', 'normal')
     .where('h.work_date', '>=', f.from)
     .where('h.work_date', '<=', f.to)
-    .where('h.department_id', 'in', scope.length ? scope : [-1])
+    .where('h.department_id', 'in', inScope(scope))
     .orderBy('h.work_date')
     .orderBy('h.id')
     .limit(limit)
@@ -217,7 +220,7 @@ export async function countRecords(db: DB, f: ReportFilter, scope: number[]): Pr
     .where('is_current', '=', true)
     .where('work_date', '>=', f.from)
     .where('work_date', '<=', f.to)
-    .where('department_id', 'in', scope.length ? scope : [-1])
+    .where('department_id', 'in', inScope(scope))
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -9,9 +9,9 @@ import type { DB } from '../../db/connect.ts';
 import { loadOverrides } from '../../db/repositories/calendar.ts';
 import { markDayExempt } from '../../db/repositories/checkin-days.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
-import { enqueueSignal, markSignalDelivered } from '../../db/repositories/outbox.ts';
+import { enqueueSignal } from '../../db/repositories/outbox.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
-import { deliverOutboxRow } from '../../platform/signal-outbox.ts';
+import { deliverAfterCommit } from '../../platform/signal-outbox.ts';
 import type { Logger } from '../../config/logger.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
@@ -76,19 +76,7 @@ export async function createLeave(deps: LeaveDeps, l: z.infer<typeof leaveSchema
     }
     return { leave, outboxId };
   });
-  if (outboxId !== null) {
-    try {
-      const row = await db
-        .selectFrom('signal_outbox')
-        .selectAll()
-        .where('id', '=', outboxId)
-        .executeTakeFirstOrThrow();
-      await deliverOutboxRow(deps.temporal, deps.taskQueue, row, 3000);
-      await markSignalDelivered(db, outboxId);
-    } catch (err) {
-      deps.logger.warn({ err, outboxId }, 'exempt signal left to the outbox drainer');
-    }
-  }
+  if (outboxId !== null) await deliverAfterCommit(deps, [outboxId], 3000);
   return { ...leave, stoppedToday: outboxId !== null };
 }
 

@@ -14,7 +14,7 @@ import type { Database, HealthRecord } from '../../db/database.ts';
 import { findDay } from '../../db/repositories/checkin-days.ts';
 import { findFormVersion, getPublishedForm } from '../../db/repositories/forms.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
-import { enqueueSignal, enqueueStart, markSignalDelivered } from '../../db/repositories/outbox.ts';
+import { enqueueSignal, enqueueStart } from '../../db/repositories/outbox.ts';
 import { getCurrentPolicy } from '../../db/repositories/policy.ts';
 import {
   findRecordByIdempotencyKey,
@@ -22,7 +22,7 @@ import {
   recentRecords,
 } from '../../db/repositories/records.ts';
 import { findReviewAwaitingRecheck, insertReview, updateReview } from '../../db/repositories/reviews.ts';
-import { deliverOutboxRow } from '../../platform/signal-outbox.ts';
+import { deliverAfterCommit } from '../../platform/signal-outbox.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 
 export interface CheckinDeps {
@@ -164,7 +164,7 @@ export async function submitCheckin(
     throw secondSubmissionConflict(workDate, second ? err.at : other?.submitted_at);
   }
 
-  await deliverNow(deps, stored.outboxIds);
+  await deliverAfterCommit(deps, stored.outboxIds, deps.signalTimeoutMs);
   return { record: stored.record, replayed: false, reviewId: stored.reviewId };
 }
 
@@ -235,23 +235,6 @@ async function continueReview(
     }),
   ];
   return { outboxIds, reviewId };
-}
-
-/** Tell Temporal now if it answers quickly; otherwise the worker's drainer will. */
-async function deliverNow(deps: CheckinDeps, outboxIds: number[]) {
-  for (const id of outboxIds) {
-    try {
-      const row = await deps.db
-        .selectFrom('signal_outbox')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-      await deliverOutboxRow(deps.temporal, deps.taskQueue, row, deps.signalTimeoutMs);
-      await markSignalDelivered(deps.db, id);
-    } catch (err) {
-      deps.logger.warn({ err, outboxId: id }, 'Temporal not told now; the outbox drainer will retry');
-    }
-  }
 }
 
 async function reviewIdOf(db: DB, recordId: number): Promise<number | null> {
