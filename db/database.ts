@@ -193,6 +193,9 @@ export interface Database {
   calendar_overrides: CalendarOverridesTable;
   leaves: LeavesTable;
   exports: ExportsTable;
+  local_accounts: LocalAccountsTable;
+  role_grants: RoleGrantsTable;
+  audit_log: AuditLogTable;
 }
 
 export interface ExportsTable {
@@ -212,6 +215,47 @@ export interface ExportsTable {
   created_at: CreatedAt;
   finished_at: Timestamp | null;
   expires_at: Timestamp | null;
+  requested_by: string | null;
+}
+
+export type StaffRole = 'hr' | 'admin';
+
+export interface LocalAccountsTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  roles: StaffRole[];
+  hr_all_departments: Generated<boolean>;
+  failed_attempts: Generated<number>;
+  locked_until: Timestamp | null;
+  last_login_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface RoleGrantsTable {
+  id: Generated<number>;
+  employee_id: number;
+  role: StaffRole;
+  all_departments: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export type AuditOutcome = 'success' | 'denied' | 'failure';
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  actor: string;
+  actor_roles: string[];
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: AuditOutcome;
+  status: number | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  detail: ColumnType<Record<string, unknown> | null, string | null, never>;
 }
 
 export type Employee = Selectable<EmployeesTable>;

@@ -53,7 +53,7 @@ describe('admin UI', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${ctx.apiUrl}/admin/`);
     await page.locator('input[name="username"]').fill('admin');
-    await page.locator('input[name="password"]').fill(ctx.config.api.adminToken);
+    await page.locator('input[name="password"]').fill(ctx.operatorKey);
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByText('今日概况').first().waitFor();
     await page.getByTestId('total-expected').getByText('3').waitFor();

@@ -269,11 +269,18 @@ export class TestContext {
   async admin(method: string, path: string, body?: unknown) {
     const res = await fetch(`${this.apiUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-admin-token': this.config.api.adminToken },
+      headers: { 'content-type': 'application/json', 'x-admin-token': this.operatorKey },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+  }
+
+  /** the operator key (company-wide admin + HR) that scripts and most tests call the API with */
+  get operatorKey(): string {
+    const key = this.config.api.adminToken;
+    if (!key) throw new Error('the test config has no operator key');
+    return key;
   }
 
   token(employeeId: number): string {
