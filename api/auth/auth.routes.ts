@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { DingTalkError } from '../../dingtalk/errors.ts';
 import type { DingTalkApi } from '../../dingtalk/types.ts';
 import type { DB } from '../../db/connect.ts';
-import { findEmployeeByDingtalkUserId, findEmployeeById } from '../../db/repositories/org.ts';
+import { findEmployeeByDingtalkUserId } from '../../db/repositories/org.ts';
 import { AppError, unauthenticated } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
-import { signEmployeeToken, verifyEmployeeToken } from './employee-token.ts';
+import { signEmployeeToken } from './employee-token.ts';
 
 const exchangeSchema = z.object({ authCode: z.string().min(1).max(256) }).strict();
 
@@ -45,17 +45,13 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function requireEmployee(deps: { db: DB; sessionSecret: string }): RequestHandler {
+/** The employee endpoints: whoever `authenticate` found, as long as they are an employee. */
+export function requireEmployee(_deps: { db: DB; sessionSecret: string }): RequestHandler {
   return (req, _res, next) => {
-    void authenticate(req).then(() => next(), next);
+    const p = req.principal;
+    if (!p) return next(unauthenticated('Missing or expired employee session'));
+    if (p.employeeId === null) return next(new AppError('forbidden', 403, 'This account is not an employee'));
+    req.employeeId = p.employeeId;
+    next();
   };
-  async function authenticate(req: Parameters<RequestHandler>[0]): Promise<void> {
-    const header = req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    const claims = token ? verifyEmployeeToken(deps.sessionSecret, token) : null;
-    if (!claims) throw unauthenticated('Missing or expired employee session');
-    const employee = await findEmployeeById(deps.db, claims.sub);
-    if (!employee?.active) throw unauthenticated('Employee is no longer active');
-    req.employeeId = employee.id;
-  }
 }

@@ -17,6 +17,7 @@ import { startFakeDingTalk, type RunningFake } from '../../dingtalk/fake-server.
 import type { FakeMessage, FakeMessageKind } from '../../dingtalk/fake-state.ts';
 import { computeDaySchedule, compressSchedule, type DaySchedule } from '../../domain/day-schedule.ts';
 import { startEmployeeDays } from '../../activities/checkin-day.ts';
+import { freePort } from '../../scripts/temporal-cli.ts';
 import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
 import { createDingTalk } from '../../platform/dingtalk.ts';
 import { connectTemporal, ensureSearchAttributes } from '../../platform/temporal.ts';
@@ -68,6 +69,7 @@ export class TestContext {
     const dbUrl = `${t.pgBase}/${t.dbPrefix}_${name.replace(/-/g, '_')}`;
     await ensureDatabase(dbUrl, t.dbTemplate);
     const fake = await startFakeDingTalk(0);
+    const apiPort = await freePort();
     const childEnv: Record<string, string> = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
@@ -77,9 +79,10 @@ export class TestContext {
       TEMPORAL_TASK_QUEUE: `tq-${name}`,
       DINGTALK_OAPI_URL: fake.url,
       DINGTALK_API_URL: fake.url,
+      DINGTALK_LOGIN_URL: fake.url,
       BATCH_WINDOW_SECONDS: '20',
       OUTBOX_POLL_MS: '200',
-      PUBLIC_BASE_URL: 'http://127.0.0.1:1',
+      PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
       ...opts.env,
     };
     const config = loadConfig(childEnv);
@@ -103,9 +106,9 @@ export class TestContext {
     }
     const app = createApp({ db, temporal: client, dingtalk, config, logger, signalTimeoutMs: 1500 });
     const server: Server = await new Promise((res) => {
-      const s = app.listen(0, '127.0.0.1', () => res(s));
+      const s = app.listen(apiPort, '127.0.0.1', () => res(s));
     });
-    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const apiUrl = config.api.publicBaseUrl;
     const ctx = new TestContext(
       name,
       config,
