@@ -1,5 +1,4 @@
 // The Express application: thin routes over services, one error handler.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import express from 'express';
@@ -9,7 +8,11 @@ import type { DB } from '../db/connect.ts';
 import type { DingTalkApi } from '../dingtalk/types.ts';
 import { adminRoutes, requireAdminToken } from './admin/admin.routes.ts';
 import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
+import { attachmentReadRoutes, attachmentUploadRoutes } from './attachments/attachments.routes.ts';
+import { checkinPageRoutes } from './checkin-page/page.routes.ts';
 import { checkinRoutes } from './checkins/checkins.routes.ts';
+import { createIdentityChecks } from './checkins/identity-checks.ts';
+import { myPassRoutes, passVerifyRoutes } from './pass/pass.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { notFound } from './http/errors.ts';
 import { adminDataRoutes } from './admin-data/resources.routes.ts';
@@ -33,7 +36,6 @@ export interface ApiDeps {
 }
 
 const adminUiDist = fileURLToPath(new URL('../admin-ui/dist', import.meta.url));
-const checkinPage = readFileSync(new URL('./checkin-page/checkin-page.html', import.meta.url), 'utf8');
 
 export function createApp(deps: ApiDeps): express.Express {
   const { db, temporal, dingtalk, config, logger } = deps;
@@ -46,10 +48,11 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(healthRoutes({ db, temporal }));
   // The admin UI, built by Vite into admin-ui/dist (npm start builds it when missing).
   app.use('/admin', express.static(adminUiDist, { index: 'index.html', maxAge: '1h' }));
-  app.get('/checkin', (_req, res) => {
-    res.type('html').send(checkinPage);
-  });
+  // The employee page, its service worker and the guard's pass page (same Vite build).
+  app.use(checkinPageRoutes({ distDir: adminUiDist, corpId: config.dingtalk.corpId }));
   app.use('/api/auth', authRoutes({ db, dingtalk, sessionSecret: config.api.sessionSecret }));
+  const passDeps = { db, secret: config.api.sessionSecret, publicBaseUrl: config.api.publicBaseUrl };
+  app.use('/api/pass', passVerifyRoutes(passDeps));
   app.use(
     '/api/me',
     requireEmployee({ db, sessionSecret: config.api.sessionSecret }),
@@ -59,7 +62,10 @@ export function createApp(deps: ApiDeps): express.Express {
       taskQueue: config.temporal.taskQueue,
       logger,
       signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
+      identityChecks: createIdentityChecks({ dingtalk, sessionSecret: config.api.sessionSecret }),
     }),
+    attachmentUploadRoutes({ db }),
+    myPassRoutes(passDeps),
   );
   const employeeAuth = requireEmployee({ db, sessionSecret: config.api.sessionSecret });
   const adminAuth = requireAdminToken(config.api.adminToken);
@@ -72,6 +78,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api/dashboard', adminAuth, dashboardRoutes({ db }));
   app.use('/api/reviews', adminAuth, reviewReadRoutes({ db }));
   app.use('/api/forms', adminAuth, formRoutes({ db }));
+  app.use('/api/records', adminAuth, attachmentReadRoutes({ db }));
   app.use('/api/records', adminAuth, recordRoutes({ db }));
   app.use(
     '/api/exports',
