@@ -1,5 +1,4 @@
 // The Express application: thin routes over services, one error handler.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import express from 'express';
@@ -14,7 +13,11 @@ import { authorize, authorizeByMethod } from './auth/permissions.ts';
 import { staffAuthRoutes } from './auth/staff-auth.routes.ts';
 import { limiter, securityHeaders, strictCors } from './http/security.ts';
 import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
+import { attachmentReadRoutes, attachmentUploadRoutes } from './attachments/attachments.routes.ts';
+import { checkinPageRoutes } from './checkin-page/page.routes.ts';
 import { checkinRoutes } from './checkins/checkins.routes.ts';
+import { createIdentityChecks } from './checkins/identity-checks.ts';
+import { myPassRoutes, passVerifyRoutes } from './pass/pass.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { notFound } from './http/errors.ts';
 import { adminDataRoutes } from './admin-data/resources.routes.ts';
@@ -38,7 +41,6 @@ export interface ApiDeps {
 }
 
 const adminUiDist = fileURLToPath(new URL('../admin-ui/dist', import.meta.url));
-const checkinPage = readFileSync(new URL('./checkin-page/checkin-page.html', import.meta.url), 'utf8');
 
 export function createApp(deps: ApiDeps): express.Express {
   const { db, temporal, dingtalk, config, logger } = deps;
@@ -54,9 +56,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(healthRoutes({ db, temporal }));
   // The admin UI, built by Vite into admin-ui/dist (npm start builds it when missing).
   app.use('/admin', express.static(adminUiDist, { index: 'index.html', maxAge: '1h' }));
-  app.get('/checkin', (_req, res) => {
-    res.type('html').send(checkinPage);
-  });
+  // The employee page, its service worker and the guard's pass page (same Vite build).
+  app.use(checkinPageRoutes({ distDir: adminUiDist, corpId: config.dingtalk.corpId }));
 
   const session = {
     secret: config.api.sessionSecret,
@@ -77,6 +78,8 @@ export function createApp(deps: ApiDeps): express.Express {
     }),
   );
   app.use('/api/auth', authRoutes({ db, dingtalk, sessionSecret: config.api.sessionSecret }));
+  const passDeps = { db, secret: config.api.sessionSecret, publicBaseUrl: config.api.publicBaseUrl };
+  app.use('/api/pass', passVerifyRoutes(passDeps));
   // Submissions: generous per IP (a whole office may share one address), tight per person.
   app.post(
     ['/api/me/checkins', '/api/me/attachments'],
@@ -90,7 +93,16 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(
     '/api/me',
     requireEmployee({ db, sessionSecret: config.api.sessionSecret }),
-    checkinRoutes({ db, temporal, taskQueue, logger, signalTimeoutMs: deps.signalTimeoutMs ?? 3000 }),
+    checkinRoutes({
+      db,
+      temporal,
+      taskQueue,
+      logger,
+      signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
+      identityChecks: createIdentityChecks({ dingtalk, sessionSecret: config.api.sessionSecret }),
+    }),
+    attachmentUploadRoutes({ db }),
+    myPassRoutes(passDeps),
   );
 
   // Every admin resource names its permission once, here; scoped routes filter SQL by req.scope.
@@ -103,7 +115,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api/ra', adminDataRoutes({ db, temporal, taskQueue, logger }));
   app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db }));
   app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));
-  app.use('/api/records', authorize('health:read'), recordRoutes({ db }));
+  app.use('/api/records', authorize('health:read'), attachmentReadRoutes({ db }), recordRoutes({ db }));
   app.use(
     '/api/exports',
     authorize('health:read'),

@@ -103,6 +103,10 @@ export interface HealthRecordsTable {
   reasons: ColumnType<AnomalyReason[], string | undefined, string>;
   is_current: Generated<boolean>;
   recheck_of: number | null;
+  /** the identity check the submission passed (`dingtalk-reauth`, `link-token`, …), null when none */
+  identity_check: ColumnType<string | null, string | null | undefined, never>;
+  /** the manager who filled it in for the employee (代填), null when the employee did */
+  proxy_by_employee_id: ColumnType<number | null, number | null | undefined, never>;
 }
 
 export interface FormsTable {
@@ -196,6 +200,19 @@ export interface Database {
   local_accounts: LocalAccountsTable;
   role_grants: RoleGrantsTable;
   audit_log: AuditLogTable;
+  attachments: AttachmentsTable;
+}
+
+export type AttachmentType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+export interface AttachmentsTable {
+  id: Generated<string>;
+  employee_id: number;
+  record_id: number | null;
+  content_type: AttachmentType;
+  size_bytes: number;
+  bytes: Buffer;
+  created_at: CreatedAt;
 }
 
 export interface ExportsTable {

@@ -4,12 +4,14 @@ import { z } from 'zod';
 import { DingTalkError } from '../../dingtalk/errors.ts';
 import type { DingTalkApi } from '../../dingtalk/types.ts';
 import type { DB } from '../../db/connect.ts';
-import { findEmployeeByDingtalkUserId } from '../../db/repositories/org.ts';
+import { findEmployeeByDingtalkUserId, findEmployeeById } from '../../db/repositories/org.ts';
 import { AppError, unauthenticated } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
+import { verifyLinkToken } from '../../platform/link-token.ts';
 import { signEmployeeToken } from './employee-token.ts';
 
 const exchangeSchema = z.object({ authCode: z.string().min(1).max(256) }).strict();
+const linkSchema = z.object({ token: z.string().min(1).max(2048) }).strict();
 
 export function authRoutes(deps: { db: DB; dingtalk: DingTalkApi; sessionSecret: string }): Router {
   const r = Router();
@@ -32,6 +34,23 @@ export function authRoutes(deps: { db: DB; dingtalk: DingTalkApi; sessionSecret:
         throw new AppError('forbidden', 403, 'You are not an active employee of this company');
       res.json({
         token: signEmployeeToken(deps.sessionSecret, employee.id),
+        employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
+      });
+    }),
+  );
+  // The signed link from a per-person message (outside DingTalk): exchanged, never used as a session.
+  r.post(
+    '/link',
+    route(async (req, res) => {
+      const { token } = parse(linkSchema, req.body);
+      const claims = verifyLinkToken(deps.sessionSecret, token);
+      if (!claims) throw unauthenticated('The check-in link is invalid or has expired');
+      const employee = await findEmployeeById(deps.db, claims.sub);
+      if (!employee?.active)
+        throw new AppError('forbidden', 403, 'You are not an active employee of this company');
+      res.json({
+        token: signEmployeeToken(deps.sessionSecret, employee.id),
+        workDate: claims.day,
         employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
       });
     }),

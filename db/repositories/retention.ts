@@ -17,6 +17,7 @@ export async function purgeRecordsBefore(db: DB, beforeDate: string, limit: numb
       .execute();
     if (doomed.length === 0) return 0;
     const ids = doomed.map((r) => r.id);
+    await trx.deleteFrom('attachments').where('record_id', 'in', ids).execute();
     await trx
       .deleteFrom('reviews')
       .where((eb) => eb.or([eb('record_id', 'in', ids), eb('current_record_id', 'in', ids)]))

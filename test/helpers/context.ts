@@ -2,7 +2,6 @@
 // a DingTalk fake, the API on an ephemeral port, and a worker in-process or as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';

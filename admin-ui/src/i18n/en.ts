@@ -188,6 +188,15 @@ export const appEn = {
       },
     },
   },
+  form_renderer: {
+    yes: 'Yes',
+    no: 'No',
+    prefilled: 'Filled from your last check-in',
+    location_none: 'Not located yet',
+    location_not_provided: 'Not provided',
+    photo_none: 'No photo',
+    photo_attached: 'Photo attached',
+  },
 };
 
 export const en = { ...englishMessages, ...appEn };

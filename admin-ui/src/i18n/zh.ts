@@ -222,6 +222,15 @@ export const appZh = {
       },
     },
   },
+  form_renderer: {
+    yes: '是',
+    no: '否',
+    prefilled: '已按上次填写',
+    location_none: '尚未定位',
+    location_not_provided: '未提供',
+    photo_none: '未上传照片',
+    photo_attached: '已上传照片',
+  },
 };
 
 export const zh = deepMerge(englishMessages as unknown as Messages, chineseV4, v5Additions, appZh);
