@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
+import express from 'express';
 import { sql } from 'kysely';
 import { signEmployeeToken } from '../../api/auth/employee-token.ts';
 import { listen } from '../../api/serve.ts';
+import type { dataRetention } from '../../workflows/data-retention.ts';
 import { loadConfig } from '../../config/config.ts';
 import {
   newKey,
@@ -19,7 +21,7 @@ import {
   type TestDepartment,
   type TestEmployee,
 } from '../helpers/context.ts';
-import { createLocalAccount, signInEmployee, signInLocal } from '../helpers/staff-client.ts';
+import { createLocalAccount, signInEmployee } from '../helpers/staff-client.ts';
 
 let ctx: TestContext;
 let dept: TestDepartment;
@@ -268,7 +270,7 @@ describe('audit log', () => {
         .executeTakeFirstOrThrow();
     const expired = await insertRecord(day(400));
     const kept = await insertRecord(day(300));
-    const result = await ctx.temporal.workflow.execute('dataRetention', {
+    const result = await ctx.temporal.workflow.execute<typeof dataRetention>('dataRetention', {
       taskQueue: ctx.config.temporal.taskQueue,
       workflowId: `retention-${newKey()}`,
       args: [{}],
@@ -318,7 +320,6 @@ describe('TLS', () => {
       TLS_KEY_FILE: key,
       API_HOST: '127.0.0.1',
     }).api;
-    const express = (await import('express')).default;
     const app = express();
     app.get('/', (_req, res) => res.send('ok'));
     const server = await listen(app, api, 0);
