@@ -6,7 +6,9 @@ import { renderAnswers } from '../../domain/forms/render-answers.ts';
 import type { DB } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
-import { reviewsWithContext } from '../../db/repositories/reviews.ts';
+import { openEmployee, updateEmployee } from '../../db/repositories/org.ts';
+import { openRecord } from '../../db/repositories/records.ts';
+import { openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { isValidTimeZone } from '../../domain/zoned-time.ts';
 import { parse, route } from '../http/middleware.ts';
@@ -22,6 +24,9 @@ interface Resource {
   sort: Record<string, string>;
   base: (db: DB) => Query;
   filter: (q: Query, f: Record<string, unknown>) => Query;
+  /** opens the row's sealed fields (answers, reasons, mobile, comments) */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the row type of `base`
+  open?: (row: any) => Record<string, unknown>;
 }
 
 /** where() on a column named at run time (the builder cannot type it, the list of names is fixed here) */
@@ -46,6 +51,7 @@ const resources: Record<string, Resource> = {
       created_at: 'r.created_at',
     },
     base: (db) => reviewsWithContext(db),
+    open: openReviewWithContext,
     filter: (q, f) => {
       const id = ids(f.id);
       if (id) q = where(q, 'r.id', 'in', id.length ? id : [-1]);
@@ -73,11 +79,12 @@ const resources: Record<string, Resource> = {
           'h.submitted_at',
           'h.status',
           'h.severity',
-          'h.reasons',
+          'h.reasons_ct',
           'h.form_version',
           'h.is_current',
-          'h.answers',
+          'h.answers_ct',
         ]),
+    open: openRecord,
     filter: (q, f) => {
       const id = ids(f.id);
       if (id) q = where(q, 'h.id', 'in', id.length ? id : [-1]);
@@ -104,11 +111,12 @@ const resources: Record<string, Resource> = {
           'e.department_id',
           'd.name as department_name',
           'e.manager_id',
-          'e.mobile',
+          'e.mobile_ct',
           'e.active',
           'e.workdays',
           'e.time_zone',
         ]),
+    open: openEmployee,
     filter: (q, f) => {
       const id = ids(f.id);
       if (id) q = where(q, 'e.id', 'in', id.length ? id : [-1]);
@@ -200,13 +208,22 @@ const resources: Record<string, Resource> = {
   },
 };
 
+const opened = (r: Resource, row: Record<string, unknown>) => (r.open ? r.open(row) : row);
+
+async function findOne(db: DB, r: Resource, id: number): Promise<Record<string, unknown> | undefined> {
+  const row = (await r.filter(r.base(db), { id: [id] }).executeTakeFirst()) as
+    Record<string, unknown> | undefined;
+  return row && opened(r, row);
+}
+
 async function list(db: DB, r: Resource, p: ListParams) {
   const q = r.filter(r.base(db), p.filter);
-  const rows = await q
+  const page: Record<string, unknown>[] = await q
     .orderBy(sql.ref(r.sort[p.sortField] ?? 'id'), p.sortOrder)
     .limit(p.limit)
     .offset(p.offset)
     .execute();
+  const rows = page.map((row) => opened(r, row));
   const total = await q
     .clearSelect()
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -261,11 +278,8 @@ export function adminDataRoutes(deps: LeaveDeps): Router {
       const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params, 'path');
       const picked = pick(req.body, employeeUpdate.keyof().options);
       const body = parse(employeeUpdate, picked);
-      const u = await deps.db.updateTable('employees').set(body).where('id', '=', id).executeTakeFirst();
-      if (Number(u.numUpdatedRows) === 0) throw notFound('employee');
-      out.json(
-        await resources.employees?.filter(resources.employees.base(deps.db), { id: [id] }).executeTakeFirst(),
-      );
+      if (!(await updateEmployee(deps.db, id, body))) throw notFound('employee');
+      out.json(resources.employees && (await findOne(deps.db, resources.employees, id)));
     }),
   );
   r.put(
@@ -318,8 +332,7 @@ export function adminDataRoutes(deps: LeaveDeps): Router {
       route(async (req, out) => {
         const id = name === 'reminders' ? undefined : Number(req.params.id);
         if (id === undefined || !Number.isInteger(id)) throw notFound(name);
-        const row = (await res.filter(res.base(deps.db), { id: [id] }).executeTakeFirst()) as
-          Record<string, unknown> | undefined;
+        const row = await findOne(deps.db, res, id);
         if (!row) throw notFound(name);
         if (name === 'records' && typeof row.form_version === 'number') {
           const form = await findFormVersion(deps.db, row.form_version);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { renderAnswers } from '../../domain/forms/render-answers.ts';
 import type { DB } from '../../db/connect.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
+import { findRecordById } from '../../db/repositories/records.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 
@@ -15,11 +16,7 @@ export function recordRoutes(deps: { db: DB }): Router {
     '/:id',
     route(async (req, res) => {
       const { id } = parse(idParam, req.params, 'path');
-      const record = await deps.db
-        .selectFrom('health_records')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const record = await findRecordById(deps.db, id);
       if (!record) throw notFound('Record');
       const form = record.form_version ? await findFormVersion(deps.db, record.form_version) : undefined;
       res.json({
