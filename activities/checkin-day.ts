@@ -17,7 +17,7 @@ import {
 } from '../db/repositories/checkin-days.ts';
 import { listActiveEmployeesAfter } from '../db/repositories/org.ts';
 import { getPolicy } from '../db/repositories/policy.ts';
-import { exemptAmong, findRecordForDay } from '../db/repositories/records.ts';
+import { exemptAmong, hasRecordForDay } from '../db/repositories/records.ts';
 import { CheckinStatusKey, DepartmentIdKey, WorkDateKey, pendingSignal } from '../workflows/messages.ts';
 import type { ActivityDeps } from './deps.ts';
 import { importDingTalkLeave } from './leave-sync.ts';
@@ -154,7 +154,7 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
 
     /** Kept for workflows started before leave existed (their histories call it). */
     async isSubmitted(input: { employeeId: number; workDate: string }): Promise<boolean> {
-      return (await findRecordForDay(db, input.employeeId, input.workDate)) !== undefined;
+      return hasRecordForDay(db, input.employeeId, input.workDate);
     },
 
     /** Where the day stands in Postgres, the source of truth before every reminder. */
@@ -162,7 +162,7 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
       employeeId: number;
       workDate: string;
     }): Promise<'submitted' | 'exempt' | 'pending'> {
-      if (await findRecordForDay(db, input.employeeId, input.workDate)) return 'submitted';
+      if (await hasRecordForDay(db, input.employeeId, input.workDate)) return 'submitted';
       if ((await exemptAmong(db, input.workDate, [input.employeeId])).size > 0) {
         await markDayExempt(db, input.employeeId, input.workDate);
         return 'exempt';
@@ -199,7 +199,7 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
       employeeId: number;
       workDate: string;
     }): Promise<'submitted' | 'late' | 'missed' | 'exempt'> {
-      if (await findRecordForDay(db, input.employeeId, input.workDate)) return 'submitted';
+      if (await hasRecordForDay(db, input.employeeId, input.workDate)) return 'submitted';
       if ((await findDay(db, input.employeeId, input.workDate))?.outcome === 'exempt') return 'exempt';
       const outcome = await closeDayAsMissed(db, input.employeeId, input.workDate);
       return outcome === 'pending' || outcome === undefined ? 'missed' : outcome;

@@ -2,6 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { updateReview } from '../db/repositories/reviews.ts';
 import type { DB } from '../db/connect.ts';
+import { openComment, openReasons } from '../db/sealed-fields.ts';
 import { DECIDE_CONFLICT, type DecideInput, type DecideResult } from '../workflows/messages.ts';
 import { findDay } from '../db/repositories/checkin-days.ts';
 import { personalCheckinLink } from './reminder-messages.ts';
@@ -31,7 +32,7 @@ async function reviewContext(db: DB, reviewId: number) {
       'r.current_record_id',
       'r.work_date',
       'r.employee_id',
-      'r.comment',
+      'r.comment_ct',
       'r.history',
       'e.name as employee_name',
       'e.dingtalk_user_id as employee_user_id',
@@ -42,20 +43,21 @@ async function reviewContext(db: DB, reviewId: number) {
       'd.hr_contact_id',
       'hr.dingtalk_user_id as hr_user_id',
       'hr.dingtalk_union_id as hr_union_id',
-      'h.reasons',
+      'h.reasons_ct',
     ])
     .where('r.id', '=', reviewId)
     .executeTakeFirst();
   if (!r) throw ApplicationFailure.nonRetryable(`review ${reviewId} not found`);
+  // A ciphertext that does not open stays an error (retried, visible in Temporal), never a blank card.
   const subject: ReviewSubject = {
     reviewId: r.id,
     workDate: r.work_date,
     employeeName: r.employee_name,
     departmentName: r.department_name,
     severity: r.severity,
-    reasons: r.reasons.map((x) => x.text.zh),
+    reasons: openReasons(r.reasons_ct).map((x) => x.text.zh),
   };
-  return { r, subject };
+  return { r: { ...r, comment: openComment(r.comment_ct) }, subject };
 }
 
 export function createReviewActivities({ db, dingtalk, config, logger }: ActivityDeps) {

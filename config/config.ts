@@ -1,5 +1,6 @@
 // The only module that reads process.env: parses it once into a typed, frozen object.
 import { z } from 'zod';
+import { FIELD_KEY_BYTES, KEY_ID_PATTERN, type FieldKeys } from '../security/field-crypto.ts';
 
 const optionalString = z
   .string()
@@ -101,12 +102,72 @@ const envSchema = z.object({
   EXPORT_SYNC_MAX_RECORDS: z.coerce.number().int().min(0).default(20_000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   SEED_DEMO: bool(true),
+  /** "kid:base64-32-bytes,kid2:…": every key that may have sealed stored data */
+  FIELD_ENCRYPTION_KEYS: optionalString,
+  /** the kid new ciphertexts are sealed with (may be omitted when there is one key) */
+  FIELD_ENCRYPTION_ACTIVE_KEY: optionalString,
 });
+
+/** Published development key: the default outside production, refused in production. */
+export const DEV_FIELD_ENCRYPTION_KEYS = 'dev:aGVhbHRoLWNoZWNraW4tZGV2LWZpZWxkLWtleS0zMmI=';
+
+const devKey = Buffer.from(DEV_FIELD_ENCRYPTION_KEYS.slice('dev:'.length), 'base64');
+
+type Issue = (path: string, message: string) => void;
+
+/** FIELD_ENCRYPTION_KEYS / _ACTIVE_KEY → keyring config; every key exactly 32 bytes of base64. */
+function parseFieldKeys(
+  e: { NODE_ENV: string; FIELD_ENCRYPTION_KEYS?: string; FIELD_ENCRYPTION_ACTIVE_KEY?: string },
+  issue: Issue,
+): FieldKeys {
+  const production = e.NODE_ENV === 'production';
+  const keys = new Map<string, Buffer>();
+  if (production && !e.FIELD_ENCRYPTION_KEYS) {
+    issue('FIELD_ENCRYPTION_KEYS', 'required in production');
+    return { activeKeyId: '', keys };
+  }
+  for (const entry of (e.FIELD_ENCRYPTION_KEYS ?? DEV_FIELD_ENCRYPTION_KEYS).split(',')) {
+    const at = entry.indexOf(':');
+    const kid = entry.slice(0, at).trim();
+    const b64 = entry.slice(at + 1).trim();
+    if (at < 0 || !KEY_ID_PATTERN.test(kid)) {
+      issue('FIELD_ENCRYPTION_KEYS', 'expected "kid:base64key,…" with key ids of letters, digits, _ or -');
+      continue;
+    }
+    const key = Buffer.from(b64, 'base64');
+    // Buffer.from skips what is not base64, so re-encode to catch typos.
+    if (
+      key.length !== FIELD_KEY_BYTES ||
+      key.toString('base64').replace(/=+$/, '') !== b64.replace(/=+$/, '')
+    ) {
+      issue('FIELD_ENCRYPTION_KEYS', `key "${kid}" must be exactly ${FIELD_KEY_BYTES} bytes in base64`);
+      continue;
+    }
+    if (keys.has(kid)) issue('FIELD_ENCRYPTION_KEYS', `key id "${kid}" is listed twice`);
+    if (production && key.equals(devKey)) {
+      issue('FIELD_ENCRYPTION_KEYS', 'the published development key cannot be used in production');
+    }
+    keys.set(kid, key);
+  }
+  if (keys.size === 0) return { activeKeyId: '', keys };
+  const only = keys.size === 1 ? [...keys.keys()][0] : undefined;
+  const activeKeyId = e.FIELD_ENCRYPTION_ACTIVE_KEY ?? only ?? '';
+  if (!activeKeyId) issue('FIELD_ENCRYPTION_ACTIVE_KEY', 'required when several keys are configured');
+  else if (!keys.has(activeKeyId)) {
+    issue('FIELD_ENCRYPTION_ACTIVE_KEY', `"${activeKeyId}" is not one of FIELD_ENCRYPTION_KEYS`);
+  }
+  return { activeKeyId, keys };
+}
 
 export type Env = z.input<typeof envSchema>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema
+    .transform((e, ctx) => {
+      const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path: [path], message });
+      return { ...e, fieldEncryption: parseFieldKeys(e, issue) };
+    })
+    .safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
@@ -194,6 +255,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     outboxPollMs: e.OUTBOX_POLL_MS,
     seedDemo: e.SEED_DEMO,
+    fieldEncryption: Object.freeze(e.fieldEncryption),
   });
 }
 

@@ -8,6 +8,7 @@ import * as m0003 from './migrations/0003_reminder_delivery_states.ts';
 import * as m0004 from './migrations/0004_calendar_leave_policy.ts';
 import * as m0005 from './migrations/0005_exports.ts';
 import * as m0006 from './migrations/0006_security.ts';
+import * as m0007 from './migrations/0007_field_encryption.ts';
 import * as m0008 from './migrations/0008_checkin_page.ts';
 
 // Dates stay 'YYYY-MM-DD' strings (a work date has no time zone); bigint ids fit in a JS number.
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0004_calendar_leave_policy': m0004,
   '0005_exports': m0005,
   '0006_security': m0006,
+  '0007_field_encryption': m0007,
   '0008_checkin_page': m0008,
 };
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -6,6 +6,12 @@ import type { FormDefinition, Severity } from '../domain/forms/form-definition.t
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** Plaintext from before field encryption (0007): read and nulled by the sealing, never written. */
+type LegacyPlain<T> = ColumnType<T | null, never, null>;
+/** An AES-256-GCM ciphertext (security/field-crypto.ts), sealed and opened in db/sealed-fields.ts. */
+type Sealed = ColumnType<string | null, string | null | undefined, string | null>;
+/** Key of the row's ciphertexts (null: not sealed yet); `npm run rotate-keys` re-seals the others. */
+type KeyId = ColumnType<string | null, string | undefined, string>;
 
 export interface DepartmentsTable {
   id: Generated<number>;
@@ -25,7 +31,9 @@ export interface EmployeesTable {
   name: string;
   department_id: number;
   manager_id: number | null;
-  mobile: string | null;
+  mobile: LegacyPlain<string>;
+  mobile_ct: Sealed;
+  key_id: KeyId;
   active: Generated<boolean>;
   created_at: CreatedAt;
   workdays: number[] | null;
@@ -94,13 +102,16 @@ export interface HealthRecordsTable {
   work_date: string;
   submitted_at: Timestamp;
   client_submitted_at: Timestamp | null;
-  answers: ColumnType<Record<string, unknown>, string, string>;
+  answers: LegacyPlain<Record<string, unknown>>;
+  answers_ct: Sealed;
+  key_id: KeyId;
   status: 'on_time' | 'late';
   idempotency_key: string;
   created_at: CreatedAt;
   form_version: number | null;
   severity: ColumnType<Severity, Severity | undefined, Severity>;
-  reasons: ColumnType<AnomalyReason[], string | undefined, string>;
+  reasons: LegacyPlain<AnomalyReason[]>;
+  reasons_ct: Sealed;
   is_current: Generated<boolean>;
   recheck_of: number | null;
   /** the identity check the submission passed (`dingtalk-reauth`, `link-token`, …), null when none */
@@ -129,6 +140,7 @@ export interface ReviewHistoryEntry {
   event: 'opened' | 'notified_manager' | 'escalated' | 'decision' | 'recheck_submitted';
   actorId?: number;
   decision?: string;
+  /** sealed in the table (db/sealed-fields.ts), plain once read through the repository */
   comment?: string;
   recordId?: number;
   severity?: Severity;
@@ -146,7 +158,9 @@ export interface ReviewsTable {
   escalated: Generated<boolean>;
   decider_id: number | null;
   decision: string | null;
-  comment: string | null;
+  comment: LegacyPlain<string>;
+  comment_ct: Sealed;
+  key_id: KeyId;
   decided_at: Timestamp | null;
   history: ColumnType<ReviewHistoryEntry[], string | undefined, string>;
   created_at: CreatedAt;
@@ -275,9 +289,17 @@ export interface AuditLogTable {
   detail: ColumnType<Record<string, unknown> | null, string | null, never>;
 }
 
-export type Employee = Selectable<EmployeesTable>;
+/** Columns the application never hands on: ciphertexts and legacy plaintext, replaced by the opened value. */
+type SealedColumns = 'key_id' | `${string}_ct`;
+/** A row as the repositories return it: sealed fields opened under their plain names. */
+type Opened<T, Plain> = Omit<Selectable<T>, SealedColumns | keyof Plain> & Plain;
+
+export type Employee = Opened<EmployeesTable, { mobile: string | null }>;
 export type Department = Selectable<DepartmentsTable>;
-export type HealthRecord = Selectable<HealthRecordsTable>;
-export type Review = Selectable<ReviewsTable>;
+export type HealthRecord = Opened<
+  HealthRecordsTable,
+  { answers: Record<string, unknown>; reasons: AnomalyReason[] }
+>;
+export type Review = Opened<ReviewsTable, { comment: string | null }>;
 export type FormRow = Selectable<FormsTable>;
 export type NewEmployee = Insertable<EmployeesTable>;

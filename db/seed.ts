@@ -1,6 +1,7 @@
 // Demo organisation for `npm start`, and generated employees for load work.
 import { randomBytes } from 'node:crypto';
 import type { DB } from './connect.ts';
+import { sealMobile } from './sealed-fields.ts';
 
 const SURNAMES = [
   '王',
@@ -101,7 +102,7 @@ export async function seedDemoOrganisation(db: DB): Promise<boolean> {
             dingtalk_union_id: `demo-union-${num}`,
             name: chineseName(n),
             department_id: dept.id,
-            mobile: `138${String(10000000 + n * 7919).slice(0, 8)}`,
+            ...sealMobile(`138${String(10000000 + n * 7919).slice(0, 8)}`),
             manager_id: memberIds[0] ?? null,
           })
           .returning('id')
@@ -157,7 +158,7 @@ export async function seedGeneratedEmployees(
         dingtalk_union_id: `gen-union-${tag}-${i}`,
         name: chineseName(i),
         department_id: deptIds[i % deptIds.length] as number,
-        mobile: `139${String(i).padStart(8, '0')}`,
+        ...sealMobile(`139${String(i).padStart(8, '0')}`),
       };
     });
     await db.insertInto('employees').values(rows).execute();

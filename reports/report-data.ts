@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { FieldDefinition, LocalizedText } from '../domain/forms/form-definition.ts';
 import type { DB } from '../db/connect.ts';
+import { openReasons, openAnswers } from '../db/sealed-fields.ts';
 
 export interface ReportFilter {
   from: string;
@@ -92,7 +93,7 @@ export async function* reportRecords(
         'h.submitted_at',
         'e.name as employee_name',
         'd.name as department_name',
-        'h.answers',
+        'h.answers_ct',
         'h.severity',
         'h.status',
         'h.form_version',
@@ -107,7 +108,8 @@ export async function* reportRecords(
       .limit(pageSize)
       .execute();
     if (page.length === 0) return;
-    yield page;
+    // Opened page by page as it streams: plaintext answers never pile up in memory.
+    yield page.map(({ answers_ct, ...r }) => ({ ...r, answers: openAnswers(answers_ct) }));
     afterId = (page[page.length - 1] as { id: number }).id;
   }
 }
@@ -189,8 +191,8 @@ export function nonSubmitters(db: DB, f: ReportFilter, scope: number[]) {
 }
 
 /** Warning and red records with their reasons, oldest first (for the PDF's anomaly list). */
-export function anomalies(db: DB, f: ReportFilter, scope: number[], limit = 5000) {
-  return db
+export async function anomalies(db: DB, f: ReportFilter, scope: number[], limit = 5000) {
+  const rows = await db
     .selectFrom('health_records as h')
     .innerJoin('employees as e', 'e.id', 'h.employee_id')
     .innerJoin('departments as d', 'd.id', 'h.department_id')
@@ -199,7 +201,7 @@ export function anomalies(db: DB, f: ReportFilter, scope: number[], limit = 5000
       'e.name as employee_name',
       'd.name as department_name',
       'h.severity',
-      'h.reasons',
+      'h.reasons_ct',
     ])
     .where('h.is_current', '=', true)
     .where('h.severity', '<>', 'normal')
@@ -210,6 +212,7 @@ export function anomalies(db: DB, f: ReportFilter, scope: number[], limit = 5000
     .orderBy('h.id')
     .limit(limit)
     .execute();
+  return rows.map(({ reasons_ct, ...r }) => ({ ...r, reasons: openReasons(reasons_ct) }));
 }
 
 /** How many records an export of this filter holds (decides between streaming and a workflow). */

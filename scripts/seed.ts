@@ -3,6 +3,7 @@
 import { loadConfig } from '../config/config.ts';
 import { createDb, ensureDatabase, migrateToLatest } from '../db/connect.ts';
 import { seedDemoOrganisation, seedGeneratedEmployees } from '../db/seed.ts';
+import { useFieldKeys } from '../security/field-crypto.ts';
 
 async function main() {
   const count = Number(process.argv[2] ?? 0);
@@ -10,6 +11,7 @@ async function main() {
     throw new Error('usage: npm run seed -- [N]   (0 ≤ N ≤ 100000 generated employees)');
   }
   const config = loadConfig();
+  useFieldKeys(config.fieldEncryption);
   await ensureDatabase(config.databaseUrl);
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db);

@@ -21,6 +21,8 @@ import {
   ensureSearchAttributes,
 } from '../platform/temporal.ts';
 import { runWorker } from '../worker/run-worker.ts';
+import { useFieldKeys } from '../security/field-crypto.ts';
+import { rotateFieldKeys } from '../security/key-rotation.ts';
 import { ensureTemporalCli, startTemporalDevServer, type DevServer } from './temporal-cli.ts';
 
 /** The admin UI bundle: built once (Vite) when missing, then served by the API at /admin. */
@@ -35,6 +37,7 @@ function ensureAdminUiBuilt(log: (msg: string) => void) {
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  const keyring = useFieldKeys(config.fieldEncryption);
   const stops: (() => Promise<void>)[] = [];
 
   let address = config.temporal.address;
@@ -55,6 +58,10 @@ async function main() {
   await ensureDatabase(config.databaseUrl);
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db);
+  // Rows written before field encryption are sealed once, before anything reads them.
+  for (const r of await rotateFieldKeys(db, keyring, { plaintextOnly: true })) {
+    if (r.pending > 0) logger.info(r, 'sealed rows stored before field encryption');
+  }
   if (config.seedDemo && (await seedDemoOrganisation(db))) logger.info('seeded the demo organisation');
 
   let fake: RunningFake | undefined;

@@ -4,11 +4,13 @@ import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/connect.ts';
 import { createDingTalk } from '../platform/dingtalk.ts';
 import { connectTemporal } from '../platform/temporal.ts';
+import { useFieldKeys } from '../security/field-crypto.ts';
 import { runWorker } from './run-worker.ts';
 
 async function run() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'worker');
+  useFieldKeys(config.fieldEncryption);
   const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
   const db = createDb(config.databaseUrl);
   const { client, connection } = await connectTemporal(address, config.temporal.namespace);

@@ -7,7 +7,9 @@ import { renderAnswers } from '../../domain/forms/render-answers.ts';
 import type { DB } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
-import { reviewsWithContext } from '../../db/repositories/reviews.ts';
+import { openEmployee, updateEmployee } from '../../db/repositories/org.ts';
+import { openRecord } from '../../db/repositories/records.ts';
+import { openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
 import { auditRead } from '../audit/audit-trail.ts';
 import { authorize, inScopeOf, scopeOf, type Permission } from '../auth/permissions.ts';
 import type { Scope } from '../auth/principal.ts';
@@ -31,6 +33,9 @@ interface Resource {
   sort: Record<string, string>;
   base: (db: DB) => Query;
   filter: (q: Query, f: Record<string, unknown>) => Query;
+  /** opens the row's sealed fields (answers, reasons, mobile, comments) */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the row type of `base`
+  open?: (row: any) => Record<string, unknown>;
 }
 
 /** where() on a column named at run time (the builder cannot type it, the list of names is fixed here) */
@@ -58,6 +63,7 @@ const resources: Record<string, Resource> = {
       created_at: 'r.created_at',
     },
     base: (db) => reviewsWithContext(db),
+    open: openReviewWithContext,
     filter: (q, f) => {
       const id = ids(f.id);
       if (id) q = where(q, 'r.id', 'in', id.length ? id : [-1]);
@@ -88,11 +94,12 @@ const resources: Record<string, Resource> = {
           'h.submitted_at',
           'h.status',
           'h.severity',
-          'h.reasons',
+          'h.reasons_ct',
           'h.form_version',
           'h.is_current',
-          'h.answers',
+          'h.answers_ct',
         ]),
+    open: openRecord,
     filter: (q, f) => {
       const id = ids(f.id);
       if (id) q = where(q, 'h.id', 'in', id.length ? id : [-1]);
@@ -121,11 +128,12 @@ const resources: Record<string, Resource> = {
           'e.department_id',
           'd.name as department_name',
           'e.manager_id',
-          'e.mobile',
+          'e.mobile_ct',
           'e.active',
           'e.workdays',
           'e.time_zone',
         ]),
+    open: openEmployee,
     filter: (q, f) => {
       const id = ids(f.id);
       if (id) q = where(q, 'e.id', 'in', id.length ? id : [-1]);
@@ -246,13 +254,27 @@ function scoped(db: DB, r: Resource, scope: Scope): Query {
   return where(q, r.scopeColumn, 'in', scope.length ? [...scope] : [-1]);
 }
 
+const opened = (r: Resource, row: Record<string, unknown>) => (r.open ? r.open(row) : row);
+
+async function findOne(
+  db: DB,
+  r: Resource,
+  id: number,
+  scope: Scope,
+): Promise<Record<string, unknown> | undefined> {
+  const row = (await r.filter(scoped(db, r, scope), { id: [id] }).executeTakeFirst()) as
+    Record<string, unknown> | undefined;
+  return row && opened(r, row);
+}
+
 async function list(db: DB, r: Resource, p: ListParams, scope: Scope) {
   const q = r.filter(scoped(db, r, scope), p.filter);
-  const rows = await q
+  const page: Record<string, unknown>[] = await q
     .orderBy(sql.ref(r.sort[p.sortField] ?? 'id'), p.sortOrder)
     .limit(p.limit)
     .offset(p.offset)
     .execute();
+  const rows = page.map((row) => opened(r, row));
   const total = await q
     .clearSelect()
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -325,11 +347,8 @@ export function adminDataRoutes(deps: LeaveDeps): Router {
       const picked = pick(req.body, employeeUpdate.keyof().options);
       const body = parse(employeeUpdate, picked);
       requireInScope(scopeOf(req), [await employeeDepartment(id), body.department_id]);
-      const u = await deps.db.updateTable('employees').set(body).where('id', '=', id).executeTakeFirst();
-      if (Number(u.numUpdatedRows) === 0) throw notFound('employee');
-      out.json(
-        await resources.employees?.filter(resources.employees.base(deps.db), { id: [id] }).executeTakeFirst(),
-      );
+      if (!(await updateEmployee(deps.db, id, body))) throw notFound('employee');
+      out.json(resources.employees && (await findOne(deps.db, resources.employees, id, 'all')));
     }),
   );
   r.put(
@@ -387,9 +406,7 @@ export function adminDataRoutes(deps: LeaveDeps): Router {
       route(async (req, out) => {
         const id = name === 'reminders' ? undefined : Number(req.params.id);
         if (id === undefined || !Number.isInteger(id)) throw notFound(name);
-        const row = (await res
-          .filter(scoped(deps.db, res, scopeOf(req)), { id: [id] })
-          .executeTakeFirst()) as Record<string, unknown> | undefined;
+        const row = await findOne(deps.db, res, id, scopeOf(req));
         if (!row) throw notFound(name);
         if (name === 'records' && typeof row.form_version === 'number') {
           const form = await findFormVersion(deps.db, row.form_version);

@@ -20,6 +20,7 @@ import { getCurrentPolicy } from '../../db/repositories/policy.ts';
 import {
   findRecordByIdempotencyKey,
   findRecordForDay,
+  insertRecord,
   recentRecords,
 } from '../../db/repositories/records.ts';
 import { findReviewAwaitingRecheck, insertReview, updateReview } from '../../db/repositories/reviews.ts';
@@ -129,7 +130,7 @@ export async function submitCheckin(
     stored = await db.transaction().execute(async (trx) => {
       const current = await trx
         .selectFrom('health_records')
-        .selectAll()
+        .select(['id', 'status', 'submitted_at'])
         .where('employee_id', '=', employeeId)
         .where('work_date', '=', workDate)
         .where('is_current', '=', true)
@@ -144,26 +145,22 @@ export async function submitCheckin(
           .where('id', '=', current.id)
           .execute();
       }
-      const record = await trx
-        .insertInto('health_records')
-        .values({
-          employee_id: employeeId,
-          department_id: employee.department_id,
-          work_date: workDate,
-          submitted_at: now,
-          client_submitted_at: clientAt ?? null,
-          answers: JSON.stringify(validation.answers),
-          status: current?.status ?? timing,
-          idempotency_key: submission.idempotencyKey,
-          form_version: form.version,
-          severity: assessment.severity,
-          reasons: JSON.stringify(assessment.reasons),
-          recheck_of: current?.id ?? null,
-          identity_check: opts.identityCheck ?? null,
-          proxy_by_employee_id: opts.proxyByEmployeeId ?? null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const record = await insertRecord(trx, {
+        employee_id: employeeId,
+        department_id: employee.department_id,
+        work_date: workDate,
+        submitted_at: now,
+        client_submitted_at: clientAt ?? null,
+        answers: validation.answers,
+        status: current?.status ?? timing,
+        idempotency_key: submission.idempotencyKey,
+        form_version: form.version,
+        severity: assessment.severity,
+        reasons: assessment.reasons,
+        recheck_of: current?.id ?? null,
+        identity_check: opts.identityCheck ?? null,
+        proxy_by_employee_id: opts.proxyByEmployeeId ?? null,
+      });
       await linkAttachments(trx, photoIds, record.id);
       if (review) return { record, ...(await continueReview(trx, review.id, review.record_id, record)) };
       return { record, ...(await openDay(trx, record, timing)) };

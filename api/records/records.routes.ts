@@ -6,6 +6,7 @@ import type { DB } from '../../db/connect.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
 import { auditRead } from '../audit/audit-trail.ts';
 import { inScopeOf, scopeOf } from '../auth/permissions.ts';
+import { findRecordById } from '../../db/repositories/records.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 
@@ -18,11 +19,7 @@ export function recordRoutes(deps: { db: DB }): Router {
     auditRead('records.read', 'health_record'),
     route(async (req, res) => {
       const { id } = parse(idParam, req.params, 'path');
-      const record = await deps.db
-        .selectFrom('health_records')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const record = await findRecordById(deps.db, id);
       if (!record || !inScopeOf(scopeOf(req), record.department_id)) throw notFound('Record');
       const form = record.form_version ? await findFormVersion(deps.db, record.form_version) : undefined;
       res.json({

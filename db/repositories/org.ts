@@ -1,12 +1,43 @@
 // Questions about the organisation: who works where, who manages and who is HR for them.
+// Mobile numbers are sealed (db/sealed-fields.ts) and opened only where a reader needs them.
+import type { Updateable } from 'kysely';
 import type { DB } from '../connect.ts';
+import type { Employee, EmployeesTable } from '../database.ts';
+import { openMobile, sealMobile, stripSealed } from '../sealed-fields.ts';
 
-export function findEmployeeById(db: DB, id: number) {
-  return db.selectFrom('employees').selectAll().where('id', '=', id).executeTakeFirst();
+/** An employees row with its sealed mobile opened. */
+export function openEmployee<R extends { mobile_ct: string | null }>(row: R) {
+  return { ...stripSealed(row, ['mobile']), mobile: openMobile(row.mobile_ct) };
 }
 
-export function findEmployeeByDingtalkUserId(db: DB, userId: string) {
-  return db.selectFrom('employees').selectAll().where('dingtalk_user_id', '=', userId).executeTakeFirst();
+/** Applies the changes (sealing a new mobile); false when there is no such employee. */
+export async function updateEmployee(
+  db: DB,
+  id: number,
+  changes: Omit<Updateable<EmployeesTable>, 'mobile' | 'mobile_ct' | 'key_id'> & { mobile?: string | null },
+): Promise<boolean> {
+  const { mobile, ...plain } = changes;
+  const u = await db
+    .updateTable('employees')
+    // A row sealed here counts as sealed, so its legacy plaintext must go too.
+    .set({ ...plain, ...(mobile === undefined ? {} : { ...sealMobile(mobile), mobile: null }) })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(u.numUpdatedRows) > 0;
+}
+
+export async function findEmployeeById(db: DB, id: number): Promise<Employee | undefined> {
+  const row = await db.selectFrom('employees').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && openEmployee(row);
+}
+
+export async function findEmployeeByDingtalkUserId(db: DB, userId: string): Promise<Employee | undefined> {
+  const row = await db
+    .selectFrom('employees')
+    .selectAll()
+    .where('dingtalk_user_id', '=', userId)
+    .executeTakeFirst();
+  return row && openEmployee(row);
 }
 
 /** One page of active employees after `afterId`, in id order (keyset pagination for the fan-out). */
@@ -63,20 +94,21 @@ export async function findDepartmentContacts(db: DB, departmentId: number) {
   return dept;
 }
 
-export function findEmployeesByIds(db: DB, ids: number[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db
+export async function findEmployeesByIds(db: DB, ids: number[]) {
+  if (ids.length === 0) return [];
+  const rows = await db
     .selectFrom('employees as e')
     .innerJoin('departments as d', 'd.id', 'e.department_id')
     .select([
       'e.id',
       'e.name',
       'e.dingtalk_user_id',
-      'e.mobile',
+      'e.mobile_ct',
       'e.department_id',
       'd.name as department_name',
     ])
     .where('e.id', 'in', ids)
     .orderBy('e.id')
     .execute();
+  return rows.map(openEmployee);
 }

@@ -1,25 +1,83 @@
-// Health records: one per employee per work date, found by day or by idempotency key.
-import { sql } from 'kysely';
+// Health records: one per employee per work date, found by day or by idempotency key. Answers and
+// reasons are sealed on the way in and opened on the way out (db/sealed-fields.ts).
+import { sql, type Insertable, type Transaction } from 'kysely';
+import type { AnomalyReason } from '../../domain/anomaly/evaluate.ts';
 import type { DB } from '../connect.ts';
+import type { Database, HealthRecord, HealthRecordsTable } from '../database.ts';
+import { openAnswers, openReasons, sealRecordFields, stripSealed } from '../sealed-fields.ts';
+
+type Q = DB | Transaction<Database>;
+
+/** A row with sealed answers and reasons → the same row with them opened. */
+export function openRecord<R extends { answers_ct: string | null; reasons_ct: string | null }>(row: R) {
+  return {
+    ...stripSealed(row, ['answers', 'reasons']),
+    answers: openAnswers(row.answers_ct),
+    reasons: openReasons(row.reasons_ct),
+  };
+}
+
+export async function insertRecord(
+  db: Q,
+  values: Omit<Insertable<HealthRecordsTable>, 'answers_ct' | 'reasons_ct' | 'key_id'> & {
+    answers: Record<string, unknown>;
+    reasons: AnomalyReason[];
+  },
+): Promise<HealthRecord> {
+  const { answers, reasons, ...plain } = values;
+  const row = await db
+    .insertInto('health_records')
+    .values({ ...plain, ...sealRecordFields({ answers, reasons }) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return openRecord(row);
+}
+
+export async function findRecordById(db: Q, id: number): Promise<HealthRecord | undefined> {
+  const row = await db.selectFrom('health_records').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && openRecord(row);
+}
 
 /** The day's current record (a recheck replaces the earlier one as current). */
-export function findRecordForDay(db: DB, employeeId: number, workDate: string) {
-  return db
+export async function findRecordForDay(
+  db: Q,
+  employeeId: number,
+  workDate: string,
+): Promise<HealthRecord | undefined> {
+  const row = await db
     .selectFrom('health_records')
     .selectAll()
     .where('employee_id', '=', employeeId)
     .where('work_date', '=', workDate)
     .where('is_current', '=', true)
     .executeTakeFirst();
+  return row && openRecord(row);
 }
 
-export function findRecordByIdempotencyKey(db: DB, employeeId: number, key: string) {
-  return db
+/** Whether the day has a record (the reminder ladder's question; nothing is opened). */
+export async function hasRecordForDay(db: Q, employeeId: number, workDate: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('health_records')
+    .select('id')
+    .where('employee_id', '=', employeeId)
+    .where('work_date', '=', workDate)
+    .where('is_current', '=', true)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function findRecordByIdempotencyKey(
+  db: Q,
+  employeeId: number,
+  key: string,
+): Promise<HealthRecord | undefined> {
+  const row = await db
     .selectFrom('health_records')
     .selectAll()
     .where('employee_id', '=', employeeId)
     .where('idempotency_key', '=', key)
     .executeTakeFirst();
+  return row && openRecord(row);
 }
 
 /** Which of these employees have a record for the day (the escalation's source of truth). */
@@ -35,16 +93,21 @@ export async function submittedAmong(db: DB, workDate: string, employeeIds: numb
 }
 
 /** The employee's current records of the `days` calendar days before `workDate`, for history rules. */
-export function recentRecords(db: DB, employeeId: number, workDate: string, days: number) {
-  return db
+export async function recentRecords(db: DB, employeeId: number, workDate: string, days: number) {
+  const rows = await db
     .selectFrom('health_records')
-    .select(['work_date', 'severity', 'answers'])
+    .select(['work_date', 'severity', 'answers_ct'])
     .where('employee_id', '=', employeeId)
     .where('is_current', '=', true)
     .where('work_date', '<', workDate)
     .where('work_date', '>=', sql<string>`(${workDate}::date - ${days}::int)`)
     .orderBy('work_date', 'desc')
     .execute();
+  return rows.map((r) => ({
+    work_date: r.work_date,
+    severity: r.severity,
+    answers: openAnswers(r.answers_ct),
+  }));
 }
 
 /** Which of these employees are exempt that day: on leave or a trip, or their day marked exempt. */
@@ -68,14 +131,15 @@ export async function exemptAmong(db: DB, workDate: string, employeeIds: number[
 }
 
 /** The employee's latest current record before `workDate` (where the page's prefill comes from). */
-export function lastRecordBefore(db: DB, employeeId: number, workDate: string) {
-  return db
+export async function lastRecordBefore(db: DB, employeeId: number, workDate: string) {
+  const row = await db
     .selectFrom('health_records')
-    .select(['work_date', 'answers'])
+    .select(['work_date', 'answers_ct'])
     .where('employee_id', '=', employeeId)
     .where('is_current', '=', true)
     .where('work_date', '<', workDate)
     .orderBy('work_date', 'desc')
     .limit(1)
     .executeTakeFirst();
+  return row && { work_date: row.work_date, answers: openAnswers(row.answers_ct) };
 }

@@ -1,19 +1,39 @@
-// Reviews of abnormal records: one per first record of a day, following its rechecks.
+// Reviews of abnormal records: one per first record of a day, following its rechecks. Comments (in
+// the row and in its history) and the record's reasons are sealed (db/sealed-fields.ts).
 import { sql, type Transaction } from 'kysely';
 import type { Severity } from '../../domain/forms/form-definition.ts';
 import type { DB } from '../connect.ts';
-import type { Database, ReviewHistoryEntry, ReviewStatus } from '../database.ts';
+import type { Database, Review, ReviewHistoryEntry, ReviewStatus } from '../database.ts';
+import { fieldKeyring } from '../../security/field-crypto.ts';
+import {
+  openComment,
+  openHistory,
+  openReasons,
+  sealComment,
+  sealHistoryEntry,
+  stripSealed,
+} from '../sealed-fields.ts';
 
 type Q = DB | Transaction<Database>;
 
-export function findReview(db: Q, id: number) {
-  return db.selectFrom('reviews').selectAll().where('id', '=', id).executeTakeFirst();
+/** A reviews row with its comment and history opened. */
+export function openReview<R extends { comment_ct: string | null; history: ReviewHistoryEntry[] }>(row: R) {
+  return {
+    ...stripSealed(row, ['comment']),
+    comment: openComment(row.comment_ct),
+    history: openHistory(row.history),
+  };
+}
+
+export async function findReview(db: Q, id: number): Promise<Review | undefined> {
+  const row = await db.selectFrom('reviews').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && openReview(row);
 }
 
 export function findReviewAwaitingRecheck(db: Q, currentRecordId: number) {
   return db
     .selectFrom('reviews')
-    .selectAll()
+    .select(['id', 'record_id'])
     .where('current_record_id', '=', currentRecordId)
     .where('status', '=', 'recheck_requested')
     .forUpdate()
@@ -40,8 +60,11 @@ export function insertReview(
       work_date: r.workDate,
       severity: r.severity,
       history: JSON.stringify([opened]),
+      // Nothing sealed yet; later comments are sealed with the active key, and a rotation re-seals
+      // every row whose key is not the active one.
+      key_id: fieldKeyring().activeKeyId,
     })
-    .returningAll()
+    .returning('id')
     .executeTakeFirstOrThrow();
 }
 
@@ -61,19 +84,21 @@ export async function updateReview(
     decided_at: Date;
   }> = {},
 ) {
-  return db
+  const { comment, ...plain } = changes;
+  await db
     .updateTable('reviews')
     .set({
-      ...changes,
-      history: sql`history || ${JSON.stringify([entry])}::jsonb`,
+      ...plain,
+      ...(comment === undefined ? {} : { comment_ct: sealComment(comment) }),
+      history: sql`history || ${JSON.stringify([sealHistoryEntry(entry)])}::jsonb`,
       updated_at: sql`now()`,
     })
     .where('id', '=', id)
-    .returningAll()
+    .returning('id')
     .executeTakeFirstOrThrow();
 }
 
-/** Reviews with the employee, department and the current record's reasons. */
+/** Reviews with the employee, department and the current record's reasons (sealed: see openReviewWithContext). */
 export function reviewsWithContext(db: DB) {
   return db
     .selectFrom('reviews as r')
@@ -94,15 +119,21 @@ export function reviewsWithContext(db: DB) {
       'r.escalated',
       'r.decider_id',
       'r.decision',
-      'r.comment',
+      'r.comment_ct',
       'r.decided_at',
       'r.created_at',
       'r.history',
-      'h.reasons',
+      'h.reasons_ct',
     ]);
 }
 
-export function listReviews(
+export function openReviewWithContext<
+  R extends { comment_ct: string | null; history: ReviewHistoryEntry[]; reasons_ct: string | null },
+>(row: R) {
+  return { ...openReview(row), reasons: openReasons(row.reasons_ct) };
+}
+
+export async function listReviews(
   db: DB,
   f: {
     status?: ReviewStatus;
@@ -116,5 +147,6 @@ export function listReviews(
   if (f.status) q = q.where('r.status', '=', f.status);
   if (f.departmentId) q = q.where('r.department_id', '=', f.departmentId);
   if (f.scope !== 'all') q = q.where('r.department_id', 'in', f.scope.length ? [...f.scope] : [-1]);
-  return q.orderBy('r.id', 'desc').limit(f.limit).offset(f.offset).execute();
+  const rows = await q.orderBy('r.id', 'desc').limit(f.limit).offset(f.offset).execute();
+  return rows.map(openReviewWithContext);
 }

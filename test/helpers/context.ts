@@ -10,6 +10,8 @@ import { signEmployeeToken } from '../../api/auth/employee-token.ts';
 import { loadConfig, type AppConfig } from '../../config/config.ts';
 import { createLogger } from '../../config/logger.ts';
 import { createDb, dropDatabase, ensureDatabase, type DB } from '../../db/connect.ts';
+import { sealMobile } from '../../db/sealed-fields.ts';
+import { useFieldKeys } from '../../security/field-crypto.ts';
 import { insertDaysIfAbsent } from '../../db/repositories/checkin-days.ts';
 import { getCurrentPolicy } from '../../db/repositories/policy.ts';
 import { startFakeDingTalk, type RunningFake } from '../../dingtalk/fake-server.ts';
@@ -85,6 +87,7 @@ export class TestContext {
       ...opts.env,
     };
     const config = loadConfig(childEnv);
+    useFieldKeys(config.fieldEncryption);
     const logger = createLogger(config.logLevel, name);
     const db = createDb(dbUrl);
     const dingtalk = createDingTalk(config);
@@ -184,7 +187,7 @@ export class TestContext {
           dingtalk_union_id: unionId,
           name: `员工${label}`,
           department_id: deptId,
-          mobile: '13800000000',
+          ...sealMobile('13800000000'),
         })
         .returning(['id', 'name'])
         .executeTakeFirstOrThrow();

@@ -1,6 +1,7 @@
 // The submission API: idempotency, concurrency, validation, limits, 免登.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { findRecordById } from '../../db/repositories/records.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 
 let ctx: TestContext;
@@ -33,11 +34,8 @@ describe('POST /api/me/checkins', () => {
     });
     assert.equal(r.status, 201);
     const rec = r.body.record as { id: number; work_date: string; answers: unknown; status: string };
-    const row = await ctx.db
-      .selectFrom('health_records')
-      .selectAll()
-      .where('id', '=', rec.id)
-      .executeTakeFirstOrThrow();
+    const row = await findRecordById(ctx.db, rec.id);
+    assert.ok(row);
     assert.deepEqual(row.answers, { ...validAnswers, vaccinationDoses: 3, travel14d: false });
     assert.equal(row.status, 'on_time');
     const outbox = await ctx.db

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { reviewWorkflowId } from '../../domain/workflow-ids.ts';
+import { findRecordById } from '../../db/repositories/records.ts';
 import { findReview } from '../../db/repositories/reviews.ts';
 import { reviewStatusQuery } from '../../workflows/messages.ts';
 import {
@@ -53,11 +54,8 @@ describe('anomaly review', { concurrency: true }, () => {
     const dept = await ctx.department({ size: 1 });
     const [e] = dept.members as [TestEmployee];
     const { reviewId, recordId } = await submitAbnormal(dept, e, 37.6);
-    const record = await ctx.db
-      .selectFrom('health_records')
-      .selectAll()
-      .where('id', '=', recordId)
-      .executeTakeFirstOrThrow();
+    const record = await findRecordById(ctx.db, recordId);
+    assert.ok(record);
     assert.equal(record.severity, 'warning');
     assert.deepEqual(
       record.reasons.map((x) => x.source),

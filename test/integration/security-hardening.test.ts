@@ -13,6 +13,7 @@ import { signEmployeeToken } from '../../api/auth/employee-token.ts';
 import { listen } from '../../api/serve.ts';
 import type { dataRetention } from '../../workflows/data-retention.ts';
 import { loadConfig } from '../../config/config.ts';
+import { insertRecord as insertHealthRecord } from '../../db/repositories/records.ts';
 import {
   newKey,
   TestContext,
@@ -255,19 +256,16 @@ describe('audit log', () => {
     const e = dept.members[1] as TestEmployee;
     const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
     const insertRecord = (workDate: string) =>
-      ctx.db
-        .insertInto('health_records')
-        .values({
-          employee_id: e.id,
-          department_id: dept.id,
-          work_date: workDate,
-          submitted_at: new Date(),
-          answers: JSON.stringify(validAnswers),
-          status: 'on_time',
-          idempotency_key: newKey(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      insertHealthRecord(ctx.db, {
+        employee_id: e.id,
+        department_id: dept.id,
+        work_date: workDate,
+        submitted_at: new Date(),
+        answers: validAnswers,
+        reasons: [],
+        status: 'on_time',
+        idempotency_key: newKey(),
+      });
     const expired = await insertRecord(day(400));
     const kept = await insertRecord(day(300));
     const result = await ctx.temporal.workflow.execute<typeof dataRetention>('dataRetention', {

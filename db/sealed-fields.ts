@@ -1,0 +1,70 @@
+// The sensitive columns and how each is sealed and opened: health answers, anomaly reasons (they
+// name the fever or the red code), mobile numbers, reviewers' comments. Each ciphertext is bound to
+// its column, so one copied elsewhere does not open. Writers and the key rotation both come here.
+import type { AnomalyReason } from '../domain/anomaly/evaluate.ts';
+import { CiphertextError, fieldKeyring, type FieldKeyring } from '../security/field-crypto.ts';
+import type { ReviewHistoryEntry } from './database.ts';
+
+export const AAD = {
+  answers: 'health_records.answers',
+  reasons: 'health_records.reasons',
+  mobile: 'employees.mobile',
+  comment: 'reviews.comment',
+  historyComment: 'reviews.history.comment',
+} as const;
+
+const required = (ct: string | null, aad: string): string => {
+  // Rows are sealed at start-up after an upgrade; a missing ciphertext is an error, never a blank.
+  if (ct === null)
+    throw new CiphertextError('not_encrypted', `${aad} is not sealed yet (npm run rotate-keys)`);
+  return ct;
+};
+
+export const sealRecordFields = (
+  v: { answers: Record<string, unknown>; reasons: AnomalyReason[] },
+  k: FieldKeyring = fieldKeyring(),
+) => ({
+  answers_ct: k.encryptJson(v.answers, AAD.answers),
+  reasons_ct: k.encryptJson(v.reasons, AAD.reasons),
+  key_id: k.activeKeyId,
+});
+
+export const openAnswers = (ct: string | null, k: FieldKeyring = fieldKeyring()) =>
+  k.decryptJson<Record<string, unknown>>(required(ct, AAD.answers), AAD.answers);
+
+export const openReasons = (ct: string | null, k: FieldKeyring = fieldKeyring()) =>
+  k.decryptJson<AnomalyReason[]>(required(ct, AAD.reasons), AAD.reasons);
+
+/** The employee's only sealed field, so sealing it (re)keys the whole row. */
+export const sealMobile = (mobile: string | null, k: FieldKeyring = fieldKeyring()) => ({
+  mobile_ct: mobile === null ? null : k.encryptText(mobile, AAD.mobile),
+  key_id: k.activeKeyId,
+});
+
+export const openMobile = (ct: string | null, k: FieldKeyring = fieldKeyring()) =>
+  ct === null ? null : k.decryptText(ct, AAD.mobile);
+
+export const sealComment = (comment: string | null, k: FieldKeyring = fieldKeyring()) =>
+  comment === null ? null : k.encryptText(comment, AAD.comment);
+
+export const openComment = (ct: string | null, k: FieldKeyring = fieldKeyring()) =>
+  ct === null ? null : k.decryptText(ct, AAD.comment);
+
+export const sealHistoryEntry = (e: ReviewHistoryEntry, k: FieldKeyring = fieldKeyring()) =>
+  e.comment === undefined ? e : { ...e, comment: k.encryptText(e.comment, AAD.historyComment) };
+
+export const openHistory = (h: ReviewHistoryEntry[], k: FieldKeyring = fieldKeyring()) =>
+  h.map((e) =>
+    e.comment === undefined ? e : { ...e, comment: k.decryptText(e.comment, AAD.historyComment) },
+  );
+
+/** The row without ciphertexts, key id and the named legacy plaintext columns (opened values replace them). */
+export function stripSealed<R extends object, K extends string = never>(
+  row: R,
+  legacy: readonly K[] = [],
+): Omit<R, K | 'key_id' | `${string}_ct`> {
+  const names: readonly string[] = legacy;
+  return Object.fromEntries(
+    Object.entries(row).filter(([k]) => k !== 'key_id' && !k.endsWith('_ct') && !names.includes(k)),
+  ) as Omit<R, K | 'key_id' | `${string}_ct`>;
+}
