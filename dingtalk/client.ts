@@ -34,22 +34,39 @@ export class DingTalkClient implements DingTalkApi {
   private oapiToken: CachedToken | undefined;
   private v1Token: CachedToken | undefined;
   private readonly timeoutMs: number;
+  private readonly maxPerSecond: number;
   private readonly minGapMs: number;
   /** earliest time the next call to each API path may start */
   private readonly nextSlot = new Map<string, number>();
+  /** start times of the calls to each API path in the last second */
+  private readonly recent = new Map<string, number[]>();
 
   constructor(private readonly opts: DingTalkClientOptions) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     // 10% under the limit, so network jitter cannot bunch calls over it.
-    this.minGapMs = 1000 / (opts.maxQpsPerApi ?? 36);
+    this.maxPerSecond = opts.maxQpsPerApi ?? 36;
+    this.minGapMs = 1000 / this.maxPerSecond;
   }
 
-  /** Spaces calls to one API evenly so a burst stays under DingTalk's per-API QPS. */
+  /**
+   * Spaces calls to one API evenly, and never lets more than the limit start within any one
+   * second: timers that fire late on a busy machine would otherwise bunch the spaced calls.
+   */
   private async pace(api: string): Promise<void> {
     const now = Date.now();
     const slot = Math.max(now, this.nextSlot.get(api) ?? 0);
     this.nextSlot.set(api, slot + this.minGapMs);
     if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+    for (;;) {
+      const t = Date.now();
+      const times = (this.recent.get(api) ?? []).filter((x) => x > t - 1000);
+      if (times.length < this.maxPerSecond) {
+        times.push(t);
+        this.recent.set(api, times);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, (times[0] ?? t) + 1001 - t));
+    }
   }
 
   private async http(

@@ -138,12 +138,23 @@ describe('field encryption configuration', () => {
     const dev = loadConfig({ NODE_ENV: 'test' }).fieldEncryption;
     assert.equal(dev.activeKeyId, 'dev');
     assert.equal(dev.keys.get('dev')?.length, 32);
-    invalid({ NODE_ENV: 'production' }, /FIELD_ENCRYPTION_KEYS: required in production/);
     invalid(
-      { NODE_ENV: 'production', FIELD_ENCRYPTION_KEYS: DEV_FIELD_ENCRYPTION_KEYS },
+      { NODE_ENV: 'production', SESSION_SECRET: 'a-production-session-secret' },
+      /FIELD_ENCRYPTION_KEYS: required in production/,
+    );
+    invalid(
+      {
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'a-production-session-secret',
+        FIELD_ENCRYPTION_KEYS: DEV_FIELD_ENCRYPTION_KEYS,
+      },
       /development key cannot be used in production/,
     );
-    const prod = loadConfig({ NODE_ENV: 'production', FIELD_ENCRYPTION_KEYS: `2026a:${b64(k1)}` });
+    const prod = loadConfig({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'a-production-session-secret',
+      FIELD_ENCRYPTION_KEYS: `2026a:${b64(k1)}`,
+    });
     assert.equal(prod.fieldEncryption.activeKeyId, '2026a');
     assert.ok(prod.fieldEncryption.keys.get('2026a')?.equals(k1));
   });

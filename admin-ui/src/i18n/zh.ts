@@ -202,7 +202,7 @@ export const appZh = {
         target_id: '对象',
         outcome: '结果',
         status: 'HTTP 状态',
-        ip: 'IP',
+        ip: 'IP 地址',
         user_agent: '浏览器',
         request_id: '请求编号',
         at_gte: '开始时间',
