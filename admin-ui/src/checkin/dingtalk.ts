@@ -1,6 +1,6 @@
 // DingTalk's JSAPI (the npm package, bundled): inside the DingTalk app the page gets 免登 codes.
 import * as dd from 'dingtalk-jsapi/entry/union';
-import requestAuthCode from 'dingtalk-jsapi/api/runtime/permission/requestAuthCode';
+import { requestAuthCode$ as requestAuthCode } from 'dingtalk-jsapi/api/runtime/permission/requestAuthCode';
 
 // The package reads the user agent: anything but notInDingTalk is the DingTalk app (phone or PC).
 export const inDingTalk = (): boolean => String(dd.env.platform) !== 'notInDingTalk';
