@@ -1,0 +1,55 @@
+// Calls to the API from the page: the session header, the language, problem+json errors.
+import type { Lang } from '../form-renderer/FormRenderer.tsx';
+
+export interface Problem {
+  status: number;
+  code?: string;
+  title?: string;
+  errors?: { field: string; message: string; code?: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.title ?? `HTTP ${problem.status}`);
+  }
+}
+
+/** A fetch that did not reach the server (offline, server down): the submission stays queued. */
+export class NetworkError extends Error {}
+
+export async function api<T>(
+  path: string,
+  opts: { method?: string; token?: string | null; body?: unknown; raw?: Blob; lang?: Lang } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { 'accept-language': opts.lang === 'en' ? 'en' : 'zh-CN' };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: BodyInit | undefined;
+  if (opts.raw) {
+    body = opts.raw;
+    headers['content-type'] = opts.raw.type || 'application/octet-stream';
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] = 'application/json';
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body });
+  } catch (err) {
+    throw new NetworkError(err instanceof Error ? err.message : String(err));
+  }
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    // a proxy's HTML error page: treat like the server being away
+    throw new NetworkError(`HTTP ${res.status}`);
+  }
+  if (!res.ok) {
+    // Gateways and a restarting server answer 502-504: the same as not reaching it.
+    if (res.status >= 502 && res.status <= 504 && !(json as Problem | undefined)?.code)
+      throw new NetworkError(`HTTP ${res.status}`);
+    throw new ApiError({ ...(json as Problem | undefined), status: res.status });
+  }
+  return json as T;
+}

@@ -1,0 +1,43 @@
+// Sending a queued submission. Not reaching the server (offline, server down, gateway errors) keeps
+// it pending for the next try; an answer from the server settles it either way.
+import { api, ApiError, NetworkError } from './api.ts';
+import { putSubmission, type QueuedSubmission, type StoredRecord } from './outbox.ts';
+import { identityProof, type Session } from './session.ts';
+import type { Lang } from '../form-renderer/FormRenderer.tsx';
+
+export async function sendQueued(
+  item: QueuedSubmission,
+  session: Session,
+  lang: Lang,
+): Promise<QueuedSubmission> {
+  let next: QueuedSubmission;
+  try {
+    const identity = await identityProof(session).catch((err: unknown) => {
+      // DingTalk could not give a code (no network in the app): try again later.
+      throw new NetworkError(err instanceof Error ? err.message : 'no auth code');
+    });
+    const r = await api<{ record: StoredRecord }>('/api/me/checkins', {
+      token: session.token,
+      lang,
+      body: {
+        idempotencyKey: item.idempotencyKey,
+        answers: item.answers,
+        formVersion: item.formVersion,
+        clientSubmittedAt: item.clientSubmittedAt,
+        ...(identity ? { identity } : {}),
+      },
+    });
+    next = { ...item, state: 'synced', record: r.record, error: undefined };
+  } catch (err) {
+    if (err instanceof NetworkError) return item;
+    // A session that expired while the submission waited: the caller signs in again and retries.
+    if (err instanceof ApiError && (err.problem.status === 401 || err.problem.status >= 500)) throw err;
+    const message =
+      err instanceof ApiError
+        ? [err.problem.title, ...(err.problem.errors ?? []).map((e) => e.message)].filter(Boolean).join('；')
+        : String(err);
+    next = { ...item, state: 'failed', error: message };
+  }
+  await putSubmission(next);
+  return next;
+}

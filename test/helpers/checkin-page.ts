@@ -1,0 +1,79 @@
+// Helpers for the employee page's tests: the browser, signed links as the messages carry them,
+// publishing a form with location and photo fields, and an image too big to upload as it is.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { chromium, type Browser } from 'playwright-core';
+import { checkinLink } from '../../activities/reminder-messages.ts';
+import { defaultForm } from '../../domain/forms/default-form.ts';
+import type { FormDefinition } from '../../domain/forms/form-definition.ts';
+import { signLinkToken } from '../../platform/link-token.ts';
+import type { TestContext, TestEmployee } from './context.ts';
+import { testEnv } from './test-env.ts';
+
+export const shots = join(testEnv().root, 'test-artifacts');
+
+export async function launchBrowser(): Promise<Browser> {
+  mkdirSync(shots, { recursive: true });
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** The link a per-person message carries, pointed at `base` (the API or a proxy in front of it). */
+export async function signedLink(ctx: TestContext, e: TestEmployee, base = ctx.apiUrl): Promise<string> {
+  const workDate = (await ctx.schedule(1)).workDate;
+  return checkinLink(base, workDate, signLinkToken(ctx.config.api.sessionSecret, e.id, workDate));
+}
+
+/** Publishes the default form plus a location field and an optional health-code photo. */
+export async function publishFormWithLocationAndPhoto(ctx: TestContext): Promise<void> {
+  const form: FormDefinition = structuredClone(defaultForm);
+  form.fields.push(
+    { key: 'location', type: 'location', required: true, label: { zh: '当前位置', en: 'Location' } },
+    {
+      key: 'codePhoto',
+      type: 'photo',
+      required: false,
+      label: { zh: '健康码截图', en: 'Health code screenshot' },
+    },
+  );
+  const draft = await ctx.admin('POST', '/api/forms', { definition: form });
+  const published = await ctx.admin('POST', `/api/forms/${draft.body.version as number}/publish`);
+  if (published.status !== 200) throw new Error(`publish failed: ${JSON.stringify(published.body)}`);
+}
+
+/** A PNG of random pixels (incompressible): `size`² pixels is about 3·size² bytes. */
+export function noisePng(size: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const rows = Buffer.concat(
+    Array.from({ length: size }, () => Buffer.concat([Buffer.from([0]), randomBytes(size * 3)])),
+  );
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
