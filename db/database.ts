@@ -193,6 +193,21 @@ export interface Database {
   calendar_overrides: CalendarOverridesTable;
   leaves: LeavesTable;
   exports: ExportsTable;
+  department_day_stats: DepartmentDayStatsTable;
+}
+
+/** Daily figures per department, kept by triggers (migration 0009); read by the dashboard. */
+export interface DepartmentDayStatsTable {
+  work_date: string;
+  department_id: number;
+  expected: number;
+  submitted: number;
+  pending: number;
+  missed: number;
+  exempt: number;
+  records: number;
+  warnings: number;
+  reds: number;
 }
 
 export interface ExportsTable {

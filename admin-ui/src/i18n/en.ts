@@ -68,6 +68,7 @@ export const appEn = {
     all_departments: 'All departments',
     nobody: 'Everybody has submitted',
     refreshed: 'Refreshes every 10 s',
+    showing_first: 'Showing the %{shown} most chased of %{total} people without a check-in',
   },
   resources: {
     reviews: {

@@ -106,6 +106,7 @@ export const appZh = {
     all_departments: '全部部门',
     nobody: '全部已提交',
     refreshed: '每 10 秒自动刷新',
+    showing_first: '显示提醒级别最高的 %{shown} 人，共 %{total} 人未提交',
   },
   resources: {
     reviews: {
