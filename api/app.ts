@@ -15,6 +15,7 @@ import { notFound } from './http/errors.ts';
 import { adminDataRoutes } from './admin-data/resources.routes.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
+import { employeeImportRoutes } from './employees/employee-import.routes.ts';
 import { exportRoutes } from './exports/exports.routes.ts';
 import { formRoutes } from './forms/forms.routes.ts';
 import { policyRoutes } from './policy/policy.routes.ts';
@@ -70,6 +71,7 @@ export function createApp(deps: ApiDeps): express.Express {
     adminDataRoutes({ db, temporal, taskQueue: config.temporal.taskQueue, logger }),
   );
   app.use('/api/dashboard', adminAuth, dashboardRoutes({ db }));
+  app.use('/api/employees', adminAuth, employeeImportRoutes({ db }));
   app.use('/api/reviews', adminAuth, reviewReadRoutes({ db }));
   app.use('/api/forms', adminAuth, formRoutes({ db }));
   app.use('/api/records', adminAuth, recordRoutes({ db }));
