@@ -4,6 +4,7 @@ import { createDigestActivities } from './daily-digest.ts';
 import { createExportActivities } from './report-export.ts';
 import type { ActivityDeps } from './deps.ts';
 import { createReminderActivities } from './dingtalk-reminders.ts';
+import { createRetentionActivities } from './retention.ts';
 import { createReviewActivities } from './reviews.ts';
 
 export type { ActivityDeps };
@@ -15,5 +16,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createReviewActivities(deps),
     ...createDigestActivities(deps),
     ...createExportActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }

@@ -1,9 +1,28 @@
 // What each reminder level says. DingTalk drops identical content sent to the same person twice
 // in a day, so every text carries the work date and the level.
 import type { ActionCardMsg, RobotTextMsg, TodoTask } from '../dingtalk/types.ts';
+import { signLinkToken } from '../platform/link-token.ts';
 
-export function checkinLink(publicBaseUrl: string, workDate: string): string {
-  return `${publicBaseUrl}/checkin?date=${workDate}`;
+/**
+ * The page for a work day. Messages shared by many recipients (the level-1 card goes to 100 people
+ * per call) carry the bare link: opened in DingTalk, the page identifies the reader by 免登.
+ */
+export function checkinLink(publicBaseUrl: string, workDate: string, linkToken?: string): string {
+  return `${publicBaseUrl}/checkin?date=${workDate}${linkToken ? `&t=${linkToken}` : ''}`;
+}
+
+/** A message to one employee also carries their signed link token, so it opens outside DingTalk too. */
+export function personalCheckinLink(
+  api: { publicBaseUrl: string; sessionSecret: string },
+  employeeId: number,
+  workDate: string,
+  lateUntil?: Date,
+): string {
+  return checkinLink(
+    api.publicBaseUrl,
+    workDate,
+    signLinkToken(api.sessionSecret, employeeId, workDate, lateUntil),
+  );
 }
 
 export function employeeReminderCard(workDate: string, link: string): ActionCardMsg {

@@ -3,7 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { updateReview } from '../db/repositories/reviews.ts';
 import type { DB } from '../db/connect.ts';
 import { DECIDE_CONFLICT, type DecideInput, type DecideResult } from '../workflows/messages.ts';
-import { checkinLink } from './reminder-messages.ts';
+import { findDay } from '../db/repositories/checkin-days.ts';
+import { personalCheckinLink } from './reminder-messages.ts';
 import {
   employeeOutcomeCard,
   reviewLink,
@@ -170,10 +171,12 @@ export function createReviewActivities({ db, dingtalk, config, logger }: Activit
     async notifyEmployeeOfReview(input: { reviewId: number }) {
       const { r, subject } = await reviewContext(db, input.reviewId);
       if (r.status === 'pending') return { notified: false };
+      const day = await findDay(db, r.employee_id, r.work_date);
+      const link = personalCheckinLink(config.api, r.employee_id, r.work_date, day?.late_until);
       try {
         await dingtalk.sendWorkNotification(
           [r.employee_user_id],
-          employeeOutcomeCard(subject, r.status, r.comment, checkinLink(base, r.work_date)),
+          employeeOutcomeCard(subject, r.status, r.comment, link),
         );
       } catch (err) {
         throw toRetryableFailure(err);

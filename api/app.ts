@@ -1,5 +1,4 @@
 // The Express application: thin routes over services, one error handler.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import express from 'express';
@@ -7,9 +6,18 @@ import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import type { DB } from '../db/connect.ts';
 import type { DingTalkApi } from '../dingtalk/types.ts';
-import { adminRoutes, requireAdminToken } from './admin/admin.routes.ts';
+import { adminRoutes } from './admin/admin.routes.ts';
+import { auditTrail } from './audit/audit-trail.ts';
+import { authenticate } from './auth/authenticate.ts';
+import { authorize, authorizeByMethod, scopeOf } from './auth/permissions.ts';
+import { staffAuthRoutes } from './auth/staff-auth.routes.ts';
+import { limiter, securityHeaders, strictCors } from './http/security.ts';
 import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
+import { attachmentReadRoutes, attachmentUploadRoutes } from './attachments/attachments.routes.ts';
+import { checkinPageRoutes } from './checkin-page/page.routes.ts';
 import { checkinRoutes } from './checkins/checkins.routes.ts';
+import { createIdentityChecks } from './checkins/identity-checks.ts';
+import { myPassRoutes, passVerifyRoutes } from './pass/pass.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { notFound } from './http/errors.ts';
 import { adminDataRoutes } from './admin-data/resources.routes.ts';
@@ -34,67 +42,102 @@ export interface ApiDeps {
 }
 
 const adminUiDist = fileURLToPath(new URL('../admin-ui/dist', import.meta.url));
-const checkinPage = readFileSync(new URL('./checkin-page/checkin-page.html', import.meta.url), 'utf8');
 
 export function createApp(deps: ApiDeps): express.Express {
   const { db, temporal, dingtalk, config, logger } = deps;
+  const taskQueue = config.temporal.taskQueue;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', config.api.trustProxy);
   app.use(requestContext(logger));
+  app.use(securityHeaders());
+  app.use(strictCors(config.api.corsOrigins));
   app.use(express.json({ limit: '500kb' }));
 
   app.use(healthRoutes({ db, temporal }));
   // The admin UI, built by Vite into admin-ui/dist (npm start builds it when missing).
   app.use('/admin', express.static(adminUiDist, { index: 'index.html', maxAge: '1h' }));
-  app.get('/checkin', (_req, res) => {
-    res.type('html').send(checkinPage);
-  });
+  // The employee page, its service worker and the guard's pass page (same Vite build).
+  app.use(checkinPageRoutes({ distDir: adminUiDist, corpId: config.dingtalk.corpId }));
+
+  const session = {
+    secret: config.api.sessionSecret,
+    ttlSeconds: config.auth.sessionTtlSeconds,
+    secure: config.api.publicBaseUrl.startsWith('https:'),
+  };
+  app.use('/api', authenticate({ db, session, operatorKey: config.api.adminToken }), auditTrail(db, logger));
+  app.use(
+    '/api/auth',
+    staffAuthRoutes({
+      db,
+      dingtalk,
+      session,
+      publicBaseUrl: config.api.publicBaseUrl,
+      dingtalkLoginUrl: config.dingtalk.loginUrl,
+      dingtalkAppKey: config.dingtalk.appKey,
+      rateLimits: config.auth.rateLimits,
+    }),
+  );
   app.use('/api/auth', authRoutes({ db, dingtalk, sessionSecret: config.api.sessionSecret }));
+  const passDeps = { db, secret: config.api.sessionSecret, publicBaseUrl: config.api.publicBaseUrl };
+  app.use('/api/pass', passVerifyRoutes(passDeps));
+  // Submissions: generous per IP (a whole office may share one address), tight per person.
+  app.post(
+    ['/api/me/checkins', '/api/me/attachments'],
+    limiter({ name: 'submit-ip', perMinute: config.auth.rateLimits.submitPerIp }),
+    limiter({
+      name: 'submit-user',
+      perMinute: config.auth.rateLimits.submitPerUser,
+      key: (req) => req.principal?.actor,
+    }),
+  );
   app.use(
     '/api/me',
     requireEmployee({ db, sessionSecret: config.api.sessionSecret }),
     checkinRoutes({
       db,
       temporal,
-      taskQueue: config.temporal.taskQueue,
+      taskQueue,
       logger,
       signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
+      identityChecks: createIdentityChecks({ dingtalk, sessionSecret: config.api.sessionSecret }),
     }),
+    attachmentUploadRoutes({ db }),
+    myPassRoutes(passDeps),
   );
-  const employeeAuth = requireEmployee({ db, sessionSecret: config.api.sessionSecret });
-  const adminAuth = requireAdminToken(config.api.adminToken);
-  app.use('/api/reviews', reviewDecisionRoutes({ db, temporal, auth: employeeAuth }));
+
+  // Every admin resource names its permission once, here; scoped routes filter SQL by req.scope.
   app.use(
-    '/api/ra',
-    adminAuth,
-    adminDataRoutes({ db, temporal, taskQueue: config.temporal.taskQueue, logger }),
+    '/api/reviews',
+    authorizeByMethod('health:read', 'reviews:decide'),
+    reviewDecisionRoutes({ db, temporal }),
   );
-  app.use('/api/dashboard', adminAuth, dashboardRoutes({ db }));
-  app.use('/api/employees', adminAuth, employeeImportRoutes({ db }));
-  app.use('/api/reviews', adminAuth, reviewReadRoutes({ db }));
-  app.use('/api/forms', adminAuth, formRoutes({ db }));
-  app.use('/api/records', adminAuth, recordRoutes({ db }));
+  app.use('/api/reviews', reviewReadRoutes({ db }));
+  app.use('/api/ra', adminDataRoutes({ db, temporal, taskQueue, logger }));
+  app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db, scopeOf }));
+  app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));
+  app.use('/api/records', authorize('health:read'), attachmentReadRoutes({ db }), recordRoutes({ db }));
   app.use(
     '/api/exports',
-    adminAuth,
+    authorize('health:read'),
     exportRoutes({
       db,
       logger,
       temporal,
-      taskQueue: config.temporal.taskQueue,
+      taskQueue,
       exportDir: config.exports.dir,
       syncMaxRecords: config.exports.syncMaxRecords,
     }),
   );
-  app.use(['/api/calendar', '/api/leaves', '/api/policy', '/api/departments', '/api/employees'], adminAuth);
-  app.use('/api', calendarRoutes({ db, temporal, taskQueue: config.temporal.taskQueue, logger }));
+  app.use('/api/calendar', authorizeByMethod('config:read', 'calendar:write'));
+  app.use('/api/leaves', authorizeByMethod('people:read', 'people:write'));
+  app.use('/api/policy', authorizeByMethod('config:read', 'config:write'));
+  app.use('/api/departments', authorizeByMethod('config:read', 'config:write'));
+  app.use('/api/employees', authorizeByMethod('people:read', 'people:write'));
+  app.use('/api/employees', employeeImportRoutes({ db, scopeOf }));
+  app.use('/api', calendarRoutes({ db, temporal, taskQueue, logger }));
   app.use('/api', policyRoutes({ db }));
-  app.use(
-    '/api/admin',
-    requireAdminToken(config.api.adminToken),
-    adminRoutes({ temporal, taskQueue: config.temporal.taskQueue }),
-  );
+  app.use('/api/admin', authorize('operations:run'), adminRoutes({ temporal, taskQueue }));
   app.use((req, _res, next) => next(notFound(`Route ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;

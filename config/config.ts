@@ -26,8 +26,49 @@ const envSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(3000),
   PUBLIC_BASE_URL: optionalString,
-  ADMIN_TOKEN: z.string().min(8).default('dev-admin-token'),
-  SESSION_SECRET: z.string().min(16).default('dev-only-session-secret-change-me'),
+  /** operator key for scripts and tests (x-admin-token); defaults only outside production */
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(16).optional()),
+  SESSION_SECRET: optionalString.pipe(z.string().min(16).optional()),
+  SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  LOCAL_ADMIN_USERNAME: z
+    .string()
+    .regex(/^[\w.-]{3,40}$/)
+    .default('admin'),
+  /** first-start password of the local admin; when unset a one-time password is generated and printed */
+  LOCAL_ADMIN_PASSWORD: optionalString.pipe(z.string().min(12).optional()),
+  LOCAL_ADMIN_ROLES: z
+    .string()
+    .default('admin,hr')
+    .transform((s) => s.split(',').map((r) => r.trim()))
+    .pipe(z.array(z.enum(['admin', 'hr'])).min(1)),
+  /** Express 'trust proxy': false, loopback, a hop count or comma-separated addresses/CIDRs */
+  TRUST_PROXY: z.string().default('false'),
+  /** extra origins allowed to call the API from a browser (comma-separated); same-origin always works */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().url())),
+  TLS_CERT_FILE: optionalString,
+  TLS_KEY_FILE: optionalString,
+  RATE_LIMIT_SIGNIN_PER_IP: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_SIGNIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_SUBMIT_PER_IP: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_SUBMIT_PER_USER: z.coerce.number().int().min(1).default(30),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  RECORD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+  DINGTALK_LOGIN_URL: optionalString,
   DINGTALK_APP_KEY: optionalString,
   DINGTALK_APP_SECRET: optionalString,
   DINGTALK_AGENT_ID: optionalString,
@@ -71,6 +112,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.SESSION_SECRET)
+    throw new Error('Invalid configuration:\n  SESSION_SECRET: required in production');
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE))
+    throw new Error('Invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE go together');
   const realDingtalk = Boolean(e.DINGTALK_APP_KEY && e.DINGTALK_APP_SECRET && e.DINGTALK_AGENT_ID);
   const fakeBase = `http://127.0.0.1:${e.DINGTALK_FAKE_PORT}`;
   return Object.freeze({
@@ -90,8 +136,34 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       host: e.API_HOST,
       port: e.API_PORT,
       publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.API_PORT}`,
-      adminToken: e.ADMIN_TOKEN,
-      sessionSecret: e.SESSION_SECRET,
+      /** undefined disables the operator key (the default in production) */
+      adminToken: e.ADMIN_TOKEN ?? (production ? undefined : 'dev-admin-token-0123456789'),
+      sessionSecret: e.SESSION_SECRET ?? 'dev-only-session-secret-change-me',
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
+      corsOrigins: e.CORS_ORIGINS,
+      tls:
+        e.TLS_CERT_FILE && e.TLS_KEY_FILE
+          ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE }
+          : undefined,
+    }),
+    auth: Object.freeze({
+      sessionTtlSeconds: e.SESSION_TTL_MINUTES * 60,
+      localAdmin: {
+        username: e.LOCAL_ADMIN_USERNAME,
+        password: e.LOCAL_ADMIN_PASSWORD,
+        roles: e.LOCAL_ADMIN_ROLES,
+      },
+      rateLimits: {
+        signinPerIp: e.RATE_LIMIT_SIGNIN_PER_IP,
+        signinPerAccount: e.RATE_LIMIT_SIGNIN_PER_ACCOUNT,
+        submitPerIp: e.RATE_LIMIT_SUBMIT_PER_IP,
+        submitPerUser: e.RATE_LIMIT_SUBMIT_PER_USER,
+      },
+    }),
+    retention: Object.freeze({
+      auditDays: e.AUDIT_RETENTION_DAYS,
+      recordDays: e.RECORD_RETENTION_DAYS,
+      batchSize: e.RETENTION_BATCH_SIZE,
     }),
     dingtalk: Object.freeze({
       /** true when real credentials are configured; otherwise the local fake is used */
@@ -102,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       corpId: e.DINGTALK_CORP_ID,
       oapiUrl: e.DINGTALK_OAPI_URL ?? (realDingtalk ? 'https://oapi.dingtalk.com' : fakeBase),
       apiUrl: e.DINGTALK_API_URL ?? (realDingtalk ? 'https://api.dingtalk.com' : fakeBase),
+      loginUrl: e.DINGTALK_LOGIN_URL ?? (realDingtalk ? 'https://login.dingtalk.com' : fakeBase),
       fakePort: e.DINGTALK_FAKE_PORT,
       dingRobotCode: e.DINGTALK_DING_ROBOT_CODE,
       leaveSync: e.DINGTALK_LEAVE_SYNC,
@@ -122,6 +195,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxPollMs: e.OUTBOX_POLL_MS,
     seedDemo: e.SEED_DEMO,
   });
+}
+
+function parseTrustProxy(v: string): boolean | number | string[] {
+  if (v === 'false' || v === '') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim());
 }
 
 export type AppConfig = ReturnType<typeof loadConfig>;

@@ -7,6 +7,8 @@ import * as m0002 from './migrations/0002_forms_reviews.ts';
 import * as m0003 from './migrations/0003_reminder_delivery_states.ts';
 import * as m0004 from './migrations/0004_calendar_leave_policy.ts';
 import * as m0005 from './migrations/0005_exports.ts';
+import * as m0006 from './migrations/0006_security.ts';
+import * as m0008 from './migrations/0008_checkin_page.ts';
 import * as m0009 from './migrations/0009_dashboard_stats.ts';
 
 // Dates stay 'YYYY-MM-DD' strings (a work date has no time zone); bigint ids fit in a JS number.
@@ -19,6 +21,8 @@ const migrations: Record<string, Migration> = {
   '0003_reminder_delivery_states': m0003,
   '0004_calendar_leave_policy': m0004,
   '0005_exports': m0005,
+  '0006_security': m0006,
+  '0008_checkin_page': m0008,
   '0009_dashboard_stats': m0009,
 };
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

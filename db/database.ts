@@ -103,6 +103,10 @@ export interface HealthRecordsTable {
   reasons: ColumnType<AnomalyReason[], string | undefined, string>;
   is_current: Generated<boolean>;
   recheck_of: number | null;
+  /** the identity check the submission passed (`dingtalk-reauth`, `link-token`, …), null when none */
+  identity_check: ColumnType<string | null, string | null | undefined, never>;
+  /** the manager who filled it in for the employee (代填), null when the employee did */
+  proxy_by_employee_id: ColumnType<number | null, number | null | undefined, never>;
 }
 
 export interface FormsTable {
@@ -193,7 +197,23 @@ export interface Database {
   calendar_overrides: CalendarOverridesTable;
   leaves: LeavesTable;
   exports: ExportsTable;
+  local_accounts: LocalAccountsTable;
+  role_grants: RoleGrantsTable;
+  audit_log: AuditLogTable;
+  attachments: AttachmentsTable;
   department_day_stats: DepartmentDayStatsTable;
+}
+
+export type AttachmentType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+export interface AttachmentsTable {
+  id: Generated<string>;
+  employee_id: number;
+  record_id: number | null;
+  content_type: AttachmentType;
+  size_bytes: number;
+  bytes: Buffer;
+  created_at: CreatedAt;
 }
 
 /** Daily figures per department, kept by triggers (migration 0009); read by the dashboard. */
@@ -227,6 +247,47 @@ export interface ExportsTable {
   created_at: CreatedAt;
   finished_at: Timestamp | null;
   expires_at: Timestamp | null;
+  requested_by: string | null;
+}
+
+export type StaffRole = 'hr' | 'admin';
+
+export interface LocalAccountsTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  roles: StaffRole[];
+  hr_all_departments: Generated<boolean>;
+  failed_attempts: Generated<number>;
+  locked_until: Timestamp | null;
+  last_login_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface RoleGrantsTable {
+  id: Generated<number>;
+  employee_id: number;
+  role: StaffRole;
+  all_departments: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export type AuditOutcome = 'success' | 'denied' | 'failure';
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  actor: string;
+  actor_roles: string[];
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: AuditOutcome;
+  status: number | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  detail: ColumnType<Record<string, unknown> | null, string | null, never>;
 }
 
 export type Employee = Selectable<EmployeesTable>;

@@ -212,6 +212,39 @@ export class DingTalkClient implements DingTalkApi {
     }
   }
 
+  /** Scan-to-log-in: the OAuth code from login.dingtalk.com → the user's unionId → their userid. */
+  async getUserIdByLoginCode(code: string): Promise<string> {
+    const { status, body } = await this.http(
+      `${this.opts.apiUrl}/v1.0/oauth2/userAccessToken`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          clientId: this.opts.appKey,
+          clientSecret: this.opts.appSecret,
+          code,
+          grantType: 'authorization_code',
+        }),
+      },
+      'oauth2/userAccessToken',
+    );
+    const t = body as { accessToken?: string; code?: string; message?: string };
+    if (status !== 200 || !t.accessToken)
+      throw errorFromV1('oauth2/userAccessToken', status, t.code ?? 'unknown', t.message ?? '');
+    const me = await this.http(
+      `${this.opts.apiUrl}/v1.0/contact/users/me`,
+      { method: 'GET', headers: { 'x-acs-dingtalk-access-token': t.accessToken } },
+      'contact/users/me',
+    );
+    const m = me.body as { unionId?: string; code?: string; message?: string };
+    if (me.status !== 200 || !m.unionId)
+      throw errorFromV1('contact/users/me', me.status, m.code ?? 'unknown', m.message ?? '');
+    const b = await this.oapiPost('/topapi/user/getbyunionid', { unionid: m.unionId });
+    const userid = (b.result as { userid?: string } | undefined)?.userid;
+    if (!userid) throw new DingTalkError('getbyunionid', 'no_user', 'unionId is not in this company', false);
+    return userid;
+  }
+
   async getUserInfoByCode(code: string): Promise<UserInfoByCode> {
     const b = await this.oapiPost('/topapi/v2/user/getuserinfo', { code });
     const r = (b.result ?? {}) as { userid?: string; unionid?: string; name?: string };

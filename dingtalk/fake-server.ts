@@ -234,6 +234,55 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     });
   });
 
+  // ---- scan-to-log-in (OAuth 2.0 on login.dingtalk.com; the fake lists the directory to "scan" as) ----
+  app.get('/oauth2/auth', (req, res) => {
+    const redirect = str(req.query.redirect_uri);
+    const state_ = str(req.query.state);
+    if (!redirect || !req.query.client_id || req.query.response_type !== 'code')
+      return res.status(400).type('text').send('redirect_uri, client_id and response_type=code are required');
+    const as = str(req.query.as);
+    if (as) {
+      if (!state.directory.has(as)) return res.status(404).type('text').send('unknown user');
+      const url = new URL(redirect);
+      url.searchParams.set('authCode', state.issueAuthCode(as));
+      url.searchParams.set('state', state_);
+      return res.redirect(url.toString());
+    }
+    const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const links = [...state.directory.values()]
+      .map((u) => {
+        const q = new URLSearchParams({ ...(req.query as Record<string, string>), as: u.userid });
+        return `<li><a href="/oauth2/auth?${esc(q.toString())}">${esc(u.name)} (${esc(u.userid)})</a></li>`;
+      })
+      .join('');
+    res
+      .type('html')
+      .send(
+        `<!doctype html><meta charset="utf-8"><title>钉钉扫码登录 (fake)</title><h1>钉钉扫码登录（模拟）</h1><p>选择扫码的用户：</p><ul>${links}</ul>`,
+      );
+  });
+  app.post('/v1.0/oauth2/userAccessToken', (req, res) => {
+    const b = req.body as Json;
+    if (!b.clientId || !b.clientSecret || b.grantType !== 'authorization_code')
+      return v1Error(res, 400, 'InvalidParameter', 'clientId, clientSecret, grantType are required');
+    const userid = state.redeemAuthCode(str(b.code));
+    if (!userid) return v1Error(res, 400, 'InvalidAuthCode', '不合法的临时授权码');
+    res.json({ accessToken: state.issueUserToken(userid), refreshToken: 'fake-refresh', expireIn: 7200 });
+  });
+  app.get('/v1.0/contact/users/me', (req, res) => {
+    const userid = state.userTokens.get(str(req.header('x-acs-dingtalk-access-token') ?? ''));
+    const u = userid ? state.directory.get(userid) : undefined;
+    if (!u) return v1Error(res, 401, 'InvalidAuthentication', '不合法的access_token');
+    res.json({ nick: u.name, unionId: u.unionid, openId: `open-${u.unionid}`, stateCode: '86' });
+  });
+  app.post('/topapi/user/getbyunionid', (req, res) => {
+    if (!oapiAuth(req, res)) return;
+    const unionid = str((req.body as Json).unionid);
+    const u = [...state.directory.values()].find((x) => x.unionid === unionid);
+    if (!u) return oapiError(res, 60121, '找不到该用户');
+    res.json({ errcode: 0, errmsg: 'ok', result: { contact_type: 0, userid: u.userid } });
+  });
+
   // ---- fake-only control surface ----
   app.get('/_fake/messages', (req, res) => {
     const { kind, to } = req.query;

@@ -39,6 +39,8 @@ export class FakeDingTalkState {
   /** approved leave per userid, as DingTalk attendance would report it */
   leaves = new Map<string, { start_time: number; end_time: number }[]>();
   tokens = new Set<string>();
+  /** user access tokens from the scan-to-log-in code exchange → userid */
+  userTokens = new Map<string, string>();
   faults: FakeFault[] = [];
   /** content hash per user per day, for DingTalk's "identical content once a day" rule */
   private deliveredContent = new Set<string>();
@@ -61,6 +63,12 @@ export class FakeDingTalkState {
   issueToken(): string {
     const t = randomBytes(16).toString('hex');
     this.tokens.add(t);
+    return t;
+  }
+
+  issueUserToken(userid: string): string {
+    const t = randomBytes(16).toString('hex');
+    this.userTokens.set(t, userid);
     return t;
   }
 

@@ -70,4 +70,6 @@ export interface DingTalkApi {
   createTodo(creatorUnionId: string, task: TodoTask): Promise<{ id: string }>;
   sendDing(req: DingSend): Promise<{ openDingId: string }>;
   getUserInfoByCode(code: string): Promise<UserInfoByCode>;
+  /** scan-to-log-in (OAuth on login.dingtalk.com): the code in the redirect → the user's userid */
+  getUserIdByLoginCode(code: string): Promise<string>;
 }

@@ -7,5 +7,6 @@ export const fanoutWorkflowId = (workDate: string) => `fanout-${workDate}`;
 export const departmentBatchWorkflowId = (workDate: string, departmentId: number, level: ReminderLevel) =>
   `remind-${workDate}-dept${departmentId}-L${level}`;
 export const FANOUT_SCHEDULE_ID = 'daily-fanout';
+export const RETENTION_SCHEDULE_ID = 'data-retention';
 export const reviewWorkflowId = (recordId: number) => `review-${recordId}`;
 export const digestWorkflowId = (workDate: string) => `digest-${workDate}`;

@@ -3,7 +3,7 @@ import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy } fro
 import protoPkg from '@temporalio/proto';
 
 const proto = protoPkg.temporal;
-import { FANOUT_SCHEDULE_ID } from '../domain/workflow-ids.ts';
+import { FANOUT_SCHEDULE_ID, RETENTION_SCHEDULE_ID } from '../domain/workflow-ids.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
 
 export async function connectTemporal(address: string, namespace: string) {
@@ -41,6 +41,24 @@ export async function ensureFanoutSchedule(
       spec: { calendars: [{ hour: 0, minute: 5 }], timezone: timeZone },
       action: { type: 'startWorkflow', workflowType: 'dailyFanout', taskQueue, args: [{}] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
+}
+
+/** The 03:30 retention job (audit rows and health records past retention), created once. */
+export async function ensureRetentionSchedule(
+  client: Client,
+  taskQueue: string,
+  timeZone: string,
+): Promise<void> {
+  try {
+    await client.schedule.create({
+      scheduleId: RETENTION_SCHEDULE_ID,
+      spec: { calendars: [{ hour: 3, minute: 30 }], timezone: timeZone },
+      action: { type: 'startWorkflow', workflowType: 'dataRetention', taskQueue, args: [{}] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
     });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;

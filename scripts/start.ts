@@ -11,8 +11,15 @@ import { getCurrentPolicy } from '../db/repositories/policy.ts';
 import { fakeDirectory, seedDemoOrganisation } from '../db/seed.ts';
 import { startFakeDingTalk, type RunningFake } from '../dingtalk/fake-server.ts';
 import { createApp } from '../api/app.ts';
+import { ensureLocalAdmin } from '../api/auth/local-admin.ts';
+import { listen } from '../api/serve.ts';
 import { createDingTalk } from '../platform/dingtalk.ts';
-import { connectTemporal, ensureFanoutSchedule, ensureSearchAttributes } from '../platform/temporal.ts';
+import {
+  connectTemporal,
+  ensureFanoutSchedule,
+  ensureRetentionSchedule,
+  ensureSearchAttributes,
+} from '../platform/temporal.ts';
 import { runWorker } from '../worker/run-worker.ts';
 import { ensureTemporalCli, startTemporalDevServer, type DevServer } from './temporal-cli.ts';
 
@@ -63,13 +70,13 @@ async function main() {
   await ensureSearchAttributes(connection, config.temporal.namespace);
   const policy = await getCurrentPolicy(db);
   await ensureFanoutSchedule(client, config.temporal.taskQueue, policy.timeZone);
+  await ensureRetentionSchedule(client, config.temporal.taskQueue, policy.timeZone);
 
   const worker = await runWorker({ config, logger, db, dingtalk, temporal: client, address });
   ensureAdminUiBuilt((m) => logger.info(m));
+  const admin = await ensureLocalAdmin(db, config.auth.localAdmin);
   const app = createApp({ db, temporal: client, dingtalk, config, logger });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.api.port, config.api.host, () => resolve(s));
-  });
+  const server: Server = await listen(app, config.api);
   stops.push(
     () => new Promise((r) => server.close(() => r())),
     () => worker.stop(),
@@ -84,7 +91,10 @@ async function main() {
     '',
     'health-checkin is running',
     `  API              ${base}  (health: ${base}/healthz)`,
-    `  Admin UI         ${base}/admin/  (sign in with the token ${config.api.adminToken === 'dev-admin-token' ? '"dev-admin-token"' : 'ADMIN_TOKEN'})`,
+    `  Admin UI         ${base}/admin/  (DingTalk scan-to-log-in as a manager/HR, or the local account "${config.auth.localAdmin.username}")`,
+    admin.generatedPassword
+      ? `  Local admin      ${config.auth.localAdmin.username} / ${admin.generatedPassword}  ← one-time password, shown only now (npm run admin:reset-password makes a new one)`
+      : `  Local admin      ${config.auth.localAdmin.username} (password: LOCAL_ADMIN_PASSWORD, or npm run admin:reset-password)`,
     `  Check-in page    ${base}/checkin`,
     fake
       ? `  DingTalk fake    ${fake.url}/_fake/  ← messages the ladder sends appear here`
@@ -92,7 +102,9 @@ async function main() {
     devServer
       ? `  Temporal UI      http://127.0.0.1:${config.temporal.uiPort}`
       : `  Temporal         ${address}`,
-    `  Start a day now  curl -XPOST ${base}/api/admin/fanout -H 'x-admin-token: ${config.api.adminToken === 'dev-admin-token' ? 'dev-admin-token' : '<ADMIN_TOKEN>'}' -H 'content-type: application/json' -d '{"timeScale":240}'`,
+    config.api.adminToken
+      ? `  Start a day now  curl -XPOST ${base}/api/admin/fanout -H 'x-admin-token: ${config.api.adminToken === 'dev-admin-token-0123456789' ? config.api.adminToken : '<ADMIN_TOKEN>'}' -H 'content-type: application/json' -d '{"timeScale":240}'`
+      : '',
     '',
   ];
   console.log(lines.join('\n'));

@@ -5,3 +5,4 @@ export { departmentReminderBatch } from './department-reminder-batch.ts';
 export { anomalyReview } from './anomaly-review.ts';
 export { dailyDigest } from './daily-digest.ts';
 export { reportExport } from './report-export.ts';
+export { dataRetention } from './data-retention.ts';

@@ -6,6 +6,8 @@ import { SettingsPage } from './settings/SettingsPage.tsx';
 import { CalendarPage } from './calendar/CalendarPage.tsx';
 import leaves from './leaves/index.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
+import { LoginPage } from './layout/LoginPage.tsx';
+import audit from './audit/index.tsx';
 import { authProvider } from './authProvider.ts';
 import { dataProvider } from './dataProvider.ts';
 import { Dashboard } from './dashboard/Dashboard.tsx';
@@ -22,6 +24,7 @@ export const App = () => (
     dashboard={Dashboard}
     dataProvider={dataProvider}
     authProvider={authProvider}
+    loginPage={LoginPage}
     i18nProvider={i18nProvider}
     requireAuth
     layout={AppLayout}
@@ -37,5 +40,6 @@ export const App = () => (
     <Resource name="departments" {...departments} recordRepresentation="name" />
     <Resource name="reminders" {...reminders} />
     <Resource name="leaves" {...leaves} />
+    <Resource name="audit" {...audit} />
   </Admin>
 );

@@ -1,5 +1,6 @@
-// Read side of the admin UI in react-admin's simple-rest shape: reviews, records, employees,
-// departments, reminders. Behind the admin token until roles land.
+// The admin UI's resources in react-admin's simple-rest shape. Each resource names the permission
+// that reads it and the column its department scope filters on, so every list, getOne and getMany
+// is limited in SQL to what the caller may see.
 import { Router } from 'express';
 import { sql, type ComparisonOperatorExpression, type SelectQueryBuilder } from 'kysely';
 import { renderAnswers } from '../../domain/forms/render-answers.ts';
@@ -7,10 +8,13 @@ import type { DB } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
 import { reviewsWithContext } from '../../db/repositories/reviews.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { auditRead } from '../audit/audit-trail.ts';
+import { authorize, inScopeOf, scopeOf, type Permission } from '../auth/permissions.ts';
+import type { Scope } from '../auth/principal.ts';
+import { AppError, forbidden, notFound } from '../http/errors.ts';
 import { isValidTimeZone } from '../../domain/zoned-time.ts';
 import { parse, route } from '../http/middleware.ts';
-import { createLeave, leaveSchema, type LeaveDeps } from '../calendar/calendar.routes.ts';
+import { createLeave, deleteLeave, leaveSchema, type LeaveDeps } from '../calendar/calendar.routes.ts';
 import { z } from 'zod';
 import { ids, parseList, sendList, type ListParams } from './ra-query.ts';
 
@@ -18,6 +22,11 @@ import { ids, parseList, sendList, type ListParams } from './ra-query.ts';
 type Query = SelectQueryBuilder<Database, any, any>;
 
 interface Resource {
+  read: Permission;
+  /** the department column the caller's scope filters on; null for company-wide data */
+  scopeColumn: string | null;
+  /** reading it discloses health answers (audit-logged) */
+  healthData?: boolean;
   /** sortable field → column */
   sort: Record<string, string>;
   base: (db: DB) => Query;
@@ -38,6 +47,9 @@ const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 const resources: Record<string, Resource> = {
   reviews: {
+    read: 'health:read',
+    scopeColumn: 'r.department_id',
+    healthData: true,
     sort: {
       id: 'r.id',
       work_date: 'r.work_date',
@@ -57,6 +69,9 @@ const resources: Record<string, Resource> = {
     },
   },
   records: {
+    read: 'health:read',
+    scopeColumn: 'h.department_id',
+    healthData: true,
     sort: { id: 'h.id', work_date: 'h.work_date', submitted_at: 'h.submitted_at', severity: 'h.severity' },
     base: (db) =>
       db
@@ -92,6 +107,8 @@ const resources: Record<string, Resource> = {
     },
   },
   employees: {
+    read: 'people:read',
+    scopeColumn: 'e.department_id',
     sort: { id: 'e.id', name: 'e.name', department_id: 'e.department_id' },
     base: (db) =>
       db
@@ -119,6 +136,8 @@ const resources: Record<string, Resource> = {
     },
   },
   departments: {
+    read: 'people:read',
+    scopeColumn: 'd.id',
     sort: { id: 'd.id', name: 'd.name' },
     base: (db) =>
       db
@@ -143,6 +162,8 @@ const resources: Record<string, Resource> = {
     },
   },
   leaves: {
+    read: 'people:read',
+    scopeColumn: 'e.department_id',
     sort: { id: 'l.id', from_date: 'l.from_date', to_date: 'l.to_date' },
     base: (db) =>
       db
@@ -171,6 +192,8 @@ const resources: Record<string, Resource> = {
     },
   },
   reminders: {
+    read: 'people:read',
+    scopeColumn: 'r.department_id',
     sort: { id: 'r.claimed_at', work_date: 'r.work_date', level: 'r.level' },
     base: (db) =>
       db
@@ -198,10 +221,33 @@ const resources: Record<string, Resource> = {
       return q;
     },
   },
+  audit: {
+    read: 'audit:read',
+    scopeColumn: null,
+    sort: { id: 'a.id', at: 'a.at', actor: 'a.actor', action: 'a.action' },
+    base: (db) => db.selectFrom('audit_log as a').selectAll('a'),
+    filter: (q, f) => {
+      const id = ids(f.id);
+      if (id) q = where(q, 'a.id', 'in', id.length ? id : [-1]);
+      if (str(f.actor)) q = where(q, 'a.actor', '=', str(f.actor));
+      if (str(f.action)) q = where(q, 'a.action', 'ilike', `%${str(f.action)}%`);
+      if (str(f.outcome)) q = where(q, 'a.outcome', '=', str(f.outcome));
+      if (str(f.at_gte)) q = where(q, 'a.at', '>=', str(f.at_gte));
+      if (str(f.at_lte)) q = where(q, 'a.at', '<=', str(f.at_lte));
+      return q;
+    },
+  },
 };
 
-async function list(db: DB, r: Resource, p: ListParams) {
-  const q = r.filter(r.base(db), p.filter);
+/** The resource's rows limited to a scope (an empty scope sees nothing). */
+function scoped(db: DB, r: Resource, scope: Scope): Query {
+  const q = r.base(db);
+  if (r.scopeColumn === null || scope === 'all') return q;
+  return where(q, r.scopeColumn, 'in', scope.length ? [...scope] : [-1]);
+}
+
+async function list(db: DB, r: Resource, p: ListParams, scope: Scope) {
+  const q = r.filter(scoped(db, r, scope), p.filter);
   const rows = await q
     .orderBy(sql.ref(r.sort[p.sortField] ?? 'id'), p.sortOrder)
     .limit(p.limit)
@@ -255,12 +301,30 @@ const departmentUpdate = z
 export function adminDataRoutes(deps: LeaveDeps): Router {
   const r = Router();
   // Edits from the admin UI (react-admin sends the whole record; only these fields are taken).
+  const idParam = z.object({ id: z.coerce.number().int().positive() });
+  /** A write may only touch people inside the caller's scope, and only move them within it. */
+  const requireInScope = (scope: Scope, departmentIds: (number | null | undefined)[]) => {
+    for (const d of departmentIds)
+      if (typeof d === 'number' && !inScopeOf(scope, d))
+        throw forbidden('That department is outside your scope');
+  };
+  const employeeDepartment = async (id: number) => {
+    const e = await deps.db
+      .selectFrom('employees')
+      .select('department_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!e) throw notFound('employee');
+    return e.department_id;
+  };
   r.put(
     '/employees/:id',
+    authorize('people:write'),
     route(async (req, out) => {
-      const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params, 'path');
+      const { id } = parse(idParam, req.params, 'path');
       const picked = pick(req.body, employeeUpdate.keyof().options);
       const body = parse(employeeUpdate, picked);
+      requireInScope(scopeOf(req), [await employeeDepartment(id), body.department_id]);
       const u = await deps.db.updateTable('employees').set(body).where('id', '=', id).executeTakeFirst();
       if (Number(u.numUpdatedRows) === 0) throw notFound('employee');
       out.json(
@@ -270,8 +334,9 @@ export function adminDataRoutes(deps: LeaveDeps): Router {
   );
   r.put(
     '/departments/:id',
+    authorize('org:write'),
     route(async (req, out) => {
-      const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params, 'path');
+      const { id } = parse(idParam, req.params, 'path');
       const body = parse(departmentUpdate, pick(req.body, departmentUpdate.keyof().options));
       if (body.parent_id === id) {
         throw new AppError('validation_failed', 400, 'A department cannot be its own parent', [
@@ -290,36 +355,41 @@ export function adminDataRoutes(deps: LeaveDeps): Router {
   // Leave is written here too (react-admin's create/delete), through the same service as /api/leaves.
   r.post(
     '/leaves',
+    authorize('people:write'),
     route(async (req, out) => {
       const input = parse(leaveSchema, parse(raLeave, req.body));
-      out.status(201).json(await createLeave(deps, input));
+      out.status(201).json(await createLeave(deps, input, { scope: scopeOf(req) }));
     }),
   );
   r.delete(
     '/leaves/:id',
+    authorize('people:write'),
     route(async (req, out) => {
-      const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params, 'path');
-      const row = await deps.db.deleteFrom('leaves').where('id', '=', id).returningAll().executeTakeFirst();
-      if (!row) throw notFound('leave');
-      out.json(row);
+      const { id } = parse(idParam, req.params, 'path');
+      out.json(await deleteLeave(deps.db, id, scopeOf(req)));
     }),
   );
   for (const [name, res] of Object.entries(resources)) {
+    const guards = [authorize(res.read), ...(res.healthData ? [auditRead(`${name}.list`, name)] : [])];
     r.get(
       `/${name}`,
+      ...guards,
       route(async (req, out) => {
         const p = parseList(req.query, Object.keys(res.sort));
-        const { rows, total } = await list(deps.db, res, p);
+        const { rows, total } = await list(deps.db, res, p, scopeOf(req));
         sendList(out, name, p, rows, total);
       }),
     );
     r.get(
       `/${name}/:id`,
+      authorize(res.read),
+      ...(res.healthData ? [auditRead(`${name}.read`, name)] : []),
       route(async (req, out) => {
         const id = name === 'reminders' ? undefined : Number(req.params.id);
         if (id === undefined || !Number.isInteger(id)) throw notFound(name);
-        const row = (await res.filter(res.base(deps.db), { id: [id] }).executeTakeFirst()) as
-          Record<string, unknown> | undefined;
+        const row = (await res
+          .filter(scoped(deps.db, res, scopeOf(req)), { id: [id] })
+          .executeTakeFirst()) as Record<string, unknown> | undefined;
         if (!row) throw notFound(name);
         if (name === 'records' && typeof row.form_version === 'number') {
           const form = await findFormVersion(deps.db, row.form_version);

@@ -1,11 +1,9 @@
-// Operator endpoints behind the admin token (until sign-in and roles land).
-import { timingSafeEqual } from 'node:crypto';
+// Operator endpoints (system admins and the operator key).
 import type { Client } from '@temporalio/client';
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { fanoutWorkflowId } from '../../domain/workflow-ids.ts';
 import { isValidDate } from '../../domain/zoned-time.ts';
-import { AppError } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 
 const fanoutSchema = z
@@ -14,18 +12,6 @@ const fanoutSchema = z
     timeScale: z.number().min(1).max(100_000).optional(),
   })
   .strict();
-
-export function requireAdminToken(token: string): RequestHandler {
-  const expected = Buffer.from(token);
-  return (req, _res, next) => {
-    const given = Buffer.from(req.header('x-admin-token') ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      next(new AppError('unauthenticated', 401, 'Admin token required (x-admin-token header)'));
-      return;
-    }
-    next();
-  };
-}
 
 export function adminRoutes(deps: { temporal: Client; taskQueue: string }): Router {
   const r = Router();

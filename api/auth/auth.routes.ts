@@ -7,9 +7,11 @@ import type { DB } from '../../db/connect.ts';
 import { findEmployeeByDingtalkUserId, findEmployeeById } from '../../db/repositories/org.ts';
 import { AppError, unauthenticated } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
-import { signEmployeeToken, verifyEmployeeToken } from './employee-token.ts';
+import { verifyLinkToken } from '../../platform/link-token.ts';
+import { signEmployeeToken } from './employee-token.ts';
 
 const exchangeSchema = z.object({ authCode: z.string().min(1).max(256) }).strict();
+const linkSchema = z.object({ token: z.string().min(1).max(2048) }).strict();
 
 export function authRoutes(deps: { db: DB; dingtalk: DingTalkApi; sessionSecret: string }): Router {
   const r = Router();
@@ -36,6 +38,23 @@ export function authRoutes(deps: { db: DB; dingtalk: DingTalkApi; sessionSecret:
       });
     }),
   );
+  // The signed link from a per-person message (outside DingTalk): exchanged, never used as a session.
+  r.post(
+    '/link',
+    route(async (req, res) => {
+      const { token } = parse(linkSchema, req.body);
+      const claims = verifyLinkToken(deps.sessionSecret, token);
+      if (!claims) throw unauthenticated('The check-in link is invalid or has expired');
+      const employee = await findEmployeeById(deps.db, claims.sub);
+      if (!employee?.active)
+        throw new AppError('forbidden', 403, 'You are not an active employee of this company');
+      res.json({
+        token: signEmployeeToken(deps.sessionSecret, employee.id),
+        workDate: claims.day,
+        employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
+      });
+    }),
+  );
   return r;
 }
 
@@ -45,17 +64,13 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function requireEmployee(deps: { db: DB; sessionSecret: string }): RequestHandler {
+/** The employee endpoints: whoever `authenticate` found, as long as they are an employee. */
+export function requireEmployee(_deps: { db: DB; sessionSecret: string }): RequestHandler {
   return (req, _res, next) => {
-    void authenticate(req).then(() => next(), next);
+    const p = req.principal;
+    if (!p) return next(unauthenticated('Missing or expired employee session'));
+    if (p.employeeId === null) return next(new AppError('forbidden', 403, 'This account is not an employee'));
+    req.employeeId = p.employeeId;
+    next();
   };
-  async function authenticate(req: Parameters<RequestHandler>[0]): Promise<void> {
-    const header = req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    const claims = token ? verifyEmployeeToken(deps.sessionSecret, token) : null;
-    if (!claims) throw unauthenticated('Missing or expired employee session');
-    const employee = await findEmployeeById(deps.db, claims.sub);
-    if (!employee?.active) throw unauthenticated('Employee is no longer active');
-    req.employeeId = employee.id;
-  }
 }

@@ -1,5 +1,5 @@
 // Short-lived employee session tokens: HMAC-signed claims, no server-side state.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { signToken, verifyToken } from '../../platform/signed-token.ts';
 
 export interface EmployeeClaims {
   sub: number;
@@ -7,8 +7,6 @@ export interface EmployeeClaims {
   exp: number;
   purpose: 'employee';
 }
-
-const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 
 export function signEmployeeToken(
   secret: string,
@@ -21,21 +19,10 @@ export function signEmployeeToken(
     exp: Math.floor(now / 1000) + ttlSeconds,
     purpose: 'employee',
   };
-  const body = b64(JSON.stringify(claims));
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+  return signToken(secret, claims);
 }
 
 export function verifyEmployeeToken(secret: string, token: string, now = Date.now()): EmployeeClaims | null {
-  const [body, sig] = token.split('.');
-  if (!body || !sig) return null;
-  const expected = createHmac('sha256', secret).update(body).digest();
-  const given = Buffer.from(sig, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  try {
-    const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as EmployeeClaims;
-    if (claims.purpose !== 'employee' || typeof claims.sub !== 'number') return null;
-    return claims.exp * 1000 > now ? claims : null;
-  } catch {
-    return null;
-  }
+  const claims = verifyToken(secret, token, 'employee', now);
+  return claims && typeof claims.sub === 'number' ? (claims as unknown as EmployeeClaims) : null;
 }

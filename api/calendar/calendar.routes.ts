@@ -13,7 +13,9 @@ import { enqueueSignal } from '../../db/repositories/outbox.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
 import { deliverAfterCommit } from '../../platform/signal-outbox.ts';
 import type { Logger } from '../../config/logger.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, forbidden, notFound } from '../http/errors.ts';
+import { inScopeOf, scopeOf } from '../auth/permissions.ts';
+import type { Scope } from '../auth/principal.ts';
 import { parse, route } from '../http/middleware.ts';
 
 const date = z.string().refine(isValidDate, 'expected a calendar date YYYY-MM-DD');
@@ -46,13 +48,20 @@ export interface LeaveDeps {
 }
 
 /** Stores a leave; when it covers the employee's today, marks the day exempt and signals its workflow. */
-export async function createLeave(deps: LeaveDeps, l: z.infer<typeof leaveSchema>, source = 'hr') {
+export async function createLeave(
+  deps: LeaveDeps,
+  l: z.infer<typeof leaveSchema>,
+  opts: { source?: string; scope?: Scope } = {},
+) {
   const { db } = deps;
+  const source = opts.source ?? 'hr';
   const employee = await findEmployeeById(db, l.employeeId);
   if (!employee)
     throw new AppError('validation_failed', 400, 'Unknown employee', [
       { field: 'employeeId', message: 'no such employee' },
     ]);
+  if (opts.scope && !inScopeOf(opts.scope, employee.department_id))
+    throw forbidden('That employee is outside your scope');
   const policy = await getPolicy(db, { departmentId: employee.department_id });
   const today = workDateAt(new Date(), employee.time_zone ?? policy.timeZone);
   const { leave, outboxId } = await db.transaction().execute(async (trx) => {
@@ -78,6 +87,18 @@ export async function createLeave(deps: LeaveDeps, l: z.infer<typeof leaveSchema
   });
   if (outboxId !== null) await deliverAfterCommit(deps, [outboxId], 3000);
   return { ...leave, stoppedToday: outboxId !== null };
+}
+
+/** Deletes a leave of someone inside the scope; returns the deleted row. */
+export async function deleteLeave(db: DB, id: number, scope: Scope) {
+  const leave = await db
+    .selectFrom('leaves')
+    .innerJoin('employees', 'employees.id', 'leaves.employee_id')
+    .select(['leaves.id', 'employees.department_id'])
+    .where('leaves.id', '=', id)
+    .executeTakeFirst();
+  if (!leave || !inScopeOf(scope, leave.department_id)) throw notFound('Leave');
+  return db.deleteFrom('leaves').where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
 export function calendarRoutes(deps: {
@@ -136,7 +157,12 @@ export function calendarRoutes(deps: {
     '/leaves',
     route(async (req, res) => {
       const q = parse(leaveQuery, req.query, 'query');
-      let sel = db.selectFrom('leaves').selectAll();
+      const scope = scopeOf(req);
+      let sel = db.selectFrom('leaves').selectAll('leaves');
+      if (scope !== 'all')
+        sel = sel
+          .innerJoin('employees', 'employees.id', 'leaves.employee_id')
+          .where('employees.department_id', 'in', scope.length ? [...scope] : [-1]);
       if (q.employee) sel = sel.where('employee_id', '=', q.employee);
       if (q.from) sel = sel.where('to_date', '>=', q.from);
       if (q.to) sel = sel.where('from_date', '<=', q.to);
@@ -147,15 +173,14 @@ export function calendarRoutes(deps: {
   r.post(
     '/leaves',
     route(async (req, res) => {
-      res.status(201).json(await createLeave(deps, parse(leaveSchema, req.body)));
+      res.status(201).json(await createLeave(deps, parse(leaveSchema, req.body), { scope: scopeOf(req) }));
     }),
   );
   r.delete(
     '/leaves/:id',
     route(async (req, res) => {
       const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params, 'path');
-      const gone = await db.deleteFrom('leaves').where('id', '=', id).executeTakeFirst();
-      if (Number(gone.numDeletedRows) === 0) throw notFound('Leave');
+      await deleteLeave(db, id, scopeOf(req));
       res.status(204).end();
     }),
   );

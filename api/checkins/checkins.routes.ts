@@ -7,8 +7,10 @@ import { findEmployeeById } from '../../db/repositories/org.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { resolveToday, submitCheckin, type CheckinDeps } from './checkins.service.ts';
+import { runIdentityCheck, type IdentityCheck } from './identity-checks.ts';
+import { prefillFor } from './prefill.ts';
 
-export function checkinRoutes(deps: CheckinDeps): Router {
+export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly IdentityCheck[] }): Router {
   const r = Router();
 
   r.get(
@@ -31,11 +33,22 @@ export function checkinRoutes(deps: CheckinDeps): Router {
             .where('current_record_id', '=', record.id)
             .executeTakeFirst()
         : undefined;
+      const department = await deps.db
+        .selectFrom('departments')
+        .select('name')
+        .where('id', '=', employee.department_id)
+        .executeTakeFirst();
       res.json({
         workDate,
         timeZone: policy.timeZone,
-        employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
+        employee: {
+          id: employee.id,
+          name: employee.name,
+          departmentId: employee.department_id,
+          departmentName: department?.name ?? null,
+        },
         form: { version: form.version, ...form.definition },
+        prefill: await prefillFor(deps.db, employeeId, workDate, form.definition),
         status: {
           outcome: day?.outcome ?? (record ? 'submitted' : 'pending'),
           levelReached: day?.level_reached ?? 0,
@@ -52,7 +65,12 @@ export function checkinRoutes(deps: CheckinDeps): Router {
     '/checkins',
     route(async (req, res) => {
       const submission = parse(submissionSchema, req.body);
-      const { record, replayed, reviewId } = await submitCheckin(deps, req.employeeId as number, submission);
+      const employee = await findEmployeeById(deps.db, req.employeeId as number);
+      if (!employee) throw notFound('Employee');
+      const identityCheck = await runIdentityCheck(deps.identityChecks, submission.identity, employee);
+      const { record, replayed, reviewId } = await submitCheckin(deps, employee.id, submission, new Date(), {
+        identityCheck,
+      });
       res.status(replayed ? 200 : 201).json({ record, replayed, reviewId });
     }),
   );

@@ -11,6 +11,7 @@ import { workDateAt } from '../../domain/zoned-time.ts';
 import type { Logger } from '../../config/logger.ts';
 import type { DB } from '../../db/connect.ts';
 import type { Database, HealthRecord } from '../../db/database.ts';
+import { linkAttachments, ownedAttachmentIds } from '../../db/repositories/attachments.ts';
 import { findDay } from '../../db/repositories/checkin-days.ts';
 import { findFormVersion, getPublishedForm } from '../../db/repositories/forms.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
@@ -23,6 +24,7 @@ import {
 } from '../../db/repositories/records.ts';
 import { findReviewAwaitingRecheck, insertReview, updateReview } from '../../db/repositories/reviews.ts';
 import { deliverAfterCommit } from '../../platform/signal-outbox.ts';
+import { isUuid } from '../attachments/image-upload.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 
 export interface CheckinDeps {
@@ -32,6 +34,13 @@ export interface CheckinDeps {
   logger: Logger;
   /** how long the request waits for Temporal before leaving the outbox to the drainer */
   signalTimeoutMs: number;
+}
+
+export interface SubmitOptions {
+  /** the identity check the submission passed (stored on the record) */
+  identityCheck?: string | null;
+  /** a manager filling in for the employee (代填): stored on the record */
+  proxyByEmployeeId?: number;
 }
 
 export interface SubmitResult {
@@ -70,6 +79,7 @@ export async function submitCheckin(
   employeeId: number,
   submission: Submission,
   now = new Date(),
+  opts: SubmitOptions = {},
 ): Promise<SubmitResult> {
   const { db } = deps;
   const existing = await findRecordByIdempotencyKey(db, employeeId, submission.idempotencyKey);
@@ -92,6 +102,7 @@ export async function submitCheckin(
       })),
     );
   }
+  const photoIds = await checkPhotos(db, employeeId, form.definition.fields, validation.answers);
   const { policy, workDate, closesAt, lateUntil } = await resolveToday(db, employeeId, now);
   // An offline resend is judged by when the employee pressed submit, but never from the future.
   const clientAt = submission.clientSubmittedAt ? new Date(submission.clientSubmittedAt) : undefined;
@@ -148,9 +159,12 @@ export async function submitCheckin(
           severity: assessment.severity,
           reasons: JSON.stringify(assessment.reasons),
           recheck_of: current?.id ?? null,
+          identity_check: opts.identityCheck ?? null,
+          proxy_by_employee_id: opts.proxyByEmployeeId ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await linkAttachments(trx, photoIds, record.id);
       if (review) return { record, ...(await continueReview(trx, review.id, review.record_id, record)) };
       return { record, ...(await openDay(trx, record, timing)) };
     });
@@ -166,6 +180,37 @@ export async function submitCheckin(
 
   await deliverAfterCommit(deps, stored.outboxIds, deps.signalTimeoutMs);
   return { record: stored.record, replayed: false, reviewId: stored.reviewId };
+}
+
+/** Photo answers must name images this employee uploaded; returns their ids. */
+async function checkPhotos(
+  db: DB,
+  employeeId: number,
+  fields: readonly { key: string; type: string; label: { zh: string; en: string } }[],
+  answers: Record<string, unknown>,
+): Promise<string[]> {
+  const photos = fields
+    .filter((f) => f.type === 'photo' && answers[f.key] !== undefined)
+    .map((f) => ({ field: f, id: (answers[f.key] as { photoId: string }).photoId }));
+  const owned = await ownedAttachmentIds(db, employeeId, photos.map((p) => p.id).filter(isUuid));
+  const foreign = photos.filter((p) => !owned.has(p.id));
+  if (foreign.length) {
+    throw new AppError(
+      'validation_failed',
+      400,
+      'The answers do not fit the form',
+      foreign.map(({ field }) => ({
+        field: `answers.${field.key}`,
+        code: 'unknown_photo',
+        message: `${field.label.zh}不是您上传的照片`,
+        messages: {
+          zh: `${field.label.zh}不是您上传的照片`,
+          en: `${field.label.en} is not a photo you uploaded`,
+        },
+      })),
+    );
+  }
+  return photos.map((p) => p.id);
 }
 
 class SecondSubmission extends Error {

@@ -1,8 +1,9 @@
 // POST /api/employees/import: a CSV of employees (text/csv, UTF-8, optional BOM, at most 500 KB and
 // 5,000 rows), all or nothing; `?dryRun=true` checks it and reports what would change.
-import express, { Router } from 'express';
+import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
+import type { DepartmentScope } from '../../db/repositories/dashboard.ts';
 import { AppError } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { importEmployees } from './employee-import.service.ts';
@@ -12,7 +13,11 @@ const importQuery = z
   .strict()
   .transform((q) => ({ dryRun: q.dryRun === 'true' || q.dryRun === '1' }));
 
-export function employeeImportRoutes(deps: { db: DB }): Router {
+export function employeeImportRoutes(deps: {
+  db: DB;
+  /** the departments the caller may write people in */
+  scopeOf: (req: Request) => DepartmentScope;
+}): Router {
   const r = Router();
   r.post(
     '/import',
@@ -24,7 +29,7 @@ export function employeeImportRoutes(deps: { db: DB }): Router {
           { field: 'content-type', message: 'expected text/csv' },
         ]);
       }
-      res.json(await importEmployees(deps.db, req.body, dryRun));
+      res.json(await importEmployees(deps.db, req.body, { dryRun, scope: deps.scopeOf(req) }));
     }),
   );
   return r;

@@ -3,6 +3,7 @@
 // managers set (a manager may be a row further down). A dry run answers the same counts and errors.
 import { isValidTimeZone } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
+import type { DepartmentScope } from '../../db/repositories/dashboard.ts';
 import {
   findEmployeesByUnionIds,
   findEmployeesByUserIds,
@@ -85,7 +86,13 @@ const truthy = new Map<string, boolean>([
   ['离职', false],
 ]);
 
-export async function importEmployees(db: DB, csv: string, dryRun: boolean): Promise<ImportResult> {
+export async function importEmployees(
+  db: DB,
+  csv: string,
+  opts: { dryRun: boolean; scope: DepartmentScope },
+): Promise<ImportResult> {
+  const { dryRun, scope } = opts;
+  const inScope = (departmentId: number) => scope === 'all' || scope.includes(departmentId);
   const parsed = parseCsv(csv);
   if (!parsed.ok) {
     throw invalid([
@@ -255,6 +262,21 @@ export async function importEmployees(db: DB, csv: string, dryRun: boolean): Pro
           'workdays are ISO weekdays 1–7 (Monday = 1) separated by ;',
         );
 
+      // HR writes people only in (and out of) their own departments.
+      if (departmentId !== undefined && !inScope(departmentId))
+        bad(
+          'department',
+          'out_of_scope',
+          `部门“${deptText}”不在您的管理范围内`,
+          `department "${deptText}" is outside your scope`,
+        );
+      else if (before && !inScope(before.department_id))
+        bad(
+          'dingtalk_user_id',
+          'out_of_scope',
+          `${userId} 所在部门不在您的管理范围内`,
+          `${userId} works in a department outside your scope`,
+        );
       if (departmentId === undefined) continue;
       // A column the file does not have keeps what is stored; an empty cell clears it.
       const keep = <T>(c: Column, value: T, stored: T | undefined, fallback: T): T =>

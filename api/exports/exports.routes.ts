@@ -1,5 +1,5 @@
-// Report exports: Excel streamed as it is written, PDF built and sent. Behind the admin token
-// until roles land (then scoped to the caller's departments and audit-logged).
+// Report exports: Excel streamed as it is written, PDF built and sent. Limited to the caller's
+// departments; each person sees their own exports (company-wide HR sees all); audit-logged.
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { Selectable } from 'kysely';
@@ -13,6 +13,8 @@ import { getPolicy } from '../../db/repositories/policy.ts';
 import { writeExcelReport } from '../../reports/excel-report.ts';
 import { buildPdfReport } from '../../reports/pdf-report.ts';
 import type { Logger } from '../../config/logger.ts';
+import { auditRead, noteAudit } from '../audit/audit-trail.ts';
+import { principalOf, restrictDepartments, scopeOf } from '../auth/permissions.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 
@@ -62,30 +64,35 @@ export function exportRoutes(deps: {
     downloadUrl: e.status === 'done' ? `/api/exports/${e.id}/download` : null,
   });
   const idParam = z.object({ id: z.coerce.number().int().positive() });
+  /** Exports the caller may see: their own, or every one for company-wide scope. */
+  const visible = (req: Parameters<typeof scopeOf>[0]) => {
+    const q = db.selectFrom('exports').selectAll();
+    return scopeOf(req) === 'all' ? q : q.where('requested_by', '=', principalOf(req).actor);
+  };
+  const findVisible = async (req: Parameters<typeof scopeOf>[0]) => {
+    const { id } = parse(idParam, req.params, 'path');
+    const e = await visible(req).where('id', '=', id).executeTakeFirst();
+    if (!e) throw notFound('Export');
+    return e;
+  };
 
   r.get(
     '/',
-    route(async (_req, res) => {
-      res.json(
-        (await db.selectFrom('exports').selectAll().orderBy('id', 'desc').limit(100).execute()).map(view),
-      );
+    route(async (req, res) => {
+      res.json((await visible(req).orderBy('id', 'desc').limit(100).execute()).map(view));
     }),
   );
   r.get(
     '/:id',
     route(async (req, res) => {
-      const { id } = parse(idParam, req.params, 'path');
-      const e = await db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!e) throw notFound('Export');
-      res.json(view(e));
+      res.json(view(await findVisible(req)));
     }),
   );
   r.get(
     '/:id/download',
+    auditRead('exports.download', 'export'),
     route(async (req, res) => {
-      const { id } = parse(idParam, req.params, 'path');
-      const e = await db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!e) throw notFound('Export');
+      const e = await findVisible(req);
       if (e.status === 'expired')
         throw new AppError('not_found', 410, 'This export has expired; request it again');
       if (e.status !== 'done') throw conflict(`This export is ${e.status}`);
@@ -104,7 +111,14 @@ export function exportRoutes(deps: {
   r.post(
     '/',
     route(async (req, res) => {
-      const e = parse(exportSchema, req.body);
+      const asked = parse(exportSchema, req.body);
+      const allowed = restrictDepartments(scopeOf(req), asked.departmentIds);
+      const e = { ...asked, departmentIds: allowed === 'all' ? [] : allowed };
+      noteAudit(req, {
+        action: 'exports.create',
+        targetType: 'export',
+        detail: { from: e.from, to: e.to, format: e.format, departmentIds: e.departmentIds },
+      });
       const depts = e.departmentIds.length
         ? await db
             .selectFrom('departments')
@@ -123,7 +137,12 @@ export function exportRoutes(deps: {
       if (e.mode === 'async' || (e.mode === 'auto' && total > deps.syncMaxRecords)) {
         const row = await db
           .insertInto('exports')
-          .values({ format: e.format, filter: JSON.stringify(filter), total })
+          .values({
+            format: e.format,
+            filter: JSON.stringify(filter),
+            total,
+            requested_by: principalOf(req).actor,
+          })
           .returningAll()
           .executeTakeFirstOrThrow();
         await deps.temporal.workflow.start('reportExport', {

@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'submission_window_closed'
   | 'payload_too_large'
   | 'bad_json'
+  | 'csrf_failed'
+  | 'rate_limited'
   | 'unavailable'
   | 'internal';
 
@@ -45,3 +47,4 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError('not_found', 404, `${what} not found`);
 export const unauthenticated = (msg = 'Sign in first') => new AppError('unauthenticated', 401, msg);
 export const conflict = (msg: string) => new AppError('conflict', 409, msg);
+export const forbidden = (msg = 'Not allowed') => new AppError('forbidden', 403, msg);

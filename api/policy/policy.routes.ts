@@ -7,6 +7,7 @@ import { addDays, isValidDate, isValidTimeZone, workDateAt } from '../../domain/
 import type { DB } from '../../db/connect.ts';
 import { getPolicy, listPolicyVersions, savePolicy } from '../../db/repositories/policy.ts';
 import { AppError, notFound } from '../http/errors.ts';
+import { scopeOf } from '../auth/permissions.ts';
 import { parse, route } from '../http/middleware.ts';
 
 const changeSchema = z
@@ -102,11 +103,13 @@ export function policyRoutes(deps: { db: DB }): Router {
           .strict(),
         req.body,
       );
-      const u = await db
+      const scope = scopeOf(req);
+      let q = db
         .updateTable('employees')
         .set({ workdays: body.workdays, time_zone: body.timeZone })
-        .where('id', '=', id)
-        .executeTakeFirst();
+        .where('id', '=', id);
+      if (scope !== 'all') q = q.where('department_id', 'in', scope.length ? [...scope] : [-1]);
+      const u = await q.executeTakeFirst();
       if (Number(u.numUpdatedRows) === 0) throw notFound('Employee');
       res.json({ id, ...body });
     }),

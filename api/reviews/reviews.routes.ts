@@ -1,13 +1,15 @@
 // Reviews: the admin list, and the decision endpoint that calls the workflow's `decide` Update.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { reviewWorkflowId } from '../../domain/workflow-ids.ts';
 import type { DB } from '../../db/connect.ts';
 import { findReview, listReviews } from '../../db/repositories/reviews.ts';
 import { DECIDE_CONFLICT, DECIDE_FORBIDDEN, decideUpdate } from '../../workflows/messages.ts';
-import { AppError, conflict, notFound } from '../http/errors.ts';
+import { auditRead } from '../audit/audit-trail.ts';
+import { inScopeOf, principalOf, scopeOf } from '../auth/permissions.ts';
+import { AppError, conflict, forbidden, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 
 const listSchema = z
@@ -28,7 +30,14 @@ const decisionSchema = z
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
-/** Read side, behind the admin token until roles land. */
+/** A review the caller may see (outside the scope it does not exist, so ids do not leak). */
+async function scopedReview(db: DB, req: Parameters<typeof scopeOf>[0], id: number) {
+  const review = await findReview(db, id);
+  if (!review || !inScopeOf(scopeOf(req), review.department_id)) throw notFound('Review');
+  return review;
+}
+
+/** Read side: managers and HR, limited to their departments. */
 export function reviewReadRoutes(deps: { db: DB }): Router {
   const r = Router();
   r.get(
@@ -39,6 +48,7 @@ export function reviewReadRoutes(deps: { db: DB }): Router {
         await listReviews(deps.db, {
           status: f.status,
           departmentId: f.department,
+          scope: scopeOf(req),
           limit: f.limit,
           offset: f.offset,
         }),
@@ -47,31 +57,34 @@ export function reviewReadRoutes(deps: { db: DB }): Router {
   );
   r.get(
     '/:id',
+    auditRead('reviews.read', 'review'),
     route(async (req, res) => {
       const { id } = parse(idParam, req.params, 'path');
-      const review = await findReview(deps.db, id);
-      if (!review) throw notFound('Review');
-      res.json(review);
+      res.json(await scopedReview(deps.db, req, id));
     }),
   );
   return r;
 }
 
-/** The decider is the signed-in employee (the department's manager, or HR after escalation). */
-export function reviewDecisionRoutes(deps: { db: DB; temporal: Client; auth: RequestHandler }): Router {
+/**
+ * The decider is the signed-in person (the department's manager, or HR after escalation); the
+ * workflow's Update validator has the last word on who may decide when.
+ */
+export function reviewDecisionRoutes(deps: { db: DB; temporal: Client }): Router {
   const r = Router();
   r.post(
     '/:id/decision',
-    deps.auth,
     route(async (req, res) => {
       const { id } = parse(idParam, req.params, 'path');
       const body = parse(decisionSchema, req.body);
-      const review = await findReview(deps.db, id);
-      if (!review) throw notFound('Review');
+      const deciderId = principalOf(req).employeeId;
+      if (deciderId === null)
+        throw forbidden('Decisions are made by a person: sign in with DingTalk as the manager or HR');
+      const review = await scopedReview(deps.db, req, id);
       const handle = deps.temporal.workflow.getHandle(reviewWorkflowId(review.record_id));
       try {
         const result = await handle.executeUpdate(decideUpdate, {
-          args: [{ deciderId: req.employeeId as number, decision: body.decision, comment: body.comment }],
+          args: [{ deciderId, decision: body.decision, comment: body.comment }],
         });
         res.json(result);
       } catch (err) {

@@ -5,7 +5,7 @@ import { sql, type Selectable } from 'kysely';
 import type { DB } from '../connect.ts';
 import type { DepartmentDayStatsTable } from '../database.ts';
 
-export type DepartmentScope = 'all' | number[];
+export type DepartmentScope = 'all' | readonly number[];
 
 /**
  * Where the figures come from: the trigger-kept table, or the same figures recounted from the raw

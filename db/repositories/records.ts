@@ -66,3 +66,16 @@ export async function exemptAmong(db: DB, workDate: string, employeeIds: number[
     .execute();
   return new Set([...onLeave, ...marked].map((r) => r.employee_id));
 }
+
+/** The employee's latest current record before `workDate` (where the page's prefill comes from). */
+export function lastRecordBefore(db: DB, employeeId: number, workDate: string) {
+  return db
+    .selectFrom('health_records')
+    .select(['work_date', 'answers'])
+    .where('employee_id', '=', employeeId)
+    .where('is_current', '=', true)
+    .where('work_date', '<', workDate)
+    .orderBy('work_date', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}

@@ -104,10 +104,17 @@ export function reviewsWithContext(db: DB) {
 
 export function listReviews(
   db: DB,
-  f: { status?: ReviewStatus; departmentId?: number; limit: number; offset: number },
+  f: {
+    status?: ReviewStatus;
+    departmentId?: number;
+    scope: 'all' | readonly number[];
+    limit: number;
+    offset: number;
+  },
 ) {
   let q = reviewsWithContext(db);
   if (f.status) q = q.where('r.status', '=', f.status);
   if (f.departmentId) q = q.where('r.department_id', '=', f.departmentId);
+  if (f.scope !== 'all') q = q.where('r.department_id', 'in', f.scope.length ? [...f.scope] : [-1]);
   return q.orderBy('r.id', 'desc').limit(f.limit).offset(f.offset).execute();
 }

@@ -78,6 +78,7 @@ export const defaultForm: FormDefinition = {
       min: 0,
       max: 6,
       step: 1,
+      prefill: true,
     },
     {
       key: 'nucleicAcid',
@@ -102,6 +103,7 @@ export const defaultForm: FormDefinition = {
       type: 'boolean',
       label: { zh: '近 14 天是否出行', en: 'Travel in the last 14 days' },
       required: false,
+      prefill: true,
     },
     { key: 'remarks', type: 'text', label: { zh: '备注', en: 'Remarks' }, required: false, maxLength: 500 },
   ],

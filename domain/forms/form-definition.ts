@@ -59,8 +59,17 @@ export const fieldSchema = z.object({
   /** shown (and required, when required) only while ANY of these conditions holds */
   visibleWhen: z.array(conditionSchema).optional(),
   rules: z.array(fieldRuleSchema).optional(),
+  /** the page fills it in from the employee's last record (answers that rarely change) */
+  prefill: z.boolean().optional(),
 });
 export type FieldDefinition = z.infer<typeof fieldSchema>;
+
+/**
+ * Whether yesterday's answer may stand in for today's: not for anything measured or evidenced today
+ * (a number with a unit, any field whose value drives an anomaly rule, the position, a photo).
+ */
+export const prefillable = (f: FieldDefinition): boolean =>
+  !f.rules?.length && f.type !== 'location' && f.type !== 'photo' && !(f.type === 'number' && f.unit);
 
 /** Rules over the employee's recent days rather than one record. */
 export const historyRuleSchema = z.discriminatedUnion('kind', [
@@ -99,6 +108,14 @@ export const formDefinitionSchema = z
           code: 'custom',
           path: ['fields', i, 'options'],
           message: 'select fields need options',
+        });
+      }
+      if (f.prefill && !prefillable(f)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', i, 'prefill'],
+          message:
+            'measurements (numbers with a unit or anomaly rules), locations and photos are never prefilled',
         });
       }
       if (f.min !== undefined && f.max !== undefined && f.min > f.max) {

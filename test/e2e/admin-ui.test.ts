@@ -5,16 +5,27 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
+import {
+  eventually,
+  newKey,
+  TestContext,
+  validAnswers,
+  type TestDepartment,
+  type TestEmployee,
+} from '../helpers/context.ts';
+import { createLocalAccount } from '../helpers/staff-client.ts';
 import { testEnv } from '../helpers/test-env.ts';
 
 let ctx: TestContext;
 let browser: Browser;
+let dept: TestDepartment;
+let admin: { username: string; password: string };
 const shots = join(testEnv().root, 'test-artifacts');
 
 before(async () => {
-  ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
-  const dept = await ctx.department({ size: 3 });
+  ctx = await TestContext.create(import.meta.filename, { worker: 'in-process' });
+  dept = await ctx.department({ size: 3 });
+  admin = await createLocalAccount(ctx, ['admin', 'hr']);
   await ctx.expectToday(dept.members);
   await ctx.db
     .updateTable('employees')
@@ -52,8 +63,8 @@ describe('admin UI', () => {
   test('sign in, Chinese dashboard with totals and non-submitters, a review and a record, then English', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${ctx.apiUrl}/admin/`);
-    await page.locator('input[name="username"]').fill('admin');
-    await page.locator('input[name="password"]').fill(ctx.config.api.adminToken);
+    await page.locator('input[name="username"]').fill(admin.username);
+    await page.locator('input[name="password"]').fill(admin.password);
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByText('今日概况').first().waitFor();
     await page.getByTestId('total-expected').getByText('3').waitFor();
@@ -143,6 +154,40 @@ describe('admin UI', () => {
     await page.getByRole('menuitem', { name: 'English' }).click();
     await answers.getByText('Health code colour').waitFor();
     assert.ok(await page.getByText('Answers').first().isVisible());
+    await page.close();
+  });
+
+  test('a manager signs in by scanning with DingTalk, approves a pending review, and the employee is told', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${ctx.apiUrl}/admin/`);
+    await page.getByTestId('dingtalk-login').click();
+    // the fake's login page lists the directory; "scanning" as the manager
+    await page.getByRole('link', { name: new RegExp(dept.manager.userId) }).click();
+    await page.getByText('今日概况').first().waitFor();
+    await page.goto(`${ctx.apiUrl}/admin/#/reviews`);
+    await page.getByText('王小明').first().click();
+    await page.getByLabel('处理意见').fill('已电话确认，在家休息');
+    await page.getByRole('button', { name: '通过', exact: true }).click();
+    await page.getByText('已通过').first().waitFor();
+    await page.screenshot({ path: join(shots, 'admin-review-approved-zh.png') });
+    const employee = dept.members[0] as TestEmployee;
+    await eventually(
+      () =>
+        ctx
+          .messages('work_notification', employee.userId)
+          .some((m) => JSON.stringify(m).includes('复核已通过')),
+      20_000,
+      'the employee hears the review was approved',
+    );
+    const review = await ctx.db
+      .selectFrom('reviews')
+      .selectAll()
+      .where('employee_id', '=', employee.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(review.status, 'approved');
+    assert.equal(review.decider_id, dept.manager.id);
+    // a manager's menu has no audit log or settings
+    assert.equal(await page.getByRole('menuitem', { name: '审计日志' }).count(), 0);
     await page.close();
   });
 });

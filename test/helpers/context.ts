@@ -2,7 +2,6 @@
 // a DingTalk fake, the API on an ephemeral port, and a worker in-process or as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
@@ -17,6 +16,7 @@ import { startFakeDingTalk, type RunningFake } from '../../dingtalk/fake-server.
 import type { FakeMessage, FakeMessageKind } from '../../dingtalk/fake-state.ts';
 import { computeDaySchedule, compressSchedule, type DaySchedule } from '../../domain/day-schedule.ts';
 import { startEmployeeDays } from '../../activities/checkin-day.ts';
+import { freePort } from '../../scripts/temporal-cli.ts';
 import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
 import { createDingTalk } from '../../platform/dingtalk.ts';
 import { connectTemporal, ensureSearchAttributes } from '../../platform/temporal.ts';
@@ -68,6 +68,7 @@ export class TestContext {
     const dbUrl = `${t.pgBase}/${t.dbPrefix}_${name.replace(/-/g, '_')}`;
     await ensureDatabase(dbUrl, t.dbTemplate);
     const fake = await startFakeDingTalk(0);
+    const apiPort = await freePort();
     const childEnv: Record<string, string> = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
@@ -77,9 +78,10 @@ export class TestContext {
       TEMPORAL_TASK_QUEUE: `tq-${name}`,
       DINGTALK_OAPI_URL: fake.url,
       DINGTALK_API_URL: fake.url,
+      DINGTALK_LOGIN_URL: fake.url,
       BATCH_WINDOW_SECONDS: '20',
       OUTBOX_POLL_MS: '200',
-      PUBLIC_BASE_URL: 'http://127.0.0.1:1',
+      PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
       ...opts.env,
     };
     const config = loadConfig(childEnv);
@@ -103,9 +105,9 @@ export class TestContext {
     }
     const app = createApp({ db, temporal: client, dingtalk, config, logger, signalTimeoutMs: 1500 });
     const server: Server = await new Promise((res) => {
-      const s = app.listen(0, '127.0.0.1', () => res(s));
+      const s = app.listen(apiPort, '127.0.0.1', () => res(s));
     });
-    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const apiUrl = config.api.publicBaseUrl;
     const ctx = new TestContext(
       name,
       config,
@@ -269,11 +271,18 @@ export class TestContext {
   async admin(method: string, path: string, body?: unknown) {
     const res = await fetch(`${this.apiUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-admin-token': this.config.api.adminToken },
+      headers: { 'content-type': 'application/json', 'x-admin-token': this.operatorKey },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+  }
+
+  /** the operator key (company-wide admin + HR) that scripts and most tests call the API with */
+  get operatorKey(): string {
+    const key = this.config.api.adminToken;
+    if (!key) throw new Error('the test config has no operator key');
+    return key;
   }
 
   token(employeeId: number): string {

@@ -24,7 +24,7 @@ after(async () => ctx.close());
 
 const get = async (path: string) => {
   const res = await fetch(`${ctx.apiUrl}${path}`, {
-    headers: { 'x-admin-token': ctx.config.api.adminToken },
+    headers: { 'x-admin-token': ctx.operatorKey },
   });
   return { status: res.status, range: res.headers.get('content-range'), body: await res.json() };
 };
@@ -87,7 +87,7 @@ describe('admin data API', () => {
     const put = async (path: string, body: unknown) => {
       const res = await fetch(`${ctx.apiUrl}${path}`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json', 'x-admin-token': ctx.config.api.adminToken },
+        headers: { 'content-type': 'application/json', 'x-admin-token': ctx.operatorKey },
         body: JSON.stringify(body),
       });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };

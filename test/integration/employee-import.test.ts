@@ -16,7 +16,7 @@ after(async () => ctx.close());
 
 async function importCsv(csv: string, opts: { dryRun?: boolean; lang?: string; token?: string | null } = {}) {
   const headers: Record<string, string> = { 'content-type': 'text/csv; charset=utf-8' };
-  if (opts.token !== null) headers['x-admin-token'] = opts.token ?? ctx.config.api.adminToken;
+  if (opts.token !== null) headers['x-admin-token'] = opts.token ?? ctx.operatorKey;
   if (opts.lang) headers['accept-language'] = opts.lang;
   const res = await fetch(`${ctx.apiUrl}/api/employees/import${opts.dryRun ? '?dryRun=true' : ''}`, {
     method: 'POST',

@@ -61,7 +61,7 @@ describe('export workflow', () => {
     assert.deepEqual(readdirSync(dir), [`export-${id}.xlsx`], 'exactly one file, no leftovers');
 
     const file = await fetch(`${ctx.apiUrl}/api/exports/${id}/download`, {
-      headers: { 'x-admin-token': ctx.config.api.adminToken },
+      headers: { 'x-admin-token': ctx.operatorKey },
     });
     assert.equal(file.status, 200);
     const wb = new ExcelJS.Workbook();
@@ -75,7 +75,7 @@ describe('export workflow', () => {
     );
     assert.deepEqual(readdirSync(dir), []);
     const gone = await fetch(`${ctx.apiUrl}/api/exports/${id}/download`, {
-      headers: { 'x-admin-token': ctx.config.api.adminToken },
+      headers: { 'x-admin-token': ctx.operatorKey },
     });
     assert.equal(gone.status, 410);
     await ctx.killWorker(worker, 'SIGTERM');

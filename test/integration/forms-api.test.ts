@@ -62,7 +62,7 @@ describe('form versions', () => {
       'published versions are frozen',
     );
     const all = await fetch(`${ctx.apiUrl}/api/forms`, {
-      headers: { 'x-admin-token': ctx.config.api.adminToken },
+      headers: { 'x-admin-token': ctx.operatorKey },
     });
     const statuses = ((await all.json()) as { version: number; status: string }[]).map((f) => [
       f.version,

@@ -57,7 +57,7 @@ after(async () => ctx.close());
 async function exportFile(body: Record<string, unknown>) {
   const res = await fetch(`${ctx.apiUrl}/api/exports`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-admin-token': ctx.config.api.adminToken },
+    headers: { 'content-type': 'application/json', 'x-admin-token': ctx.operatorKey },
     body: JSON.stringify(body),
   });
   return {

@@ -91,7 +91,7 @@ describe('anomaly review', { concurrency: true }, () => {
     assert.equal(result.status, 'approved');
 
     const list = await fetch(`${ctx.apiUrl}/api/reviews?status=approved&department=${dept.id}`, {
-      headers: { 'x-admin-token': ctx.config.api.adminToken },
+      headers: { 'x-admin-token': ctx.operatorKey },
     });
     assert.deepEqual(
       ((await list.json()) as { id: number }[]).map((x) => x.id),
@@ -144,7 +144,7 @@ describe('anomaly review', { concurrency: true }, () => {
     assert.match(String(rs.find((r) => r.status === 409)?.body.title), /already/);
   });
 
-  test('someone who is neither the manager nor (after escalation) HR is refused with 403', async () => {
+  test('someone who is neither the manager nor (after escalation) HR is refused (403; 404 outside their departments)', async () => {
     const dept = await ctx.department({ size: 2 });
     const [e, colleague] = dept.members as [TestEmployee, TestEmployee];
     const other = await ctx.department({ size: 0 });
@@ -153,8 +153,8 @@ describe('anomaly review', { concurrency: true }, () => {
     assert.equal((await decide(reviewId, e, 'approve')).status, 403, 'not your own review');
     assert.equal(
       (await decide(reviewId, other.manager, 'approve')).status,
-      403,
-      'not another department’s manager',
+      404,
+      'another department’s manager does not even see the review',
     );
     assert.equal((await findReview(ctx.db, reviewId))?.status, 'pending');
     const noAuth = await fetch(`${ctx.apiUrl}/api/reviews/${reviewId}/decision`, {

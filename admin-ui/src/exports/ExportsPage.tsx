@@ -4,7 +4,7 @@ import { Button, Card, CardContent, LinearProgress, MenuItem, Select, Typography
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Title, useGetList, useNotify, useTranslate } from 'react-admin';
-import { adminToken } from '../authProvider.ts';
+import { csrfToken } from '../authProvider.ts';
 import { DateRangeFields, useDateRange } from '../DateRangeFields.tsx';
 import { getJson } from '../dataProvider.ts';
 
@@ -21,7 +21,8 @@ interface ExportRow {
 async function download(url: string, init?: RequestInit) {
   const res = await fetch(url, {
     ...init,
-    headers: { ...(init?.headers ?? {}), 'x-admin-token': adminToken() },
+    credentials: 'same-origin',
+    headers: { ...(init?.headers ?? {}), 'x-csrf-token': csrfToken() },
   });
   if (!res.ok) throw new Error(((await res.json()) as { title?: string }).title ?? `HTTP ${res.status}`);
   return res;

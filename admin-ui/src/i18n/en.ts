@@ -62,8 +62,24 @@ export const appEn = {
       approved: 'Approved',
       rejected: 'Rejected',
     },
-    login_hint: 'Sign in with the operator token (ADMIN_TOKEN)',
   },
+  auth: {
+    dingtalk: 'Sign in with DingTalk (scan)',
+    or_local: 'or use a local administrator account',
+    too_many_attempts: 'Too many attempts, try again shortly',
+  },
+  reviews: {
+    approve: 'Approve',
+    reject: 'Reject',
+    request_recheck: 'Request recheck',
+    comment: 'Comment',
+    decided: {
+      approve: 'Approved',
+      reject: 'Rejected',
+      request_recheck: 'Recheck requested from the employee',
+    },
+  },
+  audit: { outcome: { success: 'Success', denied: 'Denied', failure: 'Failed' } },
   dashboard: {
     title: 'Today',
     expected: 'Expected',
@@ -156,6 +172,25 @@ export const appEn = {
         active_on: 'On date',
       },
     },
+    audit: {
+      name: 'Audit entry |||| Audit log',
+      fields: {
+        id: 'ID',
+        at: 'Time',
+        actor: 'Actor',
+        actor_roles: 'Roles',
+        action: 'Action',
+        target_type: 'Target type',
+        target_id: 'Target',
+        outcome: 'Outcome',
+        status: 'HTTP status',
+        ip: 'IP',
+        user_agent: 'User agent',
+        request_id: 'Request ID',
+        at_gte: 'From',
+        at_lte: 'To',
+      },
+    },
     reminders: {
       name: 'Reminder |||| Reminders',
       fields: {
@@ -168,6 +203,15 @@ export const appEn = {
         sent_at: 'Sent at',
       },
     },
+  },
+  form_renderer: {
+    yes: 'Yes',
+    no: 'No',
+    prefilled: 'Filled from your last check-in',
+    location_none: 'Not located yet',
+    location_not_provided: 'Not provided',
+    photo_none: 'No photo',
+    photo_attached: 'Photo attached',
   },
 };
 

@@ -100,8 +100,20 @@ export const appZh = {
     title: '健康打卡',
     severity: { normal: '正常', warning: '预警', red: '高危' },
     review_status: { pending: '待复核', recheck_requested: '待复测', approved: '已通过', rejected: '未通过' },
-    login_hint: '请使用运维令牌登录（ADMIN_TOKEN）',
   },
+  auth: {
+    dingtalk: '钉钉扫码登录',
+    or_local: '或使用本地管理员账号',
+    too_many_attempts: '尝试次数过多，请稍后再试',
+  },
+  reviews: {
+    approve: '通过',
+    reject: '不通过',
+    request_recheck: '要求复测',
+    comment: '处理意见',
+    decided: { approve: '已通过', reject: '已标记为不通过', request_recheck: '已要求员工复测' },
+  },
+  audit: { outcome: { success: '成功', denied: '拒绝', failure: '失败' } },
   dashboard: {
     title: '今日概况',
     expected: '应打卡',
@@ -194,6 +206,25 @@ export const appZh = {
         active_on: '日期',
       },
     },
+    audit: {
+      name: '审计日志',
+      fields: {
+        id: '编号',
+        at: '时间',
+        actor: '操作人',
+        actor_roles: '角色',
+        action: '操作',
+        target_type: '对象类型',
+        target_id: '对象',
+        outcome: '结果',
+        status: 'HTTP 状态',
+        ip: 'IP',
+        user_agent: '浏览器',
+        request_id: '请求编号',
+        at_gte: '开始时间',
+        at_lte: '结束时间',
+      },
+    },
     reminders: {
       name: '提醒记录',
       fields: {
@@ -206,6 +237,15 @@ export const appZh = {
         sent_at: '发送时间',
       },
     },
+  },
+  form_renderer: {
+    yes: '是',
+    no: '否',
+    prefilled: '已按上次填写',
+    location_none: '尚未定位',
+    location_not_provided: '未提供',
+    photo_none: '未上传照片',
+    photo_attached: '已上传照片',
   },
 };
 

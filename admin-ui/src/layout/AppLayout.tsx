@@ -3,17 +3,24 @@ import DownloadIcon from '@mui/icons-material/Download';
 import SettingsIcon from '@mui/icons-material/Settings';
 import CalendarMonthIcon from '@mui/icons-material/CalendarMonth';
 import type { ReactNode } from 'react';
-import { Layout, Menu, useTranslate } from 'react-admin';
+import { Layout, Menu, useCanAccess, useTranslate } from 'react-admin';
+
+/** A custom page's menu entry, shown only to roles that may open it. */
+const PageItem = ({ to, resource, icon }: { to: string; resource: string; icon: ReactNode }) => {
+  const t = useTranslate();
+  const { canAccess } = useCanAccess({ resource, action: 'list' });
+  return canAccess ? <Menu.Item to={to} primaryText={t(`${resource}.title`)} leftIcon={icon} /> : null;
+};
 
 const AppMenu = () => {
-  const t = useTranslate();
+  const { canAccess: seesHealth } = useCanAccess({ resource: 'dashboard', action: 'list' });
   return (
     <Menu>
-      <Menu.DashboardItem />
+      {seesHealth ? <Menu.DashboardItem /> : null}
       <Menu.ResourceItems />
-      <Menu.Item to="/exports" primaryText={t('exports.title')} leftIcon={<DownloadIcon />} />
-      <Menu.Item to="/calendar" primaryText={t('calendar.title')} leftIcon={<CalendarMonthIcon />} />
-      <Menu.Item to="/settings" primaryText={t('settings.title')} leftIcon={<SettingsIcon />} />
+      <PageItem to="/exports" resource="exports" icon={<DownloadIcon />} />
+      <PageItem to="/calendar" resource="calendar" icon={<CalendarMonthIcon />} />
+      <PageItem to="/settings" resource="settings" icon={<SettingsIcon />} />
     </Menu>
   );
 };

@@ -1,7 +1,8 @@
-// A review with its record and history. Decisions are made by the department manager (or HR after
-// escalation) through the decision endpoint; this operator view shows them as they happen.
+// A review with its record and history, and the decision buttons for the manager (or HR after
+// escalation).
 import { BooleanField, DateField, Show, SimpleShowLayout, TextField, useRecordContext } from 'react-admin';
 import { ReasonsField, ReviewStatusField, SeverityField } from '../severity.tsx';
+import { DecisionButtons } from './DecisionButtons.tsx';
 
 const History = () => {
   const record = useRecordContext<{
@@ -34,6 +35,7 @@ export const ReviewShow = () => (
       <TextField source="comment" />
       <DateField source="decided_at" showTime />
       <History />
+      <DecisionButtons />
     </SimpleShowLayout>
   </Show>
 );

@@ -1,0 +1,40 @@
+// The audit log (admin/HR): who did what, when, from where, with what outcome. Read-only.
+import PolicyIcon from '@mui/icons-material/Policy';
+import {
+  Datagrid,
+  DateField,
+  DateTimeInput,
+  List,
+  NumberField,
+  SelectField,
+  SelectInput,
+  TextField,
+  TextInput,
+} from 'react-admin';
+
+const outcomes = ['success', 'denied', 'failure'].map((id) => ({ id, name: `audit.outcome.${id}` }));
+
+const filters = [
+  <TextInput key="action" source="action" alwaysOn />,
+  <TextInput key="actor" source="actor" />,
+  <SelectInput key="outcome" source="outcome" choices={outcomes} />,
+  <DateTimeInput key="from" source="at_gte" />,
+  <DateTimeInput key="to" source="at_lte" />,
+];
+
+const AuditList = () => (
+  <List filters={filters} sort={{ field: 'id', order: 'DESC' }} perPage={50}>
+    <Datagrid bulkActionButtons={false} rowClick={false}>
+      <DateField source="at" showTime />
+      <TextField source="actor" />
+      <TextField source="action" />
+      <TextField source="target_id" />
+      <SelectField source="outcome" choices={outcomes} />
+      <NumberField source="status" />
+      <TextField source="ip" />
+      <TextField source="request_id" />
+    </Datagrid>
+  </List>
+);
+
+export default { icon: PolicyIcon, list: AuditList };

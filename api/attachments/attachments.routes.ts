@@ -1,0 +1,78 @@
+// Photo uploads by the employee (raw image body) and the admin's read of a record's photo.
+import express, { Router, type ErrorRequestHandler } from 'express';
+import { z } from 'zod';
+import type { DB } from '../../db/connect.ts';
+import { readAttachment, saveAttachment } from '../../db/repositories/attachments.ts';
+import { AppError, notFound } from '../http/errors.ts';
+import { auditRead } from '../audit/audit-trail.ts';
+import { inScopeOf, scopeOf } from '../auth/permissions.ts';
+import { parse, route } from '../http/middleware.ts';
+import { isUuid, MAX_IMAGE_BYTES, sniffImageType } from './image-upload.ts';
+
+const tooLarge = () =>
+  new AppError('payload_too_large', 413, `The image exceeds ${MAX_IMAGE_BYTES / 1024} KB; shrink it first`);
+
+/** POST /api/me/attachments: the body is the image itself (jpeg, png or webp, ≤ 300 KB). */
+export function attachmentUploadRoutes(deps: { db: DB }): Router {
+  const r = Router();
+  const raw = express.raw({ type: () => true, limit: MAX_IMAGE_BYTES });
+  const sizeError: ErrorRequestHandler = (err: { type?: string }, _req, _res, next) =>
+    next(err.type === 'entity.too.large' ? tooLarge() : err);
+  r.post(
+    '/attachments',
+    raw,
+    sizeError,
+    route(async (req, res) => {
+      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (bytes.length > MAX_IMAGE_BYTES) throw tooLarge();
+      const contentType = sniffImageType(bytes);
+      if (!contentType) {
+        throw new AppError('validation_failed', 400, 'The body is not a JPEG, PNG or WebP image', [
+          { field: 'body', message: 'not a JPEG, PNG or WebP image' },
+        ]);
+      }
+      const saved = await saveAttachment(deps.db, {
+        employeeId: req.employeeId as number,
+        contentType,
+        bytes,
+      });
+      res.status(201).json({ id: saved.id, contentType, sizeBytes: saved.sizeBytes });
+    }),
+  );
+  return r;
+}
+
+const params = z.object({
+  id: z.coerce.number().int().positive(),
+  attachmentId: z.string().refine(isUuid, 'not an attachment id'),
+});
+
+/** GET /api/records/:id/attachments/:attachmentId: only a photo the record's answers reference. */
+export function attachmentReadRoutes(deps: { db: DB }): Router {
+  const r = Router();
+  r.get(
+    '/:id/attachments/:attachmentId',
+    auditRead('attachments.read', 'health_record'),
+    route(async (req, res) => {
+      const { id, attachmentId } = parse(params, req.params, 'path');
+      const record = await deps.db
+        .selectFrom('health_records')
+        .select(['employee_id', 'department_id', 'answers'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!record || !inScopeOf(scopeOf(req), record.department_id)) throw notFound('Attachment');
+      const referenced = Object.values(record?.answers ?? {}).some(
+        (v) => typeof v === 'object' && v !== null && (v as { photoId?: unknown }).photoId === attachmentId,
+      );
+      const a =
+        record && referenced ? await readAttachment(deps.db, record.employee_id, attachmentId) : undefined;
+      if (!a) throw notFound('Attachment');
+      res
+        .type(a.content_type)
+        .setHeader('cache-control', 'private, no-store')
+        .setHeader('x-content-type-options', 'nosniff')
+        .send(a.bytes);
+    }),
+  );
+  return r;
+}

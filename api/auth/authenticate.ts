@@ -1,0 +1,62 @@
+// Works out who is calling, once per request: the admin UI's session cookie (with CSRF on every
+// state change), an employee Bearer token (check-in page), or the operator key (scripts).
+import { timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { DB } from '../../db/connect.ts';
+import { AppError, unauthenticated } from '../http/errors.ts';
+import { verifyEmployeeToken } from './employee-token.ts';
+import { accountPrincipal, employeePrincipal, operatorPrincipal, type Principal } from './principal.ts';
+import { csrfValid, readSession, renewIfHalfSpent, type SessionOptions } from './staff-session.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface AuthenticateDeps {
+  db: DB;
+  session: SessionOptions;
+  /** the operator key; undefined disables it */
+  operatorKey: string | undefined;
+}
+
+function sameSecret(given: string, expected: string) {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function authenticate(deps: AuthenticateDeps): RequestHandler {
+  async function resolve(req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) {
+    const operator = req.header('x-admin-token');
+    if (operator !== undefined) {
+      if (!deps.operatorKey || !sameSecret(operator, deps.operatorKey))
+        throw unauthenticated('Invalid operator key');
+      return operatorPrincipal;
+    }
+    const bearer = req.header('authorization');
+    if (bearer !== undefined) {
+      const claims = bearer.startsWith('Bearer ')
+        ? verifyEmployeeToken(deps.session.secret, bearer.slice(7))
+        : null;
+      if (!claims) throw unauthenticated('Missing or expired employee session');
+      const p = await employeePrincipal(deps.db, claims.sub, 'employee-token');
+      if (!p) throw unauthenticated('Employee is no longer active');
+      return p;
+    }
+    const session = readSession(req, deps.session);
+    if (!session) return undefined;
+    if (!SAFE_METHODS.has(req.method) && !csrfValid(req, deps.session, session))
+      throw new AppError('csrf_failed', 403, 'Missing or wrong CSRF token');
+    const [kind, id] = session.sub.split(':');
+    let p: Principal | null = null;
+    if (kind === 'employee') p = await employeePrincipal(deps.db, Number(id), 'session');
+    else if (kind === 'account') p = await accountPrincipal(deps.db, Number(id));
+    if (!p) throw unauthenticated('This account no longer exists or is inactive');
+    renewIfHalfSpent(res, deps.session, session);
+    return p;
+  }
+  return (req, res, next) => {
+    resolve(req, res).then((p) => {
+      req.principal = p;
+      next();
+    }, next);
+  };
+}

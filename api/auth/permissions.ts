@@ -1,0 +1,99 @@
+// The one table of who may do what, and the department scope each permission carries into SQL.
+import type { Request, RequestHandler } from 'express';
+import { forbidden, unauthenticated } from '../http/errors.ts';
+import { hasAnyRole, type Principal, type Role, type Scope } from './principal.ts';
+
+/**
+ * `health`: the permission reads people's health answers, limited to the departments the person
+ * manages or is HR for. `people`: directory data (names, departments), all for admins.
+ * `company`: company-wide configuration, no department scope.
+ */
+export const permissions = {
+  'health:read': { roles: ['manager', 'hr'], scope: 'health' },
+  'reviews:decide': { roles: ['manager', 'hr'], scope: 'health' },
+  'proxy:submit': { roles: ['manager', 'hr'], scope: 'health' },
+  'people:read': { roles: ['manager', 'hr', 'admin'], scope: 'people' },
+  'people:write': { roles: ['hr', 'admin'], scope: 'people' },
+  'org:write': { roles: ['admin'], scope: 'company' },
+  'config:read': { roles: ['manager', 'hr', 'admin'], scope: 'company' },
+  'config:write': { roles: ['admin'], scope: 'company' },
+  'calendar:write': { roles: ['hr', 'admin'], scope: 'company' },
+  'audit:read': { roles: ['hr', 'admin'], scope: 'company' },
+  'operations:run': { roles: ['admin'], scope: 'company' },
+} as const satisfies Record<string, { roles: readonly Role[]; scope: 'health' | 'people' | 'company' }>;
+
+export type Permission = keyof typeof permissions;
+
+function union(a: Scope, b: Scope): Scope {
+  if (a === 'all' || b === 'all') return 'all';
+  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+}
+
+export function scopeFor(p: Principal, permission: Permission): Scope {
+  const def = permissions[permission];
+  if (def.scope === 'company') return 'all';
+  if (def.scope === 'people' && p.roles.includes('admin')) return 'all';
+  const manager = p.roles.includes('manager') ? p.managerScope : [];
+  const hr = p.roles.includes('hr') ? p.hrScope : [];
+  return union(manager, hr);
+}
+
+export const can = (p: Principal | undefined, permission: Permission): boolean =>
+  Boolean(p && hasAnyRole(p, permissions[permission].roles));
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
+    /** the department scope of the permission the route was authorized for */
+    scope?: Scope;
+  }
+}
+
+/** Route guard: 401 without a principal, 403 without a role that holds the permission. */
+export const authorize =
+  (permission: Permission): RequestHandler =>
+  (req, _res, next) => {
+    const p = req.principal;
+    if (!p) return next(unauthenticated('Sign in first'));
+    if (!can(p, permission)) return next(forbidden(`Your roles do not allow ${permission}`));
+    req.scope = scopeFor(p, permission);
+    next();
+  };
+
+export function principalOf(req: Request): Principal {
+  if (!req.principal) throw unauthenticated('Sign in first');
+  return req.principal;
+}
+
+export function scopeOf(req: Request): Scope {
+  if (!req.scope) throw new Error('route is missing authorize()');
+  return req.scope;
+}
+
+/** Whether a department id is inside a scope. */
+export const inScopeOf = (scope: Scope, departmentId: number) =>
+  scope === 'all' || scope.includes(departmentId);
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/** One guard for a resource whose reads and writes need different permissions. */
+export const authorizeByMethod = (read: Permission, write: Permission): RequestHandler => {
+  const r = authorize(read);
+  const w = authorize(write);
+  return (req, res, next) => (READ_METHODS.has(req.method) ? r : w)(req, res, next);
+};
+
+/**
+ * The departments a request may cover: the ones asked for, each inside the scope, or the whole
+ * scope when none are named. 'all' means no department filter.
+ */
+export function restrictDepartments(scope: Scope, requested: readonly number[]): 'all' | number[] {
+  if (scope === 'all') return requested.length ? [...requested] : 'all';
+  if (requested.length === 0) {
+    if (scope.length === 0) throw forbidden('No departments are in your scope');
+    return [...scope];
+  }
+  const outside = requested.filter((d) => !scope.includes(d));
+  if (outside.length) throw forbidden(`Department(s) ${outside.join(', ')} are outside your scope`);
+  return [...requested];
+}

@@ -1,0 +1,190 @@
+// Admin UI sign-in: local account (scrypt), DingTalk scan-to-log-in, DingTalk workbench 免登;
+// sign-out; who am I (roles and what the UI may show).
+import { randomBytes } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { serialize } from 'cookie';
+import { z } from 'zod';
+import type { DB } from '../../db/connect.ts';
+import { findLocalAccount, recordSignInAttempt } from '../../db/repositories/access.ts';
+import { findEmployeeByDingtalkUserId } from '../../db/repositories/org.ts';
+import { DingTalkError } from '../../dingtalk/errors.ts';
+import type { DingTalkApi } from '../../dingtalk/types.ts';
+import { verifyPassword } from '../../security/passwords.ts';
+import { noteAudit } from '../audit/audit-trail.ts';
+import { AppError, unauthenticated } from '../http/errors.ts';
+import { parse, route } from '../http/middleware.ts';
+import { limiter } from '../http/security.ts';
+import { can, permissions, scopeFor, type Permission } from './permissions.ts';
+import { accountPrincipal, employeePrincipal, hasAnyRole, type Principal } from './principal.ts';
+import { expiresIn, signToken, verifyToken } from './signed-token.ts';
+import { clearSession, issueSession, readCookies, type SessionOptions } from './staff-session.ts';
+
+export interface StaffAuthDeps {
+  db: DB;
+  dingtalk: DingTalkApi;
+  session: SessionOptions;
+  publicBaseUrl: string;
+  dingtalkLoginUrl: string;
+  dingtalkAppKey: string;
+  rateLimits: { signinPerIp: number; signinPerAccount: number };
+}
+
+const loginSchema = z
+  .object({ username: z.string().min(1).max(80), password: z.string().min(1).max(200) })
+  .strict();
+const codeSchema = z.object({ authCode: z.string().min(1).max(256) }).strict();
+
+const STATE_COOKIE = 'hc_login_state';
+const STAFF_ROLES = ['manager', 'hr', 'admin'] as const;
+
+/** What the admin UI needs to decide what to show; the API enforces the same table. */
+export function identityOf(p: Principal) {
+  return {
+    id: p.actor,
+    fullName: p.name,
+    roles: p.roles,
+    permissions: (Object.keys(permissions) as Permission[]).filter((perm) => can(p, perm)),
+    healthScope: scopeFor(p, 'health:read'),
+  };
+}
+
+function requireStaff(p: Principal | null): Principal {
+  if (!p) throw new AppError('forbidden', 403, 'You are not an active member of this company');
+  if (!hasAnyRole(p, STAFF_ROLES))
+    throw new AppError('forbidden', 403, 'Only managers, HR and administrators use the admin console');
+  return p;
+}
+
+function dingtalkFailure(err: unknown): AppError {
+  if (err instanceof DingTalkError && !err.retryable)
+    return unauthenticated('DingTalk sign-in code is invalid or expired');
+  return new AppError('unavailable', 503, 'DingTalk is unavailable, try again', undefined, { cause: err });
+}
+
+export function staffAuthRoutes(deps: StaffAuthDeps): Router {
+  const r = Router();
+  const perIp = limiter({ name: 'signin-ip', perMinute: deps.rateLimits.signinPerIp });
+  const perAccount = limiter({
+    name: 'signin-account',
+    perMinute: deps.rateLimits.signinPerAccount,
+    key: (req) => {
+      const u = (req.body as { username?: unknown } | undefined)?.username;
+      return typeof u === 'string' ? `u:${u.toLowerCase()}` : undefined;
+    },
+  });
+
+  const signIn = (req: Request, res: Response, sub: string, p: Principal) => {
+    req.principal = p;
+    issueSession(res, deps.session, sub);
+    res.json(identityOf(p));
+  };
+
+  r.post(
+    '/login',
+    perIp,
+    perAccount,
+    route(async (req, res) => {
+      noteAudit(req, { action: 'auth.signin', targetType: 'local_account' });
+      const { username, password } = parse(loginSchema, req.body);
+      noteAudit(req, { actor: `account:${username}`, targetId: username, detail: { method: 'password' } });
+      const account = await findLocalAccount(deps.db, username);
+      // Hash even for unknown names so timing does not reveal which accounts exist.
+      const ok = await verifyPassword(password, account?.password_hash ?? 'scrypt$16384$8$1$AAAA$AAAA');
+      if (!account || (account.locked_until?.getTime() ?? 0) > Date.now() || !ok) {
+        if (account) await recordSignInAttempt(deps.db, account.id, false);
+        throw unauthenticated('Wrong username or password, or the account is locked for a while');
+      }
+      await recordSignInAttempt(deps.db, account.id, true);
+      const p = await accountPrincipal(deps.db, account.id);
+      signIn(req, res, `account:${account.id}`, requireStaff(p));
+    }),
+  );
+
+  r.post('/logout', (req, res) => {
+    noteAudit(req, { action: 'auth.signout' });
+    clearSession(res, deps.session);
+    res.status(204).end();
+  });
+
+  r.get('/me', (req, res) => {
+    if (!req.principal) throw unauthenticated('Not signed in');
+    res.json(identityOf(req.principal));
+  });
+
+  // DingTalk workbench (inside the DingTalk client): the page's JSAPI auth code.
+  r.post(
+    '/dingtalk/session',
+    perIp,
+    route(async (req, res) => {
+      noteAudit(req, { action: 'auth.signin', targetType: 'dingtalk', detail: { method: 'dingtalk-jsapi' } });
+      const { authCode } = parse(codeSchema, req.body);
+      const userid = await deps.dingtalk.getUserInfoByCode(authCode).then(
+        (u) => u.userid,
+        (err: unknown) => {
+          throw dingtalkFailure(err);
+        },
+      );
+      noteAudit(req, { actor: `dingtalk:${userid}`, targetId: userid });
+      const employee = await findEmployeeByDingtalkUserId(deps.db, userid);
+      const p = employee ? await employeePrincipal(deps.db, employee.id, 'session') : null;
+      signIn(req, res, `employee:${employee?.id ?? 0}`, requireStaff(p));
+    }),
+  );
+
+  // Scan-to-log-in: redirect to DingTalk's login page with a state bound to this browser.
+  r.get('/dingtalk/qr', (_req, res) => {
+    const nonce = randomBytes(16).toString('base64url');
+    const state = signToken(deps.session.secret, { purpose: 'login-state', nonce, exp: expiresIn(600) });
+    // Lax: the cookie must come back on DingTalk's top-level redirect to our callback.
+    res.append(
+      'Set-Cookie',
+      serialize(STATE_COOKIE, nonce, {
+        path: '/api/auth/dingtalk',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: deps.session.secure,
+        maxAge: 600,
+      }),
+    );
+    const q = new URLSearchParams({
+      redirect_uri: `${deps.publicBaseUrl}/api/auth/dingtalk/callback`,
+      response_type: 'code',
+      client_id: deps.dingtalkAppKey,
+      scope: 'openid',
+      state,
+      prompt: 'consent',
+    });
+    res.redirect(`${deps.dingtalkLoginUrl}/oauth2/auth?${q.toString()}`);
+  });
+
+  r.get(
+    '/dingtalk/callback',
+    perIp,
+    route(async (req, res) => {
+      noteAudit(req, { action: 'auth.signin', targetType: 'dingtalk', detail: { method: 'dingtalk-qr' } });
+      const q = parse(
+        z.object({ authCode: z.string().min(1).max(256), state: z.string().max(1000) }),
+        req.query,
+        'query',
+      );
+      const claims = verifyToken<{ purpose: 'login-state'; nonce: string; exp: number }>(
+        deps.session.secret,
+        q.state,
+        'login-state',
+      );
+      if (!claims || claims.nonce !== readCookies(req)[STATE_COOKIE])
+        throw unauthenticated('Sign-in state is missing or expired; start again');
+      const userid = await deps.dingtalk.getUserIdByLoginCode(q.authCode).catch((err: unknown) => {
+        throw dingtalkFailure(err);
+      });
+      noteAudit(req, { actor: `dingtalk:${userid}`, targetId: userid });
+      const employee = await findEmployeeByDingtalkUserId(deps.db, userid);
+      const p = requireStaff(employee ? await employeePrincipal(deps.db, employee.id, 'session') : null);
+      req.principal = p;
+      issueSession(res, deps.session, `employee:${employee?.id ?? 0}`);
+      res.append('Set-Cookie', serialize(STATE_COOKIE, '', { path: '/api/auth/dingtalk', maxAge: 0 }));
+      res.redirect('/admin/#/');
+    }),
+  );
+  return r;
+}

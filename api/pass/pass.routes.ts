@@ -1,0 +1,40 @@
+// GET /api/me/pass (the employee's pass for today) and GET /api/pass/verify?p= (the guard's check).
+import { Router } from 'express';
+import { z } from 'zod';
+import type { DB } from '../../db/connect.ts';
+import { AppError } from '../http/errors.ts';
+import { parse, route } from '../http/middleware.ts';
+import { issuePass, verifyPass } from './pass.service.ts';
+
+interface PassDeps {
+  db: DB;
+  secret: string;
+  publicBaseUrl: string;
+}
+
+export function myPassRoutes(deps: PassDeps): Router {
+  const r = Router();
+  r.get(
+    '/pass',
+    route(async (req, res) => {
+      const pass = await issuePass(deps.db, deps.secret, deps.publicBaseUrl, req.employeeId as number);
+      if (!pass) throw new AppError('not_found', 404, 'No check-in today yet: submit first to get a pass');
+      res.json(pass);
+    }),
+  );
+  return r;
+}
+
+const verifyQuery = z.object({ p: z.string().min(1).max(2048) });
+
+export function passVerifyRoutes(deps: PassDeps): Router {
+  const r = Router();
+  r.get(
+    '/verify',
+    route(async (req, res) => {
+      const { p } = parse(verifyQuery, req.query, 'query');
+      res.setHeader('cache-control', 'no-store').json(await verifyPass(deps.db, deps.secret, p));
+    }),
+  );
+  return r;
+}

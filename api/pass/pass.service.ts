@@ -1,0 +1,82 @@
+// Today's pass: a signed token naming the employee and the day, shown as a QR code; the guard's
+// page verifies it against the current record and review, so the colour is always today's truth.
+import type { DB } from '../../db/connect.ts';
+import { findRecordForDay } from '../../db/repositories/records.ts';
+import type { Severity } from '../../domain/forms/form-definition.ts';
+import { workDateAt } from '../../domain/zoned-time.ts';
+import { getCurrentPolicy } from '../../db/repositories/policy.ts';
+import { signToken, verifyToken, workDateExpiry } from '../../platform/signed-token.ts';
+import type { ReviewStatus } from '../../db/database.ts';
+
+const PASS_PURPOSE = 'pass';
+
+export type PassColour = 'green' | 'amber' | 'red';
+
+/** Green only for a normal day or an approved warning; red stays red whatever the review says. */
+export function passColour(severity: Severity, reviewStatus: ReviewStatus | null): PassColour {
+  if (severity === 'red' || reviewStatus === 'rejected') return 'red';
+  if (severity === 'warning') return reviewStatus === 'approved' ? 'green' : 'amber';
+  return 'green';
+}
+
+export interface PassView {
+  name: string;
+  departmentName: string;
+  workDate: string;
+  colour: PassColour;
+  severity: Severity;
+  reviewStatus: ReviewStatus | null;
+}
+
+async function passView(db: DB, employeeId: number, workDate: string): Promise<PassView | null> {
+  const record = await findRecordForDay(db, employeeId, workDate);
+  if (!record) return null;
+  const who = await db
+    .selectFrom('employees as e')
+    .innerJoin('departments as d', 'd.id', 'e.department_id')
+    .select(['e.name', 'd.name as department_name'])
+    .where('e.id', '=', employeeId)
+    .executeTakeFirstOrThrow();
+  const review = await db
+    .selectFrom('reviews')
+    .select('status')
+    .where('current_record_id', '=', record.id)
+    .executeTakeFirst();
+  const reviewStatus = review?.status ?? null;
+  return {
+    name: who.name,
+    departmentName: who.department_name,
+    workDate,
+    colour: passColour(record.severity, reviewStatus),
+    severity: record.severity,
+    reviewStatus,
+  };
+}
+
+export async function issuePass(db: DB, secret: string, publicBaseUrl: string, employeeId: number) {
+  const policy = await getCurrentPolicy(db);
+  const workDate = workDateAt(new Date(), policy.timeZone);
+  const view = await passView(db, employeeId, workDate);
+  if (!view) return null;
+  const token = signToken(secret, {
+    purpose: PASS_PURPOSE,
+    sub: employeeId,
+    day: workDate,
+    exp: workDateExpiry(workDate),
+  });
+  return { token, verifyUrl: `${publicBaseUrl}/pass/verify?p=${token}`, ...view };
+}
+
+export type PassCheck = ({ valid: true } & PassView) | ({ valid: false; reason: string } & Partial<PassView>);
+
+export async function verifyPass(db: DB, secret: string, token: string): Promise<PassCheck> {
+  const claims = verifyToken(secret, token, PASS_PURPOSE);
+  if (!claims || typeof claims.sub !== 'number' || typeof claims.day !== 'string')
+    return { valid: false, reason: 'invalid' };
+  const policy = await getCurrentPolicy(db);
+  const view = await passView(db, claims.sub, claims.day);
+  if (!view) return { valid: false, reason: 'no_record' };
+  if (claims.day !== workDateAt(new Date(), policy.timeZone))
+    return { ...view, valid: false, reason: 'not_today' };
+  return { valid: true, ...view };
+}

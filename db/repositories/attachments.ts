@@ -1,0 +1,55 @@
+// Uploaded images (health-code screenshots). The only place that writes or reads their bytes, so
+// encrypting them at rest is a change to this file alone.
+import type { Transaction } from 'kysely';
+import type { DB } from '../connect.ts';
+import type { AttachmentType, Database } from '../database.ts';
+
+export async function saveAttachment(
+  db: DB,
+  a: { employeeId: number; contentType: AttachmentType; bytes: Buffer },
+): Promise<{ id: string; sizeBytes: number }> {
+  const row = await db
+    .insertInto('attachments')
+    .values({
+      employee_id: a.employeeId,
+      content_type: a.contentType,
+      size_bytes: a.bytes.length,
+      bytes: a.bytes,
+    })
+    .returning(['id', 'size_bytes'])
+    .executeTakeFirstOrThrow();
+  return { id: row.id, sizeBytes: row.size_bytes };
+}
+
+/** Which of these ids are attachments uploaded by this employee. */
+export async function ownedAttachmentIds(db: DB, employeeId: number, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('attachments')
+    .select('id')
+    .where('employee_id', '=', employeeId)
+    .where('id', 'in', ids)
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Ties still-unlinked uploads to the record that references them (a reused photo keeps its first record). */
+export async function linkAttachments(trx: Transaction<Database>, ids: string[], recordId: number) {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('attachments')
+    .set({ record_id: recordId })
+    .where('id', 'in', ids)
+    .where('record_id', 'is', null)
+    .execute();
+}
+
+/** The image when it belongs to the employee who made the record. */
+export function readAttachment(db: DB, employeeId: number, attachmentId: string) {
+  return db
+    .selectFrom('attachments')
+    .select(['id', 'content_type', 'size_bytes', 'bytes', 'created_at'])
+    .where('id', '=', attachmentId)
+    .where('employee_id', '=', employeeId)
+    .executeTakeFirst();
+}

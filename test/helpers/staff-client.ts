@@ -1,0 +1,99 @@
+// A signed-in admin-console user for API tests: the session cookie and CSRF token the browser
+// would hold, sent the way the admin UI sends them.
+import { hashPassword } from '../../security/passwords.ts';
+import type { StaffRole } from '../../db/database.ts';
+import type { TestContext, TestEmployee } from './context.ts';
+
+export interface StaffResponse {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
+export class StaffClient {
+  constructor(
+    private readonly ctx: TestContext,
+    readonly cookie: string,
+    readonly csrf: string,
+    readonly identity: { id: string; roles: string[]; permissions: string[] },
+  ) {}
+
+  async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { csrf?: boolean } = {},
+  ): Promise<StaffResponse> {
+    const headers: Record<string, string> = { cookie: this.cookie };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.csrf !== false) headers['x-csrf-token'] = this.csrf;
+    const res = await fetch(`${this.ctx.apiUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* binary or text body */
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  }
+}
+
+function sessionFrom(res: Response): { cookie: string; csrf: string } {
+  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0] ?? '');
+  const csrf = cookies.find((c) => c.startsWith('hc_csrf='))?.slice('hc_csrf='.length) ?? '';
+  return { cookie: cookies.join('; '), csrf };
+}
+
+/** Signs an employee in as DingTalk's workbench 免登 would (a code from the fake). */
+export async function signInEmployee(ctx: TestContext, e: TestEmployee): Promise<StaffClient> {
+  const authCode = ctx.fake.state.issueAuthCode(e.userId);
+  const res = await fetch(`${ctx.apiUrl}/api/auth/dingtalk/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ authCode }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in of ${e.name} failed: ${res.status} ${await res.text()}`);
+  const { cookie, csrf } = sessionFrom(res);
+  return new StaffClient(ctx, cookie, csrf, (await res.json()) as StaffClient['identity']);
+}
+
+let accountSeq = 0;
+
+/** Creates a local account and signs it in. */
+export async function createLocalAccount(
+  ctx: TestContext,
+  roles: StaffRole[],
+  opts: { hrAllDepartments?: boolean } = {},
+): Promise<{ username: string; password: string }> {
+  const username = `local-${process.pid}-${++accountSeq}`;
+  const password = `pw-${username}-secret`;
+  await ctx.db
+    .insertInto('local_accounts')
+    .values({
+      username,
+      password_hash: await hashPassword(password),
+      roles,
+      hr_all_departments: opts.hrAllDepartments ?? roles.includes('hr'),
+    })
+    .execute();
+  return { username, password };
+}
+
+export async function signInLocal(
+  ctx: TestContext,
+  account: { username: string; password: string },
+): Promise<StaffClient> {
+  const res = await fetch(`${ctx.apiUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(account),
+  });
+  if (res.status !== 200) throw new Error(`local sign-in failed: ${res.status} ${await res.text()}`);
+  const { cookie, csrf } = sessionFrom(res);
+  return new StaffClient(ctx, cookie, csrf, (await res.json()) as StaffClient['identity']);
+}
