@@ -9,7 +9,7 @@ import type { DingTalkApi } from '../dingtalk/types.ts';
 import { adminRoutes } from './admin/admin.routes.ts';
 import { auditTrail } from './audit/audit-trail.ts';
 import { authenticate } from './auth/authenticate.ts';
-import { authorize, authorizeByMethod } from './auth/permissions.ts';
+import { authorize, authorizeByMethod, scopeOf } from './auth/permissions.ts';
 import { staffAuthRoutes } from './auth/staff-auth.routes.ts';
 import { limiter, securityHeaders, strictCors } from './http/security.ts';
 import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
@@ -23,6 +23,7 @@ import { notFound } from './http/errors.ts';
 import { adminDataRoutes } from './admin-data/resources.routes.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
+import { employeeImportRoutes } from './employees/employee-import.routes.ts';
 import { exportRoutes } from './exports/exports.routes.ts';
 import { formRoutes } from './forms/forms.routes.ts';
 import { policyRoutes } from './policy/policy.routes.ts';
@@ -113,7 +114,7 @@ export function createApp(deps: ApiDeps): express.Express {
   );
   app.use('/api/reviews', reviewReadRoutes({ db }));
   app.use('/api/ra', adminDataRoutes({ db, temporal, taskQueue, logger }));
-  app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db }));
+  app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db, scopeOf }));
   app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));
   app.use('/api/records', authorize('health:read'), attachmentReadRoutes({ db }), recordRoutes({ db }));
   app.use(
@@ -133,6 +134,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api/policy', authorizeByMethod('config:read', 'config:write'));
   app.use('/api/departments', authorizeByMethod('config:read', 'config:write'));
   app.use('/api/employees', authorizeByMethod('people:read', 'people:write'));
+  app.use('/api/employees', employeeImportRoutes({ db, scopeOf }));
   app.use('/api', calendarRoutes({ db, temporal, taskQueue, logger }));
   app.use('/api', policyRoutes({ db }));
   app.use('/api/admin', authorize('operations:run'), adminRoutes({ temporal, taskQueue }));

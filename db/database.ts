@@ -215,6 +215,7 @@ export interface Database {
   role_grants: RoleGrantsTable;
   audit_log: AuditLogTable;
   attachments: AttachmentsTable;
+  department_day_stats: DepartmentDayStatsTable;
 }
 
 export type AttachmentType = 'image/jpeg' | 'image/png' | 'image/webp';
@@ -227,6 +228,20 @@ export interface AttachmentsTable {
   size_bytes: number;
   bytes: Buffer;
   created_at: CreatedAt;
+}
+
+/** Daily figures per department, kept by triggers (migration 0009); read by the dashboard. */
+export interface DepartmentDayStatsTable {
+  work_date: string;
+  department_id: number;
+  expected: number;
+  submitted: number;
+  pending: number;
+  missed: number;
+  exempt: number;
+  records: number;
+  warnings: number;
+  reds: number;
 }
 
 export interface ExportsTable {

@@ -1,80 +1,72 @@
-// Dashboard figures: today's totals, compliance heat map, anomaly trend, live non-submitters.
-import { Router } from 'express';
-import { sql } from 'kysely';
+// Dashboard figures: today's totals, compliance heat map, anomaly trend, live non-submitters. All
+// read the trigger-kept department_day_stats, limited to the departments the viewer may see.
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { addDays, isValidDate, workDateAt } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
+import {
+  anomalyTrend,
+  dayTotals,
+  heatmapCells,
+  openDayCounts,
+  openDays,
+  type DepartmentScope,
+} from '../../db/repositories/dashboard.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
-import { compliance, departmentScope, nonSubmitters } from '../../reports/report-data.ts';
+import { departmentScope } from '../../reports/report-data.ts';
+import { AppError } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 
 const date = z.string().refine(isValidDate, 'expected YYYY-MM-DD');
 const rangeQuery = z.object({ from: date.optional(), to: date.optional() }).strict();
+/** The longest range a chart is drawn for (a year of days). */
+const MAX_RANGE_DAYS = 366;
+/** How many non-submitters the live list shows (most chased first); the total is always given. */
+const LIST_LIMIT = 200;
 
-export function dashboardRoutes(deps: { db: DB }): Router {
+export interface DashboardDeps {
+  db: DB;
+  /** the departments the signed-in viewer may see; everyone sees all until roles land */
+  scopeOf?: (req: Request) => Promise<DepartmentScope> | DepartmentScope;
+}
+
+export function dashboardRoutes(deps: DashboardDeps): Router {
   const { db } = deps;
+  const scopeOf = deps.scopeOf ?? (() => 'all' as const);
   const r = Router();
   const today = async () => workDateAt(new Date(), (await getPolicy(db)).timeZone);
   const range = async (q: unknown) => {
     const p = parse(rangeQuery, q, 'query');
     const to = p.to ?? (await today());
-    return { from: p.from ?? addDays(to, -13), to };
+    const from = p.from ?? addDays(to, -13);
+    if (from > to || addDays(from, MAX_RANGE_DAYS) <= to) {
+      throw new AppError('validation_failed', 400, 'The date range is invalid', [
+        { field: 'from', message: `from must be on or before to, at most ${MAX_RANGE_DAYS} days apart` },
+      ]);
+    }
+    return { from, to };
   };
 
   r.get(
     '/today',
-    route(async (_req, res) => {
+    route(async (req, res) => {
       const workDate = await today();
-      const t = await db
-        .selectFrom('checkin_days as c')
-        .leftJoin('health_records as h', (j) =>
-          j
-            .onRef('h.employee_id', '=', 'c.employee_id')
-            .onRef('h.work_date', '=', 'c.work_date')
-            .on('h.is_current', '=', true),
-        )
-        .select([
-          sql<number>`count(*) filter (where c.outcome <> 'exempt')::int`.as('expected'),
-          sql<number>`count(h.id)::int`.as('submitted'),
-          sql<number>`count(*) filter (where c.outcome = 'pending' and h.id is null)::int`.as('pending'),
-          sql<number>`count(*) filter (where h.severity <> 'normal')::int`.as('anomalies'),
-          sql<number>`count(*) filter (where c.outcome = 'missed')::int`.as('missed'),
-          sql<number>`count(*) filter (where c.outcome = 'exempt')::int`.as('exempt'),
-        ])
-        .where('c.work_date', '=', workDate)
-        .executeTakeFirstOrThrow();
-      res.json({ workDate, ...t });
+      res.json({ workDate, ...(await dayTotals(db, workDate, await scopeOf(req))) });
     }),
   );
   r.get(
     '/heatmap',
     route(async (req, res) => {
       const f = await range(req.query);
-      const rows = await compliance(db, { ...f, departmentIds: [] }, await departmentScope(db, []));
-      res.json({
-        ...f,
-        cells: rows.map((c) => ({ ...c, rate: c.expected ? c.submitted / c.expected : null })),
-      });
+      const rows = await heatmapCells(db, f, await scopeOf(req));
+      res.json({ ...f, cells: rows.map((c) => ({ ...c, rate: c.submitted / c.expected })) });
     }),
   );
   r.get(
     '/trend',
     route(async (req, res) => {
       const f = await range(req.query);
-      const rows = await db
-        .selectFrom('health_records')
-        .select([
-          'work_date',
-          sql<number>`count(*) filter (where severity = 'warning')::int`.as('warnings'),
-          sql<number>`count(*) filter (where severity = 'red')::int`.as('reds'),
-        ])
-        .where('is_current', '=', true)
-        .where('work_date', '>=', f.from)
-        .where('work_date', '<=', f.to)
-        .groupBy('work_date')
-        .orderBy('work_date')
-        .execute();
-      const byDate = new Map(rows.map((x) => [x.work_date, x]));
+      const byDate = new Map((await anomalyTrend(db, f, await scopeOf(req))).map((x) => [x.work_date, x]));
       const days = [];
       for (let d = f.from; d <= f.to; d = addDays(d, 1))
         days.push({ work_date: d, warnings: byDate.get(d)?.warnings ?? 0, reds: byDate.get(d)?.reds ?? 0 });
@@ -90,19 +82,35 @@ export function dashboardRoutes(deps: { db: DB }): Router {
         'query',
       );
       const workDate = await today();
-      const filter = { from: workDate, to: workDate, departmentIds: q.department ? [q.department] : [] };
-      const rows = await nonSubmitters(db, filter, await departmentScope(db, filter.departmentIds));
-      // Most chased first: the HR call level, then the manager level, then the rest.
-      const people = rows
-        .map((r) => ({
-          id: r.employee_id,
-          name: r.employee_name,
-          department_id: r.department_id,
-          department_name: r.department_name,
-          level_reached: r.level_reached,
-        }))
-        .sort((a, b) => b.level_reached - a.level_reached);
-      res.json({ workDate, people });
+      const scope = await scopeOf(req);
+      // A chosen department includes its sub-departments, within what the viewer may see.
+      const listed: DepartmentScope = q.department
+        ? (await departmentScope(db, [q.department])).filter((id) => scope === 'all' || scope.includes(id))
+        : scope;
+      const [rows, departments] = await Promise.all([
+        openDays(db, workDate, listed, LIST_LIMIT),
+        openDayCounts(db, workDate, scope),
+      ]);
+      const inList = listed === 'all' ? undefined : new Set(listed);
+      const total = departments
+        .filter((d) => !inList || inList.has(d.department_id))
+        .reduce((n, d) => n + d.open, 0);
+      res.json({
+        workDate,
+        total,
+        departments: departments.map((d) => ({
+          id: d.department_id,
+          name: d.department_name,
+          count: d.open,
+        })),
+        people: rows.map((p) => ({
+          id: p.id,
+          name: p.name,
+          department_id: p.department_id,
+          department_name: p.department_name,
+          level_reached: p.level_reached,
+        })),
+      });
     }),
   );
   return r;

@@ -1,6 +1,6 @@
 // Questions about the organisation: who works where, who manages and who is HR for them.
 // Mobile numbers are sealed (db/sealed-fields.ts) and opened only where a reader needs them.
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { DB } from '../connect.ts';
 import type { Employee, EmployeesTable } from '../database.ts';
 import { openMobile, sealMobile, stripSealed } from '../sealed-fields.ts';
@@ -111,4 +111,95 @@ export async function findEmployeesByIds(db: DB, ids: number[]) {
     .orderBy('e.id')
     .execute();
   return rows.map(openEmployee);
+}
+
+/** Every department's id and name (the CSV import resolves departments by either). */
+export function listDepartmentNames(db: DB) {
+  return db.selectFrom('departments').select(['id', 'name']).orderBy('id').execute();
+}
+
+/** The employees with these DingTalk user ids, with every column an import may change. */
+export function findEmployeesByUserIds(db: DB, userIds: string[]) {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('employees')
+    .select([
+      'id',
+      'dingtalk_user_id',
+      'dingtalk_union_id',
+      'name',
+      'department_id',
+      'manager_id',
+      'mobile',
+      'active',
+      'time_zone',
+      'workdays',
+    ])
+    .where('dingtalk_user_id', 'in', userIds)
+    .execute();
+}
+
+/** Which of these union ids belong to someone (union ids are unique). */
+export function findEmployeesByUnionIds(db: DB, unionIds: string[]) {
+  if (unionIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('employees')
+    .select(['id', 'dingtalk_user_id', 'dingtalk_union_id'])
+    .where('dingtalk_union_id', 'in', unionIds)
+    .execute();
+}
+
+/** What an import writes for one person (no manager: managers are set once everyone exists). */
+export interface EmployeeWrite {
+  dingtalk_user_id: string;
+  dingtalk_union_id: string | null;
+  name: string;
+  department_id: number;
+  mobile: string | null;
+  active: boolean;
+  time_zone: string | null;
+  workdays: number[] | null;
+}
+
+/**
+ * Inserts or updates employees by DingTalk user id, sealing each mobile. Returns user id →
+ * employee id.
+ */
+export async function upsertEmployeesByUserId(db: DB, rows: EmployeeWrite[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const written = await db
+      .insertInto('employees')
+      .values(rows.slice(i, i + 500).map(({ mobile, ...plain }) => ({ ...plain, ...sealMobile(mobile), mobile: null })))
+      .onConflict((oc) =>
+        oc.column('dingtalk_user_id').doUpdateSet((eb) => ({
+          dingtalk_union_id: eb.ref('excluded.dingtalk_union_id'),
+          name: eb.ref('excluded.name'),
+          department_id: eb.ref('excluded.department_id'),
+          mobile: null,
+          mobile_ct: eb.ref('excluded.mobile_ct'),
+          key_id: eb.ref('excluded.key_id'),
+          active: eb.ref('excluded.active'),
+          time_zone: eb.ref('excluded.time_zone'),
+          workdays: eb.ref('excluded.workdays'),
+        })),
+      )
+      .returning(['id', 'dingtalk_user_id'])
+      .execute();
+    for (const w of written) ids.set(w.dingtalk_user_id, w.id);
+  }
+  return ids;
+}
+
+/** Sets each listed employee's manager (null clears it). */
+export async function setManagers(
+  db: DB,
+  changes: { id: number; managerId: number | null }[],
+): Promise<void> {
+  for (let i = 0; i < changes.length; i += 1000) {
+    const values = changes.slice(i, i + 1000).map((c) => sql`(${c.id}::int, ${c.managerId}::int)`);
+    // One statement per chunk (the builder has no UPDATE … FROM (VALUES …)).
+    await sql`update employees e set manager_id = v.manager_id
+      from (values ${sql.join(values)}) as v(id, manager_id) where e.id = v.id`.execute(db);
+  }
 }

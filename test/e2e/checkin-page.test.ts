@@ -4,6 +4,7 @@
 // photos, and per-field errors in both languages. Screenshots at 360 px go to test-artifacts/.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { insertRecord, openRecord } from '../../db/repositories/records.ts';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
@@ -33,8 +34,10 @@ after(async () => {
 
 const member = (i: number) => members[i] as TestEmployee;
 
-const records = (employeeId: number) =>
-  ctx.db.selectFrom('health_records').selectAll().where('employee_id', '=', employeeId).execute();
+const records = async (employeeId: number) =>
+  (await ctx.db.selectFrom('health_records').selectAll().where('employee_id', '=', employeeId).execute()).map(
+    openRecord,
+  );
 
 async function fillNormal(page: Page, temperature = '36.6') {
   await page.locator('[data-field=temperature] input').fill(temperature);
@@ -271,19 +274,17 @@ describe('employee check-in page', () => {
   test('prefill: vaccination and travel from the last record, marked 已按上次填写; temperature never', async () => {
     const e = member(6);
     const today = (await ctx.schedule(1)).workDate;
-    await ctx.db
-      .insertInto('health_records')
-      .values({
-        employee_id: e.id,
-        department_id: e.departmentId,
-        work_date: '2020-01-02',
-        submitted_at: new Date('2020-01-02T01:00:00Z'),
-        answers: JSON.stringify({ ...validAnswers, temperature: 36.9, vaccinationDoses: 3, travel14d: true }),
-        status: 'on_time',
-        idempotency_key: newKey(),
-        form_version: 1,
-      })
-      .execute();
+    await insertRecord(ctx.db, {
+      employee_id: e.id,
+      department_id: e.departmentId,
+      work_date: '2020-01-02',
+      submitted_at: new Date('2020-01-02T01:00:00Z'),
+      answers: { ...validAnswers, temperature: 36.9, vaccinationDoses: 3, travel14d: true },
+      reasons: [],
+      status: 'on_time',
+      idempotency_key: newKey(),
+      form_version: 1,
+    });
     await ctx.expectToday([e]);
     const context = await browser.newContext(phone);
     const page = await context.newPage();
@@ -341,7 +342,7 @@ describe('employee check-in page', () => {
     assert.equal(att.content_type, 'image/jpeg');
     assert.ok(att.size_bytes <= 300 * 1024, `shrunk to ${att.size_bytes} bytes`);
     const img = await fetch(`${ctx.apiUrl}/api/records/${row?.id}/attachments/${photoId}`, {
-      headers: { 'x-admin-token': ctx.config.api.adminToken },
+      headers: { 'x-admin-token': ctx.operatorKey },
     });
     assert.equal(img.status, 200);
     assert.equal(img.headers.get('content-type'), 'image/jpeg');

@@ -1,6 +1,7 @@
 // The API behind the employee page: link tokens, identity checks, prefill, photo uploads, passes
 // and the proxy-filling column, against the real API, Postgres and the DingTalk fake.
 import assert from 'node:assert/strict';
+import { insertRecord } from '../../db/repositories/records.ts';
 import { after, before, describe, test } from 'node:test';
 import { submitCheckin } from '../../api/checkins/checkins.service.ts';
 import { signEmployeeToken } from '../../api/auth/employee-token.ts';
@@ -127,24 +128,22 @@ describe('check-in page API', () => {
 
   test('prefill offers vaccination and travel from the last record, never the temperature', async () => {
     const e = member(5);
-    await ctx.db
-      .insertInto('health_records')
-      .values({
+    await insertRecord(ctx.db, {
         employee_id: e.id,
         department_id: e.departmentId,
         work_date: '2020-03-01',
         submitted_at: new Date('2020-03-01T01:00:00Z'),
-        answers: JSON.stringify({
+        answers: {
           ...validAnswers,
           temperature: 37.0,
           vaccinationDoses: 2,
           travel14d: false,
-        }),
+        },
+        reasons: [],
         status: 'on_time',
         idempotency_key: newKey(),
         form_version: 1,
-      })
-      .execute();
+      });
     const today = await call('GET', '/api/me/today', { token: ctx.token(e.id) });
     assert.deepEqual(today.body.prefill, {
       fromWorkDate: '2020-03-01',
@@ -199,7 +198,7 @@ describe('check-in page API', () => {
       assert.equal(own.status, 201);
       const recordId = (own.body.record as { id: number }).id;
       const img = await fetch(`${ctx.apiUrl}/api/records/${recordId}/attachments/${photoId}`, {
-        headers: { 'x-admin-token': ctx.config.api.adminToken },
+        headers: { 'x-admin-token': ctx.operatorKey },
       });
       assert.equal(img.status, 200);
       assert.equal(img.headers.get('content-type'), 'image/png');

@@ -1,4 +1,5 @@
-// Today's people without a record, refreshed every 10 s, with the reminder level they reached.
+// Today's people without a record, refreshed every 10 s, with the reminder level they reached. The
+// API sends the most chased first (a page, with the total) and the per-department counts.
 import { Card, CardContent, CardHeader, MenuItem, Select, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslate } from 'react-admin';
@@ -15,14 +16,12 @@ interface Person {
 export const NonSubmitters = () => {
   const t = useTranslate();
   const [dept, setDept] = useState<number | ''>('');
-  const { data } = useJson<{ people: Person[] }>(
-    `/api/dashboard/non-submitters${dept ? `?department=${dept}` : ''}`,
-    10_000,
-  );
-  const { data: all } = useJson<{ people: Person[] }>('/api/dashboard/non-submitters', 10_000);
-  const departments = [
-    ...new Map((all?.people ?? []).map((p) => [p.department_id, p.department_name])).entries(),
-  ];
+  const { data } = useJson<{
+    people: Person[];
+    total: number;
+    departments: { id: number; name: string; count: number }[];
+  }>(`/api/dashboard/non-submitters${dept ? `?department=${dept}` : ''}`, 10_000);
+  const departments = data?.departments ?? [];
   const people = data?.people ?? [];
   return (
     <Card>
@@ -30,9 +29,9 @@ export const NonSubmitters = () => {
       <CardContent>
         <Select size="small" value={dept} displayEmpty onChange={(e) => setDept(e.target.value)}>
           <MenuItem value="">{t('dashboard.all_departments')}</MenuItem>
-          {departments.map(([id, name]) => (
-            <MenuItem key={id} value={id}>
-              {name}
+          {departments.map((d) => (
+            <MenuItem key={d.id} value={d.id}>
+              {d.name} ({d.count})
             </MenuItem>
           ))}
         </Select>
@@ -40,6 +39,11 @@ export const NonSubmitters = () => {
           <Typography style={{ marginTop: 12 }}>{t('dashboard.nobody')}</Typography>
         ) : (
           <table style={{ marginTop: 12, fontSize: 14 }} data-testid="non-submitters">
+            {data && data.total > people.length && (
+              <caption style={{ captionSide: 'bottom', textAlign: 'left', paddingTop: 8 }}>
+                {t('dashboard.showing_first', { shown: people.length, total: data.total })}
+              </caption>
+            )}
             <thead>
               <tr>
                 <th align="left">{t('resources.employees.fields.name')}</th>

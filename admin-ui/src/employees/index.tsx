@@ -5,21 +5,31 @@ import {
   BooleanInput,
   Datagrid,
   Edit,
+  FilterButton,
   List,
   ReferenceInput,
   SimpleForm,
   TextField,
   TextInput,
+  TopToolbar,
   required,
 } from 'react-admin';
+import { ImportEmployeesButton } from './ImportEmployeesButton.tsx';
 
 const filters = [
   <TextInput key="q" source="q" label="ra.action.search" alwaysOn />,
   <ReferenceInput key="dept" source="department_id" reference="departments" />,
 ];
 
+const ListActions = () => (
+  <TopToolbar>
+    <FilterButton />
+    <ImportEmployeesButton />
+  </TopToolbar>
+);
+
 const EmployeeList = () => (
-  <List filters={filters} sort={{ field: 'id', order: 'ASC' }}>
+  <List filters={filters} sort={{ field: 'id', order: 'ASC' }} actions={<ListActions />}>
     <Datagrid bulkActionButtons={false} rowClick="edit">
       <TextField source="id" />
       <TextField source="name" />

@@ -2,6 +2,21 @@
 import englishMessages from 'ra-language-english';
 
 export const appEn = {
+  employees: {
+    import: {
+      button: 'Import',
+      title: 'Import employees from CSV',
+      help: "UTF-8, with a header row. Required columns: dingtalk_user_id, name, department (name or id); optional: manager_user_id (the manager's DingTalk user id, may be someone in the same file), mobile, active (true/false), time_zone, dingtalk_union_id, workdays (e.g. 1;2;3;4;5). People are created or updated by DingTalk user id; columns the file lacks are left as they are. Any error and nothing is imported. At most 5,000 rows and 500 KB.",
+      choose: 'Choose a CSV file',
+      summary: 'Checked: %{rows} rows; %{created} to create, %{updated} to update, %{unchanged} unchanged',
+      has_errors: 'The file has %{count} errors; nothing was imported',
+      line: 'Line',
+      column: 'Column',
+      problem: 'Problem',
+      confirm: 'Import',
+      done: 'Imported: %{created} created, %{updated} updated, %{unchanged} unchanged',
+    },
+  },
   calendar: {
     title: 'Work calendar',
     year: 'Year',
@@ -84,6 +99,7 @@ export const appEn = {
     all_departments: 'All departments',
     nobody: 'Everybody has submitted',
     refreshed: 'Refreshes every 10 s',
+    showing_first: 'Showing the %{shown} most chased of %{total} people without a check-in',
   },
   resources: {
     reviews: {

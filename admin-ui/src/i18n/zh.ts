@@ -46,6 +46,21 @@ const v5Additions: Messages = {
 };
 
 export const appZh = {
+  employees: {
+    import: {
+      button: '导入',
+      title: '从 CSV 导入员工',
+      help: 'UTF-8 编码，第一行为表头。必填列：dingtalk_user_id（钉钉用户 ID）、name（姓名）、department（部门名称或编号）；可选列：manager_user_id（主管的钉钉用户 ID，可以是本文件中的人）、mobile、active（是/否）、time_zone、dingtalk_union_id、workdays（如 1;2;3;4;5）。按钉钉用户 ID 新增或更新；文件中没有的列保持不变。有任何错误时不导入任何数据。最多 5000 行、500 KB。',
+      choose: '选择 CSV 文件',
+      summary: '检查通过：共 %{rows} 行，将新增 %{created} 人，更新 %{updated} 人，%{unchanged} 人不变',
+      has_errors: '文件有 %{count} 处错误，未导入任何数据',
+      line: '行',
+      column: '列',
+      problem: '问题',
+      confirm: '确认导入',
+      done: '已导入：新增 %{created} 人，更新 %{updated} 人，%{unchanged} 人不变',
+    },
+  },
   calendar: {
     title: '工作日历',
     year: '年份',
@@ -118,6 +133,7 @@ export const appZh = {
     all_departments: '全部部门',
     nobody: '全部已提交',
     refreshed: '每 10 秒自动刷新',
+    showing_first: '显示提醒级别最高的 %{shown} 人，共 %{total} 人未提交',
   },
   resources: {
     reviews: {
