@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
 import { readAttachment, saveAttachment } from '../../db/repositories/attachments.ts';
 import { AppError, notFound } from '../http/errors.ts';
+import { findRecordById } from '../../db/repositories/records.ts';
 import { auditRead } from '../audit/audit-trail.ts';
 import { inScopeOf, scopeOf } from '../auth/permissions.ts';
 import { parse, route } from '../http/middleware.ts';
@@ -55,11 +56,7 @@ export function attachmentReadRoutes(deps: { db: DB }): Router {
     auditRead('attachments.read', 'health_record'),
     route(async (req, res) => {
       const { id, attachmentId } = parse(params, req.params, 'path');
-      const record = await deps.db
-        .selectFrom('health_records')
-        .select(['employee_id', 'department_id', 'answers'])
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const record = await findRecordById(deps.db, id);
       if (!record || !inScopeOf(scopeOf(req), record.department_id)) throw notFound('Attachment');
       const referenced = Object.values(record?.answers ?? {}).some(
         (v) => typeof v === 'object' && v !== null && (v as { photoId?: unknown }).photoId === attachmentId,

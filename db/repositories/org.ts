@@ -119,9 +119,9 @@ export function listDepartmentNames(db: DB) {
 }
 
 /** The employees with these DingTalk user ids, with every column an import may change. */
-export function findEmployeesByUserIds(db: DB, userIds: string[]) {
-  if (userIds.length === 0) return Promise.resolve([]);
-  return db
+export async function findEmployeesByUserIds(db: DB, userIds: string[]) {
+  if (userIds.length === 0) return [];
+  const rows = await db
     .selectFrom('employees')
     .select([
       'id',
@@ -130,13 +130,14 @@ export function findEmployeesByUserIds(db: DB, userIds: string[]) {
       'name',
       'department_id',
       'manager_id',
-      'mobile',
+      'mobile_ct',
       'active',
       'time_zone',
       'workdays',
     ])
     .where('dingtalk_user_id', 'in', userIds)
     .execute();
+  return rows.map(openEmployee);
 }
 
 /** Which of these union ids belong to someone (union ids are unique). */
@@ -170,7 +171,11 @@ export async function upsertEmployeesByUserId(db: DB, rows: EmployeeWrite[]): Pr
   for (let i = 0; i < rows.length; i += 500) {
     const written = await db
       .insertInto('employees')
-      .values(rows.slice(i, i + 500).map(({ mobile, ...plain }) => ({ ...plain, ...sealMobile(mobile), mobile: null })))
+      .values(
+        rows
+          .slice(i, i + 500)
+          .map(({ mobile, ...plain }) => ({ ...plain, ...sealMobile(mobile), mobile: null })),
+      )
       .onConflict((oc) =>
         oc.column('dingtalk_user_id').doUpdateSet((eb) => ({
           dingtalk_union_id: eb.ref('excluded.dingtalk_union_id'),

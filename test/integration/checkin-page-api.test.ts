@@ -129,21 +129,21 @@ describe('check-in page API', () => {
   test('prefill offers vaccination and travel from the last record, never the temperature', async () => {
     const e = member(5);
     await insertRecord(ctx.db, {
-        employee_id: e.id,
-        department_id: e.departmentId,
-        work_date: '2020-03-01',
-        submitted_at: new Date('2020-03-01T01:00:00Z'),
-        answers: {
-          ...validAnswers,
-          temperature: 37.0,
-          vaccinationDoses: 2,
-          travel14d: false,
-        },
-        reasons: [],
-        status: 'on_time',
-        idempotency_key: newKey(),
-        form_version: 1,
-      });
+      employee_id: e.id,
+      department_id: e.departmentId,
+      work_date: '2020-03-01',
+      submitted_at: new Date('2020-03-01T01:00:00Z'),
+      answers: {
+        ...validAnswers,
+        temperature: 37.0,
+        vaccinationDoses: 2,
+        travel14d: false,
+      },
+      reasons: [],
+      status: 'on_time',
+      idempotency_key: newKey(),
+      form_version: 1,
+    });
     const today = await call('GET', '/api/me/today', { token: ctx.token(e.id) });
     assert.deepEqual(today.body.prefill, {
       fromWorkDate: '2020-03-01',

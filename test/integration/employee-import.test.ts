@@ -2,6 +2,7 @@
 // (managers resolved within the file), a bad file reports every row by line and column and stores
 // nothing, and importing the same file again changes nothing.
 import assert from 'node:assert/strict';
+import { openEmployee } from '../../db/repositories/org.ts';
 import { after, before, describe, test } from 'node:test';
 import { TestContext, type TestDepartment } from '../helpers/context.ts';
 
@@ -26,23 +27,15 @@ async function importCsv(csv: string, opts: { dryRun?: boolean; lang?: string; t
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const employeesNamed = (userIds: string[]) =>
-  ctx.db
-    .selectFrom('employees')
-    .select([
-      'id',
-      'dingtalk_user_id',
-      'name',
-      'department_id',
-      'manager_id',
-      'mobile',
-      'active',
-      'time_zone',
-      'workdays',
-    ])
-    .where('dingtalk_user_id', 'in', userIds)
-    .orderBy('dingtalk_user_id')
-    .execute();
+const employeesNamed = async (userIds: string[]) =>
+  (
+    await ctx.db
+      .selectFrom('employees')
+      .selectAll()
+      .where('dingtalk_user_id', 'in', userIds)
+      .orderBy('dingtalk_user_id')
+      .execute()
+  ).map(openEmployee);
 
 type Issue = { line: number; column: string; code: string; message: string };
 
