@@ -12,11 +12,9 @@ import {
   TableRow,
 } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Title, useCanAccess, useNotify, useTranslate } from 'react-admin';
+import { Title, useCanAccess, useLocaleState, useNotify, useTranslate } from 'react-admin';
 import { useNavigate } from 'react-router-dom';
 import { createDraft, errorsOf, listVersions, type FormVersion } from './api.ts';
-
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '–');
 
 export const FormVersionsPage = () => {
   const t = useTranslate();
@@ -25,6 +23,9 @@ export const FormVersionsPage = () => {
   const queryClient = useQueryClient();
   const { canAccess: canWrite } = useCanAccess({ resource: 'forms', action: 'edit' });
   const { data } = useQuery({ queryKey: ['forms'], queryFn: listVersions });
+  const [locale] = useLocaleState();
+  const when = (iso: string | null) =>
+    iso ? new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN') : '–';
 
   const startFrom = async (v: FormVersion) => {
     try {
