@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestContext, type TestDepartment } from '../helpers/context.ts';
+import { signInEmployee } from '../helpers/staff-client.ts';
 
 let ctx: TestContext;
 let sales: TestDepartment;
@@ -156,5 +157,22 @@ describe('employee CSV import', () => {
     assert.equal((await importCsv(huge)).status, 413);
     assert.equal((await importCsv('a,b\n', { token: null })).status, 401);
     assert.equal((await importCsv('"never closed\n')).status, 400);
+  });
+
+  test('HR imports only into their own departments', async () => {
+    const other = await ctx.department({ size: 1 });
+    const hr = await signInEmployee(ctx, sales.hr ?? sales.manager);
+    const csv = `dingtalk_user_id,name,department\nhr-1,钱七,${sales.id}\nhr-2,孙八,${other.id}\n`;
+    const res = await fetch(`${ctx.apiUrl}/api/employees/import?dryRun=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', cookie: hr.cookie, 'x-csrf-token': hr.csrf },
+      body: csv,
+    });
+    const body = (await res.json()) as { errors: Issue[] };
+    assert.equal(res.status, 400);
+    assert.deepEqual(
+      body.errors.map((e) => [e.line, e.column, e.code]),
+      [[3, 'department', 'out_of_scope']],
+    );
   });
 });
