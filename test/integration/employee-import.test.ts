@@ -117,10 +117,10 @@ describe('employee CSV import', () => {
     assert.deepEqual(errors, [
       [3, 'name', 'required'],
       [3, 'department', 'unknown_department'],
+      [3, 'manager_user_id', 'unknown_manager'],
       [3, 'mobile', 'invalid'],
       [3, 'active', 'invalid'],
       [3, 'time_zone', 'invalid'],
-      [3, 'manager_user_id', 'unknown_manager'],
       [4, 'dingtalk_user_id', 'duplicate'],
       [4, 'manager_user_id', 'self'],
       [5, 'dingtalk_user_id', 'invalid'],
