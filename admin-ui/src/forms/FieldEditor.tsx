@@ -4,7 +4,6 @@ import ArrowDownwardIcon from '@mui/icons-material/ArrowDownward';
 import ArrowUpwardIcon from '@mui/icons-material/ArrowUpward';
 import DeleteIcon from '@mui/icons-material/Delete';
 import {
-  Button,
   Card,
   CardContent,
   Checkbox,
@@ -14,7 +13,6 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
-import type { ReactNode } from 'react';
 import { useTranslate } from 'react-admin';
 import {
   fieldTypes,
@@ -25,6 +23,8 @@ import {
 import { errorsUnder, type PathErrors } from './api.ts';
 import { ConditionRow, RuleRow } from './ConditionRow.tsx';
 import { NumberInput } from './inputs.tsx';
+import { OptionsEditor } from './OptionsEditor.tsx';
+import { AddButton, Section } from './Section.tsx';
 import { LocalizedInputs } from './LocalizedInputs.tsx';
 
 const hasOptions = (t: FieldType) => t === 'select' || t === 'multiselect';
@@ -205,61 +205,11 @@ export function FieldEditor(props: {
           )}
 
           {hasOptions(f.type) && (
-            <Section title={t('forms.options')}>
-              {(f.options ?? []).map((o, i) => (
-                <div className="fb-row" key={i} data-testid="option">
-                  <TextField
-                    size="small"
-                    label={t('forms.option_value')}
-                    value={o.value}
-                    style={{ width: 130 }}
-                    error={!!errors[`options.${i}.value`]}
-                    helperText={errors[`options.${i}.value`]}
-                    onChange={(e) =>
-                      set(
-                        'options',
-                        (f.options ?? []).map((x, j) => (j === i ? { ...x, value: e.target.value } : x)),
-                      )
-                    }
-                  />
-                  <LocalizedInputs
-                    label={t('forms.option_label')}
-                    value={o.label}
-                    onChange={(label) =>
-                      set(
-                        'options',
-                        (f.options ?? []).map((x, j) =>
-                          j === i ? { ...x, label: label ?? { zh: '', en: '' } } : x,
-                        ),
-                      )
-                    }
-                    errors={errorsUnder(errors, `options.${i}`)}
-                    prefix="label"
-                  />
-                  <IconButton
-                    size="small"
-                    aria-label={t('forms.remove')}
-                    onClick={() =>
-                      set(
-                        'options',
-                        (f.options ?? []).filter((_, j) => j !== i),
-                      )
-                    }
-                  >
-                    <DeleteIcon fontSize="small" />
-                  </IconButton>
-                </div>
-              ))}
-              <AddButton
-                label={t('forms.add_option')}
-                onClick={() =>
-                  set('options', [
-                    ...(f.options ?? []),
-                    { value: `o${(f.options?.length ?? 0) + 1}`, label: { zh: '', en: '' } },
-                  ])
-                }
-              />
-            </Section>
+            <OptionsEditor
+              options={f.options ?? []}
+              errors={errors}
+              onChange={(options) => set('options', options)}
+            />
           )}
 
           <Section title={t('forms.visible_when')}>
@@ -326,26 +276,5 @@ export function FieldEditor(props: {
         </CardContent>
       </fieldset>
     </Card>
-  );
-}
-
-export function Section(props: { title: string; children: ReactNode }) {
-  return (
-    <div style={{ display: 'grid', gap: 8 }}>
-      <Typography variant="caption" color="text.secondary">
-        {props.title}
-      </Typography>
-      {props.children}
-    </div>
-  );
-}
-
-export function AddButton(props: { label: string; onClick: () => void; disabled?: boolean }) {
-  return (
-    <div>
-      <Button size="small" onClick={props.onClick} disabled={props.disabled}>
-        + {props.label}
-      </Button>
-    </div>
   );
 }

@@ -26,7 +26,8 @@ import {
   saveDraft,
   type PathErrors,
 } from './api.ts';
-import { AddButton, FieldEditor } from './FieldEditor.tsx';
+import { FieldEditor } from './FieldEditor.tsx';
+import { AddButton } from './Section.tsx';
 import { FormPreview } from './FormPreview.tsx';
 import { HistoryRulesEditor } from './HistoryRulesEditor.tsx';
 import './form-builder.css';
@@ -57,14 +58,17 @@ export const FormEditorPage = () => {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
 
+  // Loaded once per version: a background refetch (window focus, after saving) must not wipe edits.
+  const [loaded, setLoaded] = useState<number | null>(null);
   useEffect(() => {
-    if (!row) return;
+    if (!row || loaded === row.version) return;
+    setLoaded(row.version);
     setDef(structuredClone(row.definition));
     setUids(row.definition.fields.map(() => ++uidSeq));
     setNote(row.note ?? '');
     setDirty(false);
     setErrors({});
-  }, [row]);
+  }, [row, loaded]);
   if (!row || !def) return null;
 
   const readOnly = row.status !== 'draft' || !canWrite;

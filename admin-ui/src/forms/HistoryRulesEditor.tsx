@@ -6,7 +6,7 @@ import { useTranslate } from 'react-admin';
 import type { FieldDefinition, HistoryRule } from '../../../domain/forms/form-definition.ts';
 import { errorsUnder, type PathErrors } from './api.ts';
 import { ConditionRow } from './ConditionRow.tsx';
-import { AddButton, Section } from './FieldEditor.tsx';
+import { AddButton, Section } from './Section.tsx';
 import { NumberInput } from './inputs.tsx';
 
 type Level = 'warning' | 'red';
