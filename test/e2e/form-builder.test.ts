@@ -1,6 +1,7 @@
 // The form builder and the employee import in a real browser (Debian chromium via playwright-core):
-// a new required field is built, previewed, refused by the API with a message on its input, fixed,
-// published — and the employee API then demands it; a CSV is checked and imported through the dialog.
+// a new required field is built, previewed (with a visibility condition), refused by the API with a
+// message on its input, fixed, published — and the employee API then demands it; a CSV is checked
+// and imported through the dialog.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,6 +82,24 @@ describe('form builder and employee import', () => {
     await preview.getByText('请填写是否佩戴口罩').waitFor();
     await preview.getByRole('button', { name: 'English' }).click();
     await preview.getByText('Mask worn is required').waitFor();
+    await preview.getByRole('button', { name: '中文' }).click();
+
+    // Shown only to people without symptoms: hidden until the preview answers "no".
+    await field.getByRole('button', { name: '+ 添加条件' }).click();
+    const condition = field.getByTestId('condition');
+    await condition.getByRole('combobox', { name: '字段' }).click();
+    await page.getByRole('option', { name: '是否有不适症状 (hasSymptoms)' }).click();
+    await condition.getByRole('combobox', { name: '条件' }).click();
+    await page.getByRole('option', { name: '等于', exact: true }).click();
+    await condition.getByRole('combobox', { name: '值' }).click();
+    await page.getByRole('option', { name: '否' }).click();
+    const maskInPreview = preview.getByRole('group', { name: /是否佩戴口罩/ });
+    await maskInPreview.waitFor({ state: 'detached' });
+    await preview
+      .getByRole('group', { name: /是否有不适症状/ })
+      .getByLabel('否')
+      .check();
+    await maskInPreview.waitFor();
 
     // The API refuses the bad key; the message shows on the key's input.
     await page.getByRole('button', { name: '保存草稿' }).click();
@@ -91,7 +110,12 @@ describe('form builder and employee import', () => {
     await page.getByText('草稿已保存').waitFor();
     const saved = await ctx.admin('GET', '/api/forms/2');
     const stored = (saved.body.definition as { fields: { key: string; required: boolean }[] }).fields.at(-1);
-    assert.deepEqual(stored, { ...stored, key: 'maskWorn', required: true });
+    assert.deepEqual(stored, {
+      ...stored,
+      key: 'maskWorn',
+      required: true,
+      visibleWhen: [{ field: 'hasSymptoms', op: 'eq', value: false }],
+    });
     await field.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'form-builder-editor-zh.png') });
 

@@ -133,7 +133,7 @@ describe('department day stats', () => {
     assert.equal(today.body.expected, (await dayTotals(ctx.db, s.workDate, 'all')).expected);
   });
 
-  test('stay exact under concurrent submissions and closes, and for a day planned after its record', async () => {
+  test('stay exact under concurrent submissions and closes, for a day planned after its record, and after deletes', async () => {
     const c = await ctx.department({ size: 24 });
     const s = await ctx.expectToday(c.members.slice(0, 20));
     // Submissions and closes of the same days race each other.
@@ -166,6 +166,20 @@ describe('department day stats', () => {
       )
       .execute();
     assert.equal(t.submitted, stored.length);
+
+    // Retention deletes records and days; the figures follow.
+    const gone = stored.slice(0, 2).map((r) => r.employee_id);
+    await ctx.db
+      .deleteFrom('health_records')
+      .where('work_date', '=', s.workDate)
+      .where('employee_id', 'in', gone)
+      .execute();
+    await ctx.db
+      .deleteFrom('checkin_days')
+      .where('work_date', '=', s.workDate)
+      .where('employee_id', '=', (c.members[23] as TestEmployee).id)
+      .execute();
+    await assertStatsExact(s.workDate, 'deleting records and a day');
   });
 
   test('the endpoints: non-submitters page with the total and per-department counts', async () => {

@@ -35,22 +35,57 @@ export function OperatorSelect(props: { value: Operator; onChange: (op: Operator
   );
 }
 
-/** The value input for an operator (none for "is present"). */
+/**
+ * The value input for an operator: none for "is answered"; the field's own choices (or yes/no) for a
+ * comparison with one of them; otherwise text parsed by the field's type.
+ */
 function OperandInput(props: {
   op: Operator;
   value: ConditionValue;
-  type: FieldDefinition['type'] | undefined;
+  field: FieldDefinition | undefined;
   onChange: (v: ConditionValue) => void;
   error?: string;
 }) {
   const t = useTranslate();
-  if (props.op === 'present') return null;
+  const { op, field } = props;
+  if (op === 'present') return null;
+  const single = op === 'eq' || op === 'neq' || op === 'contains';
+  const choices: { value: string | boolean; label: string }[] | undefined =
+    single && field?.options?.length
+      ? field.options.map((o) => ({ value: o.value, label: `${o.label.zh} (${o.value})` }))
+      : single && field?.type === 'boolean'
+        ? [
+            { value: true, label: t('form_renderer.yes') },
+            { value: false, label: t('form_renderer.no') },
+          ]
+        : undefined;
+  if (choices) {
+    const current = choices.findIndex((c) => c.value === props.value);
+    return (
+      <TextField
+        select
+        size="small"
+        label={t('forms.value')}
+        value={current < 0 ? '' : String(current)}
+        style={{ minWidth: 140 }}
+        error={!!props.error}
+        helperText={props.error}
+        onChange={(e) => props.onChange(choices[Number(e.target.value)]?.value)}
+      >
+        {choices.map((c, i) => (
+          <MenuItem key={String(c.value)} value={String(i)}>
+            {c.label}
+          </MenuItem>
+        ))}
+      </TextField>
+    );
+  }
   return (
     <ValueInput
       label={t('forms.value')}
       value={props.value}
-      list={listOps.includes(props.op)}
-      type={props.type}
+      list={listOps.includes(op)}
+      type={field?.type}
       onChange={props.onChange}
       error={props.error}
     />
@@ -93,7 +128,7 @@ export function ConditionRow(props: {
       <OperandInput
         op={c.op}
         value={c.value}
-        type={target?.type}
+        field={target}
         onChange={(value) => props.onChange({ ...c, value })}
       />
       {props.onRemove && (
@@ -123,7 +158,7 @@ export function RuleRow(props: {
       <OperandInput
         op={r.op}
         value={r.value}
-        type={props.field.type}
+        field={props.field}
         onChange={(value) => props.onChange({ ...r, value })}
         error={props.errors.value}
       />
