@@ -4,6 +4,8 @@ import { Admin, CustomRoutes, Resource } from 'react-admin';
 import { ExportsPage } from './exports/ExportsPage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
 import { CalendarPage } from './calendar/CalendarPage.tsx';
+import { FormEditorPage } from './forms/FormEditorPage.tsx';
+import { FormVersionsPage } from './forms/FormVersionsPage.tsx';
 import leaves from './leaves/index.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
 import { LoginPage } from './layout/LoginPage.tsx';
@@ -33,6 +35,8 @@ export const App = () => (
       <Route path="/exports" element={<ExportsPage />} />
       <Route path="/settings" element={<SettingsPage />} />
       <Route path="/calendar" element={<CalendarPage />} />
+      <Route path="/forms" element={<FormVersionsPage />} />
+      <Route path="/forms/:version" element={<FormEditorPage />} />
     </CustomRoutes>
     <Resource name="reviews" {...reviews} />
     <Resource name="records" {...records} />

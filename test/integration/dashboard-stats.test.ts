@@ -7,6 +7,7 @@ import { closeDayAsMissed, insertDaysIfAbsent } from '../../db/repositories/chec
 import { dayStats, dayTotals, heatmapCells } from '../../db/repositories/dashboard.ts';
 import { compliance } from '../../reports/report-data.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
+import { signInEmployee } from '../helpers/staff-client.ts';
 
 let ctx: TestContext;
 before(async () => {
@@ -132,7 +133,7 @@ describe('department day stats', () => {
     assert.equal(today.body.expected, (await dayTotals(ctx.db, s.workDate, 'all')).expected);
   });
 
-  test('stay exact under concurrent submissions and closes, and for a day planned after its record', async () => {
+  test('stay exact under concurrent submissions and closes, for a day planned after its record, and after deletes', async () => {
     const c = await ctx.department({ size: 24 });
     const s = await ctx.expectToday(c.members.slice(0, 20));
     // Submissions and closes of the same days race each other.
@@ -165,6 +166,20 @@ describe('department day stats', () => {
       )
       .execute();
     assert.equal(t.submitted, stored.length);
+
+    // Retention deletes records and days; the figures follow.
+    const gone = stored.slice(0, 2).map((r) => r.employee_id);
+    await ctx.db
+      .deleteFrom('health_records')
+      .where('work_date', '=', s.workDate)
+      .where('employee_id', 'in', gone)
+      .execute();
+    await ctx.db
+      .deleteFrom('checkin_days')
+      .where('work_date', '=', s.workDate)
+      .where('employee_id', '=', (c.members[23] as TestEmployee).id)
+      .execute();
+    await assertStatsExact(s.workDate, 'deleting records and a day');
   });
 
   test('the endpoints: non-submitters page with the total and per-department counts', async () => {
@@ -187,5 +202,32 @@ describe('department day stats', () => {
     assert.equal(body.departments.find((x) => x.id === d.id)?.count, 4);
     const bad = await ctx.admin('GET', '/api/dashboard/heatmap?from=2026-02-01&to=2025-01-01');
     assert.equal(bad.status, 400);
+  });
+
+  test("a manager's dashboard counts only their department", async () => {
+    const mine = await ctx.department({ size: 3 });
+    const theirs = await ctx.department({ size: 4 });
+    await ctx.expectToday([...mine.members, ...theirs.members]);
+    const manager = await signInEmployee(ctx, mine.manager);
+    const today = (await manager.call('GET', '/api/dashboard/today')).body as {
+      expected: number;
+      pending: number;
+    };
+    assert.deepEqual([today.expected, today.pending], [3, 3]);
+    const heat = (await manager.call('GET', '/api/dashboard/heatmap')).body as {
+      cells: { department_id: number }[];
+    };
+    assert.deepEqual([...new Set(heat.cells.map((c) => c.department_id))], [mine.id]);
+    const non = (await manager.call('GET', '/api/dashboard/non-submitters')).body as {
+      total: number;
+      people: { department_id: number }[];
+    };
+    assert.equal(non.total, 3);
+    assert.ok(non.people.every((p) => p.department_id === mine.id));
+    const other = (await manager.call('GET', `/api/dashboard/non-submitters?department=${theirs.id}`))
+      .body as {
+      people: unknown[];
+    };
+    assert.deepEqual(other.people, [], 'another department is outside the scope');
   });
 });

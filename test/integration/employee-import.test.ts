@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { openEmployee } from '../../db/repositories/org.ts';
 import { after, before, describe, test } from 'node:test';
 import { TestContext, type TestDepartment } from '../helpers/context.ts';
+import { signInEmployee } from '../helpers/staff-client.ts';
 
 let ctx: TestContext;
 let sales: TestDepartment;
@@ -109,10 +110,10 @@ describe('employee CSV import', () => {
     assert.deepEqual(errors, [
       [3, 'name', 'required'],
       [3, 'department', 'unknown_department'],
+      [3, 'manager_user_id', 'unknown_manager'],
       [3, 'mobile', 'invalid'],
       [3, 'active', 'invalid'],
       [3, 'time_zone', 'invalid'],
-      [3, 'manager_user_id', 'unknown_manager'],
       [4, 'dingtalk_user_id', 'duplicate'],
       [4, 'manager_user_id', 'self'],
       [5, 'dingtalk_user_id', 'invalid'],
@@ -149,5 +150,22 @@ describe('employee CSV import', () => {
     assert.equal((await importCsv(huge)).status, 413);
     assert.equal((await importCsv('a,b\n', { token: null })).status, 401);
     assert.equal((await importCsv('"never closed\n')).status, 400);
+  });
+
+  test('HR imports only into their own departments', async () => {
+    const other = await ctx.department({ size: 1 });
+    const hr = await signInEmployee(ctx, sales.hr ?? sales.manager);
+    const csv = `dingtalk_user_id,name,department\nhr-1,钱七,${sales.id}\nhr-2,孙八,${other.id}\n`;
+    const res = await fetch(`${ctx.apiUrl}/api/employees/import?dryRun=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', cookie: hr.cookie, 'x-csrf-token': hr.csrf },
+      body: csv,
+    });
+    const body = (await res.json()) as { errors: Issue[] };
+    assert.equal(res.status, 400);
+    assert.deepEqual(
+      body.errors.map((e) => [e.line, e.column, e.code]),
+      [[3, 'department', 'out_of_scope']],
+    );
   });
 });

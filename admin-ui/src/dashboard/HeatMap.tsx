@@ -6,7 +6,6 @@ import { useJson } from './useJson.ts';
 
 interface Cell {
   department_id: number;
-  department_name: string;
   work_date: string;
   expected: number;
   submitted: number;
@@ -19,10 +18,12 @@ const colour = (rate: number | null | undefined) =>
 export const HeatMap = ({ from, to }: { from: string; to: string }) => {
   const t = useTranslate();
   const navigate = useNavigate();
-  const { data } = useJson<{ cells: Cell[] }>(`/api/dashboard/heatmap?from=${from}&to=${to}`);
+  const { data } = useJson<{ cells: Cell[]; departments: { id: number; name: string }[] }>(
+    `/api/dashboard/heatmap?from=${from}&to=${to}`,
+  );
   const cells = data?.cells ?? [];
   const days = [...new Set(cells.map((c) => c.work_date))].sort();
-  const depts = [...new Map(cells.map((c) => [c.department_id, c.department_name])).entries()];
+  const depts = (data?.departments ?? []).map((d) => [d.id, d.name] as const);
   const at = new Map(cells.map((c) => [`${c.department_id}|${c.work_date}`, c]));
   const open = (dept: number, day: string) =>
     navigate(

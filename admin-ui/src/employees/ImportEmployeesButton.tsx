@@ -16,7 +16,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useState } from 'react';
-import { Button, useNotify, useRefresh, useTranslate } from 'react-admin';
+import { Button, useLocaleState, useNotify, useRefresh, useTranslate } from 'react-admin';
 import { httpClient } from '../dataProvider.ts';
 
 interface Counts {
@@ -29,6 +29,8 @@ interface Issue {
   line: number;
   column: string;
   message: string;
+  /** both languages; `message` follows the browser's Accept-Language, the UI its own locale */
+  messages?: { zh: string; en: string };
 }
 
 async function postCsv(csv: string, dryRun: boolean): Promise<Counts> {
@@ -49,6 +51,7 @@ const issuesOf = (e: unknown): Issue[] => {
 
 export const ImportEmployeesButton = () => {
   const t = useTranslate();
+  const [locale] = useLocaleState();
   const notify = useNotify();
   const refresh = useRefresh();
   const [open, setOpen] = useState(false);
@@ -138,7 +141,7 @@ export const ImportEmployeesButton = () => {
                     <TableRow key={k}>
                       <TableCell>{i.line || ''}</TableCell>
                       <TableCell>{i.column}</TableCell>
-                      <TableCell>{i.message}</TableCell>
+                      <TableCell>{i.messages?.[locale === 'en' ? 'en' : 'zh'] ?? i.message}</TableCell>
                     </TableRow>
                   ))}
                 </TableBody>

@@ -2,6 +2,7 @@
 import DownloadIcon from '@mui/icons-material/Download';
 import SettingsIcon from '@mui/icons-material/Settings';
 import CalendarMonthIcon from '@mui/icons-material/CalendarMonth';
+import DynamicFormIcon from '@mui/icons-material/DynamicForm';
 import type { ReactNode } from 'react';
 import { Layout, Menu, useCanAccess, useTranslate } from 'react-admin';
 
@@ -20,6 +21,7 @@ const AppMenu = () => {
       <Menu.ResourceItems />
       <PageItem to="/exports" resource="exports" icon={<DownloadIcon />} />
       <PageItem to="/calendar" resource="calendar" icon={<CalendarMonthIcon />} />
+      <PageItem to="/forms" resource="forms" icon={<DynamicFormIcon />} />
       <PageItem to="/settings" resource="settings" icon={<SettingsIcon />} />
     </Menu>
   );

@@ -1,0 +1,191 @@
+// The form builder and the employee import in a real browser (Debian chromium via playwright-core):
+// a new required field is built, previewed (with a visibility condition), refused by the API with a
+// message on its input, fixed, published — and the employee API then demands it; a CSV is checked
+// and imported through the dialog.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  newKey,
+  TestContext,
+  validAnswers,
+  type TestDepartment,
+  type TestEmployee,
+} from '../helpers/context.ts';
+import { createLocalAccount } from '../helpers/staff-client.ts';
+import { testEnv } from '../helpers/test-env.ts';
+
+let ctx: TestContext;
+let browser: Browser;
+let dept: TestDepartment;
+let admin: { username: string; password: string };
+const shots = join(testEnv().root, 'test-artifacts');
+
+before(async () => {
+  ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
+  dept = await ctx.department({ size: 2 });
+  admin = await createLocalAccount(ctx, ['admin', 'hr']);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  mkdirSync(shots, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await ctx.close();
+});
+
+/** Signs in to the admin UI (the one place that knows how). */
+async function signIn(page: Page) {
+  await page.goto(`${ctx.apiUrl}/admin/`);
+  await page.locator('input[name="username"]').fill(admin.username);
+  await page.locator('input[name="password"]').fill(admin.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByText('今日概况').first().waitFor();
+}
+
+describe('form builder and employee import', () => {
+  test('build a form with a new required field, preview it, publish, and the employee API demands it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await signIn(page);
+    await page.getByRole('menuitem', { name: '表单设计' }).click();
+    await page.getByTestId('form-version-1').getByText('已发布').waitFor();
+    await page.getByTestId('form-version-1').getByRole('button', { name: '以此新建草稿' }).click();
+    await page.waitForURL(/#\/forms\/2$/);
+    const editor = page.getByTestId('form-editor');
+    await editor.locator('[data-key="temperature"]').waitFor();
+    const before = await editor.locator('[data-key]').count();
+
+    await page.getByRole('button', { name: '+ 添加字段' }).click();
+    const field = page.getByTestId(`field-${before}`);
+    await field.getByLabel('字段键').fill('1mask');
+    await field.getByRole('combobox', { name: '类型' }).click();
+    await page.getByRole('option', { name: '是/否' }).click();
+    await field.getByLabel('名称 · 中文').fill('是否佩戴口罩');
+    await field.getByLabel('名称 · 英文').fill('Mask worn');
+    await field.getByLabel('必填').check();
+
+    // The preview follows the unsaved draft, with the shared validator's messages.
+    const preview = page.getByTestId('form-preview');
+    await preview.getByText('是否佩戴口罩').waitFor();
+    await preview.getByRole('button', { name: '模拟提交' }).click();
+    await preview.getByText('请填写是否佩戴口罩').waitFor();
+    await preview.getByRole('button', { name: 'English' }).click();
+    await preview.getByText('Mask worn is required').waitFor();
+    await preview.getByRole('button', { name: '中文' }).click();
+
+    // Shown only to people without symptoms: hidden until the preview answers "no".
+    await field.getByRole('button', { name: '+ 添加条件' }).click();
+    const condition = field.getByTestId('condition');
+    await condition.getByRole('combobox', { name: '字段' }).click();
+    await page.getByRole('option', { name: '是否有不适症状 (hasSymptoms)' }).click();
+    await condition.getByRole('combobox', { name: '条件' }).click();
+    await page.getByRole('option', { name: '等于', exact: true }).click();
+    await condition.getByRole('combobox', { name: '值' }).click();
+    await page.getByRole('option', { name: '否' }).click();
+    const maskInPreview = preview.getByRole('group', { name: /是否佩戴口罩/ });
+    await maskInPreview.waitFor({ state: 'detached' });
+    await preview
+      .getByRole('group', { name: /是否有不适症状/ })
+      .getByLabel('否')
+      .check();
+    await maskInPreview.waitFor();
+
+    // The API refuses the bad key; the message shows on the key's input.
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await field.getByText('keys are letters, digits and _, starting with a letter').waitFor();
+    await page.screenshot({ path: join(shots, 'form-builder-error-zh.png'), fullPage: true });
+    await field.getByLabel('字段键').fill('maskWorn');
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.getByText('草稿已保存').waitFor();
+    const saved = await ctx.admin('GET', '/api/forms/2');
+    const stored = (saved.body.definition as { fields: { key: string; required: boolean }[] }).fields.at(-1);
+    assert.deepEqual(stored, {
+      ...stored,
+      key: 'maskWorn',
+      required: true,
+      visibleWhen: [{ field: 'hasSymptoms', op: 'eq', value: false }],
+    });
+    await field.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'form-builder-editor-zh.png') });
+
+    await page.getByRole('button', { name: '发布', exact: true }).click();
+    await page.getByText('发布表单 v2？').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: '发布' }).click();
+    await page.waitForURL(/#\/forms$/);
+    await page.getByTestId('form-version-2').getByText('已发布').waitFor();
+    await page.getByTestId('form-version-1').getByText('已停用').waitFor();
+    await page.screenshot({ path: join(shots, 'form-builder-versions-zh.png') });
+
+    // The employee API now demands the new field.
+    const [e] = dept.members as [TestEmployee];
+    const without = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers });
+    assert.equal(without.status, 400);
+    assert.ok(
+      (without.body.errors as { field: string }[]).some((x) => x.field === 'answers.maskWorn'),
+      JSON.stringify(without.body),
+    );
+    const withIt = await ctx.submit(e.id, {
+      idempotencyKey: newKey(),
+      answers: { ...validAnswers, maskWorn: true },
+    });
+    assert.equal(withIt.status, 201, JSON.stringify(withIt.body));
+    assert.equal((withIt.body.record as { form_version: number }).form_version, 2);
+    await page.close();
+  });
+
+  test('import employees from a CSV through the dialog: errors by line first, then a good file', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page);
+    await page.goto(`${ctx.apiUrl}/admin/#/employees`);
+    await page.getByRole('button', { name: '导入' }).click();
+    const dialog = page.getByRole('dialog');
+    const file = (text: string) => ({
+      name: 'employees.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(text),
+    });
+
+    await dialog
+      .getByTestId('import-file')
+      .setInputFiles(
+        file(`dingtalk_user_id,name,department\nui-1,张三,${dept.id}\nui-2,李四,没有这个部门\n`),
+      );
+    const errors = dialog.getByTestId('import-errors');
+    await errors.getByText('没有部门“没有这个部门”').waitFor();
+    assert.equal(await errors.locator('tbody tr td').first().textContent(), '3');
+    assert.ok(await dialog.getByRole('button', { name: '确认导入' }).isDisabled());
+
+    await dialog
+      .getByTestId('import-file')
+      .setInputFiles(
+        file(
+          `\uFEFFdingtalk_user_id,name,department,manager_user_id\nui-1,张三,${dept.id},ui-2\nui-2,李四,${dept.id},\n`,
+        ),
+      );
+    await dialog.getByTestId('import-summary').getByText('共 2 行，将新增 2 人').waitFor();
+    await page.screenshot({ path: join(shots, 'employee-import-zh.png') });
+    await dialog.getByRole('button', { name: '确认导入' }).click();
+    await page.getByText('已导入：新增 2 人').waitFor();
+    const rows = await ctx.db
+      .selectFrom('employees')
+      .select(['dingtalk_user_id', 'manager_id', 'id'])
+      .where('dingtalk_user_id', 'in', ['ui-1', 'ui-2'])
+      .orderBy('dingtalk_user_id')
+      .execute();
+    assert.equal(rows.length, 2);
+    assert.equal(rows[0]?.manager_id, rows[1]?.id);
+    await page.getByText('张三').first().waitFor();
+    await page.close();
+  });
+});
