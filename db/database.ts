@@ -226,7 +226,9 @@ export interface AttachmentsTable {
   record_id: number | null;
   content_type: AttachmentType;
   size_bytes: number;
+  /** sealed with field encryption (binary ciphertext) unless key_id is null */
   bytes: Buffer;
+  key_id: string | null;
   created_at: CreatedAt;
 }
 

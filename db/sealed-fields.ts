@@ -11,6 +11,7 @@ export const AAD = {
   mobile: 'employees.mobile',
   comment: 'reviews.comment',
   historyComment: 'reviews.history.comment',
+  photo: 'attachments.bytes',
 } as const;
 
 const required = (ct: string | null, aad: string): string => {
@@ -68,3 +69,12 @@ export function stripSealed<R extends object, K extends string = never>(
     Object.entries(row).filter(([k]) => k !== 'key_id' && !k.endsWith('_ct') && !names.includes(k)),
   ) as Omit<R, K | 'key_id' | `${string}_ct`>;
 }
+
+export const sealPhoto = (bytes: Uint8Array, k: FieldKeyring = fieldKeyring()) => ({
+  bytes: k.encryptBytes(bytes, AAD.photo),
+  key_id: k.activeKeyId,
+});
+
+/** A photo's bytes; ones stored before encryption (key_id null) are returned as they are. */
+export const openPhoto = (bytes: Buffer, keyId: string | null, k: FieldKeyring = fieldKeyring()) =>
+  keyId === null ? bytes : k.decryptBytes(bytes, AAD.photo);

@@ -15,22 +15,27 @@ import {
   sealComment,
   sealHistoryEntry,
   sealMobile,
+  openPhoto,
+  sealPhoto,
   sealRecordFields,
 } from '../db/sealed-fields.ts';
 import { CiphertextError, isCiphertext, type FieldKeyring } from './field-crypto.ts';
 
-type Row = Record<string, unknown> & { id: number };
+type Row = Record<string, unknown> & { id: number | string };
+type SqlType = 'text' | 'jsonb' | 'bytea';
 
 interface SealedTable {
-  table: 'health_records' | 'employees' | 'reviews';
+  table: 'health_records' | 'employees' | 'reviews' | 'attachments';
+  /** the primary key's type and a value below every id (rows are walked in id order) */
+  id?: { type: 'uuid'; start: string };
   /** columns read: ciphertexts and legacy plaintext */
   read: string[];
   /** columns written, with their SQL types */
-  write: Record<string, 'text' | 'jsonb'>;
+  write: Record<string, SqlType>;
   /** legacy plaintext columns, nulled once sealed */
   legacy: string[];
   /** the row's values sealed with `k` (opened from its ciphertexts under any key, or its plaintext) */
-  reseal(row: Row, k: FieldKeyring): { values: Record<string, string | null>; hadPlaintext: boolean };
+  reseal(row: Row, k: FieldKeyring): { values: Record<string, string | Buffer | null>; hadPlaintext: boolean };
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
@@ -92,6 +97,19 @@ const tables: SealedTable[] = [
       };
     },
   },
+  {
+    // the ciphertext replaces the bytes in place; key_id null means they are still plain
+    table: 'attachments',
+    id: { type: 'uuid', start: '00000000-0000-0000-0000-000000000000' },
+    read: ['bytes', 'key_id'],
+    write: { bytes: 'bytea' },
+    legacy: [],
+    reseal(row, k) {
+      const keyId = str(row.key_id);
+      const plain = openPhoto(row.bytes as Buffer, keyId, k);
+      return { values: { bytes: sealPhoto(plain, k).bytes }, hadPlaintext: keyId === null };
+    },
+  },
 ];
 
 export interface RotationOptions {
@@ -113,7 +131,7 @@ export interface TableRotation {
   /** of those, rows that still held plaintext */
   fromPlaintext: number;
   /** rows whose ciphertext did not open (tampered or under a key no longer configured); left as they were */
-  failed: number[];
+  failed: (number | string)[];
 }
 
 const needsWork = (k: FieldKeyring, plaintextOnly: boolean): RawBuilder<boolean> =>
@@ -123,15 +141,15 @@ async function rotateBatch(
   trx: Transaction<Database>,
   t: SealedTable,
   k: FieldKeyring,
-  afterId: number,
+  afterId: number | string,
   o: Required<Pick<RotationOptions, 'batchSize' | 'plaintextOnly'>>,
 ) {
   const { rows } = await sql<Row>`
     select id, ${sql.join(t.read.map((c) => sql.ref(c)))} from ${sql.table(t.table)}
     where id > ${afterId} and ${needsWork(k, o.plaintextOnly)}
     order by id limit ${o.batchSize} for update`.execute(trx);
-  const failed: number[] = [];
-  const updates: { id: number; values: Record<string, string | null> }[] = [];
+  const failed: (number | string)[] = [];
+  const updates: { id: number | string; values: Record<string, string | Buffer | null> }[] = [];
   let fromPlaintext = 0;
   for (const row of rows) {
     try {
@@ -147,7 +165,7 @@ async function rotateBatch(
     const cols = Object.keys(t.write);
     const tuples = updates.map(
       (u) =>
-        sql`(${u.id}::bigint, ${sql.join(cols.map((c) => sql`${u.values[c] ?? null}::${sql.raw(t.write[c] as string)}`))})`,
+        sql`(${u.id}::${sql.raw(t.id?.type ?? 'bigint')}, ${sql.join(cols.map((c) => sql`${u.values[c] ?? null}::${sql.raw(t.write[c] as string)}`))})`,
     );
     await sql`
       update ${sql.table(t.table)} as t set
@@ -184,7 +202,7 @@ export async function rotateFieldKeys(
       fromPlaintext: 0,
       failed: [],
     };
-    let afterId = 0;
+    let afterId: number | string = t.id?.start ?? 0;
     for (let batch = 1; r.pending > 0 && batch <= (opts.maxBatches ?? Infinity); batch++) {
       const b = await db.transaction().execute((trx) => rotateBatch(trx, t, k, afterId, o));
       if (b.lastId === undefined) break;

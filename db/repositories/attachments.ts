@@ -1,8 +1,9 @@
-// Uploaded images (health-code screenshots). The only place that writes or reads their bytes, so
-// encrypting them at rest is a change to this file alone.
+// Uploaded images (health-code screenshots), sealed at rest; the only place that writes or reads
+// their bytes.
 import type { Transaction } from 'kysely';
 import type { DB } from '../connect.ts';
 import type { AttachmentType, Database } from '../database.ts';
+import { openPhoto, sealPhoto } from '../sealed-fields.ts';
 
 export async function saveAttachment(
   db: DB,
@@ -14,7 +15,7 @@ export async function saveAttachment(
       employee_id: a.employeeId,
       content_type: a.contentType,
       size_bytes: a.bytes.length,
-      bytes: a.bytes,
+      ...sealPhoto(a.bytes),
     })
     .returning(['id', 'size_bytes'])
     .executeTakeFirstOrThrow();
@@ -45,11 +46,14 @@ export async function linkAttachments(trx: Transaction<Database>, ids: string[],
 }
 
 /** The image when it belongs to the employee who made the record. */
-export function readAttachment(db: DB, employeeId: number, attachmentId: string) {
-  return db
+export async function readAttachment(db: DB, employeeId: number, attachmentId: string) {
+  const row = await db
     .selectFrom('attachments')
-    .select(['id', 'content_type', 'size_bytes', 'bytes', 'created_at'])
+    .select(['id', 'content_type', 'size_bytes', 'bytes', 'key_id', 'created_at'])
     .where('id', '=', attachmentId)
     .where('employee_id', '=', employeeId)
     .executeTakeFirst();
+  if (!row) return undefined;
+  const { key_id, bytes, ...rest } = row;
+  return { ...rest, bytes: openPhoto(bytes, key_id) };
 }

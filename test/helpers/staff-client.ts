@@ -4,6 +4,21 @@ import { hashPassword } from '../../security/passwords.ts';
 import type { StaffRole } from '../../db/database.ts';
 import type { TestContext, TestEmployee } from './context.ts';
 
+/** A request body sent as it is (CSV, images) instead of as JSON. */
+export class RawBody {
+  constructor(
+    readonly contentType: string,
+    readonly data: string | Buffer,
+  ) {}
+}
+
+/** Headers and body for fetch: JSON unless the body is a RawBody. */
+export function encodeBody(body: unknown): { headers: Record<string, string>; body?: string | Buffer } {
+  if (body === undefined) return { headers: {} };
+  if (body instanceof RawBody) return { headers: { 'content-type': body.contentType }, body: body.data };
+  return { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
 export interface StaffResponse {
   status: number;
   body: unknown;
@@ -24,14 +39,10 @@ export class StaffClient {
     body?: unknown,
     opts: { csrf?: boolean } = {},
   ): Promise<StaffResponse> {
-    const headers: Record<string, string> = { cookie: this.cookie };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const encoded = encodeBody(body);
+    const headers: Record<string, string> = { cookie: this.cookie, ...encoded.headers };
     if (opts.csrf !== false) headers['x-csrf-token'] = this.csrf;
-    const res = await fetch(`${this.ctx.apiUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await fetch(`${this.ctx.apiUrl}${path}`, { method, headers, body: encoded.body });
     const text = await res.text();
     let parsed: unknown = text;
     try {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
+import { readAttachment, saveAttachment } from '../../db/repositories/attachments.ts';
 import { getPublishedForm } from '../../db/repositories/forms.ts';
 import { insertRecord } from '../../db/repositories/records.ts';
 import { addDays } from '../../domain/zoned-time.ts';
@@ -277,6 +278,31 @@ describe('field encryption at rest', () => {
 
   test('rotating to a new key re-seals every ciphertext in resumable batches; everything still reads', async () => {
     const ringB = new FieldKeyring({ ...ctx.config.fieldEncryption, activeKeyId: 'kb' });
+    // Photos: one uploaded now (sealed with ka) and one stored before encryption (plain bytes).
+    const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), randomBytes(2000)]);
+    const sealedPhoto = await saveAttachment(ctx.db, {
+      employeeId: feverish.id,
+      contentType: 'image/jpeg',
+      bytes: photo,
+    });
+    const raw = await ctx.db
+      .selectFrom('attachments')
+      .select(['bytes', 'key_id'])
+      .where('id', '=', sealedPhoto.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(raw.key_id, 'ka');
+    assert.equal(raw.bytes.indexOf(photo.subarray(0, 64)), -1, 'the stored bytes are not the photo');
+    const legacyPhoto = await ctx.db
+      .insertInto('attachments')
+      .values({
+        employee_id: feverish.id,
+        content_type: 'image/jpeg',
+        size_bytes: photo.length,
+        bytes: photo,
+        key_id: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     // One batch of one row per table, as if the command had been interrupted…
     const first = await rotateFieldKeys(ctx.db, ringB, { batchSize: 1, maxBatches: 1 });
     assert.ok(first.every((r) => r.resealed === Math.min(1, r.pending)));
@@ -288,7 +314,7 @@ describe('field encryption at rest', () => {
     const third = await rotateFieldKeys(ctx.db, ringB);
     assert.deepEqual(
       third.map((r) => r.pending),
-      [0, 0, 0],
+      [0, 0, 0, 0],
     );
 
     const kids = await sql<{ kid: string | null; ct: string | null }>`
@@ -310,6 +336,15 @@ describe('field encryption at rest', () => {
       assert.equal(list.body.length, 4);
       assert.equal((await get(`/api/ra/employees/${feverish.id}`)).body.mobile, MOBILE);
       assert.equal((await get(`/api/reviews/${reviewId}`)).body.comment, COMMENT);
+      for (const id of [sealedPhoto.id, legacyPhoto.id]) {
+        const read = await readAttachment(ctx.db, feverish.id, id);
+        assert.ok(read?.bytes.equals(photo), 'photo reads back after rotation');
+      }
+      const kidsOfPhotos = await ctx.db.selectFrom('attachments').select('key_id').distinct().execute();
+      assert.deepEqual(
+        kidsOfPhotos.map((r) => r.key_id),
+        ['kb'],
+      );
     } finally {
       useFieldKeys(ctx.config.fieldEncryption);
     }
