@@ -35,7 +35,10 @@ interface SealedTable {
   /** legacy plaintext columns, nulled once sealed */
   legacy: string[];
   /** the row's values sealed with `k` (opened from its ciphertexts under any key, or its plaintext) */
-  reseal(row: Row, k: FieldKeyring): { values: Record<string, string | Buffer | null>; hadPlaintext: boolean };
+  reseal(
+    row: Row,
+    k: FieldKeyring,
+  ): { values: Record<string, string | Buffer | null>; hadPlaintext: boolean };
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
