@@ -157,6 +157,33 @@ describe('admin UI', () => {
     await page.close();
   });
 
+  test('free text with markup is shown as text, never run (stored verbatim, rendered escaped)', async () => {
+    const markup = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"><b>粗体</b>';
+    const created = await ctx.admin('POST', '/api/leaves', {
+      employeeId: (dept.members[1] as TestEmployee).id,
+      kind: 'business_trip',
+      fromDate: '2031-05-06',
+      toDate: '2031-05-07',
+      note: markup,
+    });
+    assert.equal(created.status, 201);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${ctx.apiUrl}/admin/`);
+    await page.locator('input[name="username"]').fill(admin.username);
+    await page.locator('input[name="password"]').fill(admin.password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByText('今日概况').first().waitFor();
+    await page.goto(`${ctx.apiUrl}/admin/#/leaves`);
+    await page.getByText(markup).waitFor();
+    assert.equal(await page.evaluate('typeof window.__xss'), 'undefined');
+    assert.equal(
+      await page.locator('b', { hasText: '粗体' }).count(),
+      0,
+      'no element was created from the text',
+    );
+    await page.close();
+  });
+
   test('a manager signs in by scanning with DingTalk, approves a pending review, and the employee is told', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${ctx.apiUrl}/admin/`);
