@@ -29,38 +29,51 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   });
 }
 
-/** The 00:05 daily fan-out in the company's time zone, created once. */
-export async function ensureFanoutSchedule(
+/** A daily schedule at a wall-clock time in the company's zone, created once (idempotent). */
+async function ensureDailySchedule(
   client: Client,
-  taskQueue: string,
-  timeZone: string,
+  s: {
+    id: string;
+    workflowType: string;
+    taskQueue: string;
+    timeZone: string;
+    hour: number;
+    minute: number;
+    catchupWindow: string;
+  },
 ): Promise<void> {
   try {
     await client.schedule.create({
-      scheduleId: FANOUT_SCHEDULE_ID,
-      spec: { calendars: [{ hour: 0, minute: 5 }], timezone: timeZone },
-      action: { type: 'startWorkflow', workflowType: 'dailyFanout', taskQueue, args: [{}] },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
+      scheduleId: s.id,
+      spec: { calendars: [{ hour: s.hour, minute: s.minute }], timezone: s.timeZone },
+      action: { type: 'startWorkflow', workflowType: s.workflowType, taskQueue: s.taskQueue, args: [{}] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: s.catchupWindow },
     });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
   }
 }
 
-/** The 03:30 retention job (audit rows and health records past retention), created once. */
-export async function ensureRetentionSchedule(
-  client: Client,
-  taskQueue: string,
-  timeZone: string,
-): Promise<void> {
-  try {
-    await client.schedule.create({
-      scheduleId: RETENTION_SCHEDULE_ID,
-      spec: { calendars: [{ hour: 3, minute: 30 }], timezone: timeZone },
-      action: { type: 'startWorkflow', workflowType: 'dataRetention', taskQueue, args: [{}] },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-    });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-}
+/** The 00:05 daily fan-out. */
+export const ensureFanoutSchedule = (client: Client, taskQueue: string, timeZone: string) =>
+  ensureDailySchedule(client, {
+    id: FANOUT_SCHEDULE_ID,
+    workflowType: 'dailyFanout',
+    taskQueue,
+    timeZone,
+    hour: 0,
+    minute: 5,
+    catchupWindow: '6 hours',
+  });
+
+/** The 03:30 retention job (audit rows and health records past retention). */
+export const ensureRetentionSchedule = (client: Client, taskQueue: string, timeZone: string) =>
+  ensureDailySchedule(client, {
+    id: RETENTION_SCHEDULE_ID,
+    workflowType: 'dataRetention',
+    taskQueue,
+    timeZone,
+    hour: 3,
+    minute: 30,
+    catchupWindow: '1 day',
+  });

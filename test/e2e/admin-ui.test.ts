@@ -1,10 +1,9 @@
 // The admin UI in a real browser (Debian chromium via playwright-core): sign in, the Chinese
 // dashboard with live figures, a review, a record rendered with its form, switching to English.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
   eventually,
   newKey,
@@ -14,13 +13,12 @@ import {
   type TestEmployee,
 } from '../helpers/context.ts';
 import { createLocalAccount } from '../helpers/staff-client.ts';
-import { testEnv } from '../helpers/test-env.ts';
+import { launchBrowser, shots, signInAdminUi } from '../helpers/browser.ts';
 
 let ctx: TestContext;
 let browser: Browser;
 let dept: TestDepartment;
 let admin: { username: string; password: string };
-const shots = join(testEnv().root, 'test-artifacts');
 
 before(async () => {
   ctx = await TestContext.create(import.meta.filename, { worker: 'in-process' });
@@ -41,18 +39,7 @@ before(async () => {
     idempotencyKey: newKey(),
     answers: { ...validAnswers, temperature: 38.3 },
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  mkdirSync(shots, { recursive: true });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -62,11 +49,7 @@ after(async () => {
 describe('admin UI', () => {
   test('sign in, Chinese dashboard with totals and non-submitters, a review and a record, then English', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${ctx.apiUrl}/admin/`);
-    await page.locator('input[name="username"]').fill(admin.username);
-    await page.locator('input[name="password"]').fill(admin.password);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByText('今日概况').first().waitFor();
+    await signInAdminUi(page, ctx.apiUrl, admin);
     await page.getByTestId('total-expected').getByText('3').waitFor();
     await page.getByTestId('total-submitted').getByText('1').waitFor();
     await page.getByTestId('non-submitters').getByText('陈静').waitFor();
@@ -168,11 +151,7 @@ describe('admin UI', () => {
     });
     assert.equal(created.status, 201);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${ctx.apiUrl}/admin/`);
-    await page.locator('input[name="username"]').fill(admin.username);
-    await page.locator('input[name="password"]').fill(admin.password);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByText('今日概况').first().waitFor();
+    await signInAdminUi(page, ctx.apiUrl, admin);
     await page.goto(`${ctx.apiUrl}/admin/#/leaves`);
     await page.getByText(markup).waitFor();
     assert.equal(await page.evaluate('typeof window.__xss'), 'undefined');

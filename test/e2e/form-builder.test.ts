@@ -3,10 +3,9 @@
 // message on its input, fixed, published — and the employee API then demands it; a CSV is checked
 // and imported through the dialog.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   newKey,
   TestContext,
@@ -15,44 +14,25 @@ import {
   type TestEmployee,
 } from '../helpers/context.ts';
 import { createLocalAccount } from '../helpers/staff-client.ts';
-import { testEnv } from '../helpers/test-env.ts';
+import { launchBrowser, shots, signInAdminUi } from '../helpers/browser.ts';
 
 let ctx: TestContext;
 let browser: Browser;
 let dept: TestDepartment;
 let admin: { username: string; password: string };
-const shots = join(testEnv().root, 'test-artifacts');
 
 before(async () => {
   ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
   dept = await ctx.department({ size: 2 });
   admin = await createLocalAccount(ctx, ['admin', 'hr']);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  mkdirSync(shots, { recursive: true });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   await ctx.close();
 });
 
-/** Signs in to the admin UI (the one place that knows how). */
-async function signIn(page: Page) {
-  await page.goto(`${ctx.apiUrl}/admin/`);
-  await page.locator('input[name="username"]').fill(admin.username);
-  await page.locator('input[name="password"]').fill(admin.password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByText('今日概况').first().waitFor();
-}
+const signIn = (page: Page) => signInAdminUi(page, ctx.apiUrl, admin);
 
 describe('form builder and employee import', () => {
   test('build a form with a new required field, preview it, publish, and the employee API demands it', async () => {

@@ -1,33 +1,14 @@
 // Helpers for the employee page's tests: the browser, signed links as the messages carry them,
 // publishing a form with location and photo fields, and an image too big to upload as it is.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
 import { checkinLink } from '../../activities/reminder-messages.ts';
 import { defaultForm } from '../../domain/forms/default-form.ts';
 import type { FormDefinition } from '../../domain/forms/form-definition.ts';
 import { signLinkToken } from '../../platform/link-token.ts';
 import type { TestContext, TestEmployee } from './context.ts';
-import { testEnv } from './test-env.ts';
 
-export const shots = join(testEnv().root, 'test-artifacts');
-
-export async function launchBrowser(): Promise<Browser> {
-  mkdirSync(shots, { recursive: true });
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+export { launchBrowser, shots } from './browser.ts';
 
 /** The link a per-person message carries, pointed at `base` (the API or a proxy in front of it). */
 export async function signedLink(ctx: TestContext, e: TestEmployee, base = ctx.apiUrl): Promise<string> {
