@@ -152,6 +152,7 @@ const resources: Record<string, Resource> = {
         .selectFrom('departments as d')
         .leftJoin('employees as m', 'm.id', 'd.manager_id')
         .leftJoin('employees as h', 'h.id', 'd.hr_contact_id')
+        .leftJoin('department_robots as rb', 'rb.department_id', 'd.id')
         .select([
           'd.id',
           'd.name',
@@ -161,6 +162,8 @@ const resources: Record<string, Resource> = {
           'd.hr_contact_id',
           'h.name as hr_name',
           'd.time_zone',
+          // the webhook token and signing secret are write-only: the UI only learns one is set
+          sql<boolean>`rb.department_id is not null`.as('robot_configured'),
         ]),
     filter: (q, f) => {
       const id = ids(f.id);
@@ -317,6 +320,16 @@ const departmentUpdate = z
     manager_id: z.number().int().positive().nullish(),
     hr_contact_id: z.number().int().positive().nullish(),
     time_zone: timeZone,
+    /** the DingTalk group robot: a new webhook access_token (and its signing secret), or removal */
+    robot_webhook_token: z
+      .string()
+      .regex(/^[\w-]{8,200}$/, 'the access_token of the robot webhook URL')
+      .nullish(),
+    robot_signing_secret: z
+      .string()
+      .regex(/^SEC\w{8,200}$/, 'starts with SEC')
+      .nullish(),
+    robot_remove: z.boolean().nullish(),
   })
   .partial();
 
@@ -362,8 +375,35 @@ export function adminDataRoutes(deps: LeaveDeps): Router {
           { field: 'parent_id', message: 'must differ from the department' },
         ]);
       }
-      const u = await deps.db.updateTable('departments').set(body).where('id', '=', id).executeTakeFirst();
-      if (Number(u.numUpdatedRows) === 0) throw notFound('department');
+      const {
+        robot_webhook_token: token,
+        robot_signing_secret: secret,
+        robot_remove: remove,
+        ...plain
+      } = body;
+      await deps.db.transaction().execute(async (trx) => {
+        const exists = await trx
+          .selectFrom('departments')
+          .select('id')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (!exists) throw notFound('department');
+        if (Object.keys(plain).length)
+          await trx.updateTable('departments').set(plain).where('id', '=', id).execute();
+        if (remove) await trx.deleteFrom('department_robots').where('department_id', '=', id).execute();
+        else if (token)
+          await trx
+            .insertInto('department_robots')
+            .values({ department_id: id, webhook_token: token, signing_secret: secret ?? null })
+            .onConflict((oc) =>
+              oc.column('department_id').doUpdateSet({
+                webhook_token: token,
+                signing_secret: secret ?? null,
+                updated_at: new Date(),
+              }),
+            )
+            .execute();
+      });
       out.json(
         await resources.departments
           ?.filter(resources.departments.base(deps.db), { id: [id] })

@@ -106,6 +106,20 @@ describe('admin data API', () => {
     assert.equal((await put(`/api/ra/departments/${dept.id}`, { parent_id: dept.id })).status, 400);
     assert.equal((await put(`/api/ra/departments/${dept.id}`, { manager_id: 99_999_999 })).status, 400);
     assert.equal((await put(`/api/ra/departments/${dept.id}`, { time_zone: 'Mars/Base' })).status, 400);
+    // the group robot: set (write-only: reads only say it is configured), replaced, removed
+    const robot = { robot_webhook_token: 'tok-quality-0001', robot_signing_secret: 'SECabcdef123456' };
+    const withRobot = await put(`/api/ra/departments/${dept.id}`, robot);
+    assert.deepEqual([withRobot.status, withRobot.body.robot_configured], [200, true]);
+    assert.equal(JSON.stringify(withRobot.body).includes('SECabcdef123456'), false);
+    const stored = await ctx.db
+      .selectFrom('department_robots')
+      .selectAll()
+      .where('department_id', '=', dept.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([stored.webhook_token, stored.signing_secret], ['tok-quality-0001', 'SECabcdef123456']);
+    assert.equal((await put(`/api/ra/departments/${dept.id}`, { robot_signing_secret: 'nope' })).status, 400);
+    const removed = await put(`/api/ra/departments/${dept.id}`, { robot_remove: true });
+    assert.equal(removed.body.robot_configured, false);
     const e = await put(`/api/ra/employees/${c.id}`, {
       active: false,
       department_name: 'ignored',

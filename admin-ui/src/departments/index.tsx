@@ -1,7 +1,10 @@
 import ApartmentIcon from '@mui/icons-material/Apartment';
 import {
   AutocompleteInput,
+  BooleanField,
+  BooleanInput,
   Datagrid,
+  PasswordInput,
   Edit,
   List,
   ReferenceInput,
@@ -19,6 +22,7 @@ const DepartmentList = () => (
       <TextField source="manager_name" />
       <TextField source="hr_name" />
       <TextField source="time_zone" />
+      <BooleanField source="robot_configured" />
     </Datagrid>
   </List>
 );
@@ -39,6 +43,9 @@ const DepartmentEdit = () => (
         {people}
       </ReferenceInput>
       <TextInput source="time_zone" />
+      <TextInput source="robot_webhook_token" helperText="departments.robot_help" />
+      <PasswordInput source="robot_signing_secret" />
+      <BooleanInput source="robot_remove" />
     </SimpleForm>
   </Edit>
 );

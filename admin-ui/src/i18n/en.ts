@@ -197,6 +197,9 @@ export const appEn = {
     refreshed: 'Refreshes every 10 s',
     showing_first: 'Showing the %{shown} most chased of %{total} people without a check-in',
   },
+  departments: {
+    robot_help: 'Enter a new access_token to set or replace it; stored secrets are never shown',
+  },
   resources: {
     reviews: {
       name: 'Review |||| Reviews',
@@ -252,6 +255,10 @@ export const appEn = {
         hr_contact_id: 'HR contact',
         hr_name: 'HR contact',
         time_zone: 'Time zone',
+        robot_configured: 'Group robot',
+        robot_webhook_token: 'Group robot webhook access_token',
+        robot_signing_secret: 'Signing secret (SEC…)',
+        robot_remove: 'Remove the group robot',
       },
     },
     leaves: {

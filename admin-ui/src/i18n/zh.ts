@@ -230,6 +230,7 @@ export const appZh = {
     refreshed: '每 10 秒自动刷新',
     showing_first: '显示提醒级别最高的 %{shown} 人，共 %{total} 人未提交',
   },
+  departments: { robot_help: '填写新的 access_token 以设置或替换；已保存的密钥不会显示' },
   resources: {
     reviews: {
       name: '复核',
@@ -285,6 +286,10 @@ export const appZh = {
         hr_contact_id: 'HR 联系人',
         hr_name: 'HR 联系人',
         time_zone: '时区',
+        robot_configured: '群机器人',
+        robot_webhook_token: '群机器人 Webhook access_token',
+        robot_signing_secret: '加签密钥（SEC…）',
+        robot_remove: '移除群机器人',
       },
     },
     leaves: {
