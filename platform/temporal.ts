@@ -3,12 +3,13 @@ import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy } fro
 import protoPkg from '@temporalio/proto';
 
 const proto = protoPkg.temporal;
+import { dataConverter } from './payload-codec.ts';
 import { FANOUT_SCHEDULE_ID, RETENTION_SCHEDULE_ID } from '../domain/workflow-ids.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
 
 export async function connectTemporal(address: string, namespace: string) {
   const connection = await Connection.connect({ address, connectTimeout: '10s' });
-  return { connection, client: new Client({ connection, namespace }) };
+  return { connection, client: new Client({ connection, namespace, dataConverter }) };
 }
 
 const typeMap = {

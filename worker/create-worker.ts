@@ -9,6 +9,7 @@ import {
 } from '@temporalio/worker';
 import type { Logger } from '../config/logger.ts';
 import { fileURLToPath } from 'node:url';
+import { dataConverter } from '../platform/payload-codec.ts';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -42,6 +43,7 @@ export async function createWorker(
     taskQueue: deps.config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     activities: createActivities(deps),
+    dataConverter,
     maxConcurrentActivityTaskExecutions: 50,
     ...rest,
   });

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { readAttachment, saveAttachment } from '../../db/repositories/attachments.ts';
+import { reviewWorkflowId } from '../../domain/workflow-ids.ts';
 import { getPublishedForm } from '../../db/repositories/forms.ts';
 import { insertRecord } from '../../db/repositories/records.ts';
 import { addDays } from '../../domain/zoned-time.ts';
@@ -218,6 +219,32 @@ describe('field encryption at rest', () => {
       10_000,
       'employee told the comment',
     );
+  });
+
+  test("Temporal's history holds the review's comment and answers only as ciphertext", async () => {
+    const review = await ctx.db
+      .selectFrom('reviews')
+      .select('record_id')
+      .where('id', '=', reviewId)
+      .executeTakeFirstOrThrow();
+    const history = await ctx.temporal.workflow.getHandle(reviewWorkflowId(review.record_id)).fetchHistory();
+    const raw = Buffer.from(JSON.stringify(history)).toString();
+    const payloadBytes = (history.events ?? []).flatMap((e) =>
+      [
+        ...(e.workflowExecutionStartedEventAttributes?.input?.payloads ?? []),
+        ...(e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? []),
+        ...(e.activityTaskCompletedEventAttributes?.result?.payloads ?? []),
+      ].map((p) => Buffer.from(p.data ?? new Uint8Array())),
+    );
+    assert.ok(payloadBytes.length >= 2, 'the history has payloads');
+    for (const b of payloadBytes) {
+      assert.equal(b.includes(COMMENT), false, 'no plaintext comment in a payload');
+      assert.equal(b.includes('38.7'), false, 'no plaintext temperature in a payload');
+    }
+    assert.equal(raw.includes(COMMENT), false);
+    // …and the workflow still reads them: its result names the decision
+    const handle = ctx.temporal.workflow.getHandle(reviewWorkflowId(review.record_id));
+    assert.equal((await handle.describe()).status.name, 'COMPLETED');
   });
 
   test('the streamed Excel export shows the opened temperatures', async () => {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dataConverter } from '../../platform/payload-codec.ts';
 import { after, before, describe, test } from 'node:test';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
@@ -19,7 +20,11 @@ before(async () => {
 after(async () => ctx.close());
 
 const replay = (history: unknown, workflowId: string) =>
-  Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().workflowBundle } }, history, workflowId);
+  Worker.runReplayHistory(
+    { workflowBundle: { codePath: testEnv().workflowBundle }, dataConverter },
+    history,
+    workflowId,
+  );
 
 describe('workflow determinism', () => {
   test('committed histories replay against the current code', async () => {
