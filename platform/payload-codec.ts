@@ -29,7 +29,7 @@ export class FieldKeyringCodec implements PayloadCodec {
       payloads.map((p) => {
         const encoding = p.metadata?.encoding;
         if (!encoding || untext.decode(encoding) !== ENCODING || !p.data) return p;
-        return ProtoPayload.decode(k.decryptBytes(p.data, AAD)) as Payload;
+        return ProtoPayload.decode(k.decryptBytes(p.data, AAD));
       }),
     );
   }
