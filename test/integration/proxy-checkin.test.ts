@@ -142,6 +142,7 @@ describe('proxy check-in (代填)', { concurrency: true }, () => {
 
     // A local account holds HR for every department but is nobody: it cannot answer for filling in.
     const admin = await signInLocal(ctx, await createLocalAccount(ctx, ['admin', 'hr']));
+    assert.ok(!admin.identity.permissions.includes('proxy:submit'), 'the console hides the button');
     assert.equal((await admin.call('POST', proxyPath(member), body())).status, 403);
     assert.equal(
       (await ctx.admin('POST', proxyPath(member), body())).status,
@@ -158,10 +159,16 @@ describe('proxy check-in (代填)', { concurrency: true }, () => {
       .where('employee_id', 'in', [member.id, colleague.id, stranger.id, mine.manager.id])
       .execute();
     assert.deepEqual(records, [], 'nothing stored by any refused call');
+    // Every refusal is audited (refused before the route, the row names the path).
     const denied = await eventually(async () => {
-      const rows = await auditRows(member.id);
-      return rows.length >= 2 ? rows : undefined;
+      const rows = await ctx.db
+        .selectFrom('audit_log')
+        .select(['actor', 'status'])
+        .where('action', '=', `POST ${proxyPath(member)}`)
+        .where('outcome', '=', 'denied')
+        .execute();
+      return rows.length >= 3 ? rows : undefined;
     });
-    assert.ok(denied.every((r) => r.outcome === 'denied'));
+    assert.deepEqual(new Set(denied.map((r) => r.status)), new Set([403]));
   });
 });
