@@ -17,6 +17,7 @@ import { attachmentReadRoutes, attachmentUploadRoutes } from './attachments/atta
 import { checkinPageRoutes } from './checkin-page/page.routes.ts';
 import { checkinRoutes } from './checkins/checkins.routes.ts';
 import { createIdentityChecks } from './checkins/identity-checks.ts';
+import { proxyCheckin } from './checkins/proxy-checkins.routes.ts';
 import { myPassRoutes, passVerifyRoutes } from './pass/pass.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { notFound } from './http/errors.ts';
@@ -83,7 +84,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api/pass', passVerifyRoutes(passDeps));
   // Submissions: generous per IP (a whole office may share one address), tight per person.
   app.post(
-    ['/api/me/checkins', '/api/me/attachments'],
+    ['/api/me/checkins', '/api/me/attachments', '/api/employees/:id/proxy-checkins'],
     limiter({ name: 'submit-ip', perMinute: config.auth.rateLimits.submitPerIp }),
     limiter({
       name: 'submit-user',
@@ -133,6 +134,12 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api/leaves', authorizeByMethod('people:read', 'people:write'));
   app.use('/api/policy', authorizeByMethod('config:read', 'config:write'));
   app.use('/api/departments', authorizeByMethod('config:read', 'config:write'));
+  // 代填 before the directory guard below: managers may fill in but not edit people.
+  app.post(
+    '/api/employees/:id/proxy-checkins',
+    authorize('proxy:submit'),
+    proxyCheckin({ db, temporal, taskQueue, logger, signalTimeoutMs: deps.signalTimeoutMs ?? 3000 }),
+  );
   app.use('/api/employees', authorizeByMethod('people:read', 'people:write'));
   app.use('/api/employees', employeeImportRoutes({ db, scopeOf }));
   app.use('/api', calendarRoutes({ db, temporal, taskQueue, logger }));

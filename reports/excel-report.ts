@@ -75,7 +75,7 @@ export async function writeExcelReport(
     { header: '异常 Severity', width: 10 },
     { header: '提交时间 Submitted at', width: 20 },
     { header: '迟交 Late', width: 8 },
-    { header: '代填 Proxy', width: 8 },
+    { header: '代填 Proxy', width: 12 },
     { header: '复核 Review', width: 10 },
     { header: '表单版本 Form', width: 8 },
   ];
@@ -99,7 +99,7 @@ export async function writeExcelReport(
         SEVERITY_TEXT[r.severity],
         wallClockDate(r.submitted_at, timeZone),
         r.status === 'late' ? '是' : '否',
-        '否',
+        r.proxy_name ? `是 ${r.proxy_name}` : '否',
         r.review_status ? (REVIEW_TEXT[r.review_status] ?? r.review_status) : null,
         r.form_version,
       ]);

@@ -71,6 +71,8 @@ export interface ReportRecord {
   status: 'on_time' | 'late';
   form_version: number | null;
   review_status: string | null;
+  /** who filled the record in for the employee (代填), if anyone */
+  proxy_name: string | null;
 }
 
 /** Current records in range, `pageSize` at a time (keyset by id, so memory stays flat). */
@@ -87,6 +89,7 @@ export async function* reportRecords(
       .innerJoin('employees as e', 'e.id', 'h.employee_id')
       .innerJoin('departments as d', 'd.id', 'h.department_id')
       .leftJoin('reviews as r', 'r.current_record_id', 'h.id')
+      .leftJoin('employees as p', 'p.id', 'h.proxy_by_employee_id')
       .select([
         'h.id',
         'h.work_date',
@@ -98,6 +101,7 @@ export async function* reportRecords(
         'h.status',
         'h.form_version',
         'r.status as review_status',
+        'p.name as proxy_name',
       ])
       .where('h.is_current', '=', true)
       .where('h.work_date', '>=', f.from)

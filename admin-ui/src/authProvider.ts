@@ -39,6 +39,7 @@ const resourcePermissions: Record<string, [string, string]> = {
   dashboard: ['health:read', 'health:read'],
   settings: ['config:read', 'config:write'],
   calendar: ['config:read', 'calendar:write'],
+  proxy_checkins: ['proxy:submit', 'proxy:submit'],
 };
 
 const READ_ACTIONS = new Set(['list', 'show', 'read', 'access']);

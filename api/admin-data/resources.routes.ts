@@ -84,6 +84,8 @@ const resources: Record<string, Resource> = {
         .selectFrom('health_records as h')
         .innerJoin('employees as e', 'e.id', 'h.employee_id')
         .innerJoin('departments as d', 'd.id', 'h.department_id')
+        // 代填: who filled the record in for the employee, if anyone
+        .leftJoin('employees as p', 'p.id', 'h.proxy_by_employee_id')
         .select([
           'h.id',
           'h.employee_id',
@@ -98,6 +100,8 @@ const resources: Record<string, Resource> = {
           'h.form_version',
           'h.is_current',
           'h.answers_ct',
+          'h.proxy_by_employee_id',
+          'p.name as proxy_name',
         ]),
     open: openRecord,
     filter: (q, f) => {

@@ -6,12 +6,13 @@ import { hasAnyRole, type Principal, type Role, type Scope } from './principal.t
 /**
  * `health`: the permission reads people's health answers, limited to the departments the person
  * manages or is HR for. `people`: directory data (names, departments), all for admins.
- * `company`: company-wide configuration, no department scope.
+ * `company`: company-wide configuration, no department scope. `person`: only a signed-in employee
+ * holds it (not a local account or the operator key), because the act names who did it.
  */
 export const permissions = {
   'health:read': { roles: ['manager', 'hr'], scope: 'health' },
   'reviews:decide': { roles: ['manager', 'hr'], scope: 'health' },
-  'proxy:submit': { roles: ['manager', 'hr'], scope: 'health' },
+  'proxy:submit': { roles: ['manager', 'hr'], scope: 'health', person: true },
   'people:read': { roles: ['manager', 'hr', 'admin'], scope: 'people' },
   'people:write': { roles: ['hr', 'admin'], scope: 'people' },
   'org:write': { roles: ['admin'], scope: 'company' },
@@ -20,7 +21,10 @@ export const permissions = {
   'calendar:write': { roles: ['hr', 'admin'], scope: 'company' },
   'audit:read': { roles: ['hr', 'admin'], scope: 'company' },
   'operations:run': { roles: ['admin'], scope: 'company' },
-} as const satisfies Record<string, { roles: readonly Role[]; scope: 'health' | 'people' | 'company' }>;
+} as const satisfies Record<
+  string,
+  { roles: readonly Role[]; scope: 'health' | 'people' | 'company'; person?: boolean }
+>;
 
 export type Permission = keyof typeof permissions;
 
@@ -38,8 +42,10 @@ export function scopeFor(p: Principal, permission: Permission): Scope {
   return union(manager, hr);
 }
 
-export const can = (p: Principal | undefined, permission: Permission): boolean =>
-  Boolean(p && hasAnyRole(p, permissions[permission].roles));
+export const can = (p: Principal | undefined, permission: Permission): boolean => {
+  const def: { roles: readonly Role[]; person?: boolean } = permissions[permission];
+  return Boolean(p && hasAnyRole(p, def.roles) && (!def.person || p.employeeId !== null));
+};
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -3,6 +3,7 @@
 import { Card, CardContent, CardHeader, MenuItem, Select, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslate } from 'react-admin';
+import { ProxyCheckinButton } from '../proxy/ProxyCheckinButton.tsx';
 import { useJson } from './useJson.ts';
 
 interface Person {
@@ -49,6 +50,7 @@ export const NonSubmitters = () => {
                 <th align="left">{t('resources.employees.fields.name')}</th>
                 <th align="left">{t('dashboard.department')}</th>
                 <th align="left">{t('dashboard.level')}</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -56,7 +58,10 @@ export const NonSubmitters = () => {
                 <tr key={p.id}>
                   <td style={{ paddingRight: 16 }}>{p.name}</td>
                   <td style={{ paddingRight: 16 }}>{p.department_name}</td>
-                  <td>{p.level_reached}/3</td>
+                  <td style={{ paddingRight: 16 }}>{p.level_reached}/3</td>
+                  <td>
+                    <ProxyCheckinButton employee={p} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -14,6 +14,7 @@ import {
   TopToolbar,
   required,
 } from 'react-admin';
+import { ProxyCheckinButton } from '../proxy/ProxyCheckinButton.tsx';
 import { ImportEmployeesButton } from './ImportEmployeesButton.tsx';
 
 const filters = [
@@ -36,6 +37,7 @@ const EmployeeList = () => (
       <TextField source="department_name" />
       <TextField source="dingtalk_user_id" />
       <BooleanField source="active" />
+      <ProxyCheckinButton />
     </Datagrid>
   </List>
 );

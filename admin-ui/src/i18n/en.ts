@@ -113,6 +113,19 @@ export const appEn = {
       done: 'Imported: %{created} created, %{updated} updated, %{unchanged} unchanged',
     },
   },
+  proxy: {
+    button: 'Fill in',
+    title: "Fill in today's check-in for %{name}",
+    reason: 'Reason',
+    reason_help: 'Why the employee cannot fill it in themselves; at most 200 characters',
+    reason_required: 'Give the reason for filling in',
+    submit: 'Submit on their behalf',
+    done: "Today's check-in for %{name} filled in",
+    loading: 'Loading the form…',
+    photo_unavailable: 'Photos are uploaded by the employee; not available when filling in',
+    chip: 'Filled in by %{name}',
+  },
+  record_show: { photo_alt: '%{field} of %{name}' },
   calendar: {
     title: 'Work calendar',
     year: 'Year',
@@ -228,6 +241,7 @@ export const appEn = {
         status: 'Timing',
         form_version: 'Form version',
         rendered: 'Answers',
+        proxy_name: 'Filled in by',
       },
     },
     employees: {

@@ -156,6 +156,19 @@ export const appZh = {
       done: '已导入：新增 %{created} 人，更新 %{updated} 人，%{unchanged} 人不变',
     },
   },
+  proxy: {
+    button: '代填',
+    title: '为 %{name} 代填今日打卡',
+    reason: '代填原因',
+    reason_help: '员工无法自行填报的原因，最多 200 字',
+    reason_required: '请填写代填原因',
+    submit: '提交代填',
+    done: '已为 %{name} 代填今日打卡',
+    loading: '正在加载表单…',
+    photo_unavailable: '照片须由员工本人上传，代填时不可上传',
+    chip: '代填 · %{name}',
+  },
+  record_show: { photo_alt: '%{name} 的%{field}' },
   calendar: {
     title: '工作日历',
     year: '年份',
@@ -259,6 +272,7 @@ export const appZh = {
         status: '是否迟交',
         form_version: '表单版本',
         rendered: '填报内容',
+        proxy_name: '代填',
       },
     },
     employees: {

@@ -1,5 +1,6 @@
 import { Datagrid, DateField, List, ReferenceInput, SelectInput, TextField, TextInput } from 'react-admin';
 import { SeverityField } from '../severity.tsx';
+import { ProxyChip } from './ProxyChip.tsx';
 
 const filters = [
   <TextInput key="from" source="work_date_gte" type="date" label="dashboard.from" alwaysOn />,
@@ -27,6 +28,7 @@ export const RecordList = () => (
       <SeverityField source="severity" />
       <DateField source="submitted_at" showTime />
       <TextField source="form_version" />
+      <ProxyChip label="resources.records.fields.proxy_name" />
     </Datagrid>
   </List>
 );

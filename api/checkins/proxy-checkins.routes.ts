@@ -1,0 +1,46 @@
+// Manager proxy filling (代填): a manager or HR contact submits today's check-in for someone in
+// their departments who cannot (no phone, in hospital). Same submission service as the employee's
+// own route, so the record, the day's outcome and the workflow's ladder behave identically; the
+// record names the proxy and the audit row says why.
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { submissionSchema } from '../../domain/submission.ts';
+import { findEmployeeById } from '../../db/repositories/org.ts';
+import { noteAudit } from '../audit/audit-trail.ts';
+import { inScopeOf, principalOf, scopeOf } from '../auth/permissions.ts';
+import { forbidden, notFound } from '../http/errors.ts';
+import { parse, route } from '../http/middleware.ts';
+import { submitCheckin, type CheckinDeps } from './checkins.service.ts';
+
+/** The employee's body without the identity proof (the proxy's own session is the identity), plus why. */
+export const proxySubmissionSchema = submissionSchema.omit({ identity: true }).extend({
+  reason: z
+    .string({ error: 'reason is required' })
+    .trim()
+    .min(1, 'reason is required')
+    .max(200, 'reason is at most 200 characters'),
+});
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+/** POST /api/employees/:id/proxy-checkins, mounted in app.ts behind authorize('proxy:submit'). */
+export const proxyCheckin = (deps: CheckinDeps): RequestHandler =>
+  route(async (req, res) => {
+    const { id } = parse(idParam, req.params, 'path');
+    noteAudit(req, { action: 'checkins.proxy', targetType: 'employee', targetId: id });
+    // Only a person can answer for having filled in: local accounts and the operator key cannot.
+    const proxyId = principalOf(req).employeeId;
+    if (proxyId === null)
+      throw forbidden('Only a signed-in employee (manager or HR) can fill in for someone');
+    if (proxyId === id) throw forbidden('Fill in your own check-in on the check-in page');
+    const body = parse(proxySubmissionSchema, req.body);
+    const employee = await findEmployeeById(deps.db, id);
+    // Outside the scope it is a 404 like every scoped read, so ids do not leak.
+    if (!employee?.active || !inScopeOf(scopeOf(req), employee.department_id)) throw notFound('Employee');
+    const { reason, ...submission } = body;
+    const { record, replayed, reviewId } = await submitCheckin(deps, employee.id, submission, new Date(), {
+      proxyByEmployeeId: proxyId,
+    });
+    noteAudit(req, { detail: { recordId: record.id, reason, ...(replayed ? { replayed } : {}) } });
+    res.status(replayed ? 200 : 201).json({ record, replayed, reviewId });
+  });
