@@ -66,7 +66,8 @@ export function createApp(deps: ApiDeps): express.Express {
     ttlSeconds: config.auth.sessionTtlSeconds,
     secure: config.api.publicBaseUrl.startsWith('https:'),
   };
-  app.use('/api', authenticate({ db, session, operatorKey: config.api.adminToken }), auditTrail(db, logger));
+  // the audit trail first, so requests refused while authenticating (bad token, no CSRF) are audited too
+  app.use('/api', auditTrail(db, logger), authenticate({ db, session, operatorKey: config.api.adminToken }));
   app.use(
     '/api/auth',
     staffAuthRoutes({

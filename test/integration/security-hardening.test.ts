@@ -113,6 +113,15 @@ describe('requests that must be refused, storing nothing', () => {
     const res = await hr.call('PUT', `/api/ra/employees/${target.id}`, { name: 'CSRF' }, { csrf: false });
     assert.equal(res.status, 403);
     assert.equal((res.body as { code: string }).code, 'csrf_failed');
+    await eventually(async () =>
+      (
+        await ctx.db
+          .selectFrom('audit_log')
+          .selectAll()
+          .where('action', '=', `PUT /api/ra/employees/${target.id}`)
+          .execute()
+      ).some((r) => r.outcome === 'denied' && r.status === 403),
+    );
     const e = await ctx.db
       .selectFrom('employees')
       .select('name')
