@@ -68,16 +68,26 @@ export async function up(db: Kysely<any>): Promise<void> {
     (employee_id integer, work_date date, department_id integer, is_current boolean, severity text,
      sign integer)`.execute(db);
 
+  // Employee-days hash into a fixed number of advisory-lock buckets: the same day always takes the
+  // same bucket (so a day change and a record change of one day serialise), and a bulk statement
+  // takes at most DDS_BUCKETS locks however many rows it touches (a lock per row exhausted
+  // Postgres's lock table on a 100k-row insert).
+  await sql`
+    create function dds_bucket(employee_id integer, work_date date) returns integer
+    language sql immutable as $$
+      select ((employee_id::bigint * 31 + (work_date - date '2000-01-01')) % 128)::integer
+    $$`.execute(db);
+
   // A day row counted in (+1) or out (-1), judged with the day's current record as it stands.
-  // The advisory lock per employee and day serialises this with a record written for the same
-  // day in another transaction (see dds_apply_records), so neither misses the other's change.
+  // The bucket lock serialises this with a record written for the same day in another
+  // transaction (see dds_apply_records), so neither misses the other's change.
   await sql`
     create function dds_apply_days(changes dds_day_change[]) returns void language plpgsql as $$
     declare k record;
     begin
       if coalesce(cardinality(changes), 0) = 0 then return; end if;
-      for k in select distinct employee_id, work_date from unnest(changes) order by 1, 2 loop
-        perform pg_advisory_xact_lock(k.employee_id, k.work_date - date '2000-01-01');
+      for k in select distinct dds_bucket(employee_id, work_date) as b from unnest(changes) order by 1 loop
+        perform pg_advisory_xact_lock(4242, k.b);
       end loop;
       insert into department_day_stats as s
         (work_date, department_id, expected, submitted, pending, missed, exempt)
@@ -104,9 +114,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     end $$`.execute(db);
 
   // Records counted in or out. The day side changes by how many current records the day gained
-  // (+1) or lost (-1). Locks follow one order everywhere — day row, advisory lock, stats rows (a
-  // day update holds its row before its trigger runs) — so a submission and a close of the same
-  // day cannot deadlock; the day is then read with a fresh snapshot.
+  // (+1) or lost (-1). Locks follow one order everywhere — all day rows, then the buckets in
+  // order, then stats rows (a day update holds its rows before its trigger runs) — so a submission
+  // and a close of the same day cannot deadlock; the day is then read with a fresh snapshot.
   await sql`
     create function dds_apply_records(changes dds_record_change[]) returns void language plpgsql as $$
     declare k record;
@@ -116,7 +126,10 @@ export async function up(db: Kysely<any>): Promise<void> {
                group by 1, 2 having sum(sign * is_current::int) <> 0 order by 1, 2 loop
         perform 1 from checkin_days
           where employee_id = k.employee_id and work_date = k.work_date for no key update;
-        perform pg_advisory_xact_lock(k.employee_id, k.work_date - date '2000-01-01');
+      end loop;
+      for k in select distinct dds_bucket(employee_id, work_date) as b from unnest(changes)
+               group by employee_id, work_date having sum(sign * is_current::int) <> 0 order by 1 loop
+        perform pg_advisory_xact_lock(4242, k.b);
       end loop;
       insert into department_day_stats as s
         (work_date, department_id, submitted, pending, records, warnings, reds)
@@ -235,7 +248,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   }
   await sql`drop function dds_days_trigger(), dds_records_trigger(),
     dds_apply_days(dds_day_change[]), dds_apply_records(dds_record_change[]),
-    department_day_stats_rebuild(), department_day_stats_recount(date, date)`.execute(db);
+    department_day_stats_rebuild(), department_day_stats_recount(date, date),
+    dds_bucket(integer, date)`.execute(db);
   await sql`drop type dds_day_change, dds_record_change`.execute(db);
   await sql`drop table department_day_stats`.execute(db);
 }
