@@ -11,7 +11,7 @@ import { hasAnyRole, type Principal, type Role, type Scope } from './principal.t
  */
 export const permissions = {
   'health:read': { roles: ['manager', 'hr'], scope: 'health' },
-  'reviews:decide': { roles: ['manager', 'hr'], scope: 'health' },
+  'reviews:decide': { roles: ['manager', 'hr'], scope: 'health', person: true },
   'proxy:submit': { roles: ['manager', 'hr'], scope: 'health', person: true },
   'people:read': { roles: ['manager', 'hr', 'admin'], scope: 'people' },
   'people:write': { roles: ['hr', 'admin'], scope: 'people' },
