@@ -2,6 +2,7 @@
 // their sub-departments, per-department daily compliance, and who did not submit.
 import { sql } from 'kysely';
 import type { FieldDefinition, LocalizedText } from '../domain/forms/form-definition.ts';
+import { dayHasNoCurrentRecord } from '../db/repositories/records.ts';
 import type { DB } from '../db/connect.ts';
 import { openReasons, openAnswers } from '../db/sealed-fields.ts';
 
@@ -176,18 +177,7 @@ export function nonSubmitters(db: DB, f: ReportFilter, scope: number[]) {
     .where('c.work_date', '<=', f.to)
     .where('c.outcome', 'in', ['pending', 'missed'])
     .where('c.department_id', 'in', inScope(scope))
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('health_records as h')
-            .select('h.id')
-            .whereRef('h.employee_id', '=', 'c.employee_id')
-            .whereRef('h.work_date', '=', 'c.work_date')
-            .where('h.is_current', '=', true),
-        ),
-      ),
-    )
+    .where(dayHasNoCurrentRecord)
     .orderBy('c.work_date')
     .orderBy('d.name')
     .orderBy('e.name')

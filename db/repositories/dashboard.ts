@@ -2,6 +2,7 @@
 // 0009) and, for the live list, a page of today's open days. Every function takes the departments
 // the viewer may see: 'all', or a list of department ids filtered in SQL.
 import { sql, type Selectable } from 'kysely';
+import { dayHasNoCurrentRecord } from './records.ts';
 import type { DB } from '../connect.ts';
 import type { DepartmentDayStatsTable } from '../database.ts';
 
@@ -168,18 +169,7 @@ export function openDays(db: DB, workDate: string, scope: DepartmentScope, limit
       // literal, so the planner can match the partial index's predicate
       .where(sql<boolean>`c.outcome in ('pending', 'missed')`)
       .$if(scope !== 'all', (q) => q.where('c.department_id', 'in', inScope(scope as number[])))
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('health_records as h')
-              .select('h.id')
-              .whereRef('h.employee_id', '=', 'c.employee_id')
-              .whereRef('h.work_date', '=', 'c.work_date')
-              .where('h.is_current', '=', true),
-          ),
-        ),
-      )
+      .where(dayHasNoCurrentRecord)
       .orderBy('c.level_reached', 'desc')
       .orderBy('c.department_id')
       .orderBy('c.employee_id')

@@ -143,3 +143,11 @@ export async function lastRecordBefore(db: DB, employeeId: number, workDate: str
     .executeTakeFirst();
   return row && { work_date: row.work_date, answers: openAnswers(row.answers_ct) };
 }
+
+/**
+ * The check-in day aliased `c` has no current record yet (the non-submitter test shared by the
+ * dashboard's live list and the reports).
+ */
+export const dayHasNoCurrentRecord = sql<boolean>`not exists (
+  select 1 from health_records h
+  where h.employee_id = c.employee_id and h.work_date = c.work_date and h.is_current)`;
