@@ -84,8 +84,14 @@ describe('workflow determinism', () => {
       workflowId: 'digest-replay',
       args: [{ workDate: s.workDate, closesAt: new Date().toISOString() }],
     });
+    await ctx.temporal.workflow.execute('dataRetention', {
+      taskQueue: ctx.config.temporal.taskQueue,
+      workflowId: 'retention-replay',
+      args: [{}],
+    });
     const all = {
       ...ids,
+      'data-retention': 'retention-replay',
       'daily-fanout': 'fanout-replay',
       'anomaly-review-approved': reviewWorkflowId(recordId),
       'daily-digest': 'digest-replay',
