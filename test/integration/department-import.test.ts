@@ -99,6 +99,12 @@ describe('department CSV import', () => {
       [9001, null, hr().id, 'Asia/Shanghai'],
     );
     assert.equal((await named('杭州组'))?.parent_id, east?.id, 'the parent column is absent: kept');
+
+    // A DingTalk id new to the system links the one stored department of that name that has none.
+    const link = await importCsv('name,dingtalk_dept_id\n销售部,7000\n');
+    assert.deepEqual(link.body, { dryRun: false, rows: 1, created: 0, updated: 1, unchanged: 0 });
+    assert.equal((await named('销售部'))?.id, sales.id);
+    assert.equal((await named('销售部'))?.dingtalk_dept_id, 7000);
   });
 
   test('a file with bad rows answers every error with its line and column, and stores nothing', async () => {
@@ -111,7 +117,8 @@ describe('department CSV import', () => {
       '甲,8001,乙,,,\n' + // lines 5–6: a cycle through the file
       '乙,8002,甲,,,\n' +
       '丙,,丙,,ghost,\n' + // line 7: its own parent, unknown HR
-      '总部,abc,,,,\n'; // line 8
+      '总部,abc,,,,\n' + // line 8
+      '好部门,,,,,\n'; // line 9: line 2 again
     const r = await importCsv(bad, { dryRun: true });
     assert.equal(r.status, 400, JSON.stringify(r.body));
     assert.deepEqual(errorsOf(r.body), [
@@ -124,6 +131,7 @@ describe('department CSV import', () => {
       [7, 'parent', 'cycle'],
       [7, 'hr_user_id', 'unknown_employee'],
       [8, 'dingtalk_dept_id', 'invalid'],
+      [9, 'name', 'duplicate'],
     ]);
     const cycle = (r.body as { errors: (Issue & { messages: { en: string } })[] }).errors[4];
     assert.equal(cycle?.messages.en, 'the parents form a cycle: 甲 → 乙 → 甲');
