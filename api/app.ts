@@ -24,6 +24,7 @@ import { notFound } from './http/errors.ts';
 import { adminDataRoutes } from './admin-data/resources.routes.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
+import { departmentImportRoutes } from './departments/department-import.routes.ts';
 import { employeeImportRoutes } from './employees/employee-import.routes.ts';
 import { exportRoutes } from './exports/exports.routes.ts';
 import { formRoutes } from './forms/forms.routes.ts';
@@ -135,6 +136,9 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api/leaves', authorizeByMethod('people:read', 'people:write'));
   app.use('/api/policy', authorizeByMethod('config:read', 'config:write'));
   app.use('/api/departments', authorizeByMethod('config:read', 'config:write'));
+  // the org chart import only, not the department routes below that HR and managers read
+  app.post('/api/departments/import', authorize('org:write'));
+  app.use('/api/departments', departmentImportRoutes({ db }));
   // 代填 before the directory guard below: managers may fill in but not edit people.
   app.post(
     '/api/employees/:id/proxy-checkins',

@@ -2,8 +2,8 @@
 // checked on their own (format, length, known values). Checks against the database and the rest of
 // the file are the import service's.
 import { isValidTimeZone } from '../../domain/zoned-time.ts';
-import { AppError, type FieldIssue } from '../http/errors.ts';
-import { parseCsv, type CsvRecord } from './csv.ts';
+import type { CsvRecord } from '../csv-import/csv.ts';
+import { extraCells, issue, readCsvTable, type CsvTable, type ImportIssue } from '../csv-import/csv-table.ts';
 
 export const IMPORT_MAX_ROWS = 5000;
 
@@ -32,30 +32,6 @@ const headerNames: Record<Column, string[]> = {
 };
 const required: Column[] = ['dingtalk_user_id', 'name', 'department'];
 
-/** A problem with one cell (or the file), in both languages. */
-export interface ImportIssue extends FieldIssue {
-  line: number;
-  column: string;
-}
-
-export const issue = (line: number, column: string, code: string, zh: string, en: string): ImportIssue => ({
-  line,
-  column,
-  field: `line ${line}: ${column}`,
-  code,
-  message: zh,
-  messages: { zh, en },
-});
-
-/** The refusal of a file: its problems by line, and along the line in the order of the columns. */
-export const invalidFile = (issues: ImportIssue[], position: (column: string) => number = () => 0) =>
-  new AppError(
-    'validation_failed',
-    400,
-    'The file has errors; nothing was imported',
-    [...issues].sort((a, b) => a.line - b.line || position(a.column) - position(b.column)),
-  );
-
 const truthy = new Map<string, boolean>([
   ['true', true],
   ['1', true],
@@ -71,64 +47,11 @@ const truthy = new Map<string, boolean>([
   ['离职', false],
 ]);
 
-export interface EmployeeCsv {
-  records: CsvRecord[];
-  has: (c: Column) => boolean;
-  /** where a column is in the header (for ordering problems along a line) */
-  position: (column: string) => number;
-  /** the trimmed cell, or undefined when the file has no such column */
-  cell: (r: CsvRecord, c: Column) => string | undefined;
-  width: number;
-}
+export type EmployeeCsv = CsvTable<Column>;
 
 /** The file's rows and where each column is; throws the file's problems (syntax, header, size). */
-export function readEmployeeCsv(csv: string): EmployeeCsv {
-  const parsed = parseCsv(csv);
-  if (!parsed.ok) {
-    throw invalidFile([
-      issue(parsed.line, 'file', 'bad_csv', `CSV 格式错误：${parsed.reason}`, `bad CSV: ${parsed.reason}`),
-    ]);
-  }
-  const [header, ...records] = parsed.records;
-  if (!header) throw invalidFile([issue(1, 'file', 'empty', '文件为空', 'the file is empty')]);
-  const over = records[IMPORT_MAX_ROWS];
-  if (over) {
-    throw invalidFile([
-      issue(
-        over.line,
-        'file',
-        'too_many_rows',
-        `最多导入 ${IMPORT_MAX_ROWS} 行`,
-        `at most ${IMPORT_MAX_ROWS} rows per import`,
-      ),
-    ]);
-  }
-  const issues: ImportIssue[] = [];
-  const at = new Map<Column, number>();
-  header.cells.forEach((raw, i) => {
-    const name = raw.trim().toLowerCase();
-    const col = (Object.keys(headerNames) as Column[]).find((c) => headerNames[c].includes(name));
-    if (!col) issues.push(issue(1, raw, 'unknown_column', `未知的列“${raw}”`, `unknown column "${raw}"`));
-    else if (at.has(col))
-      issues.push(issue(1, raw, 'duplicate_column', `列“${raw}”重复`, `column "${raw}" appears twice`));
-    else at.set(col, i);
-  });
-  for (const c of required) {
-    if (!at.has(c))
-      issues.push(issue(1, c, 'missing_column', `缺少必填列 ${c}`, `the required column ${c} is missing`));
-  }
-  if (issues.length) throw invalidFile(issues);
-  return {
-    records,
-    width: header.cells.length,
-    has: (c) => at.has(c),
-    position: (c) => at.get(c as Column) ?? header.cells.length,
-    cell: (r, c) => {
-      const i = at.get(c);
-      return i === undefined ? undefined : (r.cells[i] ?? '').trim();
-    },
-  };
-}
+export const readEmployeeCsv = (csv: string): EmployeeCsv =>
+  readCsvTable(csv, { headerNames, required, maxRows: IMPORT_MAX_ROWS });
 
 /** One row's values as typed, and what is wrong with them on their own. */
 export interface RowCells {
@@ -146,13 +69,9 @@ export interface RowCells {
 export function readRow(file: EmployeeCsv, r: CsvRecord, issues: ImportIssue[]): RowCells | undefined {
   const bad = (c: Column, code: string, zh: string, en: string) =>
     issues.push(issue(r.line, c, code, zh, en));
-  if (r.cells.length > file.width) {
-    bad(
-      'name',
-      'extra_cells',
-      `此行有 ${r.cells.length} 个单元格，表头只有 ${file.width} 列`,
-      `this row has ${r.cells.length} cells for ${file.width} columns`,
-    );
+  const extra = extraCells(file, r, 'name');
+  if (extra) {
+    issues.push(extra);
     return undefined;
   }
   const cell = (c: Column) => file.cell(r, c);

@@ -12,22 +12,8 @@ import {
   upsertEmployeesByUserId,
   type EmployeeWrite,
 } from '../../db/repositories/org.ts';
-import {
-  invalidFile,
-  issue,
-  readEmployeeCsv,
-  readRow,
-  type Column,
-  type ImportIssue,
-} from './employee-csv.ts';
-
-export interface ImportResult {
-  dryRun: boolean;
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-}
+import { invalidFile, issue, type ImportIssue, type ImportResult } from '../csv-import/csv-table.ts';
+import { readEmployeeCsv, readRow, type Column } from './employee-csv.ts';
 
 interface Row {
   line: number;

@@ -1,7 +1,7 @@
 // The form builder and the employee import in a real browser (Debian chromium via playwright-core):
 // a new required field is built, previewed (with a visibility condition), refused by the API with a
-// message on its input, fixed, published — and the employee API then demands it; a CSV is checked
-// and imported through the dialog.
+// message on its input, fixed, published — and the employee API then demands it; CSVs of employees
+// and of departments are checked and imported through the same dialog.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -166,6 +166,36 @@ describe('form builder and employee import', () => {
     assert.equal(rows.length, 2);
     assert.equal(rows[0]?.manager_id, rows[1]?.id);
     await page.getByText('张三').first().waitFor();
+    await page.close();
+  });
+
+  test('import departments from a CSV through the same dialog, the parent a later row', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page);
+    await page.goto(`${ctx.apiUrl}/admin/#/departments`);
+    await page.getByRole('button', { name: '导入' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('从 CSV 导入部门').waitFor();
+    await dialog.getByTestId('import-file').setInputFiles({
+      name: 'departments.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`名称,上级部门,主管钉钉ID\n界面二组,界面一部,${dept.manager.userId}\n界面一部,,\n`),
+    });
+    await dialog.getByTestId('import-summary').getByText('共 2 行，将新增 2 个部门').waitFor();
+    await page.screenshot({ path: join(shots, 'department-import-zh.png') });
+    await dialog.getByRole('button', { name: '确认导入' }).click();
+    await page.getByText('已导入：新增 2 个部门').waitFor();
+    const [group, parent] = await Promise.all(
+      ['界面二组', '界面一部'].map((name) =>
+        ctx.db
+          .selectFrom('departments')
+          .select(['id', 'parent_id', 'manager_id'])
+          .where('name', '=', name)
+          .executeTakeFirstOrThrow(),
+      ),
+    );
+    assert.deepEqual([group?.parent_id, group?.manager_id], [parent?.id, dept.manager.id]);
+    await page.getByText('界面二组').first().waitFor();
     await page.close();
   });
 });

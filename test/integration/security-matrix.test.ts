@@ -215,6 +215,13 @@ const routes: RouteCase[] = [
     allowed: ['hr', 'hrAll', 'admin'],
   },
   {
+    label: '/api/departments/import?dryRun=true',
+    method: 'POST',
+    path: () => '/api/departments/import?dryRun=true',
+    body: () => new RawBody('text/csv', `name,parent\r\n矩阵部门,${a.id}\r\n`),
+    allowed: ['admin'],
+  },
+  {
     method: 'POST',
     path: () => '/api/forms',
     body: () => ({ definition: defaultForm, note: 'matrix' }),

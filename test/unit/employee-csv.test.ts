@@ -2,7 +2,7 @@
 // CRLF, blank lines; and the header's English and Chinese column names.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCsv } from '../../api/employees/csv.ts';
+import { parseCsv } from '../../api/csv-import/csv.ts';
 import { readEmployeeCsv } from '../../api/employees/employee-csv.ts';
 
 test('quoted cells keep commas, quotes and line breaks; each record knows the line it starts on', () => {

@@ -6,16 +6,26 @@ import {
   Datagrid,
   PasswordInput,
   Edit,
+  ExportButton,
   List,
   ReferenceInput,
   SimpleForm,
   TextField,
   TextInput,
+  TopToolbar,
   required,
 } from 'react-admin';
+import { ImportCsvButton } from '../csv-import/ImportCsvButton.tsx';
+
+const ListActions = () => (
+  <TopToolbar>
+    <ExportButton />
+    <ImportCsvButton resource="departments" endpoint="/api/departments/import" labels="departments.import" />
+  </TopToolbar>
+);
 
 const DepartmentList = () => (
-  <List sort={{ field: 'id', order: 'ASC' }}>
+  <List sort={{ field: 'id', order: 'ASC' }} actions={<ListActions />}>
     <Datagrid bulkActionButtons={false} rowClick="edit">
       <TextField source="id" />
       <TextField source="name" />

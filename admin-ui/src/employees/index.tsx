@@ -14,8 +14,8 @@ import {
   TopToolbar,
   required,
 } from 'react-admin';
+import { ImportCsvButton } from '../csv-import/ImportCsvButton.tsx';
 import { ProxyCheckinButton } from '../proxy/ProxyCheckinButton.tsx';
-import { ImportEmployeesButton } from './ImportEmployeesButton.tsx';
 
 const filters = [
   <TextInput key="q" source="q" label="ra.action.search" alwaysOn />,
@@ -25,7 +25,7 @@ const filters = [
 const ListActions = () => (
   <TopToolbar>
     <FilterButton />
-    <ImportEmployeesButton />
+    <ImportCsvButton resource="employees" endpoint="/api/employees/import" labels="employees.import" />
   </TopToolbar>
 );
 

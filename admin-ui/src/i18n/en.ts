@@ -100,18 +100,20 @@ export const appEn = {
   },
   employees: {
     import: {
-      button: 'Import',
       title: 'Import employees from CSV',
       help: "UTF-8, with a header row. Required columns: dingtalk_user_id, name, department (name or id); optional: manager_user_id (the manager's DingTalk user id, may be someone in the same file), mobile, active (true/false), time_zone, dingtalk_union_id, workdays (e.g. 1;2;3;4;5). People are created or updated by DingTalk user id; columns the file lacks are left as they are. Any error and nothing is imported. At most 5,000 rows and 500 KB.",
-      choose: 'Choose a CSV file',
       summary: 'Checked: %{rows} rows; %{created} to create, %{updated} to update, %{unchanged} unchanged',
-      has_errors: 'The file has %{count} errors; nothing was imported',
-      line: 'Line',
-      column: 'Column',
-      problem: 'Problem',
-      confirm: 'Import',
       done: 'Imported: %{created} created, %{updated} updated, %{unchanged} unchanged',
     },
+  },
+  csv_import: {
+    button: 'Import',
+    choose: 'Choose a CSV file',
+    has_errors: 'The file has %{count} errors; nothing was imported',
+    line: 'Line',
+    column: 'Column',
+    problem: 'Problem',
+    confirm: 'Import',
   },
   proxy: {
     button: 'Fill in',
@@ -212,6 +214,12 @@ export const appEn = {
   },
   departments: {
     robot_help: 'Enter a new access_token to set or replace it; stored secrets are never shown',
+    import: {
+      title: 'Import departments from CSV',
+      help: "UTF-8, with a header row. Required column: name; optional: dingtalk_dept_id (DingTalk department id), parent (the parent department's name or id, may be a department in the same file), manager_user_id and hr_user_id (DingTalk user ids of stored employees), time_zone (IANA, e.g. Asia/Shanghai). Departments are created or updated by DingTalk department id, or by name when the row has none; columns the file lacks are left as they are. Any error (an unknown parent, a cycle of parents…) and nothing is imported. At most 2,000 rows and 500 KB.",
+      summary: 'Checked: %{rows} rows; %{created} to create, %{updated} to update, %{unchanged} unchanged',
+      done: 'Imported: %{created} created, %{updated} updated, %{unchanged} unchanged',
+    },
   },
   resources: {
     reviews: {

@@ -143,18 +143,20 @@ export const appZh = {
   },
   employees: {
     import: {
-      button: '导入',
       title: '从 CSV 导入员工',
       help: 'UTF-8 编码，第一行为表头。必填列：dingtalk_user_id（钉钉用户 ID）、name（姓名）、department（部门名称或编号）；可选列：manager_user_id（主管的钉钉用户 ID，可以是本文件中的人）、mobile、active（是/否）、time_zone、dingtalk_union_id、workdays（如 1;2;3;4;5）。按钉钉用户 ID 新增或更新；文件中没有的列保持不变。有任何错误时不导入任何数据。最多 5000 行、500 KB。',
-      choose: '选择 CSV 文件',
       summary: '检查通过：共 %{rows} 行，将新增 %{created} 人，更新 %{updated} 人，%{unchanged} 人不变',
-      has_errors: '文件有 %{count} 处错误，未导入任何数据',
-      line: '行',
-      column: '列',
-      problem: '问题',
-      confirm: '确认导入',
       done: '已导入：新增 %{created} 人，更新 %{updated} 人，%{unchanged} 人不变',
     },
+  },
+  csv_import: {
+    button: '导入',
+    choose: '选择 CSV 文件',
+    has_errors: '文件有 %{count} 处错误，未导入任何数据',
+    line: '行',
+    column: '列',
+    problem: '问题',
+    confirm: '确认导入',
   },
   proxy: {
     button: '代填',
@@ -243,7 +245,15 @@ export const appZh = {
     refreshed: '每 10 秒自动刷新',
     showing_first: '显示提醒级别最高的 %{shown} 人，共 %{total} 人未提交',
   },
-  departments: { robot_help: '填写新的 access_token 以设置或替换；已保存的密钥不会显示' },
+  departments: {
+    robot_help: '填写新的 access_token 以设置或替换；已保存的密钥不会显示',
+    import: {
+      title: '从 CSV 导入部门',
+      help: 'UTF-8 编码，第一行为表头。必填列：name（名称）；可选列：dingtalk_dept_id（钉钉部门ID）、parent（上级部门的名称或编号，可以是本文件中的部门）、manager_user_id 和 hr_user_id（已有员工的钉钉用户 ID）、time_zone（IANA 时区，如 Asia/Shanghai）。有钉钉部门 ID 时按其新增或更新，否则按名称；文件中没有的列保持不变。有任何错误（如上级部门不存在、上级部门形成循环）时不导入任何数据。最多 2000 行、500 KB。',
+      summary: '检查通过：共 %{rows} 行，将新增 %{created} 个部门，更新 %{updated} 个，%{unchanged} 个不变',
+      done: '已导入：新增 %{created} 个部门，更新 %{updated} 个，%{unchanged} 个不变',
+    },
+  },
   resources: {
     reviews: {
       name: '复核',

@@ -1,5 +1,7 @@
-// The employee list's Import button: pick a CSV → dry run (counts, or every error by line and
-// column) → confirm → import, all or nothing, through POST /api/employees/import.
+// A list's Import button (employees, departments): pick a CSV → dry run (counts, or every error by
+// line and column) → confirm → import, all or nothing, through the resource's POST …/import.
+// Shown only to those who may write the resource; the texts that name the resource come from
+// `labels` (title, help, summary, done), the rest from `csv_import`.
 import UploadFileIcon from '@mui/icons-material/UploadFile';
 import {
   Alert,
@@ -16,7 +18,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useState } from 'react';
-import { Button, useLocaleState, useNotify, useRefresh, useTranslate } from 'react-admin';
+import { Button, useCanAccess, useLocaleState, useNotify, useRefresh, useTranslate } from 'react-admin';
 import { httpClient } from '../dataProvider.ts';
 
 interface Counts {
@@ -33,8 +35,8 @@ interface Issue {
   messages?: { zh: string; en: string };
 }
 
-async function postCsv(csv: string, dryRun: boolean): Promise<Counts> {
-  const res = await httpClient(`/api/employees/import${dryRun ? '?dryRun=true' : ''}`, {
+async function postCsv(endpoint: string, csv: string, dryRun: boolean): Promise<Counts> {
+  const res = await httpClient(`${endpoint}${dryRun ? '?dryRun=true' : ''}`, {
     method: 'POST',
     headers: new Headers({ 'Content-Type': 'text/csv; charset=utf-8', Accept: 'application/json' }),
     body: csv,
@@ -49,8 +51,20 @@ const issuesOf = (e: unknown): Issue[] => {
   return [{ line: 0, column: '', message: body?.title ?? String((e as Error).message ?? e) }];
 };
 
-export const ImportEmployeesButton = () => {
+export const ImportCsvButton = ({
+  resource,
+  endpoint,
+  labels,
+}: {
+  /** the react-admin resource whose write permission the import needs */
+  resource: string;
+  /** e.g. /api/employees/import */
+  endpoint: string;
+  /** the i18n prefix of the resource's texts, e.g. employees.import */
+  labels: string;
+}) => {
   const t = useTranslate();
+  const { canAccess } = useCanAccess({ resource, action: 'create' });
   const [locale] = useLocaleState();
   const notify = useNotify();
   const refresh = useRefresh();
@@ -72,7 +86,7 @@ export const ImportEmployeesButton = () => {
     setFile({ name: f.name, text });
     setBusy(true);
     try {
-      setChecked(await postCsv(text, true));
+      setChecked(await postCsv(endpoint, text, true));
     } catch (e) {
       setIssues(issuesOf(e));
     } finally {
@@ -83,8 +97,8 @@ export const ImportEmployeesButton = () => {
     if (!file) return;
     setBusy(true);
     try {
-      const done = await postCsv(file.text, false);
-      notify('employees.import.done', { type: 'success', messageArgs: { ...done } });
+      const done = await postCsv(endpoint, file.text, false);
+      notify(`${labels}.done`, { type: 'success', messageArgs: { ...done } });
       setOpen(false);
       reset();
       refresh();
@@ -96,20 +110,21 @@ export const ImportEmployeesButton = () => {
     }
   };
 
+  if (!canAccess) return null;
   return (
     <>
-      <Button label="employees.import.button" onClick={() => setOpen(true)}>
+      <Button label="csv_import.button" onClick={() => setOpen(true)}>
         <UploadFileIcon />
       </Button>
       <Dialog open={open} onClose={() => !busy && setOpen(false)} maxWidth="md" fullWidth>
-        <DialogTitle>{t('employees.import.title')}</DialogTitle>
+        <DialogTitle>{t(`${labels}.title`)}</DialogTitle>
         <DialogContent style={{ display: 'grid', gap: 12 }}>
           <Typography variant="body2" color="text.secondary">
-            {t('employees.import.help')}
+            {t(`${labels}.help`)}
           </Typography>
           <div>
             <MuiButton variant="outlined" component="label" disabled={busy}>
-              {t('employees.import.choose')}
+              {t('csv_import.choose')}
               <input
                 hidden
                 type="file"
@@ -122,18 +137,18 @@ export const ImportEmployeesButton = () => {
           </div>
           {checked && (
             <Alert severity="info" data-testid="import-summary">
-              {t('employees.import.summary', { ...checked })}
+              {t(`${labels}.summary`, { ...checked })}
             </Alert>
           )}
           {issues.length > 0 && (
             <>
-              <Alert severity="error">{t('employees.import.has_errors', { count: issues.length })}</Alert>
+              <Alert severity="error">{t('csv_import.has_errors', { count: issues.length })}</Alert>
               <Table size="small" data-testid="import-errors">
                 <TableHead>
                   <TableRow>
-                    <TableCell>{t('employees.import.line')}</TableCell>
-                    <TableCell>{t('employees.import.column')}</TableCell>
-                    <TableCell>{t('employees.import.problem')}</TableCell>
+                    <TableCell>{t('csv_import.line')}</TableCell>
+                    <TableCell>{t('csv_import.column')}</TableCell>
+                    <TableCell>{t('csv_import.problem')}</TableCell>
                   </TableRow>
                 </TableHead>
                 <TableBody>
@@ -154,7 +169,7 @@ export const ImportEmployeesButton = () => {
             {t('ra.action.cancel')}
           </MuiButton>
           <MuiButton variant="contained" disabled={busy || !checked} onClick={() => void confirm()}>
-            {t('employees.import.confirm')}
+            {t('csv_import.confirm')}
           </MuiButton>
         </DialogActions>
       </Dialog>

@@ -1,4 +1,4 @@
-// A small RFC 4180 reader: quoted cells (with "" escapes and line breaks inside), CRLF or LF, an
+// A small RFC 4180 reader (shared by the CSV imports): quoted cells (with "" escapes and line breaks inside), CRLF or LF, an
 // optional UTF-8 BOM, blank lines skipped. Each record keeps the line it starts on, for errors.
 
 export interface CsvRecord {
