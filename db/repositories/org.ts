@@ -1,5 +1,5 @@
 // Questions about the organisation: who works where, who manages and who is HR for them.
-// Mobile numbers are sealed (db/sealed-fields.ts) and opened only where a reader needs them.
+// Mobile numbers are sealed (db/sealed-fields.ts): written sealed, opened on read.
 import type { Updateable } from 'kysely';
 import type { DB } from '../connect.ts';
 import type { Employee, EmployeesTable } from '../database.ts';
