@@ -6,8 +6,11 @@ import type { FormDefinition, Severity } from '../domain/forms/form-definition.t
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-/** Plaintext from before field encryption (0007): read and nulled by the sealing, never written. */
-type LegacyPlain<T> = ColumnType<T | null, never, null>;
+/**
+ * Plaintext from before field encryption (0007): only the sealing reads it (raw SQL) and nulls it.
+ * Typed `never` so code reading it instead of the repositories' opened value does not compile.
+ */
+type LegacyPlain = ColumnType<never, never, null>;
 /** An AES-256-GCM ciphertext (security/field-crypto.ts), sealed and opened in db/sealed-fields.ts. */
 type Sealed = ColumnType<string | null, string | null | undefined, string | null>;
 /** Key of the row's ciphertexts (null: not sealed yet); `npm run rotate-keys` re-seals the others. */
@@ -31,7 +34,7 @@ export interface EmployeesTable {
   name: string;
   department_id: number;
   manager_id: number | null;
-  mobile: LegacyPlain<string>;
+  mobile: LegacyPlain;
   mobile_ct: Sealed;
   key_id: KeyId;
   active: Generated<boolean>;
@@ -102,7 +105,7 @@ export interface HealthRecordsTable {
   work_date: string;
   submitted_at: Timestamp;
   client_submitted_at: Timestamp | null;
-  answers: LegacyPlain<Record<string, unknown>>;
+  answers: LegacyPlain;
   answers_ct: Sealed;
   key_id: KeyId;
   status: 'on_time' | 'late';
@@ -110,7 +113,7 @@ export interface HealthRecordsTable {
   created_at: CreatedAt;
   form_version: number | null;
   severity: ColumnType<Severity, Severity | undefined, Severity>;
-  reasons: LegacyPlain<AnomalyReason[]>;
+  reasons: LegacyPlain;
   reasons_ct: Sealed;
   is_current: Generated<boolean>;
   recheck_of: number | null;
@@ -158,7 +161,7 @@ export interface ReviewsTable {
   escalated: Generated<boolean>;
   decider_id: number | null;
   decision: string | null;
-  comment: LegacyPlain<string>;
+  comment: LegacyPlain;
   comment_ct: Sealed;
   key_id: KeyId;
   decided_at: Timestamp | null;
