@@ -242,8 +242,9 @@ describe('field encryption at rest', () => {
       assert.equal(b.includes('38.7'), false, 'no plaintext temperature in a payload');
     }
     assert.equal(raw.includes(COMMENT), false);
-    // …and the workflow still reads them: its result names the decision
+    // …and the workflow still reads them: it runs to completion
     const handle = ctx.temporal.workflow.getHandle(reviewWorkflowId(review.record_id));
+    await handle.result();
     assert.equal((await handle.describe()).status.name, 'COMPLETED');
   });
 
