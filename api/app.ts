@@ -9,7 +9,7 @@ import type { DingTalkApi } from '../dingtalk/types.ts';
 import { adminRoutes } from './admin/admin.routes.ts';
 import { auditTrail } from './audit/audit-trail.ts';
 import { authenticate } from './auth/authenticate.ts';
-import { authorize, authorizeByMethod, scopeOf } from './auth/permissions.ts';
+import { authorize, authorizeByMethod } from './auth/permissions.ts';
 import { staffAuthRoutes } from './auth/staff-auth.routes.ts';
 import { limiter, securityHeaders, strictCors } from './http/security.ts';
 import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
@@ -96,7 +96,7 @@ export function createApp(deps: ApiDeps): express.Express {
   );
   app.use(
     '/api/me',
-    requireEmployee({ db, sessionSecret: config.api.sessionSecret }),
+    requireEmployee(),
     checkinRoutes({
       db,
       temporal,
@@ -117,7 +117,7 @@ export function createApp(deps: ApiDeps): express.Express {
   );
   app.use('/api/reviews', reviewReadRoutes({ db }));
   app.use('/api/ra', adminDataRoutes({ db, temporal, taskQueue, logger }));
-  app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db, scopeOf }));
+  app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db }));
   app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));
   app.use('/api/records', authorize('health:read'), attachmentReadRoutes({ db }), recordRoutes({ db }));
   app.use(
@@ -146,7 +146,7 @@ export function createApp(deps: ApiDeps): express.Express {
     proxyCheckin({ db, temporal, taskQueue, logger, signalTimeoutMs: deps.signalTimeoutMs ?? 3000 }),
   );
   app.use('/api/employees', authorizeByMethod('people:read', 'people:write'));
-  app.use('/api/employees', employeeImportRoutes({ db, scopeOf }));
+  app.use('/api/employees', employeeImportRoutes({ db }));
   app.use('/api', calendarRoutes({ db, temporal, taskQueue, logger }));
   app.use('/api', policyRoutes({ db }));
   app.use('/api/admin', authorize('operations:run'), adminRoutes({ temporal, taskQueue }));

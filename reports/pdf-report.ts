@@ -5,14 +5,9 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import { addDays } from '../domain/zoned-time.ts';
 import type { DB } from '../db/connect.ts';
+import type { DepartmentDayFigures } from '../db/repositories/dashboard.ts';
 import { subsetCjkFont } from './cjk-font.ts';
-import {
-  anomalies,
-  compliance,
-  departmentScope,
-  type ComplianceRow,
-  type ReportFilter,
-} from './report-data.ts';
+import { anomalies, compliance, departmentScope, type ReportFilter } from './report-data.ts';
 
 const A4: [number, number] = [595.28, 841.89];
 const M = 40;
@@ -42,9 +37,9 @@ export async function buildPdfReport(
   const days = await compliance(db, filter, scope);
   const abnormal = await anomalies(db, filter, scope);
 
-  const byDept = new Map<string, ComplianceRow[]>();
+  const byDept = new Map<string, DepartmentDayFigures[]>();
   for (const d of days) byDept.set(d.department_name, [...(byDept.get(d.department_name) ?? []), d]);
-  const sum = (rows: ComplianceRow[], k: 'expected' | 'submitted' | 'warnings' | 'reds') =>
+  const sum = (rows: DepartmentDayFigures[], k: 'expected' | 'submitted' | 'warnings' | 'reds') =>
     rows.reduce((n, r) => n + r[k], 0);
   const pct = (a: number, b: number) => (b ? `${((a / b) * 100).toFixed(1)}%` : '—');
 

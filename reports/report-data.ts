@@ -2,7 +2,9 @@
 // their sub-departments, per-department daily compliance, and who did not submit.
 import { sql } from 'kysely';
 import type { FieldDefinition, LocalizedText } from '../domain/forms/form-definition.ts';
+import type { DepartmentDayFigures } from '../db/repositories/dashboard.ts';
 import { dayHasNoCurrentRecord } from '../db/repositories/records.ts';
+import { idsOrNone } from '../db/department-scope.ts';
 import type { DB } from '../db/connect.ts';
 import { openReasons, openAnswers } from '../db/sealed-fields.ts';
 
@@ -26,7 +28,6 @@ export async function departmentScope(db: DB, ids: number[]): Promise<number[]> 
 }
 
 /** The scope as an `in (...)` list; an empty scope (no departments) matches nothing. */
-export const inScope = (scope: number[]): number[] => (scope.length ? scope : [-1]);
 
 export interface ReportColumn {
   key: string;
@@ -42,7 +43,7 @@ export async function reportColumns(db: DB, f: ReportFilter, scope: number[]): P
     .distinct()
     .where('work_date', '>=', f.from)
     .where('work_date', '<=', f.to)
-    .where('department_id', 'in', inScope(scope))
+    .where('department_id', 'in', idsOrNone(scope))
     .execute();
   const ids = versions.map((v) => v.form_version).filter((v): v is number => v !== null);
   if (ids.length === 0) return [];
@@ -107,7 +108,7 @@ export async function* reportRecords(
       .where('h.is_current', '=', true)
       .where('h.work_date', '>=', f.from)
       .where('h.work_date', '<=', f.to)
-      .where('h.department_id', 'in', inScope(scope))
+      .where('h.department_id', 'in', idsOrNone(scope))
       .where('h.id', '>', afterId)
       .orderBy('h.id')
       .limit(pageSize)
@@ -119,18 +120,8 @@ export async function* reportRecords(
   }
 }
 
-export interface ComplianceRow {
-  department_id: number;
-  department_name: string;
-  work_date: string;
-  expected: number;
-  submitted: number;
-  warnings: number;
-  reds: number;
-}
-
 /** Per department per day: expected (non-exempt days), submitted, warnings, reds. */
-export function compliance(db: DB, f: ReportFilter, scope: number[]): Promise<ComplianceRow[]> {
+export function compliance(db: DB, f: ReportFilter, scope: number[]): Promise<DepartmentDayFigures[]> {
   return db
     .selectFrom('checkin_days as c')
     .innerJoin('departments as d', 'd.id', 'c.department_id')
@@ -152,7 +143,7 @@ export function compliance(db: DB, f: ReportFilter, scope: number[]): Promise<Co
     .where('c.work_date', '>=', f.from)
     .where('c.work_date', '<=', f.to)
     .where('c.outcome', '<>', 'exempt')
-    .where('c.department_id', 'in', inScope(scope))
+    .where('c.department_id', 'in', idsOrNone(scope))
     .groupBy(['d.id', 'd.name', 'c.work_date'])
     .orderBy('d.name')
     .orderBy('c.work_date')
@@ -176,7 +167,7 @@ export function nonSubmitters(db: DB, f: ReportFilter, scope: number[]) {
     .where('c.work_date', '>=', f.from)
     .where('c.work_date', '<=', f.to)
     .where('c.outcome', 'in', ['pending', 'missed'])
-    .where('c.department_id', 'in', inScope(scope))
+    .where('c.department_id', 'in', idsOrNone(scope))
     .where(dayHasNoCurrentRecord)
     .orderBy('c.work_date')
     .orderBy('d.name')
@@ -201,7 +192,7 @@ export async function anomalies(db: DB, f: ReportFilter, scope: number[], limit 
     .where('h.severity', '<>', 'normal')
     .where('h.work_date', '>=', f.from)
     .where('h.work_date', '<=', f.to)
-    .where('h.department_id', 'in', inScope(scope))
+    .where('h.department_id', 'in', idsOrNone(scope))
     .orderBy('h.work_date')
     .orderBy('h.id')
     .limit(limit)
@@ -217,7 +208,7 @@ export async function countRecords(db: DB, f: ReportFilter, scope: number[]): Pr
     .where('is_current', '=', true)
     .where('work_date', '>=', f.from)
     .where('work_date', '<=', f.to)
-    .where('department_id', 'in', inScope(scope))
+    .where('department_id', 'in', idsOrNone(scope))
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -5,9 +5,15 @@ import { Router } from 'express';
 import { sql, type ComparisonOperatorExpression, type SelectQueryBuilder } from 'kysely';
 import { renderAnswers } from '../../domain/forms/render-answers.ts';
 import type { DB } from '../../db/connect.ts';
+import { idsOrNone } from '../../db/department-scope.ts';
 import type { Database } from '../../db/database.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
-import { openEmployee, updateEmployee } from '../../db/repositories/org.ts';
+import {
+  findEmployeeById,
+  openEmployee,
+  setDepartmentRobot,
+  updateEmployee,
+} from '../../db/repositories/org.ts';
 import { openRecord } from '../../db/repositories/records.ts';
 import { openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
 import { auditRead } from '../audit/audit-trail.ts';
@@ -258,7 +264,7 @@ const resources: Record<string, Resource> = {
 function scoped(db: DB, r: Resource, scope: Scope): Query {
   const q = r.base(db);
   if (r.scopeColumn === null || scope === 'all') return q;
-  return where(q, r.scopeColumn, 'in', scope.length ? [...scope] : [-1]);
+  return where(q, r.scopeColumn, 'in', idsOrNone(scope));
 }
 
 const opened = (r: Resource, row: Record<string, unknown>) => (r.open ? r.open(row) : row);
@@ -348,11 +354,7 @@ export function adminDataRoutes(deps: LeaveDeps): Router {
         throw forbidden('That department is outside your scope');
   };
   const employeeDepartment = async (id: number) => {
-    const e = await deps.db
-      .selectFrom('employees')
-      .select('department_id')
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const e = await findEmployeeById(deps.db, id);
     if (!e) throw notFound('employee');
     return e.department_id;
   };
@@ -394,25 +396,11 @@ export function adminDataRoutes(deps: LeaveDeps): Router {
         if (!exists) throw notFound('department');
         if (Object.keys(plain).length)
           await trx.updateTable('departments').set(plain).where('id', '=', id).execute();
-        if (remove) await trx.deleteFrom('department_robots').where('department_id', '=', id).execute();
+        if (remove) await setDepartmentRobot(trx, id, null);
         else if (token)
-          await trx
-            .insertInto('department_robots')
-            .values({ department_id: id, webhook_token: token, signing_secret: secret ?? null })
-            .onConflict((oc) =>
-              oc.column('department_id').doUpdateSet({
-                webhook_token: token,
-                signing_secret: secret ?? null,
-                updated_at: new Date(),
-              }),
-            )
-            .execute();
+          await setDepartmentRobot(trx, id, { webhookToken: token, signingSecret: secret ?? null });
       });
-      out.json(
-        await resources.departments
-          ?.filter(resources.departments.base(deps.db), { id: [id] })
-          .executeTakeFirst(),
-      );
+      out.json(resources.departments && (await findOne(deps.db, resources.departments, id, 'all')));
     }),
   );
   // Leave is written here too (react-admin's create/delete), through the same service as /api/leaves.

@@ -9,6 +9,7 @@ import { AppError, unauthenticated } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { verifyLinkToken } from '../../platform/link-token.ts';
 import { signEmployeeToken } from './employee-token.ts';
+import { personOf } from './permissions.ts';
 
 const exchangeSchema = z.object({ authCode: z.string().min(1).max(256) }).strict();
 const linkSchema = z.object({ token: z.string().min(1).max(2048) }).strict();
@@ -65,12 +66,14 @@ declare module 'express-serve-static-core' {
 }
 
 /** The employee endpoints: whoever `authenticate` found, as long as they are an employee. */
-export function requireEmployee(_deps: { db: DB; sessionSecret: string }): RequestHandler {
+export function requireEmployee(): RequestHandler {
   return (req, _res, next) => {
-    const p = req.principal;
-    if (!p) return next(unauthenticated('Missing or expired employee session'));
-    if (p.employeeId === null) return next(new AppError('forbidden', 403, 'This account is not an employee'));
-    req.employeeId = p.employeeId;
-    next();
+    if (!req.principal) return next(unauthenticated('Missing or expired employee session'));
+    try {
+      req.employeeId = personOf(req);
+      next();
+    } catch (err) {
+      next(err);
+    }
   };
 }

@@ -1,9 +1,9 @@
 // Works out who is calling, once per request: the admin UI's session cookie (with CSRF on every
 // state change), an employee Bearer token (check-in page), or the operator key (scripts).
-import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { DB } from '../../db/connect.ts';
 import { AppError, unauthenticated } from '../http/errors.ts';
+import { sameBytes } from '../../platform/signed-token.ts';
 import { verifyEmployeeToken } from './employee-token.ts';
 import { accountPrincipal, employeePrincipal, operatorPrincipal, type Principal } from './principal.ts';
 import { csrfValid, readSession, renewIfHalfSpent, type SessionOptions } from './staff-session.ts';
@@ -17,17 +17,11 @@ export interface AuthenticateDeps {
   operatorKey: string | undefined;
 }
 
-function sameSecret(given: string, expected: string) {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function authenticate(deps: AuthenticateDeps): RequestHandler {
   async function resolve(req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) {
     const operator = req.header('x-admin-token');
     if (operator !== undefined) {
-      if (!deps.operatorKey || !sameSecret(operator, deps.operatorKey))
+      if (!deps.operatorKey || !sameBytes(Buffer.from(operator), Buffer.from(deps.operatorKey)))
         throw unauthenticated('Invalid operator key');
       return operatorPrincipal;
     }

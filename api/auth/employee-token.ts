@@ -1,5 +1,5 @@
 // Short-lived employee session tokens: HMAC-signed claims, no server-side state.
-import { signToken, verifyToken } from '../../platform/signed-token.ts';
+import { expiresIn, signToken, verifyToken } from '../../platform/signed-token.ts';
 
 export interface EmployeeClaims {
   sub: number;
@@ -16,7 +16,7 @@ export function signEmployeeToken(
 ): string {
   const claims: EmployeeClaims = {
     sub: employeeId,
-    exp: Math.floor(now / 1000) + ttlSeconds,
+    exp: expiresIn(ttlSeconds, now),
     purpose: 'employee',
   };
   return signToken(secret, claims);

@@ -71,14 +71,19 @@ export function principalOf(req: Request): Principal {
   return req.principal;
 }
 
+/** The signed-in person's employee id: local accounts and the operator key are not people. */
+export function personOf(req: Request): number {
+  const id = principalOf(req).employeeId;
+  if (id === null) throw forbidden('This account is not an employee (sign in with DingTalk)');
+  return id;
+}
+
 export function scopeOf(req: Request): Scope {
   if (!req.scope) throw new Error('route is missing authorize()');
   return req.scope;
 }
 
-/** Whether a department id is inside a scope. */
-export const inScopeOf = (scope: Scope, departmentId: number) =>
-  scope === 'all' || scope.includes(departmentId);
+export { inScopeOf } from '../../db/department-scope.ts';
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 

@@ -1,14 +1,14 @@
 // Who is calling and what they may see: roles and department scopes, computed from the database
 // on every request so a changed manager or revoked grant takes effect at once.
 import type { DB } from '../../db/connect.ts';
-import { findLocalAccountById, loadAccessFacts } from '../../db/repositories/access.ts';
-import { findEmployeeById } from '../../db/repositories/org.ts';
+import type { DepartmentScope } from '../../db/department-scope.ts';
+import { findActiveIdentity, findLocalAccountById, loadAccessFacts } from '../../db/repositories/access.ts';
 
 export const roles = ['employee', 'manager', 'hr', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
 /** department ids, or every department */
-export type Scope = 'all' | readonly number[];
+export type Scope = DepartmentScope;
 
 export interface Principal {
   /** stable actor id for the audit log: employee:12, account:admin, operator */
@@ -26,9 +26,11 @@ export interface Principal {
 export type Via = Principal['via'];
 
 export async function employeePrincipal(db: DB, employeeId: number, via: Via): Promise<Principal | null> {
-  const employee = await findEmployeeById(db, employeeId);
-  if (!employee?.active) return null;
-  const facts = await loadAccessFacts(db, employee.id);
+  const [employee, facts] = await Promise.all([
+    findActiveIdentity(db, employeeId),
+    loadAccessFacts(db, employeeId),
+  ]);
+  if (!employee) return null;
   const r: Role[] = ['employee'];
   if (facts.managed.length) r.push('manager');
   const hrGrant = facts.grants.find((g) => g.role === 'hr');

@@ -16,7 +16,7 @@ import { parse, route } from '../http/middleware.ts';
 import { limiter } from '../http/security.ts';
 import { can, permissions, scopeFor, type Permission } from './permissions.ts';
 import { accountPrincipal, employeePrincipal, hasAnyRole, type Principal } from './principal.ts';
-import { expiresIn, signToken, verifyToken } from './signed-token.ts';
+import { expiresIn, signToken, verifyToken } from '../../platform/signed-token.ts';
 import { clearSession, issueSession, readCookies, type SessionOptions } from './staff-session.ts';
 
 export interface StaffAuthDeps {

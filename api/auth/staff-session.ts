@@ -1,9 +1,16 @@
 // Admin UI sessions: a short-lived signed token in an httpOnly SameSite=Strict cookie, renewed
 // while in use, plus a CSRF token (double submit, bound to the session id) for state changes.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { parse as parseCookies, serialize } from 'cookie';
 import type { Request, Response } from 'express';
-import { expiresIn, signToken, verifyToken, type TokenClaims } from './signed-token.ts';
+import {
+  expiresIn,
+  mac,
+  sameBytes,
+  signToken,
+  verifyToken,
+  type TokenClaims,
+} from '../../platform/signed-token.ts';
 
 export const SESSION_COOKIE = 'hc_session';
 export const CSRF_COOKIE = 'hc_csrf';
@@ -25,8 +32,7 @@ export interface SessionOptions {
   secure: boolean;
 }
 
-const csrfFor = (secret: string, sid: string) =>
-  createHmac('sha256', `${secret}:csrf`).update(sid).digest('base64url');
+const csrfFor = (secret: string, sid: string) => mac(`${secret}:csrf`, sid).toString('base64url');
 
 export function readCookies(req: Request): Record<string, string | undefined> {
   return parseCookies(req.header('cookie') ?? '');
@@ -76,7 +82,5 @@ export function clearSession(res: Response, opts: SessionOptions): void {
 }
 
 export function csrfValid(req: Request, opts: SessionOptions, claims: SessionClaims): boolean {
-  const given = Buffer.from(req.header(CSRF_HEADER) ?? '');
-  const expected = Buffer.from(csrfFor(opts.secret, claims.sid));
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameBytes(Buffer.from(req.header(CSRF_HEADER) ?? ''), Buffer.from(csrfFor(opts.secret, claims.sid)));
 }

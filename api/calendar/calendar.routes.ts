@@ -6,6 +6,7 @@ import { isYearCovered, specialDays } from '../../domain/calendar/work-calendar.
 import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
 import { isValidDate, workDateAt } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
+import { idsOrNone } from '../../db/department-scope.ts';
 import { loadOverrides } from '../../db/repositories/calendar.ts';
 import { markDayExempt } from '../../db/repositories/checkin-days.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
@@ -162,7 +163,7 @@ export function calendarRoutes(deps: {
       if (scope !== 'all')
         sel = sel
           .innerJoin('employees', 'employees.id', 'leaves.employee_id')
-          .where('employees.department_id', 'in', scope.length ? [...scope] : [-1]);
+          .where('employees.department_id', 'in', idsOrNone(scope));
       if (q.employee) sel = sel.where('employee_id', '=', q.employee);
       if (q.from) sel = sel.where('to_date', '>=', q.from);
       if (q.to) sel = sel.where('from_date', '<=', q.to);

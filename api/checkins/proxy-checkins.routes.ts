@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { submissionSchema } from '../../domain/submission.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
 import { noteAudit } from '../audit/audit-trail.ts';
-import { inScopeOf, principalOf, scopeOf } from '../auth/permissions.ts';
+import { inScopeOf, personOf, scopeOf } from '../auth/permissions.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { submitCheckin, type CheckinDeps } from './checkins.service.ts';
@@ -28,10 +28,8 @@ export const proxyCheckin = (deps: CheckinDeps): RequestHandler =>
   route(async (req, res) => {
     const { id } = parse(idParam, req.params, 'path');
     noteAudit(req, { action: 'checkins.proxy', targetType: 'employee', targetId: id });
-    // Only a person can answer for having filled in: local accounts and the operator key cannot.
-    const proxyId = principalOf(req).employeeId;
-    if (proxyId === null)
-      throw forbidden('Only a signed-in employee (manager or HR) can fill in for someone');
+    // Only a person can answer for having filled in (proxy:submit is person-only).
+    const proxyId = personOf(req);
     if (proxyId === id) throw forbidden('Fill in your own check-in on the check-in page');
     const body = parse(proxySubmissionSchema, req.body);
     const employee = await findEmployeeById(deps.db, id);

@@ -1,6 +1,6 @@
 // Dashboard figures: today's totals, compliance heat map, anomaly trend, live non-submitters. All
 // read the trigger-kept department_day_stats, limited to the departments the viewer may see.
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { addDays, isValidDate, workDateAt } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
@@ -10,10 +10,11 @@ import {
   heatmapCells,
   openDayCounts,
   openDays,
-  type DepartmentScope,
 } from '../../db/repositories/dashboard.ts';
+import type { DepartmentScope } from '../../db/department-scope.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
 import { departmentScope } from '../../reports/report-data.ts';
+import { inScopeOf, scopeOf } from '../auth/permissions.ts';
 import { AppError } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 
@@ -24,15 +25,9 @@ const MAX_RANGE_DAYS = 366;
 /** How many non-submitters the live list shows (most chased first); the total is always given. */
 const LIST_LIMIT = 200;
 
-export interface DashboardDeps {
-  db: DB;
-  /** the departments the signed-in viewer may see; everyone sees all until roles land */
-  scopeOf?: (req: Request) => Promise<DepartmentScope> | DepartmentScope;
-}
-
-export function dashboardRoutes(deps: DashboardDeps): Router {
+/** Mounted behind authorize('health:read'): every figure is limited to the viewer's departments. */
+export function dashboardRoutes(deps: { db: DB }): Router {
   const { db } = deps;
-  const scopeOf = deps.scopeOf ?? (() => 'all' as const);
   const r = Router();
   const today = async () => workDateAt(new Date(), (await getPolicy(db)).timeZone);
   const range = async (q: unknown) => {
@@ -51,14 +46,14 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
     '/today',
     route(async (req, res) => {
       const workDate = await today();
-      res.json({ workDate, ...(await dayTotals(db, workDate, await scopeOf(req))) });
+      res.json({ workDate, ...(await dayTotals(db, workDate, scopeOf(req))) });
     }),
   );
   r.get(
     '/heatmap',
     route(async (req, res) => {
       const f = await range(req.query);
-      const rows = await heatmapCells(db, f, await scopeOf(req));
+      const rows = await heatmapCells(db, f, scopeOf(req));
       // Names once per department, not once per cell: 300 departments × 90 days is 27,000 cells.
       const departments = [...new Map(rows.map((c) => [c.department_id, c.department_name])).entries()];
       res.json({
@@ -80,7 +75,7 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
     '/trend',
     route(async (req, res) => {
       const f = await range(req.query);
-      const byDate = new Map((await anomalyTrend(db, f, await scopeOf(req))).map((x) => [x.work_date, x]));
+      const byDate = new Map((await anomalyTrend(db, f, scopeOf(req))).map((x) => [x.work_date, x]));
       const days = [];
       for (let d = f.from; d <= f.to; d = addDays(d, 1))
         days.push({ work_date: d, warnings: byDate.get(d)?.warnings ?? 0, reds: byDate.get(d)?.reds ?? 0 });
@@ -96,10 +91,10 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
         'query',
       );
       const workDate = await today();
-      const scope = await scopeOf(req);
+      const scope = scopeOf(req);
       // A chosen department includes its sub-departments, within what the viewer may see.
       const listed: DepartmentScope = q.department
-        ? (await departmentScope(db, [q.department])).filter((id) => scope === 'all' || scope.includes(id))
+        ? (await departmentScope(db, [q.department])).filter((id) => inScopeOf(scope, id))
         : scope;
       const [rows, departments] = await Promise.all([
         openDays(db, workDate, listed, LIST_LIMIT),

@@ -1,17 +1,14 @@
 // POST /api/employees/import: a CSV of employees (at most 5,000 rows), within the caller's
 // departments; the shared CSV import route reads the body and the dry-run flag.
-import type { Request, Router } from 'express';
+import type { Router } from 'express';
 import type { DB } from '../../db/connect.ts';
-import type { DepartmentScope } from '../../db/repositories/dashboard.ts';
+import { scopeOf } from '../auth/permissions.ts';
 import { csvImportRoutes } from '../csv-import/csv-import.routes.ts';
 import { importEmployees } from './employee-import.service.ts';
 
-export function employeeImportRoutes(deps: {
-  db: DB;
-  /** the departments the caller may write people in */
-  scopeOf: (req: Request) => DepartmentScope;
-}): Router {
+/** Mounted behind authorize('people:write'): the scope is the departments the caller may write people in. */
+export function employeeImportRoutes(deps: { db: DB }): Router {
   return csvImportRoutes((req, csv, { dryRun }) =>
-    importEmployees(deps.db, csv, { dryRun, scope: deps.scopeOf(req) }),
+    importEmployees(deps.db, csv, { dryRun, scope: scopeOf(req) }),
   );
 }

@@ -3,7 +3,7 @@
 // DingTalk user id and managers set (a manager may be a row further down). A dry run answers the
 // same counts and errors without writing.
 import type { DB } from '../../db/connect.ts';
-import type { DepartmentScope } from '../../db/repositories/dashboard.ts';
+import { inScopeOf, type DepartmentScope } from '../../db/department-scope.ts';
 import {
   findEmployeesByUnionIds,
   findEmployeesByUserIds,
@@ -28,7 +28,7 @@ export async function importEmployees(
   opts: { dryRun: boolean; scope: DepartmentScope },
 ): Promise<ImportResult> {
   const { dryRun, scope } = opts;
-  const inScope = (departmentId: number) => scope === 'all' || scope.includes(departmentId);
+  const inScope = (departmentId: number) => inScopeOf(scope, departmentId);
   const file = readEmployeeCsv(csv);
   const issues: ImportIssue[] = [];
 

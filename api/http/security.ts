@@ -37,10 +37,6 @@ export function strictCors(origins: readonly string[]): RequestHandler {
   });
 }
 
-const tooMany: RequestHandler = (_req, _res, next) => {
-  next(new AppError('rate_limited', 429, 'Too many requests, slow down and try again shortly'));
-};
-
 /**
  * A limiter keyed by IP (IPv6 by /56) or by a key the route derives (account, employee); the key
  * function returns undefined to fall back to the IP.
@@ -56,8 +52,8 @@ export function limiter(opts: {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => `${opts.name}:${opts.key?.(req) ?? ipKeyGenerator(req.ip ?? '')}`,
-    handler: (req, res, next) => {
-      tooMany(req, res, next);
+    handler: (_req, _res, next) => {
+      next(new AppError('rate_limited', 429, 'Too many requests, slow down and try again shortly'));
     },
   });
 }

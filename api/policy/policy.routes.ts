@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { checkinPolicySchema } from '../../domain/policy.ts';
 import { addDays, isValidDate, isValidTimeZone, workDateAt } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
+import { idsOrNone } from '../../db/department-scope.ts';
 import { getPolicy, listPolicyVersions, savePolicy } from '../../db/repositories/policy.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { scopeOf } from '../auth/permissions.ts';
@@ -108,7 +109,7 @@ export function policyRoutes(deps: { db: DB }): Router {
         .updateTable('employees')
         .set({ workdays: body.workdays, time_zone: body.timeZone })
         .where('id', '=', id);
-      if (scope !== 'all') q = q.where('department_id', 'in', scope.length ? [...scope] : [-1]);
+      if (scope !== 'all') q = q.where('department_id', 'in', idsOrNone(scope));
       const u = await q.executeTakeFirst();
       if (Number(u.numUpdatedRows) === 0) throw notFound('Employee');
       res.json({ id, ...body });

@@ -8,8 +8,8 @@ import type { DB } from '../../db/connect.ts';
 import { findReview, listReviews } from '../../db/repositories/reviews.ts';
 import { DECIDE_CONFLICT, DECIDE_FORBIDDEN, decideUpdate } from '../../workflows/messages.ts';
 import { auditRead } from '../audit/audit-trail.ts';
-import { inScopeOf, principalOf, scopeOf } from '../auth/permissions.ts';
-import { AppError, conflict, forbidden, notFound } from '../http/errors.ts';
+import { inScopeOf, personOf, scopeOf } from '../auth/permissions.ts';
+import { AppError, conflict, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 
 const listSchema = z
@@ -77,9 +77,7 @@ export function reviewDecisionRoutes(deps: { db: DB; temporal: Client }): Router
     route(async (req, res) => {
       const { id } = parse(idParam, req.params, 'path');
       const body = parse(decisionSchema, req.body);
-      const deciderId = principalOf(req).employeeId;
-      if (deciderId === null)
-        throw forbidden('Decisions are made by a person: sign in with DingTalk as the manager or HR');
+      const deciderId = personOf(req);
       const review = await scopedReview(deps.db, req, id);
       const handle = deps.temporal.workflow.getHandle(reviewWorkflowId(review.record_id));
       try {

@@ -24,6 +24,16 @@ export async function departmentSubtree(db: DB, roots: readonly number[]): Promi
   return rows.map((r) => r.id);
 }
 
+/** Who an active employee is, without opening any sealed field (sessions ask this on every request). */
+export function findActiveIdentity(db: DB, employeeId: number) {
+  return db
+    .selectFrom('employees')
+    .select(['id', 'name'])
+    .where('id', '=', employeeId)
+    .where('active', '=', true)
+    .executeTakeFirst();
+}
+
 export async function loadAccessFacts(db: DB, employeeId: number): Promise<AccessFacts> {
   const [depts, grants] = await Promise.all([
     db

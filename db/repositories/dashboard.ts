@@ -4,9 +4,8 @@
 import { sql, type Selectable } from 'kysely';
 import { dayHasNoCurrentRecord } from './records.ts';
 import type { DB } from '../connect.ts';
+import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
 import type { DepartmentDayStatsTable } from '../database.ts';
-
-export type DepartmentScope = 'all' | readonly number[];
 
 /**
  * Where the figures come from: the trigger-kept table, or the same figures recounted from the raw
@@ -32,11 +31,8 @@ function stats(db: DB, range: DateRange, scope: DepartmentScope, source: StatsSo
   return from
     .where('s.work_date', '>=', range.from)
     .where('s.work_date', '<=', range.to)
-    .$if(scope !== 'all', (q) => q.where('s.department_id', 'in', inScope(scope as number[])));
+    .$if(scope !== 'all', (q) => q.where('s.department_id', 'in', idsOrNone(scope as readonly number[])));
 }
-
-/** An empty list of departments matches nothing (`in ()` is not SQL). */
-const inScope = (ids: number[]) => (ids.length ? ids : [-1]);
 
 /** Every figure per department per day (the test and benchmark compare sources with this). */
 export function dayStats(
@@ -80,7 +76,8 @@ export function dayTotals(
     .executeTakeFirstOrThrow();
 }
 
-export interface HeatCell {
+/** One department's figures for one day (the heat map here, the reports' summary too). */
+export interface DepartmentDayFigures {
   department_id: number;
   department_name: string;
   work_date: string;
@@ -96,7 +93,7 @@ export function heatmapCells(
   range: DateRange,
   scope: DepartmentScope,
   source: StatsSource = 'table',
-): Promise<HeatCell[]> {
+): Promise<DepartmentDayFigures[]> {
   return stats(db, range, scope, source)
     .innerJoin('departments as d', 'd.id', 's.department_id')
     .select([
@@ -168,7 +165,7 @@ export function openDays(db: DB, workDate: string, scope: DepartmentScope, limit
       .where('c.work_date', '=', workDate)
       // literal, so the planner can match the partial index's predicate
       .where(sql<boolean>`c.outcome in ('pending', 'missed')`)
-      .$if(scope !== 'all', (q) => q.where('c.department_id', 'in', inScope(scope as number[])))
+      .$if(scope !== 'all', (q) => q.where('c.department_id', 'in', idsOrNone(scope as readonly number[])))
       .where(dayHasNoCurrentRecord)
       .orderBy('c.level_reached', 'desc')
       .orderBy('c.department_id')

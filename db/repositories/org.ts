@@ -208,3 +208,21 @@ export async function setManagers(
       from (values ${sql.join(values)}) as v(id, manager_id) where e.id = v.id`.execute(db);
   }
 }
+
+/** Sets (or with null removes) a department's DingTalk group robot. */
+export async function setDepartmentRobot(
+  db: DB,
+  departmentId: number,
+  robot: { webhookToken: string; signingSecret: string | null } | null,
+): Promise<void> {
+  if (!robot) {
+    await db.deleteFrom('department_robots').where('department_id', '=', departmentId).execute();
+    return;
+  }
+  const values = { webhook_token: robot.webhookToken, signing_secret: robot.signingSecret };
+  await db
+    .insertInto('department_robots')
+    .values({ department_id: departmentId, ...values })
+    .onConflict((oc) => oc.column('department_id').doUpdateSet({ ...values, updated_at: new Date() }))
+    .execute();
+}

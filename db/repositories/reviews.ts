@@ -3,6 +3,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Severity } from '../../domain/forms/form-definition.ts';
 import type { DB } from '../connect.ts';
+import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
 import type { Database, Review, ReviewHistoryEntry, ReviewStatus } from '../database.ts';
 import { fieldKeyring } from '../../security/field-crypto.ts';
 import {
@@ -138,7 +139,7 @@ export async function listReviews(
   f: {
     status?: ReviewStatus;
     departmentId?: number;
-    scope: 'all' | readonly number[];
+    scope: DepartmentScope;
     limit: number;
     offset: number;
   },
@@ -146,7 +147,7 @@ export async function listReviews(
   let q = reviewsWithContext(db);
   if (f.status) q = q.where('r.status', '=', f.status);
   if (f.departmentId) q = q.where('r.department_id', '=', f.departmentId);
-  if (f.scope !== 'all') q = q.where('r.department_id', 'in', f.scope.length ? [...f.scope] : [-1]);
+  if (f.scope !== 'all') q = q.where('r.department_id', 'in', idsOrNone(f.scope));
   const rows = await q.orderBy('r.id', 'desc').limit(f.limit).offset(f.offset).execute();
   return rows.map(openReviewWithContext);
 }
