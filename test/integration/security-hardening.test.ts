@@ -224,9 +224,13 @@ describe('audit log', () => {
     await manager.call('GET', `/api/ra/records/${recordId}`);
     await manager.call('POST', '/api/exports', { from: '2026-01-01', to: '2026-01-02', format: 'pdf' });
     await manager.call('GET', '/api/ra/audit');
+    // Audit rows are written when the response finishes, so each one is awaited, not assumed.
     await eventually(
       async () =>
-        (await auditRows('exports.create')).length > 0 && (await auditRows('records.read')).length > 0,
+        (await auditRows('exports.create')).length > 0 &&
+        (await auditRows('records.read')).length > 0 &&
+        (await auditRows('POST /api/me/checkins')).some((r) => r.actor === `employee:${e.id}`) &&
+        (await auditRows('GET /api/ra/audit')).some((r) => r.actor === `employee:${dept.manager.id}`),
     );
     const read = (await auditRows('records.read'))[0];
     assert.equal(read?.actor, `employee:${dept.manager.id}`);
@@ -235,17 +239,11 @@ describe('audit log', () => {
     assert.equal(read?.outcome, 'success');
     const exp = (await auditRows('exports.create'))[0];
     assert.deepEqual((exp?.detail as { departmentIds: number[] }).departmentIds, [dept.id]);
-    const submission = await ctx.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'POST /api/me/checkins')
-      .executeTakeFirst();
-    assert.equal(submission?.actor, `employee:${e.id}`);
-    const denied = await ctx.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'GET /api/ra/audit')
-      .executeTakeFirst();
+    const submission = (await auditRows('POST /api/me/checkins')).find((r) => r.actor === `employee:${e.id}`);
+    assert.equal(submission?.outcome, 'success');
+    const denied = (await auditRows('GET /api/ra/audit')).find(
+      (r) => r.actor === `employee:${dept.manager.id}`,
+    );
     assert.equal(denied?.outcome, 'denied');
   });
 
