@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { ActionCardMsg } from '../dingtalk/types.ts';
 import { toRetryableFailure } from './dingtalk-failure.ts';
 import type { ActivityDeps } from './deps.ts';
-import { compliance, departmentScope } from '../reports/report-data.ts';
+import { summaryCells } from '../db/repositories/dashboard.ts';
 
 export interface DepartmentDay {
   departmentId: number;
@@ -38,8 +38,7 @@ export function createDigestActivities({ db, dingtalk, config }: ActivityDeps) {
     async sendDailyDigests(input: { workDate: string }): Promise<{ recipients: number }> {
       // At close, whoever has no record is missed, whatever the day workflows have written yet;
       // people on leave or a trip are not expected (the same figures as the reports).
-      const filter = { from: input.workDate, to: input.workDate, departmentIds: [] };
-      const days = await compliance(db, filter, await departmentScope(db, []));
+      const days = await summaryCells(db, { from: input.workDate, to: input.workDate }, 'all');
       const contacts = new Map(
         (await db.selectFrom('departments').select(['id', 'manager_id', 'hr_contact_id']).execute()).map(
           (d) => [d.id, d],

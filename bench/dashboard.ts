@@ -18,7 +18,7 @@ import { createDb, dropDatabase, ensureDatabase, migrateToLatest, type DB } from
 import { getPolicy } from '../db/repositories/policy.ts';
 import { addDays, workDateAt } from '../domain/zoned-time.ts';
 import { createDingTalk } from '../platform/dingtalk.ts';
-import { compliance, departmentScope, nonSubmitters } from '../reports/report-data.ts';
+import { departmentScope, nonSubmitters } from '../reports/report-data.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -130,8 +130,30 @@ const before0009 = {
       ])
       .where('c.work_date', '=', workDate)
       .executeTakeFirstOrThrow(),
-  heatmap: async (db: DB, from: string, to: string) =>
-    compliance(db, { from, to, departmentIds: [] }, await departmentScope(db, [])),
+  heatmap: (db: DB, from: string, to: string) =>
+    db
+      .selectFrom('checkin_days as c')
+      .innerJoin('departments as d', 'd.id', 'c.department_id')
+      .leftJoin('health_records as h', (j) =>
+        j
+          .onRef('h.employee_id', '=', 'c.employee_id')
+          .onRef('h.work_date', '=', 'c.work_date')
+          .on('h.is_current', '=', true),
+      )
+      .select([
+        'd.id as department_id',
+        'd.name as department_name',
+        'c.work_date',
+        sql<number>`count(*)::int`.as('expected'),
+        sql<number>`count(h.id)::int`.as('submitted'),
+      ])
+      .where('c.work_date', '>=', from)
+      .where('c.work_date', '<=', to)
+      .where('c.outcome', '<>', 'exempt')
+      .groupBy(['d.id', 'd.name', 'c.work_date'])
+      .orderBy('d.name')
+      .orderBy('c.work_date')
+      .execute(),
   trend: (db: DB, from: string, to: string) =>
     db
       .selectFrom('health_records')

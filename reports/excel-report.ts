@@ -4,8 +4,8 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { wallClockDate } from '../domain/zoned-time.ts';
 import type { DB } from '../db/connect.ts';
+import { summaryCells } from '../db/repositories/dashboard.ts';
 import {
-  compliance,
   departmentScope,
   nonSubmitters,
   reportColumns,
@@ -126,7 +126,7 @@ export async function writeExcelReport(
     { header: '预警 Warnings', width: 10 },
     { header: '高危 Reds', width: 10 },
   ]);
-  for (const c of await compliance(db, filter, scope)) {
+  for (const c of await summaryCells(db, filter, scope)) {
     const row = summary.addRow([
       c.department_name,
       dateCell(c.work_date),

@@ -5,9 +5,9 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import { addDays } from '../domain/zoned-time.ts';
 import type { DB } from '../db/connect.ts';
-import type { DepartmentDayFigures } from '../db/repositories/dashboard.ts';
+import { summaryCells, type DepartmentDayFigures } from '../db/repositories/dashboard.ts';
 import { subsetCjkFont } from './cjk-font.ts';
-import { anomalies, compliance, departmentScope, type ReportFilter } from './report-data.ts';
+import { anomalies, departmentScope, type ReportFilter } from './report-data.ts';
 
 const A4: [number, number] = [595.28, 841.89];
 const M = 40;
@@ -34,7 +34,7 @@ export async function buildPdfReport(
   meta: { generatedAt: string; departmentNames: string[] },
 ): Promise<Uint8Array> {
   const scope = await departmentScope(db, filter.departmentIds);
-  const days = await compliance(db, filter, scope);
+  const days = await summaryCells(db, filter, scope);
   const abnormal = await anomalies(db, filter, scope);
 
   const byDept = new Map<string, DepartmentDayFigures[]>();

@@ -1,8 +1,8 @@
 // What a report contains, read from Postgres in pages: records in a date range for departments and
-// their sub-departments, per-department daily compliance, and who did not submit.
+// their sub-departments, and who did not submit (the per-department summary comes from the
+// dashboard's department_day_stats, so a report and the dashboard show the same figures).
 import { sql } from 'kysely';
 import type { FieldDefinition, LocalizedText } from '../domain/forms/form-definition.ts';
-import type { DepartmentDayFigures } from '../db/repositories/dashboard.ts';
 import { dayHasNoCurrentRecord } from '../db/repositories/records.ts';
 import { idsOrNone } from '../db/department-scope.ts';
 import type { DB } from '../db/connect.ts';
@@ -26,8 +26,6 @@ export async function departmentScope(db: DB, ids: number[]): Promise<number[]> 
     ) select id from tree`.execute(db);
   return rows.rows.map((r) => r.id);
 }
-
-/** The scope as an `in (...)` list; an empty scope (no departments) matches nothing. */
 
 export interface ReportColumn {
   key: string;
@@ -118,36 +116,6 @@ export async function* reportRecords(
     yield page.map(({ answers_ct, ...r }) => ({ ...r, answers: openAnswers(answers_ct) }));
     afterId = (page[page.length - 1] as { id: number }).id;
   }
-}
-
-/** Per department per day: expected (non-exempt days), submitted, warnings, reds. */
-export function compliance(db: DB, f: ReportFilter, scope: number[]): Promise<DepartmentDayFigures[]> {
-  return db
-    .selectFrom('checkin_days as c')
-    .innerJoin('departments as d', 'd.id', 'c.department_id')
-    .leftJoin('health_records as h', (j) =>
-      j
-        .onRef('h.employee_id', '=', 'c.employee_id')
-        .onRef('h.work_date', '=', 'c.work_date')
-        .on('h.is_current', '=', true),
-    )
-    .select([
-      'd.id as department_id',
-      'd.name as department_name',
-      'c.work_date',
-      sql<number>`count(*)::int`.as('expected'),
-      sql<number>`count(h.id)::int`.as('submitted'),
-      sql<number>`count(*) filter (where h.severity = 'warning')::int`.as('warnings'),
-      sql<number>`count(*) filter (where h.severity = 'red')::int`.as('reds'),
-    ])
-    .where('c.work_date', '>=', f.from)
-    .where('c.work_date', '<=', f.to)
-    .where('c.outcome', '<>', 'exempt')
-    .where('c.department_id', 'in', idsOrNone(scope))
-    .groupBy(['d.id', 'd.name', 'c.work_date'])
-    .orderBy('d.name')
-    .orderBy('c.work_date')
-    .execute();
 }
 
 /** Expected people with no record, per day. */

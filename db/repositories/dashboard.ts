@@ -87,13 +87,8 @@ export interface DepartmentDayFigures {
   reds: number;
 }
 
-/** Departments × days with anyone expected, by department name then date. */
-export function heatmapCells(
-  db: DB,
-  range: DateRange,
-  scope: DepartmentScope,
-  source: StatsSource = 'table',
-): Promise<DepartmentDayFigures[]> {
+/** Departments × days from the table (or the recount), by department name then date. */
+function departmentDays(db: DB, range: DateRange, scope: DepartmentScope, source: StatsSource) {
   return stats(db, range, scope, source)
     .innerJoin('departments as d', 'd.id', 's.department_id')
     .select([
@@ -105,10 +100,33 @@ export function heatmapCells(
       's.warnings',
       's.reds',
     ])
-    .where('s.expected', '>', 0)
     .orderBy('d.name')
     .orderBy('s.department_id')
-    .orderBy('s.work_date')
+    .orderBy('s.work_date');
+}
+
+/** Departments × days with anyone expected. */
+export function heatmapCells(
+  db: DB,
+  range: DateRange,
+  scope: DepartmentScope,
+  source: StatsSource = 'table',
+): Promise<DepartmentDayFigures[]> {
+  return departmentDays(db, range, scope, source).where('s.expected', '>', 0).execute();
+}
+
+/**
+ * The reports' and the digest's summary: the heat map's cells plus department-days where nobody
+ * was expected but someone recorded an anomaly (a record on a day of leave), so a summary's
+ * anomaly counts equal its anomaly list and the dashboard's trend.
+ */
+export function summaryCells(
+  db: DB,
+  range: DateRange,
+  scope: DepartmentScope,
+): Promise<DepartmentDayFigures[]> {
+  return departmentDays(db, range, scope, 'table')
+    .where((eb) => eb.or([eb('s.expected', '>', 0), eb('s.warnings', '>', 0), eb('s.reds', '>', 0)]))
     .execute();
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { workDateAt } from '../../domain/zoned-time.ts';
+import { anomalyTrend } from '../../db/repositories/dashboard.ts';
 import {
   newKey,
   TestContext,
@@ -123,6 +124,37 @@ describe('exports', () => {
     const missing = wb.getWorksheet('未提交 Non-submitters') as ExcelJS.Worksheet;
     assert.equal(missing.rowCount - 1, 1, 'the one expected member without a record');
     assert.equal(missing.getRow(2).getCell(2).value, (child.members[1] as TestEmployee).name);
+  });
+
+  test('a red record on a day of leave counts in the summary as on the dashboard trend', async () => {
+    const away = await ctx.department({ size: 1 });
+    const e = away.members[0] as TestEmployee;
+    await ctx.expectToday([e]);
+    await ctx.db
+      .updateTable('checkin_days')
+      .set({ outcome: 'exempt' })
+      .where('employee_id', '=', e.id)
+      .execute();
+    const res = await ctx.submit(e.id, {
+      idempotencyKey: newKey(),
+      answers: { ...validAnswers, temperature: 39.1 },
+    });
+    assert.equal(res.status, 201);
+
+    const xlsx = await exportFile({ from: today, to: today, departmentIds: [away.id], format: 'xlsx' });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.data as unknown as ArrayBuffer);
+    const records = wb.getWorksheet('记录 Records') as ExcelJS.Worksheet;
+    assert.equal(records.rowCount - 1, 1);
+    const summary = wb.getWorksheet('汇总 Summary') as ExcelJS.Worksheet;
+    assert.equal(summary.rowCount - 1, 1);
+    // expected, submitted, rate, warnings, reds: nobody was expected, the red still counts
+    assert.deepEqual(
+      [3, 4, 5, 6, 7].map((c) => summary.getRow(2).getCell(c).value),
+      [0, 0, null, 0, 1],
+    );
+    const trend = await anomalyTrend(ctx.db, { from: today, to: today }, [away.id]);
+    assert.deepEqual(trend, [{ work_date: today, warnings: 0, reds: 1 }]);
   });
 
   test('Excel for the sub-department only leaves the parent out', async () => {
