@@ -28,7 +28,7 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
   // Injected faults and per-app QPS apply to every Open API path.
   app.use((req, res, next) => {
     if (req.path.startsWith('/_fake')) return next();
-    const fault = state.takeFault(req.path);
+    const fault = state.takeFault(req.path, req.body);
     if (fault?.httpStatus)
       return v1Error(res, fault.httpStatus, 'ServiceUnavailable', 'injected server error');
     if (fault?.errcode !== undefined) return oapiError(res, fault.errcode, 'injected fault');
@@ -317,11 +317,18 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     res.json({ code: state.issueAuthCode(userid) });
   });
   app.post('/_fake/faults', (req, res) => {
-    const f = req.body as { path: string; errcode?: number; httpStatus?: number; count?: number };
+    const f = req.body as {
+      path: string;
+      errcode?: number;
+      httpStatus?: number;
+      bodyIncludes?: string;
+      count?: number;
+    };
     state.faults.push({
       path: f.path,
       errcode: f.errcode,
       httpStatus: f.httpStatus,
+      bodyIncludes: f.bodyIncludes,
       remaining: f.count ?? 1,
     });
     res.json({ ok: true });

@@ -27,6 +27,8 @@ export interface FakeFault {
   httpStatus?: number;
   /** process the call normally but answer this much later (a worker can die while waiting) */
   delayMs?: number;
+  /** only calls whose JSON body contains this text (e.g. one recipient's userid); any call when absent */
+  bodyIncludes?: string;
   remaining: number;
 }
 
@@ -104,8 +106,13 @@ export class FakeDingTalkState {
     return false;
   }
 
-  takeFault(path: string): FakeFault | undefined {
-    const f = this.faults.find((x) => path.startsWith(x.path) && x.remaining > 0);
+  takeFault(path: string, body: unknown): FakeFault | undefined {
+    const f = this.faults.find(
+      (x) =>
+        path.startsWith(x.path) &&
+        x.remaining > 0 &&
+        (x.bodyIncludes === undefined || JSON.stringify(body ?? {}).includes(x.bodyIncludes)),
+    );
     if (f) f.remaining--;
     return f;
   }

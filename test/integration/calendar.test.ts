@@ -154,9 +154,13 @@ describe('work calendar and exemptions', () => {
   test('a leave entered mid-day stops that day politely: no more reminders, and the digest leaves them out', async () => {
     const c = await ctx.department({ size: 2 });
     const [goesHome, stays] = c.members as [TestEmployee, TestEmployee];
-    const s = await ctx.schedule(1800); // levels at +2 s, +8 s, +14 s
+    const s = await ctx.schedule(900); // levels at +4 s, +16 s, +28 s: the leave must land between 1 and 2
     await ctx.startDay([goesHome, stays], s);
-    await eventually(() => ctx.messages('work_notification', goesHome.userId).length > 0, 10_000, 'level 1');
+    assert.equal(
+      (await ctx.submit(stays.id, { idempotencyKey: newKey(), answers: validAnswers })).status,
+      201,
+    );
+    await eventually(() => ctx.messages('work_notification', goesHome.userId).length > 0, 20_000, 'level 1');
     const leave = await admin('POST', '/api/leaves', {
       employeeId: goesHome.id,
       kind: 'leave',
@@ -169,10 +173,6 @@ describe('work calendar and exemptions', () => {
       .getHandle(checkinWorkflowId(s.workDate, goesHome.id))
       .result()) as { outcome: string };
     assert.equal(result.outcome, 'exempt');
-    assert.equal(
-      (await ctx.submit(stays.id, { idempotencyKey: newKey(), answers: validAnswers })).status,
-      201,
-    );
     await new Promise((r) => setTimeout(r, Date.parse(s.closesAt) - Date.now() + 500));
     assert.deepEqual(
       (await listRemindersForDay(ctx.db, s.workDate, [goesHome.id])).map((r) => r.level),

@@ -83,7 +83,7 @@ describe('daily fan-out', () => {
     const run = ctx.temporal.workflow.execute('dailyFanout', {
       taskQueue: ctx.config.temporal.taskQueue,
       workflowId: 'fanout-digest',
-      args: [{ timeScale: 3600 }], // today, 8 s window
+      args: [{ timeScale: 1800 }], // today, 16 s window: both submissions land before the digest
     }) as Promise<{ workDate: string }>;
     const { workDate } = await run;
     assert.equal(

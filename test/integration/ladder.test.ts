@@ -8,7 +8,12 @@ import { statusQuery } from '../../workflows/messages.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 
 // One compressed hour = 2 s: reminders at +2 s, +8 s, +14 s, window closes at +16 s.
+/** levels at +2 s, +8 s, +14 s, close at +16 s: for days that run their whole course */
 const SCALE = 1800;
+/** level 1 at +12 s: for a submission that must land before the first reminder on a busy machine */
+const BEFORE_LEVEL_1 = 300;
+/** levels 12 s apart: for a submission that must land between two reminders */
+const BETWEEN_LEVELS = 900;
 let ctx: TestContext;
 
 before(async () => {
@@ -26,12 +31,14 @@ describe('reminder ladder', { concurrency: true }, () => {
   test('submitting before the first reminder sends no reminder', async () => {
     const dept = await ctx.department({ size: 1 });
     const [e] = dept.members as [TestEmployee];
-    const s = await ctx.schedule(SCALE);
+    const s = await ctx.schedule(BEFORE_LEVEL_1);
     await ctx.startDay([e], s);
     const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers });
     assert.equal(r.status, 201);
+    // The day ended without reaching a level; nothing can be queued after that, but give a
+    // department batch a window's time to prove it sent nothing either.
     assert.deepEqual(await result(s.workDate, e), { outcome: 'submitted', levelReached: 0 });
-    await new Promise((res) => setTimeout(res, Date.parse(s.closesAt) - Date.now() + 500));
+    await new Promise((res) => setTimeout(res, s.batchWindowMs + 2000));
     assert.equal(ctx.messages(undefined, e.userId).length, 0);
     assert.deepEqual(await sentLevels(s.workDate, e), []);
     assert.equal((await findDay(ctx.db, e.id, s.workDate))?.outcome, 'submitted');
@@ -78,9 +85,9 @@ describe('reminder ladder', { concurrency: true }, () => {
   test('submitting between the first and second reminder stops the ladder after level 1', async () => {
     const dept = await ctx.department({ size: 1 });
     const [e] = dept.members as [TestEmployee];
-    const s = await ctx.schedule(SCALE);
+    const s = await ctx.schedule(BETWEEN_LEVELS);
     await ctx.startDay([e], s);
-    await eventually(() => ctx.messages('work_notification', e.userId).length > 0, 10_000, 'level 1');
+    await eventually(() => ctx.messages('work_notification', e.userId).length > 0, 20_000, 'level 1');
     const handle = ctx.temporal.workflow.getHandle(checkinWorkflowId(s.workDate, e.id));
     const mid = await eventually(
       async () => {
@@ -102,9 +109,9 @@ describe('reminder ladder', { concurrency: true }, () => {
   test('submitting between the second and third reminder sends levels 1 and 2 only', async () => {
     const dept = await ctx.department({ size: 1 });
     const [e] = dept.members as [TestEmployee];
-    const s = await ctx.schedule(SCALE);
+    const s = await ctx.schedule(BETWEEN_LEVELS);
     await ctx.startDay([e], s);
-    await eventually(() => ctx.messages('robot', dept.robotToken ?? '?').length > 0, 15_000, 'level 2');
+    await eventually(() => ctx.messages('robot', dept.robotToken ?? '?').length > 0, 30_000, 'level 2');
     assert.equal((await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers })).status, 201);
     assert.deepEqual(await result(s.workDate, e), { outcome: 'submitted', levelReached: 2 });
     assert.deepEqual(await sentLevels(s.workDate, e), [1, 2]);
@@ -138,6 +145,8 @@ describe('reminder ladder', { concurrency: true }, () => {
     ctx.fake.state.faults.push({
       path: '/topapi/message/corpconversation/asyncsend_v2',
       errcode: 90018,
+      // only this test's notification: the other tests here run at the same time
+      bodyIncludes: e.userId,
       remaining: 2,
     });
     const s = await ctx.schedule(SCALE);

@@ -29,8 +29,8 @@ describe('resilience', () => {
     // A 3 s batch window: a worker restarting on a busy machine may deliver the three day
     // workflows' level-2 signals further apart than the compressed 0.3 s window, and stragglers
     // then rightly get a second group post; the test is about crashes, not about that window.
-    const s = { ...(await ctx.schedule(900)), batchWindowMs: 3000 };
     let worker = await ctx.spawnWorker();
+    const s = { ...(await ctx.schedule(900)), batchWindowMs: 3000 };
     await ctx.startDay(dept.members, s);
     await eventually(
       () => dept.members.every((e) => ctx.messages('work_notification', e.userId).length > 0),
@@ -77,7 +77,6 @@ describe('resilience', () => {
 
   test('a worker killed while DingTalk is answering: the notification is not delivered twice, the robot post not repeated', async () => {
     const dept = await ctx.department({ size: 2 });
-    const s = { ...(await ctx.schedule(900)), batchWindowMs: 3000 }; // levels at +4 s, +16 s, +28 s
     // DingTalk takes 3 s to answer the first level-1 call and the first robot post.
     ctx.fake.state.faults.push({
       path: '/topapi/message/corpconversation/asyncsend_v2',
@@ -86,6 +85,7 @@ describe('resilience', () => {
     });
     ctx.fake.state.faults.push({ path: '/robot/send', delayMs: 3000, remaining: 1 });
     let worker = await ctx.spawnWorker();
+    const s = { ...(await ctx.schedule(900)), batchWindowMs: 3000 }; // levels at +4 s, +16 s, +28 s
     await ctx.startDay(dept.members, s);
     await eventually(
       () => ctx.messages('work_notification').some((m) => m.to.includes(dept.members[0]?.userId ?? '?')),
@@ -130,8 +130,9 @@ describe('resilience', () => {
   test('a submission made while the worker is down stops the ladder when the worker returns', async () => {
     const dept = await ctx.department({ size: 1 });
     const [e] = dept.members as [TestEmployee];
-    const s = await ctx.schedule(300); // level 1 at +12 s
     let worker = await ctx.spawnWorker();
+    // The compressed day starts only once the worker is up: a slow start must not eat the margin.
+    const s = await ctx.schedule(300); // level 1 at +12 s
     await ctx.startDay([e], s);
     const handle = ctx.temporal.workflow.getHandle(checkinWorkflowId(s.workDate, e.id));
     await eventually(async () => (await handle.describe()).historyLength > 3, 10_000, 'workflow waiting');
@@ -152,8 +153,8 @@ describe('resilience', () => {
   test('with Temporal unreachable a submission still gets 201, is stored, and the workflow learns it later', async () => {
     const dept = await ctx.department({ size: 1 });
     const [e] = dept.members as [TestEmployee];
-    const s = await ctx.schedule(300); // level 1 at +12 s
     const worker = await ctx.spawnWorker();
+    const s = await ctx.schedule(300); // level 1 at +12 s
     await ctx.startDay([e], s);
 
     // An API whose only road to Temporal goes through a proxy we cut.
@@ -189,13 +190,16 @@ describe('resilience', () => {
       10_000,
       'signal via outbox',
     );
-    const outbox = await ctx.db
-      .selectFrom('signal_outbox')
-      .selectAll()
-      .where('workflow_id', '=', handle.workflowId)
-      .execute();
+    // The drainer marks the row delivered when its transaction commits, just after the signal.
+    const outbox = await eventually(async () => {
+      const rows = await ctx.db
+        .selectFrom('signal_outbox')
+        .selectAll()
+        .where('workflow_id', '=', handle.workflowId)
+        .execute();
+      return rows.every((o) => o.delivered_at) ? rows : undefined;
+    });
     assert.equal(outbox.length, 1);
-    assert.ok(outbox[0]?.delivered_at);
     // submittedAt is set only by the signal handler (a database check at reminder time leaves it null).
     assert.ok((await handle.query(statusQuery)).submittedAt, 'the signal itself reached the workflow');
     assert.deepEqual(await result(s.workDate, e), { outcome: 'submitted', levelReached: 0 });
