@@ -32,6 +32,7 @@ import { policyRoutes } from './policy/policy.routes.ts';
 import { recordRoutes } from './records/records.routes.ts';
 import { reviewDecisionRoutes, reviewReadRoutes } from './reviews/reviews.routes.ts';
 import { errorHandler, requestContext } from './http/middleware.ts';
+import { temporalCodecRoutes } from './temporal-codec/codec.routes.ts';
 
 export interface ApiDeps {
   db: DB;
@@ -53,6 +54,14 @@ export function createApp(deps: ApiDeps): express.Express {
   app.set('trust proxy', config.api.trustProxy);
   app.use(requestContext(logger));
   app.use(securityHeaders());
+  const session = {
+    secret: config.api.sessionSecret,
+    ttlSeconds: config.auth.sessionTtlSeconds,
+    secure: config.api.publicBaseUrl.startsWith('https:'),
+  };
+  const auth = { db, session, operatorKey: config.api.adminToken };
+  // Before the API's CORS: the Temporal Web UI calls it from its own origin.
+  app.use('/temporal-codec', temporalCodecRoutes({ db, logger, auth, uiOrigins: config.temporal.uiOrigins }));
   app.use(strictCors(config.api.corsOrigins));
   app.use(express.json({ limit: '500kb' }));
 
@@ -62,13 +71,8 @@ export function createApp(deps: ApiDeps): express.Express {
   // The employee page, its service worker and the guard's pass page (same Vite build).
   app.use(checkinPageRoutes({ distDir: adminUiDist, corpId: config.dingtalk.corpId }));
 
-  const session = {
-    secret: config.api.sessionSecret,
-    ttlSeconds: config.auth.sessionTtlSeconds,
-    secure: config.api.publicBaseUrl.startsWith('https:'),
-  };
   // the audit trail first, so requests refused while authenticating (bad token, no CSRF) are audited too
-  app.use('/api', auditTrail(db, logger), authenticate({ db, session, operatorKey: config.api.adminToken }));
+  app.use('/api', auditTrail(db, logger), authenticate(auth));
   app.use(
     '/api/auth',
     staffAuthRoutes({

@@ -60,6 +60,22 @@ const envSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.string().url())),
+  /**
+   * browser origins of the Temporal Web UI allowed to call the payload codec (/temporal-codec) with
+   * the admin session; outside production the dev server's UI on TEMPORAL_UI_PORT is the default
+   */
+  TEMPORAL_UI_ORIGINS: z
+    .string()
+    .optional()
+    .transform((s) =>
+      s === undefined
+        ? undefined
+        : s
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+    )
+    .pipe(z.array(z.string().url()).optional()),
   TLS_CERT_FILE: optionalString,
   TLS_KEY_FILE: optionalString,
   RATE_LIMIT_SIGNIN_PER_IP: z.coerce.number().int().min(1).default(30),
@@ -190,6 +206,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      uiOrigins:
+        e.TEMPORAL_UI_ORIGINS ??
+        (production
+          ? []
+          : [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`]),
       dbFile: e.TEMPORAL_DB_FILE,
       cli: e.TEMPORAL_CLI,
     }),

@@ -43,10 +43,12 @@ export function computeDaySchedule(
 
 /**
  * Compresses a day so it starts at `anchor` and runs `scale` times faster: with scale 3600 an
- * 8-hour window passes in 8 seconds. Used by tests and by the demo; the ladder logic is unchanged.
+ * 8-hour window passes in 8 seconds. Scale 1 only moves the day to open at `anchor` (a test's
+ * real-time day, open whatever the wall clock says). Used by tests and by the demo; the ladder
+ * logic is unchanged.
  */
 export function compressSchedule(s: DaySchedule, anchor: Date, scale: number): DaySchedule {
-  if (scale <= 1) return s;
+  if (scale < 1) throw new RangeError(`time scale must be at least 1, not ${scale}`);
   const open = Date.parse(s.opensAt);
   const map = (iso: string) => new Date(anchor.getTime() + (Date.parse(iso) - open) / scale).toISOString();
   return {

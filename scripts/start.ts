@@ -49,6 +49,7 @@ async function main() {
       cli,
       port: config.temporal.devPort,
       uiPort: config.temporal.uiPort,
+      uiCodecEndpoint: `${config.api.publicBaseUrl}/temporal-codec`,
       dbFile: config.temporal.dbFile,
       namespaces: config.temporal.namespace === 'default' ? [] : [config.temporal.namespace],
     });

@@ -50,6 +50,8 @@ export interface DevServerOptions {
   cli: string;
   port: number;
   uiPort?: number;
+  /** the Web UI decodes sealed payloads through this codec server (the API's /temporal-codec) */
+  uiCodecEndpoint?: string;
   dbFile?: string;
   namespaces?: string[];
   /** synchronous=OFF: faster, fine where losing the last transactions on a power cut is acceptable */
@@ -67,6 +69,7 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<DevSe
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--log-level', 'error'];
   if (o.uiPort) args.push('--ui-port', String(o.uiPort));
   else args.push('--headless');
+  if (o.uiPort && o.uiCodecEndpoint) args.push('--ui-codec-endpoint', o.uiCodecEndpoint);
   if (o.dbFile) {
     mkdirSync(dirname(resolve(o.dbFile)), { recursive: true });
     args.push('--db-filename', o.dbFile, '--sqlite-pragma', 'journal_mode=WAL');

@@ -11,6 +11,8 @@ import { hasAnyRole, type Principal, type Role, type Scope } from './principal.t
  */
 export const permissions = {
   'health:read': { roles: ['manager', 'hr'], scope: 'health' },
+  // Workflow payloads carry anyone's answers: the route also demands a company-wide scope.
+  'workflows:decode': { roles: ['hr'], scope: 'health' },
   'reviews:decide': { roles: ['manager', 'hr'], scope: 'health', person: true },
   'proxy:submit': { roles: ['manager', 'hr'], scope: 'health', person: true },
   'people:read': { roles: ['manager', 'hr', 'admin'], scope: 'people' },

@@ -216,7 +216,11 @@ export class TestContext {
     return { id: dept.id, name: `测试部门${n}`, manager, hr, robotToken, members };
   }
 
-  /** Today's schedule compressed `scale` times, starting now (scale 1800: one hour = 2 s). */
+  /**
+   * Today's schedule compressed `scale` times, starting now (scale 1800: one hour = 2 s). Scale 1
+   * is a real-time day opening now, so no test depends on the hour it runs at (after 16:00 in
+   * Shanghai the company's own window has closed and every submission would be late).
+   */
   async schedule(scale: number): Promise<DaySchedule> {
     const policy = await getCurrentPolicy(this.db);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: policy.timeZone }).format(new Date());

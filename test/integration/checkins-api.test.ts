@@ -28,6 +28,7 @@ const recordCount = async (employeeId: number) =>
 describe('POST /api/me/checkins', () => {
   test('a 201 means the record is in Postgres, with an outbox signal for the workflow', async () => {
     const e = member(0);
+    await ctx.expectToday([e]); // a day open now, whatever the hour in Shanghai
     const r = await ctx.submit(e.id, {
       idempotencyKey: newKey(),
       answers: { ...validAnswers, vaccinationDoses: 3, travel14d: false },

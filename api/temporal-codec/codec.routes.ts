@@ -1,0 +1,95 @@
+// The Temporal codec server protocol (POST /decode with proto3-JSON payloads) over the payload
+// codec, so the Temporal Web UI and `temporal workflow show --codec-endpoint` can show what the
+// histories hold in ciphertext. Only company-wide HR (or the operator key) may: any workflow's
+// payloads can carry anyone's answers. Every call is audited.
+import type { Payload } from '@temporalio/common';
+import cors from 'cors';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { Logger } from '../../config/logger.ts';
+import type { DB } from '../../db/connect.ts';
+import { FieldKeyringCodec } from '../../platform/payload-codec.ts';
+import { CiphertextError } from '../../security/field-crypto.ts';
+import { auditTrail, noteAudit } from '../audit/audit-trail.ts';
+import { authenticate, type AuthenticateDeps } from '../auth/authenticate.ts';
+import { authorize, scopeOf } from '../auth/permissions.ts';
+import { AppError, forbidden } from '../http/errors.ts';
+import { parse, route } from '../http/middleware.ts';
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 expected');
+const body = z.object({
+  payloads: z
+    .array(z.object({ metadata: z.record(z.string(), base64).default({}), data: base64.optional() }))
+    .max(1000),
+});
+type JsonPayload = z.infer<typeof body>['payloads'][number];
+
+const fromJson = (p: JsonPayload): Payload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  data: p.data === undefined ? undefined : Buffer.from(p.data, 'base64'),
+});
+
+const toJson = (p: Payload) => ({
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [
+      k,
+      Buffer.from(v ?? new Uint8Array()).toString('base64'),
+    ]),
+  ),
+  ...(p.data ? { data: Buffer.from(p.data).toString('base64') } : {}),
+});
+
+export interface CodecDeps {
+  db: DB;
+  logger: Logger;
+  auth: Omit<AuthenticateDeps, 'csrf'>;
+  /** browser origins of the Temporal Web UI (the CLI needs none) */
+  uiOrigins: readonly string[];
+}
+
+export function temporalCodecRoutes(deps: CodecDeps): Router {
+  const codec = new FieldKeyringCodec();
+  const r = Router();
+  // Mounted before the API's own CORS: the Temporal UI is another origin, and it sends the admin
+  // session cookie only when its "include cross-origin credentials" setting is on.
+  r.use(
+    cors({
+      origin: (origin, cb) => cb(null, origin !== undefined && deps.uiOrigins.includes(origin)),
+      credentials: true,
+      methods: ['POST'],
+      allowedHeaders: ['content-type', 'x-namespace', 'authorization', 'x-admin-token'],
+      maxAge: 600,
+    }),
+  );
+  r.use(
+    express.json({ limit: '1mb' }),
+    auditTrail(deps.db, deps.logger),
+    authenticate({ ...deps.auth, csrf: false }),
+    authorize('workflows:decode'),
+  );
+  r.post(
+    ['/decode', '/:namespace/decode'],
+    route(async (req, res) => {
+      const fromPath = req.params.namespace;
+      const namespace = typeof fromPath === 'string' ? fromPath : req.header('x-namespace');
+      noteAudit(req, {
+        action: 'temporal.decode',
+        targetType: 'namespace',
+        ...(namespace ? { targetId: namespace } : {}),
+      });
+      if (scopeOf(req) !== 'all')
+        throw forbidden('Decoding workflow payloads needs HR for the whole company');
+      const { payloads } = parse(body, req.body);
+      noteAudit(req, { detail: { payloads: payloads.length } });
+      try {
+        const decoded = await codec.decode(payloads.map(fromJson));
+        res.json({ payloads: decoded.map(toJson) });
+      } catch (err) {
+        if (err instanceof CiphertextError)
+          throw new AppError('validation_failed', 400, `A payload cannot be decoded: ${err.message}`);
+        throw err;
+      }
+    }),
+  );
+  return r;
+}
