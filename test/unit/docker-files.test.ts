@@ -1,0 +1,431 @@
+// docker/ is written and checked, not run here (no Docker engine on this machine): compose.yaml
+// against the official Compose Specification schema (vendored from compose-go, see docker/README.md)
+// plus its cross-references, .env.example against config/config.ts (the keys it knows, the ones it
+// requires in production), the Dockerfile through a Dockerfile parser and linter, the init script
+// through `sh -n`. Each checker is first shown to reject a broken input, so a pass means something.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Copy, DockerfileParser, Env, type Instruction } from 'dockerfile-ast';
+import { validate as lintDockerfile } from 'dockerfile-utils';
+import ts from 'typescript';
+import { parseDocument } from 'yaml';
+import { loadConfig } from '../../config/config.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const dockerDir = join(root, 'docker');
+const read = (p: string) => readFileSync(join(root, p), 'utf8');
+
+// ---------- compose.yaml ----------
+
+type Dict = Record<string, unknown>;
+interface Service extends Dict {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  command?: string[] | string;
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  environment?: Record<string, string | number | boolean | null> | string[];
+  env_file?: string | (string | { path: string })[];
+  volumes?: (string | { type?: string; source?: string; target: string })[];
+  ports?: (string | number | { target: number | string })[];
+  healthcheck?: { disable?: boolean; test?: string[] | string };
+  restart?: string;
+}
+interface Compose {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+function parseYaml(text: string): unknown {
+  const doc = parseDocument(text, { merge: true, uniqueKeys: true });
+  assert.deepEqual(
+    [...doc.errors, ...doc.warnings].map((e) => e.message),
+    [],
+    'compose.yaml is not clean YAML',
+  );
+  return doc.toJS();
+}
+
+const composeSchema = JSON.parse(read('docker/compose-spec.schema.json')) as Dict;
+const validateCompose = new Ajv2020({ strict: false, allErrors: true }).compile(composeSchema);
+
+function schemaErrors(doc: unknown): string[] {
+  if (validateCompose(doc)) return [];
+  return (validateCompose.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+}
+
+const compose = parseYaml(read('docker/compose.yaml')) as Compose;
+const services = compose.services;
+
+const dependsOn = (s: Service) =>
+  Array.isArray(s.depends_on) ? s.depends_on : Object.keys(s.depends_on ?? {});
+const environmentOf = (s: Service): Record<string, string> =>
+  Array.isArray(s.environment)
+    ? Object.fromEntries(
+        s.environment.map((kv) => [kv.split('=')[0] ?? '', kv.split('=').slice(1).join('=')]),
+      )
+    : Object.fromEntries(
+        Object.entries(s.environment ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]),
+      );
+const buildsOurImage = (s: Service) =>
+  typeof s.build === 'object' && s.build.dockerfile === 'docker/Dockerfile';
+const appServices = Object.entries(services).filter(([, s]) => buildsOurImage(s));
+
+/** Named volume (not a bind mount) of a short or long volume entry; and its target. */
+function mount(v: string | { type?: string; source?: string; target: string }) {
+  if (typeof v === 'string') {
+    const [source = '', target = ''] = v.split(':');
+    const bind = /^[./~]/.test(source) || source.includes('/');
+    return { named: bind ? undefined : source, bind: bind ? source : undefined, target };
+  }
+  return {
+    named: v.type === 'volume' ? v.source : undefined,
+    bind: v.type === 'bind' ? v.source : undefined,
+    target: v.target,
+  };
+}
+
+/** Compose interpolation (`$$`, `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}`, `${VAR:?e}`, `${VAR?e}`). */
+const VAR = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+function interpolate(s: string, vars: Record<string, string | undefined>): string {
+  return s.replace(VAR, (m, braced?: string, op?: string, arg?: string, bare?: string) => {
+    if (m === '$$') return '$';
+    const name = (braced ?? bare) as string;
+    const v = vars[name];
+    const unset = op?.startsWith(':') ? !v : v === undefined;
+    if (op?.endsWith('?') && unset) throw new Error(`${name}: ${arg ?? 'required'}`);
+    if (op?.endsWith('-') && unset) return arg ?? '';
+    if (op?.endsWith('+')) return unset ? '' : (arg ?? '');
+    return v ?? '';
+  });
+}
+
+/** Every ${VAR} of the compose file: whether it has a default and whether it is required. */
+function composeVariables(node: unknown, out = new Map<string, { defaulted: boolean; required: boolean }>()) {
+  if (typeof node === 'string') {
+    for (const m of node.matchAll(VAR)) {
+      const name = m[1] ?? m[4];
+      if (!name) continue;
+      const prev = out.get(name) ?? { defaulted: true, required: false };
+      out.set(name, {
+        defaulted: prev.defaulted && Boolean(m[2]?.endsWith('-')),
+        required: prev.required || Boolean(m[2]?.endsWith('?')),
+      });
+    }
+  } else if (Array.isArray(node)) node.forEach((n) => composeVariables(n, out));
+  else if (node && typeof node === 'object') Object.values(node).forEach((n) => composeVariables(n, out));
+  return out;
+}
+
+// ---------- .env.example and config/config.ts ----------
+
+/** Compose env-file syntax: KEY=VALUE lines, # comments; also `# KEY=…` lines, the documented optional keys. */
+function parseEnvFile(text: string) {
+  const values: Record<string, string> = {};
+  const commented = new Set<string>();
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.trim();
+    const c = /^#\s*([A-Z][A-Z0-9_]*)=/.exec(line);
+    if (c) commented.add(c[1] as string);
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    assert.ok(m, `docker/.env.example line ${i + 1} is not KEY=VALUE: ${raw}`);
+    const key = m[1] as string;
+    assert.ok(!(key in values), `docker/.env.example sets ${key} twice`);
+    values[key] = (m[2] as string).replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return { values, commented };
+}
+
+/** The keys of config/config.ts's `envSchema = z.object({…})`, read from its source. */
+function configKeys(): Set<string> {
+  const src = ts.createSourceFile('config.ts', read('config/config.ts'), ts.ScriptTarget.Latest, true);
+  let keys: Set<string> | undefined;
+  const visit = (n: ts.Node) => {
+    if (
+      ts.isVariableDeclaration(n) &&
+      n.name.getText(src) === 'envSchema' &&
+      n.initializer &&
+      ts.isCallExpression(n.initializer)
+    ) {
+      const arg = n.initializer.arguments[0];
+      assert.ok(arg && ts.isObjectLiteralExpression(arg), 'envSchema is no longer z.object({ … })');
+      keys = new Set(arg.properties.map((p) => p.name?.getText(src) ?? ''));
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(src);
+  assert.ok(keys && keys.size > 10, 'envSchema not found in config/config.ts');
+  return keys;
+}
+
+const example = parseEnvFile(read('docker/.env.example'));
+const appKeys = configKeys();
+const composeVars = composeVariables(compose);
+
+/** A valid value for a key config.ts (or compose.yaml) requires: what the .env.example comments generate. */
+const sample = (key: string) =>
+  key === 'FIELD_ENCRYPTION_KEYS'
+    ? `k1:${randomBytes(32).toString('base64')}`
+    : randomBytes(24).toString('hex');
+
+// ---------- Dockerfile ----------
+
+interface Stage {
+  name: string | null;
+  image: string | null;
+  instructions: Instruction[];
+}
+
+function stagesOf(text: string): Stage[] {
+  const stages: Stage[] = [];
+  for (const i of DockerfileParser.parse(text).getInstructions()) {
+    if (i.getKeyword() === 'FROM') {
+      const args = i.getArguments().map((a) => a.getValue());
+      const as = args.findIndex((a) => a.toUpperCase() === 'AS');
+      stages.push({
+        name: as >= 0 ? (args[as + 1] ?? null) : null,
+        image: args[0] ?? null,
+        instructions: [],
+      });
+    } else stages.at(-1)?.instructions.push(i);
+  }
+  return stages;
+}
+
+/** `COPY --from=` values naming no earlier stage (by name or index): BuildKit would pull an image. */
+function badCopyFroms(stages: Stage[]): string[] {
+  const bad: string[] = [];
+  stages.forEach((s, i) => {
+    const earlier = new Set(stages.slice(0, i).flatMap((e, j) => [String(j), ...(e.name ? [e.name] : [])]));
+    for (const ins of s.instructions) {
+      const from = ins instanceof Copy ? ins.getFromFlag()?.getValue() : null;
+      if (from != null && !earlier.has(from)) bad.push(`COPY --from=${from}`);
+    }
+  });
+  return bad;
+}
+
+const lastOf = (s: Stage, keyword: string) => s.instructions.filter((i) => i.getKeyword() === keyword).at(-1);
+
+function envOf(s: Stage): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const i of s.instructions)
+    if (i instanceof Env) for (const p of i.getProperties()) env[p.getName()] = p.getUnescapedValue() ?? '';
+  return env;
+}
+
+const dockerfileText = read('docker/Dockerfile');
+const stages = stagesOf(dockerfileText);
+const runtime = stages.at(-1) as Stage;
+
+describe('docker/ files', () => {
+  test('the checkers reject broken inputs (so their passes below mean something)', () => {
+    const broken = structuredClone(compose);
+    const api = broken.services.api as Service;
+    api.depends_on = { migrate: { condition: 'service_done' } };
+    (api as Dict).restart_policy = 'always';
+    assert.ok(schemaErrors(broken).length > 0, 'schema accepted a bad depends_on condition and unknown key');
+    assert.ok(schemaErrors({ services: { x: { restart: 42 } } }).length > 0, 'schema accepted restart: 42');
+    assert.deepEqual(
+      lintDockerfile('FROM node:20\nCOPY --frm=build a b\nEXPOSE eighty\n').map((d) => d.message),
+      ['Unknown flag: frm', 'Invalid containerPort: eighty'],
+    );
+    assert.deepEqual(badCopyFroms(stagesOf('FROM a AS one\nCOPY --from=two x y\nFROM b AS two\n')), [
+      'COPY --from=two',
+    ]);
+    assert.throws(() => interpolate('${X:?set X}', { X: '' }), /set X/);
+    assert.equal(interpolate('$$a ${A:-d} ${B-e} $C', { B: '', C: 'c' }), '$a d  c');
+  });
+
+  test('compose.yaml validates against the Compose Specification', () => {
+    assert.deepEqual(schemaErrors(compose), []);
+  });
+
+  test('compose.yaml: services, volumes and files it names exist', () => {
+    const names = new Set(Object.keys(services));
+    for (const want of ['postgres', 'temporal', 'temporal-ui', 'migrate', 'api', 'worker'])
+      assert.ok(names.has(want), `no ${want} service`);
+    const declared = new Set(Object.keys(compose.volumes ?? {}));
+    const used = new Set<string>();
+    for (const [name, s] of Object.entries(services)) {
+      for (const d of dependsOn(s)) assert.ok(names.has(d), `${name} depends on undefined service ${d}`);
+      for (const v of s.volumes ?? []) {
+        const m = mount(v);
+        if (m.named) {
+          assert.ok(declared.has(m.named), `${name} uses undeclared volume ${m.named}`);
+          used.add(m.named);
+        }
+        if (m.bind) assert.ok(existsSync(join(dockerDir, m.bind)), `${name} mounts missing ${m.bind}`);
+      }
+      if (s.image) {
+        assert.match(s.image, /^[\w./-]+:[\w.-]+$/, `${name}: image ${s.image} has no pinned tag`);
+        assert.ok(!s.image.endsWith(':latest'), `${name}: image ${s.image} is not pinned`);
+      }
+      // the schema leaves these strings open (for interpolation); Compose itself accepts only these
+      if (s.restart !== undefined)
+        assert.match(String(s.restart), /^(no|always|unless-stopped|on-failure(:\d+)?)$/, `${name}: restart`);
+      for (const f of [s.env_file ?? []].flat()) {
+        const path = typeof f === 'string' ? f : f.path;
+        assert.equal(path, '.env', `${name}: env_file ${path}`);
+      }
+    }
+    assert.deepEqual(
+      [...declared].filter((v) => !used.has(v)),
+      [],
+      'declared volumes nobody mounts',
+    );
+
+    assert.deepEqual(
+      appServices.map(([n]) => n).sort(),
+      ['api', 'migrate', 'worker'],
+      'api, worker and migrate build docker/Dockerfile',
+    );
+    for (const [name, s] of appServices) {
+      const b = s.build as { context?: string; dockerfile: string };
+      const context = resolve(dockerDir, b.context ?? '.');
+      assert.ok(existsSync(join(context, b.dockerfile)), `${name}: no ${b.dockerfile} in its context`);
+      assert.ok(existsSync(join(context, 'package-lock.json')), `${name}: context is not the repo root`);
+      assert.ok(s.env_file, `${name} gets docker/.env`);
+      // the command is an entry point that exists (the default CMD is the API's)
+      const cmd =
+        s.command ?? (JSON.parse(lastOf(runtime, 'CMD')?.getArgumentsContent() ?? '[]') as string[]);
+      const script = [cmd].flat().find((a) => a.endsWith('.ts'));
+      assert.ok(script && existsSync(join(root, script)), `${name} runs a missing ${script}`);
+      if (name !== 'api') assert.equal(s.healthcheck?.disable, true, `${name} has no /healthz to probe`);
+    }
+    assert.deepEqual(dependsOn(services.migrate as Service), ['postgres']);
+    for (const name of ['api', 'worker']) {
+      const d = (services[name] as Service).depends_on as Record<string, { condition?: string }>;
+      assert.equal(d.migrate?.condition, 'service_completed_successfully', `${name} waits for migrate`);
+      assert.ok(d.temporal, `${name} waits for temporal`);
+    }
+    const dockerignore = read('docker/Dockerfile.dockerignore').split('\n');
+    for (const p of ['**/node_modules', '**/.env'])
+      assert.ok(dockerignore.includes(p), `Dockerfile.dockerignore lacks ${p}`);
+  });
+
+  test('env keys: compose.yaml and .env.example name only keys config/config.ts knows', () => {
+    for (const [name, s] of appServices)
+      for (const k of Object.keys(environmentOf(s)))
+        assert.ok(appKeys.has(k), `${name}: environment ${k} is not a key of config/config.ts`);
+    for (const k of Object.keys(envOf(runtime)))
+      assert.ok(appKeys.has(k), `Dockerfile: ENV ${k} is not a key of config/config.ts`);
+    for (const k of [...Object.keys(example.values), ...example.commented])
+      assert.ok(
+        appKeys.has(k) || composeVars.has(k),
+        `.env.example: ${k} is neither a key of config/config.ts nor used by compose.yaml`,
+      );
+    for (const [k, v] of composeVars)
+      assert.ok(v.defaulted || k in example.values, `compose.yaml uses \${${k}} that .env.example lacks`);
+  });
+
+  test('.env.example covers what config/config.ts requires in production', () => {
+    // ${VAR:?} the example leaves empty are filled as the operator would (generated secrets)
+    const vars: Record<string, string> = { ...example.values };
+    for (const [k, v] of composeVars) if (v.required && !vars[k]) vars[k] = sample(k);
+    const api = services.api as Service;
+    const serviceEnv = Object.fromEntries(
+      Object.entries(environmentOf(api)).map(([k, v]) => [k, interpolate(v, vars)]),
+    );
+    // the container's environment: image ENV, then env_file, then `environment`
+    const env: Record<string, string> = { ...envOf(runtime), ...example.values, ...serviceEnv };
+    const refused: string[] = [];
+    let config: ReturnType<typeof loadConfig> | undefined;
+    for (let round = 0; !config && round < 20; round++) {
+      try {
+        config = loadConfig(env);
+      } catch (err) {
+        const keys = [...(err as Error).message.matchAll(/^ {2}([A-Z][A-Z0-9_]*)\b/gm)].map(
+          (m) => m[1] as string,
+        );
+        assert.ok(keys.length > 0, (err as Error).message);
+        for (const k of keys) {
+          assert.ok(
+            k in example.values,
+            `config/config.ts requires ${k} in production; add it to docker/.env.example`,
+          );
+          assert.ok(
+            !refused.includes(k),
+            `${k}: a generated value is refused too: ${(err as Error).message}`,
+          );
+          assert.equal(
+            example.values[k],
+            '',
+            `${k} in docker/.env.example is invalid: ${(err as Error).message}`,
+          );
+          refused.push(k);
+          env[k] = sample(k);
+        }
+      }
+    }
+    assert.ok(config, 'configuration never loaded');
+    assert.ok(
+      refused.length > 0,
+      'the example as shipped starts in production: it must not carry usable secrets',
+    );
+    assert.equal(config.env, 'production');
+    assert.equal(
+      new URL(config.api.publicBaseUrl).protocol,
+      'https:',
+      'PUBLIC_BASE_URL is https (TLS at a proxy)',
+    );
+    // internal addresses point at services of this compose file, volumes where the app writes
+    assert.ok(new URL(config.databaseUrl).hostname in services, `DATABASE_URL host is not a service`);
+    const temporalHost = (config.temporal.address ?? '').split(':')[0] ?? '';
+    assert.ok(temporalHost in services, `TEMPORAL_ADDRESS host ${temporalHost} is not a service`);
+    for (const name of ['api', 'worker'])
+      assert.ok(
+        (services[name] as Service).volumes?.some(
+          (v) => mount(v).named && mount(v).target === config.exports.dir,
+        ),
+        `${name}: EXPORT_DIR ${config.exports.dir} is not on a shared volume`,
+      );
+    assert.equal(config.api.host, '0.0.0.0', 'the API must listen on all interfaces inside its container');
+    // short syntax [host-ip:][host-port:]container-port, or the long syntax's target
+    const containerPorts = (api.ports ?? []).map((p) =>
+      typeof p === 'object' ? String(p.target) : String(p).split(':').at(-1),
+    );
+    assert.deepEqual(containerPorts, [String(config.api.port)], 'the published port is the API_PORT');
+  });
+
+  test('Dockerfile: no lint diagnostics, stages, non-root runtime with a CMD', () => {
+    const diagnostics = lintDockerfile(dockerfileText).map(
+      (d) => `line ${d.range.start.line + 1}: ${typeof d.message === 'string' ? d.message : d.message.value}`,
+    );
+    assert.deepEqual(diagnostics, []);
+    assert.ok(stages.length >= 2, 'multi-stage build');
+    for (const s of stages) assert.equal(s.image, 'node:20-bookworm-slim', `stage ${s.name} base image`);
+    assert.equal(new Set(stages.map((s) => s.name)).size, stages.length, 'stage names are unique');
+    assert.deepEqual(badCopyFroms(stages), [], 'COPY --from= names a later or unknown stage');
+
+    const user = lastOf(runtime, 'USER')?.getArgumentsContent()?.split(':')[0];
+    assert.ok(user && !['root', '0'].includes(user), `runtime stage runs as ${user ?? 'root (no USER)'}`);
+    const cmd = JSON.parse(lastOf(runtime, 'CMD')?.getArgumentsContent() ?? 'null') as string[] | null;
+    assert.deepEqual(cmd, ['node', '--import', 'tsx', 'api/main.ts']);
+    assert.ok(lastOf(runtime, 'HEALTHCHECK')?.getArgumentsContent()?.includes('/healthz'), 'HEALTHCHECK');
+    const env = envOf(runtime);
+    assert.equal(env.NODE_ENV, 'production');
+    assert.equal(lastOf(runtime, 'EXPOSE')?.getArgumentsContent(), env.API_PORT, 'EXPOSE the API_PORT');
+    // tsx runs the sources in production, so it must be a runtime (not a dev) dependency
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; scripts: Dict };
+    assert.ok(pkg.dependencies.tsx, 'tsx is a runtime dependency');
+    assert.equal(pkg.scripts.migrate, 'tsx scripts/migrate.ts');
+  });
+
+  test('the Postgres init scripts are valid sh', () => {
+    const dir = join(dockerDir, 'postgres-init');
+    const scripts = readdirSync(dir).filter((f) => f.endsWith('.sh'));
+    assert.ok(scripts.length > 0, 'no init script');
+    for (const f of scripts) {
+      const r = spawnSync('sh', ['-n', join(dir, f)], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${f}: ${r.stderr}`);
+    }
+    assert.notEqual(spawnSync('sh', ['-n'], { input: 'if true; then\n' }).status, 0, 'sh -n catches errors');
+  });
+});
