@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
+  eventually,
   newKey,
   TestContext,
   validAnswers,
@@ -14,7 +15,7 @@ import {
   type TestEmployee,
 } from '../helpers/context.ts';
 import { createLocalAccount } from '../helpers/staff-client.ts';
-import { launchBrowser, shots, signInAdminUi } from '../helpers/browser.ts';
+import { dragWithMouse, launchBrowser, shots, signInAdminUi } from '../helpers/browser.ts';
 
 let ctx: TestContext;
 let browser: Browser;
@@ -98,6 +99,29 @@ describe('form builder and employee import', () => {
     });
     await field.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'form-builder-editor-zh.png') });
+
+    // Dragging the second field by its handle onto the first puts it first; the draft keeps that.
+    const cards = editor.locator('[data-key]');
+    const keys = async () => {
+      const out: string[] = [];
+      for (let i = 0; i < (await cards.count()); i++)
+        out.push((await cards.nth(i).getAttribute('data-key')) ?? '');
+      return out;
+    };
+    const [first, second, ...rest] = await keys();
+    await dragWithMouse(
+      page,
+      page.getByTestId('field-1').getByRole('img', { name: '拖动排序' }),
+      page.getByTestId('field-0').getByLabel('字段键'),
+    );
+    await eventually(async () => (await page.getByTestId('field-0').getAttribute('data-key')) === second);
+    assert.deepEqual(await keys(), [second, first, ...rest]);
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await eventually(async () => {
+      const draft = await ctx.admin('GET', '/api/forms/2');
+      const order = (draft.body.definition as { fields: { key: string }[] }).fields.map((x) => x.key);
+      return order[0] === second && order[1] === first;
+    });
 
     await page.getByRole('button', { name: '发布', exact: true }).click();
     await page.getByText('发布表单 v2？').waitFor();

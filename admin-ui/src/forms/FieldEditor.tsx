@@ -1,5 +1,8 @@
 // One field of the form in the builder: key, type, labels, required, the type's own settings
-// (unit/min/max/step, length, options), visibility conditions and anomaly rules; move or remove it.
+// (unit/min/max/step, length, options), visibility conditions and anomaly rules; move (drag by the
+// handle, or the arrows from the keyboard) or remove it.
+import { useState } from 'react';
+import DragIndicatorIcon from '@mui/icons-material/DragIndicator';
 import ArrowDownwardIcon from '@mui/icons-material/ArrowDownward';
 import ArrowUpwardIcon from '@mui/icons-material/ArrowUpward';
 import DeleteIcon from '@mui/icons-material/Delete';
@@ -26,6 +29,9 @@ import { NumberInput } from './inputs.tsx';
 import { OptionsEditor } from './OptionsEditor.tsx';
 import { AddButton, Section } from './Section.tsx';
 import { LocalizedInputs } from './LocalizedInputs.tsx';
+
+/** what a dragged field carries: its index (a private type, so other drops are ignored) */
+const DRAG_TYPE = 'application/x-health-checkin-field';
 
 const hasOptions = (t: FieldType) => t === 'select' || t === 'multiselect';
 
@@ -62,9 +68,12 @@ export function FieldEditor(props: {
   readOnly: boolean;
   onChange: (f: FieldDefinition) => void;
   onMove: (delta: -1 | 1) => void;
+  /** another field (by its index) was dropped on this one: it takes this one's place */
+  onDropField: (from: number) => void;
   onRemove: () => void;
 }) {
   const t = useTranslate();
+  const [dropTarget, setDropTarget] = useState(false);
   const { field: f, errors, index } = props;
   const set = <K extends keyof FieldDefinition>(k: K, v: FieldDefinition[K]) =>
     props.onChange(withProp(f, k, v));
@@ -74,10 +83,46 @@ export function FieldEditor(props: {
     .map(([, v]) => v);
 
   return (
-    <Card variant="outlined" data-testid={`field-${index}`} data-key={f.key}>
+    <Card
+      variant="outlined"
+      data-testid={`field-${index}`}
+      data-key={f.key}
+      sx={dropTarget ? { outline: '2px dashed', outlineColor: 'primary.main' } : undefined}
+      onDragOver={(e) => {
+        if (props.readOnly || !e.dataTransfer.types.includes(DRAG_TYPE)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'move';
+        setDropTarget(true);
+      }}
+      onDragLeave={() => setDropTarget(false)}
+      onDrop={(e) => {
+        setDropTarget(false);
+        const from = Number(e.dataTransfer.getData(DRAG_TYPE));
+        if (props.readOnly || !Number.isInteger(from) || from === index) return;
+        e.preventDefault();
+        props.onDropField(from);
+      }}
+    >
       <fieldset disabled={props.readOnly} style={{ border: 0, margin: 0, padding: 0, minWidth: 0 }}>
         <CardContent style={{ display: 'grid', gap: 12 }}>
           <div className="fb-row">
+            {!props.readOnly && (
+              <span
+                className="fb-handle"
+                draggable
+                role="img"
+                aria-label={t('forms.drag')}
+                title={t('forms.drag')}
+                onDragStart={(e) => {
+                  e.dataTransfer.setData(DRAG_TYPE, String(index));
+                  e.dataTransfer.effectAllowed = 'move';
+                  const card = e.currentTarget.closest('[data-key]');
+                  if (card) e.dataTransfer.setDragImage(card, 16, 16);
+                }}
+              >
+                <DragIndicatorIcon fontSize="small" />
+              </span>
+            )}
             <Typography variant="subtitle2" style={{ minWidth: 28 }}>
               {index + 1}.
             </Typography>

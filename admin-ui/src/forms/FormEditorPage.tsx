@@ -81,12 +81,13 @@ export const FormEditorPage = () => {
   };
   const setField = (i: number, f: FieldDefinition) =>
     edit({ ...def, fields: def.fields.map((x, j) => (j === i ? f : x)) });
-  const move = (i: number, delta: -1 | 1) => {
+  /** The field at `from` goes to position `to`; the ones between shift by one. */
+  const moveTo = (from: number, to: number) => {
+    if (from === to || to < 0 || to >= def.fields.length) return;
     const fields = [...def.fields];
     const ids = [...uids];
-    const j = i + delta;
-    [fields[i], fields[j]] = [fields[j] as FieldDefinition, fields[i] as FieldDefinition];
-    [ids[i], ids[j]] = [ids[j] as number, ids[i] as number];
+    fields.splice(to, 0, ...fields.splice(from, 1));
+    ids.splice(to, 0, ...ids.splice(from, 1));
     edit({ ...def, fields }, ids, false);
   };
   const remove = (i: number) =>
@@ -220,7 +221,8 @@ export const FormEditorPage = () => {
             errors={errorsUnder(errors, `fields.${i}`)}
             readOnly={readOnly}
             onChange={(next) => setField(i, next)}
-            onMove={(d) => move(i, d)}
+            onMove={(d) => moveTo(i, i + d)}
+            onDropField={(from) => moveTo(from, i)}
             onRemove={() => remove(i)}
           />
         ))}

@@ -20,6 +20,7 @@ export const appEn = {
     unsaved: 'Unsaved changes (the preview shows them)',
     add_field: 'Add field',
     new_field_zh: 'New field',
+    drag: 'Drag to reorder',
     move_up: 'Move up',
     move_down: 'Move down',
     remove: 'Remove',

@@ -64,6 +64,7 @@ export const appZh = {
     unsaved: '有未保存的修改（预览已按修改显示）',
     add_field: '添加字段',
     new_field_zh: '新字段',
+    drag: '拖动排序',
     move_up: '上移',
     move_down: '下移',
     remove: '删除',
