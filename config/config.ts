@@ -6,6 +6,16 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+/** comma-separated browser origins, each as the browser sends it (a trailing slash or path dropped) */
+const origins = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.url().transform((u) => new URL(u).origin)));
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const bool = (fallback: boolean) =>
   z
@@ -50,32 +60,12 @@ const envSchema = z.object({
   /** Express 'trust proxy': false, loopback, a hop count or comma-separated addresses/CIDRs */
   TRUST_PROXY: z.string().default('false'),
   /** extra origins allowed to call the API from a browser (comma-separated); same-origin always works */
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().url())),
+  CORS_ORIGINS: origins.default([]),
   /**
    * browser origins of the Temporal Web UI allowed to call the payload codec (/temporal-codec) with
    * the admin session; outside production the dev server's UI on TEMPORAL_UI_PORT is the default
    */
-  TEMPORAL_UI_ORIGINS: z
-    .string()
-    .optional()
-    .transform((s) =>
-      s === undefined
-        ? undefined
-        : s
-            .split(',')
-            .map((o) => o.trim())
-            .filter(Boolean),
-    )
-    .pipe(z.array(z.string().url()).optional()),
+  TEMPORAL_UI_ORIGINS: origins.optional(),
   TLS_CERT_FILE: optionalString,
   TLS_KEY_FILE: optionalString,
   RATE_LIMIT_SIGNIN_PER_IP: z.coerce.number().int().min(1).default(30),

@@ -57,9 +57,11 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   let e: AppError;
   const raw = err as { type?: string; status?: number };
   if (err instanceof AppError) e = err;
-  else if (raw.type === 'entity.too.large')
-    e = new AppError('payload_too_large', 413, 'Request body exceeds 500 KB');
-  else if (raw.type === 'entity.parse.failed')
+  else if (raw.type === 'entity.too.large') {
+    const limit = (err as { limit?: number }).limit;
+    const kb = limit ? ` ${Math.round(limit / 1024)} KB` : '';
+    e = new AppError('payload_too_large', 413, `Request body exceeds the limit${kb}`);
+  } else if (raw.type === 'entity.parse.failed')
     e = new AppError('bad_json', 400, 'Request body is not valid JSON');
   else if ((err as { code?: string }).code === '23503') {
     // A foreign key points nowhere: the client named a record that does not exist.

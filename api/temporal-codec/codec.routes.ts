@@ -62,8 +62,9 @@ export function temporalCodecRoutes(deps: CodecDeps): Router {
     }),
   );
   r.use(
-    express.json({ limit: '1mb' }),
+    // audited first, so a refused body is on record too
     auditTrail(deps.db, deps.logger),
+    express.json({ limit: '1mb' }),
     authenticate({ ...deps.auth, csrf: false }),
     authorize('workflows:decode'),
   );

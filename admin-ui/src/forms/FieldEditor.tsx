@@ -30,8 +30,10 @@ import { OptionsEditor } from './OptionsEditor.tsx';
 import { AddButton, Section } from './Section.tsx';
 import { LocalizedInputs } from './LocalizedInputs.tsx';
 
-/** what a dragged field carries: its index (a private type, so other drops are ignored) */
+/** what a dragged field carries: this page's token and its index (a private type, so other drops are ignored) */
 const DRAG_TYPE = 'application/x-health-checkin-field';
+/** a field dragged in from another tab (another form version) carries another token and is refused */
+const PAGE_TOKEN = Math.random().toString(36).slice(2);
 
 const hasOptions = (t: FieldType) => t === 'select' || t === 'multiselect';
 
@@ -97,8 +99,9 @@ export function FieldEditor(props: {
       onDragLeave={() => setDropTarget(false)}
       onDrop={(e) => {
         setDropTarget(false);
-        const from = Number(e.dataTransfer.getData(DRAG_TYPE));
-        if (props.readOnly || !Number.isInteger(from) || from === index) return;
+        const [token, at] = e.dataTransfer.getData(DRAG_TYPE).split(':');
+        const from = Number(at);
+        if (props.readOnly || token !== PAGE_TOKEN || !Number.isInteger(from) || from === index) return;
         e.preventDefault();
         props.onDropField(from);
       }}
@@ -114,7 +117,7 @@ export function FieldEditor(props: {
                 aria-label={t('forms.drag')}
                 title={t('forms.drag')}
                 onDragStart={(e) => {
-                  e.dataTransfer.setData(DRAG_TYPE, String(index));
+                  e.dataTransfer.setData(DRAG_TYPE, `${PAGE_TOKEN}:${index}`);
                   e.dataTransfer.effectAllowed = 'move';
                   const card = e.currentTarget.closest('[data-key]');
                   if (card) e.dataTransfer.setDragImage(card, 16, 16);

@@ -83,7 +83,8 @@ export const FormEditorPage = () => {
     edit({ ...def, fields: def.fields.map((x, j) => (j === i ? f : x)) });
   /** The field at `from` goes to position `to`; the ones between shift by one. */
   const moveTo = (from: number, to: number) => {
-    if (from === to || to < 0 || to >= def.fields.length) return;
+    const n = def.fields.length;
+    if (from === to || from < 0 || from >= n || to < 0 || to >= n) return;
     const fields = [...def.fields];
     const ids = [...uids];
     fields.splice(to, 0, ...fields.splice(from, 1));
