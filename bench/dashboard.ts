@@ -18,6 +18,7 @@ import { createDb, dropDatabase, ensureDatabase, migrateToLatest, type DB } from
 import { getPolicy } from '../db/repositories/policy.ts';
 import { addDays, workDateAt } from '../domain/zoned-time.ts';
 import { createDingTalk } from '../platform/dingtalk.ts';
+import { useFieldKeys } from '../security/field-crypto.ts';
 import { departmentScope, nonSubmitters } from '../reports/report-data.ts';
 
 const { values: args } = parseArgs({
@@ -203,6 +204,7 @@ async function main() {
     LOG_LEVEL: 'warn',
     DINGTALK_OAPI_URL: 'http://127.0.0.1:1',
   });
+  useFieldKeys(config.fieldEncryption);
   // The company's zone is the default policy's until the database exists.
   const today = workDateAt(new Date(), 'Asia/Shanghai');
   const reuse = await isGenerated(today);

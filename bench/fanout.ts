@@ -15,6 +15,7 @@ import { createDingTalk } from '../platform/dingtalk.ts';
 import { connectTemporal, ensureSearchAttributes } from '../platform/temporal.ts';
 import { ensureTemporalCli, freePort, startTemporalDevServer } from '../scripts/temporal-cli.ts';
 import { runWorker } from '../worker/run-worker.ts';
+import { useFieldKeys } from '../security/field-crypto.ts';
 
 async function main() {
   const n = Number(process.argv[2] ?? 10_000);
@@ -32,6 +33,8 @@ async function main() {
     DINGTALK_OAPI_URL: 'http://127.0.0.1:1',
     DINGTALK_API_URL: 'http://127.0.0.1:1',
   });
+  // Every payload the fan-out starts is sealed by the codec, as in production.
+  useFieldKeys(config.fieldEncryption);
   const logger = createLogger('warn', 'bench');
   await ensureDatabase(dbUrl);
   const db = createDb(dbUrl);
