@@ -7,15 +7,10 @@ import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/connect.ts';
 import { getCurrentPolicy } from '../db/repositories/policy.ts';
 import { createDingTalk } from '../platform/dingtalk.ts';
-import {
-  connectTemporal,
-  ensureFanoutSchedule,
-  ensureRetentionSchedule,
-  ensureSearchAttributes,
-} from '../platform/temporal.ts';
+import { connectTemporal, ensureAppSchedules } from '../platform/temporal.ts';
 import { useFieldKeys } from '../security/field-crypto.ts';
 import { createApp } from './app.ts';
-import { ensureLocalAdmin } from './auth/local-admin.ts';
+import { ensureLocalAdmin, oneTimePasswordNotice } from './auth/local-admin.ts';
 import { listen } from './serve.ts';
 
 async function run() {
@@ -25,19 +20,17 @@ async function run() {
   const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
   const db = createDb(config.databaseUrl);
   const { client, connection } = await connectTemporal(address, config.temporal.namespace);
-  // Idempotent: every API replica may run them at start.
-  await ensureSearchAttributes(connection, config.temporal.namespace);
-  const policy = await getCurrentPolicy(db);
-  await ensureFanoutSchedule(client, config.temporal.taskQueue, policy.timeZone);
-  await ensureRetentionSchedule(client, config.temporal.taskQueue, policy.timeZone);
+  // Idempotent: every API replica may run it at start.
+  await ensureAppSchedules(
+    { client, connection },
+    { ...config.temporal, timeZone: (await getCurrentPolicy(db)).timeZone },
+  );
 
-  const { username } = config.auth.localAdmin;
   const admin = await ensureLocalAdmin(db, config.auth.localAdmin);
-  if (admin.generatedPassword) {
+  if (admin.generatedPassword)
     console.log(
-      `Local admin ${username} / ${admin.generatedPassword}  ← one-time password, shown only now (npm run admin:reset-password makes a new one)`,
+      `Local admin ${oneTimePasswordNotice(config.auth.localAdmin.username, admin.generatedPassword)}`,
     );
-  }
 
   const app = createApp({ db, temporal: client, dingtalk: createDingTalk(config), config, logger });
   const server: Server = await listen(app, config.api);

@@ -6,7 +6,6 @@
 import { appendFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
@@ -20,6 +19,7 @@ import { addDays, workDateAt } from '../domain/zoned-time.ts';
 import { createDingTalk } from '../platform/dingtalk.ts';
 import { useFieldKeys } from '../security/field-crypto.ts';
 import { departmentScope, nonSubmitters } from '../reports/report-data.ts';
+import { machine } from './machine.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -295,7 +295,7 @@ async function main() {
     }
     const section =
       `\n## Dashboard: ${EMPLOYEES} employees, ${DEPARTMENTS} departments, ${DAYS} days (${new Date().toISOString()})\n\n` +
-      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; Postgres on the same host. ` +
+      `Machine: ${machine()}; Postgres on the same host. ` +
       `${days} day rows, ${records} records; today 60% submitted, 39% pending.\n\n` +
       `Each endpoint ${RUNS}× over HTTP against the real app (\`department_day_stats\` kept by triggers, today's open days ` +
       `read along a partial index, ${200} at a time); baseline ${BASELINE_RUNS}× in-process (after one warm-up), the ` +

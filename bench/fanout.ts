@@ -2,7 +2,7 @@
 // against the baseline of starting them one by one from a single client, in the same run.
 // `npm run bench -- [N]` (default 10000); figures are appended to bench/RESULTS.md.
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/config.ts';
 import { createLogger } from '../config/logger.ts';
@@ -16,6 +16,7 @@ import { connectTemporal, ensureSearchAttributes } from '../platform/temporal.ts
 import { ensureTemporalCli, freePort, startTemporalDevServer } from '../scripts/temporal-cli.ts';
 import { runWorker } from '../worker/run-worker.ts';
 import { useFieldKeys } from '../security/field-crypto.ts';
+import { machine } from './machine.ts';
 
 async function main() {
   const n = Number(process.argv[2] ?? 10_000);
@@ -90,7 +91,7 @@ async function main() {
     );
   const row =
     `\n## Fan-out: starting ${n} employee workflows (${new Date().toISOString()})\n\n` +
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; Temporal dev server (SQLite, WAL) and Postgres on the same host.\n\n` +
+    `Machine: ${machine()}; Temporal dev server (SQLite, WAL) and Postgres on the same host.\n\n` +
     `| variant | time | workflows/s |\n|---|---|---|\n` +
     `| baseline: one \`workflow.start\` at a time from a client | ${(baselineMs / 1000).toFixed(1)} s | ${rate(baselineMs)} |\n` +
     `| \`dailyFanout\` (pages of 500, 32 concurrent starts, day rows written) | ${(fanoutMs / 1000).toFixed(1)} s | ${rate(fanoutMs)} |\n` +

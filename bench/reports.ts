@@ -2,7 +2,7 @@
 // (baseline, same rows, same run), and the PDF of a month for 100 departments.
 // `npm run bench:reports`; figures are appended to bench/RESULTS.md.
 import { appendFileSync, createWriteStream, rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
@@ -16,6 +16,7 @@ import { buildPdfReport } from '../reports/pdf-report.ts';
 import { reportRecords, departmentScope } from '../reports/report-data.ts';
 import { useFieldKeys } from '../security/field-crypto.ts';
 import { rotateFieldKeys } from '../security/key-rotation.ts';
+import { machine } from './machine.ts';
 
 const DEPTS = 100;
 const PER_DEPT = 34;
@@ -109,7 +110,7 @@ async function main() {
 
     const row =
       `\n## Reports: ${n} records, ${DEPTS} departments, ${DAYS} days (${new Date().toISOString()})\n\n` +
-      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; Postgres on the same host.\n\n` +
+      `Machine: ${machine()}; Postgres on the same host.\n\n` +
       `| variant | time | peak RSS growth | output |\n|---|---|---|---|\n` +
       `| baseline: exceljs in-memory \`Workbook\` (7 columns, no styles, records sheet only) | ${(inMemory.ms / 1000).toFixed(1)} s | ${inMemory.growthMb.toFixed(0)} MB | – |\n` +
       `| streamed \`writeExcelReport\` (all columns, fills, 3 sheets) | ${(streamed.ms / 1000).toFixed(1)} s | ${streamed.growthMb.toFixed(0)} MB | ${(size / 2 ** 20).toFixed(1)} MB |\n` +

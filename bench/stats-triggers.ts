@@ -4,7 +4,6 @@
 // disabled, measured in the same run, alternating the two so machine noise hits both.
 // `npm run bench:stats-triggers -- [--employees N] [--rounds N]`; figures are appended to bench/RESULTS.md.
 import { appendFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -16,6 +15,7 @@ import { insertRecord } from '../db/repositories/records.ts';
 import { addDays } from '../domain/zoned-time.ts';
 import type { DaySchedule } from '../domain/day-schedule.ts';
 import { useFieldKeys } from '../security/field-crypto.ts';
+import { machine } from './machine.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -187,7 +187,7 @@ async function main() {
     const submitting = Math.round(EMPLOYEES * SUBMITTING);
     const section =
       `\n## Stats triggers: write cost of a day for ${EMPLOYEES} employees (${new Date().toISOString()})\n\n` +
-      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; Postgres on the same host. ` +
+      `Machine: ${machine()}; Postgres on the same host. ` +
       `Median of ${ROUNDS} days per variant, alternating, after a warm-up day. Baseline: the same writes with the six ` +
       `\`*_dds_*\` triggers disabled. Plan = \`insertDaysIfAbsent\` in pages of ${PAGE}, 4 at a time (the fan-out); ` +
       `submit = a transaction per person inserting the sealed record and marking the day (${CONCURRENCY} connections); ` +

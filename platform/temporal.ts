@@ -78,3 +78,16 @@ export const ensureRetentionSchedule = (client: Client, taskQueue: string, timeZ
     minute: 30,
     catchupWindow: '1 day',
   });
+
+/**
+ * What the app needs from Temporal before it serves, as every API process runs it at start
+ * (idempotent): the search attributes and the company's two daily schedules in its time zone.
+ */
+export async function ensureAppSchedules(
+  t: { client: Client; connection: Connection },
+  o: { namespace: string; taskQueue: string; timeZone: string },
+): Promise<void> {
+  await ensureSearchAttributes(t.connection, o.namespace);
+  await ensureFanoutSchedule(t.client, o.taskQueue, o.timeZone);
+  await ensureRetentionSchedule(t.client, o.taskQueue, o.timeZone);
+}

@@ -11,15 +11,10 @@ import { getCurrentPolicy } from '../db/repositories/policy.ts';
 import { fakeDirectory, seedDemoOrganisation } from '../db/seed.ts';
 import { startFakeDingTalk, type RunningFake } from '../dingtalk/fake-server.ts';
 import { createApp } from '../api/app.ts';
-import { ensureLocalAdmin } from '../api/auth/local-admin.ts';
+import { ensureLocalAdmin, oneTimePasswordNotice } from '../api/auth/local-admin.ts';
 import { listen } from '../api/serve.ts';
 import { createDingTalk } from '../platform/dingtalk.ts';
-import {
-  connectTemporal,
-  ensureFanoutSchedule,
-  ensureRetentionSchedule,
-  ensureSearchAttributes,
-} from '../platform/temporal.ts';
+import { connectTemporal, ensureAppSchedules } from '../platform/temporal.ts';
 import { runWorker } from '../worker/run-worker.ts';
 import { useFieldKeys } from '../security/field-crypto.ts';
 import { rotateFieldKeys } from '../security/key-rotation.ts';
@@ -75,10 +70,10 @@ async function main() {
   const dingtalk = createDingTalk(config);
 
   const { client, connection } = await connectTemporal(address, config.temporal.namespace);
-  await ensureSearchAttributes(connection, config.temporal.namespace);
-  const policy = await getCurrentPolicy(db);
-  await ensureFanoutSchedule(client, config.temporal.taskQueue, policy.timeZone);
-  await ensureRetentionSchedule(client, config.temporal.taskQueue, policy.timeZone);
+  await ensureAppSchedules(
+    { client, connection },
+    { ...config.temporal, timeZone: (await getCurrentPolicy(db)).timeZone },
+  );
 
   const worker = await runWorker({ config, logger, db, dingtalk, temporal: client, address });
   ensureAdminUiBuilt((m) => logger.info(m));
@@ -101,7 +96,7 @@ async function main() {
     `  API              ${base}  (health: ${base}/healthz)`,
     `  Admin UI         ${base}/admin/  (DingTalk scan-to-log-in as a manager/HR, or the local account "${config.auth.localAdmin.username}")`,
     admin.generatedPassword
-      ? `  Local admin      ${config.auth.localAdmin.username} / ${admin.generatedPassword}  ← one-time password, shown only now (npm run admin:reset-password makes a new one)`
+      ? `  Local admin      ${oneTimePasswordNotice(config.auth.localAdmin.username, admin.generatedPassword)}`
       : `  Local admin      ${config.auth.localAdmin.username} (password: LOCAL_ADMIN_PASSWORD, or npm run admin:reset-password)`,
     `  Check-in page    ${base}/checkin`,
     fake

@@ -19,6 +19,10 @@ export async function ensureLocalAdmin(
   return created && generated ? { created, generatedPassword: generated } : { created };
 }
 
+/** How a start-up announces the generated password: once, since only its hash is kept. */
+export const oneTimePasswordNotice = (username: string, password: string) =>
+  `${username} / ${password}  ← one-time password, shown only now (npm run admin:reset-password makes a new one)`;
+
 /** Sets a new password (the reset command); returns false when the account does not exist. */
 export async function resetLocalPassword(db: DB, username: string, password: string): Promise<boolean> {
   const r = await db

@@ -24,15 +24,28 @@ export function securityHeaders(): RequestHandler {
   });
 }
 
-/** Same-origin always works; other browser origins only when listed (CORS_ORIGINS). */
-export function strictCors(origins: readonly string[]): RequestHandler {
+/**
+ * Same-origin always works; other browser origins only when listed (CORS_ORIGINS for the API, the
+ * Temporal UI's origins for the payload codec), with credentials.
+ */
+export function strictCors(
+  origins: readonly string[],
+  o: { allowedHeaders?: string[]; methods?: string[] } = {},
+): RequestHandler {
   return cors({
     origin: (origin, cb) => {
       cb(null, origin !== undefined && origins.includes(origin));
     },
     credentials: true,
     exposedHeaders: ['Content-Range', 'x-request-id'],
-    allowedHeaders: ['content-type', 'x-csrf-token', 'authorization', 'x-request-id', 'idempotency-key'],
+    allowedHeaders: o.allowedHeaders ?? [
+      'content-type',
+      'x-csrf-token',
+      'authorization',
+      'x-request-id',
+      'idempotency-key',
+    ],
+    ...(o.methods ? { methods: o.methods } : {}),
     maxAge: 600,
   });
 }

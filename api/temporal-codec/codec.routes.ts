@@ -3,7 +3,6 @@
 // histories hold in ciphertext. Only company-wide HR (or the operator key) may: any workflow's
 // payloads can carry anyone's answers. Every call is audited.
 import type { Payload } from '@temporalio/common';
-import cors from 'cors';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../config/logger.ts';
@@ -14,6 +13,7 @@ import { auditTrail, noteAudit } from '../audit/audit-trail.ts';
 import { authenticate, type AuthenticateDeps } from '../auth/authenticate.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { AppError, forbidden } from '../http/errors.ts';
+import { strictCors } from '../http/security.ts';
 import { parse, route } from '../http/middleware.ts';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 expected');
@@ -53,12 +53,9 @@ export function temporalCodecRoutes(deps: CodecDeps): Router {
   // Mounted before the API's own CORS: the Temporal UI is another origin, and it sends the admin
   // session cookie only when its "include cross-origin credentials" setting is on.
   r.use(
-    cors({
-      origin: (origin, cb) => cb(null, origin !== undefined && deps.uiOrigins.includes(origin)),
-      credentials: true,
-      methods: ['POST'],
+    strictCors(deps.uiOrigins, {
       allowedHeaders: ['content-type', 'x-namespace', 'authorization', 'x-admin-token'],
-      maxAge: 600,
+      methods: ['POST'],
     }),
   );
   r.use(
