@@ -119,7 +119,10 @@ export function createApp(deps: ApiDeps): express.Express {
     authorizeByMethod('health:read', 'reviews:decide'),
     reviewDecisionRoutes({ db, temporal }),
   );
-  app.use('/api/ra', adminDataRoutes({ db, temporal, taskQueue, logger }));
+  app.use(
+    '/api/ra',
+    adminDataRoutes({ db, temporal, taskQueue, logger, batchWindowMs: config.schedule.batchWindowSeconds * 1000 }),
+  );
   app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db }));
   app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));
   app.use('/api/records', authorize('health:read'), attachmentReadRoutes({ db }), recordRoutes({ db }));

@@ -196,7 +196,13 @@ export async function importDepartments(
       if (!cycle) continue;
       const chain = [...cycle, row.node].map((n) => names.get(n)).join(' → ');
       issues.push(
-        issue(row.line, 'parent', 'cycle', `上级部门形成循环：${chain}`, `the parents form a cycle: ${chain}`),
+        issue(
+          row.line,
+          'parent',
+          'cycle',
+          `上级部门形成循环：${chain}`,
+          `the parents form a cycle: ${chain}`,
+        ),
       );
     }
     if (issues.length) throw invalidFile(issues, file.position);
