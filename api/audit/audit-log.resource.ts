@@ -6,15 +6,7 @@ import { authorize } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { containing } from '../http/search.ts';
-import {
-  bigIdList,
-  bigIdParam,
-  page,
-  parseList,
-  sendList,
-  textFilter,
-  type SortSpec,
-} from '../http/simple-rest.ts';
+import { bigIdList, bigIdParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 
 const sort: SortSpec<string> = {
   fields: {
@@ -56,9 +48,7 @@ export function auditLogResource(deps: { db: DB }): Router {
   r.use(authorize('audit:read'));
   r.get(
     '/',
-    route(async (req, res) => {
-      const p = parseList(req.query, sort, filterSchema);
-      const f = p.filter;
+    listRoute(db, 'audit', sort, filterSchema, (req, f) => {
       let q = db.selectFrom('audit_log as a').selectAll('a');
       if (f.id !== undefined) q = q.where('a.id', 'in', f.id.map(String));
       if (f.actor !== undefined) q = q.where('a.actor', '=', f.actor);
@@ -66,8 +56,7 @@ export function auditLogResource(deps: { db: DB }): Router {
       if (f.outcome !== undefined) q = q.where('a.outcome', '=', f.outcome);
       if (f.at_gte !== undefined) q = q.where('a.at', '>=', f.at_gte);
       if (f.at_lte !== undefined) q = q.where('a.at', '<=', f.at_lte);
-      const { rows, total } = await page(db, q, p, sort);
-      sendList(res, 'audit', p, rows, total);
+      return q;
     }),
   );
   r.get(

@@ -15,16 +15,7 @@ import { authorize, principalOf, scopeOf } from '../auth/permissions.ts';
 import { AppError, forbidden, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { containing } from '../http/search.ts';
-import {
-  dbId,
-  idList,
-  idParam,
-  page,
-  parseList,
-  sendList,
-  textFilter,
-  type SortSpec,
-} from '../http/simple-rest.ts';
+import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { pickEditable } from '../http/pick-editable.ts';
 
 const sort: SortSpec<string> = {
@@ -113,15 +104,12 @@ export function departmentsResource(deps: { db: DB }): Router {
   r.get(
     '/',
     authorize('people:read'),
-    route(async (req, res) => {
-      const p = parseList(req.query, sort, filterSchema);
-      const f = p.filter;
+    listRoute(db, 'departments', sort, filterSchema, (req, f) => {
       let q = departments(db, scopeOf(req));
       if (f.id !== undefined) q = q.where('d.id', 'in', f.id);
       if (f.parent_id !== undefined) q = q.where('d.parent_id', 'in', f.parent_id);
       if (f.q !== undefined) q = q.where('d.name', 'ilike', containing(f.q));
-      const { rows, total } = await page(db, q, p, sort);
-      sendList(res, 'departments', p, rows, total);
+      return q;
     }),
   );
   r.get(

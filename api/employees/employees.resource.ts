@@ -13,16 +13,7 @@ import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { pickEditable } from '../http/pick-editable.ts';
 import { containing } from '../http/search.ts';
-import {
-  dbId,
-  idList,
-  idParam,
-  page,
-  parseList,
-  sendList,
-  textFilter,
-  type SortSpec,
-} from '../http/simple-rest.ts';
+import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 
 const sort: SortSpec<string> = {
   fields: {
@@ -86,18 +77,22 @@ export function employeesResource(deps: { db: DB }): Router {
   r.use(authorizeByMethod('people:read', 'people:write'));
   r.get(
     '/',
-    route(async (req, res) => {
-      const p = parseList(req.query, sort, filterSchema);
-      const f = p.filter;
-      let q = employees(db, scopeOf(req));
-      if (f.id !== undefined) q = q.where('e.id', 'in', f.id);
-      if (f.department_id !== undefined) q = q.where('e.department_id', 'in', f.department_id);
-      if (f.manager_id !== undefined) q = q.where('e.manager_id', 'in', f.manager_id);
-      if (f.active !== undefined) q = q.where('e.active', '=', f.active);
-      if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
-      const { rows, total } = await page(db, q, p, sort);
-      sendList(res, 'employees', p, rows.map(openEmployee), total);
-    }),
+    listRoute(
+      db,
+      'employees',
+      sort,
+      filterSchema,
+      (req, f) => {
+        let q = employees(db, scopeOf(req));
+        if (f.id !== undefined) q = q.where('e.id', 'in', f.id);
+        if (f.department_id !== undefined) q = q.where('e.department_id', 'in', f.department_id);
+        if (f.manager_id !== undefined) q = q.where('e.manager_id', 'in', f.manager_id);
+        if (f.active !== undefined) q = q.where('e.active', '=', f.active);
+        if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
+        return q;
+      },
+      openEmployee,
+    ),
   );
   r.get(
     '/:id',

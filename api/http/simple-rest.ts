@@ -3,12 +3,13 @@
 // names its sortable fields (field → column), its key columns (the tie-breaker that makes paging
 // stable over a non-unique sort) and a zod schema for its filters, so an unknown field, a bad id or
 // date is a 400 before any SQL runs.
-import type { Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { sql, type Compilable, type SelectQueryBuilder } from 'kysely';
 import { z } from 'zod';
 import { isValidDate } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
 import { AppError } from './errors.ts';
+import { route } from './middleware.ts';
 
 const key = (max: number) =>
   z.coerce
@@ -78,7 +79,7 @@ const listQuery = z.object({
   filter: jsonParam('filter', z.record(z.string(), z.unknown())),
 });
 
-export function parseList<F extends string, S extends z.ZodType>(
+function parseList<F extends string, S extends z.ZodType>(
   query: unknown,
   sort: SortSpec<F>,
   filterSchema: S,
@@ -118,7 +119,7 @@ export function parseList<F extends string, S extends z.ZodType>(
  * One page of a filtered query and the filter's total. The key columns follow the sort field in
  * the same direction, so consecutive pages neither repeat nor skip rows.
  */
-export async function page<DB_, TB extends keyof DB_, O>(
+async function page<DB_, TB extends keyof DB_, O>(
   db: DB,
   q: SelectQueryBuilder<DB_, TB, O>,
   p: ListParams<unknown>,
@@ -138,7 +139,7 @@ async function countOf(db: DB, q: Compilable): Promise<number> {
   return Number(r.rows[0]?.n ?? 0);
 }
 
-export function sendList(
+function sendList(
   res: Response,
   resource: string,
   p: ListParams<unknown>,
@@ -149,4 +150,23 @@ export function sendList(
   res.setHeader('Content-Range', `${resource} ${p.offset}-${end}/${total}`);
   res.setHeader('Access-Control-Expose-Headers', 'Content-Range');
   res.json(rows);
+}
+
+/**
+ * A resource's list route (getList, getMany by `id`, getManyReference by its target column): the
+ * resource builds its scoped, filtered query; this parses the contract, pages and answers.
+ */
+export function listRoute<S extends z.ZodType, DB_, TB extends keyof DB_, O>(
+  db: DB,
+  resource: string,
+  sort: SortSpec<string>,
+  filterSchema: S,
+  query: (req: Request, filter: z.infer<S>) => SelectQueryBuilder<DB_, TB, O>,
+  present: (row: O) => unknown = (row) => row,
+): RequestHandler {
+  return route(async (req, res) => {
+    const p = parseList(req.query, sort, filterSchema);
+    const { rows, total } = await page(db, query(req, p.filter), p, sort);
+    sendList(res, resource, p, rows.map(present), total);
+  });
 }

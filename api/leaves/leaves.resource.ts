@@ -14,9 +14,7 @@ import {
   bigIdList,
   bigIdParam,
   idList,
-  page,
-  parseList,
-  sendList,
+  listRoute,
   textFilter,
   type SortSpec,
 } from '../http/simple-rest.ts';
@@ -90,9 +88,7 @@ export function leavesResource(deps: LeaveDeps): Router {
   r.use(authorizeByMethod('people:read', 'people:write'));
   r.get(
     '/',
-    route(async (req, res) => {
-      const p = parseList(req.query, sort, filterSchema);
-      const f = p.filter;
+    listRoute(deps.db, 'leaves', sort, filterSchema, (req, f) => {
       let q = leaves(deps.db, scopeOf(req));
       if (f.id !== undefined) q = q.where('l.id', 'in', f.id);
       if (f.employee_id !== undefined) q = q.where('l.employee_id', 'in', f.employee_id);
@@ -103,8 +99,7 @@ export function leavesResource(deps: LeaveDeps): Router {
       if (f.from !== undefined) q = q.where('l.to_date', '>=', f.from);
       if (f.to !== undefined) q = q.where('l.from_date', '<=', f.to);
       if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
-      const { rows, total } = await page(deps.db, q, p, sort);
-      sendList(res, 'leaves', p, rows, total);
+      return q;
     }),
   );
   r.get(

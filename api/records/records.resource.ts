@@ -18,9 +18,7 @@ import {
   bigIdList,
   bigIdParam,
   idList,
-  page,
-  parseList,
-  sendList,
+  listRoute,
   textFilter,
   type SortSpec,
 } from '../http/simple-rest.ts';
@@ -101,22 +99,26 @@ export function recordsResource(deps: { db: DB }): Router {
     '/',
     authorize('health:read'),
     auditRead('records.list', 'records'),
-    route(async (req, res) => {
-      const p = parseList(req.query, sort, filterSchema);
-      const f = p.filter;
-      let q = records(deps.db, scopeOf(req));
-      if (f.id !== undefined) q = q.where('h.id', 'in', f.id);
-      if (f.department_id !== undefined) q = q.where('h.department_id', 'in', f.department_id);
-      if (f.employee_id !== undefined) q = q.where('h.employee_id', 'in', f.employee_id);
-      if (f.severity !== undefined) q = q.where('h.severity', '=', f.severity);
-      if (f.status !== undefined) q = q.where('h.status', '=', f.status);
-      if (f.work_date !== undefined) q = q.where('h.work_date', '=', f.work_date);
-      if (f.work_date_gte !== undefined) q = q.where('h.work_date', '>=', f.work_date_gte);
-      if (f.work_date_lte !== undefined) q = q.where('h.work_date', '<=', f.work_date_lte);
-      if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
-      const { rows, total } = await page(deps.db, q, p, sort);
-      sendList(res, 'records', p, rows.map(openRecord), total);
-    }),
+    listRoute(
+      deps.db,
+      'records',
+      sort,
+      filterSchema,
+      (req, f) => {
+        let q = records(deps.db, scopeOf(req));
+        if (f.id !== undefined) q = q.where('h.id', 'in', f.id);
+        if (f.department_id !== undefined) q = q.where('h.department_id', 'in', f.department_id);
+        if (f.employee_id !== undefined) q = q.where('h.employee_id', 'in', f.employee_id);
+        if (f.severity !== undefined) q = q.where('h.severity', '=', f.severity);
+        if (f.status !== undefined) q = q.where('h.status', '=', f.status);
+        if (f.work_date !== undefined) q = q.where('h.work_date', '=', f.work_date);
+        if (f.work_date_gte !== undefined) q = q.where('h.work_date', '>=', f.work_date_gte);
+        if (f.work_date_lte !== undefined) q = q.where('h.work_date', '<=', f.work_date_lte);
+        if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
+        return q;
+      },
+      openRecord,
+    ),
   );
   r.get(
     '/:id',

@@ -9,16 +9,7 @@ import { authorize, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { containing } from '../http/search.ts';
-import {
-  dateFilter,
-  dbId,
-  idList,
-  page,
-  parseList,
-  sendList,
-  textFilter,
-  type SortSpec,
-} from '../http/simple-rest.ts';
+import { dateFilter, dbId, idList, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 
 interface ReminderKey {
   employeeId: number;
@@ -99,9 +90,7 @@ export function remindersResource(deps: { db: DB }): Router {
   r.use(authorize('people:read'));
   r.get(
     '/',
-    route(async (req, res) => {
-      const p = parseList(req.query, sort, filterSchema);
-      const f = p.filter;
+    listRoute(db, 'reminders', sort, filterSchema, (req, f) => {
       let q = reminders(db, scopeOf(req));
       const keys = f.id;
       if (keys !== undefined)
@@ -125,8 +114,7 @@ export function remindersResource(deps: { db: DB }): Router {
       if (f.status !== undefined) q = q.where('r.status', '=', f.status);
       if (f.channel !== undefined) q = q.where('r.channel', '=', f.channel);
       if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
-      const { rows, total } = await page(db, q, p, sort);
-      sendList(res, 'reminders', p, rows, total);
+      return q;
     }),
   );
   r.get(

@@ -16,9 +16,7 @@ import {
   bigIdList,
   bigIdParam,
   idList,
-  page,
-  parseList,
-  sendList,
+  listRoute,
   textFilter,
   type SortSpec,
 } from '../http/simple-rest.ts';
@@ -65,21 +63,25 @@ export function reviewsResource(deps: { db: DB }): Router {
   r.get(
     '/',
     auditRead('reviews.list', 'reviews'),
-    route(async (req, res) => {
-      const p = parseList(req.query, sort, filterSchema);
-      const f = p.filter;
-      let q = scoped(deps.db, scopeOf(req));
-      if (f.id !== undefined) q = q.where('r.id', 'in', f.id);
-      if (f.employee_id !== undefined) q = q.where('r.employee_id', 'in', f.employee_id);
-      if (f.department_id !== undefined) q = q.where('r.department_id', 'in', f.department_id);
-      if (f.status !== undefined) q = q.where('r.status', '=', f.status);
-      if (f.severity !== undefined) q = q.where('r.severity', '=', f.severity);
-      if (f.work_date_gte !== undefined) q = q.where('r.work_date', '>=', f.work_date_gte);
-      if (f.work_date_lte !== undefined) q = q.where('r.work_date', '<=', f.work_date_lte);
-      if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
-      const { rows, total } = await page(deps.db, q, p, sort);
-      sendList(res, 'reviews', p, rows.map(openReviewWithContext), total);
-    }),
+    listRoute(
+      deps.db,
+      'reviews',
+      sort,
+      filterSchema,
+      (req, f) => {
+        let q = scoped(deps.db, scopeOf(req));
+        if (f.id !== undefined) q = q.where('r.id', 'in', f.id);
+        if (f.employee_id !== undefined) q = q.where('r.employee_id', 'in', f.employee_id);
+        if (f.department_id !== undefined) q = q.where('r.department_id', 'in', f.department_id);
+        if (f.status !== undefined) q = q.where('r.status', '=', f.status);
+        if (f.severity !== undefined) q = q.where('r.severity', '=', f.severity);
+        if (f.work_date_gte !== undefined) q = q.where('r.work_date', '>=', f.work_date_gte);
+        if (f.work_date_lte !== undefined) q = q.where('r.work_date', '<=', f.work_date_lte);
+        if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
+        return q;
+      },
+      openReviewWithContext,
+    ),
   );
   r.get(
     '/:id',
