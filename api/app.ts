@@ -121,7 +121,13 @@ export function createApp(deps: ApiDeps): express.Express {
   );
   app.use(
     '/api/ra',
-    adminDataRoutes({ db, temporal, taskQueue, logger, batchWindowMs: config.schedule.batchWindowSeconds * 1000 }),
+    adminDataRoutes({
+      db,
+      temporal,
+      taskQueue,
+      logger,
+      batchWindowMs: config.schedule.batchWindowSeconds * 1000,
+    }),
   );
   app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db }));
   app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));

@@ -139,13 +139,7 @@ async function countOf(db: DB, q: Compilable): Promise<number> {
   return Number(r.rows[0]?.n ?? 0);
 }
 
-function sendList(
-  res: Response,
-  resource: string,
-  p: ListParams<unknown>,
-  rows: unknown[],
-  total: number,
-) {
+function sendList(res: Response, resource: string, p: ListParams<unknown>, rows: unknown[], total: number) {
   const end = rows.length ? p.offset + rows.length - 1 : p.offset;
   res.setHeader('Content-Range', `${resource} ${p.offset}-${end}/${total}`);
   res.setHeader('Access-Control-Expose-Headers', 'Content-Range');
