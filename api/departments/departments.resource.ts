@@ -80,8 +80,16 @@ function departments(db: DB, scope: DepartmentScope) {
  * grant that to themselves (an admin-only account would otherwise read what admins must not);
  * every grant is audited under its own action so it stands out in the log.
  */
-function checkHealthGrant(req: Request, id: number, body: z.infer<typeof departmentUpdate>) {
-  const grants = (['manager_id', 'hr_contact_id'] as const).filter((k) => typeof body[k] === 'number');
+function checkHealthGrant(
+  req: Request,
+  id: number,
+  body: z.infer<typeof departmentUpdate>,
+  current: { manager_id: number | null; hr_contact_id: number | null },
+) {
+  // react-admin sends the whole record back: only a changed person is a grant
+  const grants = (['manager_id', 'hr_contact_id'] as const).filter(
+    (k) => typeof body[k] === 'number' && body[k] !== current[k],
+  );
   if (grants.length === 0) return;
   const self = principalOf(req).employeeId;
   const detail = Object.fromEntries(grants.map((k) => [k, body[k]]));
@@ -128,7 +136,13 @@ export function departmentsResource(deps: { db: DB }): Router {
     route(async (req, res) => {
       const { id } = parse(idParam, req.params, 'path');
       const body = parse(departmentUpdate, pickEditable(req.body, departmentUpdate));
-      checkHealthGrant(req, id, body);
+      const current = await db
+        .selectFrom('departments')
+        .select(['manager_id', 'hr_contact_id'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!current) throw notFound('Department');
+      checkHealthGrant(req, id, body, current);
       const {
         robot_webhook_token: token,
         robot_signing_secret: secret,
@@ -136,20 +150,20 @@ export function departmentsResource(deps: { db: DB }): Router {
         ...plain
       } = body;
       await db.transaction().execute(async (trx) => {
-        if (plain.parent_id !== undefined) await lockOrgChart(trx);
-        const parents = await loadParents(trx);
-        if (!parents.has(id)) throw notFound('Department');
         if (plain.parent_id !== undefined) {
+          await lockOrgChart(trx);
+          const parents = await loadParents(trx);
           parents.set(id, plain.parent_id);
           const cycle = parentCycle(id, (d) => parents.get(d));
           if (cycle) {
+            const chain = [...cycle, id].join(' → ');
             throw new AppError('validation_failed', 400, 'The parents would form a cycle', [
               {
                 field: 'parent_id',
-                message: `the parents would form a cycle: ${[...cycle, id].join(' → ')}`,
+                message: `the parents would form a cycle: ${chain}`,
                 messages: {
-                  zh: `上级部门会形成循环：${[...cycle, id].join(' → ')}`,
-                  en: `the parents would form a cycle: ${[...cycle, id].join(' → ')}`,
+                  zh: `上级部门会形成循环：${chain}`,
+                  en: `the parents would form a cycle: ${chain}`,
                 },
               },
             ]);

@@ -344,6 +344,18 @@ describe('edits', () => {
     assert.equal((await admin.call('GET', `/api/ra/records`)).status, 403, 'still no health access');
     const granted = await admin.call('PUT', `/api/ra/departments/${target.id}`, { hr_contact_id: other.id });
     assert.equal(granted.status, 200);
+    // react-admin sends the whole record back: an unchanged manager or HR contact is no grant
+    const own = await ctx.department({ size: 1 });
+    await ctx.db
+      .updateTable('departments')
+      .set({ manager_id: adminPerson.id })
+      .where('id', '=', own.id)
+      .execute();
+    const renamed = await admin.call('PUT', `/api/ra/departments/${own.id}`, {
+      name: '自己管理的部门',
+      manager_id: adminPerson.id,
+    });
+    assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
     const audit = await eventually(async () => {
       const rows = await ctx.db
         .selectFrom('audit_log')
