@@ -95,14 +95,15 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
   }
 
   return {
-    /** Level 1: one work notification (action card) per 100 pending employees. */
-    async notifyEmployees(input: BatchInput): Promise<{ sent: number }> {
-      const employees = await claimPending(input, 1, 'work_notification');
+    /** Level 1 (or 0, "remind now"): one work notification (action card) per 100 pending employees. */
+    async notifyEmployees(input: BatchInput & { level?: 0 | 1 }): Promise<{ sent: number }> {
+      const level = input.level ?? 1;
+      const employees = await claimPending(input, level, 'work_notification');
       let sent = 0;
       for (const group of chunk(employees, 100)) {
         const ok = await send(
           input.workDate,
-          1,
+          level,
           group.map((e) => e.id),
           async () => {
             const r = await dingtalk.sendWorkNotification(

@@ -30,7 +30,7 @@ import { exportRoutes } from './exports/exports.routes.ts';
 import { formRoutes } from './forms/forms.routes.ts';
 import { policyRoutes } from './policy/policy.routes.ts';
 import { recordRoutes } from './records/records.routes.ts';
-import { reviewDecisionRoutes, reviewReadRoutes } from './reviews/reviews.routes.ts';
+import { reviewDecisionRoutes } from './reviews/reviews.routes.ts';
 import { errorHandler, requestContext } from './http/middleware.ts';
 import { temporalCodecRoutes } from './temporal-codec/codec.routes.ts';
 
@@ -119,8 +119,16 @@ export function createApp(deps: ApiDeps): express.Express {
     authorizeByMethod('health:read', 'reviews:decide'),
     reviewDecisionRoutes({ db, temporal }),
   );
-  app.use('/api/reviews', reviewReadRoutes({ db }));
-  app.use('/api/ra', adminDataRoutes({ db, temporal, taskQueue, logger }));
+  app.use(
+    '/api/ra',
+    adminDataRoutes({
+      db,
+      temporal,
+      taskQueue,
+      logger,
+      batchWindowMs: config.schedule.batchWindowSeconds * 1000,
+    }),
+  );
   app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db }));
   app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));
   app.use('/api/records', authorize('health:read'), attachmentReadRoutes({ db }), recordRoutes({ db }));
@@ -137,7 +145,6 @@ export function createApp(deps: ApiDeps): express.Express {
     }),
   );
   app.use('/api/calendar', authorizeByMethod('config:read', 'calendar:write'));
-  app.use('/api/leaves', authorizeByMethod('people:read', 'people:write'));
   app.use('/api/policy', authorizeByMethod('config:read', 'config:write'));
   app.use('/api/departments', authorizeByMethod('config:read', 'config:write'));
   // the org chart import only, not the department routes below that HR and managers read
@@ -151,7 +158,7 @@ export function createApp(deps: ApiDeps): express.Express {
   );
   app.use('/api/employees', authorizeByMethod('people:read', 'people:write'));
   app.use('/api/employees', employeeImportRoutes({ db }));
-  app.use('/api', calendarRoutes({ db, temporal, taskQueue, logger }));
+  app.use('/api', calendarRoutes({ db }));
   app.use('/api', policyRoutes({ db }));
   app.use('/api/admin', authorize('operations:run'), adminRoutes({ temporal, taskQueue }));
   app.use((req, _res, next) => next(notFound(`Route ${req.method} ${req.path}`)));

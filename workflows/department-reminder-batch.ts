@@ -1,6 +1,7 @@
 // Gathers one department's employees who reached a reminder level and sends once for all of them:
 // a group robot may post only 20 messages a minute, and one work notification carries 100 people.
 import { condition, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { MANUAL_REMINDER_LEVEL, type ManualReminderLevel } from '../domain/manual-reminder.ts';
 import type { ReminderLevel } from '../domain/policy.ts';
 import type { createActivities } from '../activities/index.ts';
 import { pendingSignal } from './messages.ts';
@@ -17,7 +18,8 @@ const { notifyEmployees, mentionManager } = proxyActivities<Activities>({
 export interface DepartmentBatchInput {
   departmentId: number;
   workDate: string;
-  level: ReminderLevel;
+  /** a ladder level, or 0 for staff's "remind now" (a work notification like level 1) */
+  level: ReminderLevel | ManualReminderLevel;
   batchWindowMs: number;
 }
 
@@ -46,6 +48,8 @@ export async function departmentReminderBatch(input: DepartmentBatchInput): Prom
       batchKey: `${workflowId}/${runId}/${batches}`,
     };
     if (input.level === 1) await notifyEmployees(args);
+    else if (input.level === MANUAL_REMINDER_LEVEL)
+      await notifyEmployees({ ...args, level: MANUAL_REMINDER_LEVEL });
     else await mentionManager(args);
     batches++;
   }

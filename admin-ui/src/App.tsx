@@ -17,7 +17,7 @@ import { i18nProvider } from './i18n/i18nProvider.ts';
 import departments from './departments/index.tsx';
 import employees from './employees/index.tsx';
 import records from './records/index.ts';
-import reminders from './reminders/index.ts';
+import reminders from './reminders/index.tsx';
 import reviews from './reviews/index.ts';
 
 export const App = () => (

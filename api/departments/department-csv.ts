@@ -1,5 +1,6 @@
 // Reading a department CSV: the header (English or Chinese column names) and each row's cells,
 // checked on their own. Parents, people and keys against the database are the import service's.
+import { DEPARTMENT_NAME_MAX, departmentName } from '../../domain/org/org-rules.ts';
 import { isValidTimeZone } from '../../domain/zoned-time.ts';
 import type { CsvRecord } from '../csv-import/csv.ts';
 import { extraCells, issue, readCsvTable, type CsvTable, type ImportIssue } from '../csv-import/csv-table.ts';
@@ -50,8 +51,13 @@ export function readDepartmentRow(
   };
   const name = file.cell(r, 'name') ?? '';
   if (!name) bad('name', 'required', '请填写部门名称', 'name is required');
-  else if (name.length > 100)
-    bad('name', 'too_long', '部门名称最多 100 个字', 'name must be at most 100 characters');
+  else if (!departmentName.safeParse(name).success)
+    bad(
+      'name',
+      'too_long',
+      `部门名称最多 ${DEPARTMENT_NAME_MAX} 个字`,
+      `name must be at most ${DEPARTMENT_NAME_MAX} characters`,
+    );
   const idText = optional('dingtalk_dept_id');
   const validId = idText && /^\d{1,15}$/.test(idText) && Number(idText) > 0;
   if (idText && !validId)

@@ -3,7 +3,9 @@
 // created or updated — by DingTalk department id when the row has one, else by name — and parents
 // set once every department exists (a parent may be a row further down). A dry run answers the same
 // counts and errors without writing.
+import { parentCycle } from '../../domain/org/org-rules.ts';
 import type { DB } from '../../db/connect.ts';
+import { lockOrgChart } from '../../db/repositories/org-chart.ts';
 import {
   insertDepartments,
   listDepartmentsForImport,
@@ -41,6 +43,7 @@ export async function importDepartments(
   const issues: ImportIssue[] = [];
 
   return db.transaction().execute(async (trx) => {
+    await lockOrgChart(trx);
     const stored = await listDepartmentsForImport(trx);
     const storedById = new Map(stored.map((d) => [d.id, d]));
     const storedByDingtalk = new Map(stored.map((d) => [d.dingtalk_dept_id, d]));
@@ -189,22 +192,18 @@ export async function importDepartments(
 
     // No department may end up above itself: follow each row's parents up to the root.
     for (const row of rows) {
-      const path = [row.node];
-      for (let p = parents.get(row.node); p && path.length <= parents.size; p = parents.get(p)) {
-        path.push(p);
-        if (p !== row.node) continue;
-        const chain = path.map((n) => names.get(n)).join(' → ');
-        issues.push(
-          issue(
-            row.line,
-            'parent',
-            'cycle',
-            `上级部门形成循环：${chain}`,
-            `the parents form a cycle: ${chain}`,
-          ),
-        );
-        break;
-      }
+      const cycle = parentCycle(row.node, (n) => parents.get(n));
+      if (!cycle) continue;
+      const chain = [...cycle, row.node].map((n) => names.get(n)).join(' → ');
+      issues.push(
+        issue(
+          row.line,
+          'parent',
+          'cycle',
+          `上级部门形成循环：${chain}`,
+          `the parents form a cycle: ${chain}`,
+        ),
+      );
     }
     if (issues.length) throw invalidFile(issues, file.position);
 

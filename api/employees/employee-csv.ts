@@ -1,6 +1,7 @@
 // Reading an employee CSV: the header (English or Chinese column names) and each row's cells,
 // checked on their own (format, length, known values). Checks against the database and the rest of
 // the file are the import service's.
+import { EMPLOYEE_NAME_MAX } from '../../domain/org/org-rules.ts';
 import { isValidTimeZone } from '../../domain/zoned-time.ts';
 import type { CsvRecord } from '../csv-import/csv.ts';
 import { extraCells, issue, readCsvTable, type CsvTable, type ImportIssue } from '../csv-import/csv-table.ts';
@@ -86,8 +87,13 @@ export function readRow(file: EmployeeCsv, r: CsvRecord, issues: ImportIssue[]):
     );
   const name = cell('name') ?? '';
   if (!name) bad('name', 'required', '请填写姓名', 'name is required');
-  else if (name.length > 50)
-    bad('name', 'too_long', '姓名最多 50 个字', 'name must be at most 50 characters');
+  else if (name.length > EMPLOYEE_NAME_MAX)
+    bad(
+      'name',
+      'too_long',
+      `姓名最多 ${EMPLOYEE_NAME_MAX} 个字`,
+      `name must be at most ${EMPLOYEE_NAME_MAX} characters`,
+    );
   const department = cell('department') ?? '';
   if (!department)
     bad('department', 'required', '请填写部门（名称或编号）', 'department (name or id) is required');

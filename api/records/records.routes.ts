@@ -1,16 +1,13 @@
-// A record rendered against its own form version: old records keep their labels and options.
+// The record view scripts and older clients use (`{ record, formVersion, rendered }`): the same
+// scoped, audited read as the admin UI's /api/ra/records/:id, in the shape those callers expect.
 import { Router } from 'express';
-import { z } from 'zod';
-import { renderAnswers } from '../../domain/forms/render-answers.ts';
 import type { DB } from '../../db/connect.ts';
-import { findFormVersion } from '../../db/repositories/forms.ts';
 import { auditRead } from '../audit/audit-trail.ts';
-import { inScopeOf, scopeOf } from '../auth/permissions.ts';
-import { findRecordById } from '../../db/repositories/records.ts';
+import { scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
-
-const idParam = z.object({ id: z.coerce.number().int().positive() });
+import { bigIdParam } from '../http/simple-rest.ts';
+import { findScopedRecord } from './records.resource.ts';
 
 export function recordRoutes(deps: { db: DB }): Router {
   const r = Router();
@@ -18,15 +15,11 @@ export function recordRoutes(deps: { db: DB }): Router {
     '/:id',
     auditRead('records.read', 'health_record'),
     route(async (req, res) => {
-      const { id } = parse(idParam, req.params, 'path');
-      const record = await findRecordById(deps.db, id);
-      if (!record || !inScopeOf(scopeOf(req), record.department_id)) throw notFound('Record');
-      const form = record.form_version ? await findFormVersion(deps.db, record.form_version) : undefined;
-      res.json({
-        record,
-        formVersion: record.form_version,
-        rendered: form ? renderAnswers(form.definition, record.answers) : [],
-      });
+      const { id } = parse(bigIdParam, req.params, 'path');
+      const found = await findScopedRecord(deps.db, id, scopeOf(req));
+      if (!found) throw notFound('Record');
+      const { rendered, ...record } = found;
+      res.json({ record, formVersion: record.form_version, rendered });
     }),
   );
   return r;

@@ -1,25 +1,15 @@
-// Reviews: the admin list, and the decision endpoint that calls the workflow's `decide` Update.
+// Reviews: the decision endpoint that calls the workflow's `decide` Update (reading: reviews.resource.ts).
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Router } from 'express';
 import { z } from 'zod';
 import { reviewWorkflowId } from '../../domain/workflow-ids.ts';
 import type { DB } from '../../db/connect.ts';
-import { findReview, listReviews } from '../../db/repositories/reviews.ts';
+import { findReview } from '../../db/repositories/reviews.ts';
 import { DECIDE_CONFLICT, DECIDE_FORBIDDEN, decideUpdate } from '../../workflows/messages.ts';
-import { auditRead } from '../audit/audit-trail.ts';
 import { inScopeOf, personOf, scopeOf } from '../auth/permissions.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
-
-const listSchema = z
-  .object({
-    status: z.enum(['pending', 'recheck_requested', 'approved', 'rejected']).optional(),
-    department: z.coerce.number().int().positive().optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    offset: z.coerce.number().int().min(0).default(0),
-  })
-  .strict();
 
 const decisionSchema = z
   .object({
@@ -35,35 +25,6 @@ async function scopedReview(db: DB, req: Parameters<typeof scopeOf>[0], id: numb
   const review = await findReview(db, id);
   if (!review || !inScopeOf(scopeOf(req), review.department_id)) throw notFound('Review');
   return review;
-}
-
-/** Read side: managers and HR, limited to their departments. */
-export function reviewReadRoutes(deps: { db: DB }): Router {
-  const r = Router();
-  r.get(
-    '/',
-    route(async (req, res) => {
-      const f = parse(listSchema, req.query, 'query');
-      res.json(
-        await listReviews(deps.db, {
-          status: f.status,
-          departmentId: f.department,
-          scope: scopeOf(req),
-          limit: f.limit,
-          offset: f.offset,
-        }),
-      );
-    }),
-  );
-  r.get(
-    '/:id',
-    auditRead('reviews.read', 'review'),
-    route(async (req, res) => {
-      const { id } = parse(idParam, req.params, 'path');
-      res.json(await scopedReview(deps.db, req, id));
-    }),
-  );
-  return r;
 }
 
 /**

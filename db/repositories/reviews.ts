@@ -3,7 +3,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Severity } from '../../domain/forms/form-definition.ts';
 import type { DB } from '../connect.ts';
-import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
 import type { Database, Review, ReviewHistoryEntry, ReviewStatus } from '../database.ts';
 import { fieldKeyring } from '../../security/field-crypto.ts';
 import {
@@ -132,22 +131,4 @@ export function openReviewWithContext<
   R extends { comment_ct: string | null; history: ReviewHistoryEntry[]; reasons_ct: string | null },
 >(row: R) {
   return { ...openReview(row), reasons: openReasons(row.reasons_ct) };
-}
-
-export async function listReviews(
-  db: DB,
-  f: {
-    status?: ReviewStatus;
-    departmentId?: number;
-    scope: DepartmentScope;
-    limit: number;
-    offset: number;
-  },
-) {
-  let q = reviewsWithContext(db);
-  if (f.status) q = q.where('r.status', '=', f.status);
-  if (f.departmentId) q = q.where('r.department_id', '=', f.departmentId);
-  if (f.scope !== 'all') q = q.where('r.department_id', 'in', idsOrNone(f.scope));
-  const rows = await q.orderBy('r.id', 'desc').limit(f.limit).offset(f.offset).execute();
-  return rows.map(openReviewWithContext);
 }

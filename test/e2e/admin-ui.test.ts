@@ -67,8 +67,26 @@ describe('admin UI', () => {
     await page.getByText('体温 ≥ 38.0 ℃').waitFor();
     await page.getByText('待复核').first().waitFor();
 
+    // 一键提醒 from the live list: the person is queued once; the button then says so.
+    const chen = dept.members[2] as TestEmployee;
+    await page.goto(`${ctx.apiUrl}/admin/#/`);
+    await page.getByTestId(`remind-now-${chen.id}`).click();
+    await page.getByText('已发出提醒 1 人；今天已提醒过 0 人').waitFor();
+    await page.getByTestId(`remind-now-${chen.id}`).getByText('已提醒').waitFor();
+
+    // The records list: temperature and health code columns; a name opens the person's history.
     await page.goto(`${ctx.apiUrl}/admin/#/records`);
-    await page.getByText('王小明').first().click();
+    await page.locator('tbody tr').filter({ hasText: '王小明' }).getByText('38.3 ℃').waitFor();
+    await page.locator('tbody tr').filter({ hasText: '王小明' }).getByText('绿码').waitFor();
+    await page.locator('tbody tr').getByRole('link', { name: '王小明' }).first().click();
+    await page.waitForURL(/#\/employees\/\d+\/show/);
+    await page.getByRole('tab', { name: '每日记录' }).waitFor();
+    await page.getByText('38.3 ℃').first().waitFor();
+    await page.getByRole('tab', { name: '提醒' }).waitFor();
+    await page.screenshot({ path: join(shots, 'admin-employee-history-zh.png') });
+
+    await page.goto(`${ctx.apiUrl}/admin/#/records`);
+    await page.locator('tbody tr').filter({ hasText: '王小明' }).locator('td').first().click();
     const answers = page.getByTestId('answers');
     await answers.getByText('健康码颜色').waitFor();
     await answers.getByText('38.3 ℃').waitFor();
@@ -129,7 +147,7 @@ describe('admin UI', () => {
 
     // The locale menu switches the whole UI to English.
     await page.goto(`${ctx.apiUrl}/admin/#/records`);
-    await page.getByText('王小明').first().click();
+    await page.locator('tbody tr').filter({ hasText: '王小明' }).locator('td').first().click();
     await page
       .getByRole('button', { name: /简体中文|语言|Language/ })
       .first()
@@ -142,11 +160,11 @@ describe('admin UI', () => {
 
   test('free text with markup is shown as text, never run (stored verbatim, rendered escaped)', async () => {
     const markup = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"><b>粗体</b>';
-    const created = await ctx.admin('POST', '/api/leaves', {
-      employeeId: (dept.members[1] as TestEmployee).id,
+    const created = await ctx.admin('POST', '/api/ra/leaves', {
+      employee_id: (dept.members[1] as TestEmployee).id,
       kind: 'business_trip',
-      fromDate: '2031-05-06',
-      toDate: '2031-05-07',
+      from_date: '2031-05-06',
+      to_date: '2031-05-07',
       note: markup,
     });
     assert.equal(created.status, 201);

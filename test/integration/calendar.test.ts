@@ -28,11 +28,11 @@ before(async () => {
   const put = (path: string, body: unknown) => admin('PUT', path, body);
   assert.equal(
     (
-      await admin('POST', '/api/leaves', {
-        employeeId: onLeave.id,
+      await admin('POST', '/api/ra/leaves', {
+        employee_id: onLeave.id,
         kind: 'leave',
-        fromDate: '2026-12-01',
-        toDate: '2026-12-03',
+        from_date: '2026-12-01',
+        to_date: '2026-12-03',
       })
     ).status,
     201,
@@ -161,11 +161,11 @@ describe('work calendar and exemptions', () => {
       201,
     );
     await eventually(() => ctx.messages('work_notification', goesHome.userId).length > 0, 20_000, 'level 1');
-    const leave = await admin('POST', '/api/leaves', {
-      employeeId: goesHome.id,
+    const leave = await admin('POST', '/api/ra/leaves', {
+      employee_id: goesHome.id,
       kind: 'leave',
-      fromDate: s.workDate,
-      toDate: s.workDate,
+      from_date: s.workDate,
+      to_date: s.workDate,
       note: '发烧回家',
     });
     assert.deepEqual([leave.status, leave.body.stoppedToday], [201, true]);
@@ -197,11 +197,11 @@ describe('work calendar and exemptions', () => {
     assert.ok(digest?.text.includes(`**${c.name}**：应打卡 1，已提交 1，未提交 0`), digest?.text);
     assert.equal(
       (
-        await admin('POST', '/api/leaves', {
-          employeeId: goesHome.id,
+        await admin('POST', '/api/ra/leaves', {
+          employee_id: goesHome.id,
           kind: 'leave',
-          fromDate: '2026-12-05',
-          toDate: '2026-12-01',
+          from_date: '2026-12-05',
+          to_date: '2026-12-01',
         })
       ).status,
       400,

@@ -52,11 +52,11 @@ describe('department day stats', () => {
     await assertStatsExact(s.workDate, 'planning the day');
 
     // Leave first: it must land before the close at +16 s, whatever the rest costs on a busy machine.
-    const leave = await ctx.admin('POST', '/api/leaves', {
-      employeeId: a3.id,
+    const leave = await ctx.admin('POST', '/api/ra/leaves', {
+      employee_id: a3.id,
       kind: 'leave',
-      fromDate: s.workDate,
-      toDate: s.workDate,
+      from_date: s.workDate,
+      to_date: s.workDate,
     });
     assert.equal(leave.status, 201);
     await assertStatsExact(s.workDate, 'leave');

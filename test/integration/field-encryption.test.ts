@@ -199,7 +199,7 @@ describe('field encryption at rest', () => {
 
     assert.equal((await get(`/api/ra/employees/${feverish.id}`)).body.mobile, MOBILE);
     const review = await get<{ comment: string; history: { event: string; comment?: string }[] }>(
-      `/api/reviews/${reviewId}`,
+      `/api/ra/reviews/${reviewId}`,
     );
     assert.equal(review.body.comment, COMMENT);
     assert.equal(review.body.history.find((h) => h.event === 'decision')?.comment, COMMENT);
@@ -363,7 +363,7 @@ describe('field encryption at rest', () => {
       assert.equal(list.status, 200);
       assert.equal(list.body.length, 4);
       assert.equal((await get(`/api/ra/employees/${feverish.id}`)).body.mobile, MOBILE);
-      assert.equal((await get(`/api/reviews/${reviewId}`)).body.comment, COMMENT);
+      assert.equal((await get(`/api/ra/reviews/${reviewId}`)).body.comment, COMMENT);
       for (const id of [sealedPhoto.id, legacyPhoto.id]) {
         const read = await readAttachment(ctx.db, feverish.id, id);
         assert.ok(read?.bytes.equals(photo), 'photo reads back after rotation');

@@ -88,9 +88,12 @@ describe('anomaly review', { concurrency: true }, () => {
     };
     assert.equal(result.status, 'approved');
 
-    const list = await fetch(`${ctx.apiUrl}/api/reviews?status=approved&department=${dept.id}`, {
-      headers: { 'x-admin-token': ctx.operatorKey },
-    });
+    const list = await fetch(
+      `${ctx.apiUrl}/api/ra/reviews?filter=${encodeURIComponent(JSON.stringify({ status: 'approved', department_id: dept.id }))}`,
+      {
+        headers: { 'x-admin-token': ctx.operatorKey },
+      },
+    );
     assert.deepEqual(
       ((await list.json()) as { id: number }[]).map((x) => x.id),
       [reviewId],

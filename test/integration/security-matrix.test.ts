@@ -102,8 +102,6 @@ const today = () => new Date().toISOString().slice(0, 10);
 const routes: RouteCase[] = [
   { method: 'GET', path: () => '/api/auth/me', allowed: [...staff, 'employee'] },
   { method: 'GET', path: () => '/api/me/today', allowed: ['employee', 'manager', 'hr', 'hrAll'] },
-  { method: 'GET', path: () => '/api/reviews', allowed: health },
-  { label: '/api/reviews/:id', method: 'GET', path: () => `/api/reviews/${reviewA}`, allowed: health },
   { label: '/api/records/:id', method: 'GET', path: () => `/api/records/${recordA}`, allowed: health },
   { method: 'GET', path: () => '/api/dashboard/today', allowed: health },
   { method: 'GET', path: () => '/api/dashboard/heatmap', allowed: health },
@@ -165,7 +163,6 @@ const routes: RouteCase[] = [
     body: () => ({ kind: 'workday', note: 'matrix' }),
     allowed: ['hr', 'hrAll', 'admin'],
   },
-  { method: 'GET', path: () => '/api/leaves', allowed: people },
   { method: 'GET', path: () => '/api/policy', allowed: staff },
   {
     label: '/api/departments/:id/policy',
@@ -229,12 +226,12 @@ const routes: RouteCase[] = [
   },
   {
     method: 'POST',
-    path: () => '/api/leaves',
+    path: () => '/api/ra/leaves',
     body: () => ({
-      employeeId: (a.members[2] as TestEmployee).id,
+      employee_id: (a.members[2] as TestEmployee).id,
       kind: 'business_trip',
-      fromDate: '2031-03-02',
-      toDate: '2031-03-03',
+      from_date: '2031-03-02',
+      to_date: '2031-03-03',
     }),
     allowed: ['hr', 'hrAll', 'admin'],
   },
@@ -292,10 +289,12 @@ describe('department scope', () => {
     assert.deepEqual(ids(many.body), [recordA]);
     assert.equal((await m.call('GET', `/api/ra/records/${recordB}`)).status, 404);
     assert.equal((await m.call('GET', `/api/records/${recordB}`)).status, 404);
-    assert.equal((await m.call('GET', `/api/reviews/${reviewB}`)).status, 404);
     assert.equal((await m.call('GET', `/api/ra/reviews/${reviewB}`)).status, 404);
-    const reviews = await m.call('GET', '/api/reviews');
+    const reviews = await m.call('GET', `/api/ra/reviews?${q({ range: [0, 99] })}`);
     assert.ok(!(reviews.body as { id: number }[]).some((r) => r.id === reviewB));
+    // the twin read paths are gone: one path per resource
+    assert.equal((await m.call('GET', '/api/reviews')).status, 404);
+    assert.equal((await m.call('GET', '/api/leaves')).status, 404);
     const employees = await m.call('GET', `/api/ra/employees?${q({ range: [0, 99] })}`);
     assert.ok(!(employees.body as { department_id: number }[]).some((e) => e.department_id === b.id));
     // exports: naming B is refused, an unnamed export covers only A and its sub-department
@@ -323,6 +322,39 @@ describe('department scope', () => {
     );
     const scoped = await hr.call('GET', `/api/ra/records?${q({ filter: { id: [recordA, recordB] } })}`);
     assert.deepEqual(ids(scoped.body), [recordA]);
+  });
+
+  test('writes naming someone outside the scope answer 404, as reads do, and store nothing', async () => {
+    const hr = clients.get('hr') as StaffClient;
+    const outsider = b.members[0] as TestEmployee;
+    const edit = await hr.call('PUT', `/api/ra/employees/${outsider.id}`, { active: false });
+    assert.equal(edit.status, 404, JSON.stringify(edit.body));
+    const move = await hr.call('PUT', `/api/ra/employees/${(a.members[2] as TestEmployee).id}`, {
+      department_id: b.id,
+    });
+    assert.equal(move.status, 404, JSON.stringify(move.body));
+    const leave = await hr.call('POST', '/api/ra/leaves', {
+      employee_id: outsider.id,
+      kind: 'leave',
+      from_date: '2031-04-01',
+      to_date: '2031-04-02',
+    });
+    assert.equal(leave.status, 404, JSON.stringify(leave.body));
+    const stored = await ctx.db
+      .selectFrom('employees')
+      .select(['id', 'active', 'department_id'])
+      .where('id', 'in', [outsider.id, (a.members[2] as TestEmployee).id])
+      .execute();
+    assert.deepEqual(stored.map((e) => [e.active, e.department_id === b.id]).sort(), [
+      [true, false],
+      [true, true],
+    ]);
+    const leaves = await ctx.db
+      .selectFrom('leaves')
+      .select('id')
+      .where('employee_id', '=', outsider.id)
+      .execute();
+    assert.deepEqual(leaves, []);
   });
 
   test('an admin configures but does not read health answers', async () => {

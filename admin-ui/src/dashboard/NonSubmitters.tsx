@@ -4,6 +4,7 @@ import { Card, CardContent, CardHeader, MenuItem, Select, Typography } from '@mu
 import { useState } from 'react';
 import { useTranslate } from 'react-admin';
 import { ProxyCheckinButton } from '../proxy/ProxyCheckinButton.tsx';
+import { RemindNowButton } from '../reminders/RemindNowButton.tsx';
 import { useJson } from './useJson.ts';
 
 interface Person {
@@ -36,6 +37,7 @@ export const NonSubmitters = () => {
             </MenuItem>
           ))}
         </Select>
+        {dept !== '' && (data?.total ?? 0) > 0 && <RemindNowButton key={dept} departmentId={dept} />}
         {people.length === 0 ? (
           <Typography style={{ marginTop: 12 }}>{t('dashboard.nobody')}</Typography>
         ) : (
@@ -61,6 +63,7 @@ export const NonSubmitters = () => {
                   <td style={{ paddingRight: 16 }}>{p.level_reached}/3</td>
                   <td>
                     <ProxyCheckinButton employee={p} />
+                    <RemindNowButton employeeIds={[p.id]} />
                   </td>
                 </tr>
               ))}

@@ -32,7 +32,7 @@ const DepartmentList = () => (
       <TextField source="manager_name" />
       <TextField source="hr_name" />
       <TextField source="time_zone" />
-      <BooleanField source="robot_configured" />
+      <BooleanField source="robot_configured" sortable={false} />
     </Datagrid>
   </List>
 );

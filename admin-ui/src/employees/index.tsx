@@ -16,6 +16,7 @@ import {
 } from 'react-admin';
 import { ImportCsvButton } from '../csv-import/ImportCsvButton.tsx';
 import { ProxyCheckinButton } from '../proxy/ProxyCheckinButton.tsx';
+import { EmployeeHistory } from './EmployeeHistory.tsx';
 
 const filters = [
   <TextInput key="q" source="q" label="ra.action.search" alwaysOn />,
@@ -31,7 +32,7 @@ const ListActions = () => (
 
 const EmployeeList = () => (
   <List filters={filters} sort={{ field: 'id', order: 'ASC' }} actions={<ListActions />}>
-    <Datagrid bulkActionButtons={false} rowClick="edit">
+    <Datagrid bulkActionButtons={false} rowClick="show">
       <TextField source="id" />
       <TextField source="name" />
       <TextField source="department_name" />
@@ -59,4 +60,4 @@ const EmployeeEdit = () => (
   </Edit>
 );
 
-export default { icon: PeopleIcon, list: EmployeeList, edit: EmployeeEdit };
+export default { icon: PeopleIcon, list: EmployeeList, edit: EmployeeEdit, show: EmployeeHistory };

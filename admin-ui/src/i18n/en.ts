@@ -165,6 +165,19 @@ export const appEn = {
     queued: 'Large export started; it will appear below when ready',
     status: { queued: 'Queued', running: 'Running', done: 'Ready', failed: 'Failed', expired: 'Expired' },
   },
+  remind_now: {
+    button: 'Remind now',
+    department: "Remind the department's non-submitters",
+    sent: 'Reminded',
+    done: 'Reminded %{queued}; %{already} already reminded today',
+    failed: 'The reminder could not be sent; try again in a minute',
+  },
+  employee_history: { days: 'Days', reminders: 'Reminders', leaves: 'Leave and trips', profile: 'Profile' },
+  records: { search_employee: 'Search employee' },
+  reminders: {
+    level: { 0: 'Remind now', 1: 'Level 1: employee', 2: 'Level 2: @manager', 3: 'Level 3: HR call' },
+  },
+  health_code: { green: 'Green', yellow: 'Yellow', red: 'Red' },
   app: {
     title: 'Health check-in',
     severity: { normal: 'Normal', warning: 'Warning', red: 'Red' },
@@ -251,6 +264,8 @@ export const appEn = {
         form_version: 'Form version',
         rendered: 'Answers',
         proxy_name: 'Filled in by',
+        temperature: 'Temperature',
+        health_code: 'Health code',
       },
     },
     employees: {

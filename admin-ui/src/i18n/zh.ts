@@ -207,6 +207,17 @@ export const appZh = {
     queued: '导出数据较多，已在后台生成，完成后可在下方下载',
     status: { queued: '排队中', running: '生成中', done: '已完成', failed: '失败', expired: '已过期' },
   },
+  remind_now: {
+    button: '一键提醒',
+    department: '提醒本部门未填报人员',
+    sent: '已提醒',
+    done: '已发出提醒 %{queued} 人；今天已提醒过 %{already} 人',
+    failed: '提醒未能发出，请稍后再试',
+  },
+  employee_history: { days: '每日记录', reminders: '提醒', leaves: '请假与出差', profile: '基本信息' },
+  records: { search_employee: '搜索员工' },
+  reminders: { level: { 0: '一键提醒', 1: '1 级：提醒本人', 2: '2 级：@主管', 3: '3 级：HR 电话' } },
+  health_code: { green: '绿码', yellow: '黄码', red: '红码' },
   app: {
     title: '健康打卡',
     severity: { normal: '正常', warning: '预警', red: '高危' },
@@ -284,6 +295,8 @@ export const appZh = {
         form_version: '表单版本',
         rendered: '填报内容',
         proxy_name: '代填',
+        temperature: '体温',
+        health_code: '健康码',
       },
     },
     employees: {

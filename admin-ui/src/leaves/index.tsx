@@ -9,6 +9,7 @@ import {
   DateInput,
   DeleteButton,
   List,
+  ReferenceField,
   ReferenceInput,
   required,
   SelectField,
@@ -29,7 +30,13 @@ const LeaveList = () => (
     filters={[<DateInput key="on" source="active_on" alwaysOn />]}
   >
     <Datagrid bulkActionButtons={false} rowClick={false}>
-      <TextField source="employee_name" />
+      <ReferenceField
+        source="employee_id"
+        reference="employees"
+        link="show"
+        sortBy="employee_name"
+        label="resources.leaves.fields.employee_name"
+      />
       <TextField source="department_name" />
       <SelectField source="kind" choices={kinds} />
       <DateField source="from_date" />

@@ -1,8 +1,19 @@
-import { Datagrid, DateField, List, ReferenceInput, SelectInput, TextField, TextInput } from 'react-admin';
+import {
+  Datagrid,
+  DateField,
+  List,
+  ReferenceField,
+  ReferenceInput,
+  SelectInput,
+  TextField,
+  TextInput,
+} from 'react-admin';
+import { HealthCodeField, TemperatureField } from '../employees/AnswerFields.tsx';
 import { SeverityField } from '../severity.tsx';
 import { ProxyChip } from './ProxyChip.tsx';
 
 const filters = [
+  <TextInput key="q" source="q" label="records.search_employee" alwaysOn />,
   <TextInput key="from" source="work_date_gte" type="date" label="dashboard.from" alwaysOn />,
   <TextInput key="to" source="work_date_lte" type="date" label="dashboard.to" alwaysOn />,
   <TextInput key="day" source="work_date" type="date" />,
@@ -23,8 +34,17 @@ export const RecordList = () => (
     <Datagrid rowClick="show" bulkActionButtons={false}>
       <TextField source="id" />
       <DateField source="work_date" />
-      <TextField source="employee_name" />
+      {/* the name opens the person's history */}
+      <ReferenceField
+        source="employee_id"
+        reference="employees"
+        link="show"
+        sortBy="employee_name"
+        label="resources.records.fields.employee_name"
+      />
       <TextField source="department_name" />
+      <TemperatureField />
+      <HealthCodeField />
       <SeverityField source="severity" />
       <DateField source="submitted_at" showTime />
       <TextField source="form_version" />

@@ -25,7 +25,8 @@ export const ReviewList = () => (
       <TextField source="employee_name" />
       <TextField source="department_name" />
       <SeverityField source="severity" />
-      <ReasonsField source="reasons" />
+      {/* sealed in the database: shown, not sortable */}
+      <ReasonsField label="resources.reviews.fields.reasons" />
       <ReviewStatusField source="status" />
       <BooleanField source="escalated" />
     </Datagrid>

@@ -1,0 +1,105 @@
+// One person's history (click a name): their check-in days with the readings, the reminders they
+// were sent, and their leave. Health data only for those who may read it; everyone with the
+// directory sees reminders and leave.
+import {
+  DateField,
+  EditButton,
+  Pagination,
+  ReferenceManyField,
+  SelectField,
+  Show,
+  Tab,
+  TabbedShowLayout,
+  TextField,
+  TopToolbar,
+  useCanAccess,
+  useRecordContext,
+  Datagrid,
+  NumberField,
+} from 'react-admin';
+import { SeverityField } from '../severity.tsx';
+import { RemindNowButton } from '../reminders/RemindNowButton.tsx';
+import { HealthCodeField, TemperatureField } from './AnswerFields.tsx';
+
+const kinds = [
+  { id: 'leave', name: 'leaves.kind.leave' },
+  { id: 'business_trip', name: 'leaves.kind.business_trip' },
+];
+
+const Actions = () => {
+  const record = useRecordContext<{ id: number }>();
+  return (
+    <TopToolbar>
+      {record && <RemindNowButton employeeIds={[record.id]} />}
+      <EditButton />
+    </TopToolbar>
+  );
+};
+
+export const EmployeeHistory = () => {
+  const { canAccess: healthData } = useCanAccess({ resource: 'records', action: 'list' });
+  return (
+    <Show actions={<Actions />}>
+      <TabbedShowLayout>
+        {healthData && (
+          <Tab label="employee_history.days">
+            <ReferenceManyField
+              reference="records"
+              target="employee_id"
+              sort={{ field: 'work_date', order: 'DESC' }}
+              perPage={30}
+              pagination={<Pagination />}
+            >
+              <Datagrid rowClick="show" bulkActionButtons={false}>
+                <DateField source="work_date" />
+                <TemperatureField />
+                <HealthCodeField />
+                <SeverityField source="severity" />
+                <TextField source="status" />
+                <DateField source="submitted_at" showTime />
+              </Datagrid>
+            </ReferenceManyField>
+          </Tab>
+        )}
+        <Tab label="employee_history.reminders" path="reminders">
+          <ReferenceManyField
+            reference="reminders"
+            target="employee_id"
+            sort={{ field: 'work_date', order: 'DESC' }}
+            perPage={30}
+            pagination={<Pagination />}
+          >
+            <Datagrid rowClick={false} bulkActionButtons={false}>
+              <DateField source="work_date" />
+              <NumberField source="level" />
+              <TextField source="channel" />
+              <TextField source="status" />
+              <DateField source="sent_at" showTime />
+            </Datagrid>
+          </ReferenceManyField>
+        </Tab>
+        <Tab label="employee_history.leaves" path="leaves">
+          <ReferenceManyField
+            reference="leaves"
+            target="employee_id"
+            sort={{ field: 'from_date', order: 'DESC' }}
+            pagination={<Pagination />}
+          >
+            <Datagrid rowClick={false} bulkActionButtons={false}>
+              <SelectField source="kind" choices={kinds} />
+              <DateField source="from_date" />
+              <DateField source="to_date" />
+              <TextField source="note" />
+            </Datagrid>
+          </ReferenceManyField>
+        </Tab>
+        <Tab label="employee_history.profile" path="profile">
+          <TextField source="name" />
+          <TextField source="department_name" />
+          <TextField source="dingtalk_user_id" />
+          <TextField source="time_zone" />
+        </Tab>
+      </TabbedShowLayout>
+    </Show>
+  );
+};

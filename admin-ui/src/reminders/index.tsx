@@ -1,0 +1,48 @@
+// Reminders sent: the ladder's levels 1–3 and staff's "remind now" (level 0), searchable by person.
+import NotificationsIcon from '@mui/icons-material/Notifications';
+import {
+  Datagrid,
+  DateField,
+  FunctionField,
+  List,
+  ReferenceField,
+  SelectInput,
+  TextField,
+  TextInput,
+  useTranslate,
+} from 'react-admin';
+
+const levels = [0, 1, 2, 3].map((id) => ({ id, name: `reminders.level.${id}` }));
+
+const filters = [
+  <TextInput key="day" source="work_date" type="date" alwaysOn />,
+  <TextInput key="q" source="q" label="records.search_employee" alwaysOn />,
+  <SelectInput key="level" source="level" choices={levels} />,
+];
+
+const Level = ({ level }: { level: number }) => {
+  const t = useTranslate();
+  return <>{t(`reminders.level.${level}`, { _: String(level) })}</>;
+};
+
+const ReminderList = () => (
+  <List filters={filters} sort={{ field: 'id', order: 'DESC' }}>
+    <Datagrid bulkActionButtons={false} rowClick={false}>
+      <DateField source="work_date" />
+      <ReferenceField
+        source="employee_id"
+        reference="employees"
+        link="show"
+        sortBy="employee_name"
+        label="resources.reminders.fields.employee_name"
+      />
+      <TextField source="department_name" />
+      <FunctionField<{ level: number }> source="level" render={(r) => <Level level={r.level} />} />
+      <TextField source="channel" />
+      <TextField source="status" />
+      <DateField source="sent_at" showTime />
+    </Datagrid>
+  </List>
+);
+
+export default { icon: NotificationsIcon, list: ReminderList };

@@ -1,0 +1,76 @@
+// The audit log for the admin UI (react-admin simple-rest), read-only, company-wide.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { DB } from '../../db/connect.ts';
+import { authorize } from '../auth/permissions.ts';
+import { notFound } from '../http/errors.ts';
+import { parse, route } from '../http/middleware.ts';
+import { containing } from '../http/search.ts';
+import { bigIdList, bigIdParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
+
+const sort: SortSpec<string> = {
+  fields: {
+    id: 'a.id',
+    at: 'a.at',
+    actor: 'a.actor',
+    action: 'a.action',
+    target_type: 'a.target_type',
+    target_id: 'a.target_id',
+    outcome: 'a.outcome',
+    status: 'a.status',
+    ip: 'a.ip',
+    request_id: 'a.request_id',
+  },
+  key: ['a.id'],
+  default: 'id',
+};
+
+const instant = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'expected a date and time')
+  .transform((s) => new Date(s));
+
+const filterSchema = z
+  .object({
+    id: bigIdList,
+    actor: textFilter,
+    action: textFilter,
+    outcome: z.enum(['success', 'denied', 'failure']),
+    at_gte: instant,
+    at_lte: instant,
+  })
+  .partial()
+  .strict();
+
+export function auditLogResource(deps: { db: DB }): Router {
+  const { db } = deps;
+  const r = Router();
+  r.use(authorize('audit:read'));
+  r.get(
+    '/',
+    listRoute(db, 'audit', sort, filterSchema, (req, f) => {
+      let q = db.selectFrom('audit_log as a').selectAll('a');
+      if (f.id !== undefined) q = q.where('a.id', 'in', f.id.map(String));
+      if (f.actor !== undefined) q = q.where('a.actor', '=', f.actor);
+      if (f.action !== undefined) q = q.where('a.action', 'ilike', containing(f.action));
+      if (f.outcome !== undefined) q = q.where('a.outcome', '=', f.outcome);
+      if (f.at_gte !== undefined) q = q.where('a.at', '>=', f.at_gte);
+      if (f.at_lte !== undefined) q = q.where('a.at', '<=', f.at_lte);
+      return q;
+    }),
+  );
+  r.get(
+    '/:id',
+    route(async (req, res) => {
+      const { id } = parse(bigIdParam, req.params, 'path');
+      const row = await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('id', '=', String(id))
+        .executeTakeFirst();
+      if (!row) throw notFound('Audit entry');
+      res.json(row);
+    }),
+  );
+  return r;
+}

@@ -1,0 +1,182 @@
+// Departments for the admin UI (react-admin simple-rest): list, getOne, getMany, and the edit.
+// The edit keeps the tree acyclic (the same rule as the CSV import) and refuses to let anyone give
+// themselves access to health answers by naming themselves manager or HR contact.
+import { Router, type Request } from 'express';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { departmentName, parentCycle } from '../../domain/org/org-rules.ts';
+import { isValidTimeZone } from '../../domain/zoned-time.ts';
+import type { DB } from '../../db/connect.ts';
+import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
+import { lockOrgChart, loadParents } from '../../db/repositories/org-chart.ts';
+import { setDepartmentRobot } from '../../db/repositories/org.ts';
+import { noteAudit } from '../audit/audit-trail.ts';
+import { authorize, principalOf, scopeOf } from '../auth/permissions.ts';
+import { AppError, forbidden, notFound } from '../http/errors.ts';
+import { parse, route } from '../http/middleware.ts';
+import { containing } from '../http/search.ts';
+import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
+import { pickEditable } from '../http/pick-editable.ts';
+
+const sort: SortSpec<string> = {
+  fields: {
+    id: 'd.id',
+    name: 'd.name',
+    parent_id: 'd.parent_id',
+    manager_name: 'm.name',
+    hr_name: 'h.name',
+    time_zone: 'd.time_zone',
+  },
+  key: ['d.id'],
+  default: 'id',
+};
+
+const filterSchema = z.object({ id: idList, parent_id: idList, q: textFilter }).partial().strict();
+
+const timeZone = z.string().refine(isValidTimeZone, 'unknown IANA time zone').nullish();
+const departmentUpdate = z
+  .object({
+    name: departmentName,
+    parent_id: dbId.nullish(),
+    manager_id: dbId.nullish(),
+    hr_contact_id: dbId.nullish(),
+    time_zone: timeZone,
+    /** the DingTalk group robot: a new webhook access_token (and its signing secret), or removal */
+    robot_webhook_token: z
+      .string()
+      .regex(/^[\w-]{8,200}$/, 'the access_token of the robot webhook URL')
+      .nullish(),
+    robot_signing_secret: z
+      .string()
+      .regex(/^SEC\w{8,200}$/, 'starts with SEC')
+      .nullish(),
+    robot_remove: z.boolean().nullish(),
+  })
+  .partial();
+
+function departments(db: DB, scope: DepartmentScope) {
+  return db
+    .selectFrom('departments as d')
+    .leftJoin('employees as m', 'm.id', 'd.manager_id')
+    .leftJoin('employees as h', 'h.id', 'd.hr_contact_id')
+    .leftJoin('department_robots as rb', 'rb.department_id', 'd.id')
+    .select([
+      'd.id',
+      'd.name',
+      'd.parent_id',
+      'd.manager_id',
+      'm.name as manager_name',
+      'd.hr_contact_id',
+      'h.name as hr_name',
+      'd.time_zone',
+      // the webhook token and signing secret are write-only: the UI only learns one is set
+      sql<boolean>`rb.department_id is not null`.as('robot_configured'),
+    ])
+    .$if(scope !== 'all', (q) => q.where('d.id', 'in', idsOrNone(scope as readonly number[])));
+}
+
+/**
+ * Naming a department's manager or HR contact grants that person its health answers. Nobody may
+ * grant that to themselves (an admin-only account would otherwise read what admins must not);
+ * every grant is audited under its own action so it stands out in the log.
+ */
+function checkHealthGrant(
+  req: Request,
+  id: number,
+  body: z.infer<typeof departmentUpdate>,
+  current: { manager_id: number | null; hr_contact_id: number | null },
+) {
+  // react-admin sends the whole record back: only a changed person is a grant
+  const grants = (['manager_id', 'hr_contact_id'] as const).filter(
+    (k) => typeof body[k] === 'number' && body[k] !== current[k],
+  );
+  if (grants.length === 0) return;
+  const self = principalOf(req).employeeId;
+  const detail = Object.fromEntries(grants.map((k) => [k, body[k]]));
+  const toSelf = self !== null && grants.some((k) => body[k] === self);
+  noteAudit(req, {
+    action: toSelf ? 'departments.health_access_self_grant_refused' : 'departments.health_access_granted',
+    targetType: 'departments',
+    targetId: id,
+    detail: { ...detail, grantsHealthAccess: true, toSelf },
+  });
+  if (toSelf)
+    throw forbidden(
+      'You cannot make yourself manager or HR contact (that grants access to health answers): ask another administrator',
+    );
+}
+
+export function departmentsResource(deps: { db: DB }): Router {
+  const { db } = deps;
+  const r = Router();
+  r.get(
+    '/',
+    authorize('people:read'),
+    listRoute(db, 'departments', sort, filterSchema, (req, f) => {
+      let q = departments(db, scopeOf(req));
+      if (f.id !== undefined) q = q.where('d.id', 'in', f.id);
+      if (f.parent_id !== undefined) q = q.where('d.parent_id', 'in', f.parent_id);
+      if (f.q !== undefined) q = q.where('d.name', 'ilike', containing(f.q));
+      return q;
+    }),
+  );
+  r.get(
+    '/:id',
+    authorize('people:read'),
+    route(async (req, res) => {
+      const { id } = parse(idParam, req.params, 'path');
+      const row = await departments(db, scopeOf(req)).where('d.id', '=', id).executeTakeFirst();
+      if (!row) throw notFound('Department');
+      res.json(row);
+    }),
+  );
+  r.put(
+    '/:id',
+    authorize('org:write'),
+    route(async (req, res) => {
+      const { id } = parse(idParam, req.params, 'path');
+      const body = parse(departmentUpdate, pickEditable(req.body, departmentUpdate));
+      const current = await db
+        .selectFrom('departments')
+        .select(['manager_id', 'hr_contact_id'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!current) throw notFound('Department');
+      checkHealthGrant(req, id, body, current);
+      const {
+        robot_webhook_token: token,
+        robot_signing_secret: secret,
+        robot_remove: remove,
+        ...plain
+      } = body;
+      await db.transaction().execute(async (trx) => {
+        if (plain.parent_id !== undefined) {
+          await lockOrgChart(trx);
+          const parents = await loadParents(trx);
+          parents.set(id, plain.parent_id);
+          const cycle = parentCycle(id, (d) => parents.get(d));
+          if (cycle) {
+            const chain = [...cycle, id].join(' → ');
+            throw new AppError('validation_failed', 400, 'The parents would form a cycle', [
+              {
+                field: 'parent_id',
+                message: `the parents would form a cycle: ${chain}`,
+                messages: {
+                  zh: `上级部门会形成循环：${chain}`,
+                  en: `the parents would form a cycle: ${chain}`,
+                },
+              },
+            ]);
+          }
+        }
+        if (Object.keys(plain).length)
+          await trx.updateTable('departments').set(plain).where('id', '=', id).execute();
+        if (remove) await setDepartmentRobot(trx, id, null);
+        else if (token)
+          await setDepartmentRobot(trx, id, { webhookToken: token, signingSecret: secret ?? null });
+      });
+      res.json(await departments(db, 'all').where('d.id', '=', id).executeTakeFirst());
+    }),
+  );
+  return r;
+}

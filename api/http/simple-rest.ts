@@ -1,0 +1,166 @@
+// react-admin's simple-rest contract, once: `?sort=["field","ASC"]&range=[0,24]&filter={...}`
+// answered with a JSON array and `Content-Range: <resource> <start>-<end>/<total>`. Each resource
+// names its sortable fields (field → column), its key columns (the tie-breaker that makes paging
+// stable over a non-unique sort) and a zod schema for its filters, so an unknown field, a bad id or
+// date is a 400 before any SQL runs.
+import type { Request, RequestHandler, Response } from 'express';
+import { sql, type Compilable, type SelectQueryBuilder } from 'kysely';
+import { z } from 'zod';
+import { isValidDate } from '../../domain/zoned-time.ts';
+import type { DB } from '../../db/connect.ts';
+import { AppError } from './errors.ts';
+import { route } from './middleware.ts';
+
+const key = (max: number) =>
+  z.coerce
+    .number({ error: 'expected an id' })
+    .int('expected an id')
+    .positive('expected an id')
+    .max(max, 'no such id');
+/** One id or a non-empty list of them (getMany sends `{"id":[…]}`), always as a list. */
+const keyList = (k: z.ZodType<number>) =>
+  z.union([k, z.array(k).min(1, 'at least one id').max(1000)]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+/** A Postgres `integer` key: ids above 2³¹−1 cannot exist, so they are a 400, not a SQL error. */
+export const dbId = key(2_147_483_647);
+/** A `bigserial` key (records, reviews, leave, audit). */
+export const bigId = key(Number.MAX_SAFE_INTEGER);
+export const idList = keyList(dbId);
+export const bigIdList = keyList(bigId);
+export const idParam = z.object({ id: dbId });
+export const bigIdParam = z.object({ id: bigId });
+export const dateFilter = z.string().refine(isValidDate, 'expected a calendar date YYYY-MM-DD');
+export const textFilter = z.string().trim().min(1).max(100);
+export interface SortSpec<F extends string> {
+  /** sortable field → SQL column (the whitelist) */
+  fields: Record<F, string>;
+  /** the primary key's columns, appended so rows with equal sort values keep one order */
+  key: readonly string[];
+  default: F;
+}
+
+export interface ListParams<Filter> {
+  sortColumn: string;
+  order: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+  filter: Filter;
+}
+
+const MAX_PAGE = 500;
+
+const jsonParam = <T extends z.ZodType>(name: string, schema: T) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx): z.infer<T> | undefined => {
+      if (s === undefined) return undefined;
+      let value: unknown;
+      try {
+        value = JSON.parse(s);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${name} is not JSON` });
+        return z.NEVER;
+      }
+      const r = schema.safeParse(value);
+      if (r.success) return r.data;
+      for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+      return z.NEVER;
+    });
+
+const listQuery = z.object({
+  sort: jsonParam('sort', z.tuple([z.string(), z.enum(['ASC', 'DESC'])])),
+  range: jsonParam(
+    'range',
+    z
+      .tuple([z.number().int().min(0), z.number().int().min(0)])
+      .refine(([a, b]) => a <= b, 'range end must not be before its start'),
+  ),
+  filter: jsonParam('filter', z.record(z.string(), z.unknown())),
+});
+
+function parseList<F extends string, S extends z.ZodType>(
+  query: unknown,
+  sort: SortSpec<F>,
+  filterSchema: S,
+): ListParams<z.infer<S>> {
+  const r = listQuery.safeParse(query);
+  if (!r.success) throw AppError.validation(r.error, 'query');
+  const [field, order] = r.data.sort ?? [sort.default, 'DESC'];
+  const [start, end] = r.data.range ?? [0, 24];
+  const sortColumn = (sort.fields as Record<string, string>)[field];
+  if (sortColumn === undefined) {
+    throw new AppError('validation_failed', 400, `Cannot sort by ${field}`, [
+      { field: 'sort', message: `one of ${Object.keys(sort.fields).join(', ')}` },
+    ]);
+  }
+  const f = filterSchema.safeParse(r.data.filter ?? {});
+  if (!f.success) {
+    throw new AppError(
+      'validation_failed',
+      400,
+      'The filter has invalid fields',
+      f.error.issues.map((i) => ({
+        field: ['filter', ...i.path].join('.'),
+        message: i.code === 'unrecognized_keys' ? `unknown filter(s): ${i.keys.join(', ')}` : i.message,
+      })),
+    );
+  }
+  return {
+    sortColumn,
+    order: order === 'ASC' ? 'asc' : 'desc',
+    offset: start,
+    limit: Math.min(MAX_PAGE, end - start + 1),
+    filter: f.data,
+  };
+}
+
+/**
+ * One page of a filtered query and the filter's total. The key columns follow the sort field in
+ * the same direction, so consecutive pages neither repeat nor skip rows.
+ */
+async function page<DB_, TB extends keyof DB_, O>(
+  db: DB,
+  q: SelectQueryBuilder<DB_, TB, O>,
+  p: ListParams<unknown>,
+  sort: SortSpec<string>,
+): Promise<{ rows: O[]; total: number }> {
+  let ordered = q.orderBy(sql.ref(p.sortColumn), p.order);
+  for (const k of sort.key) if (k !== p.sortColumn) ordered = ordered.orderBy(sql.ref(k), p.order);
+  const [rows, total] = await Promise.all([
+    ordered.limit(p.limit).offset(p.offset).execute(),
+    countOf(db, q),
+  ]);
+  return { rows, total };
+}
+
+async function countOf(db: DB, q: Compilable): Promise<number> {
+  const r = await sql<{ n: string }>`select count(*) as n from (${q}) as filtered`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+function sendList(res: Response, resource: string, p: ListParams<unknown>, rows: unknown[], total: number) {
+  const end = rows.length ? p.offset + rows.length - 1 : p.offset;
+  res.setHeader('Content-Range', `${resource} ${p.offset}-${end}/${total}`);
+  res.setHeader('Access-Control-Expose-Headers', 'Content-Range');
+  res.json(rows);
+}
+
+/**
+ * A resource's list route (getList, getMany by `id`, getManyReference by its target column): the
+ * resource builds its scoped, filtered query; this parses the contract, pages and answers.
+ */
+export function listRoute<S extends z.ZodType, DB_, TB extends keyof DB_, O>(
+  db: DB,
+  resource: string,
+  sort: SortSpec<string>,
+  filterSchema: S,
+  query: (req: Request, filter: z.infer<S>) => SelectQueryBuilder<DB_, TB, O>,
+  present: (row: O) => unknown = (row) => row,
+): RequestHandler {
+  return route(async (req, res) => {
+    const p = parseList(req.query, sort, filterSchema);
+    const { rows, total } = await page(db, query(req, p.filter), p, sort);
+    sendList(res, resource, p, rows.map(present), total);
+  });
+}

@@ -1,0 +1,135 @@
+// Health records for the admin UI (react-admin simple-rest): list, getMany, getManyReference by
+// employee, and getOne rendered against the record's own form version. Every read is audited and
+// limited in SQL to the caller's departments.
+import { Router } from 'express';
+import { z } from 'zod';
+import { renderAnswers } from '../../domain/forms/render-answers.ts';
+import type { DB } from '../../db/connect.ts';
+import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
+import { findFormVersion } from '../../db/repositories/forms.ts';
+import { openRecord } from '../../db/repositories/records.ts';
+import { auditRead } from '../audit/audit-trail.ts';
+import { authorize, scopeOf } from '../auth/permissions.ts';
+import { notFound } from '../http/errors.ts';
+import { parse, route } from '../http/middleware.ts';
+import { containing } from '../http/search.ts';
+import {
+  dateFilter,
+  bigIdList,
+  bigIdParam,
+  idList,
+  listRoute,
+  textFilter,
+  type SortSpec,
+} from '../http/simple-rest.ts';
+
+const sort: SortSpec<string> = {
+  fields: {
+    id: 'h.id',
+    work_date: 'h.work_date',
+    employee_name: 'e.name',
+    department_name: 'd.name',
+    severity: 'h.severity',
+    status: 'h.status',
+    submitted_at: 'h.submitted_at',
+    form_version: 'h.form_version',
+    proxy_name: 'p.name',
+  },
+  key: ['h.id'],
+  default: 'id',
+};
+
+const filterSchema = z
+  .object({
+    id: bigIdList,
+    department_id: idList,
+    employee_id: idList,
+    severity: z.enum(['normal', 'warning', 'red']),
+    status: z.enum(['on_time', 'late']),
+    work_date: dateFilter,
+    work_date_gte: dateFilter,
+    work_date_lte: dateFilter,
+    /** employee search: a part of the name */
+    q: textFilter,
+  })
+  .partial()
+  .strict();
+
+function records(db: DB, scope: DepartmentScope) {
+  return (
+    db
+      .selectFrom('health_records as h')
+      .innerJoin('employees as e', 'e.id', 'h.employee_id')
+      .innerJoin('departments as d', 'd.id', 'h.department_id')
+      // 代填: who filled the record in for the employee, if anyone
+      .leftJoin('employees as p', 'p.id', 'h.proxy_by_employee_id')
+      .select([
+        'h.id',
+        'h.employee_id',
+        'e.name as employee_name',
+        'h.department_id',
+        'd.name as department_name',
+        'h.work_date',
+        'h.submitted_at',
+        'h.status',
+        'h.severity',
+        'h.reasons_ct',
+        'h.form_version',
+        'h.is_current',
+        'h.answers_ct',
+        'h.proxy_by_employee_id',
+        'p.name as proxy_name',
+      ])
+      .$if(scope !== 'all', (q) => q.where('h.department_id', 'in', idsOrNone(scope as readonly number[])))
+  );
+}
+
+/** One record the scope may see, opened and rendered against its own form version. */
+export async function findScopedRecord(db: DB, id: number, scope: DepartmentScope) {
+  const row = await records(db, scope).where('h.id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const record = openRecord(row);
+  const form = record.form_version ? await findFormVersion(db, record.form_version) : undefined;
+  return { ...record, rendered: form ? renderAnswers(form.definition, record.answers) : [] };
+}
+
+export function recordsResource(deps: { db: DB }): Router {
+  const r = Router();
+  r.get(
+    '/',
+    authorize('health:read'),
+    auditRead('records.list', 'records'),
+    listRoute(
+      deps.db,
+      'records',
+      sort,
+      filterSchema,
+      (req, f) => {
+        let q = records(deps.db, scopeOf(req));
+        if (f.id !== undefined) q = q.where('h.id', 'in', f.id);
+        if (f.department_id !== undefined) q = q.where('h.department_id', 'in', f.department_id);
+        if (f.employee_id !== undefined) q = q.where('h.employee_id', 'in', f.employee_id);
+        if (f.severity !== undefined) q = q.where('h.severity', '=', f.severity);
+        if (f.status !== undefined) q = q.where('h.status', '=', f.status);
+        if (f.work_date !== undefined) q = q.where('h.work_date', '=', f.work_date);
+        if (f.work_date_gte !== undefined) q = q.where('h.work_date', '>=', f.work_date_gte);
+        if (f.work_date_lte !== undefined) q = q.where('h.work_date', '<=', f.work_date_lte);
+        if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
+        return q;
+      },
+      openRecord,
+    ),
+  );
+  r.get(
+    '/:id',
+    authorize('health:read'),
+    auditRead('records.read', 'records'),
+    route(async (req, res) => {
+      const { id } = parse(bigIdParam, req.params, 'path');
+      const record = await findScopedRecord(deps.db, id, scopeOf(req));
+      if (!record) throw notFound('records');
+      res.json(record);
+    }),
+  );
+  return r;
+}

@@ -1,0 +1,134 @@
+// Reminders sent (react-admin simple-rest): list, getOne, getMany and getManyReference by employee
+// or department. A reminder's id is its key, `<employee>-<work date>-<level>`.
+import { Router } from 'express';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { DB } from '../../db/connect.ts';
+import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
+import { authorize, scopeOf } from '../auth/permissions.ts';
+import { notFound } from '../http/errors.ts';
+import { parse, route } from '../http/middleware.ts';
+import { containing } from '../http/search.ts';
+import { dateFilter, dbId, idList, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
+
+interface ReminderKey {
+  employeeId: number;
+  workDate: string;
+  level: number;
+}
+
+const reminderId = z
+  .string()
+  .regex(/^\d{1,10}-\d{4}-\d{2}-\d{2}-\d$/, 'expected <employee>-<YYYY-MM-DD>-<level>')
+  .transform((s, ctx): ReminderKey => {
+    const employeeId = dbId.safeParse(s.slice(0, s.indexOf('-')));
+    const workDate = dateFilter.safeParse(s.slice(s.indexOf('-') + 1, -2));
+    if (!employeeId.success || !workDate.success) {
+      ctx.addIssue({ code: 'custom', message: 'no such reminder' });
+      return z.NEVER;
+    }
+    return { employeeId: employeeId.data, workDate: workDate.data, level: Number(s.slice(-1)) };
+  });
+
+const sort: SortSpec<string> = {
+  fields: {
+    id: 'r.claimed_at',
+    work_date: 'r.work_date',
+    employee_name: 'e.name',
+    department_name: 'd.name',
+    level: 'r.level',
+    channel: 'r.channel',
+    status: 'r.status',
+    sent_at: 'r.sent_at',
+  },
+  key: ['r.work_date', 'r.employee_id', 'r.level'],
+  default: 'id',
+};
+
+const filterSchema = z
+  .object({
+    id: z
+      .union([reminderId, z.array(reminderId).min(1).max(1000)])
+      .transform((v) => (Array.isArray(v) ? v : [v])),
+    employee_id: idList,
+    department_id: idList,
+    work_date: dateFilter,
+    work_date_gte: dateFilter,
+    work_date_lte: dateFilter,
+    level: z.coerce.number().int().min(0).max(3),
+    status: z.enum(['claimed', 'sending', 'sent', 'skipped', 'failed', 'unknown']),
+    channel: textFilter,
+    q: textFilter,
+  })
+  .partial()
+  .strict();
+
+function reminders(db: DB, scope: DepartmentScope) {
+  return db
+    .selectFrom('reminders_sent as r')
+    .innerJoin('employees as e', 'e.id', 'r.employee_id')
+    .innerJoin('departments as d', 'd.id', 'r.department_id')
+    .select([
+      sql<string>`r.employee_id || '-' || r.work_date || '-' || r.level`.as('id'),
+      'r.employee_id',
+      'e.name as employee_name',
+      'r.department_id',
+      'd.name as department_name',
+      'r.work_date',
+      'r.level',
+      'r.channel',
+      'r.status',
+      'r.error',
+      'r.sent_at',
+    ])
+    .$if(scope !== 'all', (q) => q.where('r.department_id', 'in', idsOrNone(scope as readonly number[])));
+}
+
+export function remindersResource(deps: { db: DB }): Router {
+  const { db } = deps;
+  const r = Router();
+  r.use(authorize('people:read'));
+  r.get(
+    '/',
+    listRoute(db, 'reminders', sort, filterSchema, (req, f) => {
+      let q = reminders(db, scopeOf(req));
+      const keys = f.id;
+      if (keys !== undefined)
+        q = q.where((eb) =>
+          eb.or(
+            keys.map((k) =>
+              eb.and([
+                eb('r.employee_id', '=', k.employeeId),
+                eb('r.work_date', '=', k.workDate),
+                eb('r.level', '=', k.level),
+              ]),
+            ),
+          ),
+        );
+      if (f.employee_id !== undefined) q = q.where('r.employee_id', 'in', f.employee_id);
+      if (f.department_id !== undefined) q = q.where('r.department_id', 'in', f.department_id);
+      if (f.work_date !== undefined) q = q.where('r.work_date', '=', f.work_date);
+      if (f.work_date_gte !== undefined) q = q.where('r.work_date', '>=', f.work_date_gte);
+      if (f.work_date_lte !== undefined) q = q.where('r.work_date', '<=', f.work_date_lte);
+      if (f.level !== undefined) q = q.where('r.level', '=', f.level);
+      if (f.status !== undefined) q = q.where('r.status', '=', f.status);
+      if (f.channel !== undefined) q = q.where('r.channel', '=', f.channel);
+      if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
+      return q;
+    }),
+  );
+  r.get(
+    '/:id',
+    route(async (req, res) => {
+      const { id: k } = parse(z.object({ id: reminderId }), req.params, 'path');
+      const row = await reminders(db, scopeOf(req))
+        .where('r.employee_id', '=', k.employeeId)
+        .where('r.work_date', '=', k.workDate)
+        .where('r.level', '=', k.level)
+        .executeTakeFirst();
+      if (!row) throw notFound('Reminder');
+      res.json(row);
+    }),
+  );
+  return r;
+}

@@ -1,0 +1,97 @@
+// Reviews for the admin UI (react-admin simple-rest): list, getOne, getMany and getManyReference
+// by employee, each limited in SQL to the caller's departments and audited (reasons and comments
+// are health data). Decisions stay in reviews.routes.ts.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { DB } from '../../db/connect.ts';
+import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
+import { openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
+import { auditRead } from '../audit/audit-trail.ts';
+import { authorize, scopeOf } from '../auth/permissions.ts';
+import { notFound } from '../http/errors.ts';
+import { parse, route } from '../http/middleware.ts';
+import { containing } from '../http/search.ts';
+import {
+  dateFilter,
+  bigIdList,
+  bigIdParam,
+  idList,
+  listRoute,
+  textFilter,
+  type SortSpec,
+} from '../http/simple-rest.ts';
+
+const sort: SortSpec<string> = {
+  fields: {
+    id: 'r.id',
+    work_date: 'r.work_date',
+    employee_name: 'e.name',
+    department_name: 'd.name',
+    severity: 'r.severity',
+    status: 'r.status',
+    escalated: 'r.escalated',
+    decision: 'r.decision',
+    decided_at: 'r.decided_at',
+    created_at: 'r.created_at',
+  },
+  key: ['r.id'],
+  default: 'id',
+};
+
+const filterSchema = z
+  .object({
+    id: bigIdList,
+    employee_id: idList,
+    department_id: idList,
+    status: z.enum(['pending', 'recheck_requested', 'approved', 'rejected']),
+    severity: z.enum(['warning', 'red']),
+    work_date_gte: dateFilter,
+    work_date_lte: dateFilter,
+    q: textFilter,
+  })
+  .partial()
+  .strict();
+
+const scoped = (db: DB, scope: DepartmentScope) =>
+  reviewsWithContext(db).$if(scope !== 'all', (q) =>
+    q.where('r.department_id', 'in', idsOrNone(scope as readonly number[])),
+  );
+
+export function reviewsResource(deps: { db: DB }): Router {
+  const r = Router();
+  r.use(authorize('health:read'));
+  r.get(
+    '/',
+    auditRead('reviews.list', 'reviews'),
+    listRoute(
+      deps.db,
+      'reviews',
+      sort,
+      filterSchema,
+      (req, f) => {
+        let q = scoped(deps.db, scopeOf(req));
+        if (f.id !== undefined) q = q.where('r.id', 'in', f.id);
+        if (f.employee_id !== undefined) q = q.where('r.employee_id', 'in', f.employee_id);
+        if (f.department_id !== undefined) q = q.where('r.department_id', 'in', f.department_id);
+        if (f.status !== undefined) q = q.where('r.status', '=', f.status);
+        if (f.severity !== undefined) q = q.where('r.severity', '=', f.severity);
+        if (f.work_date_gte !== undefined) q = q.where('r.work_date', '>=', f.work_date_gte);
+        if (f.work_date_lte !== undefined) q = q.where('r.work_date', '<=', f.work_date_lte);
+        if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
+        return q;
+      },
+      openReviewWithContext,
+    ),
+  );
+  r.get(
+    '/:id',
+    auditRead('reviews.read', 'reviews'),
+    route(async (req, res) => {
+      const { id } = parse(bigIdParam, req.params, 'path');
+      const row = await scoped(deps.db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
+      if (!row) throw notFound('Review');
+      res.json(openReviewWithContext(row));
+    }),
+  );
+  return r;
+}
