@@ -32,6 +32,7 @@ import { policyRoutes } from './policy/policy.routes.ts';
 import { recordRoutes } from './records/records.routes.ts';
 import { reviewDecisionRoutes, reviewReadRoutes } from './reviews/reviews.routes.ts';
 import { errorHandler, requestContext } from './http/middleware.ts';
+import { cleanBody, cleanRequestLine, noStore } from './http/input-rules.ts';
 import { temporalCodecRoutes } from './temporal-codec/codec.routes.ts';
 
 export interface ApiDeps {
@@ -54,6 +55,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.set('trust proxy', config.api.trustProxy);
   app.use(requestContext(logger));
   app.use(securityHeaders());
+  app.use(cleanRequestLine());
   const session = {
     secret: config.api.sessionSecret,
     ttlSeconds: config.auth.sessionTtlSeconds,
@@ -63,7 +65,7 @@ export function createApp(deps: ApiDeps): express.Express {
   // Before the API's CORS: the Temporal Web UI calls it from its own origin.
   app.use('/temporal-codec', temporalCodecRoutes({ db, logger, auth, uiOrigins: config.temporal.uiOrigins }));
   app.use(strictCors(config.api.corsOrigins));
-  app.use(express.json({ limit: '500kb' }));
+  app.use(express.json({ limit: '500kb' }), cleanBody());
 
   app.use(healthRoutes({ db, temporal }));
   // The admin UI, built by Vite into admin-ui/dist (npm start builds it when missing).
@@ -72,7 +74,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(checkinPageRoutes({ distDir: adminUiDist, corpId: config.dingtalk.corpId }));
 
   // the audit trail first, so requests refused while authenticating (bad token, no CSRF) are audited too
-  app.use('/api', auditTrail(db, logger), authenticate(auth));
+  app.use('/api', noStore(), auditTrail(db, logger), authenticate(auth));
   app.use(
     '/api/auth',
     staffAuthRoutes({

@@ -14,6 +14,7 @@ import { authenticate, type AuthenticateDeps } from '../auth/authenticate.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { AppError, forbidden } from '../http/errors.ts';
 import { strictCors } from '../http/security.ts';
+import { cleanBody, noStore } from '../http/input-rules.ts';
 import { parse, route } from '../http/middleware.ts';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 expected');
@@ -60,8 +61,10 @@ export function temporalCodecRoutes(deps: CodecDeps): Router {
   );
   r.use(
     // audited first, so a refused body is on record too
+    noStore(),
     auditTrail(deps.db, deps.logger),
     express.json({ limit: '1mb' }),
+    cleanBody(),
     authenticate({ ...deps.auth, csrf: false }),
     authorize('workflows:decode'),
   );
