@@ -59,6 +59,7 @@ export function createApp(deps: ApiDeps): express.Express {
   const session = {
     secret: config.api.sessionSecret,
     ttlSeconds: config.auth.sessionTtlSeconds,
+    maxSeconds: config.auth.sessionMaxSeconds,
     secure: config.api.publicBaseUrl.startsWith('https:'),
   };
   const auth = { db, session, operatorKey: config.api.adminToken };
@@ -87,7 +88,15 @@ export function createApp(deps: ApiDeps): express.Express {
       rateLimits: config.auth.rateLimits,
     }),
   );
-  app.use('/api/auth', authRoutes({ db, dingtalk, sessionSecret: config.api.sessionSecret }));
+  app.use(
+    '/api/auth',
+    authRoutes({
+      db,
+      dingtalk,
+      sessionSecret: config.api.sessionSecret,
+      exchangesPerIp: config.auth.rateLimits.exchangePerIp,
+    }),
+  );
   const passDeps = { db, secret: config.api.sessionSecret, publicBaseUrl: config.api.publicBaseUrl };
   app.use('/api/pass', passVerifyRoutes(passDeps));
   // Submissions: generous per IP (a whole office may share one address), tight per person.

@@ -17,6 +17,7 @@ import {
 import { openRecord } from '../../db/repositories/records.ts';
 import { openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
 import { auditRead } from '../audit/audit-trail.ts';
+import { openAuditRow } from '../../db/repositories/audit.ts';
 import { authorize, inScopeOf, scopeOf, type Permission } from '../auth/permissions.ts';
 import type { Scope } from '../auth/principal.ts';
 import { AppError, forbidden, notFound } from '../http/errors.ts';
@@ -244,7 +245,9 @@ const resources: Record<string, Resource> = {
   },
   audit: {
     read: 'audit:read',
-    scopeColumn: null,
+    // department HR reads the rows about their departments (0012_security_hardening)
+    scopeColumn: 'a.department_id',
+    open: openAuditRow,
     sort: { id: 'a.id', at: 'a.at', actor: 'a.actor', action: 'a.action' },
     base: (db) => db.selectFrom('audit_log as a').selectAll('a'),
     filter: (q, f) => {

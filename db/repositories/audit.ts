@@ -27,6 +27,20 @@ export const sealAuditText = (text: string, k: FieldKeyring = fieldKeyring()) =>
 export const openAuditText = (ct: string, k: FieldKeyring = fieldKeyring()) =>
   k.decryptJson<string>(ct, AUDIT_TEXT_AAD);
 
+/** A row for the audit screen: a sealed reason opened for the reader (who may read the row). */
+export function openAuditRow<R extends { detail: Record<string, unknown> | null }>(row: R): R {
+  const sealed = row.detail?.reasonSealed;
+  if (typeof sealed !== 'string') return row;
+  const { reasonSealed: _sealed, ...rest } = row.detail ?? {};
+  let reason: string;
+  try {
+    reason = openAuditText(sealed);
+  } catch {
+    reason = '(sealed with a retired key)';
+  }
+  return { ...row, detail: { ...rest, reason } };
+}
+
 // eslint-disable-next-line no-control-regex -- Postgres refuses U+0000 in text and in jsonb
 const NUL = /\u0000/g;
 
