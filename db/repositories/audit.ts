@@ -31,7 +31,8 @@ export const openAuditText = (ct: string, k: FieldKeyring = fieldKeyring()) =>
 export function openAuditRow<R extends { detail: Record<string, unknown> | null }>(row: R): R {
   const sealed = row.detail?.reasonSealed;
   if (typeof sealed !== 'string') return row;
-  const { reasonSealed: _sealed, ...rest } = row.detail ?? {};
+  const rest = { ...row.detail };
+  delete rest.reasonSealed;
   let reason: string;
   try {
     reason = openAuditText(sealed);
