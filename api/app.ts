@@ -32,6 +32,7 @@ import { policyRoutes } from './policy/policy.routes.ts';
 import { recordRoutes } from './records/records.routes.ts';
 import { reviewDecisionRoutes } from './reviews/reviews.routes.ts';
 import { errorHandler, requestContext } from './http/middleware.ts';
+import { cleanBody, cleanRequestLine, noStore } from './http/input-rules.ts';
 import { temporalCodecRoutes } from './temporal-codec/codec.routes.ts';
 
 export interface ApiDeps {
@@ -54,16 +55,18 @@ export function createApp(deps: ApiDeps): express.Express {
   app.set('trust proxy', config.api.trustProxy);
   app.use(requestContext(logger));
   app.use(securityHeaders());
+  app.use(cleanRequestLine());
   const session = {
     secret: config.api.sessionSecret,
     ttlSeconds: config.auth.sessionTtlSeconds,
+    maxSeconds: config.auth.sessionMaxSeconds,
     secure: config.api.publicBaseUrl.startsWith('https:'),
   };
   const auth = { db, session, operatorKey: config.api.adminToken };
   // Before the API's CORS: the Temporal Web UI calls it from its own origin.
   app.use('/temporal-codec', temporalCodecRoutes({ db, logger, auth, uiOrigins: config.temporal.uiOrigins }));
   app.use(strictCors(config.api.corsOrigins));
-  app.use(express.json({ limit: '500kb' }));
+  app.use(express.json({ limit: '500kb' }), cleanBody());
 
   app.use(healthRoutes({ db, temporal }));
   // The admin UI, built by Vite into admin-ui/dist (npm start builds it when missing).
@@ -72,7 +75,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(checkinPageRoutes({ distDir: adminUiDist, corpId: config.dingtalk.corpId }));
 
   // the audit trail first, so requests refused while authenticating (bad token, no CSRF) are audited too
-  app.use('/api', auditTrail(db, logger), authenticate(auth));
+  app.use('/api', noStore(), auditTrail(db, logger), authenticate(auth));
   app.use(
     '/api/auth',
     staffAuthRoutes({
@@ -85,7 +88,15 @@ export function createApp(deps: ApiDeps): express.Express {
       rateLimits: config.auth.rateLimits,
     }),
   );
-  app.use('/api/auth', authRoutes({ db, dingtalk, sessionSecret: config.api.sessionSecret }));
+  app.use(
+    '/api/auth',
+    authRoutes({
+      db,
+      dingtalk,
+      sessionSecret: config.api.sessionSecret,
+      exchangesPerIp: config.auth.rateLimits.exchangePerIp,
+    }),
+  );
   const passDeps = { db, secret: config.api.sessionSecret, publicBaseUrl: config.api.publicBaseUrl };
   app.use('/api/pass', passVerifyRoutes(passDeps));
   // Submissions: generous per IP (a whole office may share one address), tight per person.

@@ -46,6 +46,8 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(30),
+  /** absolute lifetime of an admin-console session from sign-in, however active */
+  SESSION_MAX_HOURS: z.coerce.number().min(0.1).max(72).default(12),
   LOCAL_ADMIN_USERNAME: z
     .string()
     .regex(/^[\w.-]{3,40}$/)
@@ -71,6 +73,8 @@ const envSchema = z.object({
   RATE_LIMIT_SIGNIN_PER_IP: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_SIGNIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_SUBMIT_PER_IP: z.coerce.number().int().min(1).default(1200),
+  /** check-in link / 免登 exchanges per IP and minute: generous, a whole office may share one address */
+  RATE_LIMIT_EXCHANGE_PER_IP: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_SUBMIT_PER_USER: z.coerce.number().int().min(1).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   RECORD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
@@ -114,7 +118,31 @@ const envSchema = z.object({
   FIELD_ENCRYPTION_ACTIVE_KEY: optionalString,
 });
 
-/** Published development key: the default outside production, refused in production. */
+/** The published development secrets: defaults on a developer's machine, refused anywhere else. */
+export const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me';
+export const DEV_ADMIN_TOKEN = 'dev-admin-token-0123456789';
+
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * Why the published secrets must not be used, or null on a developer's machine: production, real
+ * DingTalk credentials (real people's data) or an API reachable from other machines each suffice,
+ * whatever NODE_ENV says.
+ */
+function secretsRequired(e: {
+  NODE_ENV: string;
+  API_HOST: string;
+  DINGTALK_APP_KEY?: string;
+  DINGTALK_APP_SECRET?: string;
+}): string | null {
+  if (e.NODE_ENV === 'production') return 'in production';
+  if (e.DINGTALK_APP_KEY || e.DINGTALK_APP_SECRET) return 'when real DingTalk credentials are set';
+  if (!isLoopback(e.API_HOST)) return `when the API listens beyond loopback (API_HOST=${e.API_HOST})`;
+  return null;
+}
+
+/** Published development key: the default on a developer's machine, refused elsewhere. */
 export const DEV_FIELD_ENCRYPTION_KEYS = 'dev:aGVhbHRoLWNoZWNraW4tZGV2LWZpZWxkLWtleS0zMmI=';
 
 const devKey = Buffer.from(DEV_FIELD_ENCRYPTION_KEYS.slice('dev:'.length), 'base64');
@@ -123,13 +151,13 @@ type Issue = (path: string, message: string) => void;
 
 /** FIELD_ENCRYPTION_KEYS / _ACTIVE_KEY → keyring config; every key exactly 32 bytes of base64. */
 function parseFieldKeys(
-  e: { NODE_ENV: string; FIELD_ENCRYPTION_KEYS?: string; FIELD_ENCRYPTION_ACTIVE_KEY?: string },
+  e: { FIELD_ENCRYPTION_KEYS?: string; FIELD_ENCRYPTION_ACTIVE_KEY?: string },
+  required: string | null,
   issue: Issue,
 ): FieldKeys {
-  const production = e.NODE_ENV === 'production';
   const keys = new Map<string, Buffer>();
-  if (production && !e.FIELD_ENCRYPTION_KEYS) {
-    issue('FIELD_ENCRYPTION_KEYS', 'required in production');
+  if (required && !e.FIELD_ENCRYPTION_KEYS) {
+    issue('FIELD_ENCRYPTION_KEYS', `required ${required}`);
     return { activeKeyId: '', keys };
   }
   for (const entry of (e.FIELD_ENCRYPTION_KEYS ?? DEV_FIELD_ENCRYPTION_KEYS).split(',')) {
@@ -150,8 +178,8 @@ function parseFieldKeys(
       continue;
     }
     if (keys.has(kid)) issue('FIELD_ENCRYPTION_KEYS', `key id "${kid}" is listed twice`);
-    if (production && key.equals(devKey)) {
-      issue('FIELD_ENCRYPTION_KEYS', 'the published development key cannot be used in production');
+    if (required && key.equals(devKey)) {
+      issue('FIELD_ENCRYPTION_KEYS', `the published development key cannot be used ${required}`);
     }
     keys.set(kid, key);
   }
@@ -171,7 +199,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema
     .transform((e, ctx) => {
       const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path: [path], message });
-      return { ...e, fieldEncryption: parseFieldKeys(e, issue) };
+      const required = secretsRequired(e);
+      if (required) {
+        if (!e.SESSION_SECRET) issue('SESSION_SECRET', `required ${required}`);
+        else if (e.SESSION_SECRET === DEV_SESSION_SECRET)
+          issue('SESSION_SECRET', `the published development secret cannot be used ${required}`);
+        if (e.ADMIN_TOKEN === DEV_ADMIN_TOKEN)
+          issue('ADMIN_TOKEN', `the published development key cannot be used ${required}`);
+      }
+      return { ...e, required, fieldEncryption: parseFieldKeys(e, required, issue) };
     })
     .safeParse(env);
   if (!parsed.success) {
@@ -180,8 +216,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  if (production && !e.SESSION_SECRET)
-    throw new Error('Invalid configuration:\n  SESSION_SECRET: required in production');
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE))
     throw new Error('Invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE go together');
   const realDingtalk = Boolean(e.DINGTALK_APP_KEY && e.DINGTALK_APP_SECRET && e.DINGTALK_AGENT_ID);
@@ -208,9 +242,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       host: e.API_HOST,
       port: e.API_PORT,
       publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.API_PORT}`,
-      /** undefined disables the operator key (the default in production) */
-      adminToken: e.ADMIN_TOKEN ?? (production ? undefined : 'dev-admin-token-0123456789'),
-      sessionSecret: e.SESSION_SECRET ?? 'dev-only-session-secret-change-me',
+      /** undefined disables the operator key (the default wherever the dev secrets are refused) */
+      adminToken: e.ADMIN_TOKEN ?? (e.required ? undefined : DEV_ADMIN_TOKEN),
+      sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
       corsOrigins: e.CORS_ORIGINS,
       tls:
@@ -220,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     auth: Object.freeze({
       sessionTtlSeconds: e.SESSION_TTL_MINUTES * 60,
+      sessionMaxSeconds: Math.round(e.SESSION_MAX_HOURS * 3600),
       localAdmin: {
         username: e.LOCAL_ADMIN_USERNAME,
         password: e.LOCAL_ADMIN_PASSWORD,
@@ -229,6 +264,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         signinPerIp: e.RATE_LIMIT_SIGNIN_PER_IP,
         signinPerAccount: e.RATE_LIMIT_SIGNIN_PER_ACCOUNT,
         submitPerIp: e.RATE_LIMIT_SUBMIT_PER_IP,
+        exchangePerIp: e.RATE_LIMIT_EXCHANGE_PER_IP,
         submitPerUser: e.RATE_LIMIT_SUBMIT_PER_USER,
       },
     }),

@@ -217,6 +217,7 @@ export interface Database {
   local_accounts: LocalAccountsTable;
   role_grants: RoleGrantsTable;
   audit_log: AuditLogTable;
+  revoked_sessions: RevokedSessionsTable;
   attachments: AttachmentsTable;
   department_day_stats: DepartmentDayStatsTable;
 }
@@ -307,6 +308,13 @@ export interface AuditLogTable {
   user_agent: string | null;
   request_id: string | null;
   detail: ColumnType<Record<string, unknown> | null, string | null, never>;
+  /** the department the action was about (its target's), for department HR's view; null when none */
+  department_id: ColumnType<number | null, number | null | undefined, never>;
+}
+
+export interface RevokedSessionsTable {
+  sid: string;
+  expires_at: Timestamp;
 }
 
 /** Columns the application never hands on: ciphertexts and legacy plaintext, replaced by the opened value. */

@@ -1,8 +1,11 @@
-// The audit log for the admin UI (react-admin simple-rest), read-only, company-wide.
+// The audit log for the admin UI (react-admin simple-rest), read-only. Department HR reads the rows
+// about their departments (0012_security_hardening); company-wide readers read them all.
 import { Router } from 'express';
 import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
-import { authorize } from '../auth/permissions.ts';
+import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
+import { openAuditRow } from '../../db/repositories/audit.ts';
+import { authorize, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { containing } from '../http/search.ts';
@@ -42,6 +45,13 @@ const filterSchema = z
   .partial()
   .strict();
 
+function scoped(db: DB, scope: DepartmentScope) {
+  return db
+    .selectFrom('audit_log as a')
+    .selectAll('a')
+    .$if(scope !== 'all', (q) => q.where('a.department_id', 'in', idsOrNone(scope as readonly number[])));
+}
+
 export function auditLogResource(deps: { db: DB }): Router {
   const { db } = deps;
   const r = Router();
@@ -49,7 +59,7 @@ export function auditLogResource(deps: { db: DB }): Router {
   r.get(
     '/',
     listRoute(db, 'audit', sort, filterSchema, (req, f) => {
-      let q = db.selectFrom('audit_log as a').selectAll('a');
+      let q = scoped(db, scopeOf(req));
       if (f.id !== undefined) q = q.where('a.id', 'in', f.id.map(String));
       if (f.actor !== undefined) q = q.where('a.actor', '=', f.actor);
       if (f.action !== undefined) q = q.where('a.action', 'ilike', containing(f.action));
@@ -57,19 +67,15 @@ export function auditLogResource(deps: { db: DB }): Router {
       if (f.at_gte !== undefined) q = q.where('a.at', '>=', f.at_gte);
       if (f.at_lte !== undefined) q = q.where('a.at', '<=', f.at_lte);
       return q;
-    }),
+    }, openAuditRow),
   );
   r.get(
     '/:id',
     route(async (req, res) => {
       const { id } = parse(bigIdParam, req.params, 'path');
-      const row = await db
-        .selectFrom('audit_log')
-        .selectAll()
-        .where('id', '=', String(id))
-        .executeTakeFirst();
+      const row = await scoped(db, scopeOf(req)).where('a.id', '=', String(id)).executeTakeFirst();
       if (!row) throw notFound('Audit entry');
-      res.json(row);
+      res.json(openAuditRow(row));
     }),
   );
   return r;

@@ -1,9 +1,14 @@
 // Writes one audit row per state change, per read of someone's health answers, per export and per
-// (failed) sign-in, after the response is known so the outcome is the real one.
-import type { Request, RequestHandler } from 'express';
+// (failed) sign-in. The row is written when the handler ends its response and before the answer
+// leaves: if it cannot be written the caller gets a 500 instead of the answer, so nothing is
+// disclosed or confirmed without a trace. A write that must not outlive a missing row (代填) writes
+// it inside its own transaction with writeAuditIn.
+import type { Request, RequestHandler, Response } from 'express';
+import type { Transaction } from 'kysely';
 import type { Logger } from '../../config/logger.ts';
 import type { DB } from '../../db/connect.ts';
-import { insertAudit } from '../../db/repositories/audit.ts';
+import type { Database } from '../../db/database.ts';
+import { insertAudit, type AuditEntry } from '../../db/repositories/audit.ts';
 
 export interface AuditNote {
   action: string;
@@ -17,6 +22,8 @@ export interface AuditNote {
 declare module 'express-serve-static-core' {
   interface Request {
     audit?: AuditNote;
+    /** set once the route wrote the row itself (in its transaction) */
+    auditWritten?: boolean;
   }
 }
 
@@ -38,31 +45,74 @@ export const noteAudit = (req: Request, note: Partial<AuditNote>) => {
 /** e.g. "PUT /api/ra/employees/12": the path names the target when a route adds no note */
 const defaultAction = (req: Request) => `${req.method} ${req.originalUrl.split('?')[0] ?? ''}`;
 
+const isDenied = (status: number) => status === 401 || status === 403;
+
+/** The row for this request with the given status, or null when the request is not audited. */
+function entryFor(req: Request, status: number): AuditEntry | null {
+  if (req.auditWritten) return null;
+  if (SAFE.has(req.method) && !req.audit && !isDenied(status)) return null;
+  const note = req.audit;
+  const p = req.principal;
+  return {
+    actor: p?.actor ?? note?.actor ?? 'anonymous',
+    actorRoles: p?.roles ?? [],
+    action: note?.action ?? defaultAction(req),
+    targetType: note?.targetType ?? null,
+    targetId: note?.targetId !== undefined ? String(note.targetId) : null,
+    outcome: status < 400 ? 'success' : isDenied(status) ? 'denied' : 'failure',
+    status,
+    ip: req.ip ?? null,
+    userAgent: req.header('user-agent') ?? null,
+    requestId: req.id,
+    detail: note?.detail ?? null,
+  };
+}
+
+/**
+ * Writes the request's row in `trx` (the route's own transaction) so the change and its trace
+ * commit together; the route sets `req.auditWritten` once that transaction committed.
+ */
+export async function writeAuditIn(trx: Transaction<Database>, req: Request, status: number): Promise<void> {
+  const entry = entryFor(req, status);
+  if (entry) await insertAudit(trx, entry);
+}
+
+const AUDIT_FAILED = JSON.stringify({
+  type: 'https://health-checkin.local/problems/internal',
+  title: 'The action could not be recorded in the audit log; its answer is withheld',
+  status: 500,
+  code: 'internal',
+});
+
 export function auditTrail(db: DB, logger: Logger): RequestHandler {
   return (req, res, next) => {
-    res.on('finish', () => {
-      const denied = res.statusCode === 401 || res.statusCode === 403;
-      if (SAFE.has(req.method) && !req.audit && !denied) return;
-      const note = req.audit;
-      const p = req.principal;
-      const entry = {
-        actor: p?.actor ?? note?.actor ?? 'anonymous',
-        actorRoles: p?.roles ?? [],
-        action: note?.action ?? defaultAction(req),
-        targetType: note?.targetType ?? null,
-        targetId: note?.targetId !== undefined ? String(note.targetId) : null,
-        outcome:
-          res.statusCode < 400 ? ('success' as const) : denied ? ('denied' as const) : ('failure' as const),
-        status: res.statusCode,
-        ip: req.ip ?? null,
-        userAgent: req.header('user-agent') ?? null,
-        requestId: req.id,
-        detail: note?.detail ?? null,
-      };
-      insertAudit(db, entry).catch((err: unknown) => {
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    let ending = false;
+    res.end = ((...args: unknown[]) => {
+      if (ending) return end(...args);
+      ending = true;
+      const entry = entryFor(req, res.statusCode);
+      if (!entry) return end(...args);
+      const failed = (err: unknown) =>
         logger.error({ err, requestId: req.id, action: entry.action }, 'audit write failed');
-      });
-    });
+      if (res.headersSent) {
+        // a streamed answer (a file download) is already on its way: record it as it finishes
+        insertAudit(db, entry).catch(failed);
+        return end(...args);
+      }
+      insertAudit(db, entry).then(
+        () => end(...args),
+        (err: unknown) => {
+          failed(err);
+          res.statusCode = 500;
+          res.removeHeader('content-length');
+          res.removeHeader('content-disposition');
+          res.setHeader('content-type', 'application/problem+json');
+          end(AUDIT_FAILED);
+        },
+      );
+      return res;
+    }) as Response['end'];
     next();
   };
 }

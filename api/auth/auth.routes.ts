@@ -7,6 +7,7 @@ import type { DB } from '../../db/connect.ts';
 import { findEmployeeByDingtalkUserId, findEmployeeById } from '../../db/repositories/org.ts';
 import { AppError, unauthenticated } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
+import { limiter } from '../http/security.ts';
 import { verifyLinkToken } from '../../platform/link-token.ts';
 import { signEmployeeToken } from './employee-token.ts';
 import { personOf } from './permissions.ts';
@@ -14,10 +15,21 @@ import { personOf } from './permissions.ts';
 const exchangeSchema = z.object({ authCode: z.string().min(1).max(256) }).strict();
 const linkSchema = z.object({ token: z.string().min(1).max(2048) }).strict();
 
-export function authRoutes(deps: { db: DB; dingtalk: DingTalkApi; sessionSecret: string }): Router {
+/** An employee token lives this long at most (and never past the link it came from). */
+const EMPLOYEE_TOKEN_SECONDS = 2 * 3600;
+
+export function authRoutes(deps: {
+  db: DB;
+  dingtalk: DingTalkApi;
+  sessionSecret: string;
+  /** exchanges per minute and IP: a guessed or replayed code/link costs a request each */
+  exchangesPerIp: number;
+}): Router {
   const r = Router();
+  const perIp = limiter({ name: 'employee-exchange-ip', perMinute: deps.exchangesPerIp });
   r.post(
     '/dingtalk',
+    perIp,
     route(async (req, res) => {
       const { authCode } = parse(exchangeSchema, req.body);
       let userid: string;
@@ -34,14 +46,18 @@ export function authRoutes(deps: { db: DB; dingtalk: DingTalkApi; sessionSecret:
       if (!employee?.active)
         throw new AppError('forbidden', 403, 'You are not an active employee of this company');
       res.json({
-        token: signEmployeeToken(deps.sessionSecret, employee.id),
+        token: signEmployeeToken(deps.sessionSecret, employee.id, EMPLOYEE_TOKEN_SECONDS),
         employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
       });
     }),
   );
   // The signed link from a per-person message (outside DingTalk): exchanged, never used as a session.
+  // It may be exchanged again (a second device, an expired session) until it expires, since the link
+  // itself is the day's identity proof anyway; what the token reaches is only this employee's own
+  // check-in (see employeePrincipal), and it never outlives the link.
   r.post(
     '/link',
+    perIp,
     route(async (req, res) => {
       const { token } = parse(linkSchema, req.body);
       const claims = verifyLinkToken(deps.sessionSecret, token);
@@ -49,8 +65,9 @@ export function authRoutes(deps: { db: DB; dingtalk: DingTalkApi; sessionSecret:
       const employee = await findEmployeeById(deps.db, claims.sub);
       if (!employee?.active)
         throw new AppError('forbidden', 403, 'You are not an active employee of this company');
+      const ttl = Math.min(EMPLOYEE_TOKEN_SECONDS, claims.exp - Math.floor(Date.now() / 1000));
       res.json({
-        token: signEmployeeToken(deps.sessionSecret, employee.id),
+        token: signEmployeeToken(deps.sessionSecret, employee.id, ttl),
         workDate: claims.day,
         employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
       });

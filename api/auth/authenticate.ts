@@ -3,6 +3,7 @@
 import type { RequestHandler } from 'express';
 import type { DB } from '../../db/connect.ts';
 import { AppError, unauthenticated } from '../http/errors.ts';
+import { isSessionRevoked } from '../../db/repositories/revoked-sessions.ts';
 import { sameBytes } from '../../platform/signed-token.ts';
 import { verifyEmployeeToken } from './employee-token.ts';
 import { accountPrincipal, employeePrincipal, operatorPrincipal, type Principal } from './principal.ts';
@@ -42,6 +43,7 @@ export function authenticate(deps: AuthenticateDeps): RequestHandler {
     }
     const session = readSession(req, deps.session);
     if (!session) return undefined;
+    if (await isSessionRevoked(deps.db, session.sid)) throw unauthenticated('This session was signed out');
     if (deps.csrf !== false && !SAFE_METHODS.has(req.method) && !csrfValid(req, deps.session, session))
       throw new AppError('csrf_failed', 403, 'Missing or wrong CSRF token');
     const [kind, id] = session.sub.split(':');

@@ -6,13 +6,14 @@ import { hasAnyRole, type Principal, type Role, type Scope } from './principal.t
 /**
  * `health`: the permission reads people's health answers, limited to the departments the person
  * manages or is HR for. `people`: directory data (names, departments), all for admins.
- * `company`: company-wide configuration, no department scope. `person`: only a signed-in employee
- * holds it (not a local account or the operator key), because the act names who did it.
+ * `company`: company-wide configuration, no department scope. `hr`: the departments the HR role
+ * covers. `person`: only a signed-in employee holds it (not a local account or the operator key),
+ * because the act names who did it. `companyWide`: held only when the scope is every department.
  */
 export const permissions = {
   'health:read': { roles: ['manager', 'hr'], scope: 'health' },
-  // Workflow payloads carry anyone's answers: the route also demands a company-wide scope.
-  'workflows:decode': { roles: ['hr'], scope: 'health' },
+  // Workflow payloads carry anyone's answers: only with a company-wide scope.
+  'workflows:decode': { roles: ['hr'], scope: 'health', companyWide: true },
   'reviews:decide': { roles: ['manager', 'hr'], scope: 'health', person: true },
   'proxy:submit': { roles: ['manager', 'hr'], scope: 'health', person: true },
   'people:read': { roles: ['manager', 'hr', 'admin'], scope: 'people' },
@@ -21,11 +22,19 @@ export const permissions = {
   'config:read': { roles: ['manager', 'hr', 'admin'], scope: 'company' },
   'config:write': { roles: ['admin'], scope: 'company' },
   'calendar:write': { roles: ['hr', 'admin'], scope: 'company' },
-  'audit:read': { roles: ['hr', 'admin'], scope: 'company' },
+  // The full log (sign-ins, config changes, everyone's health reads) is for company-wide HR; HR for
+  // some departments reads the rows about those departments. Administrators configure, they do
+  // not read who looked at whose health.
+  'audit:read': { roles: ['hr'], scope: 'hr' },
   'operations:run': { roles: ['admin'], scope: 'company' },
 } as const satisfies Record<
   string,
-  { roles: readonly Role[]; scope: 'health' | 'people' | 'company'; person?: boolean }
+  {
+    roles: readonly Role[];
+    scope: 'health' | 'people' | 'company' | 'hr';
+    person?: boolean;
+    companyWide?: boolean;
+  }
 >;
 
 export type Permission = keyof typeof permissions;
@@ -39,14 +48,20 @@ export function scopeFor(p: Principal, permission: Permission): Scope {
   const def = permissions[permission];
   if (def.scope === 'company') return 'all';
   if (def.scope === 'people' && p.roles.includes('admin')) return 'all';
+  if (def.scope === 'hr') return p.roles.includes('hr') ? p.hrScope : [];
   const manager = p.roles.includes('manager') ? p.managerScope : [];
   const hr = p.roles.includes('hr') ? p.hrScope : [];
   return union(manager, hr);
 }
 
 export const can = (p: Principal | undefined, permission: Permission): boolean => {
-  const def: { roles: readonly Role[]; person?: boolean } = permissions[permission];
-  return Boolean(p && hasAnyRole(p, def.roles) && (!def.person || p.employeeId !== null));
+  const def: { roles: readonly Role[]; person?: boolean; companyWide?: boolean } = permissions[permission];
+  return Boolean(
+    p &&
+    hasAnyRole(p, def.roles) &&
+    (!def.person || p.employeeId !== null) &&
+    (!def.companyWide || scopeFor(p, permission) === 'all'),
+  );
 };
 
 declare module 'express-serve-static-core' {

@@ -26,24 +26,24 @@ export interface Principal {
 export type Via = Principal['via'];
 
 export async function employeePrincipal(db: DB, employeeId: number, via: Via): Promise<Principal | null> {
-  const [employee, facts] = await Promise.all([
-    findActiveIdentity(db, employeeId),
-    loadAccessFacts(db, employeeId),
-  ]);
+  const employee = await findActiveIdentity(db, employeeId);
   if (!employee) return null;
+  const base = { actor: `employee:${employee.id}`, name: employee.name, employeeId: employee.id, via };
+  // A Bearer token comes from a check-in link or the check-in page's 免登: it may be forwarded or
+  // left in a shared browser, so it only ever carries the employee's own powers. Staff powers need
+  // a staff session (cookie + CSRF).
+  if (via === 'employee-token') return { ...base, roles: ['employee'], managerScope: [], hrScope: [] };
+  const facts = await loadAccessFacts(db, employeeId);
   const r: Role[] = ['employee'];
   if (facts.managed.length) r.push('manager');
   const hrGrant = facts.grants.find((g) => g.role === 'hr');
   if (hrGrant || facts.hrFor.length) r.push('hr');
   if (facts.grants.some((g) => g.role === 'admin')) r.push('admin');
   return {
-    actor: `employee:${employee.id}`,
-    name: employee.name,
-    employeeId: employee.id,
+    ...base,
     roles: r,
     managerScope: facts.managed,
     hrScope: hrGrant?.all_departments ? 'all' : facts.hrFor,
-    via,
   };
 }
 

@@ -5,19 +5,27 @@ import { Router, type Request, type Response } from 'express';
 import { serialize } from 'cookie';
 import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
-import { findLocalAccount, recordSignInAttempt } from '../../db/repositories/access.ts';
+import { findLocalAccount, recordSignInAttempt, unlockLocalAccount } from '../../db/repositories/access.ts';
 import { findEmployeeByDingtalkUserId } from '../../db/repositories/org.ts';
 import { DingTalkError } from '../../dingtalk/errors.ts';
 import type { DingTalkApi } from '../../dingtalk/types.ts';
 import { verifyPassword } from '../../security/passwords.ts';
 import { noteAudit } from '../audit/audit-trail.ts';
-import { AppError, unauthenticated } from '../http/errors.ts';
+import { AppError, notFound, unauthenticated } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { limiter } from '../http/security.ts';
-import { can, permissions, scopeFor, type Permission } from './permissions.ts';
+import { authorize, can, permissions, scopeFor, type Permission } from './permissions.ts';
 import { accountPrincipal, employeePrincipal, hasAnyRole, type Principal } from './principal.ts';
 import { expiresIn, signToken, verifyToken } from '../../platform/signed-token.ts';
-import { clearSession, issueSession, readCookies, type SessionOptions } from './staff-session.ts';
+import { revokeSession } from '../../db/repositories/revoked-sessions.ts';
+import {
+  clearSession,
+  issueSession,
+  readCookies,
+  readSession,
+  sessionEnd,
+  type SessionOptions,
+} from './staff-session.ts';
 
 export interface StaffAuthDeps {
   db: DB;
@@ -90,8 +98,11 @@ export function staffAuthRoutes(deps: StaffAuthDeps): Router {
       const account = await findLocalAccount(deps.db, username);
       // Hash even for unknown names so timing does not reveal which accounts exist.
       const ok = await verifyPassword(password, account?.password_hash ?? 'scrypt$16384$8$1$AAAA$AAAA');
-      if (!account || (account.locked_until?.getTime() ?? 0) > Date.now() || !ok) {
-        if (account) await recordSignInAttempt(deps.db, account.id, false);
+      const locked = (account?.locked_until?.getTime() ?? 0) > Date.now();
+      if (!account || locked || !ok) {
+        // attempts while locked are not counted, so they cannot extend the lock
+        if (account && !locked) await recordSignInAttempt(deps.db, account.id, false);
+        if (locked) noteAudit(req, { detail: { method: 'password', locked: true } });
         throw unauthenticated('Wrong username or password, or the account is locked for a while');
       }
       await recordSignInAttempt(deps.db, account.id, true);
@@ -100,11 +111,30 @@ export function staffAuthRoutes(deps: StaffAuthDeps): Router {
     }),
   );
 
-  r.post('/logout', (req, res) => {
-    noteAudit(req, { action: 'auth.signout' });
-    clearSession(res, deps.session);
-    res.status(204).end();
-  });
+  r.post(
+    '/logout',
+    route(async (req, res) => {
+      noteAudit(req, { action: 'auth.signout' });
+      // authenticate already refused a revoked, forged or expired cookie (and a missing CSRF token)
+      const session = readSession(req, deps.session);
+      if (session)
+        await revokeSession(deps.db, session.sid, new Date(sessionEnd(deps.session, session) * 1000));
+      clearSession(res, deps.session);
+      res.status(204).end();
+    }),
+  );
+
+  // Recovery without a shell: another administrator (or one signed in with DingTalk) lifts the lock.
+  r.post(
+    '/accounts/:username/unlock',
+    authorize('operations:run'),
+    route(async (req, res) => {
+      const { username } = parse(z.object({ username: z.string().min(1).max(80) }), req.params, 'path');
+      noteAudit(req, { action: 'auth.unlock', targetType: 'local_account', targetId: username });
+      if (!(await unlockLocalAccount(deps.db, username))) throw notFound('Local account');
+      res.status(204).end();
+    }),
+  );
 
   r.get('/me', (req, res) => {
     if (!req.principal) throw unauthenticated('Not signed in');

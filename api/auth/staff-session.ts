@@ -1,5 +1,6 @@
 // Admin UI sessions: a short-lived signed token in an httpOnly SameSite=Strict cookie, renewed
-// while in use, plus a CSRF token (double submit, bound to the session id) for state changes.
+// while in use up to an absolute lifetime, plus a CSRF token (double submit, bound to the session
+// id) for state changes. Sign-out revokes the session id server-side (revoked_sessions).
 import { randomBytes } from 'node:crypto';
 import { parse as parseCookies, serialize } from 'cookie';
 import type { Request, Response } from 'express';
@@ -27,7 +28,10 @@ export interface SessionClaims extends TokenClaims {
 
 export interface SessionOptions {
   secret: string;
+  /** idle lifetime: renewed while in use */
   ttlSeconds: number;
+  /** absolute lifetime from sign-in, whatever the renewals */
+  maxSeconds: number;
   /** Secure cookies when served over HTTPS */
   secure: boolean;
 }
@@ -38,9 +42,16 @@ export function readCookies(req: Request): Record<string, string | undefined> {
   return parseCookies(req.header('cookie') ?? '');
 }
 
+/** The end of the session's absolute lifetime (seconds since epoch). */
+export const sessionEnd = (opts: SessionOptions, claims: Pick<SessionClaims, 'auth'>) =>
+  claims.auth + opts.maxSeconds;
+
+/** The cookie's claims when signed, unexpired and within the absolute lifetime (not revocation: see authenticate). */
 export function readSession(req: Request, opts: SessionOptions): SessionClaims | null {
   const token = readCookies(req)[SESSION_COOKIE];
-  return token ? verifyToken<SessionClaims>(opts.secret, token, 'staff-session') : null;
+  const claims = token ? verifyToken<SessionClaims>(opts.secret, token, 'staff-session') : null;
+  if (!claims || typeof claims.auth !== 'number' || typeof claims.sid !== 'string') return null;
+  return sessionEnd(opts, claims) > Date.now() / 1000 ? claims : null;
 }
 
 export function issueSession(
@@ -50,14 +61,17 @@ export function issueSession(
   previous?: SessionClaims,
 ): SessionClaims {
   const now = Date.now();
+  const auth = previous?.auth ?? Math.floor(now / 1000);
   const claims: SessionClaims = {
     purpose: 'staff-session',
     sub,
     sid: previous?.sid ?? randomBytes(16).toString('base64url'),
-    auth: previous?.auth ?? Math.floor(now / 1000),
-    exp: expiresIn(opts.ttlSeconds, now),
+    auth,
+    // a renewal never carries the session past its absolute end
+    exp: Math.min(expiresIn(opts.ttlSeconds, now), sessionEnd(opts, { auth })),
   };
-  const base = { path: '/', secure: opts.secure, sameSite: 'strict' as const, maxAge: opts.ttlSeconds };
+  const maxAge = Math.max(0, claims.exp - Math.floor(now / 1000));
+  const base = { path: '/', secure: opts.secure, sameSite: 'strict' as const, maxAge };
   res.append(
     'Set-Cookie',
     serialize(SESSION_COOKIE, signToken(opts.secret, claims), { ...base, httpOnly: true }),
@@ -72,7 +86,8 @@ export function issueSession(
 
 /** Renew when less than half the lifetime is left, so an active user stays signed in. */
 export function renewIfHalfSpent(res: Response, opts: SessionOptions, claims: SessionClaims): void {
-  if (claims.exp - Date.now() / 1000 < opts.ttlSeconds / 2) issueSession(res, opts, claims.sub, claims);
+  const halfSpent = claims.exp - Date.now() / 1000 < opts.ttlSeconds / 2;
+  if (halfSpent && claims.exp < sessionEnd(opts, claims)) issueSession(res, opts, claims.sub, claims);
 }
 
 export function clearSession(res: Response, opts: SessionOptions): void {

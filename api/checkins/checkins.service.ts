@@ -42,6 +42,8 @@ export interface SubmitOptions {
   identityCheck?: string | null;
   /** a manager filling in for the employee (代填): stored on the record */
   proxyByEmployeeId?: number;
+  /** runs in the submission's transaction after the record is stored (the proxy's audit row) */
+  inTransaction?: (trx: Transaction<Database>, record: HealthRecord) => Promise<void>;
 }
 
 export interface SubmitResult {
@@ -162,6 +164,7 @@ export async function submitCheckin(
         proxy_by_employee_id: opts.proxyByEmployeeId ?? null,
       });
       await linkAttachments(trx, photoIds, record.id);
+      await opts.inTransaction?.(trx, record);
       if (review) return { record, ...(await continueReview(trx, review.id, review.record_id, record)) };
       return { record, ...(await openDay(trx, record, timing)) };
     });

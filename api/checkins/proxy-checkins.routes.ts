@@ -6,7 +6,8 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { submissionSchema } from '../../domain/submission.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
-import { noteAudit } from '../audit/audit-trail.ts';
+import { noteAudit, writeAuditIn } from '../audit/audit-trail.ts';
+import { sealAuditText } from '../../db/repositories/audit.ts';
 import { inScopeOf, personOf, scopeOf } from '../auth/permissions.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
@@ -36,9 +37,16 @@ export const proxyCheckin = (deps: CheckinDeps): RequestHandler =>
     // Outside the scope it is a 404 like every scoped read, so ids do not leak.
     if (!employee?.active || !inScopeOf(scopeOf(req), employee.department_id)) throw notFound('Employee');
     const { reason, ...submission } = body;
+    // The reason often names an illness: sealed like other health text. The row commits with the
+    // record (a record stored without its why would be a proxy fill nobody can account for).
     const { record, replayed, reviewId } = await submitCheckin(deps, employee.id, submission, new Date(), {
       proxyByEmployeeId: proxyId,
+      inTransaction: async (trx, stored) => {
+        noteAudit(req, { detail: { recordId: stored.id, reasonSealed: sealAuditText(reason) } });
+        await writeAuditIn(trx, req, 201);
+      },
     });
-    noteAudit(req, { detail: { recordId: record.id, reason, ...(replayed ? { replayed } : {}) } });
+    if (replayed) noteAudit(req, { detail: { recordId: record.id, replayed } });
+    else req.auditWritten = true;
     res.status(replayed ? 200 : 201).json({ record, replayed, reviewId });
   });

@@ -3,6 +3,7 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { AppError } from '../http/errors.ts';
+import { cleanBody } from '../http/input-rules.ts';
 import { parse, route } from '../http/middleware.ts';
 import type { ImportResult } from './csv-table.ts';
 
@@ -18,6 +19,7 @@ export function csvImportRoutes(
   r.post(
     '/import',
     express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '500kb' }),
+    cleanBody(),
     route(async (req, res) => {
       const { dryRun } = parse(importQuery, req.query, 'query');
       if (typeof req.body !== 'string') {

@@ -3,6 +3,8 @@ import type { ZodError } from 'zod';
 
 export type ErrorCode =
   | 'validation_failed'
+  | 'bad_request'
+  | 'unsupported_media_type'
   | 'unauthenticated'
   | 'forbidden'
   | 'not_found'

@@ -4,6 +4,7 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import type { z } from 'zod';
 import type { Logger } from '../../config/logger.ts';
 import { AppError, type FieldIssue } from './errors.ts';
+import { assertCleanText } from './input-rules.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -35,6 +36,8 @@ export function requestContext(logger: Logger): RequestHandler {
 }
 
 export function parse<S extends z.ZodType>(schema: S, value: unknown, where = 'body'): z.infer<S> {
+  // the edge rule again, for values a route assembles itself (route-level parsers, path params)
+  assertCleanText(value, where);
   const r = schema.safeParse(value);
   if (!r.success) throw AppError.validation(r.error, where);
   return r.data;
@@ -53,6 +56,40 @@ function localize(fields: FieldIssue[], lang: string): FieldIssue[] {
   );
 }
 
+/** body-parser's and the router's own 4xx errors (http-errors), e.g. a bad charset or path. */
+const clientError = (raw: { status?: number; expose?: boolean }) =>
+  typeof raw.status === 'number' && raw.status >= 400 && raw.status < 500 && raw.expose !== false;
+
+/** Names what was wrong without echoing the parser's internals. */
+function unreadableRequest(raw: { status?: number; type?: string; charset?: string }): AppError {
+  if (raw.type === 'charset.unsupported')
+    return new AppError(
+      'unsupported_media_type',
+      415,
+      `Unsupported charset${raw.charset ? ` "${raw.charset}"` : ''}: send UTF-8`,
+    );
+  if (raw.type === 'encoding.unsupported')
+    return new AppError(
+      'unsupported_media_type',
+      415,
+      'Unsupported Content-Encoding: send gzip, deflate, br or none',
+    );
+  if (raw.status === 415) return new AppError('unsupported_media_type', 415, 'Unsupported content type');
+  if (raw.type === 'request.aborted')
+    return new AppError('bad_request', 400, 'The request body was cut short');
+  if (raw.type === 'request.size.invalid')
+    return new AppError('bad_request', 400, 'The request body does not match its Content-Length');
+  if (raw.status === 400 && raw.type === undefined && /decode param/i.test(String((raw as Error).message)))
+    return new AppError('bad_request', 400, 'The URL path has malformed percent-encoding');
+  if (raw.status === 400)
+    return new AppError(
+      'bad_request',
+      400,
+      'The request body cannot be read (does it match its Content-Encoding?)',
+    );
+  return new AppError('bad_request', 400, 'The request cannot be read');
+}
+
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   let e: AppError;
   const raw = err as { type?: string; status?: number };
@@ -63,6 +100,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     e = new AppError('payload_too_large', 413, `Request body exceeds the limit${kb}`);
   } else if (raw.type === 'entity.parse.failed')
     e = new AppError('bad_json', 400, 'Request body is not valid JSON');
+  else if (clientError(raw)) e = unreadableRequest(raw);
   else if ((err as { code?: string }).code === '23503') {
     // A foreign key points nowhere: the client named a record that does not exist.
     e = new AppError('validation_failed', 400, 'A referenced record does not exist', [

@@ -67,7 +67,14 @@ export async function issuePass(db: DB, secret: string, publicBaseUrl: string, e
   return { token, verifyUrl: `${publicBaseUrl}/pass/verify?p=${token}`, ...view };
 }
 
-export type PassCheck = ({ valid: true } & PassView) | ({ valid: false; reason: string } & Partial<PassView>);
+/**
+ * What the guard sees: who, which day, the colour. Not the severity or the review status, which
+ * would tell anyone holding the QR code that an approved green day had been an anomaly.
+ */
+export type GuardView = Pick<PassView, 'name' | 'departmentName' | 'workDate' | 'colour'>;
+
+export type PassCheck =
+  ({ valid: true } & GuardView) | ({ valid: false; reason: string } & Partial<GuardView>);
 
 export async function verifyPass(db: DB, secret: string, token: string): Promise<PassCheck> {
   const claims = verifyToken(secret, token, PASS_PURPOSE);
@@ -76,7 +83,9 @@ export async function verifyPass(db: DB, secret: string, token: string): Promise
   const policy = await getCurrentPolicy(db);
   const view = await passView(db, claims.sub, claims.day);
   if (!view) return { valid: false, reason: 'no_record' };
+  const { name, departmentName, workDate, colour } = view;
+  const guard: GuardView = { name, departmentName, workDate, colour };
   if (claims.day !== workDateAt(new Date(), policy.timeZone))
-    return { ...view, valid: false, reason: 'not_today' };
-  return { valid: true, ...view };
+    return { ...guard, valid: false, reason: 'not_today' };
+  return { valid: true, ...guard };
 }

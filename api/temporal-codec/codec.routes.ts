@@ -11,9 +11,10 @@ import { FieldKeyringCodec } from '../../platform/payload-codec.ts';
 import { CiphertextError } from '../../security/field-crypto.ts';
 import { auditTrail, noteAudit } from '../audit/audit-trail.ts';
 import { authenticate, type AuthenticateDeps } from '../auth/authenticate.ts';
-import { authorize, scopeOf } from '../auth/permissions.ts';
-import { AppError, forbidden } from '../http/errors.ts';
+import { authorize } from '../auth/permissions.ts';
+import { AppError } from '../http/errors.ts';
 import { strictCors } from '../http/security.ts';
+import { cleanBody, noStore } from '../http/input-rules.ts';
 import { parse, route } from '../http/middleware.ts';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 expected');
@@ -60,14 +61,15 @@ export function temporalCodecRoutes(deps: CodecDeps): Router {
   );
   r.use(
     // audited first, so a refused body is on record too
+    noStore(),
     auditTrail(deps.db, deps.logger),
     express.json({ limit: '1mb' }),
-    authenticate({ ...deps.auth, csrf: false }),
-    authorize('workflows:decode'),
+    cleanBody(),
   );
   r.post(
     ['/decode', '/:namespace/decode'],
-    route(async (req, res) => {
+    (req, _res, next) => {
+      // named before authorizing, so a refused caller's row says what was tried
       const fromPath = req.params.namespace;
       const namespace = typeof fromPath === 'string' ? fromPath : req.header('x-namespace');
       noteAudit(req, {
@@ -75,8 +77,11 @@ export function temporalCodecRoutes(deps: CodecDeps): Router {
         targetType: 'namespace',
         ...(namespace ? { targetId: namespace } : {}),
       });
-      if (scopeOf(req) !== 'all')
-        throw forbidden('Decoding workflow payloads needs HR for the whole company');
+      next();
+    },
+    authenticate({ ...deps.auth, csrf: false }),
+    authorize('workflows:decode'),
+    route(async (req, res) => {
       const { payloads } = parse(body, req.body);
       noteAudit(req, { detail: { payloads: payloads.length } });
       try {

@@ -97,15 +97,30 @@ export async function recordSignInAttempt(db: DB, id: number, ok: boolean, lockA
       .execute();
     return;
   }
+  // A lock is never extended by attempts made while it holds (the caller does not count them), and
+  // an expired lock starts the count afresh: otherwise one wrong guess per lock period would keep
+  // the account locked for good.
+  const count = sql<number>`case when locked_until <= now() then 1 else failed_attempts + 1 end`;
   await db
     .updateTable('local_accounts')
-    .set((eb) => ({
-      failed_attempts: eb('failed_attempts', '+', 1),
-      locked_until: sql<Date | null>`case when failed_attempts + 1 >= ${lockAfter}
-        then now() + make_interval(mins => ${lockMinutes}) else locked_until end`,
-    }))
+    .set({
+      failed_attempts: count,
+      locked_until: sql<Date | null>`case when ${count} >= ${lockAfter}
+        then now() + make_interval(mins => ${lockMinutes}) else null end`,
+    })
     .where('id', '=', id)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', sql<Date>`now()`)]))
     .execute();
+}
+
+/** Lifts a local account's sign-in lock (an administrator's recovery path); false when unknown. */
+export async function unlockLocalAccount(db: DB, username: string): Promise<boolean> {
+  const r = await db
+    .updateTable('local_accounts')
+    .set({ failed_attempts: 0, locked_until: null })
+    .where('username', '=', username)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 export async function grantRole(db: DB, employeeId: number, role: StaffRole, allDepartments: boolean) {

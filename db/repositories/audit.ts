@@ -1,7 +1,8 @@
 // The append-only audit log: inserts, filtered reads, and the retention job's batched purge.
-import { sql } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { fieldKeyring, type FieldKeyring } from '../../security/field-crypto.ts';
 import type { DB } from '../connect.ts';
-import type { AuditOutcome } from '../database.ts';
+import type { AuditOutcome, Database } from '../database.ts';
 
 export interface AuditEntry {
   actor: string;
@@ -17,21 +18,80 @@ export interface AuditEntry {
   detail?: Record<string, unknown> | null;
 }
 
-export async function insertAudit(db: DB, e: AuditEntry): Promise<void> {
+/** Free text a person typed into an audited action (a proxy's reason names an illness): sealed. */
+export const AUDIT_TEXT_AAD = 'audit_log.detail';
+
+export const sealAuditText = (text: string, k: FieldKeyring = fieldKeyring()) =>
+  k.encryptJson(text, AUDIT_TEXT_AAD);
+
+export const openAuditText = (ct: string, k: FieldKeyring = fieldKeyring()) =>
+  k.decryptJson<string>(ct, AUDIT_TEXT_AAD);
+
+/** A row for the audit screen: a sealed reason opened for the reader (who may read the row). */
+export function openAuditRow<R extends { detail: Record<string, unknown> | null }>(row: R): R {
+  const sealed = row.detail?.reasonSealed;
+  if (typeof sealed !== 'string') return row;
+  const rest = { ...row.detail };
+  delete rest.reasonSealed;
+  let reason: string;
+  try {
+    reason = openAuditText(sealed);
+  } catch {
+    reason = '(sealed with a retired key)';
+  }
+  return { ...row, detail: { ...rest, reason } };
+}
+
+// eslint-disable-next-line no-control-regex -- Postgres refuses U+0000 in text and in jsonb
+const NUL = /\u0000/g;
+
+/**
+ * The row never fails on what a caller sent: the edge refuses NUL, but an audit row must be written
+ * whatever reached it (a header, a path), so it is stripped here as well.
+ */
+const clean = (v: string | null | undefined) => (v == null ? null : v.replace(NUL, '\uFFFD'));
+
+/** Which department a target belongs to, looked up in the same statement (ids are text in the log). */
+const departmentOf = (targetType: string | null, targetId: string | null) => {
+  if (!targetType || !targetId || !/^[0-9]{1,9}$/.test(targetId)) return sql<number | null>`null`;
+  const id = Number(targetId);
+  switch (targetType) {
+    case 'employee':
+      return sql<number | null>`(select department_id from employees where id = ${id})`;
+    case 'health_record':
+    case 'records':
+      return sql<number | null>`(select department_id from health_records where id = ${id})`;
+    case 'review':
+    case 'reviews':
+      return sql<number | null>`(select department_id from reviews where id = ${id})`;
+    default:
+      return sql<number | null>`null`;
+  }
+};
+
+export async function insertAudit(
+  db: Kysely<Database> | Transaction<Database>,
+  e: AuditEntry,
+): Promise<void> {
+  const targetType = clean(e.targetType);
+  const targetId = clean(e.targetId);
   await db
     .insertInto('audit_log')
     .values({
-      actor: e.actor,
+      actor: clean(e.actor) ?? '',
       actor_roles: [...e.actorRoles],
-      action: e.action,
-      target_type: e.targetType ?? null,
-      target_id: e.targetId ?? null,
+      action: clean(e.action) ?? '',
+      target_type: targetType,
+      target_id: targetId,
       outcome: e.outcome,
       status: e.status ?? null,
-      ip: e.ip ?? null,
-      user_agent: e.userAgent?.slice(0, 500) ?? null,
-      request_id: e.requestId ?? null,
-      detail: e.detail ? JSON.stringify(e.detail) : null,
+      ip: clean(e.ip),
+      user_agent: clean(e.userAgent?.slice(0, 500)),
+      request_id: clean(e.requestId),
+      detail: e.detail
+        ? JSON.stringify(e.detail, (_k, v: unknown) => (typeof v === 'string' ? clean(v) : v))
+        : null,
+      department_id: departmentOf(targetType, targetId),
     })
     .execute();
 }

@@ -108,3 +108,42 @@ export async function signInLocal(
   const { cookie, csrf } = sessionFrom(res);
   return new StaffClient(ctx, cookie, csrf, (await res.json()) as StaffClient['identity']);
 }
+
+const sessions = new WeakMap<TestContext, Map<number, Promise<StaffClient | null>>>();
+
+/**
+ * A request as this person would make it: with their admin-console session when they are staff
+ * (signed in once per context), else with the check-in page's employee token, which reaches only
+ * their own check-in.
+ */
+export async function callAs(
+  ctx: TestContext,
+  e: TestEmployee,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<StaffResponse> {
+  const mine = sessions.get(ctx) ?? new Map<number, Promise<StaffClient | null>>();
+  sessions.set(ctx, mine);
+  let session = mine.get(e.id);
+  if (!session) {
+    session = signInEmployee(ctx, e).catch(() => null);
+    mine.set(e.id, session);
+  }
+  const staff = await session;
+  if (staff) return staff.call(method, path, body);
+  const encoded = encodeBody(body);
+  const res = await fetch(`${ctx.apiUrl}${path}`, {
+    method,
+    headers: { ...encoded.headers, authorization: `Bearer ${ctx.token(e.id)}` },
+    body: encoded.body,
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { closeDayAsMissed, insertDaysIfAbsent } from '../../db/repositories/checkin-days.ts';
 import { dayStats, dayTotals, heatmapCells } from '../../db/repositories/dashboard.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
-import { signInEmployee } from '../helpers/staff-client.ts';
+import { callAs, signInEmployee } from '../helpers/staff-client.ts';
 
 let ctx: TestContext;
 before(async () => {
@@ -33,12 +33,7 @@ async function assertStatsExact(workDate: string, what: string) {
 }
 
 async function decide(reviewId: number, who: TestEmployee, decision: string) {
-  const res = await fetch(`${ctx.apiUrl}/api/reviews/${reviewId}/decision`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.token(who.id)}` },
-    body: JSON.stringify({ decision }),
-  });
-  return res.status;
+  return (await callAs(ctx, who, 'POST', `/api/reviews/${reviewId}/decision`, { decision })).status;
 }
 
 describe('department day stats', () => {

@@ -23,6 +23,7 @@ import {
   type TestDepartment,
   type TestEmployee,
 } from '../helpers/context.ts';
+import { callAs } from '../helpers/staff-client.ts';
 
 const keyA = randomBytes(32);
 const keyB = randomBytes(32);
@@ -99,10 +100,9 @@ before(async () => {
     15_000,
     'manager notified',
   );
-  const decided = await fetch(`${ctx.apiUrl}/api/reviews/${reviewId}/decision`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.token(dept.manager.id)}` },
-    body: JSON.stringify({ decision: 'reject', comment: COMMENT }),
+  const decided = await callAs(ctx, dept.manager, 'POST', `/api/reviews/${reviewId}/decision`, {
+    decision: 'reject',
+    comment: COMMENT,
   });
   assert.equal(decided.status, 200);
 });

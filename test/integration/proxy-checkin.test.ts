@@ -1,5 +1,6 @@
 // Manager proxy filling (代填) through POST /api/employees/:id/proxy-checkins: real sessions, real
 // Postgres and Temporal; the record names the proxy, the audit row the reason, the ladder stops.
+import { openAuditText } from '../../db/repositories/audit.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { findDay } from '../../db/repositories/checkin-days.ts';
@@ -69,7 +70,11 @@ describe('proxy check-in (代填)', { concurrency: true }, () => {
     assert.equal(a?.actor, `employee:${dept.manager.id}`);
     assert.equal(a?.target_type, 'employee');
     assert.equal(a?.outcome, 'success');
-    assert.deepEqual(a?.detail, { recordId: record.id, reason: '住院中，手机不在身边' });
+    // the reason names an illness: sealed in the log, opened for the audit screen
+    const detail = a?.detail as { recordId: number; reasonSealed: string };
+    assert.equal(detail.recordId, record.id);
+    assert.equal(openAuditText(detail.reasonSealed), '住院中，手机不在身边');
+    assert.equal(JSON.stringify(a?.detail).includes('住院'), false);
 
     // The records resource shows the mark and the proxy's name.
     const show = await manager.call('GET', `/api/ra/records/${record.id}`);

@@ -10,6 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { checkinWorkflowId, departmentBatchWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 import { testEnv } from '../helpers/test-env.ts';
+import { callAs } from '../helpers/staff-client.ts';
 
 let ctx: TestContext;
 const fixtures = join(testEnv().root, 'test/fixtures/histories');
@@ -66,13 +67,8 @@ describe('workflow determinism', () => {
     await eventually(
       async () =>
         (
-          await fetch(`${ctx.apiUrl}/api/reviews/${reviewId}/decision`, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              authorization: `Bearer ${ctx.token(dept.manager.id)}`,
-            },
-            body: JSON.stringify({ decision: 'approve' }),
+          await callAs(ctx, dept.manager, 'POST', `/api/reviews/${reviewId}/decision`, {
+            decision: 'approve',
           })
         ).status === 200,
       10_000,

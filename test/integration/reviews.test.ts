@@ -14,6 +14,7 @@ import {
   type TestDepartment,
   type TestEmployee,
 } from '../helpers/context.ts';
+import { callAs } from '../helpers/staff-client.ts';
 
 let ctx: TestContext;
 
@@ -41,12 +42,11 @@ async function submitAbnormal(dept: TestDepartment, e: TestEmployee, temperature
 }
 
 async function decide(reviewId: number, who: TestEmployee, decision: string, comment?: string) {
-  const res = await fetch(`${ctx.apiUrl}/api/reviews/${reviewId}/decision`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.token(who.id)}` },
-    body: JSON.stringify({ decision, ...(comment ? { comment } : {}) }),
+  const res = await callAs(ctx, who, 'POST', `/api/reviews/${reviewId}/decision`, {
+    decision,
+    ...(comment ? { comment } : {}),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  return { status: res.status, body: res.body as Record<string, unknown> };
 }
 
 describe('anomaly review', { concurrency: true }, () => {

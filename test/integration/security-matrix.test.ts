@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { grantRole } from '../../db/repositories/access.ts';
 import { defaultForm } from '../../domain/forms/default-form.ts';
+import { signLinkToken } from '../../platform/link-token.ts';
 import {
   newKey,
   TestContext,
@@ -127,7 +128,8 @@ const routes: RouteCase[] = [
     path: () => `/api/ra/departments/${a.id}`,
     allowed: people,
   },
-  { method: 'GET', path: () => '/api/ra/audit', allowed: ['hr', 'hrAll', 'admin'] },
+  // company-wide HR reads the whole log, department HR their departments' rows, admins none
+  { method: 'GET', path: () => '/api/ra/audit', allowed: ['hr', 'hrAll'] },
   {
     label: '/api/ra/employees/:id',
     method: 'PUT',
@@ -366,4 +368,77 @@ describe('department scope', () => {
     assert.ok(!me.permissions.includes('health:read'));
     assert.ok(me.permissions.includes('config:write'));
   });
+});
+
+describe('employee tokens carry only employee powers', () => {
+  /** A Bearer token the way the check-in page gets one: a per-person link or a 免登 code. */
+  async function exchange(kind: 'link' | 'dingtalk', e: TestEmployee): Promise<string> {
+    const body =
+      kind === 'link'
+        ? { token: signLinkToken(ctx.config.api.sessionSecret, e.id, today()) }
+        : { authCode: ctx.fake.state.issueAuthCode(e.userId) };
+    const res = await fetch(`${ctx.apiUrl}/api/auth/${kind}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.equal(res.status, 200, `${kind} exchange`);
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  const bearer = async (token: string, method: string, path: string, body?: unknown) => {
+    const encoded = encodeBody(body);
+    const res = await fetch(`${ctx.apiUrl}${path}`, {
+      method,
+      headers: { ...encoded.headers, authorization: `Bearer ${token}` },
+      body: encoded.body,
+    });
+    return { status: res.status, text: await res.text() };
+  };
+
+  /** routes a plain employee may not use, plus the staff writes the matrix reaches by other means */
+  const staffOnly = () => [
+    ...routes
+      .filter((r) => !r.allowed.includes('employee'))
+      .map((r) => [r.method, r.path(), r.body?.()] as const),
+    ['POST', `/api/reviews/${reviewA}/decision`, { decision: 'approve' }] as const,
+    [
+      'POST',
+      `/api/employees/${(a.members[2] as TestEmployee).id}/proxy-checkins`,
+      { idempotencyKey: newKey(), answers: validAnswers, reason: '手机坏了' },
+    ] as const,
+    ['POST', '/temporal-codec/decode', { payloads: [] }] as const,
+    ['POST', '/api/auth/accounts/admin/unlock', {}] as const,
+  ];
+
+  for (const [kind, who] of [
+    ['link', 'manager'],
+    ['dingtalk', 'hr'],
+    ['link', 'hrAll'],
+    ['dingtalk', 'hrAll'],
+  ] as const) {
+    test(`a ${kind === 'link' ? 'check-in link' : '免登'} token of ${who} reaches /api/me, never a staff route`, async () => {
+      const person = { manager: a.manager, hr: a.hr as TestEmployee, hrAll: b.members[1] as TestEmployee }[
+        who
+      ];
+      const token = await exchange(kind, person);
+      const me = await bearer(token, 'GET', '/api/auth/me');
+      assert.equal(me.status, 200);
+      assert.deepEqual(JSON.parse(me.text), {
+        id: `employee:${person.id}`,
+        fullName: person.name,
+        roles: ['employee'],
+        permissions: [],
+        healthScope: [],
+      });
+      assert.equal((await bearer(token, 'GET', '/api/me/today')).status, 200);
+      for (const [method, path, body] of staffOnly()) {
+        const res = await bearer(token, method, path, body);
+        assert.ok(
+          res.status === 401 || res.status === 403,
+          `${method} ${path}: ${res.status} ${res.text.slice(0, 200)}`,
+        );
+      }
+    });
+  }
 });
