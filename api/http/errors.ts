@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'validation_failed'
   | 'unauthenticated'
   | 'forbidden'
+  | 'review_not_yours'
   | 'not_found'
   | 'conflict'
   | 'submission_window_closed'

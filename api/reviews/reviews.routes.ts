@@ -1,4 +1,4 @@
-// Reviews: the admin list, and the decision endpoint that calls the workflow's `decide` Update.
+// Reviews: the admin list, the review page's data, and the decision endpoint that calls the workflow's `decide` Update.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Router } from 'express';
@@ -8,7 +8,8 @@ import type { DB } from '../../db/connect.ts';
 import { findReview, listReviews } from '../../db/repositories/reviews.ts';
 import { DECIDE_CONFLICT, DECIDE_FORBIDDEN, decideUpdate } from '../../workflows/messages.ts';
 import { auditRead } from '../audit/audit-trail.ts';
-import { inScopeOf, personOf, scopeOf } from '../auth/permissions.ts';
+import { can, inScopeOf, personOf, principalOf, scopeOf } from '../auth/permissions.ts';
+import { reviewDecidableBy, reviewPage } from './review-page.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 
@@ -60,15 +61,23 @@ export function reviewReadRoutes(deps: { db: DB }): Router {
     auditRead('reviews.read', 'review'),
     route(async (req, res) => {
       const { id } = parse(idParam, req.params, 'path');
-      res.json(await scopedReview(deps.db, req, id));
+      const p = principalOf(req);
+      res.json(
+        await reviewPage(
+          deps.db,
+          await scopedReview(deps.db, req, id),
+          p.employeeId,
+          can(p, 'reviews:decide'),
+        ),
+      );
     }),
   );
   return r;
 }
 
 /**
- * The decider is the signed-in person (the department's manager, or HR after escalation); the
- * workflow's Update validator has the last word on who may decide when.
+ * The decider is the signed-in person: whoever the review was routed to up the department tree,
+ * and after escalation HR (company-wide HR always).
  */
 export function reviewDecisionRoutes(deps: { db: DB; temporal: Client }): Router {
   const r = Router();
@@ -79,6 +88,13 @@ export function reviewDecisionRoutes(deps: { db: DB; temporal: Client }): Router
       const body = parse(decisionSchema, req.body);
       const deciderId = personOf(req);
       const review = await scopedReview(deps.db, req, id);
+      // The same rule as the notifications (domain/reviewer-routing.ts), answered before the
+      // workflow is asked; recordDecision checks it again on the data of that moment.
+      if (
+        !(await reviewDecidableBy(deps.db, review, deciderId)) &&
+        (review.status === 'pending' || review.status === 'recheck_requested')
+      )
+        throw notYourReview();
       const handle = deps.temporal.workflow.getHandle(reviewWorkflowId(review.record_id));
       try {
         const result = await handle.executeUpdate(decideUpdate, {
@@ -93,6 +109,14 @@ export function reviewDecisionRoutes(deps: { db: DB; temporal: Client }): Router
   return r;
 }
 
+/** A 403 the UI translates by its code (errors.review_not_yours). */
+const notYourReview = () =>
+  new AppError(
+    'review_not_yours',
+    403,
+    'This review waits for someone else: the reviewer it was routed to decides',
+  );
+
 function decisionError(err: unknown): unknown {
   if (err instanceof WorkflowNotFoundError) return conflict('This review is closed');
   if (err instanceof WorkflowUpdateFailedError) {
@@ -100,7 +124,7 @@ function decisionError(err: unknown): unknown {
     // An activity failure wraps the ApplicationFailure; look through the chain for our type.
     while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as { cause?: unknown }).cause;
     const failure = cause as ApplicationFailure | undefined;
-    if (failure?.type === DECIDE_FORBIDDEN) return new AppError('forbidden', 403, failure.message);
+    if (failure?.type === DECIDE_FORBIDDEN) return notYourReview();
     if (failure?.type === DECIDE_CONFLICT) return conflict(failure.message);
     return conflict(err.message);
   }
