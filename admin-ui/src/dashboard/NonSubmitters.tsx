@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslate } from 'react-admin';
 import { ProxyCheckinButton } from '../proxy/ProxyCheckinButton.tsx';
 import { useJson } from './useJson.ts';
+import { ReminderLevel } from '../reminders/ReminderLevel.tsx';
 
 interface Person {
   id: number;
@@ -12,6 +13,7 @@ interface Person {
   department_id: number;
   department_name: string;
   level_reached: number;
+  skipped_levels?: number[];
 }
 
 export const NonSubmitters = () => {
@@ -58,7 +60,9 @@ export const NonSubmitters = () => {
                 <tr key={p.id}>
                   <td style={{ paddingRight: 16 }}>{p.name}</td>
                   <td style={{ paddingRight: 16 }}>{p.department_name}</td>
-                  <td style={{ paddingRight: 16 }}>{p.level_reached}/3</td>
+                  <td style={{ paddingRight: 16 }}>
+                    <ReminderLevel level={p.level_reached} skipped={p.skipped_levels} />
+                  </td>
                   <td>
                     <ProxyCheckinButton employee={p} />
                   </td>

@@ -1,5 +1,6 @@
 import NotificationsIcon from '@mui/icons-material/Notifications';
 import { createElement } from 'react';
+import { ReminderStatusField } from './ReminderLevel.tsx';
 import { Datagrid, DateField, List, NumberField, TextField, TextInput } from 'react-admin';
 
 const filters = [createElement(TextInput, { key: 'day', source: 'work_date', type: 'date', alwaysOn: true })];
@@ -16,7 +17,7 @@ const ReminderList = () =>
       createElement(TextField, { source: 'department_name' }),
       createElement(NumberField, { source: 'level' }),
       createElement(TextField, { source: 'channel' }),
-      createElement(TextField, { source: 'status' }),
+      createElement(ReminderStatusField, { source: 'status' }),
       createElement(DateField, { source: 'sent_at', showTime: true }),
     ),
   );
