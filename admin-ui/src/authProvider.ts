@@ -1,6 +1,8 @@
-// Sign-in against the API's session cookie (httpOnly, so JavaScript never sees it); what the UI
-// shows follows the permissions the API reports for the signed-in person.
+// Sign-in against the API's session cookie (httpOnly, so JavaScript never sees it); inside the
+// DingTalk app by 免登 without a login page. What the UI shows follows the permissions the API
+// reports for the signed-in person.
 import type { AuthProvider } from 'react-admin';
+import { signInInsideDingTalk, stopDingTalkSignIn } from './dingtalk-signin.ts';
 
 export interface Identity {
   id: string;
@@ -20,8 +22,10 @@ export const csrfToken = () =>
 
 async function loadIdentity(): Promise<Identity> {
   const res = await fetch('/api/auth/me', { credentials: 'same-origin' });
-  if (!res.ok) throw new Error('not signed in');
-  identity = (await res.json()) as Identity;
+  if (res.ok) identity = (await res.json()) as Identity;
+  // Opened inside DingTalk (a review card on the phone): 免登 instead of the login page.
+  else identity = await signInInsideDingTalk<Identity>();
+  if (!identity) throw new Error('not signed in');
   return identity;
 }
 
@@ -63,6 +67,7 @@ export const authProvider: AuthProvider = {
     identity = (await res.json()) as Identity;
   },
   async logout() {
+    if (identity) stopDingTalkSignIn();
     identity = null;
     await fetch('/api/auth/logout', {
       method: 'POST',

@@ -228,7 +228,6 @@ export const appEn = {
     },
   },
   dingtalk_signin: {
-    signing_in: 'Signing in with DingTalk…',
     failed: 'DingTalk sign-in failed; scan the QR code or use a local account',
   },
   reviews: {

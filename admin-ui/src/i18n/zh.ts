@@ -263,7 +263,6 @@ export const appZh = {
     },
   },
   dingtalk_signin: {
-    signing_in: '正在通过钉钉登录…',
     failed: '钉钉免登失败，请使用扫码或本地账号登录',
   },
   reviews: {
