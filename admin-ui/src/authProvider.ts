@@ -20,13 +20,23 @@ export const csrfToken = () =>
     .find((c) => c.startsWith('hc_csrf='))
     ?.slice('hc_csrf='.length) ?? '';
 
-async function loadIdentity(): Promise<Identity> {
+let loading: Promise<Identity> | null = null;
+
+async function fetchIdentity(): Promise<Identity> {
   const res = await fetch('/api/auth/me', { credentials: 'same-origin' });
   if (res.ok) identity = (await res.json()) as Identity;
   // Opened inside DingTalk (a review card on the phone): 免登 instead of the login page.
   else identity = await signInInsideDingTalk<Identity>();
   if (!identity) throw new Error('not signed in');
   return identity;
+}
+
+/** One request at a time: react-admin asks for the identity from several places at start-up. */
+function loadIdentity(): Promise<Identity> {
+  loading ??= fetchIdentity().finally(() => {
+    loading = null;
+  });
+  return loading;
 }
 
 /** resource → [read permission, write permission] (the API enforces the same table) */
