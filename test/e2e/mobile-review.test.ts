@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { sealMobile } from '../../db/sealed-fields.ts';
 import {
   eventually,
   newKey,
@@ -15,13 +14,12 @@ import {
   type TestEmployee,
 } from '../helpers/context.ts';
 import { launchBrowser, shots } from '../helpers/browser.ts';
+import { dingtalkAppContext } from '../helpers/dingtalk-app.ts';
+import { subTeam } from '../helpers/sub-team.ts';
 
 let ctx: TestContext;
 let browser: Browser;
 let parent: TestDepartment;
-
-const DINGTALK_ANDROID =
-  'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36 AliApp(DingTalk/7.6.0) com.alibaba.android.rimet DingTalk(7.6.0)';
 
 before(async () => {
   ctx = await TestContext.create(import.meta.filename, {
@@ -36,27 +34,8 @@ after(async () => {
   await ctx.close();
 });
 
-/** A member of a sub-team with no manager or HR of its own, under `parent`. */
-async function subTeamMember(label: string): Promise<TestEmployee> {
-  const dept = await ctx.db
-    .insertInto('departments')
-    .values({ name: `东区小组${label}`, parent_id: parent.id })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const userId = `u-mobile-${label}`;
-  const e = await ctx.db
-    .insertInto('employees')
-    .values({
-      dingtalk_user_id: userId,
-      dingtalk_union_id: `union-mobile-${label}`,
-      name: `李${label}`,
-      department_id: dept.id,
-      ...sealMobile('13700000000'),
-    })
-    .returning(['id', 'name'])
-    .executeTakeFirstOrThrow();
-  return { id: e.id, name: e.name, userId, unionId: `union-mobile-${label}`, departmentId: dept.id };
-}
+/** The one member of a new sub-team (no manager or HR of its own) under `parent`. */
+const subTeamMember = async () => (await subTeam(ctx, parent.id, 1)).members[0] as TestEmployee;
 
 /** A fever for `e`; resolves with the review card's link as the parent's manager received it. */
 async function reviewCardLink(e: TestEmployee, temperature: number): Promise<string> {
@@ -88,36 +67,13 @@ async function assertLabelledButtons(page: Page, width: number) {
 
 describe('review page on the phone inside DingTalk, and on a desk', () => {
   test('360×740 in DingTalk: 免登 from the card link, reading, awaited reviewer, history in words, approve', async () => {
-    const e = await subTeamMember('a');
+    const e = await subTeamMember();
     const link = await reviewCardLink(e, 38.5);
-    const context = await browser.newContext({
+    const { context, minted } = await dingtalkAppContext(browser, ctx, parent.manager.userId, {
       viewport: { width: 360, height: 740 },
       deviceScaleFactor: 2,
       isMobile: true,
       hasTouch: true,
-      userAgent: DINGTALK_ANDROID,
-    });
-    const minted: string[] = [];
-    await context.exposeFunction('mintDingTalkAuthCode', async () => {
-      const res = await fetch(`${ctx.fake.url}/_fake/auth-codes`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ userid: parent.manager.userId }),
-      });
-      const { code } = (await res.json()) as { code: string };
-      minted.push(code);
-      return code;
-    });
-    // The app's Android bridge (window.nuva) that dingtalk-jsapi calls; codes come from the fake.
-    await context.addInitScript({
-      content: `window.nuva = {
-        isReady: true,
-        require: () => (ok, fail, service, action) => {
-          if (service + '.' + action !== 'runtime.permission.requestAuthCode')
-            return fail({ errorCode: '9', errorMessage: 'not in this test: ' + service + '.' + action });
-          window.mintDingTalkAuthCode().then((code) => ok({ code }), fail);
-        },
-      };`,
     });
     const page = await context.newPage();
     await page.goto(link);
@@ -145,7 +101,7 @@ describe('review page on the phone inside DingTalk, and on a desk', () => {
   });
 
   test('1366×800 after scanning with DingTalk: labelled buttons on one line, reject', async () => {
-    const e = await subTeamMember('b');
+    const e = await subTeamMember();
     const link = await reviewCardLink(e, 37.6);
     const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
     await page.goto(`${ctx.apiUrl}/admin/`);

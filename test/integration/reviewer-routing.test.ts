@@ -2,12 +2,10 @@
 // and reminder levels 2 and 3 reach the nearest manager / HR up the tree, else company-wide HR;
 // whoever is told may decide; a level with nobody anywhere shows as skipped, not as sent.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { grantRole } from '../../db/repositories/access.ts';
 import { listRemindersForDay } from '../../db/repositories/reminders.ts';
 import { findReview } from '../../db/repositories/reviews.ts';
-import { sealMobile } from '../../db/sealed-fields.ts';
 import {
   eventually,
   newKey,
@@ -16,6 +14,7 @@ import {
   type TestDepartment,
   type TestEmployee,
 } from '../helpers/context.ts';
+import { subTeam } from '../helpers/sub-team.ts';
 
 /** one compressed hour = 2 s: the three levels within 16 s */
 const SCALE = 1800;
@@ -29,38 +28,6 @@ before(async () => {
   });
 });
 after(async () => ctx.close());
-
-/** A department with neither manager, HR contact nor robot, under `parentId`, with `size` members. */
-async function subTeam(
-  parentId: number | null,
-  size: number,
-): Promise<{ id: number; members: TestEmployee[] }> {
-  const tag = randomBytes(3).toString('hex');
-  const dept = await ctx.db
-    .insertInto('departments')
-    .values({ name: `钉钉子团队${tag}`, parent_id: parentId })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const members: TestEmployee[] = [];
-  for (let i = 0; i < size; i++) {
-    const userId = `u-sub-${tag}-${i}`;
-    const unionId = `union-sub-${tag}-${i}`;
-    const e = await ctx.db
-      .insertInto('employees')
-      .values({
-        dingtalk_user_id: userId,
-        dingtalk_union_id: unionId,
-        name: `子团队成员${tag}${i}`,
-        department_id: dept.id,
-        ...sealMobile('13900000000'),
-      })
-      .returning(['id', 'name'])
-      .executeTakeFirstOrThrow();
-    ctx.fake.state.directory.set(userId, { userid: userId, unionid: unionId, name: e.name });
-    members.push({ id: e.id, name: e.name, userId, unionId, departmentId: dept.id });
-  }
-  return { id: dept.id, members };
-}
 
 async function call(who: TestEmployee, method: string, path: string, body?: unknown) {
   const res = await fetch(`${ctx.apiUrl}${path}`, {
@@ -95,7 +62,7 @@ interface Page {
 describe('reminder levels 2 and 3 up the department tree', { concurrency: true }, () => {
   test('a sub-team without robot, manager or HR: level 2 reaches the parent’s manager, level 3 the parent’s HR', async () => {
     const parent = await ctx.department({ size: 0, robot: false });
-    const team = await subTeam(parent.id, 1);
+    const team = await subTeam(ctx, parent.id, 1);
     const [e] = team.members as [TestEmployee];
     const s = await ctx.schedule(SCALE);
     await ctx.startDay([e], s);
@@ -118,7 +85,7 @@ describe('reminder levels 2 and 3 up the department tree', { concurrency: true }
   });
 
   test('nobody anywhere up the tree: levels 2 and 3 are skipped, and the dashboard says so', async () => {
-    const team = await subTeam(null, 1);
+    const team = await subTeam(ctx, null, 1);
     const [e] = team.members as [TestEmployee];
     const s = await ctx.schedule(SCALE);
     await ctx.startDay([e], s);
@@ -149,7 +116,7 @@ describe('reviews up the department tree', () => {
   });
 
   test('the parent’s manager is notified, is shown as awaited, and decides; the parent’s HR gets a clear 403 before escalation', async () => {
-    const team = await subTeam(parent.id, 1);
+    const team = await subTeam(ctx, parent.id, 1);
     const [e] = team.members as [TestEmployee];
     const reviewId = await openReview(e, 37.6);
     await eventually(() => cardsFor(parent.manager, reviewId).length > 0, 15_000, 'parent manager notified');
@@ -182,7 +149,7 @@ describe('reviews up the department tree', () => {
     const [companyHr] = (await ctx.department({ size: 1 })).members as [TestEmployee];
     await grantRole(ctx.db, companyHr.id, 'hr', true);
 
-    const orphan = await subTeam(null, 1);
+    const orphan = await subTeam(ctx, null, 1);
     const [e] = orphan.members as [TestEmployee];
     const reviewId = await openReview(e, 37.6);
     await eventually(() => cardsFor(companyHr, reviewId).length > 0, 15_000, 'company-wide HR notified');
@@ -195,7 +162,7 @@ describe('reviews up the department tree', () => {
 
     // A sub-team under a parent with a manager and no HR anywhere: red escalates to company HR.
     const noHrParent = await ctx.department({ size: 0, hr: false });
-    const team = await subTeam(noHrParent.id, 1);
+    const team = await subTeam(ctx, noHrParent.id, 1);
     const [f] = team.members as [TestEmployee];
     const redId = await openReview(f, 38.6);
     await eventually(() => cardsFor(noHrParent.manager, redId).length > 0, 15_000, 'parent manager notified');
