@@ -3,6 +3,7 @@
 import { Context } from '@temporalio/activity';
 import { claimReminders, markReminders } from '../db/repositories/reminders.ts';
 import { findDepartmentContacts, findEmployeesByIds } from '../db/repositories/org.ts';
+import { reviewersFor } from '../db/repositories/reviewer-routing.ts';
 import { exemptAmong, submittedAmong } from '../db/repositories/records.ts';
 import { recordLevelReached } from '../db/repositories/checkin-days.ts';
 import {
@@ -119,14 +120,17 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
       return { sent };
     },
 
-    /** Level 2: one @manager message per department in its group (or a work notification to the manager). */
+    /** Level 2: one @manager message per department in its group (or a work notification to the manager, found up the tree). */
     async mentionManager(input: BatchInput): Promise<{ sent: number; channel: string }> {
       Context.current().heartbeat();
       const dept = await findDepartmentContacts(db, input.departmentId);
       if (!dept) throw new Error(`department ${input.departmentId} not found`);
+      // Sub-teams without a manager of their own: the nearest one up the tree (then HR).
+      const { people: managers } = await reviewersFor(db, input.departmentId, 'manager', null);
+      const managerUserIds = managers.map((m) => m.dingtalk_user_id);
       const channel = dept.webhook_token
         ? 'group_robot'
-        : dept.manager_user_id
+        : managerUserIds.length
           ? 'manager_notification'
           : 'none';
       const employees = await claimPending(input, 2, channel);
@@ -134,7 +138,10 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
       const ids = employees.map((e) => e.id);
       const names = employees.map((e) => e.name);
       if (channel === 'none') {
-        logger.warn({ departmentId: input.departmentId }, 'no group robot and no manager: level 2 skipped');
+        logger.warn(
+          { departmentId: input.departmentId },
+          'no group robot and nobody up the tree: level 2 skipped',
+        );
         await markReminders(
           db,
           input.workDate,
@@ -142,7 +149,7 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
           ids,
           'skipped',
           null,
-          'department has no robot and no manager',
+          'no robot, and no manager or HR anywhere up the tree',
         );
         return { sent: 0, channel };
       }
@@ -150,12 +157,12 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
         if (dept.webhook_token) {
           await dingtalk.sendRobotMessage(
             { webhookToken: dept.webhook_token, signingSecret: dept.signing_secret },
-            managerMentionText(input.workDate, dept.name, dept.manager_user_id, names),
+            managerMentionText(input.workDate, dept.name, managerUserIds, names),
           );
           return null;
         }
         const r = await dingtalk.sendWorkNotification(
-          [dept.manager_user_id as string],
+          managerUserIds,
           managerFallbackCard(input.workDate, dept.name, names, link(input.workDate)),
         );
         return String(r.taskId);
@@ -163,7 +170,7 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
       return { sent: ok ? ids.length : 0, channel };
     },
 
-    /** Level 3: a DingTalk to-do for the department's HR contact to phone the employee. */
+    /** Level 3: a DingTalk to-do for the nearest HR (up the tree, else company-wide) to phone the employee. */
     async createHrCallTask(input: {
       employeeId: number;
       departmentId: number;
@@ -179,9 +186,12 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
       const [employee] = await claimPending(batch, 3, 'todo');
       await recordLevelReached(db, input.employeeId, input.workDate, 3);
       if (!employee) return { sent: false };
-      const dept = await findDepartmentContacts(db, input.departmentId);
-      if (!dept?.hr_union_id) {
-        logger.warn({ departmentId: input.departmentId }, 'department has no HR contact: level 3 skipped');
+      // The nearest HR contact up the tree, else company-wide HR.
+      const { people: hr } = await reviewersFor(db, input.departmentId, 'hr', input.employeeId);
+      const hrUnionIds = hr.flatMap((p) => (p.dingtalk_union_id ? [p.dingtalk_union_id] : []));
+      const [creator] = hrUnionIds;
+      if (!creator) {
+        logger.warn({ departmentId: input.departmentId }, 'no HR anywhere up the tree: level 3 skipped');
         await markReminders(
           db,
           input.workDate,
@@ -189,22 +199,21 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
           [employee.id],
           'skipped',
           null,
-          'department has no HR contact',
+          'no HR contact anywhere up the tree and no company-wide HR',
         );
         return { sent: false };
       }
-      const hrUnionId = dept.hr_union_id;
       const ok = await send(input.workDate, 3, [employee.id], async () => {
         const task = await dingtalk.createTodo(
-          hrUnionId,
-          hrCallTask(input.workDate, employee, hrUnionId, input.dueAt, link(input.workDate)),
+          creator,
+          hrCallTask(input.workDate, employee, hrUnionIds, input.dueAt, link(input.workDate)),
         );
         // DING phone calls are a paid DingTalk add-on: only when the policy and a robot code allow it.
-        if (input.dingPhoneCall && config.dingtalk.dingRobotCode && dept.hr_user_id) {
+        if (input.dingPhoneCall && config.dingtalk.dingRobotCode) {
           await dingtalk.sendDing({
             robotCode: config.dingtalk.dingRobotCode,
             remindType: 3,
-            receiverUserIdList: [dept.hr_user_id],
+            receiverUserIdList: hr.map((p) => p.dingtalk_user_id),
             content: `请电话联系 ${employee.name}（${employee.department_name}）完成今日健康打卡`,
           });
         }

@@ -40,10 +40,10 @@ export function employeeReminderCard(workDate: string, link: string): ActionCard
 export function managerMentionText(
   workDate: string,
   departmentName: string,
-  managerUserId: string | null,
+  managerUserIds: readonly string[],
   pendingNames: string[],
 ): RobotTextMsg {
-  const at = managerUserId ? `@${managerUserId} ` : '';
+  const at = managerUserIds.map((id) => `@${id} `).join('');
   return {
     msgtype: 'text',
     text: {
@@ -51,7 +51,7 @@ export function managerMentionText(
         `${at}【健康打卡催办 ${workDate} · 提醒级别 2/3】${departmentName} 以下 ${pendingNames.length} 位同事尚未完成今日健康打卡：` +
         `${pendingNames.join('、')}。请主管提醒跟进。`,
     },
-    at: { atUserIds: managerUserId ? [managerUserId] : [], isAtAll: false },
+    at: { atUserIds: [...managerUserIds], isAtAll: false },
   };
 }
 
@@ -78,7 +78,7 @@ export function managerFallbackCard(
 export function hrCallTask(
   workDate: string,
   employee: { id: number; name: string; mobile: string | null; department_name: string },
-  hrUnionId: string,
+  hrUnionIds: readonly string[],
   dueAt: string,
   link: string,
 ): TodoTask {
@@ -87,7 +87,7 @@ export function hrCallTask(
     subject: `【健康打卡 ${workDate}】请电话联系 ${employee.name}（${employee.department_name}）`,
     description: `${employee.name}（${employee.department_name}）今日尚未完成健康打卡，已经过工作通知与主管提醒。联系电话：${employee.mobile ?? '未登记'}。提醒级别 3/3。`,
     dueTime: Date.parse(dueAt),
-    executorIds: [hrUnionId],
+    executorIds: [...hrUnionIds],
     detailUrl: { appUrl: link, pcUrl: link },
     isOnlyShowExecutor: true,
     priority: 40,

@@ -2,7 +2,11 @@
 // DingTalk's same-content-once-a-day rule never swallows a different notice.
 import type { ActionCardMsg, TodoTask } from '../dingtalk/types.ts';
 
-export const reviewLink = (base: string, reviewId: number) => `${base}/admin/#/reviews/${reviewId}`;
+/**
+ * The review page itself (react-admin's show route). Opened from the card inside DingTalk, the
+ * admin UI signs the manager in by 免登 and the page fits a phone.
+ */
+export const reviewLink = (base: string, reviewId: number) => `${base}/admin/#/reviews/${reviewId}/show`;
 
 const severityText = { normal: '正常', warning: '预警', red: '高危' } as const;
 

@@ -3,8 +3,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import { updateReview } from '../db/repositories/reviews.ts';
 import type { DB } from '../db/connect.ts';
 import { openComment, openReasons } from '../db/sealed-fields.ts';
-import { DECIDE_CONFLICT, type DecideInput, type DecideResult } from '../workflows/messages.ts';
+import {
+  DECIDE_CONFLICT,
+  DECIDE_FORBIDDEN,
+  type DecideInput,
+  type DecideResult,
+} from '../workflows/messages.ts';
 import { findDay } from '../db/repositories/checkin-days.ts';
+import { loadRouting, reviewersFor } from '../db/repositories/reviewer-routing.ts';
+import { mayDecide } from '../domain/reviewer-routing.ts';
 import { personalCheckinLink } from './reminder-messages.ts';
 import {
   employeeOutcomeCard,
@@ -22,8 +29,6 @@ async function reviewContext(db: DB, reviewId: number) {
     .innerJoin('employees as e', 'e.id', 'r.employee_id')
     .innerJoin('departments as d', 'd.id', 'r.department_id')
     .innerJoin('health_records as h', 'h.id', 'r.current_record_id')
-    .leftJoin('employees as m', 'm.id', 'd.manager_id')
-    .leftJoin('employees as hr', 'hr.id', 'd.hr_contact_id')
     .select([
       'r.id',
       'r.status',
@@ -36,13 +41,10 @@ async function reviewContext(db: DB, reviewId: number) {
       'r.history',
       'e.name as employee_name',
       'e.dingtalk_user_id as employee_user_id',
+      'r.department_id',
       'd.name as department_name',
       'd.manager_id',
-      'm.dingtalk_user_id as manager_user_id',
-      'm.dingtalk_union_id as manager_union_id',
       'd.hr_contact_id',
-      'hr.dingtalk_user_id as hr_user_id',
-      'hr.dingtalk_union_id as hr_union_id',
       'h.reasons_ct',
     ])
     .where('r.id', '=', reviewId)
@@ -63,25 +65,40 @@ async function reviewContext(db: DB, reviewId: number) {
 export function createReviewActivities({ db, dingtalk, config, logger }: ActivityDeps) {
   const base = config.api.publicBaseUrl;
 
+  /**
+   * Tells the reviewers of a stage, found up the department tree (domain/reviewer-routing.ts);
+   * the history names who was told, or that nobody anywhere could be.
+   */
   async function notify(reviewId: number, to: 'manager' | 'hr') {
     const { r, subject } = await reviewContext(db, reviewId);
-    const userId = to === 'manager' ? r.manager_user_id : r.hr_user_id;
-    const unionId = to === 'manager' ? r.manager_union_id : r.hr_union_id;
-    if (!userId) {
-      logger.warn({ reviewId, to }, 'no reviewer to notify');
+    const reviewers = await reviewersFor(db, r.department_id, to, r.employee_id);
+    const event = to === 'manager' ? 'notified_manager' : 'escalated';
+    const entry = { at: '', event, to: reviewers.employeeIds, via: reviewers.source } as const;
+    if (reviewers.people.length === 0) {
+      logger.warn(
+        { reviewId, to, departmentId: r.department_id },
+        'no reviewer anywhere up the department tree',
+      );
+      await updateReview(db, reviewId, { ...entry, at: new Date().toISOString() });
       return { notified: false };
     }
     const link = reviewLink(base, reviewId);
     try {
-      await dingtalk.sendWorkNotification([userId], reviewerCard(subject, to, link));
-      if (unionId) await dingtalk.createTodo(unionId, reviewerTodo(subject, to, unionId, link));
+      await dingtalk.sendWorkNotification(
+        reviewers.people.map((p) => p.dingtalk_user_id),
+        reviewerCard(subject, to, link),
+      );
+      for (const p of reviewers.people) {
+        if (p.dingtalk_union_id)
+          await dingtalk.createTodo(
+            p.dingtalk_union_id,
+            reviewerTodo(subject, to, p.dingtalk_union_id, link),
+          );
+      }
     } catch (err) {
       throw toRetryableFailure(err);
     }
-    await updateReview(db, reviewId, {
-      at: new Date().toISOString(),
-      event: to === 'manager' ? 'notified_manager' : 'escalated',
-    });
+    await updateReview(db, reviewId, { ...entry, at: new Date().toISOString() });
     return { notified: true };
   }
 
@@ -95,6 +112,8 @@ export function createReviewActivities({ db, dingtalk, config, logger }: Activit
         severity: r.severity,
         currentRecordId: r.current_record_id,
         employeeId: r.employee_id,
+        // Kept for histories recorded before the routing went up the tree; deciders are now
+        // checked in recordDecision.
         managerId: r.manager_id,
         hrId: r.hr_contact_id,
         notified: r.history.some((h) => h.event === 'notified_manager'),
@@ -114,7 +133,9 @@ export function createReviewActivities({ db, dingtalk, config, logger }: Activit
     },
 
     /** Stores the decision; a retry of the same decision returns the stored result. */
-    async recordDecision(input: { reviewId: number } & DecideInput): Promise<DecideResult> {
+    async recordDecision(
+      input: { reviewId: number; escalated?: boolean } & DecideInput,
+    ): Promise<DecideResult> {
       const status = (
         { approve: 'approved', reject: 'rejected', request_recheck: 'recheck_requested' } as const
       )[input.decision];
@@ -144,6 +165,15 @@ export function createReviewActivities({ db, dingtalk, config, logger }: Activit
           throw ApplicationFailure.create({
             type: DECIDE_CONFLICT,
             message: 'This review has already been decided',
+            nonRetryable: true,
+          });
+        }
+        // The same rule the API checked and the notifications followed, on fresh data.
+        const routing = await loadRouting(db, r.department_id);
+        if (!mayDecide(routing, input.deciderId, r.employee_id, r.escalated || input.escalated === true)) {
+          throw ApplicationFailure.create({
+            type: DECIDE_FORBIDDEN,
+            message: 'This review waits for someone else',
             nonRetryable: true,
           });
         }

@@ -147,6 +147,9 @@ export interface ReviewHistoryEntry {
   comment?: string;
   recordId?: number;
   severity?: Severity;
+  /** notified_manager / escalated: who was told (empty: nobody anywhere up the tree) and why them */
+  to?: number[];
+  via?: 'manager' | 'hr_contact' | 'company_hr' | 'none';
 }
 
 export interface ReviewsTable {

@@ -3,6 +3,7 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { wallClockDate } from '../domain/zoned-time.ts';
+import { reminderProgressText } from '../domain/reminder-progress.ts';
 import type { DB } from '../db/connect.ts';
 import { summaryCells } from '../db/repositories/dashboard.ts';
 import {
@@ -150,7 +151,12 @@ export async function writeExcelReport(
     { header: '提醒级别 Level reached', width: 12 },
   ]);
   for (const m of await nonSubmitters(db, filter, scope)) {
-    const row = missing.addRow([dateCell(m.work_date), m.employee_name, m.department_name, m.level_reached]);
+    const row = missing.addRow([
+      dateCell(m.work_date),
+      m.employee_name,
+      m.department_name,
+      reminderProgressText(m.level_reached, m.skipped_levels),
+    ]);
     row.getCell(1).numFmt = 'yyyy-mm-dd';
     row.commit();
   }

@@ -7,6 +7,7 @@ import { dayHasNoCurrentRecord } from '../db/repositories/records.ts';
 import { idsOrNone } from '../db/department-scope.ts';
 import type { DB } from '../db/connect.ts';
 import { openReasons, openAnswers } from '../db/sealed-fields.ts';
+import { skippedLevels } from '../db/repositories/skipped-levels.ts';
 
 export interface ReportFilter {
   from: string;
@@ -131,6 +132,7 @@ export function nonSubmitters(db: DB, f: ReportFilter, scope: number[]) {
       'd.id as department_id',
       'd.name as department_name',
       'c.level_reached',
+      skippedLevels(),
     ])
     .where('c.work_date', '>=', f.from)
     .where('c.work_date', '<=', f.to)

@@ -1,5 +1,5 @@
-// Review of an abnormal record: the manager decides (a Temporal Update); without a decision in
-// time HR is brought in; a requested recheck waits for the employee's new record.
+// Review of an abnormal record: the nearest manager up the department tree decides (a Temporal
+// Update); without a decision in time HR is brought in; a requested recheck waits for the employee's new record.
 import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.ts';
 import {
@@ -58,7 +58,7 @@ export async function anomalyReview(input: AnomalyReviewInput): Promise<ReviewSt
     async (d: DecideInput): Promise<DecideResult> => {
       deciding = true;
       try {
-        const result = await recordDecision({ reviewId: state.reviewId, ...d });
+        const result = await recordDecision({ reviewId: state.reviewId, escalated: state.escalated, ...d });
         state.status = result.status;
         decisions++;
         return result;
@@ -80,13 +80,12 @@ export async function anomalyReview(input: AnomalyReviewInput): Promise<ReviewSt
             message: 'A recheck is already requested',
           });
         }
-        const mayDecide = d.deciderId === r.managerId || (state.escalated && d.deciderId === r.hrId);
-        if (!mayDecide || d.deciderId === r.employeeId) {
+        // Who may decide follows the department tree (domain/reviewer-routing.ts), which a
+        // validator cannot read: the API checks it first and recordDecision has the last word.
+        if (d.deciderId === r.employeeId) {
           throw ApplicationFailure.create({
             type: DECIDE_FORBIDDEN,
-            message: state.escalated
-              ? 'Only the department manager or its HR contact may decide this review'
-              : 'Only the department manager may decide this review (HR after escalation)',
+            message: 'Nobody decides their own review',
           });
         }
       },

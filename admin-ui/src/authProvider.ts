@@ -1,6 +1,8 @@
-// Sign-in against the API's session cookie (httpOnly, so JavaScript never sees it); what the UI
-// shows follows the permissions the API reports for the signed-in person.
+// Sign-in against the API's session cookie (httpOnly, so JavaScript never sees it); inside the
+// DingTalk app by 免登 without a login page. What the UI shows follows the permissions the API
+// reports for the signed-in person.
 import type { AuthProvider } from 'react-admin';
+import { signInInsideDingTalk, stopDingTalkSignIn } from './dingtalk-signin.ts';
 
 export interface Identity {
   id: string;
@@ -18,11 +20,23 @@ export const csrfToken = () =>
     .find((c) => c.startsWith('hc_csrf='))
     ?.slice('hc_csrf='.length) ?? '';
 
-async function loadIdentity(): Promise<Identity> {
+let loading: Promise<Identity> | null = null;
+
+async function fetchIdentity(): Promise<Identity> {
   const res = await fetch('/api/auth/me', { credentials: 'same-origin' });
-  if (!res.ok) throw new Error('not signed in');
-  identity = (await res.json()) as Identity;
+  if (res.ok) identity = (await res.json()) as Identity;
+  // Opened inside DingTalk (a review card on the phone): 免登 instead of the login page.
+  else identity = await signInInsideDingTalk<Identity>();
+  if (!identity) throw new Error('not signed in');
   return identity;
+}
+
+/** One request at a time: react-admin asks for the identity from several places at start-up. */
+function loadIdentity(): Promise<Identity> {
+  loading ??= fetchIdentity().finally(() => {
+    loading = null;
+  });
+  return loading;
 }
 
 /** resource → [read permission, write permission] (the API enforces the same table) */
@@ -63,6 +77,7 @@ export const authProvider: AuthProvider = {
     identity = (await res.json()) as Identity;
   },
   async logout() {
+    if (identity) stopDingTalkSignIn();
     identity = null;
     await fetch('/api/auth/logout', {
       method: 'POST',

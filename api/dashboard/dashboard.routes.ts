@@ -118,6 +118,7 @@ export function dashboardRoutes(deps: { db: DB }): Router {
           department_id: p.department_id,
           department_name: p.department_name,
           level_reached: p.level_reached,
+          skipped_levels: p.skipped_levels,
         })),
       });
     }),

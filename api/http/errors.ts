@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'unauthenticated'
   | 'forbidden'
+  | 'review_not_yours'
   | 'not_found'
   | 'conflict'
   | 'submission_window_closed'

@@ -5,12 +5,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
 import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
-import { openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
+import { findReview, openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
 import { auditRead } from '../audit/audit-trail.ts';
-import { authorize, scopeOf } from '../auth/permissions.ts';
+import { authorize, can, principalOf, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { containing } from '../http/search.ts';
+import { reviewPage } from './review-page.ts';
 import {
   dateFilter,
   bigIdList,
@@ -89,8 +90,14 @@ export function reviewsResource(deps: { db: DB }): Router {
     route(async (req, res) => {
       const { id } = parse(bigIdParam, req.params, 'path');
       const row = await scoped(deps.db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('Review');
-      res.json(openReviewWithContext(row));
+      const review = row && (await findReview(deps.db, id));
+      if (!row || !review) throw notFound('Review');
+      // getOne is the review page: the row plus its readings, decider, who it waits for and can_decide
+      const p = principalOf(req);
+      res.json({
+        ...openReviewWithContext(row),
+        ...(await reviewPage(deps.db, review, p.employeeId, can(p, 'reviews:decide'))),
+      });
     }),
   );
   return r;

@@ -6,6 +6,7 @@ import { dayHasNoCurrentRecord } from './records.ts';
 import type { DB } from '../connect.ts';
 import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
 import type { DepartmentDayStatsTable } from '../database.ts';
+import { skippedLevels } from './skipped-levels.ts';
 
 /**
  * Where the figures come from: the trigger-kept table, or the same figures recounted from the raw
@@ -178,6 +179,7 @@ export function openDays(db: DB, workDate: string, scope: DepartmentScope, limit
         'c.department_id',
         'd.name as department_name',
         'c.level_reached',
+        skippedLevels(),
         'c.outcome',
       ])
       .where('c.work_date', '=', workDate)

@@ -16,6 +16,7 @@ import {
   signedLink,
 } from '../helpers/checkin-page.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
+import { dingtalkAppContext } from '../helpers/dingtalk-app.ts';
 
 let ctx: TestContext;
 let browser: Browser;
@@ -150,33 +151,7 @@ describe('employee check-in page', () => {
     const e = member(2);
     await ctx.expectToday([e]);
     // The DingTalk Android app as the package sees it: its user agent and its native bridge.
-    const context = await browser.newContext({
-      ...phone,
-      userAgent:
-        'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36 AliApp(DingTalk/7.6.0) com.alibaba.android.rimet DingTalk(7.6.0)',
-    });
-    const minted: string[] = [];
-    await context.exposeFunction('mintDingTalkAuthCode', async () => {
-      const res = await fetch(`${ctx.fake.url}/_fake/auth-codes`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ userid: e.userId }),
-      });
-      const { code } = (await res.json()) as { code: string };
-      minted.push(code);
-      return code;
-    });
-    // The app's Android bridge (window.nuva) that dingtalk-jsapi calls; codes come from the fake.
-    await context.addInitScript({
-      content: `window.nuva = {
-        isReady: true,
-        require: () => (ok, fail, service, action) => {
-          if (service + '.' + action !== 'runtime.permission.requestAuthCode')
-            return fail({ errorCode: '9', errorMessage: 'not in this test: ' + service + '.' + action });
-          window.mintDingTalkAuthCode().then((code) => ok({ code }), fail);
-        },
-      };`,
-    });
+    const { context, minted } = await dingtalkAppContext(browser, ctx, e.userId, phone);
     const page = await context.newPage();
     await page.goto(`${ctx.apiUrl}/checkin`);
     await page.getByTestId('hello').getByText(e.name).waitFor();

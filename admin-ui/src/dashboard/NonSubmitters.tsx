@@ -6,6 +6,7 @@ import { useTranslate } from 'react-admin';
 import { ProxyCheckinButton } from '../proxy/ProxyCheckinButton.tsx';
 import { RemindNowButton } from '../reminders/RemindNowButton.tsx';
 import { useJson } from './useJson.ts';
+import { ReminderLevel } from '../reminders/ReminderLevel.tsx';
 
 interface Person {
   id: number;
@@ -13,6 +14,7 @@ interface Person {
   department_id: number;
   department_name: string;
   level_reached: number;
+  skipped_levels?: number[];
 }
 
 export const NonSubmitters = () => {
@@ -60,7 +62,9 @@ export const NonSubmitters = () => {
                 <tr key={p.id}>
                   <td style={{ paddingRight: 16 }}>{p.name}</td>
                   <td style={{ paddingRight: 16 }}>{p.department_name}</td>
-                  <td style={{ paddingRight: 16 }}>{p.level_reached}/3</td>
+                  <td style={{ paddingRight: 16 }}>
+                    <ReminderLevel level={p.level_reached} skipped={p.skipped_levels} />
+                  </td>
                   <td>
                     <ProxyCheckinButton employee={p} />
                     <RemindNowButton employeeIds={[p.id]} />

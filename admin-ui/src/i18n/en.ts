@@ -193,6 +193,56 @@ export const appEn = {
     or_local: 'or use a local administrator account',
     too_many_attempts: 'Too many attempts, try again shortly',
   },
+  review_page: {
+    waiting_for: 'Waiting for',
+    waiting_employee: 'Waiting for the employee to re-measure and submit again',
+    source: {
+      manager: 'Department manager',
+      manager_inherited: 'Manager of the parent department (%{department})',
+      hr_contact: 'HR contact',
+      hr_contact_inherited: 'HR contact of the parent department (%{department})',
+      company_hr: 'Company-wide HR',
+    },
+    nobody:
+      'Nobody can decide: neither this department nor any parent has a manager or HR contact, and there is no company-wide HR',
+    not_yours: 'You can see this review, but the people listed above decide it',
+    readings: 'Readings behind this review',
+    first_reading: 'First submission',
+    recheck_reading: 'Recheck',
+    current: 'current',
+    submitted_at: 'Submitted %{time}',
+    decided: '%{name} decided on %{time}: %{decision}',
+    history: 'History',
+    someone: '(unknown person)',
+    event: {
+      opened: 'Anomaly found, review opened',
+      notified_manager: 'Notified %{names}',
+      notified_nobody: 'Nobody could be notified: no manager or HR in this department or above',
+      escalated: 'No decision in time, escalated to %{names}',
+      escalated_nobody: 'No decision in time, escalated, but there was no HR to notify',
+      decision: '%{name} decided: %{decision}',
+      recheck_submitted: 'The employee re-measured and submitted again',
+    },
+  },
+  review_errors: {
+    review_not_yours:
+      'This review is not yours to decide: only the notified manager or HR (after escalation also company-wide HR) may decide it',
+  },
+  reminder_progress: {
+    skipped: 'skipped',
+    skipped_levels: 'level %{levels} skipped (nobody to chase)',
+    status: {
+      claimed: 'Queued',
+      sending: 'Sending',
+      sent: 'Sent',
+      skipped: 'Skipped',
+      failed: 'Failed',
+      unknown: 'Unknown',
+    },
+  },
+  dingtalk_signin: {
+    failed: 'DingTalk sign-in failed; scan the QR code or use a local account',
+  },
   reviews: {
     approve: 'Approve',
     reject: 'Reject',

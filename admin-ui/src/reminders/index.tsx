@@ -11,6 +11,7 @@ import {
   TextInput,
   useTranslate,
 } from 'react-admin';
+import { ReminderStatusField } from './ReminderLevel.tsx';
 
 const levels = [0, 1, 2, 3].map((id) => ({ id, name: `reminders.level.${id}` }));
 
@@ -39,7 +40,7 @@ const ReminderList = () => (
       <TextField source="department_name" />
       <FunctionField<{ level: number }> source="level" render={(r) => <Level level={r.level} />} />
       <TextField source="channel" />
-      <TextField source="status" />
+      <ReminderStatusField source="status" />
       <DateField source="sent_at" showTime />
     </Datagrid>
   </List>

@@ -1,41 +1,44 @@
-// A review with its record and history, and the decision buttons for the manager (or HR after
-// escalation).
-import { BooleanField, DateField, Show, SimpleShowLayout, TextField, useRecordContext } from 'react-admin';
-import { ReasonsField, ReviewStatusField, SeverityField } from '../severity.tsx';
+// A review as a manager needs it, on a desk or on the phone inside DingTalk: who and what (the
+// readings that caused it), who it waits for or who decided, the history in words, and the
+// decision buttons for whoever the review was routed to.
+import { Divider, Typography } from '@mui/material';
+import { DateField, Show, SimpleShowLayout, TextField, useRecordContext, useTranslate } from 'react-admin';
+import { ReviewStatusField, SeverityField } from '../severity.tsx';
 import { DecisionButtons } from './DecisionButtons.tsx';
+import { ReviewHistory } from './ReviewHistory.tsx';
+import { ReviewReadings } from './ReviewReadings.tsx';
+import { useReviewPage } from './useReviewPage.ts';
+import { WaitingFor } from './WaitingFor.tsx';
 
-const History = () => {
-  const record = useRecordContext<{
-    history?: { at: string; event: string; decision?: string; comment?: string }[];
-  }>();
+const ReviewPage = (_props: { label?: string | false }) => {
+  const record = useRecordContext<{ id: number }>();
+  const t = useTranslate();
+  const { data: page } = useReviewPage(record?.id);
+  if (!page) return null;
   return (
-    <ol style={{ margin: 0, paddingLeft: 20 }}>
-      {(record?.history ?? []).map((h, i) => (
-        <li key={i}>
-          {new Date(h.at).toLocaleString()} · {h.event}
-          {h.decision ? ` · ${h.decision}` : ''}
-          {h.comment ? ` · ${h.comment}` : ''}
-        </li>
-      ))}
-    </ol>
+    <div style={{ width: '100%' }}>
+      <WaitingFor page={page} />
+      <DecisionButtons page={page} />
+      <Divider sx={{ my: 1 }} />
+      <Typography variant="subtitle2">{t('review_page.readings')}</Typography>
+      <ReviewReadings page={page} />
+      <Typography variant="subtitle2" sx={{ mt: 1 }}>
+        {t('review_page.history')}
+      </Typography>
+      <ReviewHistory page={page} />
+    </div>
   );
 };
 
 export const ReviewShow = () => (
   <Show>
     <SimpleShowLayout>
-      <TextField source="id" />
       <TextField source="employee_name" />
       <TextField source="department_name" />
       <DateField source="work_date" />
       <SeverityField source="severity" />
-      <ReasonsField source="reasons" />
       <ReviewStatusField source="status" />
-      <BooleanField source="escalated" />
-      <TextField source="comment" />
-      <DateField source="decided_at" showTime />
-      <History />
-      <DecisionButtons />
+      <ReviewPage label={false} />
     </SimpleShowLayout>
   </Show>
 );

@@ -1,0 +1,82 @@
+// What a review page shows: the readings that caused the review (and its rechecks), who decided,
+// who it waits for (found up the department tree), whether the caller may decide, and the names
+// its history refers to.
+import { renderAnswers } from '../../domain/forms/render-answers.ts';
+import { awaitedReviewers, mayDecide, type Routing } from '../../domain/reviewer-routing.ts';
+import type { DB } from '../../db/connect.ts';
+import type { Review } from '../../db/database.ts';
+import { findFormVersion } from '../../db/repositories/forms.ts';
+import { openRecord } from '../../db/repositories/records.ts';
+import { findReachablePeople, loadRouting } from '../../db/repositories/reviewer-routing.ts';
+
+const open = (s: Review['status']) => s === 'pending' || s === 'recheck_requested';
+
+/** Whether `deciderId` may decide the review now (the rule recordDecision enforces). */
+export async function reviewDecidableBy(db: DB, review: Review, deciderId: number, routing?: Routing) {
+  if (!open(review.status)) return false;
+  return mayDecide(
+    routing ?? (await loadRouting(db, review.department_id)),
+    deciderId,
+    review.employee_id,
+    review.escalated,
+  );
+}
+
+async function readings(db: DB, review: Review) {
+  const rows = await db
+    .selectFrom('health_records')
+    .selectAll()
+    .where('employee_id', '=', review.employee_id)
+    .where('work_date', '=', review.work_date)
+    .where('id', '>=', review.record_id)
+    .orderBy('id')
+    .execute();
+  return Promise.all(
+    rows.map(openRecord).map(async (r) => {
+      const form = r.form_version === null ? undefined : await findFormVersion(db, r.form_version);
+      return {
+        recordId: r.id,
+        submittedAt: r.submitted_at,
+        severity: r.severity,
+        current: r.id === review.current_record_id,
+        reasons: r.reasons.map((x) => x.text),
+        answers: form ? renderAnswers(form.definition, r.answers) : [],
+      };
+    }),
+  );
+}
+
+export async function reviewPage(db: DB, review: Review, callerId: number | null, callerMayDecide: boolean) {
+  const routing = await loadRouting(db, review.department_id);
+  const waitingFor =
+    review.status === 'pending' ? awaitedReviewers(routing, review.employee_id, review.escalated) : [];
+  const depts = await db
+    .selectFrom('departments')
+    .select(['id', 'name'])
+    .where('id', 'in', [review.department_id, ...routing.chain.map((d) => d.id)])
+    .execute();
+  const ids = new Set<number>([review.employee_id]);
+  if (review.decider_id) ids.add(review.decider_id);
+  for (const w of waitingFor) w.employeeIds.forEach((id) => ids.add(id));
+  for (const h of review.history) {
+    if (h.actorId) ids.add(h.actorId);
+    h.to?.forEach((id) => ids.add(id));
+  }
+  const people = Object.fromEntries((await findReachablePeople(db, [...ids])).map((p) => [p.id, p.name]));
+  return {
+    ...review,
+    employee_name: people[review.employee_id] ?? null,
+    department_name: depts.find((d) => d.id === review.department_id)?.name ?? null,
+    decider_name: review.decider_id ? (people[review.decider_id] ?? null) : null,
+    readings: await readings(db, review),
+    waiting_for: waitingFor.map((w) => ({
+      source: w.source,
+      inherited: w.inherited,
+      department_name: depts.find((d) => d.id === w.departmentId)?.name ?? null,
+      people: w.employeeIds.map((id) => ({ id, name: people[id] ?? '' })),
+    })),
+    can_decide:
+      callerMayDecide && callerId !== null && (await reviewDecidableBy(db, review, callerId, routing)),
+    people,
+  };
+}
