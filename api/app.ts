@@ -16,6 +16,7 @@ import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
 import { attachmentReadRoutes, attachmentUploadRoutes } from './attachments/attachments.routes.ts';
 import { checkinPageRoutes } from './checkin-page/page.routes.ts';
 import { checkinRoutes } from './checkins/checkins.routes.ts';
+import { companyClockRoutes } from './company/company-clock.routes.ts';
 import { createIdentityChecks } from './checkins/identity-checks.ts';
 import { proxyCheckin } from './checkins/proxy-checkins.routes.ts';
 import { myPassRoutes, passVerifyRoutes } from './pass/pass.routes.ts';
@@ -122,6 +123,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api/reviews', reviewReadRoutes({ db }));
   app.use('/api/ra', adminDataRoutes({ db, temporal, taskQueue, logger }));
   app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db }));
+  app.use('/api/company', companyClockRoutes({ db }));
   app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));
   app.use('/api/records', authorize('health:read'), attachmentReadRoutes({ db }), recordRoutes({ db }));
   app.use(

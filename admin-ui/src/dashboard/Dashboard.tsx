@@ -13,7 +13,7 @@ export const Dashboard = () => {
     <div style={{ display: 'grid', gap: 16, padding: 16 }}>
       <Title title={t('dashboard.title')} />
       <Totals />
-      <div style={{ display: 'flex', gap: 12 }}>
+      <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
         <DateRangeFields range={range} />
       </div>
       <HeatMap from={from} to={to} />

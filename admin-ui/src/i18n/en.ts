@@ -211,7 +211,10 @@ export const appEn = {
     all_departments: 'All departments',
     nobody: 'Everybody has submitted',
     refreshed: 'Refreshes every 10 s',
-    showing_first: 'Showing the %{shown} most chased of %{total} people without a check-in',
+    rows_of: '%{from}–%{to} of %{count}',
+    day_off: 'Day off',
+    day_off_short: 'off',
+    no_data: 'No data',
   },
   departments: {
     robot_help: 'Enter a new access_token to set or replace it; stored secrets are never shown',

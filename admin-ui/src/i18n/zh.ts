@@ -244,7 +244,10 @@ export const appZh = {
     all_departments: '全部部门',
     nobody: '全部已提交',
     refreshed: '每 10 秒自动刷新',
-    showing_first: '显示提醒级别最高的 %{shown} 人，共 %{total} 人未提交',
+    rows_of: '第 %{from}–%{to} 人，共 %{count} 人',
+    day_off: '休息日',
+    day_off_short: '休',
+    no_data: '无数据',
   },
   departments: {
     robot_help: '填写新的 access_token 以设置或替换；已保存的密钥不会显示',
