@@ -14,6 +14,7 @@ import { staffAuthRoutes } from './auth/staff-auth.routes.ts';
 import { limiter, securityHeaders, strictCors } from './http/security.ts';
 import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
 import { attachmentReadRoutes, attachmentUploadRoutes } from './attachments/attachments.routes.ts';
+import { adminUiFiles } from './checkin-page/built-assets.ts';
 import { checkinPageRoutes } from './checkin-page/page.routes.ts';
 import { checkinRoutes } from './checkins/checkins.routes.ts';
 import { companyClockRoutes } from './company/company-clock.routes.ts';
@@ -68,7 +69,7 @@ export function createApp(deps: ApiDeps): express.Express {
 
   app.use(healthRoutes({ db, temporal }));
   // The admin UI, built by Vite into admin-ui/dist (npm start builds it when missing).
-  app.use('/admin', express.static(adminUiDist, { index: 'index.html', maxAge: '1h' }));
+  app.use('/admin', adminUiFiles(adminUiDist));
   // The employee page, its service worker and the guard's pass page (same Vite build).
   app.use(checkinPageRoutes({ distDir: adminUiDist, corpId: config.dingtalk.corpId }));
 

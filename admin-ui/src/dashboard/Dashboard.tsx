@@ -1,9 +1,12 @@
+import { lazy, Suspense } from 'react';
 import { Title, useTranslate } from 'react-admin';
 import { DateRangeFields, useDateRange } from '../DateRangeFields.tsx';
-import { AnomalyTrend } from './AnomalyTrend.tsx';
 import { HeatMap } from './HeatMap.tsx';
 import { NonSubmitters } from './NonSubmitters.tsx';
 import { Totals } from './Totals.tsx';
+
+// The chart library is a third of the admin bundle: the figures show while it loads.
+const AnomalyTrend = lazy(async () => ({ default: (await import('./AnomalyTrend.tsx')).AnomalyTrend }));
 
 export const Dashboard = () => {
   const t = useTranslate();
@@ -17,7 +20,9 @@ export const Dashboard = () => {
         <DateRangeFields range={range} />
       </div>
       <HeatMap from={from} to={to} />
-      <AnomalyTrend from={from} to={to} />
+      <Suspense fallback={null}>
+        <AnomalyTrend from={from} to={to} />
+      </Suspense>
       <NonSubmitters />
     </div>
   );

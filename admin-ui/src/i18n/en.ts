@@ -376,6 +376,10 @@ export const appEn = {
     },
     already_submitted: 'Already submitted today',
     window_closed: 'Today’s check-in has closed',
+    window_closed_at:
+      "Today's check-in closed at %{time}; it can no longer be submitted. Ask your manager to fill it in if needed.",
+    window_late:
+      'The deadline was %{closed}: a check-in now is recorded as late, and is accepted until %{until}.',
     locating: 'Getting your position…',
     locate: 'Get position',
     location_denied: 'Location not allowed; recorded as not provided',
@@ -390,10 +394,12 @@ export const appEn = {
     pass_colour: { green: 'Green: may enter', amber: 'Under review: not yet', red: 'Red: may not enter' },
   },
   pass_verify: {
+    allowed: 'Entry allowed',
+    denied: 'No entry',
     title: 'Pass check',
     checking: 'Checking…',
-    valid: 'Valid',
-    invalid: 'Invalid',
+    valid: 'Genuine pass',
+    invalid: 'Not a valid pass',
     reason: {
       invalid: 'Invalid or expired pass',
       no_record: 'No check-in that day',
