@@ -22,6 +22,13 @@ declare module 'express-serve-static-core' {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The admin UI asks "am I signed in?" on every load before the login page; its 401 is how a
+ * sign-in starts, not a security event (12 sign-ins left 39 such rows).
+ */
+const isOwnSessionProbe = (req: Request, status: number) =>
+  status === 401 && SAFE.has(req.method) && req.originalUrl.split('?')[0] === '/api/auth/me';
+
 /** Marks a read route as one that discloses health answers (GETs are otherwise not audited). */
 export const auditRead =
   (action: string, targetType: string): RequestHandler =>
@@ -43,6 +50,7 @@ export function auditTrail(db: DB, logger: Logger): RequestHandler {
     res.on('finish', () => {
       const denied = res.statusCode === 401 || res.statusCode === 403;
       if (SAFE.has(req.method) && !req.audit && !denied) return;
+      if (isOwnSessionProbe(req, res.statusCode)) return;
       const note = req.audit;
       const p = req.principal;
       const entry = {

@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { addDays } from '../../domain/zoned-time.ts';
-import { TestContext } from '../helpers/context.ts';
+import { eventually, TestContext } from '../helpers/context.ts';
 
 let ctx: TestContext;
 before(async () => {
@@ -112,5 +112,23 @@ describe('dashboard data for the UI', () => {
     const ids = new Set([...one.people, ...two.people].map((p) => p.id));
     assert.equal(ids.size, 23, 'no one twice, no one left out');
     assert.equal((await ctx.admin('GET', '/api/dashboard/non-submitters?page=0')).status, 400);
+  });
+});
+
+describe('audit noise', () => {
+  test('asking for one’s own session before signing in is not audited; other refusals are', async () => {
+    const count = async (action: string) =>
+      (
+        await ctx.db
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('action', '=', action)
+          .executeTakeFirstOrThrow()
+      ).n;
+    for (let i = 0; i < 3; i++) assert.equal((await fetch(`${ctx.apiUrl}/api/auth/me`)).status, 401);
+    assert.equal((await fetch(`${ctx.apiUrl}/api/ra/records`)).status, 401);
+    // the trail writes after the response: wait for the refused read's row, then count the probes
+    await eventually(async () => Number(await count('GET /api/ra/records')) === 1, 5000);
+    assert.equal(Number(await count('GET /api/auth/me')), 0);
   });
 });

@@ -3,6 +3,7 @@ import englishMessages from 'ra-language-english';
 
 export const appEn = {
   forms: {
+    default_note: 'Built-in default form',
     title: 'Form builder',
     version: 'Version',
     status_label: 'Status',
@@ -191,7 +192,23 @@ export const appEn = {
       request_recheck: 'Recheck requested from the employee',
     },
   },
-  audit: { outcome: { success: 'Success', denied: 'Denied', failure: 'Failed' } },
+  audit: {
+    outcome: { success: 'Success', denied: 'Denied', failure: 'Failure' },
+    methods: { GET: 'Read', POST: 'Create', PUT: 'Update', PATCH: 'Update', DELETE: 'Delete' },
+    actions: {
+      records_list: 'Listed check-in records',
+      records_read: 'Opened a check-in record',
+      reviews_list: 'Listed reviews',
+      reviews_read: 'Opened a review',
+      attachments_read: 'Viewed a photo',
+      exports_create: 'Exported a report',
+      exports_download: 'Downloaded a report',
+      auth_signin: 'Signed in',
+      auth_signout: 'Signed out',
+      checkins_proxy: 'Filled in for an employee',
+      temporal_decode: 'Decoded workflow data',
+    },
+  },
   dashboard: {
     title: 'Today',
     expected: 'Expected',
@@ -247,6 +264,7 @@ export const appEn = {
         id: 'No.',
         employee_name: 'Employee',
         department_name: 'Department',
+        department_id: 'Department',
         work_date: 'Date',
         submitted_at: 'Submitted at',
         severity: 'Severity',
@@ -330,6 +348,23 @@ export const appEn = {
         channel: 'Channel',
         status: 'Delivery',
         sent_at: 'Sent at',
+      },
+      values: {
+        channel: {
+          work_notification: 'Work notification',
+          group_robot: 'Department group robot',
+          manager_notification: 'Message to the manager',
+          todo: 'HR to-do',
+          none: 'No channel',
+        },
+        status: {
+          claimed: 'Queued',
+          sending: 'Sending',
+          sent: 'Sent',
+          skipped: 'Skipped',
+          failed: 'Failed',
+          unknown: 'Unknown',
+        },
       },
     },
   },

@@ -47,6 +47,7 @@ const v5Additions: Messages = {
 
 export const appZh = {
   forms: {
+    default_note: '系统默认表单',
     title: '表单设计',
     version: '版本',
     status_label: '状态',
@@ -224,7 +225,23 @@ export const appZh = {
     comment: '处理意见',
     decided: { approve: '已通过', reject: '已标记为不通过', request_recheck: '已要求员工复测' },
   },
-  audit: { outcome: { success: '成功', denied: '拒绝', failure: '失败' } },
+  audit: {
+    outcome: { success: '成功', denied: '拒绝', failure: '失败' },
+    methods: { GET: '查看', POST: '新增', PUT: '修改', PATCH: '修改', DELETE: '删除' },
+    actions: {
+      records_list: '查看打卡记录列表',
+      records_read: '查看打卡记录',
+      reviews_list: '查看复核列表',
+      reviews_read: '查看复核',
+      attachments_read: '查看附件照片',
+      exports_create: '导出报表',
+      exports_download: '下载报表',
+      auth_signin: '登录',
+      auth_signout: '退出登录',
+      checkins_proxy: '代填打卡',
+      temporal_decode: '解密工作流数据',
+    },
+  },
   dashboard: {
     title: '今日概况',
     expected: '应打卡',
@@ -280,6 +297,7 @@ export const appZh = {
         id: '编号',
         employee_name: '员工',
         department_name: '部门',
+        department_id: '部门',
         work_date: '日期',
         submitted_at: '提交时间',
         severity: '异常级别',
@@ -363,6 +381,23 @@ export const appZh = {
         channel: '渠道',
         status: '送达状态',
         sent_at: '发送时间',
+      },
+      values: {
+        channel: {
+          work_notification: '工作通知',
+          group_robot: '部门群机器人',
+          manager_notification: '通知主管',
+          todo: 'HR 待办',
+          none: '无可用渠道',
+        },
+        status: {
+          claimed: '待发送',
+          sending: '发送中',
+          sent: '已发送',
+          skipped: '已跳过',
+          failed: '发送失败',
+          unknown: '结果未知',
+        },
       },
     },
   },
