@@ -11,7 +11,7 @@ export const httpClient = async (url: string, options: fetchUtils.Options = {}) 
   } catch (err) {
     // The problem's stable code as the message: react-admin's notifications translate it from
     // the packs' problem.* keys, so a 403 reads 没有权限执行此操作, not the server's English title.
-    const code = (err as HttpError).body?.code as unknown;
+    const code = ((err as HttpError).body as { code?: unknown } | undefined)?.code;
     if (err instanceof HttpError && typeof code === 'string')
       throw new HttpError(`problem.${code}`, err.status, err.body);
     throw err;

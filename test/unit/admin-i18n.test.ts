@@ -69,7 +69,7 @@ test('every server value the UI shows has words in both languages', () => {
     ['en', en, /^[^\u4e00-\u9fff]+$/],
   ] as const) {
     const missing = wanted.filter((k) => {
-      const v = get(pack as unknown as Tree, k);
+      const v = get(pack, k);
       return typeof v !== 'string' || !script.test(v);
     });
     assert.deepEqual(missing, [], `${name} lacks words for`);
