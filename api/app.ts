@@ -14,8 +14,10 @@ import { staffAuthRoutes } from './auth/staff-auth.routes.ts';
 import { limiter, securityHeaders, strictCors } from './http/security.ts';
 import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
 import { attachmentReadRoutes, attachmentUploadRoutes } from './attachments/attachments.routes.ts';
+import { adminUiFiles } from './checkin-page/built-assets.ts';
 import { checkinPageRoutes } from './checkin-page/page.routes.ts';
 import { checkinRoutes } from './checkins/checkins.routes.ts';
+import { companyClockRoutes } from './company/company-clock.routes.ts';
 import { createIdentityChecks } from './checkins/identity-checks.ts';
 import { proxyCheckin } from './checkins/proxy-checkins.routes.ts';
 import { myPassRoutes, passVerifyRoutes } from './pass/pass.routes.ts';
@@ -70,7 +72,7 @@ export function createApp(deps: ApiDeps): express.Express {
 
   app.use(healthRoutes({ db, temporal }));
   // The admin UI, built by Vite into admin-ui/dist (npm start builds it when missing).
-  app.use('/admin', express.static(adminUiDist, { index: 'index.html', maxAge: '1h' }));
+  app.use('/admin', adminUiFiles(adminUiDist));
   // The employee page, its service worker and the guard's pass page (same Vite build).
   app.use(checkinPageRoutes({ distDir: adminUiDist, corpId: config.dingtalk.corpId }));
 
@@ -141,6 +143,7 @@ export function createApp(deps: ApiDeps): express.Express {
     }),
   );
   app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db }));
+  app.use('/api/company', companyClockRoutes({ db }));
   app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));
   app.use('/api/records', authorize('health:read'), attachmentReadRoutes({ db }), recordRoutes({ db }));
   app.use(

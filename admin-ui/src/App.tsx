@@ -1,11 +1,8 @@
-// The admin app: a short list of resources, as in react-admin's demo.
+// The admin app: a short list of resources, as in react-admin's demo. Pages off the daily path
+// (exports, settings, calendar, the form builder) load on first visit.
+import { lazy, Suspense, type ComponentType } from 'react';
 import { Route } from 'react-router-dom';
-import { Admin, CustomRoutes, Resource } from 'react-admin';
-import { ExportsPage } from './exports/ExportsPage.tsx';
-import { SettingsPage } from './settings/SettingsPage.tsx';
-import { CalendarPage } from './calendar/CalendarPage.tsx';
-import { FormEditorPage } from './forms/FormEditorPage.tsx';
-import { FormVersionsPage } from './forms/FormVersionsPage.tsx';
+import { Admin, CustomRoutes, Loading, Resource } from 'react-admin';
 import leaves from './leaves/index.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
 import { LoginPage } from './layout/LoginPage.tsx';
@@ -20,6 +17,16 @@ import records from './records/index.ts';
 import reminders from './reminders/index.tsx';
 import reviews from './reviews/index.ts';
 
+/** A page component loaded on first use, shown with react-admin's spinner while it loads. */
+const page = (load: () => Promise<ComponentType>) => {
+  const Page = lazy(async () => ({ default: await load() }));
+  return (
+    <Suspense fallback={<Loading />}>
+      <Page />
+    </Suspense>
+  );
+};
+
 export const App = () => (
   <Admin
     title="健康打卡"
@@ -32,11 +39,26 @@ export const App = () => (
     layout={AppLayout}
   >
     <CustomRoutes>
-      <Route path="/exports" element={<ExportsPage />} />
-      <Route path="/settings" element={<SettingsPage />} />
-      <Route path="/calendar" element={<CalendarPage />} />
-      <Route path="/forms" element={<FormVersionsPage />} />
-      <Route path="/forms/:version" element={<FormEditorPage />} />
+      <Route
+        path="/exports"
+        element={page(() => import('./exports/ExportsPage.tsx').then((m) => m.ExportsPage))}
+      />
+      <Route
+        path="/settings"
+        element={page(() => import('./settings/SettingsPage.tsx').then((m) => m.SettingsPage))}
+      />
+      <Route
+        path="/calendar"
+        element={page(() => import('./calendar/CalendarPage.tsx').then((m) => m.CalendarPage))}
+      />
+      <Route
+        path="/forms"
+        element={page(() => import('./forms/FormVersionsPage.tsx').then((m) => m.FormVersionsPage))}
+      />
+      <Route
+        path="/forms/:version"
+        element={page(() => import('./forms/FormEditorPage.tsx').then((m) => m.FormEditorPage))}
+      />
     </CustomRoutes>
     <Resource name="reviews" {...reviews} />
     <Resource name="records" {...records} />

@@ -1,6 +1,6 @@
 // Severity and review status as coloured chips.
 import { Chip } from '@mui/material';
-import { useRecordContext, useTranslate } from 'react-admin';
+import { useLocaleState, useRecordContext, useTranslate } from 'react-admin';
 
 const colours = { normal: 'success', warning: 'warning', red: 'error' } as const;
 
@@ -19,5 +19,10 @@ export const ReviewStatusField = (_props: { source?: string; label?: string }) =
 
 export const ReasonsField = (_props: { source?: string; label?: string }) => {
   const record = useRecordContext<{ reasons?: { text: { zh: string; en: string } }[] }>();
-  return <span>{(record?.reasons ?? []).map((r) => r.text.zh).join('；')}</span>;
+  // reasons are stored in both languages: show the one the UI is in
+  const [locale] = useLocaleState();
+  const en = locale === 'en';
+  return (
+    <span>{(record?.reasons ?? []).map((r) => (en ? r.text.en : r.text.zh)).join(en ? '; ' : '；')}</span>
+  );
 };

@@ -29,6 +29,13 @@ declare module 'express-serve-static-core' {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The admin UI asks "am I signed in?" on every load before the login page; its 401 is how a
+ * sign-in starts, not a security event (12 sign-ins left 39 such rows).
+ */
+const isOwnSessionProbe = (req: Request, status: number) =>
+  status === 401 && SAFE.has(req.method) && req.originalUrl.split('?')[0] === '/api/auth/me';
+
 /** Marks a read route as one that discloses health answers (GETs are otherwise not audited). */
 export const auditRead =
   (action: string, targetType: string): RequestHandler =>
@@ -51,6 +58,7 @@ const isDenied = (status: number) => status === 401 || status === 403;
 function entryFor(req: Request, status: number): AuditEntry | null {
   if (req.auditWritten) return null;
   if (SAFE.has(req.method) && !req.audit && !isDenied(status)) return null;
+  if (isOwnSessionProbe(req, status)) return null;
   const note = req.audit;
   const p = req.principal;
   return {

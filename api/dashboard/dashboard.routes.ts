@@ -2,8 +2,10 @@
 // read the trigger-kept department_day_stats, limited to the departments the viewer may see.
 import { Router } from 'express';
 import { z } from 'zod';
+import { dayKind } from '../../domain/calendar/work-calendar.ts';
 import { addDays, isValidDate, workDateAt } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
+import { loadOverrides } from '../../db/repositories/calendar.ts';
 import {
   anomalyTrend,
   dayTotals,
@@ -22,8 +24,8 @@ const date = z.string().refine(isValidDate, 'expected YYYY-MM-DD');
 const rangeQuery = z.object({ from: date.optional(), to: date.optional() }).strict();
 /** The longest range a chart is drawn for (a year of days). */
 const MAX_RANGE_DAYS = 366;
-/** How many non-submitters the live list shows (most chased first); the total is always given. */
-const LIST_LIMIT = 200;
+/** How many non-submitters one page of the live list shows (most chased first); the total is always given. */
+const PAGE_SIZE = 20;
 
 /** Mounted behind authorize('health:read'): every figure is limited to the viewer's departments. */
 export function dashboardRoutes(deps: { db: DB }): Router {
@@ -53,11 +55,25 @@ export function dashboardRoutes(deps: { db: DB }): Router {
     '/heatmap',
     route(async (req, res) => {
       const f = await range(req.query);
-      const rows = await heatmapCells(db, f, scopeOf(req));
+      const [rows, overrides] = await Promise.all([
+        heatmapCells(db, f, scopeOf(req)),
+        loadOverrides(db, f.from, f.to),
+      ]);
+      // Every day of the range, so a day nobody was expected on is a visible gap, not a missing column.
+      const days = [];
+      for (let d = f.from; d <= f.to; d = addDays(d, 1)) {
+        const k = dayKind(d, overrides);
+        days.push({
+          date: d,
+          workday: k.workday,
+          name: k.source === 'company' || k.name.includes(',') ? k.name : '',
+        });
+      }
       // Names once per department, not once per cell: 300 departments × 90 days is 27,000 cells.
       const departments = [...new Map(rows.map((c) => [c.department_id, c.department_name])).entries()];
       res.json({
         ...f,
+        days,
         departments: departments.map(([id, name]) => ({ id, name })),
         cells: rows.map((c) => ({
           department_id: c.department_id,
@@ -86,7 +102,12 @@ export function dashboardRoutes(deps: { db: DB }): Router {
     '/non-submitters',
     route(async (req, res) => {
       const q = parse(
-        z.object({ department: z.coerce.number().int().positive().optional() }).strict(),
+        z
+          .object({
+            department: z.coerce.number().int().positive().optional(),
+            page: z.coerce.number().int().min(1).max(100_000).default(1),
+          })
+          .strict(),
         req.query,
         'query',
       );
@@ -97,7 +118,7 @@ export function dashboardRoutes(deps: { db: DB }): Router {
         ? (await departmentScope(db, [q.department])).filter((id) => inScopeOf(scope, id))
         : scope;
       const [rows, departments] = await Promise.all([
-        openDays(db, workDate, listed, LIST_LIMIT),
+        openDays(db, workDate, listed, PAGE_SIZE, (q.page - 1) * PAGE_SIZE),
         openDayCounts(db, workDate, scope),
       ]);
       const inList = listed === 'all' ? undefined : new Set(listed);
@@ -107,6 +128,8 @@ export function dashboardRoutes(deps: { db: DB }): Router {
       res.json({
         workDate,
         total,
+        page: q.page,
+        perPage: PAGE_SIZE,
         departments: departments.map((d) => ({
           id: d.department_id,
           name: d.department_name,

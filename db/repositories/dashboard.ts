@@ -167,7 +167,7 @@ export function openDayCounts(db: DB, workDate: string, scope: DepartmentScope) 
  * A page of the day's people without a record (pending or missed), most chased first; read along
  * checkin_days_open_idx, so it costs the page, not the number of open days.
  */
-export function openDays(db: DB, workDate: string, scope: DepartmentScope, limit: number) {
+export function openDays(db: DB, workDate: string, scope: DepartmentScope, limit: number, offset = 0) {
   return (
     db
       .selectFrom('checkin_days as c')
@@ -191,6 +191,7 @@ export function openDays(db: DB, workDate: string, scope: DepartmentScope, limit
       .orderBy('c.department_id')
       .orderBy('c.employee_id')
       .limit(limit)
+      .offset(offset)
       .execute()
   );
 }

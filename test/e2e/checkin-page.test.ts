@@ -25,7 +25,7 @@ const phone = { viewport: { width: 360, height: 760 }, deviceScaleFactor: 2, isM
 
 before(async () => {
   ctx = await TestContext.create(import.meta.filename, { worker: 'in-process' });
-  members = (await ctx.department({ size: 9 })).members;
+  members = (await ctx.department({ size: 11 })).members;
   browser = await launchBrowser();
 });
 after(async () => {
@@ -110,13 +110,15 @@ describe('employee check-in page', () => {
     const guard = await context.newPage();
     await guard.goto(verifyUrl.replace(ctx.config.api.publicBaseUrl, ctx.apiUrl));
     const verdict = guard.getByTestId('verify-result');
-    await verdict.getByRole('heading', { name: '有效' }).waitFor();
+    await verdict.getByRole('heading', { name: '可通行', exact: true }).waitFor();
     assert.equal(await verdict.getAttribute('data-colour'), 'green');
+    assert.equal(await verdict.getAttribute('data-allowed'), 'true');
     await verdict.getByText(e.name).waitFor();
     await verdict.getByText(schedule.workDate).waitFor();
     await guard.screenshot({ path: join(shots, 'pass-verify-valid-360.png') });
     await guard.goto(`${ctx.apiUrl}/pass/verify?p=forged.token`);
-    await verdict.getByRole('heading', { name: '无效' }).waitFor();
+    await verdict.getByRole('heading', { name: '不可通行' }).waitFor();
+    await verdict.getByText('通行码无效或已过期').waitFor();
     assert.equal(await verdict.getAttribute('data-valid'), 'false');
     await context.close();
   });
@@ -144,6 +146,14 @@ describe('employee check-in page', () => {
     const verdict = page.getByTestId('verify-result');
     await verdict.getByText('红色：不可通行').waitFor();
     assert.equal(await verdict.getAttribute('data-colour'), 'red');
+    // The headline is the decision, big and red, not "valid" (the pass itself is genuine).
+    const headline = verdict.getByRole('heading', { name: '不可通行' });
+    await headline.waitFor();
+    assert.equal(await verdict.getAttribute('data-allowed'), 'false');
+    const style = (prop: string) =>
+      page.evaluate(`getComputedStyle(document.querySelector('[data-testid=verify-result] h2')).${prop}`);
+    assert.equal(await style('color'), 'rgb(207, 19, 34)');
+    assert.ok(Number.parseFloat(String(await style('fontSize'))) >= 40);
     await context.close();
   });
 
@@ -343,6 +353,53 @@ describe('employee check-in page', () => {
     await page.getByText('提交成功').waitFor();
     const [row] = await records(e.id);
     assert.deepEqual(row?.answers.location, { status: 'not_provided' });
+    await context.close();
+  });
+
+  test('after the window: late says until when, closed says so before any form, in both languages and company time', async () => {
+    const hm = (d: Date) =>
+      new Intl.DateTimeFormat('zh-CN', {
+        timeZone: 'Asia/Shanghai',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(d);
+    const moveWindow = async (e: TestEmployee, closesAt: Date, lateUntil: Date) => {
+      const s = await ctx.expectToday([e]);
+      await ctx.db
+        .updateTable('checkin_days')
+        .set({ closes_at: closesAt, late_until: lateUntil })
+        .where('employee_id', '=', e.id)
+        .where('work_date', '=', s.workDate)
+        .execute();
+    };
+    const hour = 3_600_000;
+    const late = member(9);
+    const closesAt = new Date(Date.now() - hour);
+    const lateUntil = new Date(Date.now() + hour);
+    await moveWindow(late, closesAt, lateUntil);
+    const context = await browser.newContext(phone);
+    const page = await context.newPage();
+    await page.goto(await signedLink(ctx, late));
+    const banner = page.getByTestId('window-state');
+    await banner.getByText(`已过 ${hm(closesAt)} 的截止时间`).waitFor();
+    await banner.getByText(`${hm(lateUntil)} 后不再接受`).waitFor();
+    await fillNormal(page);
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByText('提交成功').waitFor();
+    assert.equal((await records(late.id))[0]?.status, 'late');
+
+    const closed = member(10);
+    const closedAt = new Date(Date.now() - hour);
+    await moveWindow(closed, new Date(Date.now() - 2 * hour), closedAt);
+    await page.goto(await signedLink(ctx, closed));
+    const notice = page.getByTestId('window-state');
+    await notice.getByText(`今日打卡已于 ${hm(closedAt)} 截止`).waitFor();
+    assert.equal(await notice.getAttribute('data-state'), 'closed');
+    assert.equal(await page.locator('form').count(), 0, 'no form to fill in after the window');
+    await page.screenshot({ path: join(shots, 'checkin-closed-360.png') });
+    await page.getByRole('button', { name: 'English' }).click();
+    await notice.getByText(`Today's check-in closed at ${hm(closedAt)}`).waitFor();
     await context.close();
   });
 });

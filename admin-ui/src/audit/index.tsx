@@ -4,13 +4,16 @@ import {
   Datagrid,
   DateField,
   DateTimeInput,
+  FunctionField,
   List,
   NumberField,
   SelectField,
   SelectInput,
   TextField,
   TextInput,
+  useTranslate,
 } from 'react-admin';
+import { actionLabel } from './action-label.ts';
 
 const outcomes = ['success', 'denied', 'failure'].map((id) => ({ id, name: `audit.outcome.${id}` }));
 
@@ -22,19 +25,25 @@ const filters = [
   <DateTimeInput key="to" source="at_lte" />,
 ];
 
-const AuditList = () => (
-  <List filters={filters} sort={{ field: 'id', order: 'DESC' }} perPage={50}>
-    <Datagrid bulkActionButtons={false} rowClick={false}>
-      <DateField source="at" showTime />
-      <TextField source="actor" />
-      <TextField source="action" />
-      <TextField source="target_id" />
-      <SelectField source="outcome" choices={outcomes} />
-      <NumberField source="status" />
-      <TextField source="ip" />
-      <TextField source="request_id" />
-    </Datagrid>
-  </List>
-);
+const AuditList = () => {
+  const t = useTranslate();
+  return (
+    <List filters={filters} sort={{ field: 'id', order: 'DESC' }} perPage={50}>
+      <Datagrid bulkActionButtons={false} rowClick={false}>
+        <DateField source="at" showTime />
+        <TextField source="actor" />
+        <FunctionField<{ action: string }>
+          source="action"
+          render={(r) => <span title={r.action}>{actionLabel(r.action, t)}</span>}
+        />
+        <TextField source="target_id" />
+        <SelectField source="outcome" choices={outcomes} />
+        <NumberField source="status" />
+        <TextField source="ip" />
+        <TextField source="request_id" />
+      </Datagrid>
+    </List>
+  );
+};
 
 export default { icon: PolicyIcon, list: AuditList };

@@ -4,8 +4,10 @@ import { Alert, Button, Card, CardContent, IconButton, MenuItem, Select, TextFie
 import DeleteIcon from '@mui/icons-material/Delete';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Title, useNotify, useTranslate } from 'react-admin';
+import { Title, useLocaleState, useNotify, useTranslate } from 'react-admin';
+import { useCompanyClock } from '../company-clock.ts';
 import { getJson, httpClient } from '../dataProvider.ts';
+import { dayName } from './day-name.ts';
 
 interface Day {
   date: string;
@@ -18,7 +20,11 @@ export const CalendarPage = () => {
   const t = useTranslate();
   const notify = useNotify();
   const queryClient = useQueryClient();
-  const [year, setYear] = useState(new Date().getFullYear());
+  const [locale] = useLocaleState();
+  const clock = useCompanyClock();
+  const [picked, setYear] = useState<number | undefined>();
+  // The company's year until HR picks one (not the browser's: 31 Dec 17:00 UTC is already January in Shanghai).
+  const year = picked ?? Number(clock?.today.slice(0, 4) ?? new Date().getFullYear());
   const [date, setDate] = useState('');
   const [kind, setKind] = useState<'day_off' | 'workday'>('day_off');
   const [note, setNote] = useState('');
@@ -84,7 +90,7 @@ export const CalendarPage = () => {
                 <td style={{ paddingRight: 16 }}>
                   {d.workday ? t('calendar.workday') : t('calendar.day_off')}
                 </td>
-                <td style={{ paddingRight: 16 }}>{d.name}</td>
+                <td style={{ paddingRight: 16 }}>{dayName(d.name, locale, t)}</td>
                 <td style={{ paddingRight: 16 }}>{t(`calendar.source.${d.source}`)}</td>
                 <td>
                   {d.source === 'company' ? (

@@ -18,8 +18,9 @@ import {
 import { photoField } from './PhotoField.tsx';
 import { forgetSession, signIn, type Session } from './session.ts';
 import { sendQueued } from './sync.ts';
+import { useWindowState, type TodayWindow } from './window-state.ts';
 
-interface Today {
+interface Today extends TodayWindow {
   workDate: string;
   timeZone: string;
   employee: { id: number; name: string; departmentName: string | null };
@@ -44,6 +45,7 @@ export function CheckinApp() {
   const [queued, setQueued] = useState<QueuedSubmission | undefined>();
   const [online, setOnline] = useState(navigator.onLine);
   const syncing = useRef(false);
+  const windowState = useWindowState(phase.kind === 'ready' ? phase.today : undefined);
 
   const loadToday = useCallback(async (s: Session) => {
     const today = await api<Today>('/api/me/today', { token: s.token });
@@ -146,6 +148,18 @@ export function CheckinApp() {
 
   const record = today.record ?? queued?.record ?? null;
   const showForm = !record && queued?.state !== 'pending';
+  /** a time of today's window as the company's wall clock, e.g. 10:00 */
+  const at = (iso: string) =>
+    new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
+      timeZone: today.timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(iso));
+  const failure =
+    queued?.errorCode === 'submission_window_closed'
+      ? t('checkin.window_closed_at', { time: at(today.status.lateUntil) })
+      : queued?.error;
   return (
     <Shell lang={lang} toggle={toggle} t={t}>
       <p className="ck-hello" data-testid="hello">
@@ -159,7 +173,13 @@ export function CheckinApp() {
           {t('checkin.offline_banner')}
         </div>
       )}
-      {showForm ? (
+      {showForm && windowState === 'closed' ? (
+        <div className="ck-card ck-closed" role="status" data-testid="window-state" data-state="closed">
+          <h2>{t('checkin.window_closed')}</h2>
+          <p>{t('checkin.window_closed_at', { time: at(today.status.lateUntil) })}</p>
+          {queued?.state === 'failed' && <p>{t('checkin.failed')}</p>}
+        </div>
+      ) : showForm ? (
         <form
           className="ck-card"
           noValidate
@@ -168,9 +188,17 @@ export function CheckinApp() {
             void submit();
           }}
         >
+          {windowState === 'late' && (
+            <div className="ck-banner" role="status" data-testid="window-state" data-state="late">
+              {t('checkin.window_late', {
+                closed: at(today.status.closesAt),
+                until: at(today.status.lateUntil),
+              })}
+            </div>
+          )}
           {queued?.state === 'failed' && (
             <div className="ck-error" role="alert" data-testid="sync-state" data-state="failed">
-              {t('checkin.failed')}：{queued.error}
+              {t('checkin.failed')}：{failure}
             </div>
           )}
           <FormRenderer

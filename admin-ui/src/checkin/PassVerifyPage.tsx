@@ -1,5 +1,6 @@
-// The guard's page (/pass/verify?p=…), opened by scanning an employee's QR code: valid or not, who,
-// which department, which day, and the colour (green only for a normal or approved day).
+// The guard's page (/pass/verify?p=…), opened by scanning an employee's QR code. The headline is the
+// decision the guard acts on (可通行 only for a valid green pass), then why, who, which department,
+// which day, and the colour (green only for a normal or approved day).
 import { useEffect, useState } from 'react';
 import { api } from './api.ts';
 import { useLang } from './i18n.ts';
@@ -23,6 +24,7 @@ export function PassVerifyPage() {
       .catch(() => setCheck({ valid: false, reason: 'invalid' }));
   }, []);
   const colour = check?.valid ? check.colour : 'red';
+  const allowed = Boolean(check?.valid && check.colour === 'green');
   return (
     <main className="ck-page" lang={lang === 'zh' ? 'zh-CN' : 'en'}>
       <header className="ck-header">
@@ -39,9 +41,16 @@ export function PassVerifyPage() {
           data-testid="verify-result"
           data-valid={String(check.valid)}
           data-colour={check.colour ?? ''}
+          data-allowed={String(allowed)}
         >
-          <h2>{check.valid ? t('pass_verify.valid') : t('pass_verify.invalid')}</h2>
-          {check.reason && <p>{t(`pass_verify.reason.${check.reason}`)}</p>}
+          <h2 className={`ck-verdict ck-verdict-${allowed ? 'allowed' : 'denied'}`}>
+            {allowed ? t('pass_verify.allowed') : t('pass_verify.denied')}
+          </h2>
+          <p className="ck-verdict-validity">
+            {check.reason
+              ? t(`pass_verify.reason.${check.reason}`)
+              : t(check.valid ? 'pass_verify.valid' : 'pass_verify.invalid')}
+          </p>
           {check.name && (
             <dl className="ck-facts">
               <dt>{t('pass_verify.name')}</dt>

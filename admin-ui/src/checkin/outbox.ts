@@ -26,6 +26,8 @@ export interface QueuedSubmission {
   state: 'pending' | 'synced' | 'failed';
   record?: StoredRecord;
   error?: string;
+  /** the problem's stable code, so the page can say it in the employee's language */
+  errorCode?: string;
 }
 
 const DB_NAME = 'health-checkin';

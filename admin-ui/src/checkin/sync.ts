@@ -36,7 +36,12 @@ export async function sendQueued(
       err instanceof ApiError
         ? [err.problem.title, ...(err.problem.errors ?? []).map((e) => e.message)].filter(Boolean).join('；')
         : String(err);
-    next = { ...item, state: 'failed', error: message };
+    next = {
+      ...item,
+      state: 'failed',
+      error: message,
+      ...(err instanceof ApiError && err.problem.code ? { errorCode: err.problem.code } : {}),
+    };
   }
   await putSubmission(next);
   return next;

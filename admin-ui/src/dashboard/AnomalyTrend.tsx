@@ -6,7 +6,7 @@ import { useJson } from './useJson.ts';
 export const AnomalyTrend = ({ from, to }: { from: string; to: string }) => {
   const t = useTranslate();
   const { data } = useJson<{ days: { work_date: string; warnings: number; reds: number }[] }>(
-    `/api/dashboard/trend?from=${from}&to=${to}`,
+    from && to ? `/api/dashboard/trend?from=${from}&to=${to}` : null,
   );
   return (
     <Card>

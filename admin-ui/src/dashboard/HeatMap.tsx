@@ -1,7 +1,9 @@
-// Departments × days, colour = submission rate; a click opens that department's records of the day.
+// Departments × every day of the range, colour and figure = submission rate, weekends and holidays
+// marked; a click opens that department's records of the day.
 import { Card, CardContent, CardHeader } from '@mui/material';
 import { useNavigate } from 'react-router-dom';
-import { useTranslate } from 'react-admin';
+import { useLocaleState, useTranslate } from 'react-admin';
+import { dayName } from '../calendar/day-name.ts';
 import { useJson } from './useJson.ts';
 
 interface Cell {
@@ -9,22 +11,29 @@ interface Cell {
   work_date: string;
   expected: number;
   submitted: number;
-  rate: number | null;
+  rate: number;
+}
+interface Day {
+  date: string;
+  workday: boolean;
+  name: string;
 }
 
-const colour = (rate: number | null | undefined) =>
-  rate === null || rate === undefined ? '#eeeeee' : `hsl(${Math.round(rate * 120)}, 65%, ${70 - rate * 20}%)`;
+const colour = (rate: number) => `hsl(${Math.round(rate * 120)}, 65%, ${72 - rate * 22}%)`;
+const NO_DATA = '#f3f3f3';
+/** Days off get a hatched background behind an empty cell, so they read as "not a work day". */
+const DAY_OFF = 'repeating-linear-gradient(135deg, #f3f3f3 0 4px, #e2e2e2 4px 6px)';
+const percent = (rate: number) => `${Math.round(rate * 100)}%`;
 
 export const HeatMap = ({ from, to }: { from: string; to: string }) => {
   const t = useTranslate();
+  const [locale] = useLocaleState();
   const navigate = useNavigate();
-  const { data } = useJson<{ cells: Cell[]; departments: { id: number; name: string }[] }>(
-    `/api/dashboard/heatmap?from=${from}&to=${to}`,
+  const { data } = useJson<{ days: Day[]; cells: Cell[]; departments: { id: number; name: string }[] }>(
+    from && to ? `/api/dashboard/heatmap?from=${from}&to=${to}` : null,
   );
-  const cells = data?.cells ?? [];
-  const days = [...new Set(cells.map((c) => c.work_date))].sort();
-  const depts = (data?.departments ?? []).map((d) => [d.id, d.name] as const);
-  const at = new Map(cells.map((c) => [`${c.department_id}|${c.work_date}`, c]));
+  const days = data?.days ?? [];
+  const at = new Map((data?.cells ?? []).map((c) => [`${c.department_id}|${c.work_date}`, c]));
   const open = (dept: number, day: string) =>
     navigate(
       `/records?filter=${encodeURIComponent(JSON.stringify({ department_id: dept, work_date: day }))}`,
@@ -37,39 +46,72 @@ export const HeatMap = ({ from, to }: { from: string; to: string }) => {
           <thead>
             <tr>
               <th />
-              {days.map((d) => (
-                <th key={d} style={{ padding: '0 4px', fontWeight: 400 }}>
-                  {d.slice(5)}
-                </th>
-              ))}
+              {days.map((d) => {
+                const name = d.name ? dayName(d.name, locale, t) : '';
+                return (
+                  <th
+                    key={d.date}
+                    data-date={d.date}
+                    data-workday={String(d.workday)}
+                    title={name || (d.workday ? '' : t('dashboard.day_off'))}
+                    style={{ padding: '0 2px', fontWeight: 400, color: d.workday ? undefined : '#b23c17' }}
+                  >
+                    {d.date.slice(5)}
+                    <div style={{ fontSize: 10, minHeight: 13 }}>
+                      {d.workday ? '' : t('dashboard.day_off_short')}
+                    </div>
+                  </th>
+                );
+              })}
             </tr>
           </thead>
           <tbody>
-            {depts.map(([id, name]) => (
+            {(data?.departments ?? []).map(({ id, name }) => (
               <tr key={id}>
                 <td style={{ paddingRight: 8, whiteSpace: 'nowrap' }}>{name}</td>
                 {days.map((d) => {
-                  const c = at.get(`${id}|${d}`);
+                  const c = at.get(`${id}|${d.date}`);
                   return (
                     <td
-                      key={d}
-                      title={c ? `${name} ${d}: ${c.submitted}/${c.expected}` : ''}
-                      onClick={() => c && open(id, d)}
+                      key={d.date}
+                      data-date={d.date}
+                      title={c ? `${name} ${d.date}: ${c.submitted}/${c.expected}` : undefined}
+                      onClick={() => c && open(id, d.date)}
                       style={{
-                        width: 28,
-                        height: 22,
-                        background: colour(c?.rate),
+                        minWidth: 40,
+                        height: 28,
+                        textAlign: 'center',
+                        background: c ? colour(c.rate) : d.workday ? NO_DATA : DAY_OFF,
                         cursor: c ? 'pointer' : 'default',
                         border: '1px solid #fff',
                       }}
-                    />
+                    >
+                      {c ? percent(c.rate) : ''}
+                    </td>
                   );
                 })}
               </tr>
             ))}
           </tbody>
         </table>
+        <Legend t={t} />
       </CardContent>
     </Card>
+  );
+};
+
+const Legend = ({ t }: { t: (key: string) => string }) => {
+  const swatch = (background: string, label: string) => (
+    <span key={label} style={{ display: 'inline-flex', alignItems: 'center', gap: 4, marginRight: 16 }}>
+      <span style={{ width: 18, height: 14, background, border: '1px solid #ddd' }} />
+      {label}
+    </span>
+  );
+  return (
+    <div style={{ marginTop: 12, fontSize: 12 }} data-testid="heatmap-legend">
+      {[0, 0.5, 0.8, 1].map((r) => swatch(colour(r), percent(r)))}
+      {swatch(NO_DATA, t('dashboard.no_data'))}
+      {swatch(DAY_OFF, t('dashboard.day_off'))}
+    </div>
   );
 };

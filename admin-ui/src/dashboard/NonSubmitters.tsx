@@ -1,6 +1,6 @@
 // Today's people without a record, refreshed every 10 s, with the reminder level they reached. The
-// API sends the most chased first (a page, with the total) and the per-department counts.
-import { Card, CardContent, CardHeader, MenuItem, Select, Typography } from '@mui/material';
+// API sends the most chased first, a page of 20 at a time with the total, and the per-department counts.
+import { Card, CardContent, CardHeader, MenuItem, Select, TablePagination, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslate } from 'react-admin';
 import { ProxyCheckinButton } from '../proxy/ProxyCheckinButton.tsx';
@@ -20,18 +20,28 @@ interface Person {
 export const NonSubmitters = () => {
   const t = useTranslate();
   const [dept, setDept] = useState<number | ''>('');
+  const [page, setPage] = useState(1);
   const { data } = useJson<{
     people: Person[];
     total: number;
+    perPage: number;
     departments: { id: number; name: string; count: number }[];
-  }>(`/api/dashboard/non-submitters${dept ? `?department=${dept}` : ''}`, 10_000);
+  }>(`/api/dashboard/non-submitters?page=${page}${dept ? `&department=${dept}` : ''}`, 10_000);
   const departments = data?.departments ?? [];
   const people = data?.people ?? [];
   return (
     <Card>
       <CardHeader title={t('dashboard.non_submitters')} subheader={t('dashboard.refreshed')} />
       <CardContent>
-        <Select size="small" value={dept} displayEmpty onChange={(e) => setDept(e.target.value)}>
+        <Select
+          size="small"
+          value={dept}
+          displayEmpty
+          onChange={(e) => {
+            setDept(e.target.value);
+            setPage(1);
+          }}
+        >
           <MenuItem value="">{t('dashboard.all_departments')}</MenuItem>
           {departments.map((d) => (
             <MenuItem key={d.id} value={d.id}>
@@ -44,11 +54,6 @@ export const NonSubmitters = () => {
           <Typography style={{ marginTop: 12 }}>{t('dashboard.nobody')}</Typography>
         ) : (
           <table style={{ marginTop: 12, fontSize: 14 }} data-testid="non-submitters">
-            {data && data.total > people.length && (
-              <caption style={{ captionSide: 'bottom', textAlign: 'left', paddingTop: 8 }}>
-                {t('dashboard.showing_first', { shown: people.length, total: data.total })}
-              </caption>
-            )}
             <thead>
               <tr>
                 <th align="left">{t('resources.employees.fields.name')}</th>
@@ -73,6 +78,18 @@ export const NonSubmitters = () => {
               ))}
             </tbody>
           </table>
+        )}
+        {data && data.total > data.perPage && (
+          <TablePagination
+            component="div"
+            data-testid="non-submitters-pages"
+            count={data.total}
+            page={page - 1}
+            rowsPerPage={data.perPage}
+            rowsPerPageOptions={[data.perPage]}
+            onPageChange={(_e, p) => setPage(p + 1)}
+            labelDisplayedRows={({ from, to, count }) => t('dashboard.rows_of', { from, to, count })}
+          />
         )}
       </CardContent>
     </Card>

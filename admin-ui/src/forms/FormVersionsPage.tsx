@@ -67,7 +67,8 @@ export const FormVersionsPage = () => {
                   />
                 </TableCell>
                 <TableCell>{v.definition.fields.length}</TableCell>
-                <TableCell>{v.note}</TableCell>
+                {/* the note the server gives the first, built-in version */}
+                <TableCell>{v.note === 'default form' ? t('forms.default_note') : v.note}</TableCell>
                 <TableCell>{when(v.created_at)}</TableCell>
                 <TableCell>{when(v.published_at)}</TableCell>
                 <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>

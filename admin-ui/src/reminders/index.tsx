@@ -6,6 +6,7 @@ import {
   FunctionField,
   List,
   ReferenceField,
+  SelectField,
   SelectInput,
   TextField,
   TextInput,
@@ -39,7 +40,13 @@ const ReminderList = () => (
       />
       <TextField source="department_name" />
       <FunctionField<{ level: number }> source="level" render={(r) => <Level level={r.level} />} />
-      <TextField source="channel" />
+      <SelectField
+        source="channel"
+        choices={['work_notification', 'group_robot', 'manager_notification', 'todo', 'none'].map((id) => ({
+          id,
+          name: `resources.reminders.values.channel.${id}`,
+        }))}
+      />
       <ReminderStatusField source="status" />
       <DateField source="sent_at" showTime />
     </Datagrid>

@@ -63,10 +63,17 @@ export const SettingsPage = () => {
       });
       await queryClient.invalidateQueries({ queryKey: ['policy'] });
     } catch (e) {
-      const body = (e as { body?: { errors?: { field: string; message: string }[]; title?: string } }).body;
-      notify(body?.errors?.map((x) => `${x.field}: ${x.message}`).join('; ') ?? body?.title ?? String(e), {
-        type: 'error',
+      // The code in the UI's words, each field by its label here (not "policy.enabledLevels: …").
+      const body = (e as { body?: { code?: string; errors?: { field: string; message: string }[] } }).body;
+      const fields = (body?.errors ?? []).map((x) => {
+        const name =
+          x.field
+            .split('.')
+            .filter((k) => !/^\d+$/.test(k))
+            .at(-1) ?? x.field;
+        return `${t(`settings.fields.${name}`, { _: name })}: ${x.message}`;
       });
+      notify([t(`problem.${body?.code ?? 'internal'}`), ...fields].join('；'), { type: 'error' });
     }
   };
 
