@@ -13,7 +13,9 @@ import {
   findDay,
   insertDaysIfAbsent,
   markDayExempt,
+  pendingDaysAmong,
   recordLevelReached,
+  settleDayFromRecord,
 } from '../db/repositories/checkin-days.ts';
 import { listActiveEmployeesAfter } from '../db/repositories/org.ts';
 import { getPolicy } from '../db/repositories/policy.ts';
@@ -43,6 +45,8 @@ interface FanoutProgress {
   started: number;
   alreadyRunning: number;
   exempt: number;
+  /** days already settled: submitted before the fan-out, or closed by an earlier run */
+  settled: number;
 }
 
 export function createCheckinDayActivities({ db, temporal, dingtalk, config, logger }: ActivityDeps) {
@@ -85,17 +89,21 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
     /**
      * Starts the day of every active employee who works that date (not on leave, a trip, or a
      * part-timer's day off), each with the schedule of their department's policy in their zone.
+     * The day rows decide: only a pending day gets a workflow, and a workflow id once used is never
+     * reused, so running the fan-out again starts only the days nobody started yet.
      */
     async startCheckinWorkflows(input: {
       plan: DayPlan;
       batchSize: number;
     }): Promise<Omit<FanoutProgress, 'afterId'>> {
       const ctx = Context.current();
-      const progress: FanoutProgress = (ctx.info.heartbeatDetails as FanoutProgress | undefined) ?? {
+      const progress: FanoutProgress = {
         afterId: 0,
         started: 0,
         alreadyRunning: 0,
         exempt: 0,
+        settled: 0,
+        ...(ctx.info.heartbeatDetails as Partial<FanoutProgress> | undefined),
       };
       const { plan } = input;
       const policies = new Map<number, CheckinPolicy>();
@@ -142,14 +150,25 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
           db,
           days.map((d) => ({ employeeId: d.id, departmentId: d.department_id, schedule: d.schedule })),
         );
-        const results = await startEmployeeDays(temporal, config.temporal.taskQueue, days);
+        const pending = await pendingDaysAmong(
+          db,
+          plan.workDate,
+          days.map((d) => d.id),
+        );
+        progress.settled += days.length - pending.size;
+        const results = await startEmployeeDays(
+          temporal,
+          config.temporal.taskQueue,
+          days.filter((d) => pending.has(d.id)),
+        );
         progress.started += results.filter(Boolean).length;
         progress.alreadyRunning += results.filter((r) => !r).length;
         progress.afterId = (page[page.length - 1] as { id: number }).id;
         ctx.heartbeat(progress);
       }
       logger.info({ workDate: plan.workDate, ...progress }, 'fan-out finished');
-      return { started: progress.started, alreadyRunning: progress.alreadyRunning, exempt: progress.exempt };
+      const { started, alreadyRunning, exempt, settled } = progress;
+      return { started, alreadyRunning, exempt, settled };
     },
 
     /** Kept for workflows started before leave existed (their histories call it). */
@@ -162,7 +181,10 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
       employeeId: number;
       workDate: string;
     }): Promise<'submitted' | 'exempt' | 'pending'> {
-      if (await hasRecordForDay(db, input.employeeId, input.workDate)) return 'submitted';
+      if (await hasRecordForDay(db, input.employeeId, input.workDate)) {
+        await settleDayFromRecord(db, input.employeeId, input.workDate);
+        return 'submitted';
+      }
       if ((await exemptAmong(db, input.workDate, [input.employeeId])).size > 0) {
         await markDayExempt(db, input.employeeId, input.workDate);
         return 'exempt';
@@ -199,7 +221,10 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
       employeeId: number;
       workDate: string;
     }): Promise<'submitted' | 'late' | 'missed' | 'exempt'> {
-      if (await hasRecordForDay(db, input.employeeId, input.workDate)) return 'submitted';
+      if (await hasRecordForDay(db, input.employeeId, input.workDate)) {
+        await settleDayFromRecord(db, input.employeeId, input.workDate);
+        return 'submitted';
+      }
       if ((await findDay(db, input.employeeId, input.workDate))?.outcome === 'exempt') return 'exempt';
       const outcome = await closeDayAsMissed(db, input.employeeId, input.workDate);
       return outcome === 'pending' || outcome === undefined ? 'missed' : outcome;
@@ -207,7 +232,10 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
   };
 }
 
-/** Starts each employee's day workflow; false where it was already running (same id). */
+/**
+ * Starts each employee's day workflow; false where the id was already used, running or closed
+ * (REJECT_DUPLICATE: a finished day is never started a second time).
+ */
 export async function startEmployeeDays(
   temporal: Client,
   taskQueue: string,
@@ -218,6 +246,7 @@ export async function startEmployeeDays(
       await temporal.workflow.start('dailyCheckin', {
         taskQueue,
         workflowId: checkinWorkflowId(e.schedule.workDate, e.id),
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [{ employeeId: e.id, departmentId: e.department_id, schedule: e.schedule }],
         typedSearchAttributes: new TypedSearchAttributes([
           { key: WorkDateKey, value: e.schedule.workDate },

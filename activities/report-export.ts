@@ -1,104 +1,63 @@
 // Generating an export file for the reportExport workflow. The file is written under a temporary
-// name and renamed when complete, so a retry after a worker crash still leaves exactly one file.
+// name (owner-only: it holds health data) and renamed when complete, so a retry after a worker
+// crash still leaves exactly one file.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { finished } from 'node:stream/promises';
-import { sql } from 'kysely';
-import { workDateAt } from '../domain/zoned-time.ts';
-import { getPolicy } from '../db/repositories/policy.ts';
-import { writeExcelReport } from '../reports/excel-report.ts';
-import { buildPdfReport } from '../reports/pdf-report.ts';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import {
+  findExport,
+  markExportDone,
+  markExportExpired,
+  markExportFailed as saveExportFailure,
+  markExportRunning,
+  setExportProgress,
+} from '../db/repositories/exports.ts';
+import { exportFilePath, writeReport } from '../reports/report-file.ts';
 import type { ActivityDeps } from './deps.ts';
 
-export function exportFilePath(dir: string, id: number, format: string): string {
-  return resolve(join(dir, `export-${id}.${format}`));
-}
-
-export function createExportActivities({ db, config }: ActivityDeps) {
+export function createExportActivities({ db, config, logger }: ActivityDeps) {
   const dir = config.exports.dir;
   return {
     async generateExport(input: { exportId: number }): Promise<{ sizeBytes: number; records: number }> {
-      const e = await db
-        .selectFrom('exports')
-        .selectAll()
-        .where('id', '=', input.exportId)
-        .executeTakeFirst();
+      const e = await findExport(db, input.exportId);
       if (!e) throw ApplicationFailure.nonRetryable(`export ${input.exportId} not found`);
-      await db
-        .updateTable('exports')
-        .set({ status: 'running', progress: 0 })
-        .where('id', '=', e.id)
-        .execute();
-      await mkdir(dir, { recursive: true });
+      await markExportRunning(db, e.id);
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       const final = exportFilePath(dir, e.id, e.format);
       // Parts left by attempts that died are useless: start clean.
-      const prefix = `export-${e.id}.${e.format}.`;
-      for (const f of await readdir(dir))
+      const prefix = `${basename(final)}.`;
+      for (const f of await readdir(dirname(final)))
         if (f.startsWith(prefix) && f.endsWith('.part')) await rm(join(dir, f), { force: true });
-      const part = `${final}.${Context.current().info.attempt}.part`;
-      const policy = await getPolicy(db);
-      let records = 0;
       const ctx = Context.current();
-      if (e.format === 'xlsx') {
-        const out = createWriteStream(part);
-        const r = await writeExcelReport(db, e.filter, policy.timeZone, out, (rows) => {
-          ctx.heartbeat(rows);
-          void db.updateTable('exports').set({ progress: rows }).where('id', '=', e.id).execute();
-        });
-        await finished(out);
-        records = r.records;
-      } else {
-        const names = e.filter.departmentIds.length
-          ? (
-              await db
-                .selectFrom('departments')
-                .select('name')
-                .where('id', 'in', e.filter.departmentIds)
-                .execute()
-            ).map((d) => d.name)
-          : [];
-        const generatedAt = `${workDateAt(new Date(), policy.timeZone)} (${policy.timeZone})`;
-        await writeFile(part, await buildPdfReport(db, e.filter, { generatedAt, departmentNames: names }));
-      }
+      const part = `${final}.${ctx.info.attempt}.part`;
+      const out = createWriteStream(part, { mode: 0o600 });
+      // Progress is saved in order, one update at a time, and settled before the export is done.
+      let saving = Promise.resolve();
+      const { records } = await writeReport(db, e, out, (rows) => {
+        ctx.heartbeat(rows);
+        saving = saving
+          .then(() => setExportProgress(db, e.id, rows))
+          .catch((err: unknown) => logger.warn({ err, exportId: e.id }, 'export progress not saved'));
+      });
+      await saving;
       await rename(part, final);
       const { size } = await stat(final);
-      await db
-        .updateTable('exports')
-        .set({
-          status: 'done',
-          progress: records,
-          size_bytes: size,
-          file_name: `health-report-${e.filter.from}-${e.filter.to}.${e.format}`,
-          finished_at: sql`now()`,
-          expires_at: sql`now() + make_interval(secs => ${config.exports.retentionMs / 1000})`,
-        })
-        .where('id', '=', e.id)
-        .execute();
+      await markExportDone(db, e.id, { records, sizeBytes: size, retentionMs: config.exports.retentionMs });
       return { sizeBytes: size, records };
     },
 
     async markExportFailed(input: { exportId: number; error: string }): Promise<void> {
-      await db
-        .updateTable('exports')
-        .set({ status: 'failed', error: input.error.slice(0, 500) })
-        .where('id', '=', input.exportId)
-        .execute();
+      await saveExportFailure(db, input.exportId, input.error);
     },
 
     /** Removes the file after the retention period (and any parts a crashed attempt left). */
     async expireExport(input: { exportId: number }): Promise<void> {
-      const e = await db
-        .selectFrom('exports')
-        .select(['id', 'format'])
-        .where('id', '=', input.exportId)
-        .executeTakeFirst();
+      const e = await findExport(db, input.exportId);
       if (!e) return;
-      const final = exportFilePath(dir, e.id, e.format);
-      await rm(final, { force: true });
-      await db.updateTable('exports').set({ status: 'expired' }).where('id', '=', e.id).execute();
+      await rm(exportFilePath(dir, e.id, e.format), { force: true });
+      await markExportExpired(db, e.id);
     },
 
     retentionMs(): Promise<number> {

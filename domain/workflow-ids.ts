@@ -10,3 +10,7 @@ export const FANOUT_SCHEDULE_ID = 'daily-fanout';
 export const RETENTION_SCHEDULE_ID = 'data-retention';
 export const reviewWorkflowId = (recordId: number) => `review-${recordId}`;
 export const digestWorkflowId = (workDate: string) => `digest-${workDate}`;
+/** A fan-out an operator starts by hand: its own id, so it may run again for a new hire. */
+export const manualFanoutWorkflowId = (workDate: string | undefined, startedAt: number) =>
+  `${fanoutWorkflowId(workDate ?? 'today')}-${startedAt}`;
+export const exportWorkflowId = (exportId: number) => `export-${exportId}`;

@@ -8,9 +8,11 @@ import type { DB } from '../db/connect.ts';
 import { summaryCells } from '../db/repositories/dashboard.ts';
 import {
   departmentScope,
+  departmentTree,
   nonSubmitters,
   reportColumns,
   reportRecords,
+  type ReportColumn,
   type ReportFilter,
 } from './report-data.ts';
 
@@ -29,17 +31,23 @@ const REVIEW_TEXT: Record<string, string> = {
 
 const dateCell = (d: string) => new Date(`${d}T00:00:00Z`);
 
-function cellValue(v: unknown): ExcelJS.CellValue {
+/** An answer as HR reads it: option codes become their labels (green → 绿码). */
+function cellValue(column: ReportColumn, v: unknown): ExcelJS.CellValue {
+  const label = (x: unknown) => (typeof x === 'string' ? (column.options.get(x)?.zh ?? x) : String(x));
   if (v === undefined || v === null) return null;
-  if (typeof v === 'number' || typeof v === 'string') return v;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return label(v);
   if (typeof v === 'boolean') return v ? '是' : '否';
-  if (Array.isArray(v)) return v.join('、');
+  if (Array.isArray(v)) return v.map(label).join('、');
   return JSON.stringify(v);
 }
 
-/** Bold, filled header row with a filter over all its columns. */
+/** Columns Excel needs for the text: CJK characters are two wide. */
+const displayWidth = (s: string) => [...s].reduce((n, c) => n + ((c.codePointAt(0) ?? 0) <= 0xff ? 1 : 2), 0);
+
+/** Bold, filled header row with a filter over all its columns, each wide enough for its header. */
 function header(ws: ExcelJS.Worksheet, cols: { header: string; width: number }[]) {
-  ws.columns = cols.map((c) => ({ header: c.header, width: c.width }));
+  ws.columns = cols.map((c) => ({ header: c.header, width: Math.max(c.width, displayWidth(c.header) + 3) }));
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.length } };
   const row = ws.getRow(1);
   row.font = { bold: true };
@@ -82,10 +90,7 @@ export async function writeExcelReport(
   ];
   header(records, [
     ...fixed,
-    ...columns.map((c) => ({
-      header: `${c.label.zh} ${c.label.en}`,
-      width: Math.max(10, c.label.zh.length * 2 + 4),
-    })),
+    ...columns.map((c) => ({ header: `${c.label.zh} ${c.label.en}`, width: 10 })),
     ...tail,
   ]);
   const lastCol = fixed.length + columns.length + tail.length;
@@ -96,7 +101,7 @@ export async function writeExcelReport(
         dateCell(r.work_date),
         r.employee_name,
         r.department_name,
-        ...columns.map((c) => cellValue(r.answers[c.key])),
+        ...columns.map((c) => cellValue(c, r.answers[c.key])),
         SEVERITY_TEXT[r.severity],
         wallClockDate(r.submitted_at, timeZone),
         r.status === 'late' ? '是' : '否',
@@ -127,7 +132,16 @@ export async function writeExcelReport(
     { header: '预警 Warnings', width: 10 },
     { header: '高危 Reds', width: 10 },
   ]);
-  for (const c of await summaryCells(db, filter, scope)) {
+  // Departments in tree order (a sub-department under its parent, indented), then by date.
+  const tree = await departmentTree(db, scope);
+  const place = new Map(tree.map((d, i) => [d.id, i]));
+  const cells = (await summaryCells(db, filter, scope)).sort(
+    (a, b) =>
+      (place.get(a.department_id) ?? Infinity) - (place.get(b.department_id) ?? Infinity) ||
+      a.work_date.localeCompare(b.work_date),
+  );
+  const total = { expected: 0, submitted: 0, warnings: 0, reds: 0 };
+  for (const c of cells) {
     const row = summary.addRow([
       c.department_name,
       dateCell(c.work_date),
@@ -137,10 +151,34 @@ export async function writeExcelReport(
       c.warnings,
       c.reds,
     ]);
+    row.getCell(1).alignment = { indent: tree[place.get(c.department_id) ?? -1]?.depth ?? 0 };
     row.getCell(2).numFmt = 'yyyy-mm-dd';
     row.getCell(5).numFmt = '0.0%';
     row.commit();
+    for (const k of ['expected', 'submitted', 'warnings', 'reds'] as const) total[k] += c[k];
   }
+  // Totals as formulas (they follow HR's edits) with their values cached for readers that do not compute.
+  const last = cells.length + 1;
+  const sum = (col: string, result: number) => ({ formula: `SUM(${col}2:${col}${last})`, result });
+  const totals = summary.addRow([
+    '合计 Total',
+    null,
+    sum('C', total.expected),
+    sum('D', total.submitted),
+    {
+      formula: `IF(C${last + 1}=0,"",D${last + 1}/C${last + 1})`,
+      result: total.expected ? total.submitted / total.expected : '',
+    },
+    sum('F', total.warnings),
+    sum('G', total.reds),
+  ]);
+  totals.font = { bold: true };
+  totals.getCell(5).numFmt = '0.0%';
+  totals.eachCell((cell) => {
+    cell.fill = FILL.header;
+    cell.border = { top: { style: 'thin' } };
+  });
+  totals.commit();
   summary.commit();
 
   const missing = wb.addWorksheet('未提交 Non-submitters', frozen);

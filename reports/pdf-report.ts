@@ -7,7 +7,7 @@ import { addDays } from '../domain/zoned-time.ts';
 import type { DB } from '../db/connect.ts';
 import { summaryCells, type DepartmentDayFigures } from '../db/repositories/dashboard.ts';
 import { subsetCjkFont } from './cjk-font.ts';
-import { anomalies, departmentScope, type ReportFilter } from './report-data.ts';
+import { anomalies, departmentScope, departmentTree, type ReportFilter } from './report-data.ts';
 
 const A4: [number, number] = [595.28, 841.89];
 const M = 40;
@@ -37,23 +37,30 @@ export async function buildPdfReport(
   const days = await summaryCells(db, filter, scope);
   const abnormal = await anomalies(db, filter, scope);
 
-  const byDept = new Map<string, DepartmentDayFigures[]>();
-  for (const d of days) byDept.set(d.department_name, [...(byDept.get(d.department_name) ?? []), d]);
+  // Departments in tree order: a sub-department right under its parent, indented.
+  const tree = await departmentTree(db, scope);
+  const byDept = new Map<number, DepartmentDayFigures[]>();
+  for (const d of days) byDept.set(d.department_id, [...(byDept.get(d.department_id) ?? []), d]);
+  const depts = tree
+    .filter((d) => byDept.has(d.id))
+    .map((d) => ({ ...d, label: `${'  '.repeat(d.depth)}${d.name}`, rows: byDept.get(d.id) ?? [] }));
   const sum = (rows: DepartmentDayFigures[], k: 'expected' | 'submitted' | 'warnings' | 'reds') =>
     rows.reduce((n, r) => n + r[k], 0);
   const pct = (a: number, b: number) => (b ? `${((a / b) * 100).toFixed(1)}%` : '—');
-
+  const figures = (label: string, rows: DepartmentDayFigures[]) => [
+    label,
+    String(sum(rows, 'expected')),
+    String(sum(rows, 'submitted')),
+    pct(sum(rows, 'submitted'), sum(rows, 'expected')),
+    String(sum(rows, 'warnings')),
+    String(sum(rows, 'reds')),
+  ];
+  const TOTAL_FILL = rgb(0.87, 0.92, 0.97);
   const summary: Table = {
     widths: [170, 70, 70, 70, 60, 75],
     header: ['部门 Department', '应打卡', '已提交', '打卡率', '预警', '高危'],
-    rows: [...byDept].map(([name, rows]) => [
-      name,
-      String(sum(rows, 'expected')),
-      String(sum(rows, 'submitted')),
-      pct(sum(rows, 'submitted'), sum(rows, 'expected')),
-      String(sum(rows, 'warnings')),
-      String(sum(rows, 'reds')),
-    ]),
+    rows: [...depts.map((d) => figures(d.label, d.rows)), figures('合计 Total', days)],
+    fills: [...depts.map(() => undefined), TOTAL_FILL],
   };
   const severityText = { warning: '预警', red: '高危' } as const;
   const list: Table = {
@@ -70,7 +77,14 @@ export async function buildPdfReport(
   };
   const title = '员工健康打卡报告';
   const subtitle = 'Employee health check-in report';
-  const legend = '图例：≥95% 绿 · ≥80% 黄 · <80% 红 · 灰 = 无数据';
+  const legend = '图例 Legend：≥95% 绿 · ≥80% 黄 · <80% 红 · 灰 = 无数据 no data';
+  const GRID_DAYS = 62;
+  const dates: string[] = [];
+  for (let d = filter.from; d <= filter.to && dates.length < GRID_DAYS; d = addDays(d, 1)) dates.push(d);
+  const gridNote =
+    dates.length < Math.round((Date.parse(filter.to) - Date.parse(filter.from)) / 86_400_000) + 1
+      ? `（仅前 ${GRID_DAYS} 天 first ${GRID_DAYS} days only）`
+      : '';
   const headings = [
     '部门汇总 Department summary',
     '打卡率 Compliance by day',
@@ -84,12 +98,14 @@ export async function buildPdfReport(
     subtitle,
     filterLine,
     meta.generatedAt,
-    '第页生成于合计：应打卡人次，已提交异常',
+    '第页生成于合计：应打卡人次，已提交异常全部月',
     legend,
+    gridNote,
     ...headings,
     ...summary.header,
     ...list.header,
     ...summary.rows.flat(),
+    ...dates,
     ...list.rows.flat(),
   ].join('');
   const pdf = await PDFDocument.create();
@@ -166,33 +182,68 @@ export async function buildPdfReport(
   heading(headings[0] as string);
   drawTable(summary);
 
-  // Compliance grid: one row per department, one cell per day.
-  heading(headings[1] as string);
-  const dates: string[] = [];
-  for (let d = filter.from; d <= filter.to && dates.length < 62; d = addDays(d, 1)) dates.push(d);
+  // Compliance grid: one row per department (tree order) and one for everybody, one cell per day,
+  // under a header of months and day numbers; the legend stays on the grid's last page.
   const nameW = 120;
   const cell = Math.max(4, Math.min(14, (A4[0] - 2 * M - nameW) / Math.max(1, dates.length)));
-  const rateOf = new Map(
-    days.map((d) => [`${d.department_name}|${d.work_date}`, d.expected ? d.submitted / d.expected : null]),
-  );
-  const gridRow = (name: string) => {
-    if (y - cell < M + 20) newPage();
-    page.drawText(fit(name, nameW, 8), { x: M, y: y - cell + 2, size: 8, font });
+  const labelSize = 6;
+  // Day numbers where they fit: every day, or every 2nd, 3rd … when cells are narrow.
+  const labelEvery = Math.ceil((font.widthOfTextAtSize('30', labelSize) + 2) / cell);
+  const legendH = 26;
+  const rateOf = (rows: DepartmentDayFigures[]) => {
+    const byDate = new Map<string, { expected: number; submitted: number }>();
+    for (const r of rows) {
+      const t = byDate.get(r.work_date) ?? { expected: 0, submitted: 0 };
+      byDate.set(r.work_date, { expected: t.expected + r.expected, submitted: t.submitted + r.submitted });
+    }
+    return (d: string) => {
+      const t = byDate.get(d);
+      return t?.expected ? t.submitted / t.expected : null;
+    };
+  };
+  const gridHeader = () => {
     dates.forEach((d, i) => {
-      const has = rateOf.has(`${name}|${d}`);
+      const x = M + nameW + i * cell;
+      if (i === 0 || d.endsWith('-01'))
+        page.drawText(d.slice(0, 7), { x, y: y - 8, size: labelSize, font, color: GREY });
+      if (i % labelEvery === 0)
+        page.drawText(String(Number(d.slice(8))), {
+          x: x + 1,
+          y: y - 17,
+          size: labelSize,
+          font,
+          color: GREY,
+        });
+    });
+    y -= 20;
+  };
+  const gridRows = [
+    ...depts.map((d) => ({ label: d.label, rate: rateOf(d.rows) })),
+    { label: '全部 All', rate: rateOf(days) },
+  ];
+  // The heading never ends a page alone: it needs its header, a row and (for one row) the legend.
+  if (y - 32 - 20 - cell - (gridRows.length === 1 ? legendH : 0) < M + 20) newPage();
+  heading(`${headings[1] as string}${gridNote}`);
+  gridHeader();
+  gridRows.forEach(({ label, rate }, n) => {
+    const isLast = n === gridRows.length - 1;
+    if (y - cell - (isLast ? legendH : 0) < M + 20) {
+      newPage();
+      gridHeader();
+    }
+    page.drawText(fit(label, nameW, 8), { x: M, y: y - cell + 2, size: 8, font });
+    dates.forEach((d, i) => {
       page.drawRectangle({
         x: M + nameW + i * cell,
         y: y - cell,
         width: cell - 1,
         height: cell - 1,
-        color: rateColour(has ? (rateOf.get(`${name}|${d}`) ?? null) : null),
+        color: rateColour(rate(d)),
       });
     });
     y -= cell;
-  };
-  for (const name of byDept.keys()) gridRow(name);
+  });
   y -= 14;
-  if (y < M + 30) newPage();
   text(legend, M, 8, GREY);
 
   heading(headings[2] as string);

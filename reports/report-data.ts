@@ -28,10 +28,56 @@ export async function departmentScope(db: DB, ids: number[]): Promise<number[]> 
   return rows.rows.map((r) => r.id);
 }
 
+export interface TreeDepartment {
+  id: number;
+  name: string;
+  /** 0 for a department whose parent is outside the scope */
+  depth: number;
+}
+
+const byName = new Intl.Collator('zh-Hans-CN', { numeric: true }).compare;
+
+/**
+ * The scope's departments in tree order: each parent followed by its sub-departments, siblings by
+ * name in Chinese collation (a sub-group stays under its parent, not where its name sorts).
+ */
+export async function departmentTree(db: DB, scope: number[]): Promise<TreeDepartment[]> {
+  const rows = await db
+    .selectFrom('departments')
+    .select(['id', 'name', 'parent_id'])
+    .where('id', 'in', idsOrNone(scope))
+    .execute();
+  const inScope = new Set(rows.map((r) => r.id));
+  const children = new Map<number | null, typeof rows>();
+  for (const r of rows) {
+    const parent = r.parent_id !== null && inScope.has(r.parent_id) ? r.parent_id : null;
+    children.set(parent, [...(children.get(parent) ?? []), r]);
+  }
+  const out: TreeDepartment[] = [];
+  const seen = new Set<number>();
+  const visit = (kids: typeof rows, depth: number) => {
+    for (const k of kids.sort((a, b) => byName(a.name, b.name) || a.id - b.id)) {
+      if (seen.has(k.id)) continue;
+      seen.add(k.id);
+      out.push({ id: k.id, name: k.name, depth });
+      visit(children.get(k.id) ?? [], depth + 1);
+    }
+  };
+  visit(children.get(null) ?? [], 0);
+  // (a parent loop has no root: still listed rather than lost)
+  visit(
+    rows.filter((r) => !seen.has(r.id)),
+    0,
+  );
+  return out;
+}
+
 export interface ReportColumn {
   key: string;
   label: LocalizedText;
   type: FieldDefinition['type'];
+  /** option value → label, across form versions (the newest label wins) */
+  options: Map<string, LocalizedText>;
 }
 
 /** Every form field used by the records in range, across versions: newest version's order first. */
@@ -55,7 +101,13 @@ export async function reportColumns(db: DB, f: ReportFilter, scope: number[]): P
   const seen = new Map<string, ReportColumn>();
   for (const form of forms) {
     for (const field of form.definition.fields) {
-      if (!seen.has(field.key)) seen.set(field.key, { key: field.key, label: field.label, type: field.type });
+      let column = seen.get(field.key);
+      if (!column) {
+        column = { key: field.key, label: field.label, type: field.type, options: new Map() };
+        seen.set(field.key, column);
+      }
+      for (const o of field.options ?? [])
+        if (!column.options.has(o.value)) column.options.set(o.value, o.label);
     }
   }
   return [...seen.values()];

@@ -1,8 +1,9 @@
 // `npm run fanout -- [YYYY-MM-DD] [timeScale]`: starts the day for every active employee now
-// (the same workflow the 00:05 schedule starts). Needs a running Temporal and worker (`npm start`).
+// (the same workflow the 00:05 schedule starts). Running it again for a date starts only the days
+// nobody started yet (a new hire). Needs a running Temporal and worker (`npm start`).
 import { loadConfig } from '../config/config.ts';
 import { isValidDate } from '../domain/zoned-time.ts';
-import { fanoutWorkflowId } from '../domain/workflow-ids.ts';
+import { manualFanoutWorkflowId } from '../domain/workflow-ids.ts';
 import { connectTemporal } from '../platform/temporal.ts';
 
 async function main() {
@@ -14,7 +15,7 @@ async function main() {
   const { client, connection } = await connectTemporal(address, config.temporal.namespace);
   const handle = await client.workflow.start('dailyFanout', {
     taskQueue: config.temporal.taskQueue,
-    workflowId: `${fanoutWorkflowId(workDate ?? 'today')}-${Date.now()}`,
+    workflowId: manualFanoutWorkflowId(workDate, Date.now()),
     args: [{ workDate, timeScale }],
   });
   console.log(`started ${handle.workflowId}; waiting for it to finish…`);

@@ -25,6 +25,8 @@ export interface DailyFanoutInput {
 }
 
 export interface DailyFanoutResult extends FanoutProgress {
+  /** days already settled (submitted before the fan-out, or closed by an earlier run): not started */
+  settled: number;
   workDate: string;
   /** false on holidays and days off: nobody is started */
   workday: boolean;
@@ -47,10 +49,11 @@ export async function dailyFanout(input: DailyFanoutInput = {}): Promise<DailyFa
   };
   if (!workday) {
     progress.done = true;
-    return { ...progress, ...summary };
+    return { ...progress, settled: 0, ...summary };
   }
   const result = await startCheckinWorkflows({ plan, batchSize: input.batchSize ?? 500 });
-  // The day's digest outlives this workflow: it waits for the window to close.
+  // The day's digest outlives this workflow: it waits for the window to close. Its id is never
+  // reused, so a second fan-out for the date cannot send a second 日报 after the first was sent.
   // (patched: fan-outs recorded before the digest existed replay without it)
   if (patched('daily-digest')) {
     try {
@@ -58,6 +61,7 @@ export async function dailyFanout(input: DailyFanoutInput = {}): Promise<DailyFa
         workflowId: digestWorkflowId(plan.workDate),
         args: [{ workDate: plan.workDate, closesAt: plan.closesAt }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -67,5 +71,5 @@ export async function dailyFanout(input: DailyFanoutInput = {}): Promise<DailyFa
   progress.alreadyRunning = result.alreadyRunning;
   progress.exempt = result.exempt ?? 0;
   progress.done = true;
-  return { ...progress, ...summary };
+  return { ...progress, settled: result.settled ?? 0, ...summary };
 }

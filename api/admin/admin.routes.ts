@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
-import { fanoutWorkflowId } from '../../domain/workflow-ids.ts';
+import { manualFanoutWorkflowId } from '../../domain/workflow-ids.ts';
 import { isValidDate } from '../../domain/zoned-time.ts';
 import { parse, route } from '../http/middleware.ts';
 
@@ -19,10 +19,10 @@ export function adminRoutes(deps: { temporal: Client; taskQueue: string }): Rout
     '/fanout',
     route(async (req, res) => {
       const input = parse(fanoutSchema, req.body ?? {});
-      const workflowId = fanoutWorkflowId(input.workDate ?? 'today');
+      // Safe to repeat: the day rows decide, so only days nobody started yet are started.
       const handle = await deps.temporal.workflow.start('dailyFanout', {
         taskQueue: deps.taskQueue,
-        workflowId: `${workflowId}-${Date.now()}`,
+        workflowId: manualFanoutWorkflowId(input.workDate, Date.now()),
         args: [input],
       });
       res.status(202).json({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId });

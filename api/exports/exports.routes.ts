@@ -1,22 +1,25 @@
-// Report exports: Excel streamed as it is written, PDF built and sent. Limited to the caller's
-// departments; each person sees their own exports (company-wide HR sees all); audit-logged.
+// Report exports: Excel streamed as it is written, PDF built and sent, large ones as the
+// reportExport workflow. Limited to the caller's departments; each person sees their own exports
+// (company-wide HR sees all); audit-logged.
 import type { Client } from '@temporalio/client';
-import { Router } from 'express';
-import type { Selectable } from 'kysely';
-import { exportFilePath } from '../../activities/report-export.ts';
-import type { ExportsTable } from '../../db/database.ts';
-import { countRecords, departmentScope } from '../../reports/report-data.ts';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { isValidDate, workDateAt } from '../../domain/zoned-time.ts';
-import type { DB } from '../../db/connect.ts';
-import { getPolicy } from '../../db/repositories/policy.ts';
-import { writeExcelReport } from '../../reports/excel-report.ts';
-import { buildPdfReport } from '../../reports/pdf-report.ts';
 import type { Logger } from '../../config/logger.ts';
+import type { DB } from '../../db/connect.ts';
+import { findVisibleExport, listExports } from '../../db/repositories/exports.ts';
+import { isValidDate } from '../../domain/zoned-time.ts';
+import {
+  asciiReportFileName,
+  exportFilePath,
+  REPORT_CONTENT_TYPE,
+  writeReport,
+} from '../../reports/report-file.ts';
 import { auditRead, noteAudit } from '../audit/audit-trail.ts';
 import { principalOf, restrictDepartments, scopeOf } from '../auth/permissions.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
+import { attachmentDisposition } from './content-disposition.ts';
+import { exportView, planExport, startExportWorkflow } from './exports.service.ts';
 
 const date = z.string().refine(isValidDate, 'expected a calendar date YYYY-MM-DD');
 const exportSchema = z
@@ -34,6 +37,10 @@ const exportSchema = z
     path: ['to'],
     message: 'at most one year per export',
   });
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+/** Whose exports the caller sees: undefined for company-wide scope (everybody's). */
+const requesterFilter = (req: Request) => (scopeOf(req) === 'all' ? undefined : principalOf(req).actor);
 
 export function exportRoutes(deps: {
   db: DB;
@@ -45,33 +52,9 @@ export function exportRoutes(deps: {
 }): Router {
   const { db } = deps;
   const r = Router();
-  const view = (e: Selectable<ExportsTable>) => ({
-    id: e.id,
-    format: e.format,
-    filter: e.filter,
-    status: e.status,
-    progress: e.progress,
-    total: e.total,
-    percent: e.total
-      ? Math.min(100, Math.round((e.progress / e.total) * 100))
-      : e.status === 'done'
-        ? 100
-        : 0,
-    createdAt: e.created_at,
-    finishedAt: e.finished_at,
-    expiresAt: e.expires_at,
-    error: e.error,
-    downloadUrl: e.status === 'done' ? `/api/exports/${e.id}/download` : null,
-  });
-  const idParam = z.object({ id: z.coerce.number().int().positive() });
-  /** Exports the caller may see: their own, or every one for company-wide scope. */
-  const visible = (req: Parameters<typeof scopeOf>[0]) => {
-    const q = db.selectFrom('exports').selectAll();
-    return scopeOf(req) === 'all' ? q : q.where('requested_by', '=', principalOf(req).actor);
-  };
-  const findVisible = async (req: Parameters<typeof scopeOf>[0]) => {
+  const findVisible = async (req: Request) => {
     const { id } = parse(idParam, req.params, 'path');
-    const e = await visible(req).where('id', '=', id).executeTakeFirst();
+    const e = await findVisibleExport(db, id, requesterFilter(req));
     if (!e) throw notFound('Export');
     return e;
   };
@@ -79,13 +62,13 @@ export function exportRoutes(deps: {
   r.get(
     '/',
     route(async (req, res) => {
-      res.json((await visible(req).orderBy('id', 'desc').limit(100).execute()).map(view));
+      res.json((await listExports(db, requesterFilter(req))).map(exportView));
     }),
   );
   r.get(
     '/:id',
     route(async (req, res) => {
-      res.json(view(await findVisible(req)));
+      res.json(exportView(await findVisible(req)));
     }),
   );
   r.get(
@@ -96,15 +79,9 @@ export function exportRoutes(deps: {
       if (e.status === 'expired')
         throw new AppError('not_found', 410, 'This export has expired; request it again');
       if (e.status !== 'done') throw conflict(`This export is ${e.status}`);
-      res.setHeader(
-        'content-disposition',
-        `attachment; filename="${e.file_name ?? `export-${e.id}.${e.format}`}"`,
-      );
-      res.type(
-        e.format === 'pdf'
-          ? 'application/pdf'
-          : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      );
+      const ascii = asciiReportFileName(e.filter, e.format);
+      res.setHeader('content-disposition', attachmentDisposition(e.file_name ?? ascii, ascii));
+      res.type(REPORT_CONTENT_TYPE[e.format]);
       res.sendFile(exportFilePath(deps.exportDir, e.id, e.format));
     }),
   );
@@ -113,61 +90,25 @@ export function exportRoutes(deps: {
     route(async (req, res) => {
       const asked = parse(exportSchema, req.body);
       const allowed = restrictDepartments(scopeOf(req), asked.departmentIds);
-      const e = { ...asked, departmentIds: allowed === 'all' ? [] : allowed };
+      const filter = { from: asked.from, to: asked.to, departmentIds: allowed === 'all' ? [] : allowed };
       noteAudit(req, {
         action: 'exports.create',
         targetType: 'export',
-        detail: { from: e.from, to: e.to, format: e.format, departmentIds: e.departmentIds },
+        detail: { ...filter, format: asked.format },
       });
-      const depts = e.departmentIds.length
-        ? await db
-            .selectFrom('departments')
-            .select(['id', 'name'])
-            .where('id', 'in', e.departmentIds)
-            .execute()
-        : [];
-      if (depts.length !== e.departmentIds.length) {
-        throw new AppError('validation_failed', 400, 'Unknown department', [
-          { field: 'departmentIds', message: 'contains an unknown department' },
-        ]);
-      }
-      const policy = await getPolicy(db);
-      const filter = { from: e.from, to: e.to, departmentIds: e.departmentIds };
-      const total = await countRecords(db, filter, await departmentScope(db, filter.departmentIds));
-      if (e.mode === 'async' || (e.mode === 'auto' && total > deps.syncMaxRecords)) {
-        const row = await db
-          .insertInto('exports')
-          .values({
-            format: e.format,
-            filter: JSON.stringify(filter),
-            total,
-            requested_by: principalOf(req).actor,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await deps.temporal.workflow.start('reportExport', {
-          taskQueue: deps.taskQueue,
-          workflowId: `export-${row.id}`,
-          args: [{ exportId: row.id }],
-        });
-        res.status(202).location(`/api/exports/${row.id}`).json(view(row));
+      const plan = await planExport(db, asked.format, filter);
+      if (asked.mode === 'async' || (asked.mode === 'auto' && plan.total > deps.syncMaxRecords)) {
+        const row = await startExportWorkflow(deps, plan, principalOf(req).actor);
+        res.status(202).location(`/api/exports/${row.id}`).json(exportView(row));
         return;
       }
-      const name = `health-report-${e.from}-${e.to}.${e.format}`;
-      res.setHeader('content-disposition', `attachment; filename="${name}"`);
-      if (e.format === 'xlsx') {
-        res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-        const { records } = await writeExcelReport(db, filter, policy.timeZone, res);
-        req.log.info({ records, ...filter }, 'excel export streamed');
-        return;
-      }
-      const now = new Date();
-      const generatedAt = `${workDateAt(now, policy.timeZone)} ${new Intl.DateTimeFormat('en-GB', { timeZone: policy.timeZone, hour: '2-digit', minute: '2-digit' }).format(now)} (${policy.timeZone})`;
-      const pdf = await buildPdfReport(db, filter, {
-        generatedAt,
-        departmentNames: depts.map((d) => d.name),
-      });
-      res.type('application/pdf').send(Buffer.from(pdf));
+      res.setHeader(
+        'content-disposition',
+        attachmentDisposition(plan.fileName, asciiReportFileName(filter, plan.format)),
+      );
+      res.type(REPORT_CONTENT_TYPE[plan.format]);
+      const { records } = await writeReport(db, plan, res);
+      req.log.info({ records, format: plan.format, ...filter }, 'export streamed');
     }),
   );
   return r;

@@ -10,7 +10,20 @@ export interface NewDay {
   schedule: DaySchedule;
 }
 
-/** Inserts the day rows that do not exist yet; an existing day keeps its snapshot. */
+/**
+ * The outcome a day has from its current record, if any: a check-in submitted before the day row
+ * existed (fan-out running late) must not leave the day `pending`.
+ */
+const outcomeFromRecord = (employeeId: number, workDate: string) => sql<DayOutcome | null>`(
+  select case when h.status = 'late' then 'late' else 'submitted' end
+  from health_records h
+  where h.employee_id = ${employeeId} and h.work_date = ${workDate} and h.is_current
+  limit 1)`;
+
+/**
+ * Inserts the day rows that do not exist yet, already settled when the employee submitted before
+ * the fan-out; an existing day keeps its snapshot.
+ */
 export async function insertDaysIfAbsent(db: DB, days: NewDay[]): Promise<void> {
   if (days.length === 0) return;
   await db
@@ -20,6 +33,7 @@ export async function insertDaysIfAbsent(db: DB, days: NewDay[]): Promise<void> 
         employee_id: d.employeeId,
         department_id: d.departmentId,
         work_date: d.schedule.workDate,
+        outcome: sql<DayOutcome>`coalesce(${outcomeFromRecord(d.employeeId, d.schedule.workDate)}, 'pending')`,
         opens_at: d.schedule.opensAt,
         closes_at: d.schedule.closesAt,
         late_until: d.schedule.lateUntil,
@@ -27,6 +41,42 @@ export async function insertDaysIfAbsent(db: DB, days: NewDay[]): Promise<void> 
       })),
     )
     .onConflict((oc) => oc.columns(['employee_id', 'work_date']).doNothing())
+    .execute();
+}
+
+/**
+ * Which of these employees' days are still pending: the only ones a fan-out starts a workflow for
+ * (a day already submitted, missed or exempt — an earlier run's, or a check-in before the fan-out —
+ * needs none).
+ */
+export async function pendingDaysAmong(
+  db: DB,
+  workDate: string,
+  employeeIds: number[],
+): Promise<Set<number>> {
+  if (employeeIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('checkin_days')
+    .select('employee_id')
+    .where('work_date', '=', workDate)
+    .where('outcome', '=', 'pending')
+    .where('employee_id', 'in', employeeIds)
+    .execute();
+  return new Set(rows.map((r) => r.employee_id));
+}
+
+/**
+ * Settles a still-pending (or missed) day from its current record: the submission's own update
+ * found no row when it raced the fan-out's insert.
+ */
+export async function settleDayFromRecord(db: DB, employeeId: number, workDate: string): Promise<void> {
+  await db
+    .updateTable('checkin_days')
+    .set({ outcome: sql<DayOutcome>`${outcomeFromRecord(employeeId, workDate)}`, updated_at: sql`now()` })
+    .where('employee_id', '=', employeeId)
+    .where('work_date', '=', workDate)
+    .where('outcome', 'in', ['pending', 'missed'])
+    .where(sql<boolean>`${outcomeFromRecord(employeeId, workDate)} is not null`)
     .execute();
 }
 

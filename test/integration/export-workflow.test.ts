@@ -1,7 +1,7 @@
 // Large exports run as the reportExport workflow: progress, download, retention — and a worker
 // killed in the middle resumes and still produces exactly one file.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,6 +14,8 @@ import { eventually, TestContext } from '../helpers/context.ts';
 const dir = mkdtempSync(join(tmpdir(), 'hc-exports-'));
 const RECORDS = 30_000;
 let ctx: TestContext;
+let deptId: number;
+let deptName: string;
 
 before(async () => {
   ctx = await TestContext.create(import.meta.filename, {
@@ -22,6 +24,8 @@ before(async () => {
     env: { EXPORT_DIR: dir, EXPORT_RETENTION_HOURS: '0.003', EXPORT_SYNC_MAX_RECORDS: '10' },
   });
   const dept = await ctx.department({ size: 0 });
+  deptId = dept.id;
+  deptName = dept.name;
   const form = await getPublishedForm(ctx.db);
   await sql`insert into employees (dingtalk_user_id, name, department_id)
     select 'x' || g, '员工' || g, ${dept.id} from generate_series(1, ${RECORDS / 10}) g`.execute(ctx.db);
@@ -63,13 +67,22 @@ describe('export workflow', () => {
       'export done',
     );
     const done = await ctx.admin('GET', `/api/exports/${id}`);
-    assert.deepEqual([done.body.percent, done.body.downloadUrl], [100, `/api/exports/${id}/download`]);
+    assert.deepEqual(
+      [done.body.percent, done.body.progress, done.body.total, done.body.downloadUrl],
+      [100, RECORDS, RECORDS, `/api/exports/${id}/download`],
+    );
     assert.deepEqual(readdirSync(dir), [`export-${id}.xlsx`], 'exactly one file, no leftovers');
+    assert.equal(statSync(join(dir, `export-${id}.xlsx`)).mode & 0o777, 0o600, 'health data: owner only');
 
     const file = await fetch(`${ctx.apiUrl}/api/exports/${id}/download`, {
       headers: { 'x-admin-token': ctx.operatorKey },
     });
     assert.equal(file.status, 200);
+    assert.equal(
+      file.headers.get('content-disposition'),
+      `attachment; filename="health-checkin_2026-09-01_2026-09-10.xlsx"; ` +
+        `filename*=UTF-8''${encodeURIComponent('健康打卡_全公司_2026-09-01_2026-09-10.xlsx')}`,
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await file.arrayBuffer());
     assert.equal((wb.getWorksheet('记录 Records') as ExcelJS.Worksheet).rowCount - 1, RECORDS);
@@ -84,6 +97,42 @@ describe('export workflow', () => {
       headers: { 'x-admin-token': ctx.operatorKey },
     });
     assert.equal(gone.status, 410);
+    await ctx.killWorker(worker, 'SIGTERM');
+  });
+
+  test('an async PDF reports its records once drawn and downloads under its content name', async () => {
+    const worker = await ctx.spawnWorker();
+    const started = await ctx.admin('POST', '/api/exports', {
+      from: '2026-09-01',
+      to: '2026-09-10',
+      departmentIds: [deptId],
+      format: 'pdf',
+      mode: 'async',
+    });
+    assert.equal(started.status, 202);
+    const id = started.body.id as number;
+    await eventually(
+      async () => (await ctx.admin('GET', `/api/exports/${id}`)).body.status === 'done',
+      60_000,
+      'pdf done',
+    );
+    const done = await ctx.admin('GET', `/api/exports/${id}`);
+    assert.deepEqual([done.body.progress, done.body.total, done.body.percent], [RECORDS, RECORDS, 100]);
+    const name = `健康打卡_${deptName}_2026-09-01_2026-09-10.pdf`;
+    assert.equal(done.body.fileName, name);
+    const file = await fetch(`${ctx.apiUrl}/api/exports/${id}/download`, {
+      headers: { 'x-admin-token': ctx.operatorKey },
+    });
+    assert.equal(file.status, 200);
+    assert.ok(
+      file.headers.get('content-disposition')?.endsWith(`filename*=UTF-8''${encodeURIComponent(name)}`),
+    );
+    assert.equal(
+      Buffer.from(await file.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+      '%PDF-',
+    );
     await ctx.killWorker(worker, 'SIGTERM');
   });
 });

@@ -41,6 +41,7 @@ describe('daily fan-out', () => {
       dayName: 'weekday',
       calendarCovered: false,
       exempt: 0,
+      settled: 0,
       done: true,
     };
     assert.deepEqual(first, { started: active.length, alreadyRunning: 0, ...day });

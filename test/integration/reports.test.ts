@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
-import { workDateAt } from '../../domain/zoned-time.ts';
+import { addDays, workDateAt } from '../../domain/zoned-time.ts';
 import { anomalyTrend } from '../../db/repositories/dashboard.ts';
 import {
   newKey,
@@ -64,9 +64,22 @@ async function exportFile(body: Record<string, unknown>) {
   return {
     status: res.status,
     type: res.headers.get('content-type') ?? '',
+    disposition: res.headers.get('content-disposition') ?? '',
     data: Buffer.from(await res.arrayBuffer()),
   };
 }
+
+/** The name a browser saves the download under (RFC 5987 `filename*`), and the ASCII fallback. */
+function downloadNames(disposition: string) {
+  const encoded = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1];
+  return { name: encoded && decodeURIComponent(encoded), ascii: /filename="([^"]+)"/.exec(disposition)?.[1] };
+}
+
+/** The text of one PDF page, as laid out. */
+const pdfPage = (file: string, n: number) =>
+  execFileSync('pdftotext', ['-layout', '-f', String(n), '-l', String(n), file, '-']).toString();
+const pdfPages = (file: string) =>
+  Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file]).toString())?.[1] ?? 0);
 
 describe('exports', () => {
   test('Excel: records with real dates and numbers, severity fills, summary arithmetic, non-submitters', async () => {
@@ -97,12 +110,30 @@ describe('exports', () => {
     assert.equal((li?.getCell(1).fill as ExcelJS.FillPattern).fgColor?.argb, 'FFFFEB9C');
     assert.equal(li?.getCell(3).value, '研发二组');
     assert.ok(ws.views[0] && (ws.views[0] as { state: string }).state === 'frozen');
+    // Answers as HR reads them: option labels, not codes.
+    assert.equal(zhang.getCell(col('健康码颜色')).value, '绿码');
+    assert.equal(zhang.getCell(col('症状')).value, '发热');
+    assert.equal(li?.getCell(col('健康码颜色')).value, '黄码');
+    // Every bilingual header fits its column (CJK characters are two wide).
+    for (const sheet of wb.worksheets) {
+      sheet.getRow(1).eachCell((cell, c) => {
+        const text = cell.text;
+        const needed = [...text].reduce((n, ch) => n + (ch.charCodeAt(0) > 0xff ? 2 : 1), 0);
+        assert.ok((sheet.getColumn(c).width ?? 0) >= needed, `${sheet.name}: ${text} fits`);
+      });
+    }
+    assert.deepEqual(downloadNames(res.disposition), {
+      name: `健康打卡_研发部_${today}_${today}.xlsx`,
+      ascii: `health-checkin_${today}_${today}.xlsx`,
+    });
 
     const summary = wb.getWorksheet('汇总 Summary') as ExcelJS.Worksheet;
     const byDept = new Map<string, unknown[]>();
     summary.eachRow((r, i) => {
       if (i > 1) byDept.set(r.getCell(1).text, (r.values as unknown[]).slice(1));
     });
+    // Tree order: the parent first, its sub-department after it (by code point 二 sorts before 部).
+    assert.deepEqual([...byDept.keys()], ['研发部', '研发二组', '合计 Total']);
     for (const d of [parent, child]) {
       const name = d.id === parent.id ? '研发部' : '研发二组';
       const expected = await ctx.db
@@ -121,6 +152,11 @@ describe('exports', () => {
       assert.deepEqual([exp, sub], [Number(expected.n), Number(submitted.n)], name);
       assert.equal(rate, Number(submitted.n) / Number(expected.n));
     }
+    // The totals row: sums as formulas with their values (4 expected, 3 submitted, 1 warning, 1 red).
+    const totals = summary.getRow(summary.rowCount);
+    const result = (c: number) => (totals.getCell(c).value as ExcelJS.CellFormulaValue).result;
+    assert.deepEqual([3, 4, 5, 6, 7].map(result), [4, 3, 0.75, 1, 1]);
+    assert.equal((totals.getCell(3).value as ExcelJS.CellFormulaValue).formula, 'SUM(C2:C3)');
     const missing = wb.getWorksheet('未提交 Non-submitters') as ExcelJS.Worksheet;
     assert.equal(missing.rowCount - 1, 1, 'the one expected member without a record');
     assert.equal(missing.getRow(2).getCell(2).value, (child.members[1] as TestEmployee).name);
@@ -147,7 +183,7 @@ describe('exports', () => {
     const records = wb.getWorksheet('记录 Records') as ExcelJS.Worksheet;
     assert.equal(records.rowCount - 1, 1);
     const summary = wb.getWorksheet('汇总 Summary') as ExcelJS.Worksheet;
-    assert.equal(summary.rowCount - 1, 1);
+    assert.equal(summary.rowCount - 2, 1, 'one department-day and the totals row');
     // expected, submitted, rate, warnings, reds: nobody was expected, the red still counts
     assert.deepEqual(
       [3, 4, 5, 6, 7].map((c) => summary.getRow(2).getCell(c).value),
@@ -166,8 +202,9 @@ describe('exports', () => {
     assert.equal(ws.getRow(2).getCell(2).value, '李娜');
   });
 
-  test('PDF: Chinese names extract as text; page 1 renders to PNG', async () => {
-    const res = await exportFile({ from: today, to: today, format: 'pdf' });
+  test('PDF: Chinese names extract as text; the grid has dates, tree order, legend beside it; page 1 renders to PNG', async () => {
+    const from = addDays(today, -9);
+    const res = await exportFile({ from, to: today, format: 'pdf' });
     assert.equal(res.status, 200);
     assert.match(res.type, /pdf/);
     const dir = join(testEnv().root, 'test-artifacts');
@@ -178,6 +215,21 @@ describe('exports', () => {
     for (const s of ['员工健康打卡报告', '研发部', '研发二组', '张伟', '李娜', '高危', '预警', today])
       assert.ok(text.includes(s), `PDF text has ${s}`);
     assert.match(text, /第 1 \/ \d+ 页/);
+    assert.equal(downloadNames(res.disposition).name, `健康打卡_全公司_${from}_${today}.pdf`);
+
+    // Page 2: the summary in tree order with its totals row, then the grid under its date labels.
+    const page2 = pdfPage(file, 2);
+    const lines = page2.split('\n');
+    const at = (s: string) => lines.findIndex((l) => l.includes(s));
+    assert.ok(at('研发部') > 0 && at('研发部') < at('研发二组'), 'parent before its sub-department');
+    assert.match(page2, /合计 Total\s+4\s+3\s+75\.0%\s+1\s+2/);
+    const days = Array.from({ length: 10 }, (_, i) => String(Number(addDays(from, i).slice(8))));
+    assert.match(page2, new RegExp(days.join('\\s+')), 'one day number per column');
+    assert.ok(page2.includes(today.slice(0, 7)), 'the month above the days');
+    const legendPage = Array.from({ length: pdfPages(file) }, (_, i) => i + 1).find((n) =>
+      pdfPage(file, n).includes('图例'),
+    );
+    assert.ok(legendPage && pdfPage(file, legendPage).includes('全部 All'), 'the legend stays with the grid');
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '2', file, join(dir, 'report-page')]);
     assert.ok(res.data.length < 400_000, `subsetted font keeps the PDF small (${res.data.length} bytes)`);
   });

@@ -14,6 +14,9 @@ interface ExportRow {
   filter: { from: string; to: string; departmentIds: number[] };
   status: string;
   percent: number;
+  progress: number;
+  total: number | null;
+  fileName: string | null;
   downloadUrl: string | null;
   createdAt: string;
 }
@@ -26,6 +29,24 @@ async function download(url: string, init?: RequestInit) {
   });
   if (!res.ok) throw new Error(((await res.json()) as { title?: string }).title ?? `HTTP ${res.status}`);
   return res;
+}
+
+/** The name the server gave the file: RFC 5987 `filename*` (Chinese), else the ASCII `filename`. */
+function fileNameOf(res: Response, fallback: string): string {
+  const header = res.headers.get('content-disposition') ?? '';
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header)?.[1];
+  if (encoded) {
+    try {
+      return decodeURIComponent(encoded);
+    } catch {
+      // malformed: fall through to the plain name
+    }
+  }
+  return /filename="([^"]+)"/i.exec(header)?.[1] ?? fallback;
+}
+
+async function save(res: Response, fallback: string) {
+  saveBlob(await res.blob(), fileNameOf(res, fallback));
 }
 
 function saveBlob(blob: Blob, name: string) {
@@ -64,7 +85,7 @@ export const ExportsPage = () => {
       if (res.status === 202) {
         notify('exports.queued', { type: 'info' });
         await queryClient.invalidateQueries({ queryKey: ['exports'] });
-      } else saveBlob(await res.blob(), `health-report-${from}-${to}.${format}`);
+      } else await save(res, `health-checkin_${from}_${to}.${format}`);
     } catch (e) {
       notify((e as Error).message, { type: 'error' });
     }
@@ -105,15 +126,21 @@ export const ExportsPage = () => {
                 <td style={{ width: 200, paddingRight: 16 }}>
                   <LinearProgress variant="determinate" value={e.percent} />
                 </td>
+                <td style={{ paddingRight: 16 }}>{e.total === null ? '' : `${e.progress} / ${e.total}`}</td>
                 <td style={{ paddingRight: 16 }}>{t(`exports.status.${e.status}`)}</td>
                 <td>
                   {e.downloadUrl ? (
                     <Button
                       size="small"
                       onClick={() =>
-                        void download(e.downloadUrl ?? '').then(async (r) =>
-                          saveBlob(await r.blob(), `export-${e.id}.${e.format}`),
-                        )
+                        void download(e.downloadUrl ?? '')
+                          .then((r) =>
+                            save(
+                              r,
+                              e.fileName ?? `health-checkin_${e.filter.from}_${e.filter.to}.${e.format}`,
+                            ),
+                          )
+                          .catch((err: Error) => notify(err.message, { type: 'error' }))
                       }
                     >
                       {t('exports.download')}
