@@ -13,6 +13,7 @@ import * as m0008 from './migrations/0008_checkin_page.ts';
 import * as m0010 from './migrations/0010_attachment_keys.ts';
 import * as m0011 from './migrations/0011_stats_skip_noops.ts';
 import * as m0009 from './migrations/0009_dashboard_stats.ts';
+import * as m0012reliability from './migrations/0012_reliability_receipts_and_request_hash.ts';
 
 // Dates stay 'YYYY-MM-DD' strings (a work date has no time zone); bigint ids fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0009_dashboard_stats': m0009,
   '0010_attachment_keys': m0010,
   '0011_stats_skip_noops': m0011,
+  '0012_reliability_receipts_and_request_hash': m0012reliability,
 };
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
