@@ -233,6 +233,9 @@ const resources: Record<string, Resource> = {
           'r.status',
           'r.error',
           'r.sent_at',
+          // DingTalk's read state of a work notification (已读/未读), null for group posts and to-dos
+          'r.delivery',
+          'r.delivery_checked_at',
         ]),
     filter: (q, f) => {
       if (str(f.work_date)) q = where(q, 'r.work_date', '=', str(f.work_date));

@@ -12,6 +12,7 @@ interface Person {
   department_id: number;
   department_name: string;
   level_reached: number;
+  reminder_delivery: 'read' | 'unread' | 'failed' | 'forbidden' | null;
 }
 
 export const NonSubmitters = () => {
@@ -50,6 +51,7 @@ export const NonSubmitters = () => {
                 <th align="left">{t('resources.employees.fields.name')}</th>
                 <th align="left">{t('dashboard.department')}</th>
                 <th align="left">{t('dashboard.level')}</th>
+                <th align="left">{t('dashboard.reminder_delivery')}</th>
                 <th />
               </tr>
             </thead>
@@ -59,6 +61,9 @@ export const NonSubmitters = () => {
                   <td style={{ paddingRight: 16 }}>{p.name}</td>
                   <td style={{ paddingRight: 16 }}>{p.department_name}</td>
                   <td style={{ paddingRight: 16 }}>{p.level_reached}/3</td>
+                  <td style={{ paddingRight: 16 }} data-testid="reminder-delivery">
+                    {p.reminder_delivery ? t(`reminder_delivery.${p.reminder_delivery}`) : ''}
+                  </td>
                   <td>
                     <ProxyCheckinButton employee={p} />
                   </td>

@@ -206,6 +206,7 @@ export const appEn = {
     from: 'From',
     to: 'To',
     non_submitters: 'Not submitted yet',
+    reminder_delivery: 'Reminder read',
     level: 'Reminder level',
     department: 'Department',
     all_departments: 'All departments',
@@ -327,8 +328,16 @@ export const appEn = {
         channel: 'Channel',
         status: 'Delivery',
         sent_at: 'Sent at',
+        delivery: 'Read receipt',
       },
     },
+  },
+  /** DingTalk's read receipt of a work-notification reminder (getsendresult) */
+  reminder_delivery: {
+    read: 'Read',
+    unread: 'Unread',
+    failed: 'Not delivered',
+    forbidden: 'Not sent (DingTalk limit)',
   },
   form_renderer: {
     yes: 'Yes',

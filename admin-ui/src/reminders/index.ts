@@ -1,6 +1,7 @@
 import NotificationsIcon from '@mui/icons-material/Notifications';
 import { createElement } from 'react';
 import { Datagrid, DateField, List, NumberField, TextField, TextInput } from 'react-admin';
+import { DeliveryField } from './DeliveryField.tsx';
 
 const filters = [createElement(TextInput, { key: 'day', source: 'work_date', type: 'date', alwaysOn: true })];
 
@@ -18,6 +19,7 @@ const ReminderList = () =>
       createElement(TextField, { source: 'channel' }),
       createElement(TextField, { source: 'status' }),
       createElement(DateField, { source: 'sent_at', showTime: true }),
+      createElement(DeliveryField, { source: 'delivery' }),
     ),
   );
 
