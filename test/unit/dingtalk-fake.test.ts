@@ -250,7 +250,7 @@ describe('DingTalk fake + client', () => {
     assert.match(ok.id, /^task-/);
   });
 
-  test('a robot over 20 posts a window is throttled for the penalty time, not just until the window slides', async () => {
+  test('a robot over 20 posts a window is throttled for the penalty time, not just until the window slides', () => {
     const t = { now: 1_000_000 };
     const s = new FakeDingTalkState(
       { robotPerMinute: 2, robotWindowMs: 1000, robotPenaltyMs: 5000 },
