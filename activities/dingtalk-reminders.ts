@@ -1,6 +1,7 @@
 // The three reminder levels as DingTalk calls. Each claims its reminder rows first, so a retried
 // or resumed activity never sends a level to someone twice, and re-checks Postgres for submissions.
 import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { claimReminders, markReminders } from '../db/repositories/reminders.ts';
 import { findDepartmentContacts, findEmployeesByIds } from '../db/repositories/org.ts';
 import { reviewersFor } from '../db/repositories/reviewer-routing.ts';
@@ -10,10 +11,12 @@ import {
   checkinLink,
   employeeReminderCard,
   hrCallTask,
-  managerFallbackCard,
+  managerFallbackCards,
   managerMentionText,
 } from './reminder-messages.ts';
 import { isPermanentDingTalkError, toRetryableFailure } from './dingtalk-failure.ts';
+import { DingTalkError } from '../dingtalk/errors.ts';
+import { deliveryReceipts } from '../workflows/delivery-receipts.ts';
 import type { ActivityDeps } from './deps.ts';
 
 interface BatchInput {
@@ -26,16 +29,23 @@ interface BatchInput {
 const chunk = <T>(xs: T[], n: number): T[][] =>
   Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
-export function createReminderActivities({ db, dingtalk, config, logger }: ActivityDeps) {
+export function createReminderActivities({ db, dingtalk, config, logger, temporal }: ActivityDeps) {
   const link = (workDate: string) => checkinLink(config.api.publicBaseUrl, workDate);
 
   /**
    * Claims rows for those still pending; returns the employees this attempt must send to. Rows an
-   * earlier attempt left mid-call are sent again only on channels where DingTalk drops the repeat
-   * (work notifications with the same content, to-dos with the same sourceId); a group-robot
-   * message may already be in the group, so those rows become 'unknown' instead of a second post.
+   * earlier attempt left mid-call (DingTalk's answer never read: the worker died, the connection
+   * broke) are sent again only on channels where DingTalk drops the repeat (work notifications with
+   * the same content, to-dos with the same sourceId). A group-robot post may already be in the
+   * group, so those rows become 'unknown' instead of a second post, after `onUncertain` has told
+   * someone another way (it throws to retry later; the rows stay as they are until it succeeds).
    */
-  async function claimPending(input: BatchInput, level: number, channel: string) {
+  async function claimPending(
+    input: BatchInput,
+    level: number,
+    channel: string,
+    onUncertain?: (employees: Awaited<ReturnType<typeof findEmployeesByIds>>) => Promise<string>,
+  ) {
     const idempotent = channel !== 'group_robot';
     const submitted = await submittedAmong(db, input.workDate, input.employeeIds);
     const exempt = await exemptAmong(db, input.workDate, input.employeeIds);
@@ -55,8 +65,9 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
     if (uncertain.length) {
       logger.warn(
         { workDate: input.workDate, level, employeeIds: uncertain },
-        'delivery unknown after a crash; not re-posting',
+        'group post outcome unknown after a crash mid-call; not re-posting',
       );
+      const note = onUncertain ? await onUncertain(await findEmployeesByIds(db, uncertain)) : '';
       await markReminders(
         db,
         input.workDate,
@@ -64,7 +75,7 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
         uncertain,
         'unknown',
         null,
-        'worker died during the call',
+        `the call's answer was never read (crash mid-call); ${note}`,
       );
     }
     return findEmployeesByIds(
@@ -73,17 +84,23 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
     );
   }
 
-  /** Runs a DingTalk call; permanent errors mark the rows failed (the day goes on), others retry. */
+  /**
+   * Runs a DingTalk call; permanent errors mark the rows failed (the day goes on), others retry.
+   * Rows stay 'sending' only while the call is in flight or when its answer was never read; any
+   * answer DingTalk gave (a throttle, an errcode, an HTTP error) means nothing was sent, so the
+   * rows go back to 'claimed' and the retry sends them.
+   */
   async function send(
     workDate: string,
     level: number,
     ids: number[],
     call: () => Promise<string | null>,
   ): Promise<boolean> {
+    await markReminders(db, workDate, level, ids, 'sending', null);
     try {
-      await markReminders(db, workDate, level, ids, 'sending', null);
       const externalId = await call();
       await markReminders(db, workDate, level, ids, 'sent', externalId);
+      if (externalId) await watchReceipts(workDate, level, externalId);
       return true;
     } catch (err) {
       if (isPermanentDingTalkError(err)) {
@@ -91,8 +108,47 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
         await markReminders(db, workDate, level, ids, 'failed', null, err.message);
         return false;
       }
+      if (!(err instanceof DingTalkError && err.outcomeUnknown)) {
+        logger.warn(
+          { err, workDate, level, employeeIds: ids },
+          'DingTalk call refused; retrying with backoff',
+        );
+        await markReminders(db, workDate, level, ids, 'claimed', null, (err as Error).message);
+      }
       throw toRetryableFailure(err);
     }
+  }
+
+  /** Work notifications: ask DingTalk later who read them (to-dos and group posts have no receipt). */
+  async function watchReceipts(workDate: string, level: number, externalId: string): Promise<void> {
+    const taskIds = externalId.split(',').filter((t) => /^\d+$/.test(t));
+    if (taskIds.length === 0 || level === 3) return;
+    try {
+      await temporal.workflow.start(deliveryReceipts, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: `delivery-receipts/${workDate}/L${level}/${taskIds.join('-')}`,
+        args: [{ workDate, level, taskIds, delaysMs: config.dingtalk.receiptDelaysMs }],
+      });
+    } catch (err) {
+      // Already watching (a retried activity), or Temporal busy: receipts are best effort.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError))
+        logger.warn({ err, workDate, level, taskIds }, 'could not schedule the delivery receipt check');
+    }
+  }
+
+  /** The manager's level-2 work notifications (split to fit DingTalk's size limit); their task ids. */
+  async function notifyManager(
+    workDate: string,
+    departmentName: string,
+    managerUserIds: string[],
+    names: string[],
+  ) {
+    const taskIds: string[] = [];
+    for (const card of managerFallbackCards(workDate, departmentName, names, link(workDate))) {
+      const r = await dingtalk.sendWorkNotification(managerUserIds, card);
+      taskIds.push(String(r.taskId));
+    }
+    return taskIds.join(',');
   }
 
   return {
@@ -133,7 +189,19 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
         : managerUserIds.length
           ? 'manager_notification'
           : 'none';
-      const employees = await claimPending(input, 2, channel);
+      const employees = await claimPending(input, 2, channel, async (uncertain) => {
+        // The manager still learns who is missing: a direct work notification, which DingTalk
+        // delivers once even if this runs again.
+        if (managerUserIds.length === 0) return 'no manager to notify directly';
+        try {
+          const names = uncertain.map((e) => e.name);
+          const taskIds = await notifyManager(input.workDate, dept.name, managerUserIds, names);
+          return `manager notified directly (task ${taskIds})`;
+        } catch (err) {
+          if (!isPermanentDingTalkError(err)) throw toRetryableFailure(err);
+          return `direct notification refused: ${err.message}`;
+        }
+      });
       if (employees.length === 0) return { sent: 0, channel };
       const ids = employees.map((e) => e.id);
       const names = employees.map((e) => e.name);
@@ -161,11 +229,7 @@ export function createReminderActivities({ db, dingtalk, config, logger }: Activ
           );
           return null;
         }
-        const r = await dingtalk.sendWorkNotification(
-          managerUserIds,
-          managerFallbackCard(input.workDate, dept.name, names, link(input.workDate)),
-        );
-        return String(r.taskId);
+        return notifyManager(input.workDate, dept.name, managerUserIds, names);
       });
       return { sent: ok ? ids.length : 0, channel };
     },

@@ -4,6 +4,7 @@ import { createDigestActivities } from './daily-digest.ts';
 import { createExportActivities } from './report-export.ts';
 import type { ActivityDeps } from './deps.ts';
 import { createReminderActivities } from './dingtalk-reminders.ts';
+import { createDeliveryReceiptActivities } from './delivery-receipts.ts';
 import { createRetentionActivities } from './retention.ts';
 import { createReviewActivities } from './reviews.ts';
 
@@ -17,5 +18,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createDigestActivities(deps),
     ...createExportActivities(deps),
     ...createRetentionActivities(deps),
+    ...createDeliveryReceiptActivities(deps),
   };
 }

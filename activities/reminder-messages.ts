@@ -55,24 +55,67 @@ export function managerMentionText(
   };
 }
 
-/** Used when the department has no group robot: the manager gets a work notification instead. */
-export function managerFallbackCard(
+/** DingTalk refuses a work notification whose `msg` JSON is longer than this (UTF-8 bytes). */
+export const WORK_NOTIFICATION_MSG_MAX_BYTES = 2048;
+
+export const msgBytes = (msg: unknown): number => Buffer.byteLength(JSON.stringify(msg), 'utf8');
+
+function fallbackCard(
   workDate: string,
   departmentName: string,
-  pendingNames: string[],
+  names: string[],
+  total: number,
   link: string,
+  part?: { n: number; of: number },
 ): ActionCardMsg {
+  const partLabel = part ? `（${part.n}/${part.of}）` : '';
   return {
     msgtype: 'action_card',
     action_card: {
-      title: `健康打卡催办 ${workDate}`,
+      title: `健康打卡催办 ${workDate}${partLabel}`,
       markdown:
-        `### ${departmentName} 健康打卡催办（${workDate}）\n\n提醒级别：2/3。以下 ${pendingNames.length} 位同事尚未打卡：\n\n` +
-        pendingNames.map((n) => `- ${n}`).join('\n'),
+        `### ${departmentName} 健康打卡催办（${workDate}）${partLabel}\n\n提醒级别：2/3。共 ${total} 位同事尚未打卡` +
+        `${part ? `，本条列出 ${names.length} 位` : ''}：\n\n` +
+        names.map((n) => `- ${n}`).join('\n'),
       single_title: '查看未打卡名单',
       single_url: link,
     },
   };
+}
+
+/**
+ * Used when the department has no group robot (or its post's outcome is unknown): the manager gets
+ * work notifications instead, as many as DingTalk's 2,048-byte `msg` limit needs, each naming a
+ * part of the list and all of them the total.
+ */
+export function managerFallbackCards(
+  workDate: string,
+  departmentName: string,
+  pendingNames: string[],
+  link: string,
+): ActionCardMsg[] {
+  const total = pendingNames.length;
+  const whole = fallbackCard(workDate, departmentName, pendingNames, total, link);
+  if (msgBytes(whole) <= WORK_NOTIFICATION_MSG_MAX_BYTES) return [whole];
+  // Packed against the widest part label, so numbering the parts afterwards cannot overflow one.
+  const widest = { n: 999, of: 999 };
+  const parts: string[][] = [];
+  let current: string[] = [];
+  for (const name of pendingNames) {
+    const trial = [...current, name];
+    const fits =
+      msgBytes(fallbackCard(workDate, departmentName, trial, total, link, widest)) <=
+      WORK_NOTIFICATION_MSG_MAX_BYTES;
+    if (fits || current.length === 0) current = trial;
+    else {
+      parts.push(current);
+      current = [name];
+    }
+  }
+  parts.push(current);
+  return parts.map((names, i) =>
+    fallbackCard(workDate, departmentName, names, total, link, { n: i + 1, of: parts.length }),
+  );
 }
 
 export function hrCallTask(

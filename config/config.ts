@@ -90,6 +90,16 @@ const envSchema = z.object({
   DINGTALK_DING_ROBOT_CODE: optionalString,
   /** import approved leave from DingTalk attendance during the fan-out (needs that permission) */
   DINGTALK_LEAVE_SYNC: bool(true),
+  /** calls per second per DingTalk API the client allows itself: standard edition 20, professional 40 */
+  DINGTALK_MAX_QPS_PER_API: z.coerce.number().min(1).max(1000).default(20),
+  /** after a work notification, when to ask DingTalk who read it (seconds after sending, comma-separated) */
+  DINGTALK_RECEIPT_DELAYS_SECONDS: z
+    .string()
+    .default('60,900,3600')
+    .transform((s) => s.split(',').map((x) => Number(x.trim())))
+    .pipe(z.array(z.number().positive().max(86_400)).min(1).max(10)),
+  /** SIGTERM: how long the API and worker may finish in-flight work before they exit anyway */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(8),
   DAY_TIME_SCALE: z.coerce.number().min(1).max(100_000).default(1),
   BATCH_WINDOW_SECONDS: z.coerce.number().min(0).max(3600).default(20),
   REVIEW_WARNING_TIMEOUT_SECONDS: z.coerce
@@ -286,6 +296,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fakePort: e.DINGTALK_FAKE_PORT,
       dingRobotCode: e.DINGTALK_DING_ROBOT_CODE,
       leaveSync: e.DINGTALK_LEAVE_SYNC,
+      maxQpsPerApi: e.DINGTALK_MAX_QPS_PER_API,
+      receiptDelaysMs: e.DINGTALK_RECEIPT_DELAYS_SECONDS.map((x) => x * 1000),
     }),
     schedule: Object.freeze({
       dayTimeScale: e.DAY_TIME_SCALE,
@@ -301,6 +313,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       syncMaxRecords: e.EXPORT_SYNC_MAX_RECORDS,
     }),
     outboxPollMs: e.OUTBOX_POLL_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     seedDemo: e.SEED_DEMO,
     fieldEncryption: Object.freeze(e.fieldEncryption),
   });

@@ -110,6 +110,8 @@ export interface HealthRecordsTable {
   key_id: KeyId;
   status: 'on_time' | 'late';
   idempotency_key: string;
+  /** sha256 of the canonical request body first stored under idempotency_key (null before 0012) */
+  request_hash: Generated<string | null>;
   created_at: CreatedAt;
   form_version: number | null;
   severity: ColumnType<Severity, Severity | undefined, Severity>;
@@ -187,7 +189,12 @@ export interface RemindersSentTable {
   error: string | null;
   claimed_at: Generated<Date>;
   sent_at: Timestamp | null;
+  /** DingTalk's read state of a work notification (getsendresult); null until asked */
+  delivery: Generated<ReminderDelivery | null>;
+  delivery_checked_at: Timestamp | null;
 }
+
+export type ReminderDelivery = 'read' | 'unread' | 'failed' | 'forbidden';
 
 export interface SignalOutboxTable {
   id: Generated<number>;

@@ -1,12 +1,13 @@
 // DingTalk Open API client: token fetch and cache, the endpoints we use, errors mapped.
 // Talks to the real API or to the local fake; only the base URLs differ.
-import { DingTalkError, TOKEN_ERRCODES, errorFromOapi, errorFromV1 } from './errors.ts';
+import { DingTalkError, TOKEN_ERRCODES, errorFromOapi, errorFromV1, isThrottling } from './errors.ts';
 import { robotSignature } from './robot-sign.ts';
 import type {
   DingSend,
   DingTalkApi,
   LeaveStatus,
   RobotMsg,
+  SendResult,
   TodoTask,
   UserInfoByCode,
   WorkNotificationMsg,
@@ -19,8 +20,13 @@ export interface DingTalkClientOptions {
   appSecret: string;
   agentId: string;
   timeoutMs?: number;
-  /** DingTalk allows an app ~40 calls/s per API; we pace ourselves rather than collect 90018s */
+  /**
+   * Calls per second per API this client allows itself. DingTalk's limit depends on the company's
+   * edition (standard 20/s, professional 40/s); the default is the standard one.
+   */
   maxQpsPerApi?: number;
+  /** told about every throttling answer (90018, 90002, 410100, HTTP 429), with the running count */
+  onThrottled?: (api: string, errcode: number | string, count: number) => void;
 }
 
 interface CachedToken {
@@ -40,11 +46,12 @@ export class DingTalkClient implements DingTalkApi {
   private readonly nextSlot = new Map<string, number>();
   /** start times of the calls to each API path in the last second */
   private readonly recent = new Map<string, number[]>();
+  /** throttling answers per API since start (surfaced in logs; a rising count means lower the QPS) */
+  readonly throttled = new Map<string, number>();
 
   constructor(private readonly opts: DingTalkClientOptions) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    // 10% under the limit, so network jitter cannot bunch calls over it.
-    this.maxPerSecond = opts.maxQpsPerApi ?? 36;
+    this.maxPerSecond = opts.maxQpsPerApi ?? 20;
     this.minGapMs = 1000 / this.maxPerSecond;
   }
 
@@ -79,9 +86,17 @@ export class DingTalkClient implements DingTalkApi {
     try {
       res = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
-      throw new DingTalkError(api, 'network', (err as Error).message, true);
+      // No answer was read: DingTalk may or may not have acted on the call (except when the
+      // connection was refused, i.e. the request never left this machine).
+      const refused = (err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
+      throw new DingTalkError(api, 'network', (err as Error).message, true, undefined, !refused);
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw new DingTalkError(api, 'network', (err as Error).message, true, res.status, true);
+    }
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : {};
@@ -91,9 +106,20 @@ export class DingTalkClient implements DingTalkApi {
         'bad_response',
         `HTTP ${res.status}: ${text.slice(0, 200)}`,
         res.status >= 500,
+        res.status,
       );
     }
     return { status: res.status, body };
+  }
+
+  /** Counts and reports a throttling answer before it is thrown. */
+  private throttle(err: DingTalkError): DingTalkError {
+    if (isThrottling(err)) {
+      const count = (this.throttled.get(err.api) ?? 0) + 1;
+      this.throttled.set(err.api, count);
+      this.opts.onThrottled?.(err.api, err.errcode, count);
+    }
+    return err;
   }
 
   private async legacyToken(force = false): Promise<string> {
@@ -142,7 +168,7 @@ export class DingTalkClient implements DingTalkApi {
       const b = body as OapiBody;
       if (b.errcode === 0) return b;
       if (attempt === 0 && TOKEN_ERRCODES.has(b.errcode ?? 0)) continue;
-      throw errorFromOapi(path, b.errcode ?? -1, b.errmsg ?? 'no errcode');
+      throw this.throttle(errorFromOapi(path, b.errcode ?? -1, b.errmsg ?? 'no errcode'));
     }
   }
 
@@ -162,11 +188,13 @@ export class DingTalkClient implements DingTalkApi {
       const b = body as Record<string, unknown>;
       if (status >= 200 && status < 300) return b;
       if (attempt === 0 && status === 401) continue;
-      throw errorFromV1(
-        path,
-        status,
-        typeof b.code === 'string' ? b.code : `${status}`,
-        typeof b.message === 'string' ? b.message : '',
+      throw this.throttle(
+        errorFromV1(
+          path,
+          status,
+          typeof b.code === 'string' ? b.code : `${status}`,
+          typeof b.message === 'string' ? b.message : '',
+        ),
       );
     }
   }
@@ -179,6 +207,29 @@ export class DingTalkClient implements DingTalkApi {
       msg,
     });
     return { taskId: Number(b.task_id) };
+  }
+
+  /** Who read, has not read, or never got a work notification (DingTalk keeps this per task). */
+  async getSendResult(taskId: number): Promise<SendResult> {
+    const b = await this.oapiPost('/topapi/message/corpconversation/getsendresult', {
+      agent_id: Number(this.opts.agentId),
+      task_id: taskId,
+    });
+    const r = (b.send_result ?? {}) as Record<string, unknown>;
+    const ids = (k: string) => (Array.isArray(r[k]) ? (r[k] as unknown[]).map(String) : []);
+    const forbidden = Array.isArray(r.forbidden_list) ? (r.forbidden_list as { userid?: string }[]) : [];
+    return {
+      read: ids('read_user_id_list'),
+      unread: ids('unread_user_id_list'),
+      failed: ids('failed_user_id_list'),
+      invalid: ids('invalid_user_id_list'),
+      forbidden: [
+        ...new Set([
+          ...ids('forbidden_user_id_list'),
+          ...forbidden.flatMap((f) => (f.userid ? [f.userid] : [])),
+        ]),
+      ],
+    };
   }
 
   async sendRobotMessage(
@@ -197,7 +248,7 @@ export class DingTalkClient implements DingTalkApi {
       'robot/send',
     );
     const b = body as OapiBody;
-    if (b.errcode !== 0) throw errorFromOapi('robot/send', b.errcode ?? -1, b.errmsg ?? '');
+    if (b.errcode !== 0) throw this.throttle(errorFromOapi('robot/send', b.errcode ?? -1, b.errmsg ?? ''));
   }
 
   async createTodo(creatorUnionId: string, task: TodoTask): Promise<{ id: string }> {

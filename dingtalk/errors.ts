@@ -9,6 +9,8 @@ const RETRYABLE_ERRCODES = new Set([
   410100, // 机器人发送过快 (20/min)
   130101, // 机器人发送过快 (legacy code)
 ]);
+/** errcodes that mean "too many calls": DingTalk refused and did nothing */
+const THROTTLE_ERRCODES = new Set([90002, 90018, 410100, 130101]);
 /** access token expired or invalid: fetch a new one and retry once */
 export const TOKEN_ERRCODES = new Set([40014, 42001, 40001]);
 
@@ -20,9 +22,22 @@ export class DingTalkError extends Error {
     readonly errmsg: string,
     readonly retryable: boolean,
     readonly httpStatus?: number,
+    /**
+     * true when DingTalk's answer was never read (timeout, connection reset): the call may have
+     * taken effect. Any answer DingTalk gave — an errcode, an HTTP error status — means it did not.
+     */
+    readonly outcomeUnknown = false,
   ) {
     super(`DingTalk ${api} failed: ${errcode} ${errmsg}`);
   }
+}
+
+export function isThrottling(err: DingTalkError): boolean {
+  return (
+    (typeof err.errcode === 'number' && THROTTLE_ERRCODES.has(err.errcode)) ||
+    err.httpStatus === 429 ||
+    err.errcode === 'Forbidden.AccessDenied.QpsLimitForApi'
+  );
 }
 
 export function errorFromOapi(api: string, errcode: number, errmsg: string): DingTalkError {

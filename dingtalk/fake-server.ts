@@ -4,10 +4,13 @@ import express, { type Request, type Response } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { robotSignature } from './robot-sign.ts';
-import { FakeDingTalkState, type FakeMessage } from './fake-state.ts';
+import { FakeDingTalkState, type FakeLimits, type FakeMessage } from './fake-state.ts';
 import { renderViewer } from './fake-viewer.ts';
 
 type Json = Record<string, unknown>;
+
+/** asyncsend_v2 refuses a `msg` whose JSON is longer than this many UTF-8 bytes */
+const WORK_NOTIFICATION_MSG_LIMIT = 2048;
 
 /** A request value as text: strings and numbers as they are, anything else as empty. */
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? `${v}` : '');
@@ -48,38 +51,41 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
   });
 
   const oapiAuth = (req: Request, res: Response): boolean => {
-    const token = str(req.query.access_token);
-    if (!state.tokens.has(token)) {
-      oapiError(res, 40014, '不合法的access_token');
-      return false;
-    }
-    return true;
+    const verdict = state.tokenState(str(req.query.access_token));
+    if (verdict === 'expired') oapiError(res, 42001, 'access_token超时');
+    else if (verdict === 'invalid') oapiError(res, 40014, '不合法的access_token');
+    return verdict === 'ok';
   };
   const v1Auth = (req: Request, res: Response): boolean => {
-    if (!state.tokens.has(str(req.header('x-acs-dingtalk-access-token') ?? ''))) {
-      v1Error(res, 401, 'InvalidAuthentication', '不合法的access_token');
-      return false;
-    }
-    return true;
+    const verdict = state.tokenState(str(req.header('x-acs-dingtalk-access-token') ?? ''));
+    if (verdict !== 'ok') v1Error(res, 401, 'InvalidAuthentication', '不合法的access_token');
+    return verdict === 'ok';
   };
+  const expiresIn = () => Math.round(state.limits.tokenTtlMs / 1000);
+  const knownApp = (key: unknown, secret: unknown) =>
+    key === state.app.appKey && secret === state.app.appSecret;
 
   app.get('/gettoken', (req, res) => {
-    if (!req.query.appkey || !req.query.appsecret) return oapiError(res, 40089, '不合法的corpid或corpsecret');
-    res.json({ errcode: 0, errmsg: 'ok', access_token: state.issueToken(), expires_in: 7200 });
+    if (!knownApp(req.query.appkey, req.query.appsecret))
+      return oapiError(res, 40089, '不合法的corpid或corpsecret');
+    res.json({ errcode: 0, errmsg: 'ok', access_token: state.issueToken(), expires_in: expiresIn() });
   });
 
   app.post('/v1.0/oauth2/accessToken', (req, res) => {
     const b = req.body as Json;
     if (!b.appKey || !b.appSecret)
       return v1Error(res, 400, 'MissingappKey', 'appKey and appSecret are required');
-    res.json({ accessToken: state.issueToken(), expireIn: 7200 });
+    if (!knownApp(b.appKey, b.appSecret))
+      return v1Error(res, 400, 'invalidClientId', '应用不存在或 appSecret 错误');
+    res.json({ accessToken: state.issueToken(), expireIn: expiresIn() });
   });
 
   app.post('/topapi/message/corpconversation/asyncsend_v2', (req, res) => {
     if (!oapiAuth(req, res)) return;
     const b = req.body as Json;
     const msg = b.msg as Json | undefined;
-    if (!b.agent_id) return oapiError(res, 40056, '不合法的agentid');
+    // The token is the app's: another app's agent_id is refused.
+    if (!b.agent_id || str(b.agent_id) !== state.app.agentId) return oapiError(res, 40056, '不合法的agentid');
     if (typeof b.userid_list !== 'string' || !b.userid_list)
       return oapiError(res, 40035, '缺少参数 userid_list');
     if (!msg?.msgtype) return oapiError(res, 40035, '缺少参数 msg.msgtype');
@@ -91,9 +97,18 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     if (msg.msgtype === 'action_card' && (!card?.title || !card.markdown)) {
       return oapiError(res, 40035, '缺少参数 action_card.title/markdown');
     }
-    const { delivered, dropped } = state.dedupe(userIds, JSON.stringify(msg));
+    if (Buffer.byteLength(JSON.stringify(msg), 'utf8') > WORK_NOTIFICATION_MSG_LIMIT)
+      return oapiError(res, 40035, `msg 长度超过限制（最多 ${WORK_NOTIFICATION_MSG_LIMIT} 字节）`);
+    // Unknown userids are accepted in the call but never delivered: getsendresult lists them invalid.
+    const invalid = userIds.filter((u) => !state.directory.has(u));
+    const known = userIds.filter((u) => state.directory.has(u));
+    const { delivered, dropped } = state.dedupe(known, JSON.stringify(msg));
+    const taskId = state.issueTaskId();
     state.record({
       kind: 'work_notification',
+      taskId,
+      invalid,
+      readBy: [],
       to: delivered,
       droppedDuplicates: dropped,
       mentionsFired: [],
@@ -102,7 +117,16 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
       link: card?.single_url ? str(card.single_url) : null,
       payload: b,
     });
-    res.json({ errcode: 0, errmsg: 'ok', task_id: Date.now(), request_id: `fake-${Date.now()}` });
+    res.json({ errcode: 0, errmsg: 'ok', task_id: taskId, request_id: `fake-${Date.now()}` });
+  });
+
+  app.post('/topapi/message/corpconversation/getsendresult', (req, res) => {
+    if (!oapiAuth(req, res)) return;
+    const b = req.body as Json;
+    if (!b.agent_id || str(b.agent_id) !== state.app.agentId) return oapiError(res, 40056, '不合法的agentid');
+    const result = state.sendResult(Number(b.task_id));
+    if (!result) return oapiError(res, 40035, '不合法的task_id');
+    res.json({ errcode: 0, errmsg: 'ok', send_result: result, request_id: `fake-${Date.now()}` });
   });
 
   app.post('/robot/send', (req, res) => {
@@ -147,6 +171,11 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     if (!b.subject) return v1Error(res, 400, 'MissingSubject', 'subject is required');
     const executors = Array.isArray(b.executorIds) ? (b.executorIds as string[]) : [];
     if (executors.length === 0) return v1Error(res, 400, 'MissingExecutorIds', 'executorIds is required');
+    // To-do people are unionIds; a userid (or anyone unknown) is refused.
+    const unionIds = new Set([...state.directory.values()].map((u) => u.unionid));
+    const strangers = [str(req.params.unionId), ...executors].filter((id) => !unionIds.has(id));
+    if (strangers.length)
+      return v1Error(res, 400, 'invalidParameter.unionId', `unionId 不存在: ${strangers.join(',')}`);
     // DingTalk keeps one task per sourceId: a repeated create returns the existing task.
     const existing = state.messages.find(
       (m) => m.kind === 'todo' && b.sourceId && (m.payload as Json).sourceId === b.sourceId,
@@ -321,16 +350,30 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
       path: string;
       errcode?: number;
       httpStatus?: number;
+      delayMs?: number;
       bodyIncludes?: string;
       count?: number;
     };
+    if (typeof f.path !== 'string' || !f.path.startsWith('/'))
+      return res.status(400).json({ error: 'path (an API path prefix) is required' });
     state.faults.push({
       path: f.path,
       errcode: f.errcode,
       httpStatus: f.httpStatus,
+      delayMs: f.delayMs,
       bodyIncludes: f.bodyIncludes,
       remaining: f.count ?? 1,
     });
+    res.json({ ok: true });
+  });
+  app.post('/_fake/expire-tokens', (_req, res) => {
+    state.expireTokens();
+    res.json({ ok: true });
+  });
+  app.post('/_fake/read', (req, res) => {
+    const b = req.body as Json;
+    if (!state.markRead(Number(b.message), str(b.userid)))
+      return res.status(404).json({ error: 'no such work notification to that recipient' });
     res.json({ ok: true });
   });
   app.post('/_fake/reset', (_req, res) => {
@@ -342,6 +385,7 @@ export function createFakeDingTalkApp(state: FakeDingTalkState): express.Express
     const m = state.messages.find((x) => x.id === Number(req.query.message));
     const userid = str(req.query.as);
     if (!m?.link || !userid) return res.status(404).send('no such message or recipient');
+    state.markRead(m.id, userid);
     const url = new URL(m.link);
     url.searchParams.set('authCode', state.issueAuthCode(userid));
     res.redirect(url.toString());
@@ -361,7 +405,7 @@ export interface RunningFake {
 export async function startFakeDingTalk(
   port = 0,
   host = '127.0.0.1',
-  limits?: FakeDingTalkState['limits'],
+  limits?: Partial<FakeLimits>,
 ): Promise<RunningFake> {
   const state = new FakeDingTalkState(limits);
   const app = createFakeDingTalkApp(state);

@@ -17,6 +17,41 @@ export interface FakeMessage {
   link: string | null;
   payload: unknown;
   receivedAt: string;
+  /** work notifications: DingTalk's task id, and what getsendresult reports for it */
+  taskId?: number;
+  /** userids that opened it (the viewer's open link, or POST /_fake/read) */
+  readBy?: string[];
+  /** userids DingTalk does not know: never delivered, reported as invalid */
+  invalid?: string[];
+}
+
+/** DingTalk's limits; tests compress the time ones so a compressed day can hit and leave them. */
+export interface FakeLimits {
+  /** calls per second per API for the app (90018 beyond) */
+  appQpsPerApi: number;
+  /** robot posts per window per robot (410100 beyond) */
+  robotPerMinute: number;
+  /** the robot's sliding window, 60 s on DingTalk */
+  robotWindowMs: number;
+  /** after exceeding it, DingTalk refuses the robot's posts for 10 minutes */
+  robotPenaltyMs: number;
+  /** access token lifetime (expires_in 7200 s); expired tokens answer 42001 / HTTP 401 */
+  tokenTtlMs: number;
+}
+
+export const DINGTALK_LIMITS: FakeLimits = {
+  appQpsPerApi: 40,
+  robotPerMinute: 20,
+  robotWindowMs: 60_000,
+  robotPenaltyMs: 600_000,
+  tokenTtlMs: 7200_000,
+};
+
+/** The one app the fake knows (the config's defaults when no real DingTalk is configured). */
+export interface FakeApp {
+  appKey: string;
+  appSecret: string;
+  agentId: string;
 }
 
 export interface FakeFault {
@@ -36,11 +71,12 @@ export class FakeDingTalkState {
   messages: FakeMessage[] = [];
   private nextId = 1;
   directory = new Map<string, { userid: string; unionid: string; name: string }>();
-  robots = new Map<string, { secret: string | null; sentAt: number[] }>();
+  robots = new Map<string, { secret: string | null; sentAt: number[]; blockedUntil?: number }>();
   authCodes = new Map<string, { userid: string; expiresAt: number }>();
   /** approved leave per userid, as DingTalk attendance would report it */
   leaves = new Map<string, { start_time: number; end_time: number }[]>();
-  tokens = new Set<string>();
+  /** app access tokens → when they expire */
+  tokens = new Map<string, number>();
   /** user access tokens from the scan-to-log-in code exchange → userid */
   userTokens = new Map<string, string>();
   faults: FakeFault[] = [];
@@ -49,23 +85,43 @@ export class FakeDingTalkState {
   private callTimes = new Map<string, number[]>();
   requests = 0;
 
+  readonly limits: FakeLimits;
+
   constructor(
-    readonly limits = { appQpsPerApi: 40, robotPerMinute: 20 },
+    limits: Partial<FakeLimits> = {},
     private readonly now: () => number = Date.now,
-  ) {}
+    readonly app: FakeApp = { appKey: 'fake-app-key', appSecret: 'fake-app-secret', agentId: '100001' },
+  ) {
+    this.limits = { ...DINGTALK_LIMITS, ...limits };
+  }
 
   reset(): void {
     this.messages = [];
     this.deliveredContent.clear();
     this.callTimes.clear();
     this.faults = [];
-    for (const r of this.robots.values()) r.sentAt = [];
+    for (const r of this.robots.values()) {
+      r.sentAt = [];
+      r.blockedUntil = undefined;
+    }
   }
 
   issueToken(): string {
     const t = randomBytes(16).toString('hex');
-    this.tokens.add(t);
+    this.tokens.set(t, this.now() + this.limits.tokenTtlMs);
     return t;
+  }
+
+  /** 'ok', or why DingTalk refuses the token */
+  tokenState(token: string): 'ok' | 'expired' | 'invalid' {
+    const expiresAt = this.tokens.get(token);
+    if (expiresAt === undefined) return 'invalid';
+    return expiresAt > this.now() ? 'ok' : 'expired';
+  }
+
+  /** Every token issued so far expires now (as DingTalk's do after 2 h, or when reissued elsewhere). */
+  expireTokens(): void {
+    for (const t of this.tokens.keys()) this.tokens.set(t, 0);
   }
 
   issueUserToken(userid: string): string {
@@ -96,14 +152,53 @@ export class FakeDingTalkState {
     return times.length > this.limits.appQpsPerApi;
   }
 
+  /**
+   * 20 posts per sliding minute; the 21st is refused and so is every post for the next 10 minutes
+   * (DingTalk's penalty), however few are sent meanwhile.
+   */
   robotOverLimit(token: string): boolean {
     const robot = this.robots.get(token);
     if (!robot) return false;
     const t = this.now();
-    robot.sentAt = robot.sentAt.filter((x) => x > t - 60_000);
-    if (robot.sentAt.length >= this.limits.robotPerMinute) return true;
+    if (robot.blockedUntil !== undefined && t < robot.blockedUntil) return true;
+    robot.sentAt = robot.sentAt.filter((x) => x > t - this.limits.robotWindowMs);
+    if (robot.sentAt.length >= this.limits.robotPerMinute) {
+      robot.blockedUntil = t + this.limits.robotPenaltyMs;
+      robot.sentAt = [];
+      return true;
+    }
     robot.sentAt.push(t);
     return false;
+  }
+
+  private nextTaskId = 700_000_001;
+
+  issueTaskId(): number {
+    return this.nextTaskId++;
+  }
+
+  /** getsendresult for a task: delivered recipients read or unread, duplicates forbidden, unknown invalid. */
+  sendResult(taskId: number) {
+    const m = this.messages.find((x) => x.kind === 'work_notification' && x.taskId === taskId);
+    if (!m) return undefined;
+    const readBy = new Set(m.readBy ?? []);
+    return {
+      read_user_id_list: m.to.filter((u) => readBy.has(u)),
+      unread_user_id_list: m.to.filter((u) => !readBy.has(u)),
+      failed_user_id_list: [] as string[],
+      invalid_user_id_list: m.invalid ?? [],
+      forbidden_user_id_list: m.droppedDuplicates,
+      forbidden_list: m.droppedDuplicates.map((userid) => ({ code: '143105', count: 1, userid })),
+      invalid_dept_id_list: [] as number[],
+    };
+  }
+
+  /** A recipient opened a work notification; true when they were one of its recipients. */
+  markRead(messageId: number, userId: string): boolean {
+    const m = this.messages.find((x) => x.id === messageId);
+    if (m?.kind !== 'work_notification' || !m.to.includes(userId)) return false;
+    m.readBy = [...new Set([...(m.readBy ?? []), userId])];
+    return true;
   }
 
   takeFault(path: string, body: unknown): FakeFault | undefined {

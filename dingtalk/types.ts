@@ -59,10 +59,22 @@ export interface LeaveStatus {
   duration_percent: number;
 }
 
+/** getsendresult: a work notification's recipients by state (userids) */
+export interface SendResult {
+  read: string[];
+  unread: string[];
+  failed: string[];
+  /** userids DingTalk does not know */
+  invalid: string[];
+  /** not sent: over DingTalk's per-user limits (same content twice a day, 500 a day per app) */
+  forbidden: string[];
+}
+
 export interface DingTalkApi {
   /** Approved leave overlapping [startMs, endMs] for up to 100 users (attendance permission needed). */
   getLeaveStatus(userIds: string[], startMs: number, endMs: number): Promise<LeaveStatus[]>;
   sendWorkNotification(userIds: string[], msg: WorkNotificationMsg): Promise<{ taskId: number }>;
+  getSendResult(taskId: number): Promise<SendResult>;
   sendRobotMessage(
     robot: { webhookToken: string; signingSecret: string | null },
     msg: RobotMsg,

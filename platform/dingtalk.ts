@@ -1,8 +1,9 @@
 // The DingTalk client for this configuration: the real API with credentials, the local fake otherwise.
 import type { AppConfig } from '../config/config.ts';
+import type { Logger } from '../config/logger.ts';
 import { DingTalkClient } from '../dingtalk/client.ts';
 
-export function createDingTalk(config: AppConfig): DingTalkClient {
+export function createDingTalk(config: AppConfig, logger?: Logger): DingTalkClient {
   const d = config.dingtalk;
   return new DingTalkClient({
     oapiUrl: d.oapiUrl,
@@ -10,5 +11,12 @@ export function createDingTalk(config: AppConfig): DingTalkClient {
     appKey: d.appKey,
     appSecret: d.appSecret,
     agentId: d.agentId,
+    maxQpsPerApi: d.maxQpsPerApi,
+    // A rising count means DINGTALK_MAX_QPS_PER_API is above what this company's edition allows.
+    onThrottled: (api, errcode, count) =>
+      logger?.warn(
+        { api, errcode, throttledTotal: count, maxQpsPerApi: d.maxQpsPerApi },
+        'DingTalk throttled a call',
+      ),
   });
 }

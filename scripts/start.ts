@@ -2,21 +2,18 @@
 // Postgres database + migrations + demo organisation, DingTalk fake, worker and API.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config/config.ts';
-import { createLogger } from '../config/logger.ts';
-import { createDb, ensureDatabase, migrateToLatest } from '../db/connect.ts';
+import { ensureDatabase, migrateToLatest } from '../db/connect.ts';
 import { getCurrentPolicy } from '../db/repositories/policy.ts';
 import { fakeDirectory, seedDemoOrganisation } from '../db/seed.ts';
 import { startFakeDingTalk, type RunningFake } from '../dingtalk/fake-server.ts';
 import { createApp } from '../api/app.ts';
 import { ensureLocalAdmin, oneTimePasswordNotice } from '../api/auth/local-admin.ts';
 import { listen } from '../api/serve.ts';
-import { createDingTalk } from '../platform/dingtalk.ts';
-import { connectTemporal, ensureAppSchedules } from '../platform/temporal.ts';
+import { bootstrap, runMain } from '../platform/bootstrap.ts';
+import { drainHttpServer } from '../platform/lifecycle.ts';
+import { ensureAppSchedules } from '../platform/temporal.ts';
 import { runWorker } from '../worker/run-worker.ts';
-import { useFieldKeys } from '../security/field-crypto.ts';
 import { rotateFieldKeys } from '../security/key-rotation.ts';
 import { ensureTemporalCli, startTemporalDevServer, type DevServer } from './temporal-cli.ts';
 
@@ -29,30 +26,29 @@ function ensureAdminUiBuilt(log: (msg: string) => void) {
   if (r.status !== 0) throw new Error('admin UI build failed');
 }
 
-async function main() {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const keyring = useFieldKeys(config.fieldEncryption);
-  const stops: (() => Promise<void>)[] = [];
-
-  let address = config.temporal.address;
+runMain(async () => {
   let devServer: DevServer | undefined;
-  if (!address) {
-    const cli = ensureTemporalCli(config.temporal.cli);
-    logger.info({ dbFile: config.temporal.dbFile }, 'starting Temporal dev server');
-    devServer = await startTemporalDevServer({
-      cli,
-      port: config.temporal.devPort,
-      uiPort: config.temporal.uiPort,
-      uiCodecEndpoint: `${config.api.publicBaseUrl}/temporal-codec`,
-      dbFile: config.temporal.dbFile,
-      namespaces: config.temporal.namespace === 'default' ? [] : [config.temporal.namespace],
+  const { config, logger, keyring, db, temporal, connection, temporalAddress, dingtalk, lifecycle } =
+    await bootstrap({
+      beforeConnect: async (config, logger, lifecycle) => {
+        await ensureDatabase(config.databaseUrl);
+        if (config.temporal.address) return;
+        const cli = ensureTemporalCli(config.temporal.cli);
+        logger.info({ dbFile: config.temporal.dbFile }, 'starting Temporal dev server');
+        devServer = await startTemporalDevServer({
+          cli,
+          port: config.temporal.devPort,
+          uiPort: config.temporal.uiPort,
+          uiCodecEndpoint: `${config.api.publicBaseUrl}/temporal-codec`,
+          dbFile: config.temporal.dbFile,
+          namespaces: config.temporal.namespace === 'default' ? [] : [config.temporal.namespace],
+        });
+        const dev = devServer;
+        lifecycle.onStop('temporal dev server', () => dev.stop());
+        return dev.address;
+      },
     });
-    address = devServer.address;
-  }
 
-  await ensureDatabase(config.databaseUrl);
-  const db = createDb(config.databaseUrl);
   await migrateToLatest(db);
   // Rows written before field encryption are sealed once, before anything reads them.
   for (const r of await rotateFieldKeys(db, keyring, { plaintextOnly: true })) {
@@ -66,28 +62,21 @@ async function main() {
     const dir = await fakeDirectory(db);
     for (const u of dir.users) fake.state.directory.set(u.userid, u);
     for (const r of dir.robots) fake.state.robots.set(r.token, { secret: r.secret, sentAt: [] });
+    const running = fake;
+    lifecycle.onStop('dingtalk fake', () => running.close());
   }
-  const dingtalk = createDingTalk(config);
-
-  const { client, connection } = await connectTemporal(address, config.temporal.namespace);
   await ensureAppSchedules(
-    { client, connection },
+    { client: temporal, connection },
     { ...config.temporal, timeZone: (await getCurrentPolicy(db)).timeZone },
   );
 
-  const worker = await runWorker({ config, logger, db, dingtalk, temporal: client, address });
+  const worker = await runWorker({ config, logger, db, dingtalk, temporal, address: temporalAddress });
+  lifecycle.onStop('worker', () => worker.stop());
   ensureAdminUiBuilt((m) => logger.info(m));
   const admin = await ensureLocalAdmin(db, config.auth.localAdmin);
-  const app = createApp({ db, temporal: client, dingtalk, config, logger });
-  const server: Server = await listen(app, config.api);
-  stops.push(
-    () => new Promise((r) => server.close(() => r())),
-    () => worker.stop(),
-    async () => connection.close(),
-    async () => fake?.close(),
-    async () => db.destroy(),
-    async () => devServer?.stop(),
-  );
+  const app = createApp({ db, temporal, dingtalk, config, logger });
+  const server = await listen(app, config.api);
+  lifecycle.onStop('http server', () => drainHttpServer(server, config.shutdownGraceMs));
 
   const base = config.api.publicBaseUrl;
   const lines = [
@@ -104,7 +93,7 @@ async function main() {
       : '  DingTalk         real API (credentials configured)',
     devServer
       ? `  Temporal UI      http://127.0.0.1:${config.temporal.uiPort}`
-      : `  Temporal         ${address}`,
+      : `  Temporal         ${temporalAddress}`,
     config.api.adminToken
       ? `  Start a day now  curl -XPOST ${base}/api/admin/fanout -H 'x-admin-token: ${config.api.adminToken === 'dev-admin-token-0123456789' ? config.api.adminToken : '<ADMIN_TOKEN>'}' -H 'content-type: application/json' -d '{"timeScale":240}'`
       : '',
@@ -112,21 +101,8 @@ async function main() {
   ];
   console.log(lines.join('\n'));
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    for (const stop of stops)
-      await stop().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  await worker.running;
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
+  worker.running.catch((err: unknown) => {
+    logger.fatal({ err }, 'worker failed');
+    void lifecycle.shutdown('worker failed', 1);
+  });
 });

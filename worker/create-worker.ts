@@ -7,6 +7,7 @@ import {
   type LogLevel,
   type WorkerOptions,
 } from '@temporalio/worker';
+import { Context } from '@temporalio/activity';
 import type { Logger } from '../config/logger.ts';
 import { fileURLToPath } from 'node:url';
 import { dataConverter } from '../platform/payload-codec.ts';
@@ -23,10 +24,39 @@ function installRuntimeLogger(logger: Logger): void {
   const level = (logger.level === 'silent' ? 'ERROR' : logger.level.toUpperCase()) as LogLevel;
   const sdkLevel: LogLevel = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level) ? level : 'WARN';
   Runtime.install({
+    // The process's Lifecycle owns SIGTERM/SIGINT: the SDK's own handlers would shut the worker
+    // down behind our back, and our second shutdown() then threw "Not running … DRAINING".
+    shutdownSignals: [],
     logger: new DefaultLogger(sdkLevel, (entry) => {
       const method = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
       logger[method]({ ...entry.meta, sdk: true }, entry.message);
     }),
+  });
+}
+
+/**
+ * The activities' logger: inside an activity each line carries the workflow and activity ids
+ * Temporal gave it (the same logger outside one, e.g. in a test calling a factory directly).
+ */
+export function activityLogger(base: Logger): Logger {
+  return new Proxy(base, {
+    get(target, prop) {
+      let logger = target;
+      try {
+        const info = Context.current().info;
+        logger = target.child({
+          workflowId: info.workflowExecution?.workflowId,
+          runId: info.workflowExecution?.runId,
+          activityType: info.activityType,
+          activityId: info.activityId,
+          attempt: info.attempt,
+        });
+      } catch {
+        // not inside an activity
+      }
+      const value: unknown = Reflect.get(logger, prop);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(logger) : value;
+    },
   });
 }
 
@@ -42,9 +72,12 @@ export async function createWorker(
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
-    activities: createActivities(deps),
+    activities: createActivities({ ...deps, logger: activityLogger(deps.logger) }),
     dataConverter,
     maxConcurrentActivityTaskExecutions: 50,
+    // On SIGTERM running activities get this long to finish before they are cancelled (and retried
+    // by another worker); the lifecycle's grace period is the same setting.
+    shutdownGraceTime: deps.config.shutdownGraceMs,
     ...rest,
   });
   return { worker, connection };

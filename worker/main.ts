@@ -1,44 +1,30 @@
-// Worker process entry: `tsx worker/main.ts` (needs TEMPORAL_ADDRESS and DATABASE_URL).
-import { loadConfig } from '../config/config.ts';
-import { createLogger } from '../config/logger.ts';
-import { createDb } from '../db/connect.ts';
-import { createDingTalk } from '../platform/dingtalk.ts';
-import { connectTemporal } from '../platform/temporal.ts';
-import { useFieldKeys } from '../security/field-crypto.ts';
+// Worker process entry: `tsx worker/main.ts [workflow-bundle.js]` (needs TEMPORAL_ADDRESS and DATABASE_URL).
+// SIGTERM drains it: no new tasks, running activities finish within SHUTDOWN_GRACE_SECONDS, exit 0.
+import { bootstrap, runMain } from '../platform/bootstrap.ts';
 import { runWorker } from './run-worker.ts';
 
-async function run() {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel, 'worker');
-  useFieldKeys(config.fieldEncryption);
-  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
-  const db = createDb(config.databaseUrl);
-  const { client, connection } = await connectTemporal(address, config.temporal.namespace);
+runMain(async () => {
+  const s = await bootstrap({ name: 'worker' });
   const w = await runWorker({
-    config,
-    logger,
-    db,
-    dingtalk: createDingTalk(config),
-    temporal: client,
-    address,
+    config: s.config,
+    logger: s.logger,
+    db: s.db,
+    dingtalk: s.dingtalk,
+    temporal: s.temporal,
+    address: s.temporalAddress,
     workflowBundle: process.argv[2] ? { codePath: process.argv[2] } : undefined,
   });
-  logger.info(
-    { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace },
+  s.lifecycle.onStop('worker', () => w.stop());
+  s.logger.info(
+    { taskQueue: s.config.temporal.taskQueue, namespace: s.config.temporal.namespace },
     'worker running',
   );
-  const stop = async () => {
-    await w.stop();
-    await connection.close();
-    await db.destroy();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
-  await w.running;
-}
-
-run().catch((err) => {
-  console.error(err);
-  process.exit(1);
+  // The worker stops by itself only when it fails (e.g. Temporal unreachable for too long).
+  w.running.then(
+    () => void s.lifecycle.shutdown('worker stopped', s.lifecycle.isStopping ? 0 : 1),
+    (err: unknown) => {
+      s.logger.fatal({ err }, 'worker failed');
+      void s.lifecycle.shutdown('worker failed', 1);
+    },
+  );
 });

@@ -34,13 +34,18 @@ export async function runWorker(deps: {
     deps.config.outboxPollMs,
   );
   const running = worker.run();
+  let stopping: Promise<void> | undefined;
   return {
     running,
-    async stop() {
-      await stopDrainer();
-      worker.shutdown();
-      await running;
-      await connection.close();
+    /** Drains: no new tasks, running activities finish within the grace time, then the connection closes. */
+    stop() {
+      stopping ??= (async () => {
+        await stopDrainer();
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await connection.close();
+      })();
+      return stopping;
     },
   };
 }

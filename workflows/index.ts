@@ -6,3 +6,4 @@ export { anomalyReview } from './anomaly-review.ts';
 export { dailyDigest } from './daily-digest.ts';
 export { reportExport } from './report-export.ts';
 export { dataRetention } from './data-retention.ts';
+export { deliveryReceipts } from './delivery-receipts.ts';

@@ -1,5 +1,6 @@
 // Storing a submission: validated against its form version, assessed for anomalies, committed in
 // Postgres together with the outbox rows that tell Temporal (day workflow, review workflow).
+import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { sql, type Transaction } from 'kysely';
 import { assess } from '../../domain/anomaly/evaluate.ts';
@@ -85,8 +86,9 @@ export async function submitCheckin(
   opts: SubmitOptions = {},
 ): Promise<SubmitResult> {
   const { db } = deps;
+  const requestHash = submissionHash(submission);
   const existing = await findRecordByIdempotencyKey(db, employeeId, submission.idempotencyKey);
-  if (existing) return { record: existing, replayed: true, reviewId: await reviewIdOf(db, existing.id) };
+  if (existing) return replay(db, existing, requestHash);
 
   const employee = await findEmployeeById(db, employeeId);
   if (!employee) throw notFound('Employee');
@@ -156,6 +158,7 @@ export async function submitCheckin(
         answers: validation.answers,
         status: current?.status ?? timing,
         idempotency_key: submission.idempotencyKey,
+        request_hash: requestHash,
         form_version: form.version,
         severity: assessment.severity,
         reasons: assessment.reasons,
@@ -173,13 +176,50 @@ export async function submitCheckin(
     if (!second && (err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
     // A concurrent request won the race: with the same key, answer with what it stored.
     const same = await findRecordByIdempotencyKey(db, employeeId, submission.idempotencyKey);
-    if (same) return { record: same, replayed: true, reviewId: await reviewIdOf(db, same.id) };
+    if (same) return replay(db, same, requestHash);
     const other = second ? undefined : await findRecordForDay(db, employeeId, workDate);
     throw secondSubmissionConflict(workDate, second ? err.at : other?.submitted_at);
   }
 
   await deliverAfterCommit(deps, stored.outboxIds, deps.signalTimeoutMs);
   return { record: stored.record, replayed: false, reviewId: stored.reviewId };
+}
+
+/**
+ * The body an idempotency key stands for: everything the client sent except the key itself and the
+ * identity proof (a resend carries a fresh 免登 code), as JSON with sorted keys.
+ */
+export function submissionHash(submission: Submission): string {
+  const body = { ...submission, idempotencyKey: undefined, identity: undefined };
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * The stored answer to a resent key — unless the key now comes with another body: answering with
+ * the old record would tell the client its new answers were stored (as payment APIs do, refuse).
+ * Records stored before hashes were kept (null) replay as before.
+ */
+async function replay(db: DB, record: HealthRecord, requestHash: string): Promise<SubmitResult> {
+  if (record.request_hash && record.request_hash !== requestHash) {
+    throw new AppError(
+      'idempotency_key_reused',
+      422,
+      '这个幂等键已用于另一份打卡内容 (this idempotencyKey was already used with a different request body; ' +
+        'use a new key for new answers)',
+    );
+  }
+  return { record, replayed: true, reviewId: await reviewIdOf(db, record.id) };
 }
 
 /** Photo answers must name images this employee uploaded; returns their ids. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Logger } from '../../config/logger.ts';
-import { AppError, type FieldIssue } from './errors.ts';
+import { AppError, dependencyOutage, OUTAGE_RETRY_AFTER_SECONDS, type FieldIssue } from './errors.ts';
 import { assertCleanText } from './input-rules.ts';
 
 declare module 'express-serve-static-core' {
@@ -92,6 +92,7 @@ function unreadableRequest(raw: { status?: number; type?: string; charset?: stri
 
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   let e: AppError;
+  let outage: AppError | undefined;
   const raw = err as { type?: string; status?: number };
   if (err instanceof AppError) e = err;
   else if (raw.type === 'entity.too.large') {
@@ -106,10 +107,14 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     e = new AppError('validation_failed', 400, 'A referenced record does not exist', [
       { field: (err as { constraint?: string }).constraint ?? 'reference', message: 'no such record' },
     ]);
+  } else if ((outage = dependencyOutage(err))) {
+    req.log.warn({ err }, 'dependency unavailable');
+    e = outage;
   } else {
     req.log.error({ err }, 'unhandled error');
     e = new AppError('internal', 500, 'Internal error');
   }
+  if (e.code === 'unavailable') res.setHeader('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS));
   if (e.status >= 500 && err instanceof AppError) req.log.error({ err }, e.message);
   res
     .status(e.status)

@@ -80,6 +80,9 @@ function reminders(db: DB, scope: DepartmentScope) {
       'r.status',
       'r.error',
       'r.sent_at',
+      // DingTalk's read state of a work notification (已读/未读), null for group posts and to-dos
+      'r.delivery',
+      'r.delivery_checked_at',
     ])
     .$if(scope !== 'all', (q) => q.where('r.department_id', 'in', idsOrNone(scope as readonly number[])));
 }

@@ -1,6 +1,7 @@
 // Reminder rows keyed by (employee, date, level): claiming a row is what makes a level send once.
 import { sql } from 'kysely';
 import type { DB } from '../connect.ts';
+import type { ReminderDelivery } from '../database.ts';
 
 export interface ReminderClaim {
   employeeId: number;
@@ -61,7 +62,7 @@ export async function markReminders(
   workDate: string,
   level: number,
   employeeIds: number[],
-  status: 'sending' | 'sent' | 'skipped' | 'failed' | 'unknown',
+  status: 'claimed' | 'sending' | 'sent' | 'skipped' | 'failed' | 'unknown',
   externalId: string | null,
   error: string | null = null,
 ): Promise<void> {
@@ -79,4 +80,36 @@ export function listRemindersForDay(db: DB, workDate: string, employeeIds?: numb
   let q = db.selectFrom('reminders_sent').selectAll().where('work_date', '=', workDate);
   if (employeeIds) q = q.where('employee_id', 'in', employeeIds.length ? employeeIds : [-1]);
   return q.orderBy('employee_id').orderBy('level').execute();
+}
+
+/** Sent work-notification rows of a day and level carrying this DingTalk task id. */
+export function findRemindersByTask(db: DB, workDate: string, level: number, taskId: string) {
+  return db
+    .selectFrom('reminders_sent as r')
+    .innerJoin('employees as e', 'e.id', 'r.employee_id')
+    .select(['r.employee_id', 'r.channel', 'r.delivery', 'e.dingtalk_user_id'])
+    .where('r.work_date', '=', workDate)
+    .where('r.level', '=', level)
+    .where('r.status', '=', 'sent')
+    .where(sql<boolean>`${taskId} = any(string_to_array(r.external_id, ','))`)
+    .execute();
+}
+
+export async function recordDelivery(
+  db: DB,
+  workDate: string,
+  level: number,
+  employeeIds: number[],
+  delivery: ReminderDelivery,
+): Promise<void> {
+  if (employeeIds.length === 0) return;
+  await db
+    .updateTable('reminders_sent')
+    .set({ delivery, delivery_checked_at: sql`now()` })
+    .where('work_date', '=', workDate)
+    .where('level', '=', level)
+    .where('employee_id', 'in', employeeIds)
+    // read is final: a later, older answer must not turn it back to unread
+    .where((eb) => eb.or([eb('delivery', 'is', null), eb('delivery', '!=', 'read')]))
+    .execute();
 }

@@ -128,17 +128,24 @@ export class TestContext {
   }
 
   /** Starts the worker as its own process (so a test can SIGKILL it). Resolves once it polls. */
-  async spawnWorker(): Promise<ChildProcess> {
+  spawnWorker(): Promise<ChildProcess> {
     const t = testEnv();
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(t.root, 'worker/main.ts'), t.workflowBundle],
-      {
-        // info level so the child announces "worker running"; its output is read, not printed.
-        env: { ...process.env, ...this.childEnv, LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    return this.spawnChild([join(t.root, 'worker/main.ts'), t.workflowBundle], 'worker running');
+  }
+
+  /** Starts the production API entry (api/main.ts) on `port`. Resolves once it listens. */
+  spawnApi(port: number): Promise<ChildProcess> {
+    return this.spawnChild([join(testEnv().root, 'api/main.ts')], 'api listening', {
+      API_PORT: String(port),
+    });
+  }
+
+  private async spawnChild(args: string[], readyText: string, env: Record<string, string> = {}) {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+      // info level so the child announces it is ready; its output is read, not printed.
+      env: { ...process.env, ...this.childEnv, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.children.add(child);
     child.on('exit', () => this.children.delete(child));
     let output = '';
@@ -147,15 +154,17 @@ export class TestContext {
       const onData = (d: Buffer) => {
         if (ready) return;
         output += d.toString();
-        if (output.includes('worker running')) {
+        if (output.includes(readyText)) {
           ready = true;
           resolve();
         }
       };
       child.stdout?.on('data', onData);
       child.stderr?.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`worker exited (${code}) before running:\n${output}`)));
-      setTimeout(() => reject(new Error(`worker did not start in 60 s:\n${output}`)), 60_000).unref();
+      child.once('exit', (code) =>
+        reject(new Error(`${args[0]} exited (${code}) before running:\n${output}`)),
+      );
+      setTimeout(() => reject(new Error(`${args[0]} did not start in 60 s:\n${output}`)), 60_000).unref();
     });
     return child;
   }

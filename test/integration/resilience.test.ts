@@ -12,6 +12,7 @@ import { createDingTalk } from '../../platform/dingtalk.ts';
 import { statusQuery } from '../../workflows/messages.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
+import { freePort } from '../../scripts/temporal-cli.ts';
 
 let ctx: TestContext;
 
@@ -123,6 +124,12 @@ describe('resilience', () => {
       );
     }
     assert.equal(ctx.messages('robot', dept.robotToken ?? '?').length, 1, 'the robot post is not repeated');
+    // The post's fate is unknown, so the manager is told directly (a work notification DingTalk
+    // delivers once however often the retry sends it).
+    const direct = ctx.messages('work_notification', dept.manager.userId);
+    assert.equal(direct.length, 1);
+    for (const e of dept.members)
+      assert.ok(direct[0]?.text.includes(e.name), `${e.name} named to the manager`);
     await Promise.all(dept.members.map((e) => result(s.workDate, e)));
     await ctx.killWorker(worker, 'SIGTERM');
   });
@@ -212,5 +219,94 @@ describe('resilience', () => {
     await connection.close().catch(() => undefined);
     await proxy.close();
     await ctx.killWorker(worker, 'SIGTERM');
+  });
+
+  test('SIGTERM drains the worker and exits 0; the next worker carries the ladder on, each level once', async () => {
+    const dept = await ctx.department({ size: 2 });
+    let worker = await ctx.spawnWorker();
+    const s = { ...(await ctx.schedule(900)), batchWindowMs: 3000 }; // levels at +4 s, +16 s, +28 s
+    await ctx.startDay(dept.members, s);
+    await eventually(
+      () => dept.members.every((e) => ctx.messages('work_notification', e.userId).length > 0),
+      30_000,
+      'level 1',
+    );
+    const exited = new Promise<number | null>((r) => worker.once('exit', (code) => r(code)));
+    worker.kill('SIGTERM');
+    assert.equal(
+      await exited,
+      0,
+      'a drained worker exits 0 (it used to crash with "Not running … DRAINING")',
+    );
+    worker = await ctx.spawnWorker();
+    const results = await Promise.all(dept.members.map((e) => result(s.workDate, e)));
+    assert.deepEqual(
+      results.map((r) => r.outcome),
+      ['missed', 'missed'],
+    );
+    for (const e of dept.members) {
+      assert.equal(ctx.messages('work_notification', e.userId).length, 1, `level 1 once for ${e.name}`);
+      const rows = await listRemindersForDay(ctx.db, s.workDate, [e.id]);
+      assert.deepEqual(
+        rows.map((r) => [r.level, r.status]),
+        [
+          [1, 'sent'],
+          [2, 'sent'],
+          [3, 'sent'],
+        ],
+      );
+    }
+    assert.equal(ctx.messages('robot', dept.robotToken ?? '?').length, 1, 'level 2 once');
+    const stopped = new Promise<number | null>((r) => worker.once('exit', (code) => r(code)));
+    worker.kill('SIGTERM');
+    assert.equal(await stopped, 0);
+  });
+
+  test('a rolling API restart under load: no 5xx, every acknowledged submission stored once', async () => {
+    const dept = await ctx.department({ size: 30 });
+    await ctx.expectToday(dept.members);
+    const [portA, portB] = [await freePort(), await freePort()];
+    const oldApi = await ctx.spawnApi(portA);
+    await ctx.spawnApi(portB); // the new version is up before the old one is told to stop
+    const urls = [`http://127.0.0.1:${portA}`, `http://127.0.0.1:${portB}`];
+    const statuses: number[] = [];
+    // Each client resends with the same key to the other instance when its connection fails,
+    // as a load balancer and the page's offline queue do.
+    const submitWithFailover = async (e: TestEmployee) => {
+      const body = { idempotencyKey: newKey(), answers: validAnswers };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const r = await ctx.submit(e.id, body, urls[attempt === 0 ? 0 : 1]);
+          statuses.push(r.status);
+          return r;
+        } catch (err) {
+          if (attempt > 3) throw err;
+        }
+      }
+    };
+    const exited = new Promise<number | null>((r) => oldApi.once('exit', (code) => r(code)));
+    const load = dept.members.map((e, i) =>
+      new Promise((r) => setTimeout(r, i * 20)).then(() => submitWithFailover(e)),
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    oldApi.kill('SIGTERM'); // while submissions are in flight and more are coming
+    const responses = await Promise.all(load);
+    assert.equal(await exited, 0, 'the old API drained and exited 0');
+    assert.deepEqual(
+      statuses.filter((st) => st >= 500),
+      [],
+      'no 5xx',
+    );
+    assert.ok(responses.every((r) => r.status === 201 || r.status === 200));
+    const stored = await ctx.db
+      .selectFrom('health_records')
+      .select(['employee_id'])
+      .where(
+        'employee_id',
+        'in',
+        dept.members.map((e) => e.id),
+      )
+      .execute();
+    assert.equal(stored.length, dept.members.length, 'each acknowledged submission stored exactly once');
   });
 });

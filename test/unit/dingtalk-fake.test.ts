@@ -5,7 +5,13 @@ import { DingTalkClient } from '../../dingtalk/client.ts';
 import { DingTalkError } from '../../dingtalk/errors.ts';
 import { startFakeDingTalk, type RunningFake } from '../../dingtalk/fake-server.ts';
 import type { ActionCardMsg } from '../../dingtalk/types.ts';
-import { FakeDingTalkState } from '../../dingtalk/fake-state.ts';
+import { DINGTALK_LIMITS, FakeDingTalkState } from '../../dingtalk/fake-state.ts';
+import { deliveryOf } from '../../activities/delivery-receipts.ts';
+import {
+  managerFallbackCards,
+  msgBytes,
+  WORK_NOTIFICATION_MSG_MAX_BYTES,
+} from '../../activities/reminder-messages.ts';
 
 let fake: RunningFake;
 let client: DingTalkClient;
@@ -14,14 +20,21 @@ const card = (title: string): ActionCardMsg => ({
   action_card: { title, markdown: `### ${title}`, single_title: 'go', single_url: 'http://127.0.0.1/x' },
 });
 
+/** the app the fake knows (the config's defaults) */
+const app = { appKey: 'fake-app-key', appSecret: 'fake-app-secret', agentId: '100001' };
+
+/** Puts userids into the fake's directory (unionId `union-<id>`): DingTalk delivers only to people it knows. */
+const people = (f: RunningFake, ...ids: string[]) => {
+  for (const id of ids) f.state.directory.set(id, { userid: id, unionid: `union-${id}`, name: id });
+};
+
 before(async () => {
   fake = await startFakeDingTalk(0);
+  people(fake, 'a', 'b', 'c', 'y', 'z', '1', 'hr1', ...Array.from({ length: 60 }, (_, i) => `p${i}`));
   client = new DingTalkClient({
     oapiUrl: fake.url,
     apiUrl: fake.url,
-    appKey: 'k',
-    appSecret: 's',
-    agentId: '1',
+    ...app,
   });
 });
 after(async () => fake.close());
@@ -48,10 +61,29 @@ describe('DingTalk fake + client', () => {
     assert.equal(fake.state.tokens.size, before);
   });
 
-  test('an expired token is refreshed transparently', async () => {
-    fake.state.tokens.clear();
+  test('an expired token (42001) is refreshed transparently, for oapi and v1.0 calls', async () => {
+    await client.createTodo('union-1', { sourceId: 'before-expiry', subject: 's', executorIds: ['union-1'] });
+    const issued = fake.state.tokens.size;
+    const res = await fetch(`${fake.url}/_fake/expire-tokens`, { method: 'POST' });
+    assert.equal(res.status, 200);
+    // The client still holds its cached tokens: the fake answers 42001 / 401, the client refetches.
     await client.sendWorkNotification(['y'], card('after expiry'));
-    assert.equal(fake.state.tokens.size, 1);
+    await client.createTodo('union-1', { sourceId: 'after-expiry', subject: 's', executorIds: ['union-1'] });
+    assert.equal(fake.state.tokens.size, issued + 2);
+    const stale = [...fake.state.tokens.keys()][0] ?? '';
+    const raw = await fetch(
+      `${fake.url}/topapi/message/corpconversation/asyncsend_v2?access_token=${stale}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          agent_id: 100001,
+          userid_list: 'y',
+          msg: { msgtype: 'text', text: { content: 'x' } },
+        }),
+      },
+    );
+    assert.equal(((await raw.json()) as { errcode: number }).errcode, 42001);
   });
 
   test('a robot may send 20 messages a minute; the 21st gets the retryable errcode 410100', async () => {
@@ -95,13 +127,12 @@ describe('DingTalk fake + client', () => {
     const verdicts = Array.from({ length: 41 }, () => frozen.overQps('/x'));
     assert.deepEqual([verdicts.filter((v) => !v).length, verdicts.at(-1)], [40, true]);
     // And over HTTP, with a fake whose limit is 2 calls/s.
-    const strict = await startFakeDingTalk(0, '127.0.0.1', { appQpsPerApi: 2, robotPerMinute: 20 });
+    const strict = await startFakeDingTalk(0, '127.0.0.1', { appQpsPerApi: 2 });
+    people(strict, 'q1', 'q2', 'q3');
     const c = new DingTalkClient({
       oapiUrl: strict.url,
       apiUrl: strict.url,
-      appKey: 'k',
-      appSecret: 's',
-      agentId: '1',
+      ...app,
       maxQpsPerApi: 100_000,
     });
     await c.sendWorkNotification(['q1'], card('qps 1'));
@@ -113,13 +144,11 @@ describe('DingTalk fake + client', () => {
     await strict.close();
   });
 
-  test('the client paces itself under 40 calls/s per API, so a burst is never throttled', async () => {
+  test('the client paces itself (20 calls/s per API by default), so a burst is never throttled', async () => {
     const paced = new DingTalkClient({
       oapiUrl: fake.url,
       apiUrl: fake.url,
-      appKey: 'k',
-      appSecret: 's',
-      agentId: '1',
+      ...app,
     });
     const t = Date.now();
     const results = await Promise.allSettled(
@@ -160,5 +189,129 @@ describe('DingTalk fake + client', () => {
       client.getUserInfoByCode('bogus'),
       (e: unknown) => e instanceof DingTalkError && !e.retryable,
     );
+  });
+
+  test("a msg over 2,048 bytes and another app's agent_id are refused; the split fallback cards fit", async () => {
+    const big = card('big');
+    big.action_card.markdown = '名'.repeat(700); // 2,100 bytes of UTF-8
+    await assert.rejects(
+      client.sendWorkNotification(['a'], big),
+      (e: unknown) => e instanceof DingTalkError && e.errcode === 40035 && !e.retryable,
+    );
+    const other = new DingTalkClient({ oapiUrl: fake.url, apiUrl: fake.url, ...app, agentId: '999' });
+    await assert.rejects(
+      other.sendWorkNotification(['a'], card('wrong agent')),
+      (e: unknown) => e instanceof DingTalkError && e.errcode === 40056,
+    );
+    const names = Array.from({ length: 179 }, (_, i) => `员工${String(i).padStart(3, '0')}号`);
+    const cards = managerFallbackCards('2026-11-27', '研发部', names, 'http://127.0.0.1/checkin');
+    assert.ok(cards.length > 1, 'the list is split');
+    for (const c of cards) {
+      assert.ok(msgBytes(c) <= WORK_NOTIFICATION_MSG_MAX_BYTES);
+      await client.sendWorkNotification(['b'], c);
+    }
+    const listed = cards.flatMap((c) => names.filter((n) => c.action_card.markdown.includes(`- ${n}`)));
+    assert.deepEqual(listed, names, 'every name once, in order');
+  });
+
+  test('getsendresult: unknown userids are invalid, duplicates forbidden, opened ones read', async () => {
+    people(fake, 'r-1', 'r-2');
+    const first = await client.sendWorkNotification(['r-1', 'r-2', 'nobody'], card('receipts'));
+    const again = await client.sendWorkNotification(['r-1'], card('receipts'));
+    const m = fake.state.messages.find((x) => x.taskId === first.taskId);
+    assert.deepEqual(m?.to, ['r-1', 'r-2'], 'the unknown userid is not recorded as delivered');
+    const read = await fetch(`${fake.url}/_fake/read`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: m?.id, userid: 'r-2' }),
+    });
+    assert.equal(read.status, 200);
+    assert.deepEqual(await client.getSendResult(first.taskId), {
+      read: ['r-2'],
+      unread: ['r-1'],
+      failed: [],
+      invalid: ['nobody'],
+      forbidden: [],
+    });
+    assert.deepEqual((await client.getSendResult(again.taskId)).forbidden, ['r-1']);
+    assert.equal(deliveryOf(await client.getSendResult(first.taskId), 'nobody'), 'failed');
+  });
+
+  test('to-do executors are unionIds: a userid is refused', async () => {
+    await assert.rejects(
+      client.createTodo('union-1', { sourceId: 'by-userid', subject: 'call', executorIds: ['1'] }),
+      (e: unknown) => e instanceof DingTalkError && e.httpStatus === 400 && !e.retryable,
+    );
+    const ok = await client.createTodo('union-1', {
+      sourceId: 'by-union',
+      subject: 'call',
+      executorIds: ['union-1'],
+    });
+    assert.match(ok.id, /^task-/);
+  });
+
+  test('a robot over 20 posts a window is throttled for the penalty time, not just until the window slides', () => {
+    const t = { now: 1_000_000 };
+    const s = new FakeDingTalkState(
+      { robotPerMinute: 2, robotWindowMs: 1000, robotPenaltyMs: 5000 },
+      () => t.now,
+    );
+    s.robots.set('rb', { secret: null, sentAt: [] });
+    const verdicts = [s.robotOverLimit('rb'), s.robotOverLimit('rb'), s.robotOverLimit('rb')];
+    assert.deepEqual(verdicts, [false, false, true]);
+    t.now += 2000; // the window has slid, the penalty has not ended
+    assert.equal(s.robotOverLimit('rb'), true);
+    t.now += 3500;
+    assert.equal(s.robotOverLimit('rb'), false);
+    assert.deepEqual(new FakeDingTalkState().limits, DINGTALK_LIMITS, "DingTalk's values by default");
+    assert.equal(DINGTALK_LIMITS.robotPenaltyMs, 600_000);
+  });
+
+  test('POST /_fake/faults keeps delayMs: the answer comes that much later', async () => {
+    const res = await fetch(`${fake.url}/_fake/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        path: '/topapi/message/corpconversation/asyncsend_v2',
+        delayMs: 1500,
+        bodyIncludes: 'slow-one',
+      }),
+    });
+    assert.equal(res.status, 200);
+    assert.equal(fake.state.faults.at(-1)?.delayMs, 1500);
+    // A client that gives up after 300 ms never reads the answer: the outcome is unknown.
+    const impatient = new DingTalkClient({ oapiUrl: fake.url, apiUrl: fake.url, ...app, timeoutMs: 300 });
+    await assert.rejects(
+      impatient.sendWorkNotification(['a'], card('slow-one')),
+      (e: unknown) => e instanceof DingTalkError && e.outcomeUnknown && e.retryable,
+    );
+  });
+
+  test('throttling answers are counted per API and reported', async () => {
+    const seen: [string, number | string, number][] = [];
+    const c = new DingTalkClient({
+      oapiUrl: fake.url,
+      apiUrl: fake.url,
+      ...app,
+      onThrottled: (api, errcode, count) => seen.push([api, errcode, count]),
+    });
+    fake.state.faults.push({
+      path: '/topapi/message/corpconversation/asyncsend_v2',
+      errcode: 90018,
+      remaining: 2,
+    });
+    for (let i = 0; i < 2; i++)
+      await assert.rejects(
+        c.sendWorkNotification(['a'], card(`throttled ${i}`)),
+        (e: unknown) => e instanceof DingTalkError && !e.outcomeUnknown,
+      );
+    assert.deepEqual(
+      seen.map((x) => x.slice(1)),
+      [
+        [90018, 1],
+        [90018, 2],
+      ],
+    );
+    assert.equal(c.throttled.get('/topapi/message/corpconversation/asyncsend_v2'), 2);
   });
 });

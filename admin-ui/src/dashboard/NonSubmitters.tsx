@@ -15,6 +15,7 @@ interface Person {
   department_name: string;
   level_reached: number;
   skipped_levels?: number[];
+  reminder_delivery: 'read' | 'unread' | 'failed' | 'forbidden' | null;
 }
 
 export const NonSubmitters = () => {
@@ -59,6 +60,7 @@ export const NonSubmitters = () => {
                 <th align="left">{t('resources.employees.fields.name')}</th>
                 <th align="left">{t('dashboard.department')}</th>
                 <th align="left">{t('dashboard.level')}</th>
+                <th align="left">{t('dashboard.reminder_delivery')}</th>
                 <th />
               </tr>
             </thead>
@@ -69,6 +71,9 @@ export const NonSubmitters = () => {
                   <td style={{ paddingRight: 16 }}>{p.department_name}</td>
                   <td style={{ paddingRight: 16 }}>
                     <ReminderLevel level={p.level_reached} skipped={p.skipped_levels} />
+                  </td>
+                  <td style={{ paddingRight: 16 }} data-testid="reminder-delivery">
+                    {p.reminder_delivery ? t(`reminder_delivery.${p.reminder_delivery}`) : ''}
                   </td>
                   <td>
                     <ProxyCheckinButton employee={p} />

@@ -311,6 +311,7 @@ export const appEn = {
     from: 'From',
     to: 'To',
     non_submitters: 'Not submitted yet',
+    reminder_delivery: 'Reminder read',
     level: 'Reminder level',
     department: 'Department',
     all_departments: 'All departments',
@@ -438,6 +439,7 @@ export const appEn = {
         channel: 'Channel',
         status: 'Delivery',
         sent_at: 'Sent at',
+        delivery: 'Read receipt',
       },
       values: {
         channel: {
@@ -457,6 +459,13 @@ export const appEn = {
         },
       },
     },
+  },
+  /** DingTalk's read receipt of a work-notification reminder (getsendresult) */
+  reminder_delivery: {
+    read: 'Read',
+    unread: 'Unread',
+    failed: 'Not delivered',
+    forbidden: 'Not sent (DingTalk limit)',
   },
   form_renderer: {
     yes: 'Yes',

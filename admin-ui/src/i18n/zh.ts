@@ -340,6 +340,7 @@ export const appZh = {
     from: '开始日期',
     to: '结束日期',
     non_submitters: '实时未填报名单',
+    reminder_delivery: '提醒已读',
     level: '已提醒级别',
     department: '部门',
     all_departments: '全部部门',
@@ -467,6 +468,7 @@ export const appZh = {
         channel: '渠道',
         status: '送达状态',
         sent_at: '发送时间',
+        delivery: '已读状态',
       },
       values: {
         channel: {
@@ -486,6 +488,13 @@ export const appZh = {
         },
       },
     },
+  },
+  /** DingTalk's read receipt of a work-notification reminder (getsendresult) */
+  reminder_delivery: {
+    read: '已读',
+    unread: '未读',
+    failed: '未送达',
+    forbidden: '被钉钉限流未发送',
   },
   form_renderer: {
     yes: '是',

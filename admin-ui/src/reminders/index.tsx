@@ -12,6 +12,7 @@ import {
   TextInput,
   useTranslate,
 } from 'react-admin';
+import { DeliveryField } from './DeliveryField.tsx';
 import { ReminderStatusField } from './ReminderLevel.tsx';
 
 const levels = [0, 1, 2, 3].map((id) => ({ id, name: `reminders.level.${id}` }));
@@ -48,6 +49,7 @@ const ReminderList = () => (
         }))}
       />
       <ReminderStatusField source="status" />
+      <DeliveryField source="delivery" />
       <DateField source="sent_at" showTime />
     </Datagrid>
   </List>
