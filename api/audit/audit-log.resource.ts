@@ -58,16 +58,23 @@ export function auditLogResource(deps: { db: DB }): Router {
   r.use(authorize('audit:read'));
   r.get(
     '/',
-    listRoute(db, 'audit', sort, filterSchema, (req, f) => {
-      let q = scoped(db, scopeOf(req));
-      if (f.id !== undefined) q = q.where('a.id', 'in', f.id.map(String));
-      if (f.actor !== undefined) q = q.where('a.actor', '=', f.actor);
-      if (f.action !== undefined) q = q.where('a.action', 'ilike', containing(f.action));
-      if (f.outcome !== undefined) q = q.where('a.outcome', '=', f.outcome);
-      if (f.at_gte !== undefined) q = q.where('a.at', '>=', f.at_gte);
-      if (f.at_lte !== undefined) q = q.where('a.at', '<=', f.at_lte);
-      return q;
-    }, openAuditRow),
+    listRoute(
+      db,
+      'audit',
+      sort,
+      filterSchema,
+      (req, f) => {
+        let q = scoped(db, scopeOf(req));
+        if (f.id !== undefined) q = q.where('a.id', 'in', f.id.map(String));
+        if (f.actor !== undefined) q = q.where('a.actor', '=', f.actor);
+        if (f.action !== undefined) q = q.where('a.action', 'ilike', containing(f.action));
+        if (f.outcome !== undefined) q = q.where('a.outcome', '=', f.outcome);
+        if (f.at_gte !== undefined) q = q.where('a.at', '>=', f.at_gte);
+        if (f.at_lte !== undefined) q = q.where('a.at', '<=', f.at_lte);
+        return q;
+      },
+      openAuditRow,
+    ),
   );
   r.get(
     '/:id',
