@@ -1,6 +1,6 @@
 // The one table of who may do what, and the department scope each permission carries into SQL.
 import type { Request, RequestHandler } from 'express';
-import { forbidden, unauthenticated } from '../http/errors.ts';
+import { forbidden, notFound, unauthenticated } from '../http/errors.ts';
 import { hasAnyRole, type Principal, type Role, type Scope } from './principal.ts';
 
 /**
@@ -122,6 +122,7 @@ export function restrictDepartments(scope: Scope, requested: readonly number[]):
     return [...scope];
   }
   const outside = requested.filter((d) => !scope.includes(d));
-  if (outside.length) throw forbidden(`Department(s) ${outside.join(', ')} are outside your scope`);
+  // like every other out-of-scope id: 404, so the answer does not tell which departments exist
+  if (outside.length) throw notFound(`Department(s) ${outside.join(', ')}`);
   return [...requested];
 }

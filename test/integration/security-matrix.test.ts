@@ -299,14 +299,15 @@ describe('department scope', () => {
     assert.equal((await m.call('GET', '/api/leaves')).status, 404);
     const employees = await m.call('GET', `/api/ra/employees?${q({ range: [0, 99] })}`);
     assert.ok(!(employees.body as { department_id: number }[]).some((e) => e.department_id === b.id));
-    // exports: naming B is refused, an unnamed export covers only A and its sub-department
+    // exports: naming B is refused as if B did not exist (404, like every out-of-scope id), an
+    // unnamed export covers only A and its sub-department
     const denied = await m.call('POST', '/api/exports', {
       from: today(),
       to: today(),
       format: 'pdf',
       departmentIds: [b.id],
     });
-    assert.equal(denied.status, 403);
+    assert.equal(denied.status, 404);
     // a decision on B's review is refused without revealing it
     assert.equal(
       (await m.call('POST', `/api/reviews/${reviewB}/decision`, { decision: 'approve' })).status,
