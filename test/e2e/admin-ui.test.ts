@@ -99,7 +99,8 @@ describe('admin UI', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: '导出' }).click(),
     ]);
-    assert.match(download.suggestedFilename(), /^health-report-.*\.xlsx$/);
+    // named by content: company-wide, from the default range's first to last company date
+    assert.match(download.suggestedFilename(), /^健康打卡_全公司_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/);
     await page.screenshot({ path: join(shots, 'admin-exports-zh.png') });
 
     // Settings: a new policy version, in force from tomorrow.
