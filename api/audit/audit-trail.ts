@@ -112,6 +112,9 @@ export function auditTrail(db: DB, logger: Logger): RequestHandler {
         () => end(...args),
         (err: unknown) => {
           failed(err);
+          // a refused or failed request changed nothing: its own answer (e.g. 503 while Postgres is
+          // down) stays; only a success is withheld when its trace cannot be written
+          if (res.statusCode >= 400) return end(...args);
           res.statusCode = 500;
           res.removeHeader('content-length');
           res.removeHeader('content-disposition');
