@@ -174,16 +174,19 @@ export async function runFaultMatrix(testFile: string, cfg: MatrixConfig): Promi
 
     // Every day workflow ends, nothing stays running, the outbox is empty.
     for (const e of people) await ctx.dayResult(s.workDate, e.id);
+    let running: string[] = [];
     await eventually(
       async () => {
-        let running = 0;
+        running = [];
         for await (const wf of ctx.temporal.workflow.list({ query: 'ExecutionStatus = "Running"' }))
-          if (wf.workflowId) running++;
-        return running === 0;
+          running.push(`${wf.type}:${wf.workflowId}`);
+        return running.length === 0;
       },
       120_000,
       'no running workflow',
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; still running: ${running.slice(0, 10).join(', ')}`);
+    });
     const undelivered = await ctx.db
       .selectFrom('signal_outbox')
       .select('id')
