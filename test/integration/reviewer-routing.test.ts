@@ -14,6 +14,7 @@ import {
   type TestDepartment,
   type TestEmployee,
 } from '../helpers/context.ts';
+import { callAs } from '../helpers/staff-client.ts';
 import { subTeam } from '../helpers/sub-team.ts';
 
 /** one compressed hour = 2 s: the three levels within 16 s */
@@ -29,13 +30,10 @@ before(async () => {
 });
 after(async () => ctx.close());
 
+/** Staff calls go through the person's console session (an employee token reaches /api/me only). */
 async function call(who: TestEmployee, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${ctx.apiUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.token(who.id)}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const res = await callAs(ctx, who, method, path, body);
+  return { status: res.status, body: res.body as Record<string, unknown> };
 }
 
 const decide = (reviewId: number, who: TestEmployee, decision = 'approve') =>

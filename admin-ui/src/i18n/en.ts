@@ -267,6 +267,11 @@ export const appEn = {
     },
   },
   problem: {
+    bad_request: 'The request could not be read; please check it and try again',
+    unsupported_media_type: 'Unsupported request format or encoding',
+    review_not_yours: 'This review is not yours to decide: it waits for the manager or HR shown',
+    idempotency_key_reused:
+      'This submission key was already used for other answers; reload the page and submit again',
     validation_failed: 'Some fields are not valid: please check the marked ones',
     unauthenticated: 'Please sign in first',
     forbidden: 'You are not allowed to do this',

@@ -296,6 +296,10 @@ export const appZh = {
     decided: { approve: '已通过', reject: '已标记为不通过', request_recheck: '已要求员工复测' },
   },
   problem: {
+    bad_request: '请求无法读取，请检查后重试',
+    unsupported_media_type: '不支持的请求格式或编码',
+    review_not_yours: '此审核不由您处理：请等待上级主管或人事处理',
+    idempotency_key_reused: '此提交编号已用于另一份内容，请刷新页面后重新提交',
     validation_failed: '提交的内容有误，请检查标出的项目',
     unauthenticated: '请先登录',
     forbidden: '没有权限执行此操作',
