@@ -9,6 +9,7 @@ import { findReview } from '../../db/repositories/reviews.ts';
 import { DECIDE_CONFLICT, DECIDE_FORBIDDEN, decideUpdate } from '../../workflows/messages.ts';
 import { inScopeOf, personOf, scopeOf } from '../auth/permissions.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
+import { reviewDecidableBy } from './review-page.ts';
 import { parse, route } from '../http/middleware.ts';
 
 const decisionSchema = z
@@ -28,8 +29,8 @@ async function scopedReview(db: DB, req: Parameters<typeof scopeOf>[0], id: numb
 }
 
 /**
- * The decider is the signed-in person (the department's manager, or HR after escalation); the
- * workflow's Update validator has the last word on who may decide when.
+ * The decider is the signed-in person: whoever the review was routed to up the department tree,
+ * and after escalation HR (company-wide HR always).
  */
 export function reviewDecisionRoutes(deps: { db: DB; temporal: Client }): Router {
   const r = Router();
@@ -40,6 +41,13 @@ export function reviewDecisionRoutes(deps: { db: DB; temporal: Client }): Router
       const body = parse(decisionSchema, req.body);
       const deciderId = personOf(req);
       const review = await scopedReview(deps.db, req, id);
+      // The same rule as the notifications (domain/reviewer-routing.ts), answered before the
+      // workflow is asked; recordDecision checks it again on the data of that moment.
+      if (
+        !(await reviewDecidableBy(deps.db, review, deciderId)) &&
+        (review.status === 'pending' || review.status === 'recheck_requested')
+      )
+        throw notYourReview();
       const handle = deps.temporal.workflow.getHandle(reviewWorkflowId(review.record_id));
       try {
         const result = await handle.executeUpdate(decideUpdate, {
@@ -54,6 +62,14 @@ export function reviewDecisionRoutes(deps: { db: DB; temporal: Client }): Router
   return r;
 }
 
+/** A 403 the UI translates by its code (errors.review_not_yours). */
+const notYourReview = () =>
+  new AppError(
+    'review_not_yours',
+    403,
+    'This review waits for someone else: the reviewer it was routed to decides',
+  );
+
 function decisionError(err: unknown): unknown {
   if (err instanceof WorkflowNotFoundError) return conflict('This review is closed');
   if (err instanceof WorkflowUpdateFailedError) {
@@ -61,7 +77,7 @@ function decisionError(err: unknown): unknown {
     // An activity failure wraps the ApplicationFailure; look through the chain for our type.
     while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as { cause?: unknown }).cause;
     const failure = cause as ApplicationFailure | undefined;
-    if (failure?.type === DECIDE_FORBIDDEN) return new AppError('forbidden', 403, failure.message);
+    if (failure?.type === DECIDE_FORBIDDEN) return notYourReview();
     if (failure?.type === DECIDE_CONFLICT) return conflict(failure.message);
     return conflict(err.message);
   }
