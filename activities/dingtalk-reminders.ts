@@ -2,7 +2,7 @@
 // or resumed activity never sends a level to someone twice, and re-checks Postgres for submissions.
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { claimReminders, markReminders } from '../db/repositories/reminders.ts';
+import { claimReminders, markReminders, unwatchedTaskIds } from '../db/repositories/reminders.ts';
 import { findDepartmentContacts, findEmployeesByIds } from '../db/repositories/org.ts';
 import { reviewersFor } from '../db/repositories/reviewer-routing.ts';
 import { exemptAmong, submittedAmong } from '../db/repositories/records.ts';
@@ -61,6 +61,9 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
         batchKey: input.batchKey,
       })),
     );
+    // A retry after a death between "sent" and scheduling its receipt check schedules it now.
+    for (const externalId of await unwatchedTaskIds(db, input.workDate, level, input.batchKey))
+      await watchReceipts(input.workDate, level, externalId);
     const uncertain = idempotent ? [] : owned.filter((o) => o.status === 'sending').map((o) => o.employeeId);
     if (uncertain.length) {
       logger.warn(
@@ -97,11 +100,9 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
     call: () => Promise<string | null>,
   ): Promise<boolean> {
     await markReminders(db, workDate, level, ids, 'sending', null);
+    let externalId: string | null;
     try {
-      const externalId = await call();
-      await markReminders(db, workDate, level, ids, 'sent', externalId);
-      if (externalId) await watchReceipts(workDate, level, externalId);
-      return true;
+      externalId = await call();
     } catch (err) {
       if (isPermanentDingTalkError(err)) {
         logger.error({ err, workDate, level, employeeIds: ids }, 'DingTalk refused the reminder');
@@ -117,6 +118,11 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
       }
       throw toRetryableFailure(err);
     }
+    // Outside the try: DingTalk answered, so a failure from here on must not make the rows
+    // 'claimed' again (that would send twice); rows left 'sending' are handled by claimPending.
+    await markReminders(db, workDate, level, ids, 'sent', externalId);
+    if (externalId) await watchReceipts(workDate, level, externalId);
+    return true;
   }
 
   /** Work notifications: ask DingTalk later who read them (to-dos and group posts have no receipt). */
@@ -130,9 +136,10 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
         args: [{ workDate, level, taskIds, delaysMs: config.dingtalk.receiptDelaysMs }],
       });
     } catch (err) {
-      // Already watching (a retried activity), or Temporal busy: receipts are best effort.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError))
-        logger.warn({ err, workDate, level, taskIds }, 'could not schedule the delivery receipt check');
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return; // a retry: already watching
+      // The send is recorded; failing the attempt makes its retry schedule the check (claimPending).
+      logger.warn({ err, workDate, level, taskIds }, 'could not schedule the delivery receipt check');
+      throw err;
     }
   }
 

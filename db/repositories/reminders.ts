@@ -82,6 +82,30 @@ export function listRemindersForDay(db: DB, workDate: string, employeeIds?: numb
   return q.orderBy('employee_id').orderBy('level').execute();
 }
 
+/**
+ * DingTalk task ids a batch sent whose read receipts nobody has recorded yet: what an attempt that
+ * died between recording the send and scheduling the receipt check left behind.
+ */
+export async function unwatchedTaskIds(
+  db: DB,
+  workDate: string,
+  level: number,
+  batchKey: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('reminders_sent')
+    .select('external_id')
+    .distinct()
+    .where('work_date', '=', workDate)
+    .where('level', '=', level)
+    .where('batch_key', '=', batchKey)
+    .where('status', '=', 'sent')
+    .where('delivery', 'is', null)
+    .where('external_id', 'is not', null)
+    .execute();
+  return rows.flatMap((r) => (r.external_id ? [r.external_id] : []));
+}
+
 /** Sent work-notification rows of a day and level carrying this DingTalk task id. */
 export function findRemindersByTask(db: DB, workDate: string, level: number, taskId: string) {
   return db
