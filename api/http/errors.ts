@@ -72,7 +72,7 @@ const OUTAGE_CODES = new Set([
   '08006', // connection exceptions
 ]);
 const OUTAGE_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|connection error|Failed to connect before the deadline/i;
+  /Connection terminated|timeout exceeded when trying to connect|connection error|is not queryable|Failed to connect before the deadline/i;
 /** seconds a client should wait before retrying after a dependency outage */
 export const OUTAGE_RETRY_AFTER_SECONDS = 5;
 

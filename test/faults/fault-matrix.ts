@@ -96,6 +96,7 @@ export async function runFaultMatrix(testFile: string, cfg: MatrixConfig): Promi
     const acked = new Map<number, number>();
     const statuses: Record<string, number> = {};
     let clientRetries = 0;
+    const oddAnswers: unknown[] = [];
     const submitter = async (e: TestEmployee, at: number) => {
       await sleep(at - Date.now());
       const body = { idempotencyKey: newKey(), answers: validAnswers };
@@ -103,6 +104,7 @@ export async function runFaultMatrix(testFile: string, cfg: MatrixConfig): Promi
         try {
           const r = await ctx.submit(e.id, body, apiUrl);
           statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+          if (r.status >= 500 && r.status !== 503 && oddAnswers.length < 5) oddAnswers.push(r.body);
           if (r.status === 200 || r.status === 201) {
             acked.set(e.id, Date.now());
             return;
@@ -202,7 +204,7 @@ export async function runFaultMatrix(testFile: string, cfg: MatrixConfig): Promi
     assert.deepEqual(
       Object.keys(statuses).filter((k) => !['200', '201', '503', 'network'].includes(k)),
       [],
-      `unexpected answers: ${JSON.stringify(statuses)}`,
+      `unexpected answers: ${JSON.stringify(statuses)}; ${JSON.stringify(oddAnswers)}; errors logged: ${ctx.childErrors.slice(0, 5).join('\n')}`,
     );
 
     // Per person and level, against the truth.

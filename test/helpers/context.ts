@@ -51,6 +51,8 @@ export interface ContextOptions {
 export class TestContext {
   private seq = 0;
   private children = new Set<ChildProcess>();
+  /** error log lines the spawned worker and API processes wrote after starting */
+  readonly childErrors: string[] = [];
   private constructor(
     readonly name: string,
     readonly config: AppConfig,
@@ -152,7 +154,12 @@ export class TestContext {
     await new Promise<void>((resolve, reject) => {
       let ready = false;
       const onData = (d: Buffer) => {
-        if (ready) return;
+        if (ready) {
+          // error-level log lines (pino level 50+) stay readable for a failing test's message
+          for (const line of d.toString().split('\n'))
+            if (/"level":(5|6)0/.test(line) && this.childErrors.length < 200) this.childErrors.push(line);
+          return;
+        }
         output += d.toString();
         if (output.includes(readyText)) {
           ready = true;
