@@ -9,6 +9,7 @@ import type { Logger } from '../../config/logger.ts';
 import type { DB } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { insertAudit, type AuditEntry } from '../../db/repositories/audit.ts';
+import { dependencyOutage, OUTAGE_RETRY_AFTER_SECONDS } from '../http/errors.ts';
 
 export interface AuditNote {
   action: string;
@@ -92,6 +93,13 @@ const AUDIT_FAILED = JSON.stringify({
   code: 'internal',
 });
 
+const AUDIT_UNAVAILABLE = JSON.stringify({
+  type: 'https://health-checkin.local/problems/unavailable',
+  title: 'The audit log cannot be written now (database unreachable); try again shortly',
+  status: 503,
+  code: 'unavailable',
+});
+
 export function auditTrail(db: DB, logger: Logger): RequestHandler {
   return (req, res, next) => {
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
@@ -115,10 +123,17 @@ export function auditTrail(db: DB, logger: Logger): RequestHandler {
           // a refused or failed request changed nothing: its own answer (e.g. 503 while Postgres is
           // down) stays; only a success is withheld when its trace cannot be written
           if (res.statusCode >= 400) return end(...args);
-          res.statusCode = 500;
           res.removeHeader('content-length');
           res.removeHeader('content-disposition');
           res.setHeader('content-type', 'application/problem+json');
+          // Postgres unreachable: 503, so a client resends (a submission replays under its key
+          // and gets its audit row then) instead of taking a stored check-in for a bug.
+          if (dependencyOutage(err)) {
+            res.statusCode = 503;
+            res.setHeader('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS));
+            return end(AUDIT_UNAVAILABLE);
+          }
+          res.statusCode = 500;
           end(AUDIT_FAILED);
         },
       );

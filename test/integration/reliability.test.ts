@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { createApp } from '../../api/app.ts';
 import { createLogger } from '../../config/logger.ts';
 import { createDb } from '../../db/connect.ts';
@@ -148,6 +149,40 @@ describe('reliability', () => {
       await db.destroy();
       await proxy.close();
     }
+  });
+
+  test('a stored check-in whose audit row cannot be written (database lost) answers 503; the resend replays', async () => {
+    const dept = await ctx.department({ size: 1 });
+    const [e] = dept.members as [TestEmployee];
+    await ctx.expectToday([e]);
+    // The connection breaking between the commit and the audit insert, as a SQLSTATE of class 08.
+    await sql`create function lose_audit() returns trigger language plpgsql as $$
+      begin raise exception 'connection lost' using errcode = '08006'; end $$`.execute(ctx.db);
+    await sql`create trigger lose_checkin_audit before insert on audit_log for each row
+      when (new.action = 'POST /api/me/checkins') execute function lose_audit()`.execute(ctx.db);
+    const body = { idempotencyKey: newKey(), answers: validAnswers };
+    try {
+      const lost = await ctx.submit(e.id, body);
+      assert.equal(lost.status, 503);
+      assert.equal(lost.body.code, 'unavailable');
+    } finally {
+      await sql`drop trigger lose_checkin_audit on audit_log`.execute(ctx.db);
+      await sql`drop function lose_audit()`.execute(ctx.db);
+    }
+    const resent = await ctx.submit(e.id, body);
+    assert.equal(resent.status, 200);
+    assert.equal(resent.body.replayed, true);
+    const audited = await ctx.db
+      .selectFrom('audit_log')
+      .select('status')
+      .where('action', '=', 'POST /api/me/checkins')
+      .where('actor', '=', `employee:${e.id}`)
+      .execute();
+    assert.deepEqual(
+      audited.map((r) => r.status),
+      [200],
+      'the resend is audited',
+    );
   });
 
   test('an idempotency key reused with another body is refused with 422; the same body replays', async () => {
