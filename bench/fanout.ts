@@ -16,6 +16,8 @@ import { connectTemporal, ensureSearchAttributes } from '../platform/temporal.ts
 import { ensureTemporalCli, freePort, startTemporalDevServer } from '../scripts/temporal-cli.ts';
 import { runWorker } from '../worker/run-worker.ts';
 import { useFieldKeys } from '../security/field-crypto.ts';
+import { dailyCheckin } from '../workflows/daily-checkin.ts';
+import { dailyFanout } from '../workflows/daily-fanout.ts';
 import { machine } from './machine.ts';
 
 async function main() {
@@ -57,7 +59,7 @@ async function main() {
   const baseDay = computeDaySchedule('2040-01-02', defaultPolicy);
   let t = performance.now();
   for (const e of employees) {
-    await client.workflow.start('dailyCheckin', {
+    await client.workflow.start(dailyCheckin, {
       taskQueue: config.temporal.taskQueue,
       workflowId: checkinWorkflowId(baseDay.workDate, e.id),
       args: [{ employeeId: e.id, departmentId: e.department_id, schedule: baseDay }],
@@ -67,11 +69,11 @@ async function main() {
 
   // Candidate: the real fan-out workflow (paged, 32 concurrent starts, day rows in Postgres).
   t = performance.now();
-  const result = (await client.workflow.execute('dailyFanout', {
+  const result = await client.workflow.execute(dailyFanout, {
     taskQueue: config.temporal.taskQueue,
     workflowId: 'bench-fanout',
     args: [{ workDate: '2040-01-03', batchSize: 500 }],
-  })) as { started: number };
+  });
   const fanoutMs = performance.now() - t;
   if (result.started !== n) throw new Error(`fan-out started ${result.started} of ${n}`);
 

@@ -2,7 +2,8 @@
 // their sub-departments, and who did not submit (the per-department summary comes from the
 // dashboard's department_day_stats, so a report and the dashboard show the same figures).
 import { sql } from 'kysely';
-import type { FieldDefinition, LocalizedText } from '../domain/forms/form-definition.ts';
+import type { FieldDefinition, LocalizedText, Severity } from '../domain/forms/form-definition.ts';
+import type { ReviewStatus } from '../domain/review-status.ts';
 import { dayHasNoCurrentRecord } from '../db/repositories/records.ts';
 import { idsOrNone } from '../db/department-scope.ts';
 import type { DB } from '../db/connect.ts';
@@ -120,10 +121,10 @@ export interface ReportRecord {
   employee_name: string;
   department_name: string;
   answers: Record<string, unknown>;
-  severity: 'normal' | 'warning' | 'red';
+  severity: Severity;
   status: 'on_time' | 'late';
   form_version: number | null;
-  review_status: string | null;
+  review_status: ReviewStatus | null;
   /** who filled the record in for the employee (代填), if anyone */
   proxy_name: string | null;
 }

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/config.ts';
 import { isValidDate } from '../domain/zoned-time.ts';
 import { manualFanoutWorkflowId } from '../domain/workflow-ids.ts';
 import { connectTemporal } from '../platform/temporal.ts';
+import { dailyFanout } from '../workflows/daily-fanout.ts';
 
 async function main() {
   const [workDate, scale] = process.argv.slice(2);
@@ -13,7 +14,7 @@ async function main() {
   const config = loadConfig();
   const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
   const { client, connection } = await connectTemporal(address, config.temporal.namespace);
-  const handle = await client.workflow.start('dailyFanout', {
+  const handle = await client.workflow.start(dailyFanout, {
     taskQueue: config.temporal.taskQueue,
     workflowId: manualFanoutWorkflowId(workDate, Date.now()),
     args: [{ workDate, timeScale }],
