@@ -15,7 +15,8 @@ import { createDingTalk } from '../platform/dingtalk.ts';
 import { connectTemporal, ensureSearchAttributes } from '../platform/temporal.ts';
 import { ensureTemporalCli, freePort, startTemporalDevServer } from '../scripts/temporal-cli.ts';
 import { runWorker } from '../worker/run-worker.ts';
-import { useFieldKeys } from '../security/field-crypto.ts';
+import { FieldKeyring } from '../security/field-crypto.ts';
+import { withFieldKeys } from '../db/sealed-fields.ts';
 import { dailyCheckin } from '../workflows/daily-checkin.ts';
 import { dailyFanout } from '../workflows/daily-fanout.ts';
 import { machine } from './machine.ts';
@@ -37,13 +38,13 @@ async function main() {
     DINGTALK_API_URL: 'http://127.0.0.1:1',
   });
   // Every payload the fan-out starts is sealed by the codec, as in production.
-  useFieldKeys(config.fieldEncryption);
+  const keyring = new FieldKeyring(config.fieldEncryption);
   const logger = createLogger('warn', 'bench');
   await ensureDatabase(dbUrl);
-  const db = createDb(dbUrl);
+  const db = withFieldKeys(createDb(dbUrl), keyring);
   await migrateToLatest(db);
   await seedGeneratedEmployees(db, n);
-  const { client, connection } = await connectTemporal(server.address, config.temporal.namespace);
+  const { client, connection } = await connectTemporal(server.address, config.temporal.namespace, keyring);
   await ensureSearchAttributes(connection, config.temporal.namespace);
   const worker = await runWorker({
     config,

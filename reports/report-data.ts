@@ -7,7 +7,7 @@ import type { ReviewStatus } from '../domain/review-status.ts';
 import { dayHasNoCurrentRecord } from '../db/repositories/records.ts';
 import { idsOrNone } from '../db/department-scope.ts';
 import type { DB } from '../db/connect.ts';
-import { openReasons, openAnswers } from '../db/sealed-fields.ts';
+import { keyringOf, openReasons, openAnswers } from '../db/sealed-fields.ts';
 import { skippedLevels } from '../db/repositories/skipped-levels.ts';
 
 export interface ReportFilter {
@@ -167,7 +167,7 @@ export async function* reportRecords(
       .execute();
     if (page.length === 0) return;
     // Opened page by page as it streams: plaintext answers never pile up in memory.
-    yield page.map(({ answers_ct, ...r }) => ({ ...r, answers: openAnswers(answers_ct) }));
+    yield page.map(({ answers_ct, ...r }) => ({ ...r, answers: openAnswers(answers_ct, keyringOf(db)) }));
     afterId = (page[page.length - 1] as { id: number }).id;
   }
 }
@@ -220,7 +220,7 @@ export async function anomalies(db: DB, f: ReportFilter, scope: number[], limit 
     .orderBy('h.id')
     .limit(limit)
     .execute();
-  return rows.map(({ reasons_ct, ...r }) => ({ ...r, reasons: openReasons(reasons_ct) }));
+  return rows.map(({ reasons_ct, ...r }) => ({ ...r, reasons: openReasons(reasons_ct, keyringOf(db)) }));
 }
 
 /** How many records an export of this filter holds (decides between streaming and a workflow). */

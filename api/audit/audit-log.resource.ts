@@ -10,6 +10,7 @@ import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { containing } from '../http/search.ts';
 import { bigIdList, bigIdParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
 const sort: SortSpec<string> = {
   fields: {
@@ -73,7 +74,7 @@ export function auditLogResource(deps: { db: DB }): Router {
         if (f.at_lte !== undefined) q = q.where('a.at', '<=', f.at_lte);
         return q;
       },
-      openAuditRow,
+      (row) => openAuditRow(row, keyringOf(db)),
     ),
   );
   r.get(
@@ -82,7 +83,7 @@ export function auditLogResource(deps: { db: DB }): Router {
       const { id } = parse(bigIdParam, req.params, 'path');
       const row = await scoped(db, scopeOf(req)).where('a.id', '=', String(id)).executeTakeFirst();
       if (!row) throw notFound('Audit entry');
-      res.json(openAuditRow(row));
+      res.json(openAuditRow(row, keyringOf(db)));
     }),
   );
   return r;

@@ -14,6 +14,7 @@ import { parse, route } from '../http/middleware.ts';
 import { pickEditable } from '../http/pick-editable.ts';
 import { containing } from '../http/search.ts';
 import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
 const sort: SortSpec<string> = {
   fields: {
@@ -91,7 +92,7 @@ export function employeesResource(deps: { db: DB }): Router {
         if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
         return q;
       },
-      openEmployee,
+      (row) => openEmployee(row, keyringOf(db)),
     ),
   );
   r.get(
@@ -100,7 +101,7 @@ export function employeesResource(deps: { db: DB }): Router {
       const { id } = parse(idParam, req.params, 'path');
       const row = await employees(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
       if (!row) throw notFound('Employee');
-      res.json(openEmployee(row));
+      res.json(openEmployee(row, keyringOf(db)));
     }),
   );
   r.put(
@@ -114,7 +115,12 @@ export function employeesResource(deps: { db: DB }): Router {
       if (body.department_id !== undefined && !inScopeOf(scope, body.department_id))
         throw notFound('Department');
       await updateEmployee(db, id, body);
-      res.json(openEmployee(await employees(db, 'all').where('e.id', '=', id).executeTakeFirstOrThrow()));
+      res.json(
+        openEmployee(
+          await employees(db, 'all').where('e.id', '=', id).executeTakeFirstOrThrow(),
+          keyringOf(db),
+        ),
+      );
     }),
   );
   return r;

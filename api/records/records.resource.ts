@@ -22,6 +22,7 @@ import {
   textFilter,
   type SortSpec,
 } from '../http/simple-rest.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
 const sort: SortSpec<string> = {
   fields: {
@@ -88,7 +89,7 @@ function records(db: DB, scope: DepartmentScope) {
 export async function findScopedRecord(db: DB, id: number, scope: DepartmentScope) {
   const row = await records(db, scope).where('h.id', '=', id).executeTakeFirst();
   if (!row) return undefined;
-  const record = openRecord(row);
+  const record = openRecord(row, keyringOf(db));
   const form = record.form_version ? await findFormVersion(db, record.form_version) : undefined;
   return { ...record, rendered: form ? renderAnswers(form.definition, record.answers) : [] };
 }
@@ -117,7 +118,7 @@ export function recordsResource(deps: { db: DB }): Router {
         if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
         return q;
       },
-      openRecord,
+      (row) => openRecord(row, keyringOf(deps.db)),
     ),
   );
   r.get(

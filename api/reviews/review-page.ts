@@ -8,6 +8,7 @@ import type { Review } from '../../db/database.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
 import { openRecord } from '../../db/repositories/records.ts';
 import { findReachablePeople, loadRouting } from '../../db/repositories/reviewer-routing.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
 const open = (s: Review['status']) => s === 'pending' || s === 'recheck_requested';
 
@@ -32,17 +33,19 @@ async function readings(db: DB, review: Review) {
     .orderBy('id')
     .execute();
   return Promise.all(
-    rows.map(openRecord).map(async (r) => {
-      const form = r.form_version === null ? undefined : await findFormVersion(db, r.form_version);
-      return {
-        recordId: r.id,
-        submittedAt: r.submitted_at,
-        severity: r.severity,
-        current: r.id === review.current_record_id,
-        reasons: r.reasons.map((x) => x.text),
-        answers: form ? renderAnswers(form.definition, r.answers) : [],
-      };
-    }),
+    rows
+      .map((row) => openRecord(row, keyringOf(db)))
+      .map(async (r) => {
+        const form = r.form_version === null ? undefined : await findFormVersion(db, r.form_version);
+        return {
+          recordId: r.id,
+          submittedAt: r.submitted_at,
+          severity: r.severity,
+          current: r.id === review.current_record_id,
+          reasons: r.reasons.map((x) => x.text),
+          answers: form ? renderAnswers(form.definition, r.answers) : [],
+        };
+      }),
   );
 }
 

@@ -21,6 +21,7 @@ import {
   textFilter,
   type SortSpec,
 } from '../http/simple-rest.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
 const sort: SortSpec<string> = {
   fields: {
@@ -81,7 +82,7 @@ export function reviewsResource(deps: { db: DB }): Router {
         if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
         return q;
       },
-      openReviewWithContext,
+      (row) => openReviewWithContext(row, keyringOf(deps.db)),
     ),
   );
   r.get(
@@ -95,7 +96,7 @@ export function reviewsResource(deps: { db: DB }): Router {
       // getOne is the review page: the row plus its readings, decider, who it waits for and can_decide
       const p = principalOf(req);
       res.json({
-        ...openReviewWithContext(row),
+        ...openReviewWithContext(row, keyringOf(deps.db)),
         ...(await reviewPage(deps.db, review, p.employeeId, can(p, 'reviews:decide'))),
       });
     }),

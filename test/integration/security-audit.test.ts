@@ -23,6 +23,7 @@ import {
   signInLocal,
   type StaffClient,
 } from '../helpers/staff-client.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
 let ctx: TestContext;
 let a: TestDepartment;
@@ -85,7 +86,7 @@ describe('the audit row comes with the action', () => {
     assert.equal(row?.department_id, a.id);
     const detail = row?.detail as { recordId: number; reasonSealed: string };
     assert.equal(detail.recordId, recordId);
-    assert.equal(openAuditText(detail.reasonSealed), '住院高烧39度');
+    assert.equal(openAuditText(detail.reasonSealed, keyringOf(ctx.db)), '住院高烧39度');
     const plain = await sql<{
       n: string;
     }>`select count(*)::text as n from audit_log where detail::text like '%高烧%'`.execute(ctx.db);
