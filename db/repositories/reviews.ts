@@ -126,6 +126,7 @@ export function reviewsWithContext(db: DB) {
       'r.comment_ct',
       'r.decided_at',
       'r.created_at',
+      'r.updated_at',
       'r.history',
       'h.reasons_ct',
     ]);
