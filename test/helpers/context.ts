@@ -315,8 +315,27 @@ export class TestContext {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
+  /**
+   * The employee checks in with healthy answers (or these instead) under a fresh key; fails the test
+   * unless the record is stored (201). The record's id, and the review's id when it opened one.
+   */
+  async checkIn(employee: { id: number }, answers: Record<string, unknown> = {}) {
+    const r = await this.submit(employee.id, {
+      idempotencyKey: newKey(),
+      answers: { ...validAnswers, ...answers },
+    });
+    if (r.status !== 201) throw new Error(`check-in answered ${r.status}: ${JSON.stringify(r.body)}`);
+    const body = r.body as { record: { id: number }; reviewId?: number | null };
+    return { recordId: body.record.id, reviewId: body.reviewId ?? null };
+  }
+
   messages(kind?: FakeMessageKind, to?: string): FakeMessage[] {
     return this.fake.state.messages.filter((m) => (!kind || m.kind === kind) && (!to || m.to.includes(to)));
+  }
+
+  /** What `to` received about review `reviewId` (its cards, to-dos: the title carries `#<id>`). */
+  reviewMessages(kind: FakeMessageKind, to: string, reviewId: number): FakeMessage[] {
+    return this.messages(kind, to).filter((m) => m.title.includes(`#${reviewId}`));
   }
 
   /**

@@ -96,8 +96,7 @@ before(async () => {
   );
 
   await eventually(
-    () =>
-      ctx.messages('work_notification', dept.manager.userId).some((m) => m.title.includes(`#${reviewId}`)),
+    () => ctx.reviewMessages('work_notification', dept.manager.userId, reviewId).length > 0,
     15_000,
     'manager notified',
   );
