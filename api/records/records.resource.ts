@@ -3,6 +3,7 @@
 // limited in SQL to the caller's departments.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { severities } from '../../domain/forms/form-definition.ts';
 import { renderAnswers } from '../../domain/forms/render-answers.ts';
 import type { DB } from '../../db/connect.ts';
 import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
@@ -44,7 +45,7 @@ const filterSchema = z
     id: bigIdList,
     department_id: idList,
     employee_id: idList,
-    severity: z.enum(['normal', 'warning', 'red']),
+    severity: z.enum(severities),
     status: z.enum(['on_time', 'late']),
     work_date: dateFilter,
     work_date_gte: dateFilter,

@@ -3,6 +3,7 @@
 // are health data). Decisions stay in reviews.routes.ts.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { reviewStatuses } from '../../domain/review-status.ts';
 import type { DB } from '../../db/connect.ts';
 import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
 import { openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
@@ -44,7 +45,7 @@ const filterSchema = z
     id: bigIdList,
     employee_id: idList,
     department_id: idList,
-    status: z.enum(['pending', 'recheck_requested', 'approved', 'rejected']),
+    status: z.enum(reviewStatuses),
     severity: z.enum(['warning', 'red']),
     work_date_gte: dateFilter,
     work_date_lte: dateFilter,
