@@ -14,7 +14,7 @@ function defaultOf(key: EnvKey): string {
   const v: unknown = r.data;
   if (v === undefined) return '_(unset)_';
   if (Array.isArray(v)) return v.length === 0 ? '_(none)_' : `\`${v.join(',')}\``;
-  return `\`${String(v)}\``;
+  return `\`${JSON.stringify(v).replace(/^"|"$/g, '')}\``;
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

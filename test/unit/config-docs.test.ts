@@ -14,7 +14,8 @@ describe('docs/configuration.md', () => {
 
   test('every variable is described, and every description names a variable', () => {
     assert.deepEqual(Object.keys(envDescriptions).sort(), Object.keys(envSchema.shape).sort());
-    for (const [k, d] of Object.entries(envDescriptions)) assert.ok(d.trim().length > 5, `${k}: no description`);
+    for (const [k, d] of Object.entries(envDescriptions))
+      assert.ok(d.trim().length > 5, `${k}: no description`);
   });
 
   test('a new setting shows up in the generated table with its default', async () => {
