@@ -11,7 +11,7 @@ import { parse, route } from '../http/middleware.ts';
 import { bigIdList, bigIdParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'a.id',
     at: 'a.at',
@@ -26,7 +26,7 @@ const sort: SortSpec<string> = {
   },
   key: ['a.id'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const instant = z
   .string()

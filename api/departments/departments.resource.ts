@@ -17,7 +17,7 @@ import { parse, route } from '../http/middleware.ts';
 import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { pickEditable } from '../http/pick-editable.ts';
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'd.id',
     name: 'd.name',
@@ -28,7 +28,7 @@ const sort: SortSpec<string> = {
   },
   key: ['d.id'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const filterSchema = z.object({ id: idList, parent_id: idList, q: textFilter }).partial().strict();
 

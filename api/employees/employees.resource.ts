@@ -15,7 +15,7 @@ import { pickEditable } from '../http/pick-editable.ts';
 import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'e.id',
     name: 'e.name',
@@ -27,7 +27,7 @@ const sort: SortSpec<string> = {
   },
   key: ['e.id'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const filterSchema = z
   .object({

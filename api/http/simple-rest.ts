@@ -33,12 +33,13 @@ export const idParam = z.object({ id: dbId });
 export const bigIdParam = z.object({ id: bigId });
 export const dateFilter = z.string().refine(isValidDate, 'expected a calendar date YYYY-MM-DD');
 export const textFilter = z.string().trim().min(1).max(100);
-export interface SortSpec<F extends string> {
+/** Declared `as const satisfies SortSpec` so listRoute can check each column against the query. */
+export interface SortSpec<C extends string = string> {
   /** sortable field → SQL column (the whitelist) */
-  fields: Record<F, string>;
+  fields: Readonly<Record<string, C>>;
   /** the primary key's columns, appended so rows with equal sort values keep one order */
-  key: readonly string[];
-  default: F;
+  key: readonly C[];
+  default: string;
 }
 
 export interface ListParams<Filter> {
@@ -81,16 +82,16 @@ const listQuery = z.object({
   filter: jsonParam('filter', z.record(z.string(), z.unknown())),
 });
 
-function parseList<F extends string, S extends z.ZodType>(
+function parseList<S extends z.ZodType>(
   query: unknown,
-  sort: SortSpec<F>,
+  sort: SortSpec,
   filterSchema: S,
 ): ListParams<z.infer<S>> {
   const r = listQuery.safeParse(query);
   if (!r.success) throw AppError.validation(r.error, 'query');
   const [field, order] = r.data.sort ?? [sort.default, 'DESC'];
   const [start, end] = r.data.range ?? [0, 24];
-  const sortColumn = (sort.fields as Record<string, string>)[field];
+  const sortColumn = sort.fields[field];
   if (sortColumn === undefined) {
     throw new AppError('validation_failed', 400, `Cannot sort by ${field}`, [
       { field: 'sort', message: `one of ${Object.keys(sort.fields).join(', ')}` },
@@ -125,7 +126,7 @@ async function page<DB_, TB extends keyof DB_, O>(
   db: DB,
   q: SelectQueryBuilder<DB_, TB, O>,
   p: ListParams<unknown>,
-  sort: SortSpec<string>,
+  sort: SortSpec,
 ): Promise<{ rows: O[]; total: number }> {
   let ordered = q.orderBy(sql.ref(p.sortColumn), p.order);
   for (const k of sort.key) if (k !== p.sortColumn) ordered = ordered.orderBy(sql.ref(k), p.order);
@@ -193,7 +194,7 @@ function applyFilters<DB_, TB extends keyof DB_, O>(
 export function listRoute<S extends z.ZodType<Record<string, unknown>>, DB_, TB extends keyof DB_, O>(
   db: DB,
   resource: string,
-  sort: SortSpec<string>,
+  sort: NoInfer<SortSpec<StringReference<DB_, TB>>>,
   filterSchema: S,
   query: (req: Request) => SelectQueryBuilder<DB_, TB, O>,
   filters: NoInfer<FilterTable<z.infer<S>, DB_, TB, O>>,

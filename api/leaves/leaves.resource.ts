@@ -19,7 +19,7 @@ import {
 } from '../http/simple-rest.ts';
 import { createLeave, deleteLeave, type LeaveDeps } from './leaves.service.ts';
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'l.id',
     employee_name: 'e.name',
@@ -33,7 +33,7 @@ const sort: SortSpec<string> = {
   },
   key: ['l.id'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const filterSchema = z
   .object({

@@ -24,7 +24,7 @@ import {
 } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'h.id',
     work_date: 'h.work_date',
@@ -38,7 +38,7 @@ const sort: SortSpec<string> = {
   },
   key: ['h.id'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const filterSchema = z
   .object({

@@ -29,7 +29,7 @@ const reminderId = z
     return { employeeId: employeeId.data, workDate: workDate.data, level: Number(s.slice(-1)) };
   });
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'r.claimed_at',
     work_date: 'r.work_date',
@@ -42,7 +42,7 @@ const sort: SortSpec<string> = {
   },
   key: ['r.work_date', 'r.employee_id', 'r.level'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const filterSchema = z
   .object({

@@ -23,7 +23,7 @@ import {
 } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'r.id',
     work_date: 'r.work_date',
@@ -38,7 +38,7 @@ const sort: SortSpec<string> = {
   },
   key: ['r.id'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const filterSchema = z
   .object({
