@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.bin/', 'data/', 'test-artifacts/', 'admin-ui/dist/'] },
+  { ignores: ['node_modules/', '.bin/', 'data/', 'test-artifacts/', 'admin-ui/dist/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -20,6 +20,8 @@ import {
 import { listActiveEmployeesAfter } from '../db/repositories/org.ts';
 import { getPolicy } from '../db/repositories/policy.ts';
 import { exemptAmong, hasRecordForDay } from '../db/repositories/records.ts';
+import { dailyCheckin } from '../workflows/daily-checkin.ts';
+import { departmentReminderBatch } from '../workflows/department-reminder-batch.ts';
 import { CheckinStatusKey, DepartmentIdKey, WorkDateKey, pendingSignal } from '../workflows/messages.ts';
 import type { ActivityDeps } from './deps.ts';
 import { importDingTalkLeave } from './leave-sync.ts';
@@ -200,7 +202,7 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
       level: ReminderLevel;
       batchWindowMs: number;
     }): Promise<void> {
-      await temporal.workflow.signalWithStart('departmentReminderBatch', {
+      await temporal.workflow.signalWithStart(departmentReminderBatch, {
         taskQueue: config.temporal.taskQueue,
         workflowId: departmentBatchWorkflowId(input.workDate, input.departmentId, input.level),
         args: [
@@ -243,7 +245,7 @@ export async function startEmployeeDays(
 ): Promise<boolean[]> {
   return mapLimit(days, 32, async (e) => {
     try {
-      await temporal.workflow.start('dailyCheckin', {
+      await temporal.workflow.start(dailyCheckin, {
         taskQueue,
         workflowId: checkinWorkflowId(e.schedule.workDate, e.id),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

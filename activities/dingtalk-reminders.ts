@@ -16,6 +16,7 @@ import {
 } from './reminder-messages.ts';
 import { isPermanentDingTalkError, toRetryableFailure } from './dingtalk-failure.ts';
 import { DingTalkError } from '../dingtalk/errors.ts';
+import { deliveryReceiptsWorkflowId } from '../domain/workflow-ids.ts';
 import { deliveryReceipts } from '../workflows/delivery-receipts.ts';
 import type { ActivityDeps } from './deps.ts';
 
@@ -132,7 +133,7 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
     try {
       await temporal.workflow.start(deliveryReceipts, {
         taskQueue: config.temporal.taskQueue,
-        workflowId: `delivery-receipts/${workDate}/L${level}/${taskIds.join('-')}`,
+        workflowId: deliveryReceiptsWorkflowId(workDate, level, taskIds),
         args: [{ workDate, level, taskIds, delaysMs: config.dingtalk.receiptDelaysMs }],
       });
     } catch (err) {

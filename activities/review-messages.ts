@@ -1,6 +1,8 @@
 // What reviewers and employees are told about a review. Texts carry the review id and state, so
 // DingTalk's same-content-once-a-day rule never swallows a different notice.
 import type { ActionCardMsg, TodoTask } from '../dingtalk/types.ts';
+import type { Severity } from '../domain/forms/form-definition.ts';
+import type { DecidedReviewStatus } from '../domain/review-status.ts';
 
 /**
  * The review page itself (react-admin's show route). Opened from the card inside DingTalk, the
@@ -15,7 +17,7 @@ export interface ReviewSubject {
   workDate: string;
   employeeName: string;
   departmentName: string;
-  severity: 'normal' | 'warning' | 'red';
+  severity: Severity;
   reasons: string[];
 }
 
@@ -53,7 +55,7 @@ export function reviewerTodo(
 
 export function employeeOutcomeCard(
   s: ReviewSubject,
-  status: 'approved' | 'rejected' | 'recheck_requested',
+  status: DecidedReviewStatus,
   comment: string | null,
   checkinLink: string,
 ): ActionCardMsg {

@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { updateReview } from '../db/repositories/reviews.ts';
 import type { DB } from '../db/connect.ts';
-import { openComment, openReasons } from '../db/sealed-fields.ts';
+import { keyringOf, openComment, openReasons } from '../db/sealed-fields.ts';
 import {
   DECIDE_CONFLICT,
   DECIDE_FORBIDDEN,
@@ -57,9 +57,9 @@ async function reviewContext(db: DB, reviewId: number) {
     employeeName: r.employee_name,
     departmentName: r.department_name,
     severity: r.severity,
-    reasons: openReasons(r.reasons_ct).map((x) => x.text.zh),
+    reasons: openReasons(r.reasons_ct, keyringOf(db)).map((x) => x.text.zh),
   };
-  return { r: { ...r, comment: openComment(r.comment_ct) }, subject };
+  return { r: { ...r, comment: openComment(r.comment_ct, keyringOf(db)) }, subject };
 }
 
 export function createReviewActivities({ db, dingtalk, config, logger }: ActivityDeps) {

@@ -17,7 +17,8 @@ import { createDb, dropDatabase, ensureDatabase, migrateToLatest, type DB } from
 import { getPolicy } from '../db/repositories/policy.ts';
 import { addDays, workDateAt } from '../domain/zoned-time.ts';
 import { createDingTalk } from '../platform/dingtalk.ts';
-import { useFieldKeys } from '../security/field-crypto.ts';
+import { FieldKeyring } from '../security/field-crypto.ts';
+import { withFieldKeys } from '../db/sealed-fields.ts';
 import { departmentScope, nonSubmitters } from '../reports/report-data.ts';
 import { machine } from './machine.ts';
 
@@ -204,13 +205,12 @@ async function main() {
     LOG_LEVEL: 'warn',
     DINGTALK_OAPI_URL: 'http://127.0.0.1:1',
   });
-  useFieldKeys(config.fieldEncryption);
   // The company's zone is the default policy's until the database exists.
   const today = workDateAt(new Date(), 'Asia/Shanghai');
   const reuse = await isGenerated(today);
   if (!reuse) await dropDatabase(DB_URL);
   await ensureDatabase(DB_URL);
-  const db = createDb(DB_URL);
+  const db = withFieldKeys(createDb(DB_URL), new FieldKeyring(config.fieldEncryption));
   let server: Server | undefined;
   try {
     await migrateToLatest(db);

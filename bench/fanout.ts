@@ -15,7 +15,10 @@ import { createDingTalk } from '../platform/dingtalk.ts';
 import { connectTemporal, ensureSearchAttributes } from '../platform/temporal.ts';
 import { ensureTemporalCli, freePort, startTemporalDevServer } from '../scripts/temporal-cli.ts';
 import { runWorker } from '../worker/run-worker.ts';
-import { useFieldKeys } from '../security/field-crypto.ts';
+import { FieldKeyring } from '../security/field-crypto.ts';
+import { withFieldKeys } from '../db/sealed-fields.ts';
+import { dailyCheckin } from '../workflows/daily-checkin.ts';
+import { dailyFanout } from '../workflows/daily-fanout.ts';
 import { machine } from './machine.ts';
 
 async function main() {
@@ -35,13 +38,13 @@ async function main() {
     DINGTALK_API_URL: 'http://127.0.0.1:1',
   });
   // Every payload the fan-out starts is sealed by the codec, as in production.
-  useFieldKeys(config.fieldEncryption);
+  const keyring = new FieldKeyring(config.fieldEncryption);
   const logger = createLogger('warn', 'bench');
   await ensureDatabase(dbUrl);
-  const db = createDb(dbUrl);
+  const db = withFieldKeys(createDb(dbUrl), keyring);
   await migrateToLatest(db);
   await seedGeneratedEmployees(db, n);
-  const { client, connection } = await connectTemporal(server.address, config.temporal.namespace);
+  const { client, connection } = await connectTemporal(server.address, config.temporal.namespace, keyring);
   await ensureSearchAttributes(connection, config.temporal.namespace);
   const worker = await runWorker({
     config,
@@ -57,7 +60,7 @@ async function main() {
   const baseDay = computeDaySchedule('2040-01-02', defaultPolicy);
   let t = performance.now();
   for (const e of employees) {
-    await client.workflow.start('dailyCheckin', {
+    await client.workflow.start(dailyCheckin, {
       taskQueue: config.temporal.taskQueue,
       workflowId: checkinWorkflowId(baseDay.workDate, e.id),
       args: [{ employeeId: e.id, departmentId: e.department_id, schedule: baseDay }],
@@ -67,11 +70,11 @@ async function main() {
 
   // Candidate: the real fan-out workflow (paged, 32 concurrent starts, day rows in Postgres).
   t = performance.now();
-  const result = (await client.workflow.execute('dailyFanout', {
+  const result = await client.workflow.execute(dailyFanout, {
     taskQueue: config.temporal.taskQueue,
     workflowId: 'bench-fanout',
     args: [{ workDate: '2040-01-03', batchSize: 500 }],
-  })) as { started: number };
+  });
   const fanoutMs = performance.now() - t;
   if (result.started !== n) throw new Error(`fan-out started ${result.started} of ${n}`);
 

@@ -14,7 +14,8 @@ import { addDays } from '../domain/zoned-time.ts';
 import { writeExcelReport } from '../reports/excel-report.ts';
 import { buildPdfReport } from '../reports/pdf-report.ts';
 import { reportRecords, departmentScope } from '../reports/report-data.ts';
-import { useFieldKeys } from '../security/field-crypto.ts';
+import { FieldKeyring } from '../security/field-crypto.ts';
+import { withFieldKeys } from '../db/sealed-fields.ts';
 import { rotateFieldKeys } from '../security/key-rotation.ts';
 import { machine } from './machine.ts';
 
@@ -41,8 +42,8 @@ async function measure(fn: () => Promise<unknown>) {
 async function main() {
   const url = `postgres://postgres@127.0.0.1:5432/hc_bench_reports_${Date.now().toString(36)}`;
   await ensureDatabase(url);
-  const db = createDb(url);
-  const keyring = useFieldKeys(loadConfig().fieldEncryption);
+  const keyring = new FieldKeyring(loadConfig().fieldEncryption);
+  const db = withFieldKeys(createDb(url), keyring);
   try {
     await migrateToLatest(db);
     const form = await getPublishedForm(db);

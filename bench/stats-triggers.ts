@@ -14,7 +14,8 @@ import { dayStats } from '../db/repositories/dashboard.ts';
 import { insertRecord } from '../db/repositories/records.ts';
 import { addDays } from '../domain/zoned-time.ts';
 import type { DaySchedule } from '../domain/day-schedule.ts';
-import { useFieldKeys } from '../security/field-crypto.ts';
+import { FieldKeyring } from '../security/field-crypto.ts';
+import { withFieldKeys } from '../db/sealed-fields.ts';
 import { machine } from './machine.ts';
 
 const { values: args } = parseArgs({
@@ -135,10 +136,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main() {
   const config = loadConfig();
-  useFieldKeys(config.fieldEncryption);
   await dropDatabase(DB_URL);
   await ensureDatabase(DB_URL);
-  const db = createDb(DB_URL, CONCURRENCY + 2);
+  const db = withFieldKeys(createDb(DB_URL, CONCURRENCY + 2), new FieldKeyring(config.fieldEncryption));
   try {
     await migrateToLatest(db);
     await sql`insert into departments (id, name) select g, '部门' || g from generate_series(1, ${DEPARTMENTS}) g`.execute(

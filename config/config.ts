@@ -23,7 +23,7 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/health_checkin'),
@@ -127,6 +127,81 @@ const envSchema = z.object({
   /** the kid new ciphertexts are sealed with (may be omitted when there is one key) */
   FIELD_ENCRYPTION_ACTIVE_KEY: optionalString,
 });
+
+export type EnvKey = keyof z.input<typeof envSchema>;
+
+/**
+ * What each variable is for: the source of docs/configuration.md (`npm run docs:config` writes the
+ * table; test/unit/config-docs.test.ts fails when it is stale). Every key of envSchema needs a line.
+ */
+export const envDescriptions: Record<EnvKey, string> = {
+  NODE_ENV: '`production` refuses the published development secrets and keys (see docs/security.md)',
+  LOG_LEVEL: 'pino level (JSON logs with request, workflow and activity ids)',
+  DATABASE_URL: 'Postgres; `npm start` creates the database if missing',
+  TEMPORAL_ADDRESS: 'use this Temporal frontend instead of starting a dev server (`npm start`)',
+  TEMPORAL_NAMESPACE: 'Temporal namespace',
+  TEMPORAL_TASK_QUEUE: 'task queue of the worker',
+  TEMPORAL_DEV_PORT: 'port of the embedded Temporal dev server',
+  TEMPORAL_UI_PORT: "port of the dev server's Web UI",
+  TEMPORAL_DB_FILE: 'SQLite file of the dev server (WAL mode)',
+  TEMPORAL_CLI: 'path of the `temporal` binary (else PATH, then `.bin/temporal`)',
+  API_HOST: 'address the API listens on',
+  API_PORT: 'port the API listens on',
+  PUBLIC_BASE_URL: 'base of links in DingTalk messages (default `http://127.0.0.1:$API_PORT`)',
+  ADMIN_TOKEN:
+    "operator key (`x-admin-token`) for scripts: company-wide admin + HR; a published dev key on a developer's machine only",
+  SESSION_SECRET: "HMAC key of sessions, link tokens, passes and CSRF; required off a developer's machine",
+  SESSION_TTL_MINUTES: 'admin session lifetime, renewed while in use',
+  SESSION_MAX_HOURS: 'absolute admin session lifetime from sign-in, however active',
+  LOCAL_ADMIN_USERNAME: 'the local account created on first start',
+  LOCAL_ADMIN_PASSWORD: 'its first-start password; when unset a one-time password is generated and printed',
+  LOCAL_ADMIN_ROLES: 'its roles (`admin`, `hr`); HR of a local account covers all departments',
+  TRUST_PROXY: 'Express `trust proxy` (`loopback`, a hop count, addresses/CIDRs) for the audited client IP',
+  CORS_ORIGINS: 'extra browser origins allowed to call the API (comma-separated); same-origin always works',
+  TEMPORAL_UI_ORIGINS:
+    'Temporal Web UI origins allowed to call the payload codec with a session (default: the dev UI on `TEMPORAL_UI_PORT`, none in production)',
+  TLS_CERT_FILE: 'serve HTTPS itself (TLS 1.3 only); goes with `TLS_KEY_FILE`',
+  TLS_KEY_FILE: 'private key of `TLS_CERT_FILE`',
+  RATE_LIMIT_SIGNIN_PER_IP: 'sign-in attempts per IP and minute',
+  RATE_LIMIT_SIGNIN_PER_ACCOUNT: 'sign-in attempts per account and minute',
+  RATE_LIMIT_SUBMIT_PER_IP: 'submissions and uploads per IP and minute',
+  RATE_LIMIT_EXCHANGE_PER_IP:
+    'check-in link and 免登 exchanges per IP and minute (a whole office may share one address)',
+  RATE_LIMIT_SUBMIT_PER_USER: 'submissions and uploads per employee and minute',
+  AUDIT_RETENTION_DAYS: 'the daily retention job deletes older audit rows',
+  RECORD_RETENTION_DAYS: 'the daily retention job deletes older health records',
+  RETENTION_BATCH_SIZE: 'rows per retention batch',
+  DINGTALK_LOGIN_URL: 'scan-to-log-in page (default `https://login.dingtalk.com`, or the fake)',
+  DINGTALK_APP_KEY: 'all three of APP_KEY, APP_SECRET and AGENT_ID set → real DingTalk, else the local fake',
+  DINGTALK_APP_SECRET: 'see `DINGTALK_APP_KEY`',
+  DINGTALK_AGENT_ID: 'see `DINGTALK_APP_KEY`',
+  DINGTALK_CORP_ID: "corpId for the check-in page's JSAPI",
+  DINGTALK_OAPI_URL: 'override the `oapi.dingtalk.com` base URL (default: the real host, or the fake)',
+  DINGTALK_API_URL: 'override the `api.dingtalk.com` base URL (default: the real host, or the fake)',
+  DINGTALK_FAKE_PORT: 'port of the DingTalk fake `npm start` runs without real credentials',
+  DINGTALK_DING_ROBOT_CODE: 'enables DING phone calls at level 3 where the policy asks',
+  DINGTALK_LEAVE_SYNC:
+    'import approved leave from DingTalk attendance during the fan-out (needs that permission)',
+  DINGTALK_MAX_QPS_PER_API:
+    'calls per second per DingTalk API the client allows itself (standard edition 20, professional 40)',
+  DINGTALK_RECEIPT_DELAYS_SECONDS:
+    'seconds after a work notification to ask DingTalk who read it (comma-separated)',
+  SHUTDOWN_GRACE_SECONDS: 'SIGTERM: how long the API and worker may finish in-flight work before they exit',
+  DAY_TIME_SCALE: 'compress scheduled days (demos); 240 = an 8 h day in 2 min',
+  BATCH_WINDOW_SECONDS: 'how long a department batch gathers before sending (scaled with the day)',
+  REVIEW_WARNING_TIMEOUT_SECONDS:
+    'a warning-level review escalates to HR when the manager has not decided by then',
+  REVIEW_RED_TIMEOUT_SECONDS: 'a red-level review escalates to HR when the manager has not decided by then',
+  EXPORT_DIR: 'where report files are written (owner-only); API and worker must share it',
+  EXPORT_RETENTION_HOURS: 'report files and their rows are deleted after this long',
+  EXPORT_SYNC_MAX_RECORDS:
+    'exports expected to hold more records run as a workflow instead of streaming back',
+  OUTBOX_POLL_MS: 'how often the worker delivers signals and starts the outbox holds',
+  SEED_DEMO: 'seed the demo organisation into an empty database',
+  FIELD_ENCRYPTION_KEYS:
+    "`kid:base64-32-byte-key,…`: every key that may have sealed stored data; a published dev key on a developer's machine only",
+  FIELD_ENCRYPTION_ACTIVE_KEY: 'key id new values are sealed with (may be omitted when there is one key)',
+};
 
 /** The published development secrets: defaults on a developer's machine, refused anywhere else. */
 export const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me';

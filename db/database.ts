@@ -3,6 +3,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { DaySchedule } from '../domain/day-schedule.ts';
 import type { AnomalyReason } from '../domain/anomaly/evaluate.ts';
 import type { FormDefinition, Severity } from '../domain/forms/form-definition.ts';
+import type { ReviewStatus } from '../domain/review-status.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -138,7 +139,7 @@ export interface FormsTable {
   published_at: Timestamp | null;
 }
 
-export type ReviewStatus = 'pending' | 'recheck_requested' | 'approved' | 'rejected';
+export type { ReviewStatus };
 
 export interface ReviewHistoryEntry {
   at: string;

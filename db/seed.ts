@@ -1,7 +1,7 @@
 // Demo organisation for `npm start`, and generated employees for load work.
 import { randomBytes } from 'node:crypto';
 import type { DB } from './connect.ts';
-import { sealMobile } from './sealed-fields.ts';
+import { keyringOf, sealMobile } from './sealed-fields.ts';
 
 const SURNAMES = [
   '王',
@@ -102,7 +102,7 @@ export async function seedDemoOrganisation(db: DB): Promise<boolean> {
             dingtalk_union_id: `demo-union-${num}`,
             name: chineseName(n),
             department_id: dept.id,
-            ...sealMobile(`138${String(10000000 + n * 7919).slice(0, 8)}`),
+            ...sealMobile(`138${String(10000000 + n * 7919).slice(0, 8)}`, keyringOf(trx)),
             manager_id: memberIds[0] ?? null,
           })
           .returning('id')
@@ -158,7 +158,7 @@ export async function seedGeneratedEmployees(
         dingtalk_union_id: `gen-union-${tag}-${i}`,
         name: chineseName(i),
         department_id: deptIds[i % deptIds.length] as number,
-        ...sealMobile(`139${String(i).padStart(8, '0')}`),
+        ...sealMobile(`139${String(i).padStart(8, '0')}`, keyringOf(db)),
       };
     });
     await db.insertInto('employees').values(rows).execute();

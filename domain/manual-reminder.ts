@@ -3,7 +3,3 @@
 // person at most once a day however often the button is pressed, and never uses up a ladder level.
 export const MANUAL_REMINDER_LEVEL = 0;
 export type ManualReminderLevel = typeof MANUAL_REMINDER_LEVEL;
-
-/** One batch workflow per department and day gathers the clicks of the batch window. */
-export const manualReminderWorkflowId = (workDate: string, departmentId: number) =>
-  `remind-now-${workDate}-dept${departmentId}`;

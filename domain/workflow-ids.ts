@@ -14,3 +14,9 @@ export const digestWorkflowId = (workDate: string) => `digest-${workDate}`;
 export const manualFanoutWorkflowId = (workDate: string | undefined, startedAt: number) =>
   `${fanoutWorkflowId(workDate ?? 'today')}-${startedAt}`;
 export const exportWorkflowId = (exportId: number) => `export-${exportId}`;
+/** "Remind now": one batch workflow per department and day gathers the clicks of the batch window. */
+export const manualReminderWorkflowId = (workDate: string, departmentId: number) =>
+  `remind-now-${workDate}-dept${departmentId}`;
+/** Asks DingTalk who read one level's work notifications (the task ids make it unique). */
+export const deliveryReceiptsWorkflowId = (workDate: string, level: number, taskIds: string[]) =>
+  `delivery-receipts/${workDate}/L${level}/${taskIds.join('-')}`;

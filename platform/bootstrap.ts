@@ -6,7 +6,8 @@ import { loadConfig, type AppConfig } from '../config/config.ts';
 import { createLogger, type Logger } from '../config/logger.ts';
 import { createDb, type DB } from '../db/connect.ts';
 import type { DingTalkClient } from '../dingtalk/client.ts';
-import { useFieldKeys, type FieldKeyring } from '../security/field-crypto.ts';
+import { withFieldKeys } from '../db/sealed-fields.ts';
+import { FieldKeyring } from '../security/field-crypto.ts';
 import { createDingTalk } from './dingtalk.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { connectTemporal } from './temporal.ts';
@@ -35,12 +36,13 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<AppService
   const config = loadConfig();
   const logger = createLogger(config.logLevel, opts.name);
   const lifecycle = new Lifecycle(logger, config.shutdownGraceMs).install();
-  const keyring = useFieldKeys(config.fieldEncryption);
+  const keyring = new FieldKeyring(config.fieldEncryption);
   const started = await opts.beforeConnect?.(config, logger, lifecycle);
   const temporalAddress = started || config.temporal.address || `127.0.0.1:${config.temporal.devPort}`;
-  const db = createDb(config.databaseUrl);
+  // Repositories seal and open with the keyring this handle carries (no process-wide keyring).
+  const db = withFieldKeys(createDb(config.databaseUrl), keyring);
   lifecycle.onStop('database', () => db.destroy());
-  const { client, connection } = await connectTemporal(temporalAddress, config.temporal.namespace);
+  const { client, connection } = await connectTemporal(temporalAddress, config.temporal.namespace, keyring);
   lifecycle.onStop('temporal connection', () => connection.close());
   const dingtalk = createDingTalk(config, logger);
   return { config, logger, keyring, db, temporal: client, connection, temporalAddress, dingtalk, lifecycle };

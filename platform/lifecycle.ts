@@ -20,15 +20,15 @@ export class Lifecycle {
     this.steps.unshift({ name, stop });
   }
 
-  /** Listens for the signals and process-level failures; call once per process. */
-  install(): this {
-    process.once('SIGTERM', () => void this.shutdown('SIGTERM', 0));
-    process.once('SIGINT', () => void this.shutdown('SIGINT', 0));
-    process.on('unhandledRejection', (err) => {
+  /** Listens for the signals and process-level failures; call once per process (tests pass an emitter). */
+  install(events: Pick<NodeJS.EventEmitter, 'on' | 'once'> = process): this {
+    events.once('SIGTERM', () => void this.shutdown('SIGTERM', 0));
+    events.once('SIGINT', () => void this.shutdown('SIGINT', 0));
+    events.on('unhandledRejection', (err: unknown) => {
       this.logger.fatal({ err }, 'unhandled promise rejection');
       void this.shutdown('unhandledRejection', 1);
     });
-    process.on('uncaughtException', (err) => {
+    events.on('uncaughtException', (err: Error) => {
       this.logger.fatal({ err }, 'uncaught exception');
       void this.shutdown('uncaughtException', 1);
     });

@@ -4,7 +4,7 @@
 // `binary/encrypted` encoding) are passed through, so old histories still replay.
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import protoPkg from '@temporalio/proto';
-import { fieldKeyring } from '../security/field-crypto.ts';
+import type { FieldKeyring } from '../security/field-crypto.ts';
 
 const ProtoPayload = protoPkg.temporal.api.common.v1.Payload;
 const ENCODING = 'binary/encrypted';
@@ -13,8 +13,10 @@ const text = new TextEncoder();
 const untext = new TextDecoder();
 
 export class FieldKeyringCodec implements PayloadCodec {
+  constructor(private readonly keyring: FieldKeyring) {}
+
   encode(payloads: Payload[]): Promise<Payload[]> {
-    const k = fieldKeyring();
+    const k = this.keyring;
     return Promise.resolve(
       payloads.map((p) => ({
         metadata: { encoding: text.encode(ENCODING), 'encryption-key-id': text.encode(k.activeKeyId) },
@@ -24,7 +26,7 @@ export class FieldKeyringCodec implements PayloadCodec {
   }
 
   decode(payloads: Payload[]): Promise<Payload[]> {
-    const k = fieldKeyring();
+    const k = this.keyring;
     return Promise.resolve(
       payloads.map((p) => {
         const encoding = p.metadata?.encoding;
@@ -35,5 +37,7 @@ export class FieldKeyringCodec implements PayloadCodec {
   }
 }
 
-/** The data converter every client, worker and replay in this project uses. */
-export const dataConverter: DataConverter = { payloadCodecs: [new FieldKeyringCodec()] };
+/** The data converter every client, worker and replay in this project uses (the process's keyring). */
+export const createDataConverter = (keyring: FieldKeyring): DataConverter => ({
+  payloadCodecs: [new FieldKeyringCodec(keyring)],
+});

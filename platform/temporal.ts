@@ -3,12 +3,15 @@ import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy } fro
 import protoPkg from '@temporalio/proto';
 
 const proto = protoPkg.temporal;
-import { dataConverter } from './payload-codec.ts';
+import type { FieldKeyring } from '../security/field-crypto.ts';
+import { createDataConverter } from './payload-codec.ts';
 import { FANOUT_SCHEDULE_ID, RETENTION_SCHEDULE_ID } from '../domain/workflow-ids.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
 
-export async function connectTemporal(address: string, namespace: string) {
+/** A client whose payloads are sealed with the keyring (platform/payload-codec.ts). */
+export async function connectTemporal(address: string, namespace: string, keyring: FieldKeyring) {
   const connection = await Connection.connect({ address, connectTimeout: '10s' });
+  const dataConverter = createDataConverter(keyring);
   return { connection, client: new Client({ connection, namespace, dataConverter }) };
 }
 

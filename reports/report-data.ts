@@ -2,11 +2,12 @@
 // their sub-departments, and who did not submit (the per-department summary comes from the
 // dashboard's department_day_stats, so a report and the dashboard show the same figures).
 import { sql } from 'kysely';
-import type { FieldDefinition, LocalizedText } from '../domain/forms/form-definition.ts';
+import type { FieldDefinition, LocalizedText, Severity } from '../domain/forms/form-definition.ts';
+import type { ReviewStatus } from '../domain/review-status.ts';
 import { dayHasNoCurrentRecord } from '../db/repositories/records.ts';
 import { idsOrNone } from '../db/department-scope.ts';
 import type { DB } from '../db/connect.ts';
-import { openReasons, openAnswers } from '../db/sealed-fields.ts';
+import { keyringOf, openReasons, openAnswers } from '../db/sealed-fields.ts';
 import { skippedLevels } from '../db/repositories/skipped-levels.ts';
 
 export interface ReportFilter {
@@ -120,10 +121,10 @@ export interface ReportRecord {
   employee_name: string;
   department_name: string;
   answers: Record<string, unknown>;
-  severity: 'normal' | 'warning' | 'red';
+  severity: Severity;
   status: 'on_time' | 'late';
   form_version: number | null;
-  review_status: string | null;
+  review_status: ReviewStatus | null;
   /** who filled the record in for the employee (代填), if anyone */
   proxy_name: string | null;
 }
@@ -166,7 +167,7 @@ export async function* reportRecords(
       .execute();
     if (page.length === 0) return;
     // Opened page by page as it streams: plaintext answers never pile up in memory.
-    yield page.map(({ answers_ct, ...r }) => ({ ...r, answers: openAnswers(answers_ct) }));
+    yield page.map(({ answers_ct, ...r }) => ({ ...r, answers: openAnswers(answers_ct, keyringOf(db)) }));
     afterId = (page[page.length - 1] as { id: number }).id;
   }
 }
@@ -219,7 +220,7 @@ export async function anomalies(db: DB, f: ReportFilter, scope: number[], limit 
     .orderBy('h.id')
     .limit(limit)
     .execute();
-  return rows.map(({ reasons_ct, ...r }) => ({ ...r, reasons: openReasons(reasons_ct) }));
+  return rows.map(({ reasons_ct, ...r }) => ({ ...r, reasons: openReasons(reasons_ct, keyringOf(db)) }));
 }
 
 /** How many records an export of this filter holds (decides between streaming and a workflow). */

@@ -5,6 +5,8 @@ import { loadConfig } from '../config/config.ts';
 import { isValidDate } from '../domain/zoned-time.ts';
 import { manualFanoutWorkflowId } from '../domain/workflow-ids.ts';
 import { connectTemporal } from '../platform/temporal.ts';
+import { FieldKeyring } from '../security/field-crypto.ts';
+import { dailyFanout } from '../workflows/daily-fanout.ts';
 
 async function main() {
   const [workDate, scale] = process.argv.slice(2);
@@ -12,8 +14,12 @@ async function main() {
   const timeScale = scale ? Number(scale) : undefined;
   const config = loadConfig();
   const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
-  const { client, connection } = await connectTemporal(address, config.temporal.namespace);
-  const handle = await client.workflow.start('dailyFanout', {
+  const { client, connection } = await connectTemporal(
+    address,
+    config.temporal.namespace,
+    new FieldKeyring(config.fieldEncryption),
+  );
+  const handle = await client.workflow.start(dailyFanout, {
     taskQueue: config.temporal.taskQueue,
     workflowId: manualFanoutWorkflowId(workDate, Date.now()),
     args: [{ workDate, timeScale }],

@@ -3,13 +3,14 @@
 // The database itself must exist (in compose, Postgres' init script creates it).
 import { loadConfig } from '../config/config.ts';
 import { createDb, migrateToLatest } from '../db/connect.ts';
-import { useFieldKeys } from '../security/field-crypto.ts';
+import { FieldKeyring } from '../security/field-crypto.ts';
+import { withFieldKeys } from '../db/sealed-fields.ts';
 import { rotateFieldKeys } from '../security/key-rotation.ts';
 
 async function main() {
   const config = loadConfig();
-  const keyring = useFieldKeys(config.fieldEncryption);
-  const db = createDb(config.databaseUrl, 2);
+  const keyring = new FieldKeyring(config.fieldEncryption);
+  const db = withFieldKeys(createDb(config.databaseUrl, 2), keyring);
   try {
     await migrateToLatest(db);
     console.log('migrations: up to date');

@@ -3,7 +3,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { createDb, migrateToLatest } from '../db/connect.ts';
-import { useFieldKeys } from '../security/field-crypto.ts';
+import { FieldKeyring } from '../security/field-crypto.ts';
+import { withFieldKeys } from '../db/sealed-fields.ts';
 import { rotateFieldKeys } from '../security/key-rotation.ts';
 
 async function main() {
@@ -12,8 +13,8 @@ async function main() {
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new Error('--batch-size must be a positive integer');
   const config = loadConfig();
-  const keyring = useFieldKeys(config.fieldEncryption);
-  const db = createDb(config.databaseUrl, 2);
+  const keyring = new FieldKeyring(config.fieldEncryption);
+  const db = withFieldKeys(createDb(config.databaseUrl, 2), keyring);
   try {
     await migrateToLatest(db);
     console.log(

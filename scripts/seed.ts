@@ -3,7 +3,8 @@
 import { loadConfig } from '../config/config.ts';
 import { createDb, ensureDatabase, migrateToLatest } from '../db/connect.ts';
 import { seedDemoOrganisation, seedGeneratedEmployees } from '../db/seed.ts';
-import { useFieldKeys } from '../security/field-crypto.ts';
+import { FieldKeyring } from '../security/field-crypto.ts';
+import { withFieldKeys } from '../db/sealed-fields.ts';
 
 async function main() {
   const count = Number(process.argv[2] ?? 0);
@@ -11,9 +12,8 @@ async function main() {
     throw new Error('usage: npm run seed -- [N]   (0 ≤ N ≤ 100000 generated employees)');
   }
   const config = loadConfig();
-  useFieldKeys(config.fieldEncryption);
   await ensureDatabase(config.databaseUrl);
-  const db = createDb(config.databaseUrl);
+  const db = withFieldKeys(createDb(config.databaseUrl), new FieldKeyring(config.fieldEncryption));
   await migrateToLatest(db);
   if (await seedDemoOrganisation(db)) console.log('seeded the demo organisation');
   if (count > 0) {

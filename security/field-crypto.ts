@@ -182,28 +182,3 @@ export class FieldKeyring {
     return this.open(parseBytes(ct), aad);
   }
 }
-
-// The process's keyring, installed once at start-up from configuration (entry points and the test
-// context call useFieldKeys); repositories seal and open through it.
-let installed: FieldKeyring | undefined;
-
-export function useFieldKeys(keys: FieldKeys | FieldKeyring): FieldKeyring {
-  installed = keys instanceof FieldKeyring ? keys : new FieldKeyring(keys);
-  return installed;
-}
-
-export function fieldKeyring(): FieldKeyring {
-  if (!installed) {
-    throw new Error(
-      'field encryption keys are not installed: call useFieldKeys(config.fieldEncryption) first',
-    );
-  }
-  return installed;
-}
-
-export const encryptText = (plain: string, aad: string) => fieldKeyring().encryptText(plain, aad);
-export const decryptText = (ct: string, aad: string) => fieldKeyring().decryptText(ct, aad);
-export const encryptJson = (value: unknown, aad: string) => fieldKeyring().encryptJson(value, aad);
-export const decryptJson = <T>(ct: string, aad: string) => fieldKeyring().decryptJson<T>(ct, aad);
-export const encryptBytes = (data: Uint8Array, aad: string) => fieldKeyring().encryptBytes(data, aad);
-export const decryptBytes = (ct: Uint8Array, aad: string) => fieldKeyring().decryptBytes(ct, aad);

@@ -1,13 +1,12 @@
 // `npm test`: one Temporal dev server on a free port (SQLite, WAL), a migrated template database,
 // a pre-built workflow bundle, then node's test runner over every *.test.ts; everything torn down after.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import pg from 'pg';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '../db/connect.ts';
-import { workflowsPath } from '../worker/create-worker.ts';
+import { writeWorkflowBundle } from '../worker/workflow-bundle.ts';
 import { ensureTemporalCli, freePort, startTemporalDevServer } from '../scripts/temporal-cli.ts';
 import { namespaceFor } from './helpers/test-env.ts';
 
@@ -65,12 +64,8 @@ async function main() {
   await migrateToLatest(tdb);
   await tdb.destroy();
 
-  const bundle = await bundleWorkflowCode({
-    workflowsPath,
-    logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} },
-  });
   const bundlePath = join(tmp, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
+  await writeWorkflowBundle(bundlePath);
 
   const env = {
     ...process.env,

@@ -10,7 +10,8 @@ import {
 import { Context } from '@temporalio/activity';
 import type { Logger } from '../config/logger.ts';
 import { fileURLToPath } from 'node:url';
-import { dataConverter } from '../platform/payload-codec.ts';
+import { keyringOf } from '../db/sealed-fields.ts';
+import { createDataConverter } from '../platform/payload-codec.ts';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -73,7 +74,8 @@ export async function createWorker(
     taskQueue: deps.config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     activities: createActivities({ ...deps, logger: activityLogger(deps.logger) }),
-    dataConverter,
+    // the keyring travels with the database handle (db/sealed-fields.ts)
+    dataConverter: createDataConverter(keyringOf(deps.db)),
     maxConcurrentActivityTaskExecutions: 50,
     // On SIGTERM running activities get this long to finish before they are cancelled (and retried
     // by another worker); the lifecycle's grace period is the same setting.

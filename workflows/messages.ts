@@ -1,6 +1,8 @@
 // Signals, queries and search attributes shared by workflow code and its callers.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { Severity } from '../domain/forms/form-definition.ts';
+import type { DecidedReviewStatus, ReviewStatus } from '../domain/review-status.ts';
 
 export interface SubmitSignal {
   recordId: number;
@@ -58,7 +60,7 @@ export interface DecideInput {
 }
 export interface DecideResult {
   reviewId: number;
-  status: 'approved' | 'rejected' | 'recheck_requested';
+  status: DecidedReviewStatus;
   deciderId: number;
   decidedAt: string;
 }
@@ -67,15 +69,15 @@ export const decideUpdate = defineUpdate<DecideResult, [DecideInput]>('decide');
 
 export interface RecheckSignal {
   recordId: number;
-  severity: 'normal' | 'warning' | 'red';
+  severity: Severity;
 }
 export const recheckSignal = defineSignal<[RecheckSignal]>('recheck');
 
 export interface ReviewState {
   reviewId: number;
-  status: 'pending' | 'recheck_requested' | 'approved' | 'rejected';
+  status: ReviewStatus;
   escalated: boolean;
-  severity: 'normal' | 'warning' | 'red';
+  severity: Severity;
   currentRecordId: number;
   deadline: string | null;
 }

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
 import { manualFanoutWorkflowId } from '../../domain/workflow-ids.ts';
+import { dailyFanout } from '../../workflows/daily-fanout.ts';
 import { isValidDate } from '../../domain/zoned-time.ts';
 import { parse, route } from '../http/middleware.ts';
 
@@ -20,7 +21,7 @@ export function adminRoutes(deps: { temporal: Client; taskQueue: string }): Rout
     route(async (req, res) => {
       const input = parse(fanoutSchema, req.body ?? {});
       // Safe to repeat: the day rows decide, so only days nobody started yet are started.
-      const handle = await deps.temporal.workflow.start('dailyFanout', {
+      const handle = await deps.temporal.workflow.start(dailyFanout, {
         taskQueue: deps.taskQueue,
         workflowId: manualFanoutWorkflowId(input.workDate, Date.now()),
         args: [input],

@@ -1,6 +1,6 @@
 // The audit log for the admin UI (react-admin simple-rest), read-only. Department HR reads the rows
 // about their departments (0012_security_hardening); company-wide readers read them all.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
 import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
@@ -8,10 +8,10 @@ import { openAuditRow } from '../../db/repositories/audit.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
-import { containing } from '../http/search.ts';
 import { bigIdList, bigIdParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'a.id',
     at: 'a.at',
@@ -26,7 +26,7 @@ const sort: SortSpec<string> = {
   },
   key: ['a.id'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const instant = z
   .string()
@@ -63,17 +63,16 @@ export function auditLogResource(deps: { db: DB }): Router {
       'audit',
       sort,
       filterSchema,
-      (req, f) => {
-        let q = scoped(db, scopeOf(req));
-        if (f.id !== undefined) q = q.where('a.id', 'in', f.id.map(String));
-        if (f.actor !== undefined) q = q.where('a.actor', '=', f.actor);
-        if (f.action !== undefined) q = q.where('a.action', 'ilike', containing(f.action));
-        if (f.outcome !== undefined) q = q.where('a.outcome', '=', f.outcome);
-        if (f.at_gte !== undefined) q = q.where('a.at', '>=', f.at_gte);
-        if (f.at_lte !== undefined) q = q.where('a.at', '<=', f.at_lte);
-        return q;
+      (req: Request) => scoped(db, scopeOf(req)),
+      {
+        id: ['a.id', 'in'],
+        actor: ['a.actor', '='],
+        action: ['a.action', 'contains'],
+        outcome: ['a.outcome', '='],
+        at_gte: ['a.at', '>='],
+        at_lte: ['a.at', '<='],
       },
-      openAuditRow,
+      (row) => openAuditRow(row, keyringOf(db)),
     ),
   );
   r.get(
@@ -82,7 +81,7 @@ export function auditLogResource(deps: { db: DB }): Router {
       const { id } = parse(bigIdParam, req.params, 'path');
       const row = await scoped(db, scopeOf(req)).where('a.id', '=', String(id)).executeTakeFirst();
       if (!row) throw notFound('Audit entry');
-      res.json(openAuditRow(row));
+      res.json(openAuditRow(row, keyringOf(db)));
     }),
   );
   return r;

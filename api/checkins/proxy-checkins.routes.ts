@@ -12,6 +12,7 @@ import { inScopeOf, personOf, scopeOf } from '../auth/permissions.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { submitCheckin, type CheckinDeps } from './checkins.service.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
 /** The employee's body without the identity proof (the proxy's own session is the identity), plus why. */
 export const proxySubmissionSchema = submissionSchema.omit({ identity: true }).extend({
@@ -42,7 +43,9 @@ export const proxyCheckin = (deps: CheckinDeps): RequestHandler =>
     const { record, replayed, reviewId } = await submitCheckin(deps, employee.id, submission, new Date(), {
       proxyByEmployeeId: proxyId,
       inTransaction: async (trx, stored) => {
-        noteAudit(req, { detail: { recordId: stored.id, reasonSealed: sealAuditText(reason) } });
+        noteAudit(req, {
+          detail: { recordId: stored.id, reasonSealed: sealAuditText(reason, keyringOf(trx)) },
+        });
         await writeAuditIn(trx, req, 201);
       },
     });

@@ -14,11 +14,10 @@ import { noteAudit } from '../audit/audit-trail.ts';
 import { authorize, principalOf, scopeOf } from '../auth/permissions.ts';
 import { AppError, forbidden, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
-import { containing } from '../http/search.ts';
 import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { pickEditable } from '../http/pick-editable.ts';
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'd.id',
     name: 'd.name',
@@ -29,7 +28,7 @@ const sort: SortSpec<string> = {
   },
   key: ['d.id'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const filterSchema = z.object({ id: idList, parent_id: idList, q: textFilter }).partial().strict();
 
@@ -112,12 +111,10 @@ export function departmentsResource(deps: { db: DB }): Router {
   r.get(
     '/',
     authorize('people:read'),
-    listRoute(db, 'departments', sort, filterSchema, (req, f) => {
-      let q = departments(db, scopeOf(req));
-      if (f.id !== undefined) q = q.where('d.id', 'in', f.id);
-      if (f.parent_id !== undefined) q = q.where('d.parent_id', 'in', f.parent_id);
-      if (f.q !== undefined) q = q.where('d.name', 'ilike', containing(f.q));
-      return q;
+    listRoute(db, 'departments', sort, filterSchema, (req: Request) => departments(db, scopeOf(req)), {
+      id: ['d.id', 'in'],
+      parent_id: ['d.parent_id', 'in'],
+      q: ['d.name', 'contains'],
     }),
   );
   r.get(

@@ -1,7 +1,7 @@
 // Employees for the admin UI (react-admin simple-rest): list with search, getOne, getMany,
 // getManyReference by department or manager, and the edit. People outside the caller's
 // departments do not exist for it (404), neither as the edited person nor as the new department.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { EMPLOYEE_NAME_MAX } from '../../domain/org/org-rules.ts';
 import { isValidTimeZone } from '../../domain/zoned-time.ts';
@@ -12,10 +12,10 @@ import { authorizeByMethod, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { pickEditable } from '../http/pick-editable.ts';
-import { containing } from '../http/search.ts';
 import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'e.id',
     name: 'e.name',
@@ -27,7 +27,7 @@ const sort: SortSpec<string> = {
   },
   key: ['e.id'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const filterSchema = z
   .object({
@@ -82,16 +82,15 @@ export function employeesResource(deps: { db: DB }): Router {
       'employees',
       sort,
       filterSchema,
-      (req, f) => {
-        let q = employees(db, scopeOf(req));
-        if (f.id !== undefined) q = q.where('e.id', 'in', f.id);
-        if (f.department_id !== undefined) q = q.where('e.department_id', 'in', f.department_id);
-        if (f.manager_id !== undefined) q = q.where('e.manager_id', 'in', f.manager_id);
-        if (f.active !== undefined) q = q.where('e.active', '=', f.active);
-        if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
-        return q;
+      (req: Request) => employees(db, scopeOf(req)),
+      {
+        id: ['e.id', 'in'],
+        department_id: ['e.department_id', 'in'],
+        manager_id: ['e.manager_id', 'in'],
+        active: ['e.active', '='],
+        q: ['e.name', 'contains'],
       },
-      openEmployee,
+      (row) => openEmployee(row, keyringOf(db)),
     ),
   );
   r.get(
@@ -100,7 +99,7 @@ export function employeesResource(deps: { db: DB }): Router {
       const { id } = parse(idParam, req.params, 'path');
       const row = await employees(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
       if (!row) throw notFound('Employee');
-      res.json(openEmployee(row));
+      res.json(openEmployee(row, keyringOf(db)));
     }),
   );
   r.put(
@@ -114,7 +113,12 @@ export function employeesResource(deps: { db: DB }): Router {
       if (body.department_id !== undefined && !inScopeOf(scope, body.department_id))
         throw notFound('Department');
       await updateEmployee(db, id, body);
-      res.json(openEmployee(await employees(db, 'all').where('e.id', '=', id).executeTakeFirstOrThrow()));
+      res.json(
+        openEmployee(
+          await employees(db, 'all').where('e.id', '=', id).executeTakeFirstOrThrow(),
+          keyringOf(db),
+        ),
+      );
     }),
   );
   return r;

@@ -6,6 +6,7 @@ import type { DB } from '../../db/connect.ts';
 import { insertExport, type ExportRow } from '../../db/repositories/exports.ts';
 import { countRecords, departmentScope, type ReportFilter } from '../../reports/report-data.ts';
 import { departmentNames, reportFileName, type ReportFormat } from '../../reports/report-file.ts';
+import { reportExport } from '../../workflows/report-export.ts';
 import { AppError } from '../http/errors.ts';
 
 export function exportView(e: ExportRow) {
@@ -54,7 +55,7 @@ export async function startExportWorkflow(
   requestedBy: string,
 ): Promise<ExportRow> {
   const row = await insertExport(deps.db, { ...plan, requestedBy });
-  await deps.temporal.workflow.start('reportExport', {
+  await deps.temporal.workflow.start(reportExport, {
     taskQueue: deps.taskQueue,
     workflowId: exportWorkflowId(row.id),
     args: [{ exportId: row.id }],

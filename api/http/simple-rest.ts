@@ -1,15 +1,17 @@
 // react-admin's simple-rest contract, once: `?sort=["field","ASC"]&range=[0,24]&filter={...}`
 // answered with a JSON array and `Content-Range: <resource> <start>-<end>/<total>`. Each resource
 // names its sortable fields (field → column), its key columns (the tie-breaker that makes paging
-// stable over a non-unique sort) and a zod schema for its filters, so an unknown field, a bad id or
-// date is a 400 before any SQL runs.
+// stable over a non-unique sort), a zod schema for its filters, so an unknown field, a bad id or
+// date is a 400 before any SQL runs, and a filter table: each filter's column (typed against the
+// resource's query) and comparison, so no resource writes its own chain of `if (f.x) q.where(…)`.
 import type { Request, RequestHandler, Response } from 'express';
-import { sql, type Compilable, type SelectQueryBuilder } from 'kysely';
+import { sql, type Compilable, type SelectQueryBuilder, type StringReference } from 'kysely';
 import { z } from 'zod';
 import { isValidDate } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
 import { AppError } from './errors.ts';
 import { route } from './middleware.ts';
+import { containing } from './search.ts';
 
 const key = (max: number) =>
   z.coerce
@@ -31,12 +33,13 @@ export const idParam = z.object({ id: dbId });
 export const bigIdParam = z.object({ id: bigId });
 export const dateFilter = z.string().refine(isValidDate, 'expected a calendar date YYYY-MM-DD');
 export const textFilter = z.string().trim().min(1).max(100);
-export interface SortSpec<F extends string> {
+/** Declared `as const satisfies SortSpec` so listRoute can check each column against the query. */
+export interface SortSpec<C extends string = string> {
   /** sortable field → SQL column (the whitelist) */
-  fields: Record<F, string>;
+  fields: Readonly<Record<string, C>>;
   /** the primary key's columns, appended so rows with equal sort values keep one order */
-  key: readonly string[];
-  default: F;
+  key: readonly C[];
+  default: string;
 }
 
 export interface ListParams<Filter> {
@@ -79,16 +82,16 @@ const listQuery = z.object({
   filter: jsonParam('filter', z.record(z.string(), z.unknown())),
 });
 
-function parseList<F extends string, S extends z.ZodType>(
+function parseList<S extends z.ZodType>(
   query: unknown,
-  sort: SortSpec<F>,
+  sort: SortSpec,
   filterSchema: S,
 ): ListParams<z.infer<S>> {
   const r = listQuery.safeParse(query);
   if (!r.success) throw AppError.validation(r.error, 'query');
   const [field, order] = r.data.sort ?? [sort.default, 'DESC'];
   const [start, end] = r.data.range ?? [0, 24];
-  const sortColumn = (sort.fields as Record<string, string>)[field];
+  const sortColumn = sort.fields[field];
   if (sortColumn === undefined) {
     throw new AppError('validation_failed', 400, `Cannot sort by ${field}`, [
       { field: 'sort', message: `one of ${Object.keys(sort.fields).join(', ')}` },
@@ -123,7 +126,7 @@ async function page<DB_, TB extends keyof DB_, O>(
   db: DB,
   q: SelectQueryBuilder<DB_, TB, O>,
   p: ListParams<unknown>,
-  sort: SortSpec<string>,
+  sort: SortSpec,
 ): Promise<{ rows: O[]; total: number }> {
   let ordered = q.orderBy(sql.ref(p.sortColumn), p.order);
   for (const k of sort.key) if (k !== p.sortColumn) ordered = ordered.orderBy(sql.ref(k), p.order);
@@ -146,21 +149,61 @@ function sendList(res: Response, resource: string, p: ListParams<unknown>, rows:
   res.json(rows);
 }
 
+/** `contains` is a name search typed by a person (ILIKE with `%` and `_` taken literally). */
+export type FilterOp = 'in' | '=' | '>=' | '<=' | 'contains';
+
+/** How one filter narrows the query: a column of it and a comparison, or a function for the rest. */
+export type FilterRule<DB_, TB extends keyof DB_, O, V> =
+  | readonly [column: StringReference<DB_, TB>, op: FilterOp]
+  | ((q: SelectQueryBuilder<DB_, TB, O>, value: V) => SelectQueryBuilder<DB_, TB, O>);
+
+/** One rule for every field of the filter schema (a field without one fails to compile). */
+export type FilterTable<F, DB_, TB extends keyof DB_, O> = {
+  [K in keyof F]-?: FilterRule<DB_, TB, O, Exclude<F[K], undefined>>;
+};
+
+type Filterable<Q> = { where(column: string, op: string, value: unknown): Q };
+
+function applyFilters<DB_, TB extends keyof DB_, O>(
+  query: SelectQueryBuilder<DB_, TB, O>,
+  filter: Record<string, unknown>,
+  table: Record<string, FilterRule<DB_, TB, O, never>>,
+): SelectQueryBuilder<DB_, TB, O> {
+  let q = query;
+  for (const [field, value] of Object.entries(filter)) {
+    const rule = table[field];
+    if (value === undefined || rule === undefined) continue;
+    if (typeof rule === 'function') {
+      q = rule(q, value as never);
+      continue;
+    }
+    const [column, op] = rule;
+    // the column was type-checked against the query where the table was written
+    const w = q as unknown as Filterable<SelectQueryBuilder<DB_, TB, O>>;
+    q =
+      op === 'contains' ? w.where(column, 'ilike', containing(value as string)) : w.where(column, op, value);
+  }
+  return q;
+}
+
 /**
  * A resource's list route (getList, getMany by `id`, getManyReference by its target column): the
- * resource builds its scoped, filtered query; this parses the contract, pages and answers.
+ * resource gives its scoped query and its filter table; this parses the contract, filters, pages
+ * and answers.
  */
-export function listRoute<S extends z.ZodType, DB_, TB extends keyof DB_, O>(
+export function listRoute<S extends z.ZodType<Record<string, unknown>>, DB_, TB extends keyof DB_, O>(
   db: DB,
   resource: string,
-  sort: SortSpec<string>,
+  sort: NoInfer<SortSpec<StringReference<DB_, TB>>>,
   filterSchema: S,
-  query: (req: Request, filter: z.infer<S>) => SelectQueryBuilder<DB_, TB, O>,
+  query: (req: Request) => SelectQueryBuilder<DB_, TB, O>,
+  filters: NoInfer<FilterTable<z.infer<S>, DB_, TB, O>>,
   present: (row: O) => unknown = (row) => row,
 ): RequestHandler {
   return route(async (req, res) => {
     const p = parseList(req.query, sort, filterSchema);
-    const { rows, total } = await page(db, query(req, p.filter), p, sort);
+    const q = applyFilters(query(req), p.filter, filters as Record<string, FilterRule<DB_, TB, O, never>>);
+    const { rows, total } = await page(db, q, p, sort);
     sendList(res, resource, p, rows.map(present), total);
   });
 }

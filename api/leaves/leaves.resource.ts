@@ -1,13 +1,12 @@
 // Leave for the admin UI (react-admin simple-rest) and scripts: the one place leave is read,
 // created and deleted, limited to the caller's departments.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
 import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
 import { authorizeByMethod, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
-import { containing } from '../http/search.ts';
 import {
   dateFilter,
   dbId,
@@ -20,7 +19,7 @@ import {
 } from '../http/simple-rest.ts';
 import { createLeave, deleteLeave, type LeaveDeps } from './leaves.service.ts';
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'l.id',
     employee_name: 'e.name',
@@ -34,7 +33,7 @@ const sort: SortSpec<string> = {
   },
   key: ['l.id'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const filterSchema = z
   .object({
@@ -88,18 +87,16 @@ export function leavesResource(deps: LeaveDeps): Router {
   r.use(authorizeByMethod('people:read', 'people:write'));
   r.get(
     '/',
-    listRoute(deps.db, 'leaves', sort, filterSchema, (req, f) => {
-      let q = leaves(deps.db, scopeOf(req));
-      if (f.id !== undefined) q = q.where('l.id', 'in', f.id);
-      if (f.employee_id !== undefined) q = q.where('l.employee_id', 'in', f.employee_id);
-      if (f.department_id !== undefined) q = q.where('e.department_id', 'in', f.department_id);
-      if (f.kind !== undefined) q = q.where('l.kind', '=', f.kind);
-      if (f.active_on !== undefined)
-        q = q.where('l.from_date', '<=', f.active_on).where('l.to_date', '>=', f.active_on);
-      if (f.from !== undefined) q = q.where('l.to_date', '>=', f.from);
-      if (f.to !== undefined) q = q.where('l.from_date', '<=', f.to);
-      if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
-      return q;
+    listRoute(deps.db, 'leaves', sort, filterSchema, (req: Request) => leaves(deps.db, scopeOf(req)), {
+      id: ['l.id', 'in'],
+      employee_id: ['l.employee_id', 'in'],
+      department_id: ['e.department_id', 'in'],
+      kind: ['l.kind', '='],
+      active_on: (q, day) => q.where('l.from_date', '<=', day).where('l.to_date', '>=', day),
+      // overlapping the range [from, to]
+      from: ['l.to_date', '>='],
+      to: ['l.from_date', '<='],
+      q: ['e.name', 'contains'],
     }),
   );
   r.get(

@@ -1,8 +1,9 @@
 // Health records for the admin UI (react-admin simple-rest): list, getMany, getManyReference by
 // employee, and getOne rendered against the record's own form version. Every read is audited and
 // limited in SQL to the caller's departments.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { severities } from '../../domain/forms/form-definition.ts';
 import { renderAnswers } from '../../domain/forms/render-answers.ts';
 import type { DB } from '../../db/connect.ts';
 import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
@@ -12,7 +13,6 @@ import { auditRead } from '../audit/audit-trail.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
-import { containing } from '../http/search.ts';
 import {
   dateFilter,
   bigIdList,
@@ -22,8 +22,9 @@ import {
   textFilter,
   type SortSpec,
 } from '../http/simple-rest.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'h.id',
     work_date: 'h.work_date',
@@ -37,14 +38,14 @@ const sort: SortSpec<string> = {
   },
   key: ['h.id'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const filterSchema = z
   .object({
     id: bigIdList,
     department_id: idList,
     employee_id: idList,
-    severity: z.enum(['normal', 'warning', 'red']),
+    severity: z.enum(severities),
     status: z.enum(['on_time', 'late']),
     work_date: dateFilter,
     work_date_gte: dateFilter,
@@ -88,7 +89,7 @@ function records(db: DB, scope: DepartmentScope) {
 export async function findScopedRecord(db: DB, id: number, scope: DepartmentScope) {
   const row = await records(db, scope).where('h.id', '=', id).executeTakeFirst();
   if (!row) return undefined;
-  const record = openRecord(row);
+  const record = openRecord(row, keyringOf(db));
   const form = record.form_version ? await findFormVersion(db, record.form_version) : undefined;
   return { ...record, rendered: form ? renderAnswers(form.definition, record.answers) : [] };
 }
@@ -104,20 +105,19 @@ export function recordsResource(deps: { db: DB }): Router {
       'records',
       sort,
       filterSchema,
-      (req, f) => {
-        let q = records(deps.db, scopeOf(req));
-        if (f.id !== undefined) q = q.where('h.id', 'in', f.id);
-        if (f.department_id !== undefined) q = q.where('h.department_id', 'in', f.department_id);
-        if (f.employee_id !== undefined) q = q.where('h.employee_id', 'in', f.employee_id);
-        if (f.severity !== undefined) q = q.where('h.severity', '=', f.severity);
-        if (f.status !== undefined) q = q.where('h.status', '=', f.status);
-        if (f.work_date !== undefined) q = q.where('h.work_date', '=', f.work_date);
-        if (f.work_date_gte !== undefined) q = q.where('h.work_date', '>=', f.work_date_gte);
-        if (f.work_date_lte !== undefined) q = q.where('h.work_date', '<=', f.work_date_lte);
-        if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
-        return q;
+      (req: Request) => records(deps.db, scopeOf(req)),
+      {
+        id: ['h.id', 'in'],
+        department_id: ['h.department_id', 'in'],
+        employee_id: ['h.employee_id', 'in'],
+        severity: ['h.severity', '='],
+        status: ['h.status', '='],
+        work_date: ['h.work_date', '='],
+        work_date_gte: ['h.work_date', '>='],
+        work_date_lte: ['h.work_date', '<='],
+        q: ['e.name', 'contains'],
       },
-      openRecord,
+      (row) => openRecord(row, keyringOf(deps.db)),
     ),
   );
   r.get(

@@ -5,7 +5,8 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
-import { MANUAL_REMINDER_LEVEL, manualReminderWorkflowId } from '../../domain/manual-reminder.ts';
+import { MANUAL_REMINDER_LEVEL } from '../../domain/manual-reminder.ts';
+import { manualReminderWorkflowId } from '../../domain/workflow-ids.ts';
 import { workDateAt } from '../../domain/zoned-time.ts';
 import type { Logger } from '../../config/logger.ts';
 import type { DB } from '../../db/connect.ts';
@@ -14,6 +15,7 @@ import { openDays } from '../../db/repositories/dashboard.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
 import { listRemindersForDay } from '../../db/repositories/reminders.ts';
 import { departmentScope } from '../../reports/report-data.ts';
+import { departmentReminderBatch } from '../../workflows/department-reminder-batch.ts';
 import { pendingSignal } from '../../workflows/messages.ts';
 import { noteAudit } from '../audit/audit-trail.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
@@ -86,7 +88,7 @@ export function remindNowRoutes(deps: RemindNowDeps): Router {
       });
       try {
         for (const [departmentId, employeeIds] of byDepartment) {
-          await deps.temporal.workflow.signalWithStart('departmentReminderBatch', {
+          await deps.temporal.workflow.signalWithStart(departmentReminderBatch, {
             taskQueue: deps.taskQueue,
             workflowId: manualReminderWorkflowId(workDate, departmentId),
             args: [

@@ -1,6 +1,6 @@
 // Reminders sent (react-admin simple-rest): list, getOne, getMany and getManyReference by employee
 // or department. A reminder's id is its key, `<employee>-<work date>-<level>`.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
@@ -8,7 +8,6 @@ import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
-import { containing } from '../http/search.ts';
 import { dateFilter, dbId, idList, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 
 interface ReminderKey {
@@ -30,7 +29,7 @@ const reminderId = z
     return { employeeId: employeeId.data, workDate: workDate.data, level: Number(s.slice(-1)) };
   });
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'r.claimed_at',
     work_date: 'r.work_date',
@@ -43,7 +42,7 @@ const sort: SortSpec<string> = {
   },
   key: ['r.work_date', 'r.employee_id', 'r.level'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const filterSchema = z
   .object({
@@ -93,11 +92,10 @@ export function remindersResource(deps: { db: DB }): Router {
   r.use(authorize('people:read'));
   r.get(
     '/',
-    listRoute(db, 'reminders', sort, filterSchema, (req, f) => {
-      let q = reminders(db, scopeOf(req));
-      const keys = f.id;
-      if (keys !== undefined)
-        q = q.where((eb) =>
+    listRoute(db, 'reminders', sort, filterSchema, (req: Request) => reminders(db, scopeOf(req)), {
+      // a reminder's id is its key (employee, day, level)
+      id: (q, keys) =>
+        q.where((eb) =>
           eb.or(
             keys.map((k) =>
               eb.and([
@@ -107,17 +105,16 @@ export function remindersResource(deps: { db: DB }): Router {
               ]),
             ),
           ),
-        );
-      if (f.employee_id !== undefined) q = q.where('r.employee_id', 'in', f.employee_id);
-      if (f.department_id !== undefined) q = q.where('r.department_id', 'in', f.department_id);
-      if (f.work_date !== undefined) q = q.where('r.work_date', '=', f.work_date);
-      if (f.work_date_gte !== undefined) q = q.where('r.work_date', '>=', f.work_date_gte);
-      if (f.work_date_lte !== undefined) q = q.where('r.work_date', '<=', f.work_date_lte);
-      if (f.level !== undefined) q = q.where('r.level', '=', f.level);
-      if (f.status !== undefined) q = q.where('r.status', '=', f.status);
-      if (f.channel !== undefined) q = q.where('r.channel', '=', f.channel);
-      if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
-      return q;
+        ),
+      employee_id: ['r.employee_id', 'in'],
+      department_id: ['r.department_id', 'in'],
+      work_date: ['r.work_date', '='],
+      work_date_gte: ['r.work_date', '>='],
+      work_date_lte: ['r.work_date', '<='],
+      level: ['r.level', '='],
+      status: ['r.status', '='],
+      channel: ['r.channel', '='],
+      q: ['e.name', 'contains'],
     }),
   );
   r.get(

@@ -8,6 +8,7 @@ import type { Review } from '../../db/database.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
 import { openRecord } from '../../db/repositories/records.ts';
 import { findReachablePeople, loadRouting } from '../../db/repositories/reviewer-routing.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
 const open = (s: Review['status']) => s === 'pending' || s === 'recheck_requested';
 
@@ -32,47 +33,71 @@ async function readings(db: DB, review: Review) {
     .orderBy('id')
     .execute();
   return Promise.all(
-    rows.map(openRecord).map(async (r) => {
-      const form = r.form_version === null ? undefined : await findFormVersion(db, r.form_version);
-      return {
-        recordId: r.id,
-        submittedAt: r.submitted_at,
-        severity: r.severity,
-        current: r.id === review.current_record_id,
-        reasons: r.reasons.map((x) => x.text),
-        answers: form ? renderAnswers(form.definition, r.answers) : [],
-      };
-    }),
+    rows
+      .map((row) => openRecord(row, keyringOf(db)))
+      .map(async (r) => {
+        const form = r.form_version === null ? undefined : await findFormVersion(db, r.form_version);
+        return {
+          recordId: r.id,
+          submittedAt: r.submitted_at,
+          severity: r.severity,
+          current: r.id === review.current_record_id,
+          reasons: r.reasons.map((x) => x.text),
+          answers: form ? renderAnswers(form.definition, r.answers) : [],
+        };
+      }),
   );
 }
 
-export async function reviewPage(db: DB, review: Review, callerId: number | null, callerMayDecide: boolean) {
+/** The names a page needs beyond the review's own employee and department (which the row carries). */
+async function namesOf(db: DB, departmentIds: number[], employeeIds: number[]) {
+  const [depts, people] = await Promise.all([
+    departmentIds.length === 0
+      ? []
+      : db.selectFrom('departments').select(['id', 'name']).where('id', 'in', departmentIds).execute(),
+    employeeIds.length === 0 ? [] : findReachablePeople(db, employeeIds),
+  ]);
+  return {
+    departments: new Map(depts.map((d) => [d.id, d.name])),
+    people: Object.fromEntries(people.map((p) => [p.id, p.name])) as Record<number, string>,
+  };
+}
+
+/** The review (as the list shows it, with its employee's and department's names) and its page. */
+export async function reviewPage(
+  db: DB,
+  review: Review & { employee_name: string; department_name: string },
+  callerId: number | null,
+  callerMayDecide: boolean,
+) {
   const routing = await loadRouting(db, review.department_id);
   const waitingFor =
     review.status === 'pending' ? awaitedReviewers(routing, review.employee_id, review.escalated) : [];
-  const depts = await db
-    .selectFrom('departments')
-    .select(['id', 'name'])
-    .where('id', 'in', [review.department_id, ...routing.chain.map((d) => d.id)])
-    .execute();
-  const ids = new Set<number>([review.employee_id]);
+  const ids = new Set<number>();
   if (review.decider_id) ids.add(review.decider_id);
   for (const w of waitingFor) w.employeeIds.forEach((id) => ids.add(id));
   for (const h of review.history) {
     if (h.actorId) ids.add(h.actorId);
     h.to?.forEach((id) => ids.add(id));
   }
-  const people = Object.fromEntries((await findReachablePeople(db, [...ids])).map((p) => [p.id, p.name]));
+  ids.delete(review.employee_id);
+  const names = await namesOf(
+    db,
+    [...new Set(waitingFor.map((w) => w.departmentId))].filter(
+      (id): id is number => id !== null && id !== review.department_id,
+    ),
+    [...ids],
+  );
+  names.departments.set(review.department_id, review.department_name);
+  const people = { ...names.people, [review.employee_id]: review.employee_name };
   return {
     ...review,
-    employee_name: people[review.employee_id] ?? null,
-    department_name: depts.find((d) => d.id === review.department_id)?.name ?? null,
     decider_name: review.decider_id ? (people[review.decider_id] ?? null) : null,
     readings: await readings(db, review),
     waiting_for: waitingFor.map((w) => ({
       source: w.source,
       inherited: w.inherited,
-      department_name: depts.find((d) => d.id === w.departmentId)?.name ?? null,
+      department_name: w.departmentId === null ? null : (names.departments.get(w.departmentId) ?? null),
       people: w.employeeIds.map((id) => ({ id, name: people[id] ?? '' })),
     })),
     can_decide:

@@ -1,16 +1,16 @@
 // Reviews for the admin UI (react-admin simple-rest): list, getOne, getMany and getManyReference
 // by employee, each limited in SQL to the caller's departments and audited (reasons and comments
 // are health data). Decisions stay in reviews.routes.ts.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { reviewStatuses } from '../../domain/review-status.ts';
 import type { DB } from '../../db/connect.ts';
 import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
-import { findReview, openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
+import { openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
 import { auditRead } from '../audit/audit-trail.ts';
 import { authorize, can, principalOf, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
-import { containing } from '../http/search.ts';
 import { reviewPage } from './review-page.ts';
 import {
   dateFilter,
@@ -21,8 +21,9 @@ import {
   textFilter,
   type SortSpec,
 } from '../http/simple-rest.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
-const sort: SortSpec<string> = {
+const sort = {
   fields: {
     id: 'r.id',
     work_date: 'r.work_date',
@@ -37,14 +38,14 @@ const sort: SortSpec<string> = {
   },
   key: ['r.id'],
   default: 'id',
-};
+} as const satisfies SortSpec;
 
 const filterSchema = z
   .object({
     id: bigIdList,
     employee_id: idList,
     department_id: idList,
-    status: z.enum(['pending', 'recheck_requested', 'approved', 'rejected']),
+    status: z.enum(reviewStatuses),
     severity: z.enum(['warning', 'red']),
     work_date_gte: dateFilter,
     work_date_lte: dateFilter,
@@ -69,19 +70,18 @@ export function reviewsResource(deps: { db: DB }): Router {
       'reviews',
       sort,
       filterSchema,
-      (req, f) => {
-        let q = scoped(deps.db, scopeOf(req));
-        if (f.id !== undefined) q = q.where('r.id', 'in', f.id);
-        if (f.employee_id !== undefined) q = q.where('r.employee_id', 'in', f.employee_id);
-        if (f.department_id !== undefined) q = q.where('r.department_id', 'in', f.department_id);
-        if (f.status !== undefined) q = q.where('r.status', '=', f.status);
-        if (f.severity !== undefined) q = q.where('r.severity', '=', f.severity);
-        if (f.work_date_gte !== undefined) q = q.where('r.work_date', '>=', f.work_date_gte);
-        if (f.work_date_lte !== undefined) q = q.where('r.work_date', '<=', f.work_date_lte);
-        if (f.q !== undefined) q = q.where('e.name', 'ilike', containing(f.q));
-        return q;
+      (req: Request) => scoped(deps.db, scopeOf(req)),
+      {
+        id: ['r.id', 'in'],
+        employee_id: ['r.employee_id', 'in'],
+        department_id: ['r.department_id', 'in'],
+        status: ['r.status', '='],
+        severity: ['r.severity', '='],
+        work_date_gte: ['r.work_date', '>='],
+        work_date_lte: ['r.work_date', '<='],
+        q: ['e.name', 'contains'],
       },
-      openReviewWithContext,
+      (row) => openReviewWithContext(row, keyringOf(deps.db)),
     ),
   );
   r.get(
@@ -90,14 +90,11 @@ export function reviewsResource(deps: { db: DB }): Router {
     route(async (req, res) => {
       const { id } = parse(bigIdParam, req.params, 'path');
       const row = await scoped(deps.db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
-      const review = row && (await findReview(deps.db, id));
-      if (!row || !review) throw notFound('Review');
+      if (!row) throw notFound('Review');
       // getOne is the review page: the row plus its readings, decider, who it waits for and can_decide
       const p = principalOf(req);
-      res.json({
-        ...openReviewWithContext(row),
-        ...(await reviewPage(deps.db, review, p.employeeId, can(p, 'reviews:decide'))),
-      });
+      const review = openReviewWithContext(row, keyringOf(deps.db));
+      res.json(await reviewPage(deps.db, review, p.employeeId, can(p, 'reviews:decide')));
     }),
   );
   return r;

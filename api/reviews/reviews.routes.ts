@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Router } from 'express';
 import { z } from 'zod';
 import { reviewWorkflowId } from '../../domain/workflow-ids.ts';
+import type { anomalyReview } from '../../workflows/anomaly-review.ts';
 import type { DB } from '../../db/connect.ts';
 import { findReview } from '../../db/repositories/reviews.ts';
 import { DECIDE_CONFLICT, DECIDE_FORBIDDEN, decideUpdate } from '../../workflows/messages.ts';
@@ -48,7 +49,9 @@ export function reviewDecisionRoutes(deps: { db: DB; temporal: Client }): Router
         (review.status === 'pending' || review.status === 'recheck_requested')
       )
         throw notYourReview();
-      const handle = deps.temporal.workflow.getHandle(reviewWorkflowId(review.record_id));
+      const handle = deps.temporal.workflow.getHandle<typeof anomalyReview>(
+        reviewWorkflowId(review.record_id),
+      );
       try {
         const result = await handle.executeUpdate(decideUpdate, {
           args: [{ deciderId, decision: body.decision, comment: body.comment }],

@@ -7,6 +7,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../config/logger.ts';
 import type { DB } from '../../db/connect.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 import { FieldKeyringCodec } from '../../platform/payload-codec.ts';
 import { CiphertextError } from '../../security/field-crypto.ts';
 import { auditTrail, noteAudit } from '../audit/audit-trail.ts';
@@ -49,7 +50,7 @@ export interface CodecDeps {
 }
 
 export function temporalCodecRoutes(deps: CodecDeps): Router {
-  const codec = new FieldKeyringCodec();
+  const codec = new FieldKeyringCodec(keyringOf(deps.db));
   const r = Router();
   // Mounted before the API's own CORS: the Temporal UI is another origin, and it sends the admin
   // session cookie only when its "include cross-origin credentials" setting is on.

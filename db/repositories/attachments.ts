@@ -3,7 +3,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../connect.ts';
 import type { AttachmentType, Database } from '../database.ts';
-import { openPhoto, sealPhoto } from '../sealed-fields.ts';
+import { keyringOf, openPhoto, sealPhoto } from '../sealed-fields.ts';
 
 export async function saveAttachment(
   db: DB,
@@ -15,7 +15,7 @@ export async function saveAttachment(
       employee_id: a.employeeId,
       content_type: a.contentType,
       size_bytes: a.bytes.length,
-      ...sealPhoto(a.bytes),
+      ...sealPhoto(a.bytes, keyringOf(db)),
     })
     .returning(['id', 'size_bytes'])
     .executeTakeFirstOrThrow();
@@ -55,5 +55,5 @@ export async function readAttachment(db: DB, employeeId: number, attachmentId: s
     .executeTakeFirst();
   if (!row) return undefined;
   const { key_id, bytes, ...rest } = row;
-  return { ...rest, bytes: openPhoto(bytes, key_id) };
+  return { ...rest, bytes: openPhoto(bytes, key_id, keyringOf(db)) };
 }

@@ -1,6 +1,6 @@
 // The append-only audit log: inserts, filtered reads, and the retention job's batched purge.
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { fieldKeyring, type FieldKeyring } from '../../security/field-crypto.ts';
+import type { FieldKeyring } from '../../security/field-crypto.ts';
 import type { DB } from '../connect.ts';
 import type { AuditOutcome, Database } from '../database.ts';
 
@@ -21,21 +21,22 @@ export interface AuditEntry {
 /** Free text a person typed into an audited action (a proxy's reason names an illness): sealed. */
 export const AUDIT_TEXT_AAD = 'audit_log.detail';
 
-export const sealAuditText = (text: string, k: FieldKeyring = fieldKeyring()) =>
-  k.encryptJson(text, AUDIT_TEXT_AAD);
+export const sealAuditText = (text: string, k: FieldKeyring) => k.encryptJson(text, AUDIT_TEXT_AAD);
 
-export const openAuditText = (ct: string, k: FieldKeyring = fieldKeyring()) =>
-  k.decryptJson<string>(ct, AUDIT_TEXT_AAD);
+export const openAuditText = (ct: string, k: FieldKeyring) => k.decryptJson<string>(ct, AUDIT_TEXT_AAD);
 
 /** A row for the audit screen: a sealed reason opened for the reader (who may read the row). */
-export function openAuditRow<R extends { detail: Record<string, unknown> | null }>(row: R): R {
+export function openAuditRow<R extends { detail: Record<string, unknown> | null }>(
+  row: R,
+  k: FieldKeyring,
+): R {
   const sealed = row.detail?.reasonSealed;
   if (typeof sealed !== 'string') return row;
   const rest = { ...row.detail };
   delete rest.reasonSealed;
   let reason: string;
   try {
-    reason = openAuditText(sealed);
+    reason = openAuditText(sealed, k);
   } catch {
     reason = '(sealed with a retired key)';
   }

@@ -3,11 +3,12 @@
 import { sql, type Updateable } from 'kysely';
 import type { DB } from '../connect.ts';
 import type { Employee, EmployeesTable } from '../database.ts';
-import { openMobile, sealMobile, stripSealed } from '../sealed-fields.ts';
+import type { FieldKeyring } from '../../security/field-crypto.ts';
+import { keyringOf, openMobile, sealMobile, stripSealed } from '../sealed-fields.ts';
 
 /** An employees row with its sealed mobile opened. */
-export function openEmployee<R extends { mobile_ct: string | null }>(row: R) {
-  return { ...stripSealed(row, ['mobile']), mobile: openMobile(row.mobile_ct) };
+export function openEmployee<R extends { mobile_ct: string | null }>(row: R, k: FieldKeyring) {
+  return { ...stripSealed(row, ['mobile']), mobile: openMobile(row.mobile_ct, k) };
 }
 
 /** Applies the changes (sealing a new mobile); false when there is no such employee. */
@@ -20,7 +21,10 @@ export async function updateEmployee(
   const u = await db
     .updateTable('employees')
     // A row sealed here counts as sealed, so its legacy plaintext must go too.
-    .set({ ...plain, ...(mobile === undefined ? {} : { ...sealMobile(mobile), mobile: null }) })
+    .set({
+      ...plain,
+      ...(mobile === undefined ? {} : { ...sealMobile(mobile, keyringOf(db)), mobile: null }),
+    })
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(u.numUpdatedRows) > 0;
@@ -28,7 +32,7 @@ export async function updateEmployee(
 
 export async function findEmployeeById(db: DB, id: number): Promise<Employee | undefined> {
   const row = await db.selectFrom('employees').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && openEmployee(row);
+  return row && openEmployee(row, keyringOf(db));
 }
 
 export async function findEmployeeByDingtalkUserId(db: DB, userId: string): Promise<Employee | undefined> {
@@ -37,7 +41,7 @@ export async function findEmployeeByDingtalkUserId(db: DB, userId: string): Prom
     .selectAll()
     .where('dingtalk_user_id', '=', userId)
     .executeTakeFirst();
-  return row && openEmployee(row);
+  return row && openEmployee(row, keyringOf(db));
 }
 
 /** One page of active employees after `afterId`, in id order (keyset pagination for the fan-out). */
@@ -110,7 +114,7 @@ export async function findEmployeesByIds(db: DB, ids: number[]) {
     .where('e.id', 'in', ids)
     .orderBy('e.id')
     .execute();
-  return rows.map(openEmployee);
+  return rows.map((r) => openEmployee(r, keyringOf(db)));
 }
 
 /** Every department's id and name (the CSV import resolves departments by either). */
@@ -137,7 +141,7 @@ export async function findEmployeesByUserIds(db: DB, userIds: string[]) {
     ])
     .where('dingtalk_user_id', 'in', userIds)
     .execute();
-  return rows.map(openEmployee);
+  return rows.map((r) => openEmployee(r, keyringOf(db)));
 }
 
 /** Which of these union ids belong to someone (union ids are unique). */
@@ -174,7 +178,7 @@ export async function upsertEmployeesByUserId(db: DB, rows: EmployeeWrite[]): Pr
       .values(
         rows
           .slice(i, i + 500)
-          .map(({ mobile, ...plain }) => ({ ...plain, ...sealMobile(mobile), mobile: null })),
+          .map(({ mobile, ...plain }) => ({ ...plain, ...sealMobile(mobile, keyringOf(db)), mobile: null })),
       )
       .onConflict((oc) =>
         oc.column('dingtalk_user_id').doUpdateSet((eb) => ({

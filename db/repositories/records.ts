@@ -4,16 +4,20 @@ import { sql, type Insertable, type Transaction } from 'kysely';
 import type { AnomalyReason } from '../../domain/anomaly/evaluate.ts';
 import type { DB } from '../connect.ts';
 import type { Database, HealthRecord, HealthRecordsTable } from '../database.ts';
-import { openAnswers, openReasons, sealRecordFields, stripSealed } from '../sealed-fields.ts';
+import type { FieldKeyring } from '../../security/field-crypto.ts';
+import { keyringOf, openAnswers, openReasons, sealRecordFields, stripSealed } from '../sealed-fields.ts';
 
 type Q = DB | Transaction<Database>;
 
 /** A row with sealed answers and reasons → the same row with them opened. */
-export function openRecord<R extends { answers_ct: string | null; reasons_ct: string | null }>(row: R) {
+export function openRecord<R extends { answers_ct: string | null; reasons_ct: string | null }>(
+  row: R,
+  k: FieldKeyring,
+) {
   return {
     ...stripSealed(row, ['answers', 'reasons']),
-    answers: openAnswers(row.answers_ct),
-    reasons: openReasons(row.reasons_ct),
+    answers: openAnswers(row.answers_ct, k),
+    reasons: openReasons(row.reasons_ct, k),
   };
 }
 
@@ -27,15 +31,15 @@ export async function insertRecord(
   const { answers, reasons, ...plain } = values;
   const row = await db
     .insertInto('health_records')
-    .values({ ...plain, ...sealRecordFields({ answers, reasons }) })
+    .values({ ...plain, ...sealRecordFields({ answers, reasons }, keyringOf(db)) })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return openRecord(row);
+  return openRecord(row, keyringOf(db));
 }
 
 export async function findRecordById(db: Q, id: number): Promise<HealthRecord | undefined> {
   const row = await db.selectFrom('health_records').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && openRecord(row);
+  return row && openRecord(row, keyringOf(db));
 }
 
 /** The day's current record (a recheck replaces the earlier one as current). */
@@ -51,7 +55,7 @@ export async function findRecordForDay(
     .where('work_date', '=', workDate)
     .where('is_current', '=', true)
     .executeTakeFirst();
-  return row && openRecord(row);
+  return row && openRecord(row, keyringOf(db));
 }
 
 /** Whether the day has a record (the reminder ladder's question; nothing is opened). */
@@ -77,7 +81,7 @@ export async function findRecordByIdempotencyKey(
     .where('employee_id', '=', employeeId)
     .where('idempotency_key', '=', key)
     .executeTakeFirst();
-  return row && openRecord(row);
+  return row && openRecord(row, keyringOf(db));
 }
 
 /** Which of these employees have a record for the day (the escalation's source of truth). */
@@ -106,7 +110,7 @@ export async function recentRecords(db: DB, employeeId: number, workDate: string
   return rows.map((r) => ({
     work_date: r.work_date,
     severity: r.severity,
-    answers: openAnswers(r.answers_ct),
+    answers: openAnswers(r.answers_ct, keyringOf(db)),
   }));
 }
 
@@ -141,7 +145,7 @@ export async function lastRecordBefore(db: DB, employeeId: number, workDate: str
     .orderBy('work_date', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row && { work_date: row.work_date, answers: openAnswers(row.answers_ct) };
+  return row && { work_date: row.work_date, answers: openAnswers(row.answers_ct, keyringOf(db)) };
 }
 
 /**

@@ -4,8 +4,9 @@ import { sql, type Transaction } from 'kysely';
 import type { Severity } from '../../domain/forms/form-definition.ts';
 import type { DB } from '../connect.ts';
 import type { Database, Review, ReviewHistoryEntry, ReviewStatus } from '../database.ts';
-import { fieldKeyring } from '../../security/field-crypto.ts';
+import type { FieldKeyring } from '../../security/field-crypto.ts';
 import {
+  keyringOf,
   openComment,
   openHistory,
   openReasons,
@@ -17,17 +18,20 @@ import {
 type Q = DB | Transaction<Database>;
 
 /** A reviews row with its comment and history opened. */
-export function openReview<R extends { comment_ct: string | null; history: ReviewHistoryEntry[] }>(row: R) {
+export function openReview<R extends { comment_ct: string | null; history: ReviewHistoryEntry[] }>(
+  row: R,
+  k: FieldKeyring,
+) {
   return {
     ...stripSealed(row, ['comment']),
-    comment: openComment(row.comment_ct),
-    history: openHistory(row.history),
+    comment: openComment(row.comment_ct, k),
+    history: openHistory(row.history, k),
   };
 }
 
 export async function findReview(db: Q, id: number): Promise<Review | undefined> {
   const row = await db.selectFrom('reviews').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && openReview(row);
+  return row && openReview(row, keyringOf(db));
 }
 
 export function findReviewAwaitingRecheck(db: Q, currentRecordId: number) {
@@ -62,7 +66,7 @@ export function insertReview(
       history: JSON.stringify([opened]),
       // Nothing sealed yet; later comments are sealed with the active key, and a rotation re-seals
       // every row whose key is not the active one.
-      key_id: fieldKeyring().activeKeyId,
+      key_id: keyringOf(db).activeKeyId,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -89,8 +93,8 @@ export async function updateReview(
     .updateTable('reviews')
     .set({
       ...plain,
-      ...(comment === undefined ? {} : { comment_ct: sealComment(comment) }),
-      history: sql`history || ${JSON.stringify([sealHistoryEntry(entry)])}::jsonb`,
+      ...(comment === undefined ? {} : { comment_ct: sealComment(comment, keyringOf(db)) }),
+      history: sql`history || ${JSON.stringify([sealHistoryEntry(entry, keyringOf(db))])}::jsonb`,
       updated_at: sql`now()`,
     })
     .where('id', '=', id)
@@ -122,6 +126,7 @@ export function reviewsWithContext(db: DB) {
       'r.comment_ct',
       'r.decided_at',
       'r.created_at',
+      'r.updated_at',
       'r.history',
       'h.reasons_ct',
     ]);
@@ -129,6 +134,6 @@ export function reviewsWithContext(db: DB) {
 
 export function openReviewWithContext<
   R extends { comment_ct: string | null; history: ReviewHistoryEntry[]; reasons_ct: string | null },
->(row: R) {
-  return { ...openReview(row), reasons: openReasons(row.reasons_ct) };
+>(row: R, k: FieldKeyring) {
+  return { ...openReview(row, k), reasons: openReasons(row.reasons_ct, k) };
 }

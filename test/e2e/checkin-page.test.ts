@@ -17,6 +17,7 @@ import {
 } from '../helpers/checkin-page.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 import { dingtalkAppContext } from '../helpers/dingtalk-app.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
 let ctx: TestContext;
 let browser: Browser;
@@ -37,7 +38,7 @@ const member = (i: number) => members[i] as TestEmployee;
 
 const records = async (employeeId: number) =>
   (await ctx.db.selectFrom('health_records').selectAll().where('employee_id', '=', employeeId).execute()).map(
-    openRecord,
+    (r) => openRecord(r, keyringOf(ctx.db)),
   );
 
 async function fillNormal(page: Page, temperature = '36.6') {

@@ -5,14 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import {
-  eventually,
-  newKey,
-  TestContext,
-  validAnswers,
-  type TestDepartment,
-  type TestEmployee,
-} from '../helpers/context.ts';
+import { eventually, TestContext, type TestDepartment, type TestEmployee } from '../helpers/context.ts';
 import { launchBrowser, shots } from '../helpers/browser.ts';
 import { dingtalkAppContext } from '../helpers/dingtalk-app.ts';
 import { subTeam } from '../helpers/sub-team.ts';
@@ -39,12 +32,10 @@ const subTeamMember = async () => (await subTeam(ctx, parent.id, 1)).members[0] 
 
 /** A fever for `e`; resolves with the review card's link as the parent's manager received it. */
 async function reviewCardLink(e: TestEmployee, temperature: number): Promise<string> {
-  const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: { ...validAnswers, temperature } });
-  assert.equal(r.status, 201);
-  const reviewId = r.body.reviewId as number;
+  const { reviewId } = await ctx.checkIn(e, { temperature });
+  assert.ok(reviewId, 'a fever opens a review');
   const card = await eventually(
-    () =>
-      ctx.messages('work_notification', parent.manager.userId).find((m) => m.title.includes(`#${reviewId}`)),
+    () => ctx.reviewMessages('work_notification', parent.manager.userId, reviewId)[0],
     15_000,
     'review card to the parent’s manager',
   );

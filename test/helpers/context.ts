@@ -2,6 +2,7 @@
 // a DingTalk fake, the API on an ephemeral port, and a worker in-process or as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
@@ -10,8 +11,8 @@ import { signEmployeeToken } from '../../api/auth/employee-token.ts';
 import { loadConfig, type AppConfig } from '../../config/config.ts';
 import { createLogger } from '../../config/logger.ts';
 import { createDb, dropDatabase, ensureDatabase, type DB } from '../../db/connect.ts';
-import { sealMobile } from '../../db/sealed-fields.ts';
-import { useFieldKeys } from '../../security/field-crypto.ts';
+import { keyringOf, sealMobile, withFieldKeys } from '../../db/sealed-fields.ts';
+import { FieldKeyring } from '../../security/field-crypto.ts';
 import { insertDaysIfAbsent } from '../../db/repositories/checkin-days.ts';
 import { getCurrentPolicy } from '../../db/repositories/policy.ts';
 import { startFakeDingTalk, type RunningFake } from '../../dingtalk/fake-server.ts';
@@ -89,11 +90,11 @@ export class TestContext {
       ...opts.env,
     };
     const config = loadConfig(childEnv);
-    useFieldKeys(config.fieldEncryption);
+    const keyring = new FieldKeyring(config.fieldEncryption);
     const logger = createLogger(config.logLevel, name);
-    const db = createDb(dbUrl);
+    const db = withFieldKeys(createDb(dbUrl), keyring);
     const dingtalk = createDingTalk(config);
-    const { client, connection } = await connectTemporal(t.temporalAddress, name);
+    const { client, connection } = await connectTemporal(t.temporalAddress, name, keyring);
     await ensureSearchAttributes(connection, name);
     let stopWorker: (() => Promise<void>) | undefined;
     if (opts.worker === 'in-process') {
@@ -203,7 +204,7 @@ export class TestContext {
           dingtalk_union_id: unionId,
           name: `员工${label}`,
           department_id: deptId,
-          ...sealMobile('13800000000'),
+          ...sealMobile('13800000000', keyringOf(this.db)),
         })
         .returning(['id', 'name'])
         .executeTakeFirstOrThrow();
@@ -321,8 +322,49 @@ export class TestContext {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
+  /**
+   * The employee checks in with healthy answers (or these instead) under a fresh key; fails the test
+   * unless the record is stored (201). The record's id, and the review's id when it opened one.
+   */
+  async checkIn(employee: { id: number }, answers: Record<string, unknown> = {}) {
+    const r = await this.submit(employee.id, {
+      idempotencyKey: newKey(),
+      answers: { ...validAnswers, ...answers },
+    });
+    if (r.status !== 201) throw new Error(`check-in answered ${r.status}: ${JSON.stringify(r.body)}`);
+    const body = r.body as { record: { id: number }; reviewId?: number | null };
+    return { recordId: body.record.id, reviewId: body.reviewId ?? null };
+  }
+
   messages(kind?: FakeMessageKind, to?: string): FakeMessage[] {
     return this.fake.state.messages.filter((m) => (!kind || m.kind === kind) && (!to || m.to.includes(to)));
+  }
+
+  /** What `to` received about review `reviewId` (its cards, to-dos: the title carries `#<id>`). */
+  reviewMessages(kind: FakeMessageKind, to: string, reviewId: number): FakeMessage[] {
+    return this.messages(kind, to).filter((m) => m.title.includes(`#${reviewId}`));
+  }
+
+  /**
+   * A second API process in all but name, on its own port, whose database handle carries the given
+   * keyring (what a replica restarted with other FIELD_ENCRYPTION_KEYS would see).
+   */
+  async apiWithKeyring(keyring: FieldKeyring): Promise<{ url: string; close: () => Promise<void> }> {
+    const app = createApp({
+      db: withFieldKeys(this.db, keyring),
+      temporal: this.temporal,
+      dingtalk: createDingTalk(this.config),
+      config: this.config,
+      logger: createLogger(this.config.logLevel, `${this.name}-rekeyed`),
+    });
+    const server: Server = await new Promise((res) => {
+      const s = app.listen(0, '127.0.0.1', () => res(s));
+    });
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: () => new Promise((r) => server.close(() => r())),
+    };
   }
 
   async close(): Promise<void> {

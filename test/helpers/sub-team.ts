@@ -1,6 +1,6 @@
 // A department as DingTalk imports often leave them: no manager, HR contact or robot of its own.
 import { randomBytes } from 'node:crypto';
-import { sealMobile } from '../../db/sealed-fields.ts';
+import { keyringOf, sealMobile } from '../../db/sealed-fields.ts';
 import type { TestContext, TestEmployee } from './context.ts';
 
 export async function subTeam(
@@ -26,7 +26,7 @@ export async function subTeam(
         dingtalk_union_id: unionId,
         name: `子团队成员${tag}${i}`,
         department_id: dept.id,
-        ...sealMobile('13900000000'),
+        ...sealMobile('13900000000', keyringOf(ctx.db)),
       })
       .returning(['id', 'name'])
       .executeTakeFirstOrThrow();

@@ -6,6 +6,7 @@ import { openEmployee } from '../../db/repositories/org.ts';
 import { after, before, describe, test } from 'node:test';
 import { TestContext, type TestDepartment } from '../helpers/context.ts';
 import { signInEmployee } from '../helpers/staff-client.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
 let ctx: TestContext;
 let sales: TestDepartment;
@@ -36,7 +37,7 @@ const employeesNamed = async (userIds: string[]) =>
       .where('dingtalk_user_id', 'in', userIds)
       .orderBy('dingtalk_user_id')
       .execute()
-  ).map(openEmployee);
+  ).map((r) => openEmployee(r, keyringOf(ctx.db)));
 
 type Issue = { line: number; column: string; code: string; message: string };
 

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { getPublishedForm } from '../../db/repositories/forms.ts';
-import { sealRecordFields } from '../../db/sealed-fields.ts';
+import { keyringOf, sealRecordFields } from '../../db/sealed-fields.ts';
 import { eventually, TestContext } from '../helpers/context.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hc-exports-'));
@@ -30,10 +30,13 @@ before(async () => {
   await sql`insert into employees (dingtalk_user_id, name, department_id)
     select 'x' || g, '员工' || g, ${dept.id} from generate_series(1, ${RECORDS / 10}) g`.execute(ctx.db);
   // Every record has the same answers, so one sealed value serves them all (it is bound to the column, not the row).
-  const sealed = sealRecordFields({
-    answers: { temperature: 36.5, healthCode: 'green', hasSymptoms: false },
-    reasons: [],
-  });
+  const sealed = sealRecordFields(
+    {
+      answers: { temperature: 36.5, healthCode: 'green', hasSymptoms: false },
+      reasons: [],
+    },
+    keyringOf(ctx.db),
+  );
   await sql`insert into health_records (employee_id, department_id, work_date, submitted_at, answers_ct, reasons_ct, key_id, status, idempotency_key, form_version)
     select e.id, e.department_id, '2026-09-01'::date + d, now(), ${sealed.answers_ct}, ${sealed.reasons_ct}, ${sealed.key_id},
            'on_time', 'k' || e.id || '-' || d, ${form.version}

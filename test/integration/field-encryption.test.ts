@@ -13,8 +13,9 @@ import { reviewWorkflowId } from '../../domain/workflow-ids.ts';
 import { getPublishedForm } from '../../db/repositories/forms.ts';
 import { insertRecord } from '../../db/repositories/records.ts';
 import { addDays } from '../../domain/zoned-time.ts';
-import { FieldKeyring, isCiphertext, keyIdOf, useFieldKeys } from '../../security/field-crypto.ts';
+import { FieldKeyring, isCiphertext, keyIdOf } from '../../security/field-crypto.ts';
 import { rotateFieldKeys } from '../../security/key-rotation.ts';
+import { withFieldKeys } from '../../db/sealed-fields.ts';
 import {
   eventually,
   newKey,
@@ -95,8 +96,7 @@ before(async () => {
   );
 
   await eventually(
-    () =>
-      ctx.messages('work_notification', dept.manager.userId).some((m) => m.title.includes(`#${reviewId}`)),
+    () => ctx.reviewMessages('work_notification', dept.manager.userId, reviewId).length > 0,
     15_000,
     'manager notified',
   );
@@ -108,8 +108,12 @@ before(async () => {
 });
 after(async () => ctx.close());
 
-async function get<T = Record<string, unknown>>(path: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${ctx.apiUrl}${path}`, {
+async function get<T = Record<string, unknown>>(
+  path: string,
+  headers: Record<string, string> = {},
+  apiUrl = ctx.apiUrl,
+) {
+  const res = await fetch(`${apiUrl}${path}`, {
     // the operator key, unless the caller signs in as someone else
     headers: headers.authorization ? headers : { 'x-admin-token': ctx.operatorKey },
   });
@@ -357,15 +361,16 @@ describe('field encryption at rest', () => {
     assert.deepEqual([...new Set(cts.map((ct) => keyIdOf(ct)))], ['kb']);
 
     // The old key can go: a process holding only the new one reads everything.
-    useFieldKeys({ activeKeyId: 'kb', keys: new Map([['kb', keyB]]) });
+    const onlyB = new FieldKeyring({ activeKeyId: 'kb', keys: new Map([['kb', keyB]]) });
+    const api = await ctx.apiWithKeyring(onlyB);
     try {
-      const list = await get<unknown[]>(`/api/ra/records?${q({ department_id: dept.id })}`);
+      const list = await get<unknown[]>(`/api/ra/records?${q({ department_id: dept.id })}`, {}, api.url);
       assert.equal(list.status, 200);
       assert.equal(list.body.length, 4);
-      assert.equal((await get(`/api/ra/employees/${feverish.id}`)).body.mobile, MOBILE);
-      assert.equal((await get(`/api/ra/reviews/${reviewId}`)).body.comment, COMMENT);
+      assert.equal((await get(`/api/ra/employees/${feverish.id}`, {}, api.url)).body.mobile, MOBILE);
+      assert.equal((await get(`/api/ra/reviews/${reviewId}`, {}, api.url)).body.comment, COMMENT);
       for (const id of [sealedPhoto.id, legacyPhoto.id]) {
-        const read = await readAttachment(ctx.db, feverish.id, id);
+        const read = await readAttachment(withFieldKeys(ctx.db, onlyB), feverish.id, id);
         assert.ok(read?.bytes.equals(photo), 'photo reads back after rotation');
       }
       const kidsOfPhotos = await ctx.db.selectFrom('attachments').select('key_id').distinct().execute();
@@ -374,7 +379,7 @@ describe('field encryption at rest', () => {
         ['kb'],
       );
     } finally {
-      useFieldKeys(ctx.config.fieldEncryption);
+      await api.close();
     }
   });
 

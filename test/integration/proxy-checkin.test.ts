@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { findDay } from '../../db/repositories/checkin-days.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 import { createLocalAccount, signInEmployee, signInLocal } from '../helpers/staff-client.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
 // One compressed hour = 2 s: the first reminder would go out 2 s after the day starts.
 /** level 1 at +12 s: the proxy submission must land before it on a busy machine */
@@ -73,7 +74,7 @@ describe('proxy check-in (代填)', { concurrency: true }, () => {
     // the reason names an illness: sealed in the log, opened for the audit screen
     const detail = a?.detail as { recordId: number; reasonSealed: string };
     assert.equal(detail.recordId, record.id);
-    assert.equal(openAuditText(detail.reasonSealed), '住院中，手机不在身边');
+    assert.equal(openAuditText(detail.reasonSealed, keyringOf(ctx.db)), '住院中，手机不在身边');
     assert.equal(JSON.stringify(a?.detail).includes('住院'), false);
 
     // The records resource shows the mark and the proxy's name.

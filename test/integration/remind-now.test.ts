@@ -4,14 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { listRemindersForDay } from '../../db/repositories/reminders.ts';
-import {
-  eventually,
-  newKey,
-  TestContext,
-  validAnswers,
-  type TestDepartment,
-  type TestEmployee,
-} from '../helpers/context.ts';
+import { eventually, TestContext, type TestDepartment, type TestEmployee } from '../helpers/context.ts';
 import {
   createLocalAccount,
   signInEmployee,
@@ -33,11 +26,7 @@ before(async () => {
   dept = await ctx.department({ size: 4 });
   other = await ctx.department({ size: 1 });
   workDate = (await ctx.expectToday([...dept.members, ...other.members])).workDate;
-  const submitter = dept.members[0] as TestEmployee;
-  assert.equal(
-    (await ctx.submit(submitter.id, { idempotencyKey: newKey(), answers: validAnswers })).status,
-    201,
-  );
+  await ctx.checkIn(dept.members[0] as TestEmployee);
   manager = await signInEmployee(ctx, dept.manager);
 });
 after(async () => ctx.close());

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataConverter } from '../../platform/payload-codec.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
+import { createDataConverter } from '../../platform/payload-codec.ts';
 import { after, before, describe, test } from 'node:test';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
@@ -22,7 +23,10 @@ after(async () => ctx.close());
 
 const replay = (history: unknown, workflowId: string) =>
   Worker.runReplayHistory(
-    { workflowBundle: { codePath: testEnv().workflowBundle }, dataConverter },
+    {
+      workflowBundle: { codePath: testEnv().workflowBundle },
+      dataConverter: createDataConverter(keyringOf(ctx.db)),
+    },
     history,
     workflowId,
   );

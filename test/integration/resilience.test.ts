@@ -13,6 +13,7 @@ import { statusQuery } from '../../workflows/messages.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 import { freePort } from '../../scripts/temporal-cli.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
 let ctx: TestContext;
 
@@ -166,7 +167,11 @@ describe('resilience', () => {
 
     // An API whose only road to Temporal goes through a proxy we cut.
     const proxy = await startTcpProxy(ctx.config.temporal.address ?? '');
-    const { client, connection } = await connectTemporal(proxy.address, ctx.config.temporal.namespace);
+    const { client, connection } = await connectTemporal(
+      proxy.address,
+      ctx.config.temporal.namespace,
+      keyringOf(ctx.db),
+    );
     const app = createApp({
       db: ctx.db,
       temporal: client,

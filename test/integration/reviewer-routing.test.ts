@@ -46,7 +46,7 @@ async function openReview(e: TestEmployee, temperature: number): Promise<number>
 }
 
 const cardsFor = (who: TestEmployee, reviewId: number) =>
-  ctx.messages('work_notification', who.userId).filter((m) => m.title.includes(`#${reviewId}`));
+  ctx.reviewMessages('work_notification', who.userId, reviewId);
 
 interface Page {
   can_decide: boolean;

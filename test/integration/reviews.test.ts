@@ -35,8 +35,7 @@ async function submitAbnormal(dept: TestDepartment, e: TestEmployee, temperature
   const reviewId = r.body.reviewId as number;
   assert.ok(reviewId, 'a review was opened');
   const recordId = (r.body.record as { id: number }).id;
-  const managerCards = () =>
-    ctx.messages('work_notification', dept.manager.userId).filter((m) => m.title.includes(`#${reviewId}`));
+  const managerCards = () => ctx.reviewMessages('work_notification', dept.manager.userId, reviewId);
   await eventually(() => managerCards().length > 0, 15_000, 'manager notified');
   return { reviewId, recordId, managerCards };
 }
@@ -63,9 +62,7 @@ describe('anomaly review', { concurrency: true }, () => {
     );
     // The to-do follows the card in the same activity.
     await eventually(
-      () =>
-        ctx.messages('todo', dept.manager.unionId).filter((m) => m.title.includes(`#${reviewId}`)).length ===
-        1,
+      () => ctx.reviewMessages('todo', dept.manager.unionId, reviewId).length === 1,
       10_000,
       'manager to-do',
     );
@@ -106,15 +103,11 @@ describe('anomaly review', { concurrency: true }, () => {
     const { reviewId, recordId } = await submitAbnormal(dept, e, 38.4);
     const hr = dept.hr as TestEmployee;
     await eventually(
-      () => ctx.messages('work_notification', hr.userId).some((m) => m.title.includes(`#${reviewId}`)),
+      () => ctx.reviewMessages('work_notification', hr.userId, reviewId).length > 0,
       15_000,
       'HR notified',
     );
-    await eventually(
-      () => ctx.messages('todo', hr.unionId).filter((m) => m.title.includes(`#${reviewId}`)).length === 1,
-      10_000,
-      'HR to-do',
-    );
+    await eventually(() => ctx.reviewMessages('todo', hr.unionId, reviewId).length === 1, 10_000, 'HR to-do');
     const st = await ctx.temporal.workflow.getHandle(reviewWorkflowId(recordId)).query(reviewStatusQuery);
     assert.equal(st.escalated, true);
     const r = await decide(reviewId, hr, 'reject', '请居家观察');

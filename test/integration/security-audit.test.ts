@@ -23,6 +23,7 @@ import {
   signInLocal,
   type StaffClient,
 } from '../helpers/staff-client.ts';
+import { keyringOf } from '../../db/sealed-fields.ts';
 
 let ctx: TestContext;
 let a: TestDepartment;
@@ -54,15 +55,14 @@ const rows = (action: string) =>
   ctx.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id').execute();
 
 const proxyPath = (e: TestEmployee) => `/api/employees/${e.id}/proxy-checkins`;
+/** Manager A fills today's check-in in for `e` (代填), healthy answers, with this reason. */
+const proxyFill = (e: TestEmployee, reason: string) =>
+  managerA.call('POST', proxyPath(e), { idempotencyKey: newKey(), answers: validAnswers, reason });
 
 describe('the audit row comes with the action', () => {
   test('a proxy fill with a NUL in its reason is refused and stores nothing; a clean one is audited, reason sealed', async () => {
     const member = a.members[0] as TestEmployee;
-    const hostile = await managerA.call('POST', proxyPath(member), {
-      idempotencyKey: newKey(),
-      answers: validAnswers,
-      reason: '住院\u0000高烧39度',
-    });
+    const hostile = await proxyFill(member, '住院\u0000高烧39度');
     assert.equal(hostile.status, 400, JSON.stringify(hostile.body));
     assert.match(hostile.headers.get('content-type') ?? '', /problem\+json/);
     const stored = await ctx.db
@@ -72,11 +72,7 @@ describe('the audit row comes with the action', () => {
       .execute();
     assert.deepEqual(stored, []);
 
-    const ok = await managerA.call('POST', proxyPath(member), {
-      idempotencyKey: newKey(),
-      answers: validAnswers,
-      reason: '住院高烧39度',
-    });
+    const ok = await proxyFill(member, '住院高烧39度');
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
     const recordId = (ok.body as { record: { id: number } }).record.id;
     // written in the submission's transaction: present as soon as the answer is
@@ -85,7 +81,7 @@ describe('the audit row comes with the action', () => {
     assert.equal(row?.department_id, a.id);
     const detail = row?.detail as { recordId: number; reasonSealed: string };
     assert.equal(detail.recordId, recordId);
-    assert.equal(openAuditText(detail.reasonSealed), '住院高烧39度');
+    assert.equal(openAuditText(detail.reasonSealed, keyringOf(ctx.db)), '住院高烧39度');
     const plain = await sql<{
       n: string;
     }>`select count(*)::text as n from audit_log where detail::text like '%高烧%'`.execute(ctx.db);
@@ -134,11 +130,7 @@ describe('the audit row comes with the action', () => {
   });
 
   test('when the row cannot be written the answer is withheld', async () => {
-    const submitted = await ctx.submit((b.members[0] as TestEmployee).id, {
-      idempotencyKey: newKey(),
-      answers: { ...validAnswers, temperature: 38.7 },
-    });
-    const recordId = (submitted.body as unknown as { record: { id: number } }).record.id;
+    const { recordId } = await ctx.checkIn(b.members[0] as TestEmployee, { temperature: 38.7 });
     await sql`create function refuse_audit() returns trigger language plpgsql as $$
       begin raise exception 'audit refused for the test'; end $$`.execute(ctx.db);
     await sql`create trigger refuse_records_read before insert on audit_log for each row
@@ -158,12 +150,7 @@ describe('the audit row comes with the action', () => {
 describe('who reads the audit log', () => {
   test('department HR reads only rows about their departments; company-wide HR all; admins none', async () => {
     // a read about department B and one about department A
-    const submit = async (e: TestEmployee) =>
-      (
-        (await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers })).body as unknown as {
-          record: { id: number };
-        }
-      ).record.id;
+    const submit = async (e: TestEmployee) => (await ctx.checkIn(e)).recordId;
     assert.equal(
       (await hrAll.call('GET', `/api/ra/records/${await submit(b.members[2] as TestEmployee)}`)).status,
       200,
@@ -260,7 +247,7 @@ describe('sign-in lock', () => {
 describe('small leaks', () => {
   test('the guard sees who, the day and the colour, not the severity or review', async () => {
     const e = a.members[1] as TestEmployee;
-    assert.equal((await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers })).status, 201);
+    await ctx.checkIn(e);
     const pass = await fetch(`${ctx.apiUrl}/api/me/pass`, {
       headers: { authorization: `Bearer ${ctx.token(e.id)}` },
     });

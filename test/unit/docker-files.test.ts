@@ -426,6 +426,45 @@ describe('docker/ files', () => {
     assert.equal(pkg.scripts.migrate, 'tsx scripts/migrate.ts');
   });
 
+  test('the worker loads the workflow bundle the image built, instead of bundling at every start', () => {
+    const cmd = [(services.worker as Service).command ?? []].flat();
+    assert.deepEqual(cmd.slice(0, 4), ['node', '--import', 'tsx', 'worker/main.ts']);
+    const bundle = cmd[4];
+    assert.ok(bundle?.endsWith('.js'), `the worker is given no bundle: ${JSON.stringify(cmd)}`);
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    const bundler = pkg.scripts['bundle:workflows'] ?? '';
+    assert.ok(
+      existsSync(join(root, bundler.split(' ').at(-1) ?? '')),
+      'npm run bundle:workflows runs a script',
+    );
+    // built in a stage before the runtime, and copied into it at the path the worker is given
+    const builds = stages
+      .slice(0, -1)
+      .flatMap((st) =>
+        st.instructions
+          .filter(
+            (i) =>
+              i.getKeyword() === 'RUN' && i.getArgumentsContent()?.includes(`bundle:workflows -- ${bundle}`),
+          )
+          .map(() => st.name),
+      );
+    assert.equal(builds.length, 1, `no earlier stage runs "npm run bundle:workflows -- ${bundle}"`);
+    const copied = runtime.instructions.filter(
+      (i): i is Copy =>
+        i instanceof Copy &&
+        i.getFromFlag()?.getValue() === builds[0] &&
+        i
+          .getArguments()
+          .map((a) => a.getValue())
+          .join(' ') === `/app/${bundle} ./${bundle}`,
+    );
+    assert.equal(
+      copied.length,
+      1,
+      `the runtime stage does not COPY --from=${builds[0]} /app/${bundle} ./${bundle}`,
+    );
+  });
+
   test('the Postgres init scripts are valid sh', () => {
     const dir = join(dockerDir, 'postgres-init');
     const scripts = readdirSync(dir).filter((f) => f.endsWith('.sh'));
