@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { createApp } from '../../api/app.ts';
 import { createLogger } from '../../config/logger.ts';
 import { createDb } from '../../db/connect.ts';
+import { keyringOf, withFieldKeys } from '../../db/sealed-fields.ts';
 import { createDingTalk } from '../../platform/dingtalk.ts';
 import { listRemindersForDay } from '../../db/repositories/reminders.ts';
 import { departmentBatchWorkflowId } from '../../domain/workflow-ids.ts';
@@ -118,7 +119,7 @@ describe('reliability', () => {
     const dbUrl = new URL(ctx.config.databaseUrl);
     const proxy = await startTcpProxy(`${dbUrl.hostname}:${dbUrl.port || '5432'}`);
     dbUrl.host = proxy.address;
-    const db = createDb(dbUrl.toString());
+    const db = withFieldKeys(createDb(dbUrl.toString()), keyringOf(ctx.db));
     const app = createApp({
       db,
       temporal: ctx.temporal,
