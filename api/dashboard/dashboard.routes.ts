@@ -20,8 +20,9 @@ import { departmentScope } from '../../reports/report-data.ts';
 import { inScopeOf, scopeOf } from '../auth/permissions.ts';
 import { AppError } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
+import { issue } from '../../domain/issue-codes.ts';
 
-const date = z.string().refine(isValidDate, 'expected YYYY-MM-DD');
+const date = z.string().refine(isValidDate, issue('date_format', 'expected YYYY-MM-DD'));
 const rangeQuery = z.object({ from: date.optional(), to: date.optional() }).strict();
 /** The longest range a chart is drawn for (a year of days). */
 const MAX_RANGE_DAYS = 366;
@@ -39,7 +40,13 @@ export function dashboardRoutes(deps: { db: DB }): Router {
     const from = p.from ?? addDays(to, -13);
     if (from > to || addDays(from, MAX_RANGE_DAYS) <= to) {
       throw new AppError('validation_failed', 400, 'The date range is invalid', [
-        { field: 'from', message: `from must be on or before to, at most ${MAX_RANGE_DAYS} days apart` },
+        {
+          field: 'from',
+          message: `from must be on or before to, at most ${MAX_RANGE_DAYS} days apart`,
+          ...(from > to
+            ? { code: 'date_range_order' }
+            : { code: 'date_range_too_long', params: { days: MAX_RANGE_DAYS } }),
+        },
       ]);
     }
     return { from, to };

@@ -17,6 +17,7 @@ import { parse, route } from '../http/middleware.ts';
 import { containing } from '../http/search.ts';
 import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { pickEditable } from '../http/pick-editable.ts';
+import { issue } from '../../domain/issue-codes.ts';
 
 const sort: SortSpec<string> = {
   fields: {
@@ -33,7 +34,7 @@ const sort: SortSpec<string> = {
 
 const filterSchema = z.object({ id: idList, parent_id: idList, q: textFilter }).partial().strict();
 
-const timeZone = z.string().refine(isValidTimeZone, 'unknown IANA time zone').nullish();
+const timeZone = z.string().refine(isValidTimeZone, issue('time_zone_unknown', 'unknown IANA time zone')).nullish();
 const departmentUpdate = z
   .object({
     name: departmentName,
@@ -161,6 +162,8 @@ export function departmentsResource(deps: { db: DB }): Router {
               {
                 field: 'parent_id',
                 message: `the parents would form a cycle: ${chain}`,
+                code: 'department_cycle',
+                params: { chain },
                 messages: {
                   zh: `上级部门会形成循环：${chain}`,
                   en: `the parents would form a cycle: ${chain}`,

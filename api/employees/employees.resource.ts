@@ -14,6 +14,7 @@ import { parse, route } from '../http/middleware.ts';
 import { pickEditable } from '../http/pick-editable.ts';
 import { containing } from '../http/search.ts';
 import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
+import { issue } from '../../domain/issue-codes.ts';
 
 const sort: SortSpec<string> = {
   fields: {
@@ -48,7 +49,7 @@ const employeeUpdate = z
     mobile: z.string().max(20).nullish(),
     active: z.boolean(),
     workdays: z.array(z.number().int().min(1).max(7)).min(1).max(7).nullish(),
-    time_zone: z.string().refine(isValidTimeZone, 'unknown IANA time zone').nullish(),
+    time_zone: z.string().refine(isValidTimeZone, issue('time_zone_unknown', 'unknown IANA time zone')).nullish(),
   })
   .partial();
 

@@ -1,12 +1,9 @@
 // Calls to the API from the page: the session header, the language, problem+json errors.
 import type { Lang } from '../form-renderer/FormRenderer.tsx';
 
-export interface Problem {
-  status: number;
-  code?: string;
-  title?: string;
-  errors?: { field: string; message: string; code?: string }[];
-}
+import type { Problem as ProblemBody } from '../problem-text.ts';
+
+export type Problem = ProblemBody & { status: number };
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {

@@ -14,7 +14,7 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Title, useCanAccess, useLocaleState, useNotify, useTranslate } from 'react-admin';
 import { useNavigate } from 'react-router-dom';
-import { createDraft, errorsOf, listVersions, type FormVersion } from './api.ts';
+import { createDraft, listVersions, type FormVersion } from './api.ts';
 
 export const FormVersionsPage = () => {
   const t = useTranslate();
@@ -33,7 +33,7 @@ export const FormVersionsPage = () => {
       await queryClient.invalidateQueries({ queryKey: ['forms'] });
       navigate(`/forms/${draft.version}`);
     } catch (e) {
-      notify(errorsOf(e).title, { type: 'error' });
+      notify((e as Error).message, { type: 'error' });
     }
   };
 
