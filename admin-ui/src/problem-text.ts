@@ -58,7 +58,7 @@ export function problemText(
   const details = (p?.errors ?? []).map((i) => {
     const label = labelOf(i.field);
     const text = issueText(i, t, lang);
-    return label ? `${label}: ${text}` : text;
+    return label ? `${label}${lang === 'en' ? ': ' : '：'}${text}` : text;
   });
   return [title, ...details].join(lang === 'en' ? '; ' : '；');
 }
