@@ -2,7 +2,6 @@
 // were sent, and their leave. Health data only for those who may read it; everyone with the
 // directory sees reminders and leave.
 import {
-  DateField,
   EditButton,
   Pagination,
   ReferenceManyField,
@@ -20,6 +19,7 @@ import {
 import { SeverityField } from '../severity.tsx';
 import { RemindNowButton } from '../reminders/RemindNowButton.tsx';
 import { HealthCodeField, TemperatureField } from './AnswerFields.tsx';
+import { CompanyDateTimeField, CalendarDateField } from '../company-date-fields.tsx';
 
 const kinds = [
   { id: 'leave', name: 'leaves.kind.leave' },
@@ -51,12 +51,12 @@ export const EmployeeHistory = () => {
               pagination={<Pagination />}
             >
               <Datagrid rowClick="show" bulkActionButtons={false}>
-                <DateField source="work_date" />
+                <CalendarDateField source="work_date" />
                 <TemperatureField />
                 <HealthCodeField />
                 <SeverityField source="severity" />
                 <TextField source="status" />
-                <DateField source="submitted_at" showTime />
+                <CompanyDateTimeField source="submitted_at" />
               </Datagrid>
             </ReferenceManyField>
           </Tab>
@@ -70,11 +70,11 @@ export const EmployeeHistory = () => {
             pagination={<Pagination />}
           >
             <Datagrid rowClick={false} bulkActionButtons={false}>
-              <DateField source="work_date" />
+              <CalendarDateField source="work_date" />
               <NumberField source="level" />
               <TextField source="channel" />
               <TextField source="status" />
-              <DateField source="sent_at" showTime />
+              <CompanyDateTimeField source="sent_at" />
             </Datagrid>
           </ReferenceManyField>
         </Tab>
@@ -87,8 +87,8 @@ export const EmployeeHistory = () => {
           >
             <Datagrid rowClick={false} bulkActionButtons={false}>
               <SelectField source="kind" choices={kinds} />
-              <DateField source="from_date" />
-              <DateField source="to_date" />
+              <CalendarDateField source="from_date" />
+              <CalendarDateField source="to_date" />
               <TextField source="note" />
             </Datagrid>
           </ReferenceManyField>

@@ -390,6 +390,7 @@ export const appEn = {
         status: 'Status',
         escalated: 'Escalated to HR',
         decided_at: 'Decided at',
+        created_at: 'Opened at',
         comment: 'Comment',
         reasons: 'Reasons',
       },

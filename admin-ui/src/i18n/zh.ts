@@ -415,6 +415,7 @@ export const appZh = {
         status: '状态',
         escalated: '已升级至 HR',
         decided_at: '处理时间',
+        created_at: '发现时间',
         comment: '备注',
         reasons: '异常原因',
       },
