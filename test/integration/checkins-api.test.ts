@@ -1,7 +1,7 @@
 // The submission API: idempotency, concurrency, validation, limits, 免登.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { translate } from '../../admin-ui/src/checkin/i18n.ts';
+import { translate } from '../../admin-ui/src/i18n/translate.ts';
 import { problemTitle } from '../../admin-ui/src/problem-text.ts';
 import { findRecordById } from '../../db/repositories/records.ts';
 import { wallTimeAt } from '../../domain/zoned-time.ts';

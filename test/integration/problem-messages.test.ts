@@ -2,7 +2,7 @@
 // both languages with the values filled in: no English rule inside a Chinese message.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { translate } from '../../admin-ui/src/checkin/i18n.ts';
+import { translate } from '../../admin-ui/src/i18n/translate.ts';
 import { issueText, problemText, type Problem } from '../../admin-ui/src/problem-text.ts';
 import { TestContext } from '../helpers/context.ts';
 
