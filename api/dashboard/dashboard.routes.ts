@@ -1,6 +1,5 @@
 // Dashboard figures: today's totals, compliance heat map, anomaly trend, live non-submitters. All
 // read the trigger-kept department_day_stats, limited to the departments the viewer may see.
-import { listRemindersForDay } from '../../db/repositories/reminders.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import { dayKind } from '../../domain/calendar/work-calendar.ts';
@@ -129,18 +128,6 @@ export function dashboardRoutes(deps: { db: DB }): Router {
         openDays(db, workDate, listed, PAGE_SIZE, (q.page - 1) * PAGE_SIZE),
         openDayCounts(db, workDate, scope),
       ]);
-      // 已读/未读 of each person's own level-1 notification, as DingTalk last reported it
-      const delivery = new Map(
-        (
-          await listRemindersForDay(
-            db,
-            workDate,
-            rows.map((p) => p.id),
-          )
-        )
-          .filter((r) => r.level === 1)
-          .map((r) => [r.employee_id, r.delivery]),
-      );
       const inList = listed === 'all' ? undefined : new Set(listed);
       const total = departments
         .filter((d) => !inList || inList.has(d.department_id))
@@ -162,7 +149,7 @@ export function dashboardRoutes(deps: { db: DB }): Router {
           department_name: p.department_name,
           level_reached: p.level_reached,
           skipped_levels: p.skipped_levels,
-          reminder_delivery: delivery.get(p.id) ?? null,
+          reminder_delivery: p.reminder_delivery,
         })),
       });
     }),
