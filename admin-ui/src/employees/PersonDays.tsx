@@ -60,7 +60,8 @@ export const PersonDays = () => {
   const reason = (d: PersonDay) => {
     if (d.reason === 'holiday') return dayName(d.reason_note ?? '', locale, t);
     const text = d.reason ? t(`employee_history.reason.${d.reason}`) : '';
-    return d.reason_note ? `${text}（${d.reason_note}）` : text;
+    if (!d.reason_note) return text;
+    return locale === 'en' ? `${text} (${d.reason_note})` : `${text}（${d.reason_note}）`;
   };
   return (
     <div data-testid="person-days">
