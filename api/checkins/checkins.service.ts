@@ -115,7 +115,11 @@ export async function submitCheckin(
     clientAt && clientAt < now && workDateAt(clientAt, policy.timeZone) === workDate ? clientAt : now;
   const timing = classifySubmission(effectiveAt, closesAt, lateUntil, policy);
   if (timing === 'too_late') {
-    throw submissionWindowClosed(workDate, policy.lateSubmissions === 'refuse' ? closesAt : lateUntil, policy.timeZone);
+    throw submissionWindowClosed(
+      workDate,
+      policy.lateSubmissions === 'refuse' ? closesAt : lateUntil,
+      policy.timeZone,
+    );
   }
   const history = await recentRecords(db, employeeId, workDate, HISTORY_DAYS);
   const assessment = assess(

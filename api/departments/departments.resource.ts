@@ -34,7 +34,10 @@ const sort: SortSpec<string> = {
 
 const filterSchema = z.object({ id: idList, parent_id: idList, q: textFilter }).partial().strict();
 
-const timeZone = z.string().refine(isValidTimeZone, issue('time_zone_unknown', 'unknown IANA time zone')).nullish();
+const timeZone = z
+  .string()
+  .refine(isValidTimeZone, issue('time_zone_unknown', 'unknown IANA time zone'))
+  .nullish();
 const departmentUpdate = z
   .object({
     name: departmentName,

@@ -62,7 +62,10 @@ const employeeUpdate = z
     mobile: z.string().max(20).nullish(),
     active: z.boolean(),
     workdays: z.array(z.number().int().min(1).max(7)).min(1).max(7).nullish(),
-    time_zone: z.string().refine(isValidTimeZone, issue('time_zone_unknown', 'unknown IANA time zone')).nullish(),
+    time_zone: z
+      .string()
+      .refine(isValidTimeZone, issue('time_zone_unknown', 'unknown IANA time zone'))
+      .nullish(),
   })
   .partial();
 

@@ -114,7 +114,14 @@ export const submissionWindowClosed = (workDate: string, closedAt: Date, timeZon
     422,
     `The check-in window for ${workDate} closed at ${wallTimeAt(closedAt, timeZone)} (${timeZone}); late submissions are no longer accepted`,
     undefined,
-    { params: { date: workDate, time: wallTimeAt(closedAt, timeZone), timeZone, closedAt: closedAt.toISOString() } },
+    {
+      params: {
+        date: workDate,
+        time: wallTimeAt(closedAt, timeZone),
+        timeZone,
+        closedAt: closedAt.toISOString(),
+      },
+    },
   );
 
 export const notFound = (what: string) => new AppError('not_found', 404, `${what} not found`);

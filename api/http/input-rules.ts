@@ -19,14 +19,17 @@ const refuse = (field: string, message: string, code: IssueCode, params?: IssueP
 /** Throws a 400 naming the first string (or key) in `value` that breaks the rules. */
 export function assertCleanText(value: unknown, where: string, depth = 0): void {
   if (typeof value === 'string') {
-    if (CONTROL.test(value)) throw refuse(where, 'control characters (such as U+0000) are not allowed', 'control_characters');
+    if (CONTROL.test(value))
+      throw refuse(where, 'control characters (such as U+0000) are not allowed', 'control_characters');
     return;
   }
   if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return;
-  if (depth >= MAX_DEPTH) throw refuse(where, `nested more than ${MAX_DEPTH} levels deep`, 'nested_too_deep', { depth: MAX_DEPTH });
+  if (depth >= MAX_DEPTH)
+    throw refuse(where, `nested more than ${MAX_DEPTH} levels deep`, 'nested_too_deep', { depth: MAX_DEPTH });
   for (const [k, v] of Object.entries(value)) {
     const field = `${where}.${k}`;
-    if (CONTROL.test(k)) throw refuse(where, 'control characters are not allowed in field names', 'control_characters');
+    if (CONTROL.test(k))
+      throw refuse(where, 'control characters are not allowed in field names', 'control_characters');
     assertCleanText(v, field, depth + 1);
   }
 }

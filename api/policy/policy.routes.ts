@@ -15,11 +15,17 @@ import { issue } from '../../domain/issue-codes.ts';
 const changeSchema = z
   .object({
     policy: checkinPolicySchema,
-    effectiveFrom: z.string().refine(isValidDate, issue('date_format', 'expected a calendar date YYYY-MM-DD')).optional(),
+    effectiveFrom: z
+      .string()
+      .refine(isValidDate, issue('date_format', 'expected a calendar date YYYY-MM-DD'))
+      .optional(),
   })
   .strict();
 const deptParam = z.object({ id: z.coerce.number().int().positive() });
-const timeZone = z.string().refine(isValidTimeZone, issue('time_zone_unknown', 'unknown IANA time zone')).nullable();
+const timeZone = z
+  .string()
+  .refine(isValidTimeZone, issue('time_zone_unknown', 'unknown IANA time zone'))
+  .nullable();
 
 export function policyRoutes(deps: { db: DB }): Router {
   const { db } = deps;

@@ -55,7 +55,7 @@ export function personDays<R>(input: Inputs<R>): PersonDay<R>[] {
       return {
         ...base,
         outcome: 'exempt' as const,
-        reason: exemption ?? (leave?.kind ?? null),
+        reason: exemption ?? leave?.kind ?? null,
         reason_note: leave?.note ?? null,
       };
     }

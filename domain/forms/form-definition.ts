@@ -129,7 +129,11 @@ export const formDefinitionSchema = z
         });
       }
       if (f.min !== undefined && f.max !== undefined && f.min > f.max) {
-        ctx.addIssue({ code: 'custom', path: ['fields', i, 'min'], ...issue('min_above_max', 'min is above max') });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', i, 'min'],
+          ...issue('min_above_max', 'min is above max'),
+        });
       }
     });
     form.fields.forEach((f, i) => {

@@ -15,8 +15,18 @@ after(async () => {
 });
 
 const say = (p: unknown, lang: 'zh' | 'en') =>
-  problemText({ body: p }, (k, v) => translate(lang, k, v), lang, (field) =>
-    translate(lang, `settings.fields.${field.split('.').filter((k) => !/^\d+$/.test(k)).at(-1)}`),
+  problemText(
+    { body: p },
+    (k, v) => translate(lang, k, v),
+    lang,
+    (field) =>
+      translate(
+        lang,
+        `settings.fields.${field
+          .split('.')
+          .filter((k) => !/^\d+$/.test(k))
+          .at(-1)}`,
+      ),
   );
 const detail = (p: Problem, field: string, lang: 'zh' | 'en') => {
   const i = p.errors?.find((x) => x.field === field);
@@ -47,7 +57,10 @@ describe('policy rules when HR saves settings', () => {
       'policy.enabledLevels': 'level3_needs_level2',
       'policy.reminderTimes': 'reminder_order',
     });
-    assert.equal(detail(p, 'policy.enabledLevels', 'zh'), '启用第 3 级（HR 电话）必须同时启用第 2 级（主管）');
+    assert.equal(
+      detail(p, 'policy.enabledLevels', 'zh'),
+      '启用第 3 级（HR 电话）必须同时启用第 2 级（主管）',
+    );
     assert.equal(
       detail(p, 'policy.enabledLevels', 'en'),
       'level 3 (HR phone call) needs level 2 (manager) to be enabled',

@@ -5,7 +5,11 @@ import { appZh } from './zh.ts';
 
 type Tree = { [k: string]: string | Tree };
 
-export function translate(lang: 'zh' | 'en', key: string, vars: Record<string, string | number> = {}): string {
+export function translate(
+  lang: 'zh' | 'en',
+  key: string,
+  vars: Record<string, string | number> = {},
+): string {
   const root = (lang === 'en' ? appEn : appZh) as unknown as Tree;
   const found = key.split('.').reduce<string | Tree | undefined>((node, k) => {
     return typeof node === 'object' ? node[k] : undefined;

@@ -25,7 +25,6 @@ const buttons: {
   { decision: 'request_recheck', icon: <ReplayIcon />, variant: 'outlined', color: 'primary' },
 ];
 
-
 export const DecisionButtons = ({ page }: { page: ReviewPageData }) => {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
@@ -52,7 +51,9 @@ export const DecisionButtons = ({ page }: { page: ReviewPageData }) => {
     } catch (e) {
       // review_not_yours has a longer explanation of its own on this page
       notify(
-        problemOf(e)?.code === 'review_not_yours' ? t('review_errors.review_not_yours') : (e as Error).message,
+        problemOf(e)?.code === 'review_not_yours'
+          ? t('review_errors.review_not_yours')
+          : (e as Error).message,
         { type: 'error' },
       );
     } finally {

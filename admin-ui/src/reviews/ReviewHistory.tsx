@@ -27,8 +27,7 @@ export const ReviewHistory = ({ page }: { page: ReviewPageData }) => {
     <ol data-testid="review-history" style={{ margin: 0, paddingLeft: 20 }}>
       {page.history.map((h, i) => (
         <li key={i} style={{ marginBottom: 4 }}>
-          <time dateTime={h.at}>{companyTime(h.at)}</time> ·{' '}
-          {line(h)}
+          <time dateTime={h.at}>{companyTime(h.at)}</time> · {line(h)}
           {h.comment ? ` · ${h.comment}` : ''}
         </li>
       ))}
