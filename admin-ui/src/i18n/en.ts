@@ -140,7 +140,10 @@ export const appEn = {
     note: 'Note',
     source: { company: 'Company', statutory: 'Statutory', weekend_fallback: 'Weekend rule' },
   },
-  leaves: { kind: { leave: 'Leave', business_trip: 'Business trip' } },
+  leaves: {
+    kind: { leave: 'Leave', business_trip: 'Business trip' },
+    source: { hr: 'Entered by HR', dingtalk: 'DingTalk attendance' },
+  },
   settings: {
     fields: {
       timeZone: 'Time zone',

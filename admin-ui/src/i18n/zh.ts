@@ -182,7 +182,10 @@ export const appZh = {
     note: '备注',
     source: { company: '公司设置', statutory: '法定', weekend_fallback: '周末规则' },
   },
-  leaves: { kind: { leave: '请假', business_trip: '出差' } },
+  leaves: {
+    kind: { leave: '请假', business_trip: '出差' },
+    source: { hr: 'HR 录入', dingtalk: '钉钉考勤' },
+  },
   settings: {
     fields: {
       timeZone: '时区',

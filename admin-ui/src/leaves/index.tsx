@@ -42,7 +42,10 @@ const LeaveList = () => (
       <CalendarDateField source="from_date" />
       <CalendarDateField source="to_date" />
       <TextField source="note" />
-      <TextField source="source" />
+      <SelectField
+        source="source"
+        choices={['hr', 'dingtalk'].map((id) => ({ id, name: `leaves.source.${id}` }))}
+      />
       <DeleteButton mutationMode="pessimistic" />
     </Datagrid>
   </List>
