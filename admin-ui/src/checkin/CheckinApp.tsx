@@ -7,6 +7,7 @@ import { FormRenderer } from '../form-renderer/FormRenderer.tsx';
 import { problemText } from '../problem-text.ts';
 import { api, ApiError, NetworkError } from './api.ts';
 import { Confirmation } from './Confirmation.tsx';
+import { earlyToday } from './early.ts';
 import { useLang } from './i18n.ts';
 import { LocationField } from './LocationField.tsx';
 import {
@@ -49,7 +50,8 @@ export function CheckinApp() {
   const windowState = useWindowState(phase.kind === 'ready' ? phase.today : undefined);
 
   const loadToday = useCallback(async (s: Session) => {
-    const today = await api<Today>('/api/me/today', { token: s.token });
+    const today =
+      (await earlyToday<Today>(s.token)) ?? (await api<Today>('/api/me/today', { token: s.token }));
     setPhase({ kind: 'ready', today });
     return today;
   }, []);
