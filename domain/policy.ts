@@ -1,5 +1,6 @@
 // The company's check-in policy: window, reminder ladder, late rule. Stored in Postgres, snapshotted per day.
 import { z } from 'zod';
+import { issue } from './issue-codes.ts';
 import { isValidTimeZone } from './zoned-time.ts';
 
 export const REMINDER_LEVELS = [1, 2, 3] as const;
@@ -11,11 +12,13 @@ export const reminderLevelName: Record<ReminderLevel, string> = {
   3: 'hr_call_task',
 };
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24h)');
+const hhmm = z
+  .string()
+  .refine((s) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s), issue('time_hhmm', 'expected HH:MM (24h)'));
 
 export const checkinPolicySchema = z
   .object({
-    timeZone: z.string().refine(isValidTimeZone, 'unknown IANA time zone'),
+    timeZone: z.string().refine(isValidTimeZone, issue('time_zone_unknown', 'unknown IANA time zone')),
     windowStart: hhmm,
     windowEnd: hhmm,
     reminderTimes: z.tuple([hhmm, hhmm, hhmm]),
@@ -30,8 +33,11 @@ export const checkinPolicySchema = z
     enabledLevels: z
       .array(z.union([z.literal(1), z.literal(2), z.literal(3)]))
       .max(3)
-      .refine((ls) => new Set(ls).size === ls.length, 'levels must not repeat')
-      .refine((ls) => !ls.includes(3) || ls.includes(2), 'level 3 (HR call) needs level 2 (manager) enabled'),
+      .refine((ls) => new Set(ls).size === ls.length, issue('levels_repeat', 'levels must not repeat'))
+      .refine(
+        (ls) => !ls.includes(3) || ls.includes(2),
+        issue('level3_needs_level2', 'level 3 (HR call) needs level 2 (manager) enabled'),
+      ),
   })
   .superRefine((p, ctx) => {
     const times = [p.windowStart, ...p.reminderTimes, p.windowEnd];
@@ -40,7 +46,11 @@ export const checkinPolicySchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['reminderTimes'],
-          message: 'window start < reminder 1 < reminder 2 < reminder 3 < window end must hold',
+          ...issue(
+            'reminder_order',
+            'window start < reminder 1 < reminder 2 < reminder 3 < window end must hold',
+            { start: p.windowStart, end: p.windowEnd },
+          ),
         });
         return;
       }

@@ -95,6 +95,12 @@ export function workDateAt(instant: Date, timeZone: string): string {
   return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
 }
 
+/** The wall-clock time (HH:MM, 24 h) in `timeZone` at the given instant. */
+export function wallTimeAt(instant: Date, timeZone: string): string {
+  const w = wallClockAt(instant.getTime(), timeZone);
+  return `${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}`;
+}
+
 export function isValidDate(date: string): boolean {
   if (!DATE_RE.test(date)) return false;
   const d = new Date(`${date}T00:00:00Z`);

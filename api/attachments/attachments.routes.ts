@@ -29,7 +29,7 @@ export function attachmentUploadRoutes(deps: { db: DB }): Router {
       const contentType = sniffImageType(bytes);
       if (!contentType) {
         throw new AppError('validation_failed', 400, 'The body is not a JPEG, PNG or WebP image', [
-          { field: 'body', message: 'not a JPEG, PNG or WebP image' },
+          { field: 'body', message: 'not a JPEG, PNG or WebP image', code: 'not_an_image' },
         ]);
       }
       const saved = await saveAttachment(deps.db, {

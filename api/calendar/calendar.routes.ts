@@ -7,8 +7,9 @@ import type { DB } from '../../db/connect.ts';
 import { loadOverrides } from '../../db/repositories/calendar.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
+import { issue } from '../../domain/issue-codes.ts';
 
-const date = z.string().refine(isValidDate, 'expected a calendar date YYYY-MM-DD');
+const date = z.string().refine(isValidDate, issue('date_format', 'expected a calendar date YYYY-MM-DD'));
 const overrideSchema = z
   .object({ date, kind: z.enum(['workday', 'day_off']), note: z.string().max(100).optional() })
   .strict();

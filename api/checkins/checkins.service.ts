@@ -27,7 +27,7 @@ import {
 import { findReviewAwaitingRecheck, insertReview, updateReview } from '../../db/repositories/reviews.ts';
 import { deliverAfterCommit } from '../../platform/signal-outbox.ts';
 import { isUuid } from '../attachments/image-upload.ts';
-import { AppError, conflict, notFound } from '../http/errors.ts';
+import { AppError, conflict, notFound, submissionWindowClosed } from '../http/errors.ts';
 
 export interface CheckinDeps {
   db: DB;
@@ -115,10 +115,10 @@ export async function submitCheckin(
     clientAt && clientAt < now && workDateAt(clientAt, policy.timeZone) === workDate ? clientAt : now;
   const timing = classifySubmission(effectiveAt, closesAt, lateUntil, policy);
   if (timing === 'too_late') {
-    throw new AppError(
-      'submission_window_closed',
-      422,
-      `今日打卡已截止 (the check-in window for ${workDate} closed at ${closesAt.toISOString()}; late submissions are no longer accepted)`,
+    throw submissionWindowClosed(
+      workDate,
+      policy.lateSubmissions === 'refuse' ? closesAt : lateUntil,
+      policy.timeZone,
     );
   }
   const history = await recentRecords(db, employeeId, workDate, HISTORY_DAYS);

@@ -24,7 +24,7 @@ export function csvImportRoutes(
       const { dryRun } = parse(importQuery, req.query, 'query');
       if (typeof req.body !== 'string') {
         throw new AppError('validation_failed', 400, 'Send the file as text/csv', [
-          { field: 'content-type', message: 'expected text/csv' },
+          { field: 'content-type', message: 'expected text/csv', code: 'content_type_csv' },
         ]);
       }
       res.json(await run(req, req.body, { dryRun }));

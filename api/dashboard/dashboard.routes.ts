@@ -1,6 +1,5 @@
 // Dashboard figures: today's totals, compliance heat map, anomaly trend, live non-submitters. All
 // read the trigger-kept department_day_stats, limited to the departments the viewer may see.
-import { listRemindersForDay } from '../../db/repositories/reminders.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import { dayKind } from '../../domain/calendar/work-calendar.ts';
@@ -20,8 +19,9 @@ import { departmentScope } from '../../reports/report-data.ts';
 import { inScopeOf, scopeOf } from '../auth/permissions.ts';
 import { AppError } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
+import { issue } from '../../domain/issue-codes.ts';
 
-const date = z.string().refine(isValidDate, 'expected YYYY-MM-DD');
+const date = z.string().refine(isValidDate, issue('date_format', 'expected YYYY-MM-DD'));
 const rangeQuery = z.object({ from: date.optional(), to: date.optional() }).strict();
 /** The longest range a chart is drawn for (a year of days). */
 const MAX_RANGE_DAYS = 366;
@@ -39,7 +39,13 @@ export function dashboardRoutes(deps: { db: DB }): Router {
     const from = p.from ?? addDays(to, -13);
     if (from > to || addDays(from, MAX_RANGE_DAYS) <= to) {
       throw new AppError('validation_failed', 400, 'The date range is invalid', [
-        { field: 'from', message: `from must be on or before to, at most ${MAX_RANGE_DAYS} days apart` },
+        {
+          field: 'from',
+          message: `from must be on or before to, at most ${MAX_RANGE_DAYS} days apart`,
+          ...(from > to
+            ? { code: 'date_range_order' }
+            : { code: 'date_range_too_long', params: { days: MAX_RANGE_DAYS } }),
+        },
       ]);
     }
     return { from, to };
@@ -122,18 +128,6 @@ export function dashboardRoutes(deps: { db: DB }): Router {
         openDays(db, workDate, listed, PAGE_SIZE, (q.page - 1) * PAGE_SIZE),
         openDayCounts(db, workDate, scope),
       ]);
-      // 已读/未读 of each person's own level-1 notification, as DingTalk last reported it
-      const delivery = new Map(
-        (
-          await listRemindersForDay(
-            db,
-            workDate,
-            rows.map((p) => p.id),
-          )
-        )
-          .filter((r) => r.level === 1)
-          .map((r) => [r.employee_id, r.delivery]),
-      );
       const inList = listed === 'all' ? undefined : new Set(listed);
       const total = departments
         .filter((d) => !inList || inList.has(d.department_id))
@@ -155,7 +149,7 @@ export function dashboardRoutes(deps: { db: DB }): Router {
           department_name: p.department_name,
           level_reached: p.level_reached,
           skipped_levels: p.skipped_levels,
-          reminder_delivery: delivery.get(p.id) ?? null,
+          reminder_delivery: p.reminder_delivery,
         })),
       });
     }),

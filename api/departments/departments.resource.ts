@@ -16,6 +16,7 @@ import { AppError, forbidden, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { pickEditable } from '../http/pick-editable.ts';
+import { issue } from '../../domain/issue-codes.ts';
 
 const sort = {
   fields: {
@@ -32,7 +33,10 @@ const sort = {
 
 const filterSchema = z.object({ id: idList, parent_id: idList, q: textFilter }).partial().strict();
 
-const timeZone = z.string().refine(isValidTimeZone, 'unknown IANA time zone').nullish();
+const timeZone = z
+  .string()
+  .refine(isValidTimeZone, issue('time_zone_unknown', 'unknown IANA time zone'))
+  .nullish();
 const departmentUpdate = z
   .object({
     name: departmentName,
@@ -158,6 +162,8 @@ export function departmentsResource(deps: { db: DB }): Router {
               {
                 field: 'parent_id',
                 message: `the parents would form a cycle: ${chain}`,
+                code: 'department_cycle',
+                params: { chain },
                 messages: {
                   zh: `上级部门会形成循环：${chain}`,
                   en: `the parents would form a cycle: ${chain}`,

@@ -4,16 +4,22 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { EMPLOYEE_NAME_MAX } from '../../domain/org/org-rules.ts';
-import { isValidTimeZone } from '../../domain/zoned-time.ts';
+import { personDays } from '../../domain/calendar/person-days.ts';
+import { addDays, isValidDate, isValidTimeZone, workDateAt } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
 import { idsOrNone, inScopeOf, type DepartmentScope } from '../../db/department-scope.ts';
+import { loadOverrides } from '../../db/repositories/calendar.ts';
+import { employeeDaysBetween } from '../../db/repositories/employee-days.ts';
 import { findEmployeeById, openEmployee, updateEmployee } from '../../db/repositories/org.ts';
-import { authorizeByMethod, scopeOf } from '../auth/permissions.ts';
+import { getPolicy } from '../../db/repositories/policy.ts';
+import { auditRead } from '../audit/audit-trail.ts';
+import { authorize, authorizeByMethod, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { pickEditable } from '../http/pick-editable.ts';
 import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
+import { issue } from '../../domain/issue-codes.ts';
 
 const sort = {
   fields: {
@@ -40,6 +46,14 @@ const filterSchema = z
   .partial()
   .strict();
 
+const daysQuery = z
+  .object({
+    /** the last date shown (default and at most: the company's today) */
+    to: z.string().refine(isValidDate, issue('date_format', 'expected YYYY-MM-DD')).optional(),
+    days: z.coerce.number().int().min(1).max(92).default(31),
+  })
+  .strict();
+
 const employeeUpdate = z
   .object({
     name: z.string().trim().min(1).max(EMPLOYEE_NAME_MAX),
@@ -48,7 +62,10 @@ const employeeUpdate = z
     mobile: z.string().max(20).nullish(),
     active: z.boolean(),
     workdays: z.array(z.number().int().min(1).max(7)).min(1).max(7).nullish(),
-    time_zone: z.string().refine(isValidTimeZone, 'unknown IANA time zone').nullish(),
+    time_zone: z
+      .string()
+      .refine(isValidTimeZone, issue('time_zone_unknown', 'unknown IANA time zone'))
+      .nullish(),
   })
   .partial();
 
@@ -100,6 +117,35 @@ export function employeesResource(deps: { db: DB }): Router {
       const row = await employees(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
       if (!row) throw notFound('Employee');
       res.json(openEmployee(row, keyringOf(db)));
+    }),
+  );
+  // The person's days (the history's first tab): every date of the range with its outcome, the
+  // exemption's reason and the day's reading. Health data: health:read, audited like the records.
+  r.get(
+    '/:id/days',
+    authorize('health:read'),
+    auditRead('records.list', 'employees'),
+    route(async (req, res) => {
+      const { id } = parse(idParam, req.params, 'path');
+      const q = parse(daysQuery, req.query, 'query');
+      const person = await employees(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
+      if (!person) throw notFound('Employee');
+      const today = workDateAt(new Date(), (await getPolicy(db)).timeZone);
+      const to = q.to && q.to < today ? q.to : today;
+      const from = addDays(to, -(q.days - 1));
+      const dates: string[] = [];
+      for (let d = to; d >= from; d = addDays(d, -1)) dates.push(d);
+      const [found, overrides] = await Promise.all([
+        employeeDaysBetween(db, id, from, to),
+        loadOverrides(db, from, to),
+      ]);
+      res.json({
+        employee_id: id,
+        from,
+        to,
+        today,
+        days: personDays({ dates, overrides, workdays: person.workdays, ...found }),
+      });
     }),
   );
   r.put(

@@ -20,8 +20,9 @@ import { AppError, conflict, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { attachmentDisposition } from './content-disposition.ts';
 import { exportView, planExport, startExportWorkflow } from './exports.service.ts';
+import { issue } from '../../domain/issue-codes.ts';
 
-const date = z.string().refine(isValidDate, 'expected a calendar date YYYY-MM-DD');
+const date = z.string().refine(isValidDate, issue('date_format', 'expected a calendar date YYYY-MM-DD'));
 const exportSchema = z
   .object({
     from: date,
@@ -32,10 +33,10 @@ const exportSchema = z
     mode: z.enum(['auto', 'sync', 'async']).default('auto'),
   })
   .strict()
-  .refine((e) => e.from <= e.to, { path: ['to'], message: 'to must not be before from' })
+  .refine((e) => e.from <= e.to, { path: ['to'], ...issue('date_range_order', 'to must not be before from') })
   .refine((e) => Date.parse(e.to) - Date.parse(e.from) <= 366 * 86_400_000, {
     path: ['to'],
-    message: 'at most one year per export',
+    ...issue('date_range_too_long', 'at most one year per export', { days: 366 }),
   });
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 

@@ -41,7 +41,7 @@ export async function planExport(db: DB, format: ReportFormat, filter: ReportFil
   const names = await departmentNames(db, filter.departmentIds);
   if (names.length !== new Set(filter.departmentIds).size) {
     throw new AppError('validation_failed', 400, 'Unknown department', [
-      { field: 'departmentIds', message: 'contains an unknown department' },
+      { field: 'departmentIds', message: 'contains an unknown department', code: 'unknown_department' },
     ]);
   }
   const total = await countRecords(db, filter, await departmentScope(db, filter.departmentIds));

@@ -1,5 +1,7 @@
 // Domain errors with a stable code and HTTP status, rendered as application/problem+json.
 import type { ZodError } from 'zod';
+import type { IssueCode, IssueParams } from '../../domain/issue-codes.ts';
+import { wallTimeAt } from '../../domain/zoned-time.ts';
 
 export type ErrorCode =
   | 'validation_failed'
@@ -21,8 +23,12 @@ export type ErrorCode =
 
 export interface FieldIssue {
   field: string;
+  /** English, for API clients and logs; the UIs say `code` in the person's language */
   message: string;
-  code?: string;
+  /** an IssueCode (the UI packs' issue.<code>), or a form rule's own code with `messages` */
+  code?: IssueCode | (string & {});
+  /** the values the translated text names (a minimum, a date, a chain of departments) */
+  params?: IssueParams;
   /** both languages; the error handler picks `message` from the request's Accept-Language */
   messages?: { zh: string; en: string };
 }
@@ -33,20 +39,90 @@ export class AppError extends Error {
     readonly status: number,
     message: string,
     readonly fields?: FieldIssue[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; params?: IssueParams },
   ) {
     super(message, options);
     this.name = 'AppError';
+    this.params = options?.params;
   }
+
+  /** values the problem's translated title names (problem.<code> in the UI packs) */
+  readonly params?: IssueParams;
 
   static validation(err: ZodError, where = 'body'): AppError {
     const fields = err.issues.map((i) => ({
       field: i.path.length ? i.path.join('.') : where,
       message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
+      ...issueCodeOf(i),
     }));
     return new AppError('validation_failed', 400, 'The request has invalid fields', fields);
   }
 }
+
+type ZodIssue = ZodError['issues'][number];
+const list = (xs: readonly unknown[]) => xs.map(String).join(', ');
+
+/** A zod issue as a stable code and its values: a refinement's own code, else zod's kind of issue. */
+export function issueCodeOf(i: ZodIssue): { code: IssueCode; params?: IssueParams } {
+  switch (i.code) {
+    case 'custom': {
+      const { code, ...params } = (i.params ?? {}) as { code?: IssueCode } & IssueParams;
+      return code ? { code, params } : { code: 'invalid' };
+    }
+    case 'invalid_type':
+      return i.input === undefined
+        ? { code: 'required' }
+        : i.expected === 'int'
+          ? { code: 'not_integer' }
+          : { code: 'invalid_type', params: { expected: i.expected } };
+    case 'too_small':
+    case 'too_big': {
+      const small = i.code === 'too_small';
+      const limit = Number(small ? i.minimum : (i as { maximum: number | bigint }).maximum);
+      const kind =
+        i.origin === 'string'
+          ? small
+            ? 'too_short'
+            : 'too_long'
+          : i.origin === 'array' || i.origin === 'set'
+            ? small
+              ? 'too_few'
+              : 'too_many'
+            : small
+              ? 'too_small'
+              : 'too_big';
+      return { code: kind, params: { limit } };
+    }
+    case 'invalid_format':
+      return { code: 'invalid_format', params: { format: i.format } };
+    case 'invalid_value':
+      return { code: 'invalid_value', params: { values: list(i.values) } };
+    case 'unrecognized_keys':
+      return { code: 'unknown_fields', params: { keys: list(i.keys) } };
+    default:
+      return { code: 'invalid' };
+  }
+}
+
+/**
+ * Today's check-in can no longer be taken: the params name the work date and the last moment
+ * (HH:MM on the company's clock, and as an instant) so the message can say when the window was.
+ */
+export const submissionWindowClosed = (workDate: string, closedAt: Date, timeZone: string) =>
+  new AppError(
+    'submission_window_closed',
+    422,
+    `The check-in window for ${workDate} closed at ${wallTimeAt(closedAt, timeZone)} (${timeZone}); late submissions are no longer accepted`,
+    undefined,
+    {
+      params: {
+        date: workDate,
+        time: wallTimeAt(closedAt, timeZone),
+        timeZone,
+        closedAt: closedAt.toISOString(),
+      },
+    },
+  );
 
 export const notFound = (what: string) => new AppError('not_found', 404, `${what} not found`);
 export const unauthenticated = (msg = 'Sign in first') => new AppError('unauthenticated', 401, msg);

@@ -3,6 +3,7 @@
 // text and jsonb, so such a value would fail after the work it belongs to had half happened), and
 // no body nests deeper than any form needs.
 import type { RequestHandler } from 'express';
+import type { IssueCode, IssueParams } from '../../domain/issue-codes.ts';
 import { AppError } from './errors.ts';
 
 /** C0 controls except tab, line feed and carriage return, plus DEL. */
@@ -10,20 +11,25 @@ import { AppError } from './errors.ts';
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const MAX_DEPTH = 32;
 
-const refuse = (field: string, message: string) =>
-  new AppError('validation_failed', 400, 'The request has invalid fields', [{ field, message }]);
+const refuse = (field: string, message: string, code: IssueCode, params?: IssueParams) =>
+  new AppError('validation_failed', 400, 'The request has invalid fields', [
+    { field, message, code, ...(params ? { params } : {}) },
+  ]);
 
 /** Throws a 400 naming the first string (or key) in `value` that breaks the rules. */
 export function assertCleanText(value: unknown, where: string, depth = 0): void {
   if (typeof value === 'string') {
-    if (CONTROL.test(value)) throw refuse(where, 'control characters (such as U+0000) are not allowed');
+    if (CONTROL.test(value))
+      throw refuse(where, 'control characters (such as U+0000) are not allowed', 'control_characters');
     return;
   }
   if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return;
-  if (depth >= MAX_DEPTH) throw refuse(where, `nested more than ${MAX_DEPTH} levels deep`);
+  if (depth >= MAX_DEPTH)
+    throw refuse(where, `nested more than ${MAX_DEPTH} levels deep`, 'nested_too_deep', { depth: MAX_DEPTH });
   for (const [k, v] of Object.entries(value)) {
     const field = `${where}.${k}`;
-    if (CONTROL.test(k)) throw refuse(where, 'control characters are not allowed in field names');
+    if (CONTROL.test(k))
+      throw refuse(where, 'control characters are not allowed in field names', 'control_characters');
     assertCleanText(v, field, depth + 1);
   }
 }

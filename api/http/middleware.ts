@@ -105,7 +105,11 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   else if ((err as { code?: string }).code === '23503') {
     // A foreign key points nowhere: the client named a record that does not exist.
     e = new AppError('validation_failed', 400, 'A referenced record does not exist', [
-      { field: (err as { constraint?: string }).constraint ?? 'reference', message: 'no such record' },
+      {
+        field: (err as { constraint?: string }).constraint ?? 'reference',
+        message: 'no such record',
+        code: 'no_such_record',
+      },
     ]);
   } else if ((outage = dependencyOutage(err))) {
     req.log.warn({ err }, 'dependency unavailable');
@@ -125,6 +129,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
       status: e.status,
       code: e.code,
       requestId: req.id,
+      ...(e.params ? { params: e.params } : {}),
       ...(e.fields ? { errors: localize(e.fields, req.acceptsLanguages('zh', 'zh-CN', 'en') || 'zh') } : {}),
     });
 };

@@ -9,7 +9,12 @@ export function pickEditable<S extends z.ZodObject>(body: unknown, schema: S): R
   const picked = Object.fromEntries(Object.entries(source).filter(([k]) => keys.includes(k)));
   if (Object.keys(picked).length === 0) {
     throw new AppError('validation_failed', 400, 'Nothing to change', [
-      { field: 'body', message: `send at least one of ${keys.join(', ')}` },
+      {
+        field: 'body',
+        message: `send at least one of ${keys.join(', ')}`,
+        code: 'nothing_to_change',
+        params: { keys: keys.join(', ') },
+      },
     ]);
   }
   return picked;

@@ -18,6 +18,7 @@ import {
   type SortSpec,
 } from '../http/simple-rest.ts';
 import { createLeave, deleteLeave, type LeaveDeps } from './leaves.service.ts';
+import { issue } from '../../domain/issue-codes.ts';
 
 const sort = {
   fields: {
@@ -59,7 +60,10 @@ const newLeave = z
     to_date: dateFilter,
     note: z.string().max(200).nullish(),
   })
-  .refine((l) => l.from_date <= l.to_date, { path: ['to_date'], message: 'must not be before from_date' });
+  .refine((l) => l.from_date <= l.to_date, {
+    path: ['to_date'],
+    ...issue('date_range_order', 'must not be before from_date'),
+  });
 
 function leaves(db: DB, scope: DepartmentScope) {
   return db

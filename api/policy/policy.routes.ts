@@ -10,15 +10,22 @@ import { getPolicy, listPolicyVersions, savePolicy } from '../../db/repositories
 import { AppError, notFound } from '../http/errors.ts';
 import { scopeOf } from '../auth/permissions.ts';
 import { parse, route } from '../http/middleware.ts';
+import { issue } from '../../domain/issue-codes.ts';
 
 const changeSchema = z
   .object({
     policy: checkinPolicySchema,
-    effectiveFrom: z.string().refine(isValidDate, 'expected a calendar date YYYY-MM-DD').optional(),
+    effectiveFrom: z
+      .string()
+      .refine(isValidDate, issue('date_format', 'expected a calendar date YYYY-MM-DD'))
+      .optional(),
   })
   .strict();
 const deptParam = z.object({ id: z.coerce.number().int().positive() });
-const timeZone = z.string().refine(isValidTimeZone, 'unknown IANA time zone').nullable();
+const timeZone = z
+  .string()
+  .refine(isValidTimeZone, issue('time_zone_unknown', 'unknown IANA time zone'))
+  .nullable();
 
 export function policyRoutes(deps: { db: DB }): Router {
   const { db } = deps;
@@ -34,6 +41,8 @@ export function policyRoutes(deps: { db: DB }): Router {
         {
           field: 'effectiveFrom',
           message: `must be ${tomorrow} or later: today's running days keep their policy`,
+          code: 'effective_from_too_early',
+          params: { date: tomorrow },
         },
       ]);
     }

@@ -22,6 +22,7 @@ import { authorize, scopeOf } from '../auth/permissions.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { dbId } from '../http/simple-rest.ts';
+import { issue } from '../../domain/issue-codes.ts';
 
 export interface RemindNowDeps {
   db: DB;
@@ -38,9 +39,10 @@ const remindNow = z
   })
   .partial()
   .strict()
-  .refine((b) => (b.employee_ids === undefined) !== (b.department_id === undefined), {
-    message: 'name either employee_ids or department_id',
-  });
+  .refine(
+    (b) => (b.employee_ids === undefined) !== (b.department_id === undefined),
+    issue('remind_target', 'name either employee_ids or department_id'),
+  );
 
 /** Every open day of today in a department set (a department has at most a few thousand people). */
 const OPEN_DAYS_LIMIT = 20_000;

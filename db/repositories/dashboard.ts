@@ -173,6 +173,13 @@ export function openDays(db: DB, workDate: string, scope: DepartmentScope, limit
       .selectFrom('checkin_days as c')
       .innerJoin('employees as e', 'e.id', 'c.employee_id')
       .innerJoin('departments as d', 'd.id', 'c.department_id')
+      // 已读/未读 of the person's own level-1 notification, by reminders_sent's primary key
+      .leftJoin('reminders_sent as r1', (j) =>
+        j
+          .onRef('r1.employee_id', '=', 'c.employee_id')
+          .onRef('r1.work_date', '=', 'c.work_date')
+          .on('r1.level', '=', 1),
+      )
       .select([
         'e.id',
         'e.name',
@@ -181,6 +188,7 @@ export function openDays(db: DB, workDate: string, scope: DepartmentScope, limit
         'c.level_reached',
         skippedLevels(),
         'c.outcome',
+        'r1.delivery as reminder_delivery',
       ])
       .where('c.work_date', '=', workDate)
       // literal, so the planner can match the partial index's predicate

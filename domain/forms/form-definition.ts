@@ -1,5 +1,6 @@
 // The shape of a company's check-in form: versioned data, in the spirit of DingTalk's field config.
 import { z } from 'zod';
+import { issue } from '../issue-codes.ts';
 
 export const severities = ['normal', 'warning', 'red'] as const;
 export type Severity = (typeof severities)[number];
@@ -45,7 +46,10 @@ export type FieldRule = z.infer<typeof fieldRuleSchema>;
 export const fieldSchema = z.object({
   key: z
     .string()
-    .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/, 'keys are letters, digits and _, starting with a letter'),
+    .refine(
+      (k) => /^[a-zA-Z][a-zA-Z0-9_]{0,39}$/.test(k),
+      issue('field_key_format', 'keys are letters, digits and _, starting with a letter'),
+    ),
   type: z.enum(fieldTypes),
   label: text,
   help: text.optional(),
@@ -101,25 +105,35 @@ export const formDefinitionSchema = z
     const keys = new Set<string>();
     form.fields.forEach((f, i) => {
       if (keys.has(f.key))
-        ctx.addIssue({ code: 'custom', path: ['fields', i, 'key'], message: `duplicate key "${f.key}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', i, 'key'],
+          ...issue('duplicate_key', `duplicate key "${f.key}"`, { key: f.key }),
+        });
       keys.add(f.key);
       if ((f.type === 'select' || f.type === 'multiselect') && !f.options?.length) {
         ctx.addIssue({
           code: 'custom',
           path: ['fields', i, 'options'],
-          message: 'select fields need options',
+          ...issue('options_needed', 'select fields need options'),
         });
       }
       if (f.prefill && !prefillable(f)) {
         ctx.addIssue({
           code: 'custom',
           path: ['fields', i, 'prefill'],
-          message:
+          ...issue(
+            'not_prefillable',
             'measurements (numbers with a unit or anomaly rules), locations and photos are never prefilled',
+          ),
         });
       }
       if (f.min !== undefined && f.max !== undefined && f.min > f.max) {
-        ctx.addIssue({ code: 'custom', path: ['fields', i, 'min'], message: 'min is above max' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', i, 'min'],
+          ...issue('min_above_max', 'min is above max'),
+        });
       }
     });
     form.fields.forEach((f, i) => {
@@ -128,7 +142,7 @@ export const formDefinitionSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['fields', i, 'visibleWhen'],
-            message: `condition refers to unknown field "${c.field}"`,
+            ...issue('unknown_field_ref', `condition refers to unknown field "${c.field}"`, { key: c.field }),
           });
         }
       }
@@ -140,7 +154,7 @@ export const formDefinitionSchema = z
             ctx.addIssue({
               code: 'custom',
               path: ['historyRules', i],
-              message: `unknown field "${c.field}"`,
+              ...issue('unknown_field_ref', `unknown field "${c.field}"`, { key: c.field }),
             });
         }
       }

@@ -1,21 +1,26 @@
 // The dashboard's default range is the company's, whatever the browser's clock says: the browser is
 // placed on each side of the company's midnight (16:00 UTC for Shanghai) and of UTC midnight around
 // the server's today, and today's heat-map cell and the range ending today must show every time.
+// Lists show times on the company's clock with the browser in UTC; a non-submitter's name opens
+// their history with every day; a refused policy is said in the UI's language with its values.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { addDays } from '../../domain/zoned-time.ts';
 import { newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 import { createLocalAccount } from '../helpers/staff-client.ts';
-import { launchBrowser, signInAdminUi } from '../helpers/browser.ts';
+import { launchBrowser, shots, signInAdminUi } from '../helpers/browser.ts';
 
 let ctx: TestContext;
 let browser: Browser;
 let admin: { username: string; password: string };
+let members: TestEmployee[];
 
 before(async () => {
   ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
   const dept = await ctx.department({ size: 2 });
+  members = dept.members;
   admin = await createLocalAccount(ctx, ['admin', 'hr']);
   await ctx.expectToday(dept.members);
   await ctx.submit((dept.members[0] as TestEmployee).id, { idempotencyKey: newKey(), answers: validAnswers });
@@ -62,6 +67,167 @@ describe('dashboard dates', () => {
         '50%',
       );
     }
+    await context.close();
+  });
+});
+
+/** HH:MM of an instant on a zone's wall clock. */
+const hhmm = (iso: string | Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+    new Date(iso),
+  );
+
+const switchToEnglish = async (page: Page) => {
+  await page
+    .getByRole('button', { name: /简体中文|语言|Language/ })
+    .first()
+    .click();
+  await page.getByRole('menuitem', { name: 'English' }).click();
+};
+
+describe('company clock in lists, per-person history, translated refusals', () => {
+  test('records and reminders show times on the company clock while the browser runs in UTC', async () => {
+    const today = ((await ctx.admin('GET', '/api/company/clock')).body as { today: string }).today;
+    const first = members[0] as TestEmployee;
+    const second = members[1] as TestEmployee;
+    const record = await ctx.db
+      .selectFrom('health_records')
+      .select('submitted_at')
+      .where('employee_id', '=', first.id)
+      .executeTakeFirstOrThrow();
+    // a reminder sent at 01:30 UTC: 09:30 in Shanghai
+    await ctx.db
+      .insertInto('reminders_sent')
+      .values({
+        employee_id: second.id,
+        work_date: today,
+        level: 1,
+        department_id: second.departmentId,
+        channel: 'work_notification',
+        status: 'sent',
+        batch_key: 'clock-test',
+        sent_at: new Date(`${today}T01:30:00Z`),
+      })
+      .execute();
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'UTC' });
+    const page = await context.newPage();
+    await signInAdminUi(page, ctx.apiUrl, admin);
+    assert.equal(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone), 'UTC');
+
+    await page.goto(`${ctx.apiUrl}/admin/#/records`);
+    const submitted = page.locator('tbody tr').filter({ hasText: first.name }).locator('time[data-zone]');
+    await submitted.waitFor();
+    const shown = await submitted.innerText();
+    const at = record.submitted_at;
+    assert.ok(
+      shown.includes(hhmm(at, 'Asia/Shanghai')),
+      `${shown} shows Shanghai's ${hhmm(at, 'Asia/Shanghai')}`,
+    );
+    assert.ok(!shown.includes(hhmm(at, 'UTC')), `${shown} is not the browser's UTC time`);
+    assert.equal(await submitted.getAttribute('data-zone'), 'Asia/Shanghai');
+
+    await page.goto(`${ctx.apiUrl}/admin/#/reminders`);
+    const sent = page.locator('tbody tr').filter({ hasText: second.name }).locator('time[data-zone]');
+    await sent.waitFor();
+    assert.match(await sent.innerText(), /09:30/);
+    assert.doesNotMatch(await sent.innerText(), /01:30/);
+    // the work date column: the company date as written, whatever the browser's zone
+    const [y, m, d] = today.split('-').map(Number);
+    assert.ok(
+      await page
+        .locator('tbody tr')
+        .filter({ hasText: second.name })
+        .getByText(`${y}年${m}月${d}日`)
+        .first()
+        .isVisible(),
+    );
+    await page.screenshot({ path: join(shots, 'admin-reminders-company-clock.png') });
+    await context.close();
+  });
+
+  test("a non-submitter's name opens their history: today open, a missed day, a day of leave", async () => {
+    const today = ((await ctx.admin('GET', '/api/company/clock')).body as { today: string }).today;
+    const person = members[1] as TestEmployee;
+    const missed = addDays(today, -1);
+    const onLeave = addDays(today, -2);
+    const at = new Date(`${missed}T00:00:00Z`);
+    await ctx.db
+      .insertInto('checkin_days')
+      .values({
+        employee_id: person.id,
+        department_id: person.departmentId,
+        work_date: missed,
+        outcome: 'missed',
+        level_reached: 3,
+        opens_at: at,
+        closes_at: at,
+        late_until: at,
+        schedule: JSON.stringify({ workDate: missed }),
+      })
+      .execute();
+    const leave = await ctx.admin('POST', '/api/ra/leaves', {
+      employee_id: person.id,
+      kind: 'leave',
+      from_date: onLeave,
+      to_date: onLeave,
+      note: '年假',
+    });
+    assert.equal(leave.status, 201);
+
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'UTC' });
+    const page = await context.newPage();
+    await signInAdminUi(page, ctx.apiUrl, admin);
+    await page.getByTestId('non-submitters').getByRole('link', { name: person.name }).click();
+    await page.waitForURL(new RegExp(`#/employees/${person.id}/show`));
+    const days = page.getByTestId('person-days');
+    const row = (date: string) => days.locator(`tr[data-date="${date}"]`);
+    await row(today).waitFor();
+    assert.equal(await row(today).getAttribute('data-outcome'), 'pending');
+    assert.match(await row(today).innerText(), /尚未提交/);
+    assert.equal(await row(missed).getAttribute('data-outcome'), 'missed');
+    assert.match(await row(missed).innerText(), /缺卡/);
+    assert.match(await row(missed).innerText(), /HR/, 'reminded up to level 3');
+    assert.equal(await row(onLeave).getAttribute('data-outcome'), 'exempt');
+    assert.equal(await row(onLeave).getByTestId('day-reason').innerText(), '请假（年假）');
+    // every date of the month is there, weekends and holidays included
+    assert.equal(await days.locator('tbody tr').count(), 31);
+    await page.screenshot({ path: join(shots, 'admin-person-days-zh.png'), fullPage: true });
+    await switchToEnglish(page);
+    await row(missed).getByText('Missed').waitFor();
+    assert.equal(await row(onLeave).getByTestId('day-reason').innerText(), 'Leave (年假)');
+    await context.close();
+  });
+
+  test('a refused policy names each rule with its values, in Chinese and then in English', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await signInAdminUi(page, ctx.apiUrl, admin);
+    await page.goto(`${ctx.apiUrl}/admin/#/settings`);
+    const level2 = page.locator('input[type="checkbox"]').nth(1);
+    await level2.waitFor();
+    await level2.uncheck();
+    await page.getByLabel('一级：工作通知').fill('08:00');
+    await page.getByRole('button', { name: '保存' }).click();
+    const zh = await page.getByText('启用第 3 级').first().innerText();
+    assert.match(zh, /提交的内容有误/);
+    assert.match(zh, /提醒级别：启用第 3 级（HR 电话）必须同时启用第 2 级（主管）/);
+    assert.match(
+      zh,
+      /提醒时间：时间须依次递增：开始 08:00 < 第 1 次提醒 < 第 2 次提醒 < 第 3 次提醒 < 截止 16:00/,
+    );
+    assert.doesNotMatch(zh, /needs level|must hold|policy\./);
+    await page.screenshot({ path: join(shots, 'admin-settings-refused-zh.png') });
+
+    await switchToEnglish(page);
+    // the page may load the saved policy again after the switch: make the same two mistakes
+    await page.getByLabel('Level 1: work notification').waitFor();
+    await page.locator('input[type="checkbox"]').nth(1).uncheck();
+    await page.getByLabel('Level 1: work notification').fill('08:00');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const en = await page.getByText('needs level 2').first().innerText();
+    assert.match(en, /Reminder levels: level 3 \(HR phone call\) needs level 2 \(manager\) to be enabled/);
+    assert.match(en, /window start 08:00 < reminder 1/);
+    assert.doesNotMatch(en, /[\u4e00-\u9fff]/);
     await context.close();
   });
 });

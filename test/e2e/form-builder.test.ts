@@ -82,9 +82,9 @@ describe('form builder and employee import', () => {
       .check();
     await maskInPreview.waitFor();
 
-    // The API refuses the bad key; the message shows on the key's input.
+    // The API refuses the bad key; the message shows on the key's input, in the UI's language.
     await page.getByRole('button', { name: '保存草稿' }).click();
-    await field.getByText('keys are letters, digits and _, starting with a letter').waitFor();
+    await field.getByText('字段键只能包含字母、数字和下划线，并以字母开头').waitFor();
     await page.screenshot({ path: join(shots, 'form-builder-error-zh.png'), fullPage: true });
     await field.getByLabel('字段键').fill('maskWorn');
     await page.getByRole('button', { name: '保存草稿' }).click();

@@ -1,7 +1,10 @@
 // The submission API: idempotency, concurrency, validation, limits, 免登.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { translate } from '../../admin-ui/src/i18n/translate.ts';
+import { problemTitle } from '../../admin-ui/src/problem-text.ts';
 import { findRecordById } from '../../db/repositories/records.ts';
+import { wallTimeAt } from '../../domain/zoned-time.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 
 let ctx: TestContext;
@@ -196,13 +199,26 @@ describe('late submissions', () => {
     assert.equal(day.outcome, 'late');
   });
 
-  test('after the grace period the submission is refused with 422 and a clear message, storing nothing', async () => {
+  test('after the grace period the submission is refused with 422 naming the date and last time on the company clock, in zh and en, storing nothing', async () => {
     const e = member(10);
-    await dayClosedAgo(e, 120, 60);
+    const workDate = await dayClosedAgo(e, 120, 60);
     const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers });
     assert.equal(r.status, 422);
     assert.equal(r.body.code, 'submission_window_closed');
-    assert.match(String(r.body.title), /截止/);
+    const params = r.body.params as { date: string; time: string; timeZone: string; closedAt: string };
+    // the late window ended 60 minutes ago (closed 120 minutes ago + 60 minutes of grace)
+    const lastMoment = new Date(params.closedAt);
+    assert.ok(Math.abs(lastMoment.getTime() - (Date.now() - 60 * 60_000)) < 5 * 60_000, params.closedAt);
+    assert.equal(params.date, workDate);
+    assert.equal(params.time, wallTimeAt(lastMoment, params.timeZone));
+    assert.equal(
+      problemTitle(r.body, (k, v) => translate('zh', k, v)),
+      `${workDate} 的打卡已于 ${params.time}（${params.timeZone}）截止，无法再提交`,
+    );
+    assert.equal(
+      problemTitle(r.body, (k, v) => translate('en', k, v)),
+      `Check-in for ${workDate} closed at ${params.time} (${params.timeZone}); it can no longer be submitted`,
+    );
     assert.equal(await recordCount(e.id), 0);
   });
 });

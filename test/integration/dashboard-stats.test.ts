@@ -176,13 +176,39 @@ describe('department day stats', () => {
     const d = await ctx.department({ size: 5 });
     const s = await ctx.expectToday(d.members, { level_reached: 2 });
     await ctx.submit((d.members[0] as TestEmployee).id, { idempotencyKey: newKey(), answers: validAnswers });
+    // level 1 read by one person, unread by another, a level-2 row that must not count as theirs
+    const reminder = (e: TestEmployee, level: number, delivery: 'read' | 'unread') => ({
+      employee_id: e.id,
+      work_date: s.workDate,
+      level,
+      department_id: d.id,
+      channel: 'work_notification',
+      status: 'sent' as const,
+      batch_key: `b-${level}`,
+      delivery,
+    });
+    await ctx.db
+      .insertInto('reminders_sent')
+      .values([
+        reminder(d.members[1] as TestEmployee, 1, 'read'),
+        reminder(d.members[2] as TestEmployee, 1, 'unread'),
+        reminder(d.members[3] as TestEmployee, 2, 'read'),
+      ])
+      .execute();
     const non = await ctx.admin('GET', `/api/dashboard/non-submitters?department=${d.id}`);
     const body = non.body as {
       workDate: string;
       total: number;
-      people: { id: number; level_reached: number }[];
+      people: { id: number; level_reached: number; reminder_delivery: string | null }[];
       departments: { id: number; count: number }[];
     };
+    assert.deepEqual(
+      Object.fromEntries(body.people.map((p) => [p.id, p.reminder_delivery])),
+      Object.fromEntries(
+        d.members.slice(1).map((m, i) => [m.id, i === 0 ? 'read' : i === 1 ? 'unread' : null]),
+      ),
+      'each person with their own level-1 read state, in the same query',
+    );
     assert.equal(body.workDate, s.workDate);
     assert.equal(body.total, 4);
     assert.deepEqual(

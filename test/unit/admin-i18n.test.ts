@@ -55,6 +55,8 @@ test('every server value the UI shows has words in both languages', () => {
   const wanted = [
     // problem+json codes: the UI shows problem.<code>, never the server's English title
     ...literalsIn('api/http/errors.ts', /export type ErrorCode/).map((c) => `problem.${c}`),
+    // the detail codes of a refused field (domain/issue-codes.ts): issue.<code>
+    ...literalsIn('domain/issue-codes.ts', /export type IssueCode/).map((c) => `issue.${c}`),
     ...literalsIn('db/database.ts', /export type ReminderStatus/).map(
       (s) => `resources.reminders.values.status.${s}`,
     ),
@@ -74,4 +76,12 @@ test('every server value the UI shows has words in both languages', () => {
     });
     assert.deepEqual(missing, [], `${name} lacks words for`);
   }
+});
+
+test('a server message names the same values in both languages', () => {
+  const names = (v: unknown) => [...String(v).matchAll(/%\{(\w+)\}/g)].map((m) => m[1]).sort();
+  const differing = leaves({ issue: appEn.issue, problem: appEn.problem })
+    .map(([k]) => k)
+    .filter((k) => JSON.stringify(names(get(en, k))) !== JSON.stringify(names(get(zh, k))));
+  assert.deepEqual(differing, []);
 });

@@ -2,7 +2,6 @@
 import PolicyIcon from '@mui/icons-material/Policy';
 import {
   Datagrid,
-  DateField,
   DateTimeInput,
   FunctionField,
   List,
@@ -14,6 +13,7 @@ import {
   useTranslate,
 } from 'react-admin';
 import { actionLabel } from './action-label.ts';
+import { CompanyDateTimeField } from '../company-date-fields.tsx';
 
 const outcomes = ['success', 'denied', 'failure'].map((id) => ({ id, name: `audit.outcome.${id}` }));
 
@@ -30,7 +30,7 @@ const AuditList = () => {
   return (
     <List filters={filters} sort={{ field: 'id', order: 'DESC' }} perPage={50}>
       <Datagrid bulkActionButtons={false} rowClick={false}>
-        <DateField source="at" showTime />
+        <CompanyDateTimeField source="at" />
         <TextField source="actor" />
         <FunctionField<{ action: string }>
           source="action"

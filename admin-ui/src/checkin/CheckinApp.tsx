@@ -4,8 +4,10 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import type { FormDefinition } from '../../../domain/forms/form-definition.ts';
 import { validateAnswers, type AnswerError } from '../../../domain/forms/validate-answers.ts';
 import { FormRenderer } from '../form-renderer/FormRenderer.tsx';
+import { problemText } from '../problem-text.ts';
 import { api, ApiError, NetworkError } from './api.ts';
 import { Confirmation } from './Confirmation.tsx';
+import { earlyToday } from './early.ts';
 import { useLang } from './i18n.ts';
 import { LocationField } from './LocationField.tsx';
 import {
@@ -48,7 +50,8 @@ export function CheckinApp() {
   const windowState = useWindowState(phase.kind === 'ready' ? phase.today : undefined);
 
   const loadToday = useCallback(async (s: Session) => {
-    const today = await api<Today>('/api/me/today', { token: s.token });
+    const today =
+      (await earlyToday<Today>(s.token)) ?? (await api<Today>('/api/me/today', { token: s.token }));
     setPhase({ kind: 'ready', today });
     return today;
   }, []);
@@ -71,7 +74,7 @@ export function CheckinApp() {
           setPhase({ kind: 'message', text: 'checkin.link_invalid' });
         } else if (err instanceof NetworkError)
           setPhase({ kind: 'message', text: 'checkin.offline_no_data' });
-        else setPhase({ kind: 'message', text: err instanceof Error ? err.message : String(err) });
+        else setPhase({ kind: 'message', text: problemText(err, t, lang) });
       }
     })();
   }, [loadToday]);
@@ -156,8 +159,11 @@ export function CheckinApp() {
       minute: '2-digit',
       hourCycle: 'h23',
     }).format(new Date(iso));
-  const failure =
-    queued?.errorCode === 'submission_window_closed'
+  // The refusal in the language now chosen (code, params and field details from the packs); a
+  // submission queued by an older page kept only its text.
+  const failure = queued?.problem
+    ? problemText({ problem: queued.problem }, t, lang)
+    : queued?.errorCode === 'submission_window_closed'
       ? t('checkin.window_closed_at', { time: at(today.status.lateUntil) })
       : queued?.error;
   return (

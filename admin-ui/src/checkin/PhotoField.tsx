@@ -2,7 +2,8 @@
 // own (POST /api/me/attachments); the answer holds only the attachment id.
 import { useState } from 'react';
 import type { FieldSlot } from '../form-renderer/FormRenderer.tsx';
-import { api } from './api.ts';
+import { problemText } from '../problem-text.ts';
+import { api, ApiError } from './api.ts';
 import { translate } from './i18n.ts';
 import { shrinkImage } from './shrink-image.ts';
 
@@ -35,9 +36,12 @@ function PhotoPicker({
       setPreview(URL.createObjectURL(blob));
       setStatus(translate(lang, 'checkin.photo_uploaded', { size: Math.ceil(r.sizeBytes / 1024) }));
     } catch (err) {
-      setStatus(
-        translate(lang, 'checkin.photo_failed', { message: err instanceof Error ? err.message : '' }),
-      );
+      // the server's refusal in the page's language; not reaching it reads as being offline
+      const message =
+        err instanceof ApiError
+          ? problemText(err, (key, vars) => translate(lang, key, vars), lang)
+          : translate(lang, 'checkin.photo_offline');
+      setStatus(translate(lang, 'checkin.photo_failed', { message }));
     }
   };
   return (

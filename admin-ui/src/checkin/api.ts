@@ -1,12 +1,9 @@
 // Calls to the API from the page: the session header, the language, problem+json errors.
 import type { Lang } from '../form-renderer/FormRenderer.tsx';
 
-export interface Problem {
-  status: number;
-  code?: string;
-  title?: string;
-  errors?: { field: string; message: string; code?: string }[];
-}
+import type { Problem as ProblemBody } from '../problem-text.ts';
+
+export type Problem = ProblemBody & { status: number };
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
@@ -37,19 +34,23 @@ export async function api<T>(
   } catch (err) {
     throw new NetworkError(err instanceof Error ? err.message : String(err));
   }
-  const text = await res.text();
+  return settle<T>(res.status, await res.text());
+}
+
+/** An answer's body as the caller's value, or the ApiError / NetworkError it means. */
+export function settle<T>(status: number, text: string): T {
   let json: unknown = undefined;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
     // a proxy's HTML error page: treat like the server being away
-    throw new NetworkError(`HTTP ${res.status}`);
+    throw new NetworkError(`HTTP ${status}`);
   }
-  if (!res.ok) {
+  if (status < 200 || status >= 300) {
     // Gateways and a restarting server answer 502-504: the same as not reaching it.
-    if (res.status >= 502 && res.status <= 504 && !(json as Problem | undefined)?.code)
-      throw new NetworkError(`HTTP ${res.status}`);
-    throw new ApiError({ ...(json as Problem | undefined), status: res.status });
+    if (status >= 502 && status <= 504 && !(json as Problem | undefined)?.code)
+      throw new NetworkError(`HTTP ${status}`);
+    throw new ApiError({ ...(json as Problem | undefined), status });
   }
   return json as T;
 }

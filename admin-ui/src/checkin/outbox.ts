@@ -1,5 +1,7 @@
 // Submissions kept on the device (IndexedDB) until the server has them: each with its idempotency
 // key and the time the employee pressed submit, so a resend is stored once and judged by that time.
+import type { Problem } from '../problem-text.ts';
+
 export interface IdentityProof {
   method: string;
   code?: string;
@@ -28,6 +30,8 @@ export interface QueuedSubmission {
   error?: string;
   /** the problem's stable code, so the page can say it in the employee's language */
   errorCode?: string;
+  /** the whole refusal (code, params, field issues), said again in whichever language is chosen */
+  problem?: Problem;
 }
 
 const DB_NAME = 'health-checkin';

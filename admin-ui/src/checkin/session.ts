@@ -1,6 +1,7 @@
 // Who is filling in: a short-lived employee session from the signed link (outside DingTalk) or
 // from a 免登 code (inside DingTalk, or a code handed over in the URL by the DingTalk fake's viewer).
 import { api, ApiError } from './api.ts';
+import { earlyLinkExchange } from './early.ts';
 import { dingtalkAuthCode, inDingTalk } from './dingtalk.ts';
 import type { IdentityProof } from './outbox.ts';
 
@@ -54,7 +55,10 @@ export async function signIn(): Promise<Session | null> {
   const code = url.searchParams.get('authCode');
   let session: Session | null = null;
   if (link) {
-    const r = await api<{ token: string }>('/api/auth/link', { body: { token: link } });
+    // started by the boot script while the page loaded, else asked now
+    const r =
+      (await earlyLinkExchange(link)) ??
+      (await api<{ token: string }>('/api/auth/link', { body: { token: link } }));
     session = keep(r.token, link);
   } else if (code) {
     const r = await api<{ token: string }>('/api/auth/dingtalk', { body: { authCode: code } });

@@ -1,6 +1,8 @@
 // Sending a queued submission. Not reaching the server (offline, server down, gateway errors) keeps
 // it pending for the next try; an answer from the server settles it either way.
+import { problemText } from '../problem-text.ts';
 import { api, ApiError, NetworkError } from './api.ts';
+import { translate } from './i18n.ts';
 import { putSubmission, type QueuedSubmission, type StoredRecord } from './outbox.ts';
 import { identityProof, type Session } from './session.ts';
 import type { Lang } from '../form-renderer/FormRenderer.tsx';
@@ -32,15 +34,14 @@ export async function sendQueued(
     if (err instanceof NetworkError) return item;
     // A session that expired while the submission waited: the caller signs in again and retries.
     if (err instanceof ApiError && (err.problem.status === 401 || err.problem.status >= 500)) throw err;
-    const message =
-      err instanceof ApiError
-        ? [err.problem.title, ...(err.problem.errors ?? []).map((e) => e.message)].filter(Boolean).join('；')
-        : String(err);
+    const message = problemText(err, (key, vars) => translate(lang, key, vars), lang);
     next = {
       ...item,
       state: 'failed',
       error: message,
-      ...(err instanceof ApiError && err.problem.code ? { errorCode: err.problem.code } : {}),
+      ...(err instanceof ApiError && err.problem.code
+        ? { errorCode: err.problem.code, problem: err.problem }
+        : {}),
     };
   }
   await putSubmission(next);

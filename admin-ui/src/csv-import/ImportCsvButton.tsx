@@ -48,7 +48,8 @@ async function postCsv(endpoint: string, csv: string, dryRun: boolean): Promise<
 const issuesOf = (e: unknown): Issue[] => {
   const body = (e as { body?: { errors?: Issue[]; title?: string } }).body;
   if (body?.errors?.length && body.errors.every((x) => typeof x.line === 'number')) return body.errors;
-  return [{ line: 0, column: '', message: body?.title ?? String((e as Error).message ?? e) }];
+  // anything else (the file is not CSV, no permission): the call's message is already in the UI's words
+  return [{ line: 0, column: '', message: String((e as Error).message ?? e) }];
 };
 
 export const ImportCsvButton = ({

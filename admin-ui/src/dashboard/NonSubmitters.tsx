@@ -2,7 +2,7 @@
 // API sends the most chased first, a page of 20 at a time with the total, and the per-department counts.
 import { Card, CardContent, CardHeader, MenuItem, Select, TablePagination, Typography } from '@mui/material';
 import { useState } from 'react';
-import { useTranslate } from 'react-admin';
+import { Link, useTranslate } from 'react-admin';
 import { ProxyCheckinButton } from '../proxy/ProxyCheckinButton.tsx';
 import { RemindNowButton } from '../reminders/RemindNowButton.tsx';
 import { useJson } from './useJson.ts';
@@ -67,7 +67,12 @@ export const NonSubmitters = () => {
             <tbody>
               {people.map((p) => (
                 <tr key={p.id}>
-                  <td style={{ paddingRight: 16 }}>{p.name}</td>
+                  <td style={{ paddingRight: 16 }}>
+                    {/* the person's history: their days, readings and reminders */}
+                    <Link to={`/employees/${p.id}/show`} data-testid="non-submitter-link">
+                      {p.name}
+                    </Link>
+                  </td>
                   <td style={{ paddingRight: 16 }}>{p.department_name}</td>
                   <td style={{ paddingRight: 16 }}>
                     <ReminderLevel level={p.level_reached} skipped={p.skipped_levels} />

@@ -2,7 +2,6 @@
 // were sent, and their leave. Health data only for those who may read it; everyone with the
 // directory sees reminders and leave.
 import {
-  DateField,
   EditButton,
   Pagination,
   ReferenceManyField,
@@ -15,11 +14,18 @@ import {
   useCanAccess,
   useRecordContext,
   Datagrid,
-  NumberField,
 } from 'react-admin';
-import { SeverityField } from '../severity.tsx';
 import { RemindNowButton } from '../reminders/RemindNowButton.tsx';
-import { HealthCodeField, TemperatureField } from './AnswerFields.tsx';
+import { PersonDays } from './PersonDays.tsx';
+import { DeliveryField } from '../reminders/DeliveryField.tsx';
+import { ReminderStatusField } from '../reminders/ReminderLevel.tsx';
+import { CompanyDateTimeField, CalendarDateField } from '../company-date-fields.tsx';
+
+const levels = [0, 1, 2, 3].map((id) => ({ id, name: `reminders.level.${id}` }));
+const channels = ['work_notification', 'group_robot', 'manager_notification', 'todo', 'none'].map((id) => ({
+  id,
+  name: `resources.reminders.values.channel.${id}`,
+}));
 
 const kinds = [
   { id: 'leave', name: 'leaves.kind.leave' },
@@ -43,22 +49,7 @@ export const EmployeeHistory = () => {
       <TabbedShowLayout>
         {healthData && (
           <Tab label="employee_history.days">
-            <ReferenceManyField
-              reference="records"
-              target="employee_id"
-              sort={{ field: 'work_date', order: 'DESC' }}
-              perPage={30}
-              pagination={<Pagination />}
-            >
-              <Datagrid rowClick="show" bulkActionButtons={false}>
-                <DateField source="work_date" />
-                <TemperatureField />
-                <HealthCodeField />
-                <SeverityField source="severity" />
-                <TextField source="status" />
-                <DateField source="submitted_at" showTime />
-              </Datagrid>
-            </ReferenceManyField>
+            <PersonDays />
           </Tab>
         )}
         <Tab label="employee_history.reminders" path="reminders">
@@ -70,11 +61,12 @@ export const EmployeeHistory = () => {
             pagination={<Pagination />}
           >
             <Datagrid rowClick={false} bulkActionButtons={false}>
-              <DateField source="work_date" />
-              <NumberField source="level" />
-              <TextField source="channel" />
-              <TextField source="status" />
-              <DateField source="sent_at" showTime />
+              <CalendarDateField source="work_date" />
+              <SelectField source="level" choices={levels} />
+              <SelectField source="channel" choices={channels} />
+              <ReminderStatusField source="status" />
+              <DeliveryField source="delivery" />
+              <CompanyDateTimeField source="sent_at" />
             </Datagrid>
           </ReferenceManyField>
         </Tab>
@@ -87,8 +79,8 @@ export const EmployeeHistory = () => {
           >
             <Datagrid rowClick={false} bulkActionButtons={false}>
               <SelectField source="kind" choices={kinds} />
-              <DateField source="from_date" />
-              <DateField source="to_date" />
+              <CalendarDateField source="from_date" />
+              <CalendarDateField source="to_date" />
               <TextField source="note" />
             </Datagrid>
           </ReferenceManyField>

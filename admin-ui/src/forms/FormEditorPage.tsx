@@ -14,7 +14,7 @@ import {
 } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Title, useCanAccess, useNotify, useTranslate } from 'react-admin';
+import { Title, useCanAccess, useLocaleState, useNotify, useTranslate } from 'react-admin';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { FieldDefinition, FormDefinition } from '../../../domain/forms/form-definition.ts';
 import {
@@ -41,6 +41,7 @@ let uidSeq = 0;
 
 export const FormEditorPage = () => {
   const t = useTranslate();
+  const [locale] = useLocaleState();
   const notify = useNotify();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -115,7 +116,7 @@ export const FormEditorPage = () => {
     );
 
   const failed = (e: unknown) => {
-    const { paths, title } = errorsOf(e);
+    const { paths, title } = errorsOf(e, t, locale === 'en' ? 'en' : 'zh');
     setErrors(paths);
     setErrorTitle(title);
     notify('forms.save_failed', { type: 'error' });

@@ -12,9 +12,10 @@ import {
   TableRow,
 } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Title, useCanAccess, useLocaleState, useNotify, useTranslate } from 'react-admin';
+import { Title, useCanAccess, useNotify, useTranslate } from 'react-admin';
 import { useNavigate } from 'react-router-dom';
-import { createDraft, errorsOf, listVersions, type FormVersion } from './api.ts';
+import { createDraft, listVersions, type FormVersion } from './api.ts';
+import { useCompanyTime } from '../company-date-fields.tsx';
 
 export const FormVersionsPage = () => {
   const t = useTranslate();
@@ -23,9 +24,8 @@ export const FormVersionsPage = () => {
   const queryClient = useQueryClient();
   const { canAccess: canWrite } = useCanAccess({ resource: 'forms', action: 'edit' });
   const { data } = useQuery({ queryKey: ['forms'], queryFn: listVersions });
-  const [locale] = useLocaleState();
-  const when = (iso: string | null) =>
-    iso ? new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN') : '–';
+  const companyTime = useCompanyTime();
+  const when = (iso: string | null) => (iso ? companyTime(iso) : '–');
 
   const startFrom = async (v: FormVersion) => {
     try {
@@ -33,7 +33,7 @@ export const FormVersionsPage = () => {
       await queryClient.invalidateQueries({ queryKey: ['forms'] });
       navigate(`/forms/${draft.version}`);
     } catch (e) {
-      notify(errorsOf(e).title, { type: 'error' });
+      notify((e as Error).message, { type: 'error' });
     }
   };
 

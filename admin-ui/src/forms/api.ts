@@ -1,6 +1,7 @@
 // The form versions API (/api/forms) and how its validation errors map onto the editor.
 import type { FormDefinition } from '../../../domain/forms/form-definition.ts';
 import { getJson, httpClient } from '../dataProvider.ts';
+import { issueText, problemOf, problemTitle, type Translate } from '../problem-text.ts';
 
 export type FormStatus = 'draft' | 'published' | 'retired';
 
@@ -34,14 +35,15 @@ export const publish = (version: number) => send(`/api/forms/${version}/publish`
 /** Errors by path inside the definition ("fields.2.options"), from the API's problem+json. */
 export type PathErrors = Record<string, string>;
 
-export function errorsOf(e: unknown): { paths: PathErrors; title: string } {
-  const body = (e as { body?: { title?: string; errors?: { field: string; message: string }[] } }).body;
+export function errorsOf(e: unknown, t: Translate, lang: 'zh' | 'en'): { paths: PathErrors; title: string } {
+  const body = problemOf(e);
   const paths: PathErrors = {};
   for (const x of body?.errors ?? []) {
     const path = x.field.replace(/^definition\.?/, '') || 'fields';
-    paths[path] = paths[path] ? `${paths[path]}; ${x.message}` : x.message;
+    const text = issueText(x, t, lang);
+    paths[path] = paths[path] ? `${paths[path]}; ${text}` : text;
   }
-  return { paths, title: body?.title ?? String((e as Error).message ?? e) };
+  return { paths, title: problemTitle(body, t, String((e as Error).message ?? e)) };
 }
 
 /** The errors under `prefix.` with the prefix taken off. */

@@ -5,7 +5,6 @@ import {
   AutocompleteInput,
   Create,
   Datagrid,
-  DateField,
   DateInput,
   DeleteButton,
   List,
@@ -18,6 +17,7 @@ import {
   TextField,
   TextInput,
 } from 'react-admin';
+import { CalendarDateField } from '../company-date-fields.tsx';
 
 const kinds = [
   { id: 'leave', name: 'leaves.kind.leave' },
@@ -39,10 +39,13 @@ const LeaveList = () => (
       />
       <TextField source="department_name" />
       <SelectField source="kind" choices={kinds} />
-      <DateField source="from_date" />
-      <DateField source="to_date" />
+      <CalendarDateField source="from_date" />
+      <CalendarDateField source="to_date" />
       <TextField source="note" />
-      <TextField source="source" />
+      <SelectField
+        source="source"
+        choices={['hr', 'dingtalk'].map((id) => ({ id, name: `leaves.source.${id}` }))}
+      />
       <DeleteButton mutationMode="pessimistic" />
     </Datagrid>
   </List>

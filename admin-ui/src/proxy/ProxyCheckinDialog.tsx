@@ -17,18 +17,13 @@ import { validateAnswers } from '../../../domain/forms/validate-answers.ts';
 import { getJson, httpClient } from '../dataProvider.ts';
 import { FormRenderer, type Lang } from '../form-renderer/FormRenderer.tsx';
 import { withoutHiddenFields } from '../form-renderer/visible-values.ts';
+import { issueText, problemOf, problemTitle } from '../problem-text.ts';
 
 export const REASON_MAX = 200;
 
 interface PublishedForm {
   version: number;
   definition: FormDefinition;
-}
-
-interface ServerIssue {
-  field: string;
-  message: string;
-  messages?: { zh: string; en: string };
 }
 
 /** A fresh idempotency key per opening: a double click or a retry after a timeout stores one record. */
@@ -94,17 +89,17 @@ export function ProxyCheckinDialog(props: {
       refresh();
       onClose();
     } catch (e) {
-      const body = (e as { body?: { title?: string; errors?: ServerIssue[] } }).body;
+      const body = problemOf(e);
       const byField: Record<string, string> = {};
       const rest: string[] = [];
       for (const x of body?.errors ?? []) {
-        const text = x.messages?.[lang] ?? x.message;
+        const text = issueText(x, t, lang);
         if (x.field.startsWith('answers.')) byField[x.field.slice('answers.'.length)] = text;
         else if (x.field === 'reason') byField.reason = text;
         else rest.push(text);
       }
       setServerErrors(byField);
-      setProblem([body?.title ?? (e as Error).message, ...rest].join(' · '));
+      setProblem([problemTitle(body, t, (e as Error).message), ...rest].join(' · '));
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,5 @@
 import {
   Datagrid,
-  DateField,
   List,
   ReferenceField,
   ReferenceInput,
@@ -11,6 +10,7 @@ import {
 import { HealthCodeField, TemperatureField } from '../employees/AnswerFields.tsx';
 import { SeverityField } from '../severity.tsx';
 import { ProxyChip } from './ProxyChip.tsx';
+import { CompanyDateTimeField, CalendarDateField } from '../company-date-fields.tsx';
 
 const filters = [
   <TextInput key="q" source="q" label="records.search_employee" alwaysOn />,
@@ -33,7 +33,7 @@ export const RecordList = () => (
   <List filters={filters} sort={{ field: 'id', order: 'DESC' }}>
     <Datagrid rowClick="show" bulkActionButtons={false}>
       <TextField source="id" />
-      <DateField source="work_date" />
+      <CalendarDateField source="work_date" />
       {/* the name opens the person's history */}
       <ReferenceField
         source="employee_id"
@@ -46,7 +46,7 @@ export const RecordList = () => (
       <TemperatureField />
       <HealthCodeField />
       <SeverityField source="severity" />
-      <DateField source="submitted_at" showTime />
+      <CompanyDateTimeField source="submitted_at" />
       <TextField source="form_version" />
       <ProxyChip label="resources.records.fields.proxy_name" />
     </Datagrid>

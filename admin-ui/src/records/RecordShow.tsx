@@ -4,7 +4,6 @@ import {
   useLocaleState,
   useRecordContext,
   useTranslate,
-  DateField,
   Labeled,
   Show,
   SimpleShowLayout,
@@ -12,6 +11,7 @@ import {
 } from 'react-admin';
 import { SeverityField } from '../severity.tsx';
 import { ProxyChip } from './ProxyChip.tsx';
+import { CompanyDateTimeField, CalendarDateField } from '../company-date-fields.tsx';
 
 interface ShownRecord {
   id: number;
@@ -85,8 +85,8 @@ export const RecordShow = () => (
     <SimpleShowLayout>
       <TextField source="employee_name" />
       <TextField source="department_name" />
-      <DateField source="work_date" />
-      <DateField source="submitted_at" showTime />
+      <CalendarDateField source="work_date" />
+      <CompanyDateTimeField source="submitted_at" />
       <SeverityField source="severity" />
       <TextField source="form_version" />
       <ProxyMark />

@@ -2,7 +2,6 @@
 import NotificationsIcon from '@mui/icons-material/Notifications';
 import {
   Datagrid,
-  DateField,
   FunctionField,
   List,
   ReferenceField,
@@ -14,6 +13,7 @@ import {
 } from 'react-admin';
 import { DeliveryField } from './DeliveryField.tsx';
 import { ReminderStatusField } from './ReminderLevel.tsx';
+import { CompanyDateTimeField, CalendarDateField } from '../company-date-fields.tsx';
 
 const levels = [0, 1, 2, 3].map((id) => ({ id, name: `reminders.level.${id}` }));
 
@@ -31,7 +31,7 @@ const Level = ({ level }: { level: number }) => {
 const ReminderList = () => (
   <List filters={filters} sort={{ field: 'id', order: 'DESC' }}>
     <Datagrid bulkActionButtons={false} rowClick={false}>
-      <DateField source="work_date" />
+      <CalendarDateField source="work_date" />
       <ReferenceField
         source="employee_id"
         reference="employees"
@@ -50,7 +50,7 @@ const ReminderList = () => (
       />
       <ReminderStatusField source="status" />
       <DeliveryField source="delivery" />
-      <DateField source="sent_at" showTime />
+      <CompanyDateTimeField source="sent_at" />
     </Datagrid>
   </List>
 );

@@ -10,6 +10,7 @@ import { useState, type ReactNode } from 'react';
 import { useNotify, useRefresh, useTranslate } from 'react-admin';
 import { httpClient } from '../dataProvider.ts';
 import type { ReviewPageData } from './useReviewPage.ts';
+import { problemOf } from '../problem-text.ts';
 
 type Decision = 'approve' | 'reject' | 'request_recheck';
 
@@ -23,13 +24,6 @@ const buttons: {
   { decision: 'reject', icon: <CloseIcon />, variant: 'contained', color: 'error' },
   { decision: 'request_recheck', icon: <ReplayIcon />, variant: 'outlined', color: 'primary' },
 ];
-
-/** The API's problem+json code, translated when the UI knows it, else its title. */
-export function problemText(e: unknown, t: (key: string) => string): string {
-  const body = (e as { body?: { code?: string; title?: string } }).body;
-  if (body?.code === 'review_not_yours') return t('review_errors.review_not_yours');
-  return body?.title ?? (e as Error).message;
-}
 
 export const DecisionButtons = ({ page }: { page: ReviewPageData }) => {
   const [comment, setComment] = useState('');
@@ -55,7 +49,13 @@ export const DecisionButtons = ({ page }: { page: ReviewPageData }) => {
       notify(`reviews.decided.${decision}`, { type: 'success' });
       refresh();
     } catch (e) {
-      notify(problemText(e, t), { type: 'error' });
+      // review_not_yours has a longer explanation of its own on this page
+      notify(
+        problemOf(e)?.code === 'review_not_yours'
+          ? t('review_errors.review_not_yours')
+          : (e as Error).message,
+        { type: 'error' },
+      );
     } finally {
       setBusy(false);
     }

@@ -1,10 +1,12 @@
 // The review's history in words ("已通知 张三", "李四 处理：通过"), not event codes.
 import { useLocaleState, useTranslate } from 'react-admin';
 import type { ReviewPageData } from './useReviewPage.ts';
+import { useCompanyTime } from '../company-date-fields.tsx';
 
 export const ReviewHistory = ({ page }: { page: ReviewPageData }) => {
   const t = useTranslate();
   const [locale] = useLocaleState();
+  const companyTime = useCompanyTime();
   const name = (id?: number) => (id !== undefined && page.people[id]) || t('review_page.someone');
   const names = (ids: number[]) => ids.map(name).join(locale === 'en' ? ', ' : '、');
   const line = (h: ReviewPageData['history'][number]) => {
@@ -25,8 +27,7 @@ export const ReviewHistory = ({ page }: { page: ReviewPageData }) => {
     <ol data-testid="review-history" style={{ margin: 0, paddingLeft: 20 }}>
       {page.history.map((h, i) => (
         <li key={i} style={{ marginBottom: 4 }}>
-          <time dateTime={h.at}>{new Date(h.at).toLocaleString(locale === 'en' ? 'en' : 'zh-CN')}</time> ·{' '}
-          {line(h)}
+          <time dateTime={h.at}>{companyTime(h.at)}</time> · {line(h)}
           {h.comment ? ` · ${h.comment}` : ''}
         </li>
       ))}

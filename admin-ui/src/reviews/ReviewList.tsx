@@ -1,5 +1,7 @@
-import { BooleanField, Datagrid, DateField, List, SelectInput, TextField, TextInput } from 'react-admin';
+import { BooleanField, Datagrid, List, SelectInput, TextField, TextInput } from 'react-admin';
 import { ReasonsField, ReviewStatusField, SeverityField } from '../severity.tsx';
+import { CalendarDateField } from '../company-date-fields.tsx';
+import { CompanyDateTimeField } from '../company-date-fields.tsx';
 
 const filters = [
   <SelectInput
@@ -21,7 +23,7 @@ export const ReviewList = () => (
   <List filters={filters} sort={{ field: 'id', order: 'DESC' }}>
     <Datagrid rowClick="show" bulkActionButtons={false}>
       <TextField source="id" />
-      <DateField source="work_date" />
+      <CalendarDateField source="work_date" />
       <TextField source="employee_name" />
       <TextField source="department_name" />
       <SeverityField source="severity" />
@@ -29,6 +31,8 @@ export const ReviewList = () => (
       <ReasonsField label="resources.reviews.fields.reasons" />
       <ReviewStatusField source="status" />
       <BooleanField source="escalated" />
+      <CompanyDateTimeField source="created_at" />
+      <CompanyDateTimeField source="decided_at" />
     </Datagrid>
   </List>
 );

@@ -2,12 +2,14 @@
 import { Chip, Paper, Typography } from '@mui/material';
 import { useLocaleState, useTranslate } from 'react-admin';
 import type { ReviewPageData } from './useReviewPage.ts';
+import { useCompanyTime } from '../company-date-fields.tsx';
 
 const colours = { normal: 'success', warning: 'warning', red: 'error' } as const;
 
 export const ReviewReadings = ({ page }: { page: ReviewPageData }) => {
   const t = useTranslate();
   const [locale] = useLocaleState();
+  const companyTime = useCompanyTime();
   const lang = locale === 'en' ? 'en' : 'zh';
   return (
     <div data-testid="review-readings">
@@ -20,7 +22,7 @@ export const ReviewReadings = ({ page }: { page: ReviewPageData }) => {
           </Typography>
           <Typography variant="caption" color="text.secondary">
             {t('review_page.submitted_at', {
-              time: new Date(r.submittedAt).toLocaleString(lang === 'en' ? 'en' : 'zh-CN'),
+              time: companyTime(r.submittedAt),
             })}
           </Typography>
           {r.reasons.length > 0 && (

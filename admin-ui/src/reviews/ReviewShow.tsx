@@ -2,13 +2,14 @@
 // readings that caused it), who it waits for or who decided, the history in words, and the
 // decision buttons for whoever the review was routed to.
 import { Divider, Typography } from '@mui/material';
-import { DateField, Show, SimpleShowLayout, TextField, useRecordContext, useTranslate } from 'react-admin';
+import { Show, SimpleShowLayout, TextField, useRecordContext, useTranslate } from 'react-admin';
 import { ReviewStatusField, SeverityField } from '../severity.tsx';
 import { DecisionButtons } from './DecisionButtons.tsx';
 import { ReviewHistory } from './ReviewHistory.tsx';
 import { ReviewReadings } from './ReviewReadings.tsx';
 import { useReviewPage } from './useReviewPage.ts';
 import { WaitingFor } from './WaitingFor.tsx';
+import { CalendarDateField } from '../company-date-fields.tsx';
 
 const ReviewPage = (_props: { label?: string | false }) => {
   const record = useRecordContext<{ id: number }>();
@@ -35,7 +36,7 @@ export const ReviewShow = () => (
     <SimpleShowLayout>
       <TextField source="employee_name" />
       <TextField source="department_name" />
-      <DateField source="work_date" />
+      <CalendarDateField source="work_date" />
       <SeverityField source="severity" />
       <ReviewStatusField source="status" />
       <ReviewPage label={false} />

@@ -3,16 +3,18 @@
 import { Alert, Typography } from '@mui/material';
 import { useLocaleState, useTranslate } from 'react-admin';
 import type { ReviewPageData } from './useReviewPage.ts';
+import { useCompanyTime } from '../company-date-fields.tsx';
 
 export const WaitingFor = ({ page }: { page: ReviewPageData }) => {
   const t = useTranslate();
   const [locale] = useLocaleState();
+  const companyTime = useCompanyTime();
   const decided =
     page.status !== 'pending' && page.decided_at ? (
       <Typography data-testid="review-decided">
         {t('review_page.decided', {
           name: page.decider_name ?? t('review_page.someone'),
-          time: new Date(page.decided_at).toLocaleString(locale === 'en' ? 'en' : 'zh-CN'),
+          time: companyTime(page.decided_at),
           decision: t(`reviews.${page.decision ?? 'approve'}`),
         })}
       </Typography>

@@ -13,8 +13,9 @@ import {
 } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Title, useNotify, useTranslate } from 'react-admin';
+import { Title, useLocaleState, useNotify, useTranslate } from 'react-admin';
 import { getJson, httpClient } from '../dataProvider.ts';
+import { problemText } from '../problem-text.ts';
 
 interface Policy {
   timeZone: string;
@@ -30,6 +31,7 @@ interface Policy {
 export const SettingsPage = () => {
   const t = useTranslate();
   const notify = useNotify();
+  const [locale] = useLocaleState();
   const queryClient = useQueryClient();
   const { data } = useQuery({
     queryKey: ['policy'],
@@ -63,17 +65,17 @@ export const SettingsPage = () => {
       });
       await queryClient.invalidateQueries({ queryKey: ['policy'] });
     } catch (e) {
-      // The code in the UI's words, each field by its label here (not "policy.enabledLevels: …").
-      const body = (e as { body?: { code?: string; errors?: { field: string; message: string }[] } }).body;
-      const fields = (body?.errors ?? []).map((x) => {
+      // The code and each rule in the UI's words, each field by its label here (not
+      // "policy.enabledLevels: levels must not repeat").
+      const labelOf = (field: string) => {
         const name =
-          x.field
+          field
             .split('.')
             .filter((k) => !/^\d+$/.test(k))
-            .at(-1) ?? x.field;
-        return `${t(`settings.fields.${name}`, { _: name })}: ${x.message}`;
-      });
-      notify([t(`problem.${body?.code ?? 'internal'}`), ...fields].join('；'), { type: 'error' });
+            .at(-1) ?? field;
+        return t(`settings.fields.${name}`, { _: name });
+      };
+      notify(problemText(e, t, locale === 'en' ? 'en' : 'zh', labelOf), { type: 'error' });
     }
   };
 
