@@ -358,9 +358,14 @@ async function main() {
   const rates = args.rates.split(',').map(Number);
   const seconds = Number(args.seconds);
   const connections = Number(args.connections);
-  const commit = execSync('git rev-parse --short HEAD', { cwd: import.meta.dirname })
-    .toString()
-    .trim();
+  let commit = process.env.RUSH_COMMIT ?? '';
+  try {
+    commit ||= execSync('git rev-parse --short HEAD', { cwd: import.meta.dirname })
+      .toString()
+      .trim();
+  } catch {
+    commit ||= 'unknown';
+  }
   const tmp = mkdtempSync(join(tmpdir(), 'hc-rush-'));
   const started = new Date();
   const server = await startTemporalDevServer({
