@@ -36,6 +36,7 @@ import { reviewDecisionRoutes } from './reviews/reviews.routes.ts';
 import { errorHandler, requestContext } from './http/middleware.ts';
 import { cleanBody, cleanRequestLine, noStore } from './http/input-rules.ts';
 import { temporalCodecRoutes } from './temporal-codec/codec.routes.ts';
+import { SignalPump } from '../platform/signal-outbox.ts';
 
 export interface ApiDeps {
   db: DB;
@@ -52,6 +53,11 @@ const adminUiDist = fileURLToPath(new URL('../admin-ui/dist', import.meta.url));
 export function createApp(deps: ApiDeps): express.Express {
   const { db, temporal, dingtalk, config, logger } = deps;
   const taskQueue = config.temporal.taskQueue;
+  // Delivers the outbox rows submissions commit, after their answer (batched under a rush).
+  const signals = new SignalPump(
+    { db, temporal, taskQueue, logger },
+    { timeoutMs: deps.signalTimeoutMs ?? 3000, ...config.outboxPump },
+  );
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.api.trustProxy);
@@ -101,10 +107,15 @@ export function createApp(deps: ApiDeps): express.Express {
   );
   const passDeps = { db, secret: config.api.sessionSecret, publicBaseUrl: config.api.publicBaseUrl };
   app.use('/api/pass', passVerifyRoutes(passDeps));
-  // Submissions: generous per IP (a whole office may share one address), tight per person.
+  // Submissions are limited per person: a whole office behind one NAT address submits at 09:00, so
+  // the per-IP limit counts only callers the authentication above did not identify.
   app.post(
     ['/api/me/checkins', '/api/me/attachments', '/api/employees/:id/proxy-checkins'],
-    limiter({ name: 'submit-ip', perMinute: config.auth.rateLimits.submitPerIp }),
+    limiter({
+      name: 'submit-ip',
+      perMinute: config.auth.rateLimits.submitPerIp,
+      skip: (req) => req.principal !== undefined,
+    }),
     limiter({
       name: 'submit-user',
       perMinute: config.auth.rateLimits.submitPerUser,
@@ -120,6 +131,7 @@ export function createApp(deps: ApiDeps): express.Express {
       taskQueue,
       logger,
       signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
+      signals,
       identityChecks: createIdentityChecks({ dingtalk, sessionSecret: config.api.sessionSecret }),
     }),
     attachmentUploadRoutes({ db }),
@@ -168,7 +180,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.post(
     '/api/employees/:id/proxy-checkins',
     authorize('proxy:submit'),
-    proxyCheckin({ db, temporal, taskQueue, logger, signalTimeoutMs: deps.signalTimeoutMs ?? 3000 }),
+    proxyCheckin({ db, temporal, taskQueue, logger, signalTimeoutMs: deps.signalTimeoutMs ?? 3000, signals }),
   );
   app.use('/api/employees', authorizeByMethod('people:read', 'people:write'));
   app.use('/api/employees', employeeImportRoutes({ db }));

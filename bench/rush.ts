@@ -555,12 +555,18 @@ async function main() {
     `${r.errors}${r.errorKinds ? ` (${r.errorKinds.trim()})` : ''} | ${r.records === undefined ? '–' : `${r.records} / ${r.expectedRecords}`} | ` +
     `${r.reviews === undefined ? '–' : `${r.reviews} / ${r.expectedReviews}`} | ${r.deliveredS === undefined ? '–' : r.deliveredS === null ? '> 300 s' : `${r.deliveredS.toFixed(1)} s`} | ` +
     `${r.perRequest ?? '–'} | ${r.load} |`;
+  const best = (t: 'app' | 'bare') =>
+    rows
+      .filter((r) => r.target === t && r.errors === 0)
+      .reduce<StageRow | undefined>((b, r) => (!b || r.acceptedPerS > b.acceptedPerS ? r : b), undefined);
+  const appBest = best('app');
   const summary =
     `rush: knee ${appKnee ? `${appKnee.acceptedPerS}/s (offered ${appKnee.offered}/s, p99 ${appKnee.p99.toFixed(0)} ms)` : 'none (no rate had p99 < 100 ms and 0 errors)'}; ` +
     `bare Express ${bareKnee ? `${bareKnee.acceptedPerS}/s (p99 ${bareKnee.p99.toFixed(1)} ms)` : 'none'}` +
     (appKnee && bareKnee
       ? `; ${Math.round((100 * appKnee.acceptedPerS) / bareKnee.acceptedPerS)} % of bare`
-      : '');
+      : '') +
+    `; app's best rate without errors ${appBest ? `${appBest.acceptedPerS}/s (p50 ${appBest.p50.toFixed(0)} ms, p99 ${appBest.p99.toFixed(0)} ms, load ${appBest.load})` : 'none'}`;
   const section =
     `\n## Morning rush: ${n} employees${args.label ? `, ${args.label}` : ''} (${started.toISOString()}, commit ${commit})\n\n` +
     `Machine: ${machine()}; Temporal dev server, Postgres, the API (own process), the worker + outbox drainer (bench process) and the ` +
@@ -581,8 +587,8 @@ if (args.role === 'load') {
   const spec = JSON.parse(readFileSync(args.spec ?? '', 'utf8')) as LoadSpec;
   runLoad(spec).then(
     (r) => {
-      process.stdout.write(`${JSON.stringify(r)}\n`);
-      process.exit(0);
+      // exit only once the pipe took the whole answer
+      process.stdout.write(`${JSON.stringify(r)}\n`, () => process.exit(0));
     },
     (err: unknown) => {
       console.error(err);

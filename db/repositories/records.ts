@@ -80,6 +80,44 @@ export async function findRecordByIdempotencyKey(
   return row && openRecord(row);
 }
 
+/**
+ * What a submission needs to know before it writes, in one read: the record stored under this
+ * idempotency key (any day), whether the work date has a current record, and the current records
+ * of the `days` calendar days before it (history rules).
+ */
+export async function submissionContext(
+  db: DB,
+  employeeId: number,
+  key: string,
+  workDate: string,
+  days: number,
+) {
+  const rows = await db
+    .selectFrom('health_records')
+    .selectAll()
+    .where('employee_id', '=', employeeId)
+    .where((eb) =>
+      eb.or([
+        eb('idempotency_key', '=', key),
+        eb.and([
+          eb('is_current', '=', true),
+          eb('work_date', '<=', workDate),
+          eb('work_date', '>=', sql<string>`(${workDate}::date - ${days}::int)`),
+        ]),
+      ]),
+    )
+    .orderBy('work_date', 'desc')
+    .execute();
+  const byKey = rows.find((r) => r.idempotency_key === key);
+  return {
+    byKey: byKey && openRecord(byKey),
+    currentToday: rows.some((r) => r.is_current && r.work_date === workDate),
+    history: rows
+      .filter((r) => r.is_current && r.work_date < workDate)
+      .map((r) => ({ work_date: r.work_date, severity: r.severity, answers: openAnswers(r.answers_ct) })),
+  };
+}
+
 /** Which of these employees have a record for the day (the escalation's source of truth). */
 export async function submittedAmong(db: DB, workDate: string, employeeIds: number[]): Promise<Set<number>> {
   if (employeeIds.length === 0) return new Set();
@@ -90,24 +128,6 @@ export async function submittedAmong(db: DB, workDate: string, employeeIds: numb
     .where('employee_id', 'in', employeeIds)
     .execute();
   return new Set(rows.map((r) => r.employee_id));
-}
-
-/** The employee's current records of the `days` calendar days before `workDate`, for history rules. */
-export async function recentRecords(db: DB, employeeId: number, workDate: string, days: number) {
-  const rows = await db
-    .selectFrom('health_records')
-    .select(['work_date', 'severity', 'answers_ct'])
-    .where('employee_id', '=', employeeId)
-    .where('is_current', '=', true)
-    .where('work_date', '<', workDate)
-    .where('work_date', '>=', sql<string>`(${workDate}::date - ${days}::int)`)
-    .orderBy('work_date', 'desc')
-    .execute();
-  return rows.map((r) => ({
-    work_date: r.work_date,
-    severity: r.severity,
-    answers: openAnswers(r.answers_ct),
-  }));
 }
 
 /** Which of these employees are exempt that day: on leave or a trip, or their day marked exempt. */

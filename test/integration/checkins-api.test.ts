@@ -45,8 +45,20 @@ describe('POST /api/me/checkins', () => {
       .where('workflow_id', '=', `checkin-${rec.work_date}-${e.id}`)
       .execute();
     assert.equal(outbox.length, 1);
-    // No workflow runs for this day, so there was nothing to tell: delivered without error.
-    assert.ok(outbox[0]?.delivered_at);
+    // The answer does not wait for Temporal; the API's signal pump delivers right after it. No
+    // workflow runs for this day, so there was nothing to tell: delivered without error.
+    await eventually(
+      async () => {
+        const row = await ctx.db
+          .selectFrom('signal_outbox')
+          .select('delivered_at')
+          .where('id', '=', outbox[0]?.id ?? 0)
+          .executeTakeFirstOrThrow();
+        return row.delivered_at !== null;
+      },
+      10_000,
+      'the outbox row delivered',
+    );
   });
 
   test('resubmitting with the same idempotency key returns the stored record', async () => {
