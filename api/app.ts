@@ -20,6 +20,7 @@ import { checkinRoutes } from './checkins/checkins.routes.ts';
 import { companyClockRoutes } from './company/company-clock.routes.ts';
 import { createIdentityChecks } from './checkins/identity-checks.ts';
 import { proxyCheckin } from './checkins/proxy-checkins.routes.ts';
+import { submissionPipeline } from './checkins/checkins.service.ts';
 import { myPassRoutes, passVerifyRoutes } from './pass/pass.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { notFound } from './http/errors.ts';
@@ -36,7 +37,6 @@ import { reviewDecisionRoutes } from './reviews/reviews.routes.ts';
 import { errorHandler, requestContext } from './http/middleware.ts';
 import { cleanBody, cleanRequestLine, noStore } from './http/input-rules.ts';
 import { temporalCodecRoutes } from './temporal-codec/codec.routes.ts';
-import { SignalPump } from '../platform/signal-outbox.ts';
 
 export interface ApiDeps {
   db: DB;
@@ -53,10 +53,14 @@ const adminUiDist = fileURLToPath(new URL('../admin-ui/dist', import.meta.url));
 export function createApp(deps: ApiDeps): express.Express {
   const { db, temporal, dingtalk, config, logger } = deps;
   const taskQueue = config.temporal.taskQueue;
-  // Delivers the outbox rows submissions commit, after their answer (batched under a rush).
-  const signals = new SignalPump(
+  // Submissions are stored in groups and Temporal is told after their answer (batched under a rush).
+  const { signals, writes } = submissionPipeline(
     { db, temporal, taskQueue, logger },
-    { timeoutMs: deps.signalTimeoutMs ?? 3000, ...config.outboxPump },
+    {
+      signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
+      pump: config.outboxPump,
+      groupCommitMax: config.submitGroupCommitMax,
+    },
   );
   const app = express();
   app.disable('x-powered-by');
@@ -132,6 +136,7 @@ export function createApp(deps: ApiDeps): express.Express {
       logger,
       signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
       signals,
+      writes,
       identityChecks: createIdentityChecks({ dingtalk, sessionSecret: config.api.sessionSecret }),
     }),
     attachmentUploadRoutes({ db }),
@@ -180,7 +185,15 @@ export function createApp(deps: ApiDeps): express.Express {
   app.post(
     '/api/employees/:id/proxy-checkins',
     authorize('proxy:submit'),
-    proxyCheckin({ db, temporal, taskQueue, logger, signalTimeoutMs: deps.signalTimeoutMs ?? 3000, signals }),
+    proxyCheckin({
+      db,
+      temporal,
+      taskQueue,
+      logger,
+      signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
+      signals,
+      writes,
+    }),
   );
   app.use('/api/employees', authorizeByMethod('people:read', 'people:write'));
   app.use('/api/employees', employeeImportRoutes({ db }));

@@ -129,6 +129,8 @@ const envSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   /** Temporal calls the API's signal pump keeps in flight while delivering committed submissions' outbox rows */
   OUTBOX_PUMP_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** first submissions of the day stored together in one transaction at most (1 = each alone) */
+  SUBMIT_GROUP_COMMIT_MAX: z.coerce.number().int().min(1).max(1000).default(100),
   /** outbox rows the signal pump locks and marks delivered together */
   OUTBOX_PUMP_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
   SEED_DEMO: bool(true),
@@ -323,6 +325,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       syncMaxRecords: e.EXPORT_SYNC_MAX_RECORDS,
     }),
     outboxPollMs: e.OUTBOX_POLL_MS,
+    submitGroupCommitMax: e.SUBMIT_GROUP_COMMIT_MAX,
     outboxPump: Object.freeze({ concurrency: e.OUTBOX_PUMP_CONCURRENCY, batchSize: e.OUTBOX_PUMP_BATCH }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     seedDemo: e.SEED_DEMO,

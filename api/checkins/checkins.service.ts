@@ -30,11 +30,12 @@ import {
   submissionContext,
 } from '../../db/repositories/records.ts';
 import { findReviewAwaitingRecheck, insertReview, updateReview } from '../../db/repositories/reviews.ts';
-import { deliverAfterCommit, type SignalPump } from '../../platform/signal-outbox.ts';
+import { deliverAfterCommit, SignalPump } from '../../platform/signal-outbox.ts';
 import { anomalyReview } from '../../workflows/anomaly-review.ts';
 import { recheckSignal, submitSignal } from '../../workflows/messages.ts';
 import { isUuid } from '../attachments/image-upload.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
+import { GroupCommit, type DayMessages } from './group-commit.ts';
 
 export interface CheckinDeps {
   db: DB;
@@ -45,6 +46,30 @@ export interface CheckinDeps {
   signalTimeoutMs: number;
   /** delivers the outbox rows after commit while the request answers (the API's; tests may omit it) */
   signals?: SignalPump;
+  /** writes first submissions of the day in groups (the API's; without it each writes alone) */
+  writes?: GroupCommit;
+}
+
+/**
+ * The API's submission pipeline: the group commit that stores first submissions together, and the
+ * signal pump that tells Temporal after commit.
+ */
+export function submissionPipeline(
+  deps: { db: DB; temporal: Client; taskQueue: string; logger: Logger },
+  opts: { signalTimeoutMs: number; pump: { concurrency: number; batchSize: number }; groupCommitMax: number },
+): { signals: SignalPump; writes: GroupCommit } {
+  const signals = new SignalPump(deps, { timeoutMs: opts.signalTimeoutMs, ...opts.pump });
+  const writes = new GroupCommit(
+    {
+      db: deps.db,
+      logger: deps.logger,
+      messages: dayMessages,
+      delivered: (ids) => signals.deliver(ids),
+      leaseSeconds: PUMP_LEASE_SECONDS,
+    },
+    opts.groupCommitMax,
+  );
+  return { signals, writes };
 }
 
 export interface SubmitOptions {
@@ -159,6 +184,30 @@ export async function submitCheckin(
     seen.history.map((h) => ({ workDate: h.work_date, severity: h.severity, answers: h.answers })),
   );
 
+  const values = {
+    employee_id: employeeId,
+    department_id: employee.department_id,
+    work_date: workDate,
+    submitted_at: now,
+    client_submitted_at: clientAt ?? null,
+    answers: validation.answers,
+    status: timing,
+    idempotency_key: submission.idempotencyKey,
+    request_hash: requestHash,
+    form_version: form.version,
+    severity: assessment.severity,
+    reasons: assessment.reasons,
+    recheck_of: null,
+    identity_check: opts.identityCheck ?? null,
+    proxy_by_employee_id: opts.proxyByEmployeeId ?? null,
+  };
+  // The rush: a first record of the day joins the next group commit; anything else (a recheck, a
+  // key or day already taken, a failed batch) goes on alone below.
+  if (deps.writes && !seen.currentToday) {
+    const written = await deps.writes.write({ values, timing, photoIds, inTransaction: opts.inTransaction });
+    if (written) return { record: written.record, replayed: false, reviewId: written.reviewId };
+  }
+
   let stored: { record: HealthRecord; outboxIds: number[]; reviewId: number | null };
   try {
     stored = await db.transaction().execute(async (trx) => {
@@ -184,21 +233,9 @@ export async function submitCheckin(
           .execute();
       }
       const record = await insertRecord(trx, {
-        employee_id: employeeId,
-        department_id: employee.department_id,
-        work_date: workDate,
-        submitted_at: now,
-        client_submitted_at: clientAt ?? null,
-        answers: validation.answers,
+        ...values,
         status: current?.status ?? timing,
-        idempotency_key: submission.idempotencyKey,
-        request_hash: requestHash,
-        form_version: form.version,
-        severity: assessment.severity,
-        reasons: assessment.reasons,
         recheck_of: current?.id ?? null,
-        identity_check: opts.identityCheck ?? null,
-        proxy_by_employee_id: opts.proxyByEmployeeId ?? null,
       });
       await linkAttachments(trx, photoIds, record.id);
       await opts.inTransaction?.(trx, record);
@@ -317,24 +354,30 @@ async function openDay(
     .where('work_date', '=', record.work_date)
     .where('outcome', 'in', ['pending', 'missed'])
     .execute();
-  const messages = [
-    outboxSignal(checkinWorkflowId(record.work_date, record.employee_id), submitSignal, {
-      recordId: record.id,
-      submittedAt: record.submitted_at.toISOString(),
-      status: timing,
-    }),
-  ];
-  if (record.severity === 'normal') return { messages, reviewId: null };
-  const review = await insertReview(trx, {
-    recordId: record.id,
-    employeeId: record.employee_id,
-    departmentId: record.department_id,
-    workDate: record.work_date,
-    severity: record.severity,
-  });
-  messages.push(outboxStart(anomalyReview, reviewWorkflowId(record.id), { reviewId: review.id }));
-  return { messages, reviewId: review.id };
+  const reviewId =
+    record.severity === 'normal'
+      ? null
+      : (
+          await insertReview(trx, {
+            recordId: record.id,
+            employeeId: record.employee_id,
+            departmentId: record.department_id,
+            workDate: record.work_date,
+            severity: record.severity,
+          })
+        ).id;
+  return { messages: dayMessages(record, timing, reviewId), reviewId };
 }
+
+/** A first record tells its day's workflow, and starts the review when it opened one. */
+const dayMessages: DayMessages = (record, timing, reviewId) => [
+  outboxSignal(checkinWorkflowId(record.work_date, record.employee_id), submitSignal, {
+    recordId: record.id,
+    submittedAt: record.submitted_at.toISOString(),
+    status: timing,
+  }),
+  ...(reviewId === null ? [] : [outboxStart(anomalyReview, reviewWorkflowId(record.id), { reviewId })]),
+];
 
 /** A recheck the reviewer asked for: the new record continues the same review. */
 async function continueReview(

@@ -17,13 +17,12 @@ export function openRecord<R extends { answers_ct: string | null; reasons_ct: st
   };
 }
 
-export async function insertRecord(
-  db: Q,
-  values: Omit<Insertable<HealthRecordsTable>, 'answers_ct' | 'reasons_ct' | 'key_id'> & {
-    answers: Record<string, unknown>;
-    reasons: AnomalyReason[];
-  },
-): Promise<HealthRecord> {
+export type RecordInsert = Omit<Insertable<HealthRecordsTable>, 'answers_ct' | 'reasons_ct' | 'key_id'> & {
+  answers: Record<string, unknown>;
+  reasons: AnomalyReason[];
+};
+
+export async function insertRecord(db: Q, values: RecordInsert): Promise<HealthRecord> {
   const { answers, reasons, ...plain } = values;
   const row = await db
     .insertInto('health_records')
@@ -31,6 +30,29 @@ export async function insertRecord(
     .returningAll()
     .executeTakeFirstOrThrow();
   return openRecord(row);
+}
+
+/**
+ * Group commit: inserts several records in one statement; a row whose employee already has a
+ * current record that day, or this idempotency key, is skipped (its caller decides alone).
+ */
+export async function insertRecordsIfAbsent(
+  trx: Transaction<Database>,
+  values: readonly RecordInsert[],
+): Promise<HealthRecord[]> {
+  if (values.length === 0) return [];
+  const rows = await trx
+    .insertInto('health_records')
+    .values(
+      values.map(({ answers, reasons, ...plain }) => ({
+        ...plain,
+        ...sealRecordFields({ answers, reasons }),
+      })),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .execute();
+  return rows.map(openRecord);
 }
 
 export async function findRecordById(db: Q, id: number): Promise<HealthRecord | undefined> {
