@@ -233,7 +233,8 @@ async function runApi(): Promise<void> {
       .json({ record: { idempotencyKey: body.idempotencyKey }, replayed: false, reviewId: null });
   });
   bare.get('/stats', (_req, res) => {
-    res.json(stats);
+    const cpu = process.cpuUsage();
+    res.json({ ...stats, cpuMs: (cpu.user + cpu.system) / 1000 });
   });
   const bareServer = bare.listen(0, '127.0.0.1');
   await Promise.all([server, bareServer].map((s) => new Promise((r) => s.once('listening', r))));
@@ -435,7 +436,24 @@ async function main() {
         queryMs: number;
         temporalCalls: number;
         temporalMs: number;
+        cpuMs: number;
       };
+    // CPU time of this database's Postgres backends (the API's pool, the worker, the bench), from /proc
+    const pgCpuMs = async () => {
+      const pids = await sql<{
+        pid: number;
+      }>`select pid from pg_stat_activity where datname = current_database()`.execute(db);
+      let ticks = 0;
+      for (const { pid } of pids.rows) {
+        try {
+          const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+          ticks += Number(f[11]) + Number(f[12]);
+        } catch {
+          // gone meanwhile
+        }
+      }
+      return ticks * 10;
+    };
 
     // warm-up: JIT, pools, caches (not measured)
     await resetToday(db, workDate);
@@ -456,6 +474,7 @@ async function main() {
       const count = Math.min(employees.length, Math.round(rate * seconds));
       const items = makeItems(employees, config.api.sessionSecret, form.version, `r${rate}`, count);
       const before = await statsOf();
+      const pgBefore = await pgCpuMs();
       log(`app at ${rate}/s: ${count} employees (load ${load1()})`);
       const res = await loadFromChild(
         { url: `http://127.0.0.1:${ports.port}/api/me/checkins`, rate, connections, items },
@@ -477,6 +496,7 @@ async function main() {
         await new Promise((r) => setTimeout(r, 100));
       }
       const after = await statsOf();
+      const pgAfter = await pgCpuMs();
       const okEmployees = new Set(
         res.outcomes.filter((o) => o.status >= 200 && o.status < 300).map((o) => items[o.i]?.employeeId),
       );
@@ -496,7 +516,8 @@ async function main() {
       row.perRequest =
         `${((after.queries - before.queries) / fresh).toFixed(1)} queries, ` +
         `${((after.queryMs - before.queryMs) / fresh).toFixed(1)} ms in queries, ` +
-        `${((after.temporalMs - before.temporalMs) / fresh).toFixed(1)} ms waiting for Temporal`;
+        `${((after.temporalMs - before.temporalMs) / fresh).toFixed(1)} ms waiting for Temporal; CPU ` +
+        `${((after.cpuMs - before.cpuMs) / fresh).toFixed(2)} ms API + ${((pgAfter - pgBefore) / fresh).toFixed(2)} ms Postgres`;
       if (c.per_day > 1) row.errorKinds += ` ${c.per_day} records for one employee-day!`;
       rows.push(row);
       log(
