@@ -237,6 +237,7 @@ async function runApi(): Promise<void> {
     res.json({ ...stats, cpuMs: (cpu.user + cpu.system) / 1000 });
   });
   const bareServer = bare.listen(0, '127.0.0.1');
+  process.once('SIGTERM', () => process.exit(0));
   await Promise.all([server, bareServer].map((s) => new Promise((r) => s.once('listening', r))));
   process.stdout.write(
     `${JSON.stringify({
@@ -251,7 +252,16 @@ async function runApi(): Promise<void> {
 function child(role: string, env: NodeJS.ProcessEnv, extra: string[] = []): ChildProcess {
   return spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'rush.ts'), '--role', role, ...extra],
+    [
+      // RUSH_CPU_PROF=<dir>: a V8 CPU profile of the API process, written when the bench ends
+      ...(role === 'api' && env.RUSH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', env.RUSH_CPU_PROF] : []),
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'rush.ts'),
+      '--role',
+      role,
+      ...extra,
+    ],
     {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -547,7 +557,11 @@ async function main() {
       if (bareSaturated >= 2) break;
     }
   } finally {
-    api?.kill('SIGTERM');
+    if (api) {
+      const exited = new Promise((r) => api?.once('exit', r));
+      api.kill('SIGTERM');
+      await exited;
+    }
     await worker?.stop().catch(() => undefined);
     await db.destroy();
     await dropDatabase(dbUrl).catch(() => undefined);
