@@ -8,7 +8,11 @@ let ctx: TestContext;
 let dept: Awaited<ReturnType<TestContext['department']>>;
 
 before(async () => {
-  ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
+  ctx = await TestContext.create(import.meta.filename, {
+    worker: 'none',
+    // low enough to reach in a test; only unidentified callers count against it
+    env: { RATE_LIMIT_SUBMIT_PER_IP: '3' },
+  });
   dept = await ctx.department({ size: 12 });
 });
 after(async () => ctx.close());
@@ -293,5 +297,32 @@ describe('免登 and today', () => {
       return r.status === 200 ? r : null;
     }, 10_000);
     assert.deepEqual(await res.json(), { status: 'ok', postgres: 'ok', temporal: 'ok' });
+  });
+});
+
+describe('rate limits', () => {
+  test('an office behind one NAT address is not refused at 09:00: only unidentified callers count per IP', async () => {
+    const office = '198.51.100.7';
+    const team = await ctx.department({ size: 5 });
+    await ctx.expectToday(team.members);
+    const post = (headers: Record<string, string>, body: unknown) =>
+      fetch(`${ctx.apiUrl}/api/me/checkins`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': office, ...headers },
+        body: JSON.stringify(body),
+      });
+    // five people, one address, above RATE_LIMIT_SUBMIT_PER_IP=3: every one is stored
+    for (const e of team.members) {
+      const r = await post(
+        { authorization: `Bearer ${ctx.token(e.id)}` },
+        { idempotencyKey: newKey(), answers: validAnswers },
+      );
+      assert.equal(r.status, 201);
+    }
+    // callers without an identity from that address are limited per IP
+    const anonymous = [];
+    for (let i = 0; i < 4; i++)
+      anonymous.push((await post({}, { idempotencyKey: newKey(), answers: validAnswers })).status);
+    assert.deepEqual(anonymous, [401, 401, 401, 429]);
   });
 });
