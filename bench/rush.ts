@@ -49,6 +49,8 @@ const { values: args } = parseArgs({
     'keep-going': { type: 'boolean', default: false },
     /** a label for the RESULTS.md section (what this run measures) */
     label: { type: 'string', default: '' },
+    /** rush: stages of rising offered rates; day: every employee once over --seconds, with dashboard reads and exports */
+    mode: { type: 'string', default: 'rush' },
     /** print the section without appending it to RESULTS.md (smoke runs) */
     'dry-run': { type: 'boolean', default: false },
   },
@@ -234,7 +236,7 @@ async function runApi(): Promise<void> {
   });
   bare.get('/stats', (_req, res) => {
     const cpu = process.cpuUsage();
-    res.json({ ...stats, cpuMs: (cpu.user + cpu.system) / 1000 });
+    res.json({ ...stats, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.memoryUsage().rss / 2 ** 20 });
   });
   const bareServer = bare.listen(0, '127.0.0.1');
   process.once('SIGTERM', () => process.exit(0));
@@ -477,6 +479,24 @@ async function main() {
       tmp,
     );
 
+    if (args.mode === 'day') {
+      await resetToday(db, workDate);
+      await sustainedDay({
+        db,
+        url: `http://127.0.0.1:${ports.port}`,
+        statsUrl: `http://127.0.0.1:${ports.barePort}/stats`,
+        items: makeItems(employees, config.api.sessionSecret, form.version, 'day', employees.length),
+        operatorKey: config.api.adminToken ?? '',
+        workDate,
+        seconds,
+        connections,
+        tmp,
+        commit,
+        started,
+      });
+      return;
+    }
+
     // the app, rate by rate
     let saturated = 0;
     for (const rate of rates) {
@@ -616,6 +636,101 @@ async function main() {
   if (!args['dry-run']) appendFileSync(join(import.meta.dirname, 'RESULTS.md'), section);
   console.log(section);
   console.log(summary);
+}
+
+/**
+ * Sustained day (`npm run bench:day`): every employee submits once, spread evenly over `seconds`
+ * (a compressed morning), while the dashboard's totals are read every second and an Excel export
+ * of the day runs every 30 s. Reported per tenth of the run: accepted/s, p50/p99 of submissions,
+ * dashboard p50, API RSS. Flat rows mean no drift (no leak, no table or cache growing per request).
+ */
+async function sustainedDay(o: {
+  db: DB;
+  url: string;
+  statsUrl: string;
+  items: Item[];
+  operatorKey: string;
+  workDate: string;
+  seconds: number;
+  connections: number;
+  tmp: string;
+  commit: string;
+  started: Date;
+}) {
+  const rate = o.items.length / o.seconds;
+  const reads: { at: number; ms: number; ok: boolean }[] = [];
+  const exportsMs: { at: number; ms: number; ok: boolean }[] = [];
+  const rss: { at: number; mb: number }[] = [];
+  let stop = false;
+  const t0 = performance.now();
+  const headers = { 'x-admin-token': o.operatorKey, 'content-type': 'application/json' };
+  const reader = (async () => {
+    while (!stop) {
+      const t = performance.now();
+      const r = await fetch(`${o.url}/api/dashboard/today`, { headers }).catch(() => undefined);
+      await r?.arrayBuffer();
+      reads.push({ at: (t - t0) / 1000, ms: performance.now() - t, ok: r?.ok === true });
+      const st = (await (await fetch(o.statsUrl)).json()) as { rssMb: number };
+      rss.push({ at: (t - t0) / 1000, mb: st.rssMb });
+      await new Promise((res) => setTimeout(res, 1000));
+    }
+  })();
+  const exporter = (async () => {
+    while (!stop) {
+      await new Promise((res) => setTimeout(res, 30_000));
+      if (stop) break;
+      const t = performance.now();
+      const r = await fetch(`${o.url}/api/exports`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ from: o.workDate, to: o.workDate, format: 'xlsx', mode: 'sync' }),
+      }).catch(() => undefined);
+      await r?.arrayBuffer();
+      exportsMs.push({ at: (t - t0) / 1000, ms: performance.now() - t, ok: r?.ok === true });
+    }
+  })();
+  log(
+    `day: ${o.items.length} submissions over ${o.seconds} s (${rate.toFixed(0)}/s offered; load ${load1()})`,
+  );
+  const res = await loadFromChild(
+    { url: `${o.url}/api/me/checkins`, rate, connections: o.connections, items: o.items },
+    o.tmp,
+  );
+  stop = true;
+  await Promise.all([reader, exporter]);
+  const counts = await sql<{ records: number }>`
+    select count(*)::int as records from health_records where work_date = ${o.workDate}`.execute(o.db);
+  const okEmployees = new Set(
+    res.outcomes.filter((x) => x.status >= 200 && x.status < 300).map((x) => o.items[x.i]?.employeeId),
+  );
+  const tenth = o.seconds / 10;
+  const lines: string[] = [];
+  for (let w = 0; w < 10; w++) {
+    const inW = (at: number) => at >= w * tenth && at < (w + 1) * tenth;
+    const subs = res.outcomes.filter((x) => inW(x.i / rate));
+    const lat = subs.map((x) => x.ms).sort((a, b) => a - b);
+    const rd = reads
+      .filter((r) => inW(r.at))
+      .map((r) => r.ms)
+      .sort((a, b) => a - b);
+    const ex = exportsMs.filter((r) => inW(r.at));
+    const mem = rss.filter((r) => inW(r.at)).map((r) => r.mb);
+    lines.push(
+      `| ${(w * tenth).toFixed(0)}–${((w + 1) * tenth).toFixed(0)} s | ${subs.length} | ` +
+        `${subs.filter((x) => x.status < 200 || x.status >= 300).length} | ${pct(lat, 0.5).toFixed(0)} | ${pct(lat, 0.99).toFixed(0)} | ` +
+        `${rd.length ? pct(rd, 0.5).toFixed(0) : '–'} | ${ex.length ? ex.map((e) => `${(e.ms / 1000).toFixed(1)} s${e.ok ? '' : ' (failed)'}`).join(', ') : '–'} | ` +
+        `${mem.length ? Math.max(...mem).toFixed(0) : '–'} MB |`,
+    );
+  }
+  const section =
+    `\n## Sustained day: ${o.items.length} submissions over ${o.seconds} s (${o.started.toISOString()}, commit ${o.commit})\n\n` +
+    `Machine: ${machine()}; load average (1 min) at the end ${load1()}; same set-up as the morning rush (API and load generator in their own ` +
+    `processes, open loop at ${rate.toFixed(0)}/s), plus \`GET /api/dashboard/today\` every second and a synchronous Excel export of the day every 30 s.\n\n` +
+    `| window | submissions | errors | p50 ms | p99 ms | dashboard p50 ms | exports | API RSS (max) |\n|---|---|---|---|---|---|---|---|\n` +
+    `${lines.join('\n')}\n\nRecords stored ${counts.rows[0]?.records ?? -1}, employees answered 2xx ${okEmployees.size}; ` +
+    `errors: ${summarise('app', res).errorKinds || 'none'}.\n`;
+  if (!args['dry-run']) appendFileSync(join(import.meta.dirname, 'RESULTS.md'), section);
+  console.log(section);
 }
 
 if (args.role === 'load') {
