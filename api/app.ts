@@ -20,6 +20,7 @@ import { checkinRoutes } from './checkins/checkins.routes.ts';
 import { companyClockRoutes } from './company/company-clock.routes.ts';
 import { createIdentityChecks } from './checkins/identity-checks.ts';
 import { proxyCheckin } from './checkins/proxy-checkins.routes.ts';
+import { submissionPipeline } from './checkins/checkins.service.ts';
 import { myPassRoutes, passVerifyRoutes } from './pass/pass.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { notFound } from './http/errors.ts';
@@ -52,6 +53,15 @@ const adminUiDist = fileURLToPath(new URL('../admin-ui/dist', import.meta.url));
 export function createApp(deps: ApiDeps): express.Express {
   const { db, temporal, dingtalk, config, logger } = deps;
   const taskQueue = config.temporal.taskQueue;
+  // Submissions are stored in groups and Temporal is told after their answer (batched under a rush).
+  const { signals, writes } = submissionPipeline(
+    { db, temporal, taskQueue, logger },
+    {
+      signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
+      pump: config.outboxPump,
+      groupCommitMax: config.submitGroupCommitMax,
+    },
+  );
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.api.trustProxy);
@@ -101,10 +111,15 @@ export function createApp(deps: ApiDeps): express.Express {
   );
   const passDeps = { db, secret: config.api.sessionSecret, publicBaseUrl: config.api.publicBaseUrl };
   app.use('/api/pass', passVerifyRoutes(passDeps));
-  // Submissions: generous per IP (a whole office may share one address), tight per person.
+  // Submissions are limited per person: a whole office behind one NAT address submits at 09:00, so
+  // the per-IP limit counts only callers the authentication above did not identify.
   app.post(
     ['/api/me/checkins', '/api/me/attachments', '/api/employees/:id/proxy-checkins'],
-    limiter({ name: 'submit-ip', perMinute: config.auth.rateLimits.submitPerIp }),
+    limiter({
+      name: 'submit-ip',
+      perMinute: config.auth.rateLimits.submitPerIp,
+      skip: (req) => req.principal !== undefined,
+    }),
     limiter({
       name: 'submit-user',
       perMinute: config.auth.rateLimits.submitPerUser,
@@ -120,6 +135,8 @@ export function createApp(deps: ApiDeps): express.Express {
       taskQueue,
       logger,
       signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
+      signals,
+      writes,
       identityChecks: createIdentityChecks({ dingtalk, sessionSecret: config.api.sessionSecret }),
     }),
     attachmentUploadRoutes({ db }),
@@ -168,7 +185,15 @@ export function createApp(deps: ApiDeps): express.Express {
   app.post(
     '/api/employees/:id/proxy-checkins',
     authorize('proxy:submit'),
-    proxyCheckin({ db, temporal, taskQueue, logger, signalTimeoutMs: deps.signalTimeoutMs ?? 3000 }),
+    proxyCheckin({
+      db,
+      temporal,
+      taskQueue,
+      logger,
+      signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
+      signals,
+      writes,
+    }),
   );
   app.use('/api/employees', authorizeByMethod('people:read', 'people:write'));
   app.use('/api/employees', employeeImportRoutes({ db }));

@@ -72,9 +72,15 @@ export const envSchema = z.object({
   TLS_KEY_FILE: optionalString,
   RATE_LIMIT_SIGNIN_PER_IP: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_SIGNIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  /**
+   * submissions/uploads per IP and minute from callers without a verified identity only: a signed-in
+   * employee is bounded per person (_PER_USER) and by the signed token, so an office behind one NAT
+   * address is never refused at 09:00
+   */
   RATE_LIMIT_SUBMIT_PER_IP: z.coerce.number().int().min(1).default(1200),
   /** check-in link / 免登 exchanges per IP and minute: generous, a whole office may share one address */
   RATE_LIMIT_EXCHANGE_PER_IP: z.coerce.number().int().min(1).default(600),
+  /** submissions/uploads per signed-in person and minute (employee token or staff session) */
   RATE_LIMIT_SUBMIT_PER_USER: z.coerce.number().int().min(1).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   RECORD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
@@ -121,6 +127,12 @@ export const envSchema = z.object({
   /** exports expected to hold more records than this run as a workflow instead of streaming back */
   EXPORT_SYNC_MAX_RECORDS: z.coerce.number().int().min(0).default(20_000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** Temporal calls the API's signal pump keeps in flight while delivering committed submissions' outbox rows */
+  OUTBOX_PUMP_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** first submissions of the day stored together in one transaction at most (1 = each alone) */
+  SUBMIT_GROUP_COMMIT_MAX: z.coerce.number().int().min(1).max(1000).default(100),
+  /** outbox rows the signal pump locks and marks delivered together */
+  OUTBOX_PUMP_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
   SEED_DEMO: bool(true),
   /** "kid:base64-32-bytes,kid2:…": every key that may have sealed stored data */
   FIELD_ENCRYPTION_KEYS: optionalString,
@@ -197,6 +209,11 @@ export const envDescriptions: Record<EnvKey, string> = {
   EXPORT_SYNC_MAX_RECORDS:
     'exports expected to hold more records run as a workflow instead of streaming back',
   OUTBOX_POLL_MS: 'how often the worker delivers signals and starts the outbox holds',
+  OUTBOX_PUMP_CONCURRENCY:
+    "Temporal calls the API's signal pump keeps in flight while delivering committed submissions' outbox rows",
+  OUTBOX_PUMP_BATCH: 'outbox rows the signal pump locks and marks delivered together',
+  SUBMIT_GROUP_COMMIT_MAX:
+    'first submissions of the day stored together in one transaction at most (1 = each alone)',
   SEED_DEMO: 'seed the demo organisation into an empty database',
   FIELD_ENCRYPTION_KEYS:
     "`kid:base64-32-byte-key,…`: every key that may have sealed stored data; a published dev key on a developer's machine only",
@@ -388,6 +405,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       syncMaxRecords: e.EXPORT_SYNC_MAX_RECORDS,
     }),
     outboxPollMs: e.OUTBOX_POLL_MS,
+    submitGroupCommitMax: e.SUBMIT_GROUP_COMMIT_MAX,
+    outboxPump: Object.freeze({ concurrency: e.OUTBOX_PUMP_CONCURRENCY, batchSize: e.OUTBOX_PUMP_BATCH }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     seedDemo: e.SEED_DEMO,
     fieldEncryption: Object.freeze(e.fieldEncryption),

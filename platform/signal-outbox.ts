@@ -4,7 +4,14 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from '../config/logger.ts';
 import type { DB } from '../db/connect.ts';
-import { lockDueSignals, markSignalDelivered, markSignalFailed } from '../db/repositories/outbox.ts';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/database.ts';
+import {
+  lockDueSignals,
+  lockUndeliveredSignals,
+  markSignalFailed,
+  markSignalsDelivered,
+} from '../db/repositories/outbox.ts';
 
 export interface OutboxRow {
   id: number;
@@ -46,25 +53,126 @@ export async function deliverOutboxRow(
 
 /**
  * After the transaction that wrote these outbox rows commits: tell Temporal now if it answers
- * within `timeoutMs`; whatever it does not take stays for the worker's drainer.
+ * within `timeoutMs`, and wait for it; whatever it does not take stays for the worker's drainer.
+ * (Leaves; a submission does not wait: it hands its rows to the SignalPump.)
  */
 export async function deliverAfterCommit(
   deps: { db: DB; temporal: Client; taskQueue: string; logger: Logger },
   outboxIds: number[],
   timeoutMs: number,
 ): Promise<void> {
-  for (const id of outboxIds) {
-    try {
-      const row = await deps.db
-        .selectFrom('signal_outbox')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-      await deliverOutboxRow(deps.temporal, deps.taskQueue, row, timeoutMs);
-      await markSignalDelivered(deps.db, id);
-    } catch (err) {
-      deps.logger.warn({ err, outboxId: id }, 'Temporal not told now; the outbox drainer will retry');
+  await deliverLocked(deps, outboxIds, timeoutMs, 1);
+}
+
+/**
+ * Delivers these rows under a row lock (the drainer skips them meanwhile, and they it), `concurrency`
+ * at a time; marks the delivered ones in one update and the failed ones for the drainer's retry.
+ */
+async function deliverLocked(
+  deps: { db: DB; temporal: Client; taskQueue: string; logger: Logger },
+  ids: readonly number[],
+  timeoutMs: number,
+  concurrency: number,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const rows = await lockUndeliveredSignals(trx, ids);
+      return deliverRows(trx, deps, rows, timeoutMs, concurrency);
+    });
+  } catch (err) {
+    deps.logger.warn({ err, outboxIds: ids }, 'Temporal not told now; the outbox drainer will retry');
+    return 0;
+  }
+}
+
+async function deliverRows(
+  trx: Transaction<Database>,
+  deps: { temporal: Client; taskQueue: string; logger: Logger },
+  rows: readonly OutboxRow[],
+  timeoutMs: number,
+  concurrency: number,
+): Promise<number> {
+  const delivered: number[] = [];
+  const failed: { row: OutboxRow; err: unknown }[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < rows.length) {
+      const row = rows[next++] as OutboxRow;
+      try {
+        await deliverOutboxRow(deps.temporal, deps.taskQueue, row, timeoutMs);
+        delivered.push(row.id);
+      } catch (err) {
+        failed.push({ row, err });
+      }
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+  await markSignalsDelivered(trx, delivered);
+  for (const { row, err } of failed) {
+    deps.logger.warn(
+      { err, outboxId: row.id, workflowId: row.workflow_id },
+      'outbox delivery failed, will retry',
+    );
+    await markSignalFailed(trx, row.id, (err as Error).message, row.attempts + 1);
+  }
+  return delivered.length;
+}
+
+export interface SignalPumpOptions {
+  /** per-call deadline for Temporal */
+  timeoutMs: number;
+  /** Temporal calls in flight at once */
+  concurrency: number;
+  /** rows per batch (one lock, one "delivered" update) */
+  batchSize: number;
+}
+
+/**
+ * Delivers the outbox rows a request committed without making the request wait: the request hands
+ * over the ids and answers; the pump takes what has queued up in batches, `concurrency` calls at a
+ * time, so a rush of submissions becomes a stream of batched deliveries instead of one Temporal
+ * round trip inside each request. A row the pump does not deliver (Temporal down, process gone)
+ * becomes due for the worker's drainer once its lease ends (`enqueueOutbox`'s leaseSeconds); the
+ * workflows re-check Postgres before each reminder level, so a late signal costs no wrong reminder.
+ */
+export class SignalPump {
+  private queue: number[] = [];
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: { db: DB; temporal: Client; taskQueue: string; logger: Logger },
+    private readonly opts: SignalPumpOptions,
+  ) {}
+
+  /** Queues rows committed just now; returns at once. */
+  deliver(ids: readonly number[]): void {
+    if (this.stopped || ids.length === 0) return;
+    this.queue.push(...ids);
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+      // ids queued while the last batch was finishing
+      if (this.queue.length && !this.stopped) this.deliver([]);
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.queue.length && !this.stopped) {
+      const batch = this.queue.splice(0, this.opts.batchSize);
+      await deliverLocked(this.deps, batch, this.opts.timeoutMs, this.opts.concurrency);
+    }
+  }
+
+  /** Waits for the batch in flight; what is still queued stays for the drainer. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+  }
+
+  /** Resolves once everything queued so far was tried (tests). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
   }
 }
 
@@ -90,27 +198,16 @@ export async function drainOutboxOnce(
   client: Client,
   taskQueue: string,
   logger: Logger,
-  limit = 100,
+  limit = 200,
+  concurrency = 16,
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const rows = await lockDueSignals(trx, limit);
-    let delivered = 0;
-    for (const row of rows) {
-      try {
-        await deliverOutboxRow(client, taskQueue, row, 5000);
-        await markSignalDelivered(trx, row.id);
-        delivered++;
-      } catch (err) {
-        logger.warn(
-          { err, outboxId: row.id, workflowId: row.workflow_id },
-          'outbox delivery failed, will retry',
-        );
-        await markSignalFailed(trx, row.id, (err as Error).message, row.attempts + 1);
-      }
-    }
-    return delivered;
+    return deliverRows(trx, { temporal: client, taskQueue, logger }, rows, 5000, concurrency);
   });
 }
+
+const DRAIN_BATCH = 200;
 
 export function startOutboxDrainer(
   db: DB,
@@ -123,7 +220,10 @@ export function startOutboxDrainer(
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
     if (stopped) return;
-    running = drainOutboxOnce(db, client, taskQueue, logger)
+    running = (async () => {
+      // a full batch means more are due: go on at once instead of after the interval
+      while (!stopped && (await drainOutboxOnce(db, client, taskQueue, logger, DRAIN_BATCH)) >= DRAIN_BATCH);
+    })()
       .catch((err: unknown) => logger.error({ err }, 'outbox drain failed'))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, intervalMs);

@@ -4,6 +4,7 @@ import { submissionSchema } from '../../domain/submission.ts';
 import { getPublishedForm } from '../../db/repositories/forms.ts';
 import { findRecordForDay } from '../../db/repositories/records.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
+import { writeAuditIn } from '../audit/audit-trail.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { resolveToday, submitCheckin, type CheckinDeps } from './checkins.service.ts';
@@ -70,7 +71,11 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
       const identityCheck = await runIdentityCheck(deps.identityChecks, submission.identity, employee);
       const { record, replayed, reviewId } = await submitCheckin(deps, employee.id, submission, new Date(), {
         identityCheck,
+        employee,
+        // the audit row commits with the record: one commit per submission, and no record without its trace
+        inTransaction: (trx) => writeAuditIn(trx, req, 201),
       });
+      if (!replayed) req.auditWritten = true;
       res.status(replayed ? 200 : 201).json({ record, replayed, reviewId });
     }),
   );

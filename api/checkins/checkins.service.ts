@@ -11,34 +11,70 @@ import { checkinWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids.t
 import { workDateAt } from '../../domain/zoned-time.ts';
 import type { Logger } from '../../config/logger.ts';
 import type { DB } from '../../db/connect.ts';
-import type { Database, HealthRecord } from '../../db/database.ts';
+import type { Database, Employee, HealthRecord } from '../../db/database.ts';
 import { linkAttachments, ownedAttachmentIds } from '../../db/repositories/attachments.ts';
 import { findDay } from '../../db/repositories/checkin-days.ts';
-import { findFormVersion, getPublishedForm } from '../../db/repositories/forms.ts';
+import { findFormVersionCached, getPublishedFormCached } from '../../db/repositories/forms.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
-import { enqueueSignal, enqueueStart } from '../../db/repositories/outbox.ts';
-import { getCurrentPolicy } from '../../db/repositories/policy.ts';
+import {
+  enqueueOutbox,
+  outboxSignal,
+  outboxStart,
+  type OutboxMessage,
+} from '../../db/repositories/outbox.ts';
+import { getCurrentPolicy, getCurrentPolicyCached } from '../../db/repositories/policy.ts';
 import {
   findRecordByIdempotencyKey,
   findRecordForDay,
   insertRecord,
-  recentRecords,
+  submissionContext,
 } from '../../db/repositories/records.ts';
 import { findReviewAwaitingRecheck, insertReview, updateReview } from '../../db/repositories/reviews.ts';
-import { deliverAfterCommit } from '../../platform/signal-outbox.ts';
+import { deliverAfterCommit, SignalPump } from '../../platform/signal-outbox.ts';
+import { anomalyReview } from '../../workflows/anomaly-review.ts';
+import { recheckSignal, submitSignal } from '../../workflows/messages.ts';
 import { isUuid } from '../attachments/image-upload.ts';
 import { AppError, conflict, notFound, submissionWindowClosed } from '../http/errors.ts';
+import { GroupCommit, type DayMessages } from './group-commit.ts';
 
 export interface CheckinDeps {
   db: DB;
   temporal: Client;
   taskQueue: string;
   logger: Logger;
-  /** how long the request waits for Temporal before leaving the outbox to the drainer */
+  /** without a pump: how long the request waits for Temporal before leaving the outbox to the drainer */
   signalTimeoutMs: number;
+  /** delivers the outbox rows after commit while the request answers (the API's; tests may omit it) */
+  signals?: SignalPump;
+  /** writes first submissions of the day in groups (the API's; without it each writes alone) */
+  writes?: GroupCommit;
+}
+
+/**
+ * The API's submission pipeline: the group commit that stores first submissions together, and the
+ * signal pump that tells Temporal after commit.
+ */
+export function submissionPipeline(
+  deps: { db: DB; temporal: Client; taskQueue: string; logger: Logger },
+  opts: { signalTimeoutMs: number; pump: { concurrency: number; batchSize: number }; groupCommitMax: number },
+): { signals: SignalPump; writes: GroupCommit } {
+  const signals = new SignalPump(deps, { timeoutMs: opts.signalTimeoutMs, ...opts.pump });
+  const writes = new GroupCommit(
+    {
+      db: deps.db,
+      logger: deps.logger,
+      messages: dayMessages,
+      delivered: (ids) => signals.deliver(ids),
+      leaseSeconds: PUMP_LEASE_SECONDS,
+    },
+    opts.groupCommitMax,
+  );
+  return { signals, writes };
 }
 
 export interface SubmitOptions {
+  /** the employee, when the caller has read the row already */
+  employee?: Employee;
   /** the identity check the submission passed (stored on the record) */
   identityCheck?: string | null;
   /** a manager filling in for the employee (代填): stored on the record */
@@ -57,25 +93,42 @@ export interface SubmitResult {
 const UNIQUE_VIOLATION = '23505';
 /** how far back history rules look */
 const HISTORY_DAYS = 30;
+/**
+ * Outbox rows a pump will deliver are kept from the worker's drainer this long (the pump delivers
+ * within milliseconds; the drainer takes over what a crashed or cut-off process left).
+ */
+const PUMP_LEASE_SECONDS = 15;
 
 /** The employee's work date now, and the window that applies to it (fan-out snapshot if any). */
 export async function resolveToday(db: DB, employeeId: number, now: Date) {
   const policy = await getCurrentPolicy(db);
   const workDate = workDateAt(now, policy.timeZone);
   const day = await findDay(db, employeeId, workDate);
+  return { policy, workDate, day, ...windowOf(day, workDate, policy) };
+}
+
+/** The day's window: the fan-out's snapshot when the day row exists, else today's policy. */
+function windowOf(
+  day: { closes_at: Date; late_until: Date } | undefined,
+  workDate: string,
+  policy: Awaited<ReturnType<typeof getCurrentPolicy>>,
+) {
   const planned = day ? undefined : computeDaySchedule(workDate, policy);
   const closesAt = day ? day.closes_at : new Date(planned?.closesAt ?? 0);
   const lateUntil = day ? day.late_until : new Date(planned?.lateUntil ?? 0);
-  return { policy, workDate, day, closesAt, lateUntil };
+  return { closesAt, lateUntil };
 }
 
-/** The form to validate against: the version the page rendered if it was ever published, else the current one. */
+/**
+ * The form to validate against: the version the page rendered if it was ever published, else the
+ * current one (both from the process's cache: published versions never change).
+ */
 async function formFor(db: DB, version: number | undefined) {
   if (version !== undefined) {
-    const f = await findFormVersion(db, version);
+    const f = await findFormVersionCached(db, version);
     if (f && f.status !== 'draft') return f;
   }
-  return getPublishedForm(db);
+  return getPublishedFormCached(db);
 }
 
 export async function submitCheckin(
@@ -87,10 +140,13 @@ export async function submitCheckin(
 ): Promise<SubmitResult> {
   const { db } = deps;
   const requestHash = submissionHash(submission);
-  const existing = await findRecordByIdempotencyKey(db, employeeId, submission.idempotencyKey);
-  if (existing) return replay(db, existing, requestHash);
+  const policy = await getCurrentPolicyCached(db);
+  const workDate = workDateAt(now, policy.timeZone);
+  // one read for the key's record, today's current record and the history rules' days
+  const seen = await submissionContext(db, employeeId, submission.idempotencyKey, workDate, HISTORY_DAYS);
+  if (seen.byKey) return replay(db, seen.byKey, requestHash);
 
-  const employee = await findEmployeeById(db, employeeId);
+  const employee = opts.employee ?? (await findEmployeeById(db, employeeId));
   if (!employee) throw notFound('Employee');
   const form = await formFor(db, submission.formVersion);
   const validation = validateAnswers(form.definition, submission.answers);
@@ -108,7 +164,7 @@ export async function submitCheckin(
     );
   }
   const photoIds = await checkPhotos(db, employeeId, form.definition.fields, validation.answers);
-  const { policy, workDate, closesAt, lateUntil } = await resolveToday(db, employeeId, now);
+  const { closesAt, lateUntil } = windowOf(await findDay(db, employeeId, workDate), workDate, policy);
   // An offline resend is judged by when the employee pressed submit, but never from the future.
   const clientAt = submission.clientSubmittedAt ? new Date(submission.clientSubmittedAt) : undefined;
   const effectiveAt =
@@ -121,25 +177,52 @@ export async function submitCheckin(
       policy.timeZone,
     );
   }
-  const history = await recentRecords(db, employeeId, workDate, HISTORY_DAYS);
   const assessment = assess(
     form.definition,
     workDate,
     validation.answers,
-    history.map((h) => ({ workDate: h.work_date, severity: h.severity, answers: h.answers })),
+    seen.history.map((h) => ({ workDate: h.work_date, severity: h.severity, answers: h.answers })),
   );
+
+  const values = {
+    employee_id: employeeId,
+    department_id: employee.department_id,
+    work_date: workDate,
+    submitted_at: now,
+    client_submitted_at: clientAt ?? null,
+    answers: validation.answers,
+    status: timing,
+    idempotency_key: submission.idempotencyKey,
+    request_hash: requestHash,
+    form_version: form.version,
+    severity: assessment.severity,
+    reasons: assessment.reasons,
+    recheck_of: null,
+    identity_check: opts.identityCheck ?? null,
+    proxy_by_employee_id: opts.proxyByEmployeeId ?? null,
+  };
+  // The rush: a first record of the day joins the next group commit; anything else (a recheck, a
+  // key or day already taken, a failed batch) goes on alone below.
+  if (deps.writes && !seen.currentToday) {
+    const written = await deps.writes.write({ values, timing, photoIds, inTransaction: opts.inTransaction });
+    if (written) return { record: written.record, replayed: false, reviewId: written.reviewId };
+  }
 
   let stored: { record: HealthRecord; outboxIds: number[]; reviewId: number | null };
   try {
     stored = await db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('health_records')
-        .select(['id', 'status', 'submitted_at'])
-        .where('employee_id', '=', employeeId)
-        .where('work_date', '=', workDate)
-        .where('is_current', '=', true)
-        .forUpdate()
-        .executeTakeFirst();
+      // Without a record today (the rush) nothing is locked: the one-current-record-per-day index
+      // refuses a concurrent twin (23505 below). With one, it is locked: a recheck may replace it.
+      const current = seen.currentToday
+        ? await trx
+            .selectFrom('health_records')
+            .select(['id', 'status', 'submitted_at'])
+            .where('employee_id', '=', employeeId)
+            .where('work_date', '=', workDate)
+            .where('is_current', '=', true)
+            .forUpdate()
+            .executeTakeFirst()
+        : undefined;
       const review = current ? await findReviewAwaitingRecheck(trx, current.id) : undefined;
       if (current && !review) throw new SecondSubmission(current.submitted_at);
       if (current) {
@@ -150,26 +233,17 @@ export async function submitCheckin(
           .execute();
       }
       const record = await insertRecord(trx, {
-        employee_id: employeeId,
-        department_id: employee.department_id,
-        work_date: workDate,
-        submitted_at: now,
-        client_submitted_at: clientAt ?? null,
-        answers: validation.answers,
+        ...values,
         status: current?.status ?? timing,
-        idempotency_key: submission.idempotencyKey,
-        request_hash: requestHash,
-        form_version: form.version,
-        severity: assessment.severity,
-        reasons: assessment.reasons,
         recheck_of: current?.id ?? null,
-        identity_check: opts.identityCheck ?? null,
-        proxy_by_employee_id: opts.proxyByEmployeeId ?? null,
       });
       await linkAttachments(trx, photoIds, record.id);
       await opts.inTransaction?.(trx, record);
-      if (review) return { record, ...(await continueReview(trx, review.id, review.record_id, record)) };
-      return { record, ...(await openDay(trx, record, timing)) };
+      const { messages, reviewId } = review
+        ? await continueReview(trx, review.id, review.record_id, record)
+        : await openDay(trx, record, timing);
+      const outboxIds = await enqueueOutbox(trx, messages, deps.signals ? PUMP_LEASE_SECONDS : 0);
+      return { record, outboxIds, reviewId };
     });
   } catch (err) {
     const second = err instanceof SecondSubmission;
@@ -181,7 +255,9 @@ export async function submitCheckin(
     throw secondSubmissionConflict(workDate, second ? err.at : other?.submitted_at);
   }
 
-  await deliverAfterCommit(deps, stored.outboxIds, deps.signalTimeoutMs);
+  // Committed: the answer does not wait for Temporal (the workflows re-check Postgres anyway).
+  if (deps.signals) deps.signals.deliver(stored.outboxIds);
+  else await deliverAfterCommit(deps, stored.outboxIds, deps.signalTimeoutMs);
   return { record: stored.record, replayed: false, reviewId: stored.reviewId };
 }
 
@@ -266,7 +342,11 @@ const secondSubmissionConflict = (workDate: string, at: Date | undefined) =>
   );
 
 /** First record of the day: mark the day, tell its workflow, open a review when abnormal. */
-async function openDay(trx: Transaction<Database>, record: HealthRecord, timing: 'on_time' | 'late') {
+async function openDay(
+  trx: Transaction<Database>,
+  record: HealthRecord,
+  timing: 'on_time' | 'late',
+): Promise<{ messages: OutboxMessage[]; reviewId: number | null }> {
   await trx
     .updateTable('checkin_days')
     .set({ outcome: timing === 'late' ? 'late' : 'submitted', updated_at: sql`now()` })
@@ -274,26 +354,30 @@ async function openDay(trx: Transaction<Database>, record: HealthRecord, timing:
     .where('work_date', '=', record.work_date)
     .where('outcome', 'in', ['pending', 'missed'])
     .execute();
-  const outboxIds = [
-    await enqueueSignal(trx, checkinWorkflowId(record.work_date, record.employee_id), 'submit', {
-      recordId: record.id,
-      submittedAt: record.submitted_at.toISOString(),
-      status: timing,
-    }),
-  ];
-  if (record.severity === 'normal') return { outboxIds, reviewId: null };
-  const review = await insertReview(trx, {
-    recordId: record.id,
-    employeeId: record.employee_id,
-    departmentId: record.department_id,
-    workDate: record.work_date,
-    severity: record.severity,
-  });
-  outboxIds.push(
-    await enqueueStart(trx, 'anomalyReview', reviewWorkflowId(record.id), { reviewId: review.id }),
-  );
-  return { outboxIds, reviewId: review.id };
+  const reviewId =
+    record.severity === 'normal'
+      ? null
+      : (
+          await insertReview(trx, {
+            recordId: record.id,
+            employeeId: record.employee_id,
+            departmentId: record.department_id,
+            workDate: record.work_date,
+            severity: record.severity,
+          })
+        ).id;
+  return { messages: dayMessages(record, timing, reviewId), reviewId };
 }
+
+/** A first record tells its day's workflow, and starts the review when it opened one. */
+const dayMessages: DayMessages = (record, timing, reviewId) => [
+  outboxSignal(checkinWorkflowId(record.work_date, record.employee_id), submitSignal, {
+    recordId: record.id,
+    submittedAt: record.submitted_at.toISOString(),
+    status: timing,
+  }),
+  ...(reviewId === null ? [] : [outboxStart(anomalyReview, reviewWorkflowId(record.id), { reviewId })]),
+];
 
 /** A recheck the reviewer asked for: the new record continues the same review. */
 async function continueReview(
@@ -301,7 +385,7 @@ async function continueReview(
   reviewId: number,
   firstRecordId: number,
   record: HealthRecord,
-) {
+): Promise<{ messages: OutboxMessage[]; reviewId: number }> {
   await updateReview(
     trx,
     reviewId,
@@ -313,13 +397,13 @@ async function continueReview(
     },
     { status: 'pending', current_record_id: record.id, severity: record.severity },
   );
-  const outboxIds = [
-    await enqueueSignal(trx, reviewWorkflowId(firstRecordId), 'recheck', {
+  const messages = [
+    outboxSignal(reviewWorkflowId(firstRecordId), recheckSignal, {
       recordId: record.id,
       severity: record.severity,
     }),
   ];
-  return { outboxIds, reviewId };
+  return { messages, reviewId };
 }
 
 async function reviewIdOf(db: DB, recordId: number): Promise<number | null> {

@@ -58,9 +58,12 @@ export function limiter(opts: {
   perMinute: number;
   name: string;
   key?: (req: Parameters<RequestHandler>[0]) => string | undefined;
+  /** requests this limiter does not count (e.g. an IP limit that only applies to anonymous callers) */
+  skip?: (req: Parameters<RequestHandler>[0]) => boolean;
 }): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
+    ...(opts.skip ? { skip: opts.skip } : {}),
     limit: opts.perMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,

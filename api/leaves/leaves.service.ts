@@ -8,9 +8,10 @@ import type { DB } from '../../db/connect.ts';
 import type { DepartmentScope } from '../../db/department-scope.ts';
 import { markDayExempt } from '../../db/repositories/checkin-days.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
-import { enqueueSignal } from '../../db/repositories/outbox.ts';
+import { enqueueOutbox, outboxSignal } from '../../db/repositories/outbox.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
 import { deliverAfterCommit } from '../../platform/signal-outbox.ts';
+import { exemptSignal } from '../../workflows/messages.ts';
 import { inScopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 
@@ -51,9 +52,9 @@ export async function createLeave(deps: LeaveDeps, l: NewLeave, scope: Departmen
       .executeTakeFirstOrThrow();
     let outboxId: number | null = null;
     if (l.fromDate <= today && today <= l.toDate && (await markDayExempt(trx, l.employeeId, today))) {
-      outboxId = await enqueueSignal(trx, checkinWorkflowId(today, l.employeeId), 'exempt', {
-        reason: l.kind,
-      });
+      [outboxId = null] = await enqueueOutbox(trx, [
+        outboxSignal(checkinWorkflowId(today, l.employeeId), exemptSignal, { reason: l.kind }),
+      ]);
     }
     return { leave, outboxId };
   });

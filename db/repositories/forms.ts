@@ -25,6 +25,46 @@ export function findFormVersion(db: DB, version: number) {
   return db.selectFrom('forms').selectAll().where('version', '=', version).executeTakeFirst();
 }
 
+type FormRow = NonNullable<Awaited<ReturnType<typeof findFormVersion>>>;
+
+/**
+ * A published (or retired) version never changes again, so the submission path keeps the ones it
+ * read; drafts are never kept. Bounded: a company publishes a handful of versions a year.
+ */
+const versionCache = new WeakMap<DB, Map<number, FormRow>>();
+const VERSIONS_KEPT = 64;
+
+/** findFormVersion for the hot path: a version once seen published is answered from memory. */
+export async function findFormVersionCached(db: DB, version: number): Promise<FormRow | undefined> {
+  let kept = versionCache.get(db);
+  const hit = kept?.get(version);
+  if (hit) return hit;
+  const row = await findFormVersion(db, version);
+  if (row && row.status !== 'draft') {
+    if (!kept) versionCache.set(db, (kept = new Map<number, FormRow>()));
+    if (kept.size >= VERSIONS_KEPT) kept.clear();
+    kept.set(version, row);
+  }
+  return row;
+}
+
+/**
+ * How long a process may take the published form it read last for the current one: a publish
+ * through this process is seen at once, one through another API instance within this time.
+ */
+const PUBLISHED_CACHE_MS = 5_000;
+const publishedCache = new WeakMap<DB, { until: number; form: Promise<FormRow> }>();
+
+/** getPublishedForm for the hot path (a submission without a formVersion). */
+export function getPublishedFormCached(db: DB): Promise<FormRow> {
+  const hit = publishedCache.get(db);
+  if (hit && hit.until > Date.now()) return hit.form;
+  const form = getPublishedForm(db);
+  publishedCache.set(db, { until: Date.now() + PUBLISHED_CACHE_MS, form });
+  form.catch(() => publishedCache.delete(db));
+  return form;
+}
+
 export function listFormVersions(db: DB) {
   return db.selectFrom('forms').selectAll().orderBy('version', 'desc').execute();
 }
@@ -49,8 +89,9 @@ export function updateDraft(db: DB, version: number, definition: FormDefinition,
 
 /** Retires the published form and publishes the draft, atomically; undefined if not a draft. */
 export async function publishDraft(db: DB, version: number) {
+  publishedCache.delete(db);
   await getPublishedForm(db);
-  return db.transaction().execute(async (trx) => {
+  const published = await db.transaction().execute(async (trx) => {
     const draft = await trx
       .selectFrom('forms')
       .select('version')
@@ -67,4 +108,7 @@ export async function publishDraft(db: DB, version: number) {
       .returningAll()
       .executeTakeFirstOrThrow();
   });
+  // again after commit: a read while the transaction ran may have kept the old form
+  publishedCache.delete(db);
+  return published;
 }

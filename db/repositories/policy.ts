@@ -47,7 +47,6 @@ export async function getPolicy(
   db: DB,
   opts: { workDate?: string; departmentId?: number } = {},
 ): Promise<CheckinPolicy> {
-  await ensureCompanyPolicy(db);
   const rowFor = (departmentId: number | null) => {
     let q = db.selectFrom('checkin_policies').selectAll();
     q =
@@ -59,8 +58,15 @@ export async function getPolicy(
       : q.where('effective_from', '<=', sql<string>`(now() at time zone time_zone)::date`);
     return q.orderBy('effective_from', 'desc').limit(1).executeTakeFirst();
   };
+  const companyRow = async () => {
+    const found = await rowFor(null);
+    if (found) return found;
+    // a new company: its policy is the default (written once, read from then on)
+    await ensureCompanyPolicy(db);
+    return rowFor(null);
+  };
   const row =
-    (opts.departmentId !== undefined ? await rowFor(opts.departmentId) : undefined) ?? (await rowFor(null));
+    (opts.departmentId !== undefined ? await rowFor(opts.departmentId) : undefined) ?? (await companyRow());
   if (!row) throw new Error('no company policy');
   return toPolicy(row);
 }
@@ -68,12 +74,31 @@ export async function getPolicy(
 /** The company policy in force today. */
 export const getCurrentPolicy = (db: DB) => getPolicy(db);
 
+/**
+ * How long a process may answer submissions with the company policy it read last: a change saved
+ * through this process (savePolicy) is seen at once, one saved by another API instance (or a
+ * version that comes into force at midnight) within this time.
+ */
+const POLICY_CACHE_MS = 5_000;
+const policyCache = new WeakMap<DB, { until: number; policy: Promise<CheckinPolicy> }>();
+
+/** getCurrentPolicy for the hot path (the 09:00 rush asks it on every submission). */
+export function getCurrentPolicyCached(db: DB): Promise<CheckinPolicy> {
+  const hit = policyCache.get(db);
+  if (hit && hit.until > Date.now()) return hit.policy;
+  const policy = getCurrentPolicy(db);
+  policyCache.set(db, { until: Date.now() + POLICY_CACHE_MS, policy });
+  policy.catch(() => policyCache.delete(db));
+  return policy;
+}
+
 export async function savePolicy(
   db: DB,
   policy: CheckinPolicy,
   departmentId: number | null,
   effectiveFrom: string,
 ) {
+  policyCache.delete(db);
   await ensureCompanyPolicy(db);
   const values = { ...toRow(policy), department_id: departmentId, effective_from: effectiveFrom };
   return db

@@ -21,13 +21,12 @@ export function openRecord<R extends { answers_ct: string | null; reasons_ct: st
   };
 }
 
-export async function insertRecord(
-  db: Q,
-  values: Omit<Insertable<HealthRecordsTable>, 'answers_ct' | 'reasons_ct' | 'key_id'> & {
-    answers: Record<string, unknown>;
-    reasons: AnomalyReason[];
-  },
-): Promise<HealthRecord> {
+export type RecordInsert = Omit<Insertable<HealthRecordsTable>, 'answers_ct' | 'reasons_ct' | 'key_id'> & {
+  answers: Record<string, unknown>;
+  reasons: AnomalyReason[];
+};
+
+export async function insertRecord(db: Q, values: RecordInsert): Promise<HealthRecord> {
   const { answers, reasons, ...plain } = values;
   const row = await db
     .insertInto('health_records')
@@ -35,6 +34,29 @@ export async function insertRecord(
     .returningAll()
     .executeTakeFirstOrThrow();
   return openRecord(row, keyringOf(db));
+}
+
+/**
+ * Group commit: inserts several records in one statement; a row whose employee already has a
+ * current record that day, or this idempotency key, is skipped (its caller decides alone).
+ */
+export async function insertRecordsIfAbsent(
+  trx: Transaction<Database>,
+  values: readonly RecordInsert[],
+): Promise<HealthRecord[]> {
+  if (values.length === 0) return [];
+  const rows = await trx
+    .insertInto('health_records')
+    .values(
+      values.map(({ answers, reasons, ...plain }) => ({
+        ...plain,
+        ...sealRecordFields({ answers, reasons }, keyringOf(trx)),
+      })),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .execute();
+  return rows.map((r) => openRecord(r, keyringOf(trx)));
 }
 
 export async function findRecordById(db: Q, id: number): Promise<HealthRecord | undefined> {
@@ -84,6 +106,49 @@ export async function findRecordByIdempotencyKey(
   return row && openRecord(row, keyringOf(db));
 }
 
+/**
+ * What a submission needs to know before it writes, in one read: the record stored under this
+ * idempotency key (any day), whether the work date has a current record, and the current records
+ * of the `days` calendar days before it (history rules).
+ */
+export async function submissionContext(
+  db: DB,
+  employeeId: number,
+  key: string,
+  workDate: string,
+  days: number,
+) {
+  const rows = await db
+    .selectFrom('health_records')
+    .selectAll()
+    .where('employee_id', '=', employeeId)
+    .where((eb) =>
+      eb.or([
+        eb('idempotency_key', '=', key),
+        eb.and([
+          eb('is_current', '=', true),
+          eb('work_date', '<=', workDate),
+          eb('work_date', '>=', sql<string>`(${workDate}::date - ${days}::int)`),
+        ]),
+      ]),
+    )
+    .orderBy('work_date', 'desc')
+    .execute();
+  const byKey = rows.find((r) => r.idempotency_key === key);
+  const keyring = keyringOf(db);
+  return {
+    byKey: byKey && openRecord(byKey, keyring),
+    currentToday: rows.some((r) => r.is_current && r.work_date === workDate),
+    history: rows
+      .filter((r) => r.is_current && r.work_date < workDate)
+      .map((r) => ({
+        work_date: r.work_date,
+        severity: r.severity,
+        answers: openAnswers(r.answers_ct, keyring),
+      })),
+  };
+}
+
 /** Which of these employees have a record for the day (the escalation's source of truth). */
 export async function submittedAmong(db: DB, workDate: string, employeeIds: number[]): Promise<Set<number>> {
   if (employeeIds.length === 0) return new Set();
@@ -94,24 +159,6 @@ export async function submittedAmong(db: DB, workDate: string, employeeIds: numb
     .where('employee_id', 'in', employeeIds)
     .execute();
   return new Set(rows.map((r) => r.employee_id));
-}
-
-/** The employee's current records of the `days` calendar days before `workDate`, for history rules. */
-export async function recentRecords(db: DB, employeeId: number, workDate: string, days: number) {
-  const rows = await db
-    .selectFrom('health_records')
-    .select(['work_date', 'severity', 'answers_ct'])
-    .where('employee_id', '=', employeeId)
-    .where('is_current', '=', true)
-    .where('work_date', '<', workDate)
-    .where('work_date', '>=', sql<string>`(${workDate}::date - ${days}::int)`)
-    .orderBy('work_date', 'desc')
-    .execute();
-  return rows.map((r) => ({
-    work_date: r.work_date,
-    severity: r.severity,
-    answers: openAnswers(r.answers_ct, keyringOf(db)),
-  }));
 }
 
 /** Which of these employees are exempt that day: on leave or a trip, or their day marked exempt. */

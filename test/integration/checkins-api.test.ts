@@ -11,7 +11,11 @@ let ctx: TestContext;
 let dept: Awaited<ReturnType<TestContext['department']>>;
 
 before(async () => {
-  ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
+  ctx = await TestContext.create(import.meta.filename, {
+    worker: 'none',
+    // low enough to reach in a test; only unidentified callers count against it
+    env: { RATE_LIMIT_SUBMIT_PER_IP: '3' },
+  });
   dept = await ctx.department({ size: 12 });
 });
 after(async () => ctx.close());
@@ -48,8 +52,20 @@ describe('POST /api/me/checkins', () => {
       .where('workflow_id', '=', `checkin-${rec.work_date}-${e.id}`)
       .execute();
     assert.equal(outbox.length, 1);
-    // No workflow runs for this day, so there was nothing to tell: delivered without error.
-    assert.ok(outbox[0]?.delivered_at);
+    // The answer does not wait for Temporal; the API's signal pump delivers right after it. No
+    // workflow runs for this day, so there was nothing to tell: delivered without error.
+    await eventually(
+      async () => {
+        const row = await ctx.db
+          .selectFrom('signal_outbox')
+          .select('delivered_at')
+          .where('id', '=', outbox[0]?.id ?? 0)
+          .executeTakeFirstOrThrow();
+        return row.delivered_at !== null;
+      },
+      10_000,
+      'the outbox row delivered',
+    );
   });
 
   test('resubmitting with the same idempotency key returns the stored record', async () => {
@@ -297,5 +313,32 @@ describe('免登 and today', () => {
       return r.status === 200 ? r : null;
     }, 10_000);
     assert.deepEqual(await res.json(), { status: 'ok', postgres: 'ok', temporal: 'ok' });
+  });
+});
+
+describe('rate limits', () => {
+  test('an office behind one NAT address is not refused at 09:00: only unidentified callers count per IP', async () => {
+    const office = '198.51.100.7';
+    const team = await ctx.department({ size: 5 });
+    await ctx.expectToday(team.members);
+    const post = (headers: Record<string, string>, body: unknown) =>
+      fetch(`${ctx.apiUrl}/api/me/checkins`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': office, ...headers },
+        body: JSON.stringify(body),
+      });
+    // five people, one address, above RATE_LIMIT_SUBMIT_PER_IP=3: every one is stored
+    for (const e of team.members) {
+      const r = await post(
+        { authorization: `Bearer ${ctx.token(e.id)}` },
+        { idempotencyKey: newKey(), answers: validAnswers },
+      );
+      assert.equal(r.status, 201);
+    }
+    // callers without an identity from that address are limited per IP
+    const anonymous = [];
+    for (let i = 0; i < 4; i++)
+      anonymous.push((await post({}, { idempotencyKey: newKey(), answers: validAnswers })).status);
+    assert.deepEqual(anonymous, [401, 401, 401, 429]);
   });
 });

@@ -152,27 +152,31 @@ describe('reliability', () => {
     }
   });
 
-  test('a stored check-in whose audit row cannot be written (database lost) answers 503; the resend replays', async () => {
+  test('a check-in whose audit row cannot be written (database lost) answers 503 and stores nothing; the resend is stored once', async () => {
     const dept = await ctx.department({ size: 1 });
     const [e] = dept.members as [TestEmployee];
     await ctx.expectToday([e]);
-    // The connection breaking between the commit and the audit insert, as a SQLSTATE of class 08.
+    // The connection breaking at the audit insert, as a SQLSTATE of class 08: the record and its
+    // audit row commit together, so neither is kept, and the client is told to resend.
     await sql`create function lose_audit() returns trigger language plpgsql as $$
       begin raise exception 'connection lost' using errcode = '08006'; end $$`.execute(ctx.db);
     await sql`create trigger lose_checkin_audit before insert on audit_log for each row
       when (new.action = 'POST /api/me/checkins') execute function lose_audit()`.execute(ctx.db);
     const body = { idempotencyKey: newKey(), answers: validAnswers };
+    const records = () =>
+      ctx.db.selectFrom('health_records').select('id').where('employee_id', '=', e.id).execute();
     try {
       const lost = await ctx.submit(e.id, body);
       assert.equal(lost.status, 503);
       assert.equal(lost.body.code, 'unavailable');
+      assert.deepEqual(await records(), [], 'nothing stored without its audit row');
     } finally {
       await sql`drop trigger lose_checkin_audit on audit_log`.execute(ctx.db);
       await sql`drop function lose_audit()`.execute(ctx.db);
     }
     const resent = await ctx.submit(e.id, body);
-    assert.equal(resent.status, 200);
-    assert.equal(resent.body.replayed, true);
+    assert.equal(resent.status, 201);
+    assert.equal((await records()).length, 1, 'stored once');
     const audited = await ctx.db
       .selectFrom('audit_log')
       .select('status')
@@ -181,7 +185,7 @@ describe('reliability', () => {
       .execute();
     assert.deepEqual(
       audited.map((r) => r.status),
-      [200],
+      [201],
       'the resend is audited',
     );
   });
