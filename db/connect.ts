@@ -49,6 +49,9 @@ export function createDb(
   // An idle connection the server drops (restart, failover) must not crash the process: the pool
   // replaces it on the next checkout.
   pool.on('error', onIdleError);
+  // The same for a connection lost while checked out between two queries: without a listener its
+  // 'error' event is uncaught and ends the process; the query in flight still gets its own error.
+  pool.on('connect', (client) => client.on('error', onIdleError));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
