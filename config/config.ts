@@ -121,6 +121,9 @@ export const envSchema = z.object({
   /** exports expected to hold more records than this run as a workflow instead of streaming back */
   EXPORT_SYNC_MAX_RECORDS: z.coerce.number().int().min(0).default(20_000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** the worker's /livez and /readyz HTTP server; 0 (the default) runs none */
+  WORKER_HEALTH_PORT: port(0),
+  WORKER_HEALTH_HOST: z.string().default('127.0.0.1'),
   SEED_DEMO: bool(true),
   /** "kid:base64-32-bytes,kid2:…": every key that may have sealed stored data */
   FIELD_ENCRYPTION_KEYS: optionalString,
@@ -197,6 +200,9 @@ export const envDescriptions: Record<EnvKey, string> = {
   EXPORT_SYNC_MAX_RECORDS:
     'exports expected to hold more records run as a workflow instead of streaming back',
   OUTBOX_POLL_MS: 'how often the worker delivers signals and starts the outbox holds',
+  WORKER_HEALTH_PORT:
+    "port of the worker's health server (`/livez`, `/readyz`: Temporal polling and Postgres); 0 runs none",
+  WORKER_HEALTH_HOST: "address the worker's health server listens on",
   SEED_DEMO: 'seed the demo organisation into an empty database',
   FIELD_ENCRYPTION_KEYS:
     "`kid:base64-32-byte-key,…`: every key that may have sealed stored data; a published dev key on a developer's machine only",
@@ -388,6 +394,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       syncMaxRecords: e.EXPORT_SYNC_MAX_RECORDS,
     }),
     outboxPollMs: e.OUTBOX_POLL_MS,
+    worker: Object.freeze({ healthPort: e.WORKER_HEALTH_PORT, healthHost: e.WORKER_HEALTH_HOST }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     seedDemo: e.SEED_DEMO,
     fieldEncryption: Object.freeze(e.fieldEncryption),
