@@ -509,7 +509,7 @@ describe('docker/ files', () => {
     for (const k of ['SITE_ADDRESS', 'ACME_EMAIL']) {
       assert.ok(caddyfileText.includes(`{$${k}`), `Caddyfile does not read ${k}`);
       assert.ok(composeVars.has(k), `compose.yaml does not pass ${k} from docker/.env`);
-      assert.ok(k in example.values || example.commented.includes(k), `.env.example lacks ${k}`);
+      assert.ok(k in example.values || example.commented.has(k), `.env.example lacks ${k}`);
     }
     const local = parseCaddyfile(caddyfileText, { SITE_ADDRESS: interpolate(env.SITE_ADDRESS ?? '', {}) });
     assert.deepEqual(
