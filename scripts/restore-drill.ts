@@ -110,7 +110,7 @@ export interface DrillResult {
   tables: number;
   rows: number;
   differences: string[];
-  sealed: { opened: Record<string, number>; failed: string[] };
+  sealed: { opened: { answers: number; reasons: number; mobile: number; comment: number }; failed: string[] };
 }
 
 export async function restoreDrill(opts: {
