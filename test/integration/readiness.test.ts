@@ -13,7 +13,7 @@ import { keyringOf, withFieldKeys } from '../../db/sealed-fields.ts';
 import { createDingTalk } from '../../platform/dingtalk.ts';
 import { startWorkerHealthServer } from '../../worker/health-server.ts';
 import { eventually, TestContext } from '../helpers/context.ts';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 
 let ctx: TestContext;
 before(async () => {
@@ -133,9 +133,7 @@ describe('readiness', () => {
   });
 
   test('worker health server: /readyz follows polling and Postgres, /livez always answers', async () => {
-    let proxy: TcpProxy | undefined;
-    const { proxy: p, db } = await cuttableDb();
-    proxy = p;
+    const { proxy, db } = await cuttableDb();
     let polling = true;
     const h = await startWorkerHealthServer({ db, polling: () => polling }, 0);
     try {

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { FieldKeyring } from '../../security/field-crypto.ts';
 import { compareSums, restoreDrill } from '../../scripts/restore-drill.ts';
-import { newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
+import { newKey, TestContext, validAnswers } from '../helpers/context.ts';
 
 let ctx: TestContext;
 before(async () => {
@@ -18,7 +18,7 @@ describe('restore drill', () => {
   test('restores into a fresh database: counts and checksums match, sealed fields open', async () => {
     const dept = await ctx.department({ size: 3 });
     await ctx.expectToday(dept.members);
-    for (const e of dept.members as TestEmployee[]) {
+    for (const e of dept.members) {
       const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers });
       assert.equal(r.status, 201);
     }

@@ -481,11 +481,10 @@ describe('docker/ files', () => {
     assert.equal(config.api.trustProxy.toString(), 'uniquelocal');
     assert.deepEqual(caddyProblems(parseCaddyfile(caddyfileText), `api:${config.api.port}`), []);
     // the worker's health server is on (its healthcheck runs inside the container: loopback is enough)
-    const workerEnv = Object.entries(environmentOf(services.worker as Service)).map(([k, v]) => [
-      k,
-      interpolate(v, vars),
-    ]);
-    const worker = loadConfig({ ...env, ...Object.fromEntries(workerEnv) });
+    const workerEnv: Record<string, string> = Object.fromEntries(
+      Object.entries(environmentOf(services.worker as Service)).map(([k, v]) => [k, interpolate(v, vars)]),
+    );
+    const worker = loadConfig({ ...env, ...workerEnv });
     assert.ok(worker.worker.healthPort > 0, 'the worker runs its health server');
   });
 
@@ -502,7 +501,9 @@ describe('docker/ files', () => {
       (proxy.depends_on as Record<string, { condition?: string }>).api?.condition,
       'service_healthy',
     );
-    const ports = (proxy.ports ?? []).map((p) => String(p).split(':').at(-1));
+    const ports = (proxy.ports ?? []).map((p) =>
+      (typeof p === 'object' ? String(p.target) : String(p)).split(':').at(-1),
+    );
     assert.deepEqual(ports.sort(), ['443', '80'], 'the proxy publishes 443 (and 80 for ACME and redirects)');
     // the site and ACME e-mail come from docker/.env; the local default gets the internal CA
     const env = environmentOf(proxy);
@@ -554,7 +555,11 @@ describe('docker/ files', () => {
       ['/metrics', `worker:${workerPort}`],
     ]);
     for (const p of (services.grafana as Service).ports ?? [])
-      assert.match(String(p), /^127\.0\.0\.1:/, 'Grafana only on the host loopback');
+      assert.match(
+        typeof p === 'object' ? '' : String(p),
+        /^127\.0\.0\.1:/,
+        'Grafana only on the host loopback',
+      );
   });
 
   test('Dockerfile: no lint diagnostics, stages, non-root runtime with a CMD', () => {
