@@ -184,7 +184,7 @@ export async function restoreDrill(opts: {
     const sealedSeconds = secs(tSealed);
     return {
       ok: differences.length === 0 && sealed.failed.length === 0,
-      dump,
+      dump: opts.dump ?? '(taken by the drill, removed)',
       dumpMegabytes: +(bytes / 1e6).toFixed(2),
       seconds: {
         backup: backupSeconds,
