@@ -80,7 +80,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(strictCors(config.api.corsOrigins));
   app.use(express.json({ limit: '500kb' }), cleanBody());
 
-  app.use(healthRoutes({ db, temporal }));
+  app.use(healthRoutes({ db, temporal, dingtalk: config.dingtalk }));
   // The admin UI, built by Vite into admin-ui/dist (npm start builds it when missing).
   app.use('/admin', adminUiFiles(adminUiDist));
   // The employee page, its service worker and the guard's pass page (same Vite build).

@@ -133,6 +133,9 @@ export const envSchema = z.object({
   SUBMIT_GROUP_COMMIT_MAX: z.coerce.number().int().min(1).max(1000).default(100),
   /** outbox rows the signal pump locks and marks delivered together */
   OUTBOX_PUMP_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
+  /** the worker's /livez and /readyz HTTP server; 0 (the default) runs none */
+  WORKER_HEALTH_PORT: port(0),
+  WORKER_HEALTH_HOST: z.string().default('127.0.0.1'),
   SEED_DEMO: bool(true),
   /** "kid:base64-32-bytes,kid2:…": every key that may have sealed stored data */
   FIELD_ENCRYPTION_KEYS: optionalString,
@@ -214,6 +217,9 @@ export const envDescriptions: Record<EnvKey, string> = {
   OUTBOX_PUMP_BATCH: 'outbox rows the signal pump locks and marks delivered together',
   SUBMIT_GROUP_COMMIT_MAX:
     'first submissions of the day stored together in one transaction at most (1 = each alone)',
+  WORKER_HEALTH_PORT:
+    "port of the worker's health server (`/livez`, `/readyz`: Temporal polling and Postgres); 0 runs none",
+  WORKER_HEALTH_HOST: "address the worker's health server listens on",
   SEED_DEMO: 'seed the demo organisation into an empty database',
   FIELD_ENCRYPTION_KEYS:
     "`kid:base64-32-byte-key,…`: every key that may have sealed stored data; a published dev key on a developer's machine only",
@@ -407,6 +413,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxPollMs: e.OUTBOX_POLL_MS,
     submitGroupCommitMax: e.SUBMIT_GROUP_COMMIT_MAX,
     outboxPump: Object.freeze({ concurrency: e.OUTBOX_PUMP_CONCURRENCY, batchSize: e.OUTBOX_PUMP_BATCH }),
+    worker: Object.freeze({ healthPort: e.WORKER_HEALTH_PORT, healthHost: e.WORKER_HEALTH_HOST }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     seedDemo: e.SEED_DEMO,
     fieldEncryption: Object.freeze(e.fieldEncryption),

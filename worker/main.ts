@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bootstrap, runMain } from '../platform/bootstrap.ts';
+import { startWorkerHealthServer } from './health-server.ts';
 import { runWorker } from './run-worker.ts';
 
 runMain(async () => {
@@ -23,6 +24,22 @@ runMain(async () => {
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
   });
   s.lifecycle.onStop('worker', () => w.stop());
+  // polling from here until worker.run() settles or a shutdown begins
+  let settled = false;
+  w.running.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  if (s.config.worker.healthPort > 0) {
+    const health = await startWorkerHealthServer(
+      { db: s.db, polling: () => !settled && !s.lifecycle.isStopping },
+      s.config.worker.healthPort,
+      s.config.worker.healthHost,
+    );
+    // registered after the worker, so it closes first: a draining worker is never probed as ready
+    s.lifecycle.onStop('health server', health.close);
+    s.logger.info({ url: health.url }, 'worker health server listening');
+  }
   s.logger.info(
     {
       taskQueue: s.config.temporal.taskQueue,

@@ -1,46 +1,45 @@
-// Liveness with dependencies: Postgres and Temporal must both answer.
+// Health endpoints. /livez: the process answers (restart it when not). /readyz: every dependency a
+// request needs answers — Postgres, Temporal and, with real credentials, a DingTalk access token —
+// so a proxy or orchestrator sends traffic only then; 503 names the failing ones. /healthz is the
+// older combined check (Postgres + Temporal), kept for the image's HEALTHCHECK and existing probes.
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import { sql } from 'kysely';
 import type { DB } from '../../db/connect.ts';
 import { route } from '../http/middleware.ts';
+import {
+  dingtalkTokenProbe,
+  postgresProbe,
+  readiness,
+  temporalProbe,
+  type DingTalkCredentials,
+} from './probes.ts';
 
-async function probe(fn: () => Promise<unknown>, timeoutMs: number): Promise<string> {
-  const call = fn();
-  call.catch(() => undefined); // a failure after the timeout must not become an unhandled rejection
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      call,
-      new Promise((_, rej) => {
-        timer = setTimeout(() => rej(new Error('timeout')), timeoutMs);
-      }),
-    ]);
-    return 'ok';
-  } catch (err) {
-    return `error: ${(err as Error).message}`;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export function healthRoutes(deps: { db: DB; temporal: Client }): Router {
+export function healthRoutes(deps: { db: DB; temporal: Client; dingtalk?: DingTalkCredentials }): Router {
   const r = Router();
+  const postgres = postgresProbe(deps.db);
+  const temporal = temporalProbe(deps.temporal);
+  const dingtalk = dingtalkTokenProbe(
+    deps.dingtalk ?? { real: false, apiUrl: '', appKey: '', appSecret: '' },
+  );
   r.get(
     '/healthz',
     route(async (_req, res) => {
-      const [postgres, temporal] = await Promise.all([
-        probe(() => sql`select 1`.execute(deps.db), 2000),
-        probe(
-          () =>
-            deps.temporal.withDeadline(Date.now() + 2000, () =>
-              deps.temporal.workflowService.getSystemInfo({}),
-            ),
-          2500,
-        ),
-      ]);
-      const ok = postgres === 'ok' && temporal === 'ok';
-      res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', postgres, temporal });
+      const [p, t] = await Promise.all([postgres(), temporal()]);
+      const ok = p === 'ok' && t === 'ok';
+      res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', postgres: p, temporal: t });
+    }),
+  );
+  r.get('/livez', (_req, res) => {
+    res.set('cache-control', 'no-store').json({ status: 'ok' });
+  });
+  r.get(
+    '/readyz',
+    route(async (_req, res) => {
+      const { ready, checks, failing } = await readiness({ postgres, temporal, dingtalk });
+      res
+        .status(ready ? 200 : 503)
+        .set('cache-control', 'no-store')
+        .json({ status: ready ? 'ready' : 'not ready', failing, checks });
     }),
   );
   return r;

@@ -220,6 +220,65 @@ function envOf(s: Stage): Record<string, string> {
   return env;
 }
 
+// ---------- Caddyfile ----------
+
+interface CaddyDirective {
+  name: string;
+  args: string[];
+  block: CaddyDirective[];
+}
+
+/** A Caddyfile's directives as a tree (`{$VAR:default}` replaced first, as Caddy does). */
+function parseCaddyfile(text: string, env: Record<string, string> = {}): CaddyDirective[] {
+  const substituted = text.replace(
+    /\{\$([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}/g,
+    (_m, k: string, d?: string) => (env[k] ? env[k] : (d ?? '')),
+  );
+  const root: CaddyDirective = { name: '', args: [], block: [] };
+  const stack = [root];
+  for (const raw of substituted.split('\n')) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (!line) continue;
+    const words = line.split(/\s+/);
+    const top = stack.at(-1) as CaddyDirective;
+    if (words[0] === '}') {
+      assert.ok(stack.length > 1, 'Caddyfile: unbalanced }');
+      stack.pop();
+      continue;
+    }
+    const opens = words.at(-1) === '{';
+    const w = opens ? words.slice(0, -1) : words;
+    const d: CaddyDirective = { name: w[0] ?? '', args: w.slice(1), block: [] };
+    top.block.push(d);
+    if (opens) stack.push(d);
+  }
+  assert.equal(stack.length, 1, 'Caddyfile: unclosed {');
+  return root.block;
+}
+
+/** What is wrong with the site blocks: TLS other than 1.3 only, or an upstream other than `want`. */
+function caddyProblems(sites: CaddyDirective[], want: string): string[] {
+  const bad: string[] = [];
+  if (sites.length === 0) bad.push('no site block');
+  for (const site of sites) {
+    const label = [site.name, ...site.args].join(' ');
+    const tls = site.block.filter((d) => d.name === 'tls');
+    const protocols = tls.flatMap((t) => t.block.filter((d) => d.name === 'protocols'));
+    if (protocols.length !== 1) bad.push(`${label}: no tls { protocols tls1.3 }`);
+    for (const p of protocols)
+      if (p.args.length === 0 || p.args.some((a) => a !== 'tls1.3'))
+        bad.push(`${label}: protocols ${p.args.join(' ')} (want tls1.3 only)`);
+    if (tls.some((t) => t.args.includes('internal') && site.name !== 'localhost'))
+      bad.push(`${label}: internal CA for a public address`);
+    const upstreams = site.block.filter((d) => d.name === 'reverse_proxy').flatMap((d) => d.args);
+    if (upstreams.length === 0 || upstreams.some((u) => u !== want))
+      bad.push(`${label}: reverse_proxy ${upstreams.join(' ')} (want ${want})`);
+  }
+  return bad;
+}
+
+const caddyfileText = read('docker/Caddyfile');
+
 const dockerfileText = read('docker/Dockerfile');
 const stages = stagesOf(dockerfileText);
 const runtime = stages.at(-1) as Stage;
@@ -240,6 +299,16 @@ describe('docker/ files', () => {
       'COPY --from=two',
     ]);
     assert.throws(() => interpolate('${X:?set X}', { X: '' }), /set X/);
+    const site = (body: string) => parseCaddyfile(`{$S:localhost} {\n${body}\n}\n`);
+    assert.deepEqual(
+      caddyProblems(site('tls {\n protocols tls1.2 tls1.3\n}\nreverse_proxy api:3000'), 'api:3000'),
+      ['localhost: protocols tls1.2 tls1.3 (want tls1.3 only)'],
+    );
+    assert.deepEqual(caddyProblems(site('reverse_proxy api:8080'), 'api:3000'), [
+      'localhost: no tls { protocols tls1.3 }',
+      'localhost: reverse_proxy api:8080 (want api:3000)',
+    ]);
+    assert.throws(() => parseCaddyfile('a {\n b {\n}\n'), /unclosed/);
     assert.equal(interpolate('$$a ${A:-d} ${B-e} $C', { B: '', C: 'c' }), '$a d  c');
   });
 
@@ -249,7 +318,7 @@ describe('docker/ files', () => {
 
   test('compose.yaml: services, volumes and files it names exist', () => {
     const names = new Set(Object.keys(services));
-    for (const want of ['postgres', 'temporal', 'temporal-ui', 'migrate', 'api', 'worker'])
+    for (const want of ['postgres', 'temporal', 'temporal-ui', 'migrate', 'api', 'worker', 'proxy'])
       assert.ok(names.has(want), `no ${want} service`);
     const declared = new Set(Object.keys(compose.volumes ?? {}));
     const used = new Set<string>();
@@ -297,7 +366,17 @@ describe('docker/ files', () => {
         s.command ?? (JSON.parse(lastOf(runtime, 'CMD')?.getArgumentsContent() ?? '[]') as string[]);
       const script = [cmd].flat().find((a) => a.endsWith('.ts'));
       assert.ok(script && existsSync(join(root, script)), `${name} runs a missing ${script}`);
-      if (name !== 'api') assert.equal(s.healthcheck?.disable, true, `${name} has no /healthz to probe`);
+      if (name === 'migrate') assert.equal(s.healthcheck?.disable, true, 'migrate has no health endpoint');
+      else {
+        // api and worker: their /readyz on the port each listens on inside the container
+        const probe = [s.healthcheck?.test ?? []].flat().join(' ');
+        const port = name === 'api' ? '3000' : environmentOf(s).WORKER_HEALTH_PORT;
+        assert.ok(port, `${name}: no WORKER_HEALTH_PORT for its healthcheck`);
+        assert.ok(
+          probe.includes(`port: ${port}, path: '/readyz'`),
+          `${name}: healthcheck does not probe /readyz`,
+        );
+      }
     }
     assert.deepEqual(dependsOn(services.migrate as Service), ['postgres']);
     for (const name of ['api', 'worker']) {
@@ -395,11 +474,92 @@ describe('docker/ files', () => {
         `${name}: EXPORT_DIR ${config.exports.dir} is not on a shared volume`,
       );
     assert.equal(config.api.host, '0.0.0.0', 'the API must listen on all interfaces inside its container');
-    // short syntax [host-ip:][host-port:]container-port, or the long syntax's target
-    const containerPorts = (api.ports ?? []).map((p) =>
-      typeof p === 'object' ? String(p.target) : String(p).split(':').at(-1),
+    // reachable only through the proxy: not published, exposed on the API_PORT the proxy targets
+    assert.equal(api.ports, undefined, 'the API is published past the TLS proxy');
+    assert.deepEqual((api as Dict).expose, [String(config.api.port)], 'the API exposes its API_PORT');
+    assert.equal(environmentOf(api).TRUST_PROXY, 'uniquelocal', 'the API trusts the proxy for client IPs');
+    assert.equal(config.api.trustProxy.toString(), 'uniquelocal');
+    assert.deepEqual(caddyProblems(parseCaddyfile(caddyfileText), `api:${config.api.port}`), []);
+    // the worker's health server is on (its healthcheck runs inside the container: loopback is enough)
+    const workerEnv: Record<string, string> = Object.fromEntries(
+      Object.entries(environmentOf(services.worker as Service)).map(([k, v]) => [k, interpolate(v, vars)]),
     );
-    assert.deepEqual(containerPorts, [String(config.api.port)], 'the published port is the API_PORT');
+    const worker = loadConfig({ ...env, ...workerEnv });
+    assert.ok(worker.worker.healthPort > 0, 'the worker runs its health server');
+  });
+
+  test('proxy: Caddy with docker/Caddyfile, TLS 1.3 only, in front of the api service', () => {
+    const proxy = services.proxy as Service;
+    assert.ok(proxy.image?.startsWith('caddy:'), 'proxy is Caddy');
+    assert.ok(
+      proxy.volumes?.some(
+        (v) => mount(v).bind === './Caddyfile' && mount(v).target === '/etc/caddy/Caddyfile',
+      ),
+      'proxy mounts docker/Caddyfile',
+    );
+    assert.equal(
+      (proxy.depends_on as Record<string, { condition?: string }>).api?.condition,
+      'service_healthy',
+    );
+    const ports = (proxy.ports ?? []).map((p) =>
+      (typeof p === 'object' ? String(p.target) : String(p)).split(':').at(-1),
+    );
+    assert.deepEqual(ports.sort(), ['443', '80'], 'the proxy publishes 443 (and 80 for ACME and redirects)');
+    // the site and ACME e-mail come from docker/.env; the local default gets the internal CA
+    const env = environmentOf(proxy);
+    for (const k of ['SITE_ADDRESS', 'ACME_EMAIL']) {
+      assert.ok(caddyfileText.includes(`{$${k}`), `Caddyfile does not read ${k}`);
+      assert.ok(composeVars.has(k), `compose.yaml does not pass ${k} from docker/.env`);
+      assert.ok(k in example.values || example.commented.has(k), `.env.example lacks ${k}`);
+    }
+    const local = parseCaddyfile(caddyfileText, { SITE_ADDRESS: interpolate(env.SITE_ADDRESS ?? '', {}) });
+    assert.deepEqual(
+      local.map((d) => d.name),
+      ['localhost'],
+    );
+    assert.deepEqual(local[0]?.block.find((d) => d.name === 'tls')?.args, [], 'no ACME e-mail for localhost');
+    const pub = parseCaddyfile(caddyfileText, {
+      SITE_ADDRESS: 'checkin.example.com',
+      ACME_EMAIL: 'ops@example.com',
+    });
+    assert.deepEqual(pub[0]?.block.find((d) => d.name === 'tls')?.args, ['ops@example.com']);
+    assert.deepEqual(caddyProblems(pub, 'api:3000'), []);
+    // /metrics is for Prometheus inside the network, never served through the proxy
+    assert.ok(
+      pub[0]?.block.some((d) => d.name === 'respond' && d.args[0] === '/metrics' && d.args[1] === '404'),
+      'the proxy serves /metrics',
+    );
+  });
+
+  test('monitoring profile: Prometheus and Grafana, scraping the API and worker /metrics', () => {
+    for (const name of ['prometheus', 'grafana'])
+      assert.deepEqual(
+        (services[name] as Dict).profiles,
+        ['monitoring'],
+        `${name} is in the monitoring profile`,
+      );
+    for (const [name, s] of Object.entries(services))
+      if (!['prometheus', 'grafana'].includes(name))
+        assert.equal((s as Dict).profiles, undefined, `${name} must run without a profile`);
+    const prom = parseYaml(read('docker/prometheus.yml')) as {
+      scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    };
+    const targets = prom.scrape_configs.map((c) => [
+      c.metrics_path ?? '/metrics',
+      ...c.static_configs.flatMap((t) => t.targets),
+    ]);
+    const workerPort = environmentOf(services.worker as Service).WORKER_HEALTH_PORT;
+    const apiPort = String(((services.api as Dict).expose as string[])[0]);
+    assert.deepEqual(targets, [
+      ['/metrics', `api:${apiPort}`],
+      ['/metrics', `worker:${workerPort}`],
+    ]);
+    for (const p of (services.grafana as Service).ports ?? [])
+      assert.match(
+        typeof p === 'object' ? '' : String(p),
+        /^127\.0\.0\.1:/,
+        'Grafana only on the host loopback',
+      );
   });
 
   test('Dockerfile: no lint diagnostics, stages, non-root runtime with a CMD', () => {
