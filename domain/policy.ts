@@ -1,15 +1,11 @@
 // The company's check-in policy: window, reminder ladder, late rule. Stored in Postgres, snapshotted per day.
 import { z } from 'zod';
 import { isValidTimeZone } from './zoned-time.ts';
+import { ReminderLevels } from './reminders/ladder.ts';
 
-export const REMINDER_LEVELS = [1, 2, 3] as const;
-export type ReminderLevel = (typeof REMINDER_LEVELS)[number];
-/** 1: work notification to the employee; 2: @manager in the department group; 3: HR phone-call to-do. */
-export const reminderLevelName: Record<ReminderLevel, string> = {
-  1: 'notify_employee',
-  2: 'mention_manager',
-  3: 'hr_call_task',
-};
+// The ladder's levels are named in domain/reminders/ladder.ts; re-exported for existing importers.
+export { REMINDER_LEVELS, reminderLevelName, type ReminderLevel } from './reminders/ladder.ts';
+const { notifyEmployee, mentionManager, hrCallTask } = ReminderLevels;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24h)');
 
@@ -28,10 +24,13 @@ export const checkinPolicySchema = z
     dingPhoneCall: z.boolean(),
     /** reminder levels in use; the HR call is never made without the manager level before it */
     enabledLevels: z
-      .array(z.union([z.literal(1), z.literal(2), z.literal(3)]))
+      .array(z.union([z.literal(notifyEmployee), z.literal(mentionManager), z.literal(hrCallTask)]))
       .max(3)
       .refine((ls) => new Set(ls).size === ls.length, 'levels must not repeat')
-      .refine((ls) => !ls.includes(3) || ls.includes(2), 'level 3 (HR call) needs level 2 (manager) enabled'),
+      .refine(
+        (ls) => !ls.includes(hrCallTask) || ls.includes(mentionManager),
+        'level 3 (HR call) needs level 2 (manager) enabled',
+      ),
   })
   .superRefine((p, ctx) => {
     const times = [p.windowStart, ...p.reminderTimes, p.windowEnd];
@@ -57,5 +56,5 @@ export const defaultPolicy: CheckinPolicy = Object.freeze<CheckinPolicy>({
   lateSubmissions: 'accept',
   lateGraceMinutes: 8 * 60,
   dingPhoneCall: false,
-  enabledLevels: [1, 2, 3],
+  enabledLevels: [notifyEmployee, mentionManager, hrCallTask],
 });

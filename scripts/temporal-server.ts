@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protoPkg from '@temporalio/proto';
+import Long from 'long';
 import { Connection } from '@temporalio/client';
 import { binDir, findGo, goInstall, portOpen } from './temporal-cli.ts';
 import { ensureSearchAttributes } from '../platform/temporal.ts';
@@ -196,7 +197,7 @@ async function ensureNamespace(address: string, namespace: string, log: (msg: st
         try {
           await svc.registerNamespace({
             namespace,
-            workflowExecutionRetentionPeriod: { seconds: 3 * 24 * 3600 },
+            workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(3 * 24 * 3600) },
           });
           log(`namespace ${namespace} registered`);
         } catch (err) {

@@ -130,3 +130,61 @@ export async function markDayExempt(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** Raises the level reached of many days at once (the department ladder's step). */
+export async function recordLevelReachedFor(db: DB, workDate: string, employeeIds: number[], level: number) {
+  if (employeeIds.length === 0) return;
+  await db
+    .updateTable('checkin_days')
+    .set({ level_reached: sql<number>`greatest(level_reached, ${level})`, updated_at: sql`now()` })
+    .where('work_date', '=', workDate)
+    .where('employee_id', 'in', employeeIds)
+    .where('level_reached', '<', level)
+    .execute();
+}
+
+/** The days' reminders as stored in their schedule snapshot, one row per (day, level). */
+const reminderRows = sql`jsonb_to_recordset(checkin_days.schedule -> 'reminders') as r(level int, at timestamptz)`;
+
+/**
+ * The department's days still pending whose instant for `level` has come (its own time zone's
+ * instant: a department can have people in several), with what the HR level needs.
+ */
+export async function pendingDaysDueForLevel(db: DB, workDate: string, departmentId: number, level: number) {
+  const rows = await db
+    .selectFrom('checkin_days')
+    .innerJoin(reminderRows.as('r'), (j) => j.onTrue())
+    .select([
+      'checkin_days.employee_id as employeeId',
+      'checkin_days.closes_at as closesAt',
+      sql<boolean>`coalesce((checkin_days.schedule ->> 'dingPhoneCall')::boolean, false)`.as('dingPhoneCall'),
+    ])
+    .where('checkin_days.work_date', '=', workDate)
+    .where('checkin_days.department_id', '=', departmentId)
+    .where('checkin_days.outcome', '=', 'pending')
+    .where(sql<boolean>`r.level = ${level} and r.at <= now()`)
+    .orderBy('checkin_days.employee_id')
+    .execute();
+  return rows.map((r) => ({ ...r, closesAt: new Date(r.closesAt as unknown as string).toISOString() }));
+}
+
+/** Every (department, level, instant) the pending days of a date still have ahead or behind them. */
+export async function ladderInstants(db: DB, workDate: string) {
+  const rows = await db
+    .selectFrom('checkin_days')
+    .innerJoin(reminderRows.as('r'), (j) => j.onTrue())
+    .select([
+      'checkin_days.department_id as departmentId',
+      sql<number>`r.level`.as('level'),
+      sql<Date>`r.at`.as('at'),
+    ])
+    .where('checkin_days.work_date', '=', workDate)
+    .where('checkin_days.outcome', '=', 'pending')
+    .distinct()
+    .execute();
+  return rows.map((r) => ({
+    departmentId: r.departmentId,
+    level: r.level,
+    at: new Date(r.at).toISOString(),
+  }));
+}
