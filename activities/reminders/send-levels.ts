@@ -12,7 +12,8 @@ import {
   recordLevelReached,
   recordLevelReachedFor,
 } from '../../db/repositories/checkin-days.ts';
-import { MANUAL_REMINDER_LEVEL, ReminderLevels, type ReminderLevel } from '../../domain/reminders/ladder.ts';
+import type { MANUAL_REMINDER_LEVEL } from '../../domain/reminders/ladder.ts';
+import { ReminderLevels, type ReminderLevel } from '../../domain/reminders/ladder.ts';
 import {
   checkinLink,
   employeeReminderCard,

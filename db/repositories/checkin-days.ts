@@ -143,47 +143,34 @@ export async function recordLevelReachedFor(db: DB, workDate: string, employeeId
     .execute();
 }
 
-/** The days' reminders as stored in their schedule snapshot, one row per (day, level). */
-const reminderRows = sql`jsonb_to_recordset(checkin_days.schedule -> 'reminders') as r(level int, at timestamptz)`;
-
 /**
  * The department's days still pending whose instant for `level` has come (its own time zone's
  * instant: a department can have people in several), with what the HR level needs.
  */
 export async function pendingDaysDueForLevel(db: DB, workDate: string, departmentId: number, level: number) {
-  const rows = await db
-    .selectFrom('checkin_days')
-    .innerJoin(reminderRows.as('r'), (j) => j.onTrue())
-    .select([
-      'checkin_days.employee_id as employeeId',
-      'checkin_days.closes_at as closesAt',
-      sql<boolean>`coalesce((checkin_days.schedule ->> 'dingPhoneCall')::boolean, false)`.as('dingPhoneCall'),
-    ])
-    .where('checkin_days.work_date', '=', workDate)
-    .where('checkin_days.department_id', '=', departmentId)
-    .where('checkin_days.outcome', '=', 'pending')
-    .where(sql<boolean>`r.level = ${level} and r.at <= now()`)
-    .orderBy('checkin_days.employee_id')
-    .execute();
-  return rows.map((r) => ({ ...r, closesAt: new Date(r.closesAt as unknown as string).toISOString() }));
+  const { rows } = await sql<{ employee_id: number; closes_at: Date; ding_phone_call: boolean | null }>`
+    select d.employee_id, d.closes_at, (d.schedule ->> 'dingPhoneCall')::boolean as ding_phone_call
+    from checkin_days d
+    where d.work_date = ${workDate} and d.department_id = ${departmentId} and d.outcome = 'pending'
+      and exists (
+        select 1 from jsonb_to_recordset(d.schedule -> 'reminders') as r(level int, at timestamptz)
+        where r.level = ${level} and r.at <= now())
+    order by d.employee_id`.execute(db);
+  return rows.map((r) => ({
+    employeeId: r.employee_id,
+    closesAt: new Date(r.closes_at).toISOString(),
+    dingPhoneCall: r.ding_phone_call ?? false,
+  }));
 }
 
-/** Every (department, level, instant) the pending days of a date still have ahead or behind them. */
+/** Every (department, level, instant) the pending days of a date have, past or ahead. */
 export async function ladderInstants(db: DB, workDate: string) {
-  const rows = await db
-    .selectFrom('checkin_days')
-    .innerJoin(reminderRows.as('r'), (j) => j.onTrue())
-    .select([
-      'checkin_days.department_id as departmentId',
-      sql<number>`r.level`.as('level'),
-      sql<Date>`r.at`.as('at'),
-    ])
-    .where('checkin_days.work_date', '=', workDate)
-    .where('checkin_days.outcome', '=', 'pending')
-    .distinct()
-    .execute();
+  const { rows } = await sql<{ department_id: number; level: number; at: Date }>`
+    select distinct d.department_id, r.level, r.at
+    from checkin_days d, jsonb_to_recordset(d.schedule -> 'reminders') as r(level int, at timestamptz)
+    where d.work_date = ${workDate} and d.outcome = 'pending'`.execute(db);
   return rows.map((r) => ({
-    departmentId: r.departmentId,
+    departmentId: r.department_id,
     level: r.level,
     at: new Date(r.at).toISOString(),
   }));
