@@ -17,6 +17,12 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
 
 let runtimeInstalled = false;
 
+/** Worker sizing for one process on a small machine; more workers scale out (docs/scale-out.md). */
+export const WORKER_TUNING = {
+  maxCachedWorkflows: 2000,
+  maxConcurrentWorkflowTaskExecutions: 40,
+} as const;
+
 /** Routes the SDK's own logs (workflow `log`, worker state) into our pino logger, once per process. */
 function installRuntimeLogger(logger: Logger): void {
   if (runtimeInstalled) return;
@@ -75,6 +81,11 @@ export async function createWorker(
     activities: createActivities({ ...deps, logger: activityLogger(deps.logger) }),
     dataConverter,
     maxConcurrentActivityTaskExecutions: 50,
+    // 100k open days must fit in < 2 GB: the SDK sizes the sticky cache from the heap limit (tens of
+    // thousands of workflows, 1.5 GB RSS at 20k open days). A day is idle for hours between its
+    // instants and its history is a few events, so replaying an evicted one costs little.
+    maxCachedWorkflows: WORKER_TUNING.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: WORKER_TUNING.maxConcurrentWorkflowTaskExecutions,
     // On SIGTERM running activities get this long to finish before they are cancelled (and retried
     // by another worker); the lifecycle's grace period is the same setting.
     shutdownGraceTime: deps.config.shutdownGraceMs,

@@ -24,10 +24,11 @@ const { notifyEmployees, mentionManager } = proxyActivities<Activities>({
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
-// A department of thousands waits its turn for DingTalk's per-app rate: minutes, heartbeating.
+// A department of thousands waits its turn for DingTalk's per-app rate: minutes, heartbeating
+// after every call, so a worker that dies mid-step is noticed within 10 s.
 const { remindDepartment } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

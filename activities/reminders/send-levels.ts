@@ -315,10 +315,12 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
       batchKey: string;
     }): Promise<{ due: number; sent: number }> {
       const { departmentId, workDate, level, batchKey } = input;
+      Context.current().heartbeat();
       const days = await pendingDaysDueForLevel(db, workDate, departmentId, level);
       if (days.length === 0) return { due: 0, sent: 0 };
       const employeeIds = days.map((d) => d.employeeId);
       await recordLevelReachedFor(db, workDate, employeeIds, level);
+      Context.current().heartbeat();
       logger.info({ workDate, departmentId, level, due: days.length }, 'reminder level due');
       const batch = { departmentId, workDate, employeeIds, batchKey };
       if (level === ReminderLevels.notifyEmployee) {

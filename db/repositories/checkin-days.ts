@@ -144,14 +144,17 @@ export async function recordLevelReachedFor(db: DB, workDate: string, employeeId
 }
 
 /**
- * The department's days still pending whose instant for `level` has come (its own time zone's
- * instant: a department can have people in several), with what the HR level needs.
+ * The department's days not submitted whose instant for `level` has come (its own time zone's
+ * instant: a department can have people in several), with what the HR level needs. A day already
+ * closed as missed still counts: a ladder step retried after the close (a worker down for long)
+ * owes those people the level all the same.
  */
 export async function pendingDaysDueForLevel(db: DB, workDate: string, departmentId: number, level: number) {
   const { rows } = await sql<{ employee_id: number; closes_at: Date; ding_phone_call: boolean | null }>`
     select d.employee_id, d.closes_at, (d.schedule ->> 'dingPhoneCall')::boolean as ding_phone_call
     from checkin_days d
-    where d.work_date = ${workDate} and d.department_id = ${departmentId} and d.outcome = 'pending'
+    where d.work_date = ${workDate} and d.department_id = ${departmentId}
+      and d.outcome in ('pending', 'missed')
       and exists (
         select 1 from jsonb_to_recordset(d.schedule -> 'reminders') as r(level int, at timestamptz)
         where r.level = ${level} and r.at <= now())
