@@ -22,8 +22,7 @@ import { ReminderLevels } from '../domain/reminders/ladder.ts';
 import { startEmployeeDays, startDepartmentLadders } from '../activities/checkin-day.ts';
 import { startFakeDingTalk, type RunningFake } from '../dingtalk/fake-server.ts';
 import { connectTemporal, ensureSearchAttributes } from '../platform/temporal.ts';
-import { ensureTemporalCli, freePort, startTemporalDevServer } from '../scripts/temporal-cli.ts';
-import { startTemporalProductionServer } from '../scripts/temporal-server.ts';
+import { startServer } from './servers.ts';
 import { useFieldKeys } from '../security/field-crypto.ts';
 import { machine } from './machine.ts';
 
@@ -34,35 +33,6 @@ const opt = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const positional = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
-
-interface Server {
-  address: string;
-  kind: string;
-  stop(): Promise<void>;
-}
-
-export async function startServer(kind: string, tmp: string): Promise<Server> {
-  if (kind === 'production') {
-    const port = await freePort();
-    const s = await startTemporalProductionServer({
-      port,
-      database: `hc_bench_temporal_${port}`,
-      fresh: true,
-      dataDir: join(tmp, 'temporal-server'),
-    });
-    return {
-      address: s.address,
-      kind: 'Temporal server v1.29.1 on Postgres, 4 history shards',
-      stop: () => s.stop(),
-    };
-  }
-  const s = await startTemporalDevServer({
-    cli: ensureTemporalCli(),
-    port: await freePort(),
-    dbFile: join(tmp, 'temporal.db'),
-  });
-  return { address: s.address, kind: 'Temporal dev server (SQLite, WAL)', stop: () => s.stop() };
-}
 
 /** A worker process of `tree` (this checkout, or another one for the baseline); resolves once it polls. */
 function spawnWorker(tree: string, env: Record<string, string>): Promise<ChildProcess> {
