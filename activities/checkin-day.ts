@@ -5,7 +5,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { dayKind, exemptionFor, isYearCovered } from '../domain/calendar/work-calendar.ts';
 import { computeDaySchedule, compressSchedule, type DaySchedule } from '../domain/day-schedule.ts';
 import type { CheckinPolicy } from '../domain/policy.ts';
-import type { ReminderLevel } from '../domain/reminders/ladder.ts';
+import { ladderTaskQueue, type ReminderLevel } from '../domain/reminders/ladder.ts';
 import { checkinWorkflowId, departmentBatchWorkflowId } from '../domain/workflow-ids.ts';
 import { workDateAt } from '../domain/zoned-time.ts';
 import { leavesOn, loadOverrides } from '../db/repositories/calendar.ts';
@@ -320,7 +320,7 @@ export async function startDepartmentLadders(
   await mapLimit([...byLadder.values()], 16, async (l) => {
     const dueAt = [...l.dueAt].sort();
     await temporal.workflow.signalWithStart('departmentReminderBatch', {
-      taskQueue,
+      taskQueue: ladderTaskQueue(taskQueue),
       workflowId: departmentBatchWorkflowId(workDate, l.departmentId, l.level),
       args: [{ departmentId: l.departmentId, workDate, level: l.level, batchWindowMs, dueAt }],
       signal: ladderDueSignal,

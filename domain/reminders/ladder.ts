@@ -48,3 +48,9 @@ export function levelDueBy(reminders: readonly { level: ReminderLevel; at: strin
   for (const r of reminders) if (Date.parse(r.at) <= at && r.level > level) level = r.level;
   return level;
 }
+
+/**
+ * The department ladders run on a task queue of their own, beside the main one: at an instant the
+ * main queue holds a timer task for every open day, and the ladders' few tasks must not wait behind.
+ */
+export const ladderTaskQueue = (taskQueue: string) => `${taskQueue}-ladder`;
