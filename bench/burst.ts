@@ -138,8 +138,9 @@ async function runVariant(o: {
   let rssPeakMb = 0;
   const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rssMb(pid))), 1000);
 
-  // Level 1 far enough ahead for every day to be started first (~60 starts/s on a busy 2-core box).
-  const leadMs = (90 + o.n / 50) * 1000;
+  // Level 1 far enough ahead for every day to be started and to have run its first task (~60/s
+  // each on a busy 2-core box): a real fan-out runs at 00:05, hours before the first instant.
+  const leadMs = (120 + o.n / 25) * 1000;
   const t1 = new Date(Math.ceil((Date.now() + leadMs) / 60_000) * 60_000);
   const t2 = new Date(t1.getTime() + 4 * 60_000);
   const workDate = '2031-03-03';
