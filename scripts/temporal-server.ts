@@ -50,7 +50,7 @@ function moduleDir(): string {
 }
 
 export interface ProductionServerOptions {
-  /** frontend gRPC port; the other services take the next ports (port+1…port+4, port+100…port+103) */
+  /** frontend gRPC port; the other services take the next ports (port+1…port+4, port+100…port+103 below 32768) */
   port?: number;
   /** fixed for the life of the cluster's databases: choose it before the first start */
   shards?: number;
@@ -131,6 +131,8 @@ function configYaml(o: {
       membershipPort: ${membership}
       bindOnLocalHost: true${extra}`;
   const p = o.port;
+  // Membership ports are stored in a smallint column: keep them below 32768.
+  const m = p + 100 <= 32_760 ? p + 100 : 20_000 + (p % 10_000);
   return `# Written by scripts/temporal-server.ts (development-postgres12.yaml of the module, tuned).
 log:
   stdout: false
@@ -150,10 +152,10 @@ global:
     maxJoinDuration: 30s
     broadcastAddress: "127.0.0.1"
 services:
-${svc('frontend', p, p + 100, `\n      httpPort: ${p + 4}`)}
-${svc('history', p + 1, p + 101)}
-${svc('matching', p + 2, p + 102)}
-${svc('worker', p + 3, p + 103)}
+${svc('frontend', p, m, `\n      httpPort: ${p + 4}`)}
+${svc('history', p + 1, m + 1)}
+${svc('matching', p + 2, m + 2)}
+${svc('worker', p + 3, m + 3)}
 clusterMetadata:
   enableGlobalNamespace: false
   failoverVersionIncrement: 10
