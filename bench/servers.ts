@@ -2,7 +2,7 @@
 // (scripts/temporal-server.ts: v1.29.1 on Postgres, in databases of its own, dropped first).
 import { join } from 'node:path';
 import { ensureTemporalCli, freePort, startTemporalDevServer } from '../scripts/temporal-cli.ts';
-import { startTemporalProductionServer } from '../scripts/temporal-server.ts';
+import { dropTemporalDatabases, startTemporalProductionServer } from '../scripts/temporal-server.ts';
 
 export interface BenchServer {
   address: string;
@@ -22,7 +22,10 @@ export async function startServer(kind: string, tmp: string): Promise<BenchServe
     return {
       address: s.address,
       kind: 'Temporal server v1.29.1 on Postgres, 4 history shards',
-      stop: () => s.stop(),
+      stop: async () => {
+        await s.stop();
+        dropTemporalDatabases({ database: `hc_bench_temporal_${port}` });
+      },
     };
   }
   const s = await startTemporalDevServer({

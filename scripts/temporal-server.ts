@@ -284,6 +284,15 @@ export async function startTemporalProductionServer(
   };
 }
 
+/** Drops both databases of a stopped server (benchmarks clean up after themselves). */
+export function dropTemporalDatabases(o: Pick<ProductionServerOptions, 'pg' | 'database'> = {}) {
+  const pg = o.pg ?? { host: '127.0.0.1', port: 5432, user: 'postgres' };
+  const database = o.database ?? 'hc_temporal';
+  const { sql } = ensureTemporalServerBinaries();
+  for (const db of [database, `${database}_visibility`])
+    sqlTool(sql, pg, db, ['drop-database', '--force'], true);
+}
+
 /** Is the server answering health checks (`temporal operator cluster health`)? */
 export async function serverServing(address: string): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: '5s' });
