@@ -34,7 +34,7 @@ import { deliverAfterCommit, SignalPump } from '../../platform/signal-outbox.ts'
 import { anomalyReview } from '../../workflows/anomaly-review.ts';
 import { recheckSignal, submitSignal } from '../../workflows/messages.ts';
 import { isUuid } from '../attachments/image-upload.ts';
-import { AppError, conflict, notFound, submissionWindowClosed } from '../http/errors.ts';
+import { alreadySubmitted, AppError, notFound, submissionWindowClosed } from '../http/errors.ts';
 import { GroupCommit, type DayMessages } from './group-commit.ts';
 
 export interface CheckinDeps {
@@ -252,7 +252,7 @@ export async function submitCheckin(
     const same = await findRecordByIdempotencyKey(db, employeeId, submission.idempotencyKey);
     if (same) return replay(db, same, requestHash);
     const other = second ? undefined : await findRecordForDay(db, employeeId, workDate);
-    throw secondSubmissionConflict(workDate, second ? err.at : other?.submitted_at);
+    throw alreadySubmitted(workDate, second ? err.at : other?.submitted_at, policy.timeZone);
   }
 
   // Committed: the answer does not wait for Temporal (the workflows re-check Postgres anyway).
@@ -334,12 +334,6 @@ class SecondSubmission extends Error {
     super('second submission');
   }
 }
-
-const secondSubmissionConflict = (workDate: string, at: Date | undefined) =>
-  conflict(
-    `今日已提交健康打卡 (a check-in for ${workDate} was already submitted at ${at?.toISOString() ?? 'an earlier time'}; ` +
-      'a new one is accepted only when the reviewer asks for a recheck; resubmit with the same idempotency key to fetch it)',
-  );
 
 /** First record of the day: mark the day, tell its workflow, open a review when abnormal. */
 async function openDay(

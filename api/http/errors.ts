@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'submission_window_closed'
+  | 'already_submitted'
   | 'payload_too_large'
   | 'bad_json'
   | 'csrf_failed'
@@ -123,6 +124,18 @@ export const submissionWindowClosed = (workDate: string, closedAt: Date, timeZon
       },
     },
   );
+
+/** A second check-in the same day (only a reviewer's recheck request opens a new one). */
+export const alreadySubmitted = (workDate: string, at: Date | undefined, timeZone: string) => {
+  const time = at ? wallTimeAt(at, timeZone) : '—';
+  return new AppError(
+    'already_submitted',
+    409,
+    `A check-in for ${workDate} was already submitted at ${time} (${timeZone}); a new one is accepted only when the reviewer asks for a recheck; resubmit with the same idempotency key to fetch it`,
+    undefined,
+    { params: { date: workDate, time, timeZone } },
+  );
+};
 
 export const notFound = (what: string) => new AppError('not_found', 404, `${what} not found`);
 export const unauthenticated = (msg = 'Sign in first') => new AppError('unauthenticated', 401, msg);

@@ -109,7 +109,8 @@ describe('POST /api/me/checkins', () => {
       answers: { ...validAnswers, temperature: 38.5 },
     });
     assert.equal(r.status, 409);
-    assert.equal(r.body.code, 'conflict');
+    assert.equal(r.body.code, 'already_submitted');
+    assert.match(String(r.body.title), /already submitted at \d\d:\d\d \(Asia\/Shanghai\)/);
     assert.equal(await recordCount(e.id), 1);
   });
 

@@ -350,6 +350,8 @@ export const appEn = {
     forbidden: 'You are not allowed to do this',
     not_found: 'Not found, or deleted',
     conflict: 'Changed by someone else or in conflict with existing data: refresh and try again',
+    already_submitted:
+      'You already checked in for %{date} at %{time} (%{timeZone}); a new check-in is accepted only when the reviewer asks for a recheck',
     submission_window_closed:
       'Check-in for %{date} closed at %{time} (%{timeZone}); it can no longer be submitted',
     payload_too_large: 'What you sent is too large',

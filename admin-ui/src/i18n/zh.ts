@@ -375,6 +375,7 @@ export const appZh = {
     forbidden: '没有权限执行此操作',
     not_found: '要找的内容不存在或已被删除',
     conflict: '内容已被他人修改或与现有数据冲突，请刷新后重试',
+    already_submitted: '%{date} 已于 %{time}（%{timeZone}）提交过健康打卡；只有审核人要求复查时才能再次提交',
     submission_window_closed: '%{date} 的打卡已于 %{time}（%{timeZone}）截止，无法再提交',
     payload_too_large: '提交的内容太大',
     bad_json: '请求格式错误',
