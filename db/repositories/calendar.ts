@@ -1,6 +1,8 @@
 // Company calendar overrides and employees' leave.
+import type { Transaction } from 'kysely';
 import type { Overrides } from '../../domain/calendar/work-calendar.ts';
 import type { DB } from '../connect.ts';
+import type { Database } from '../database.ts';
 
 export async function loadOverrides(db: DB, fromDate: string, toDate: string): Promise<Overrides> {
   const rows = await db
@@ -22,4 +24,62 @@ export function leavesOn(db: DB, date: string, employeeIds: number[]) {
     .where('to_date', '>=', date)
     .where('employee_id', 'in', employeeIds)
     .execute();
+}
+
+/** Sets (or replaces) the override of one date. */
+export async function upsertOverride(
+  db: DB,
+  o: { date: string; kind: 'workday' | 'day_off'; note: string | null },
+) {
+  await db
+    .insertInto('calendar_overrides')
+    .values({ date: o.date, kind: o.kind, note: o.note })
+    .onConflict((oc) => oc.column('date').doUpdateSet({ kind: o.kind, note: o.note }))
+    .execute();
+}
+
+/** Removes the override of one date; false when there was none. */
+export async function deleteOverride(db: DB, date: string): Promise<boolean> {
+  const gone = await db.deleteFrom('calendar_overrides').where('date', '=', date).executeTakeFirst();
+  return Number(gone.numDeletedRows) > 0;
+}
+
+/** Any leave of this employee covering `date`. */
+export function findLeaveCovering(db: DB, employeeId: number, date: string) {
+  return db
+    .selectFrom('leaves')
+    .select('id')
+    .where('employee_id', '=', employeeId)
+    .where('from_date', '<=', date)
+    .where('to_date', '>=', date)
+    .executeTakeFirst();
+}
+
+export interface LeaveRow {
+  employee_id: number;
+  kind: 'leave' | 'business_trip';
+  from_date: string;
+  to_date: string;
+  note: string | null;
+  source: string;
+}
+
+/** Stores a leave and returns the stored row. */
+export function insertLeave(db: DB | Transaction<Database>, l: LeaveRow) {
+  return db.insertInto('leaves').values(l).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A leave with its employee's department (to check scope), or undefined. */
+export function findLeaveWithDepartment(db: DB, id: number) {
+  return db
+    .selectFrom('leaves')
+    .innerJoin('employees', 'employees.id', 'leaves.employee_id')
+    .select(['leaves.id', 'employees.department_id'])
+    .where('leaves.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Deletes a leave; returns the deleted row. */
+export function deleteLeaveById(db: DB, id: number) {
+  return db.deleteFrom('leaves').where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

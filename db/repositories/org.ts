@@ -2,6 +2,7 @@
 // Mobile numbers are sealed (db/sealed-fields.ts) and opened only where a reader needs them.
 import { sql, type Updateable } from 'kysely';
 import type { DB } from '../connect.ts';
+import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
 import type { Employee, EmployeesTable } from '../database.ts';
 import type { FieldKeyring } from '../../security/field-crypto.ts';
 import { keyringOf, openMobile, sealMobile, stripSealed } from '../sealed-fields.ts';
@@ -115,6 +116,49 @@ export async function findEmployeesByIds(db: DB, ids: number[]) {
     .orderBy('e.id')
     .execute();
   return rows.map((r) => openEmployee(r, keyringOf(db)));
+}
+
+/** An employee's name with their department's name. */
+export function findEmployeeWithDepartmentName(db: DB, employeeId: number) {
+  return db
+    .selectFrom('employees as e')
+    .innerJoin('departments as d', 'd.id', 'e.department_id')
+    .select(['e.name', 'd.name as department_name'])
+    .where('e.id', '=', employeeId)
+    .executeTakeFirstOrThrow();
+}
+
+/** A department's name, or undefined when it does not exist. */
+export function findDepartmentName(db: DB, id: number) {
+  return db.selectFrom('departments').select('name').where('id', '=', id).executeTakeFirst();
+}
+
+/** Whether a department exists. */
+export async function departmentExists(db: DB, id: number): Promise<boolean> {
+  return !!(await db.selectFrom('departments').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+/** Sets a department's time zone; false when it does not exist. */
+export async function setDepartmentTimeZone(db: DB, id: number, timeZone: string | null): Promise<boolean> {
+  const u = await db
+    .updateTable('departments')
+    .set({ time_zone: timeZone })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(u.numUpdatedRows) > 0;
+}
+
+/** Sets an employee's workdays and time zone inside a scope; false when absent or outside it. */
+export async function setEmployeeWorkPattern(
+  db: DB,
+  id: number,
+  scope: DepartmentScope,
+  pattern: Pick<Updateable<EmployeesTable>, 'workdays' | 'time_zone'>,
+): Promise<boolean> {
+  let q = db.updateTable('employees').set(pattern).where('id', '=', id);
+  if (scope !== 'all') q = q.where('department_id', 'in', idsOrNone(scope));
+  const u = await q.executeTakeFirst();
+  return Number(u.numUpdatedRows) > 0;
 }
 
 /** Every department's id and name (the CSV import resolves departments by either). */

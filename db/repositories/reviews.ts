@@ -34,6 +34,15 @@ export async function findReview(db: Q, id: number): Promise<Review | undefined>
   return row && openReview(row, keyringOf(db));
 }
 
+/** The review of a current record, if any: its id, status, escalation and severity. */
+export function findReviewOfRecord(db: Q, currentRecordId: number) {
+  return db
+    .selectFrom('reviews')
+    .select(['id', 'status', 'escalated', 'severity'])
+    .where('current_record_id', '=', currentRecordId)
+    .executeTakeFirst();
+}
+
 export function findReviewAwaitingRecheck(db: Q, currentRecordId: number) {
   return db
     .selectFrom('reviews')
