@@ -161,6 +161,15 @@ export async function setEmployeeWorkPattern(
   return Number(u.numUpdatedRows) > 0;
 }
 
+/** Ids and names of these departments (unknown ids are left out). */
+export function findDepartmentNames(db: DB, ids: readonly number[]) {
+  return db
+    .selectFrom('departments')
+    .select(['id', 'name'])
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
 /** Every department's id and name (the CSV import resolves departments by either). */
 export function listDepartmentNames(db: DB) {
   return db.selectFrom('departments').select(['id', 'name']).orderBy('id').execute();

@@ -81,6 +81,36 @@ export async function findRecordForDay(
 }
 
 /** Whether the day has a record (the reminder ladder's question; nothing is opened). */
+/** The current record of a day, locked for update (a recheck may replace it). */
+export function lockCurrentRecord(trx: Transaction<Database>, employeeId: number, workDate: string) {
+  return trx
+    .selectFrom('health_records')
+    .select(['id', 'status', 'submitted_at'])
+    .where('employee_id', '=', employeeId)
+    .where('work_date', '=', workDate)
+    .where('is_current', '=', true)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Marks a record no longer current (a recheck replaced it). */
+export async function retireRecord(trx: Transaction<Database>, id: number): Promise<void> {
+  await trx.updateTable('health_records').set({ is_current: false }).where('id', '=', id).execute();
+}
+
+/** A day's records from the first one reviewed onwards, in order, opened. */
+export async function recordsOfDaySince(db: DB, employeeId: number, workDate: string, firstRecordId: number) {
+  const rows = await db
+    .selectFrom('health_records')
+    .selectAll()
+    .where('employee_id', '=', employeeId)
+    .where('work_date', '=', workDate)
+    .where('id', '>=', firstRecordId)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => openRecord(row, keyringOf(db)));
+}
+
 export async function hasRecordForDay(db: Q, employeeId: number, workDate: string): Promise<boolean> {
   const row = await db
     .selectFrom('health_records')

@@ -43,6 +43,16 @@ export function findReviewOfRecord(db: Q, currentRecordId: number) {
     .executeTakeFirst();
 }
 
+/** The id of the review opened by, or now reading, this record; null when none. */
+export async function reviewIdOfRecord(db: Q, recordId: number): Promise<number | null> {
+  const r = await db
+    .selectFrom('reviews')
+    .select('id')
+    .where((eb) => eb.or([eb('record_id', '=', recordId), eb('current_record_id', '=', recordId)]))
+    .executeTakeFirst();
+  return r?.id ?? null;
+}
+
 export function findReviewAwaitingRecheck(db: Q, currentRecordId: number) {
   return db
     .selectFrom('reviews')
