@@ -170,6 +170,20 @@ export function findDepartmentNames(db: DB, ids: readonly number[]) {
     .execute();
 }
 
+/** Every department's manager and HR contact. */
+export function listDepartmentContactIds(db: DB) {
+  return db.selectFrom('departments').select(['id', 'manager_id', 'hr_contact_id']).execute();
+}
+
+/** The DingTalk user ids of these employees. */
+export function findDingtalkUserIds(db: DB, ids: readonly number[]) {
+  return db
+    .selectFrom('employees')
+    .select(['id', 'dingtalk_user_id'])
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
 /** Every department's id and name (the CSV import resolves departments by either). */
 export function listDepartmentNames(db: DB) {
   return db.selectFrom('departments').select(['id', 'name']).orderBy('id').execute();

@@ -151,6 +151,35 @@ export function reviewsWithContext(db: DB) {
     ]);
 }
 
+/** One review with its context and who to tell (employee's DingTalk id, department contacts); sealed. */
+export function findReviewContext(db: DB, id: number) {
+  return reviewsWithContext(db)
+    .select(['e.dingtalk_user_id as employee_user_id', 'd.manager_id', 'd.hr_contact_id'])
+    .where('r.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Locks a review for a decision; the row as stored (comment and history sealed). */
+export function lockReview(trx: Transaction<Database>, id: number) {
+  return trx.selectFrom('reviews').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** Flags a review escalated (HR may decide too). */
+export async function markReviewEscalated(db: DB, id: number): Promise<void> {
+  await db.updateTable('reviews').set({ escalated: true }).where('id', '=', id).execute();
+}
+
+/** How many reviews of a day still wait, per department. */
+export function openReviewCountsByDepartment(db: DB, workDate: string) {
+  return db
+    .selectFrom('reviews')
+    .select(['department_id', sql<number>`count(*)::int`.as('n')])
+    .where('work_date', '=', workDate)
+    .where('status', 'in', ['pending', 'recheck_requested'])
+    .groupBy('department_id')
+    .execute();
+}
+
 export function openReviewWithContext<
   R extends { comment_ct: string | null; history: ReviewHistoryEntry[]; reasons_ct: string | null },
 >(row: R, k: FieldKeyring) {
