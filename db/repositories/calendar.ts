@@ -2,6 +2,7 @@
 import type { Transaction } from 'kysely';
 import type { Overrides } from '../../domain/calendar/work-calendar.ts';
 import type { DB } from '../connect.ts';
+import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
 import type { Database } from '../database.ts';
 
 export async function loadOverrides(db: DB, fromDate: string, toDate: string): Promise<Overrides> {
@@ -82,4 +83,26 @@ export function findLeaveWithDepartment(db: DB, id: number) {
 /** Deletes a leave; returns the deleted row. */
 export function deleteLeaveById(db: DB, id: number) {
   return db.deleteFrom('leaves').where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Leaves with the employee's and department's names, limited to a scope (the admin list). */
+export function leavesListQuery(db: DB, scope: DepartmentScope) {
+  return db
+    .selectFrom('leaves as l')
+    .innerJoin('employees as e', 'e.id', 'l.employee_id')
+    .innerJoin('departments as d', 'd.id', 'e.department_id')
+    .select([
+      'l.id',
+      'l.employee_id',
+      'e.name as employee_name',
+      'e.department_id',
+      'd.name as department_name',
+      'l.kind',
+      'l.from_date',
+      'l.to_date',
+      'l.note',
+      'l.source',
+      'l.created_at',
+    ])
+    .$if(scope !== 'all', (q) => q.where('e.department_id', 'in', idsOrNone(scope as readonly number[])));
 }

@@ -1,9 +1,9 @@
 // Questions about the organisation: who works where, who manages and who is HR for them.
 // Mobile numbers are sealed (db/sealed-fields.ts) and opened only where a reader needs them.
-import { sql, type Updateable } from 'kysely';
+import { sql, type Transaction, type Updateable } from 'kysely';
 import type { DB } from '../connect.ts';
 import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
-import type { Employee, EmployeesTable } from '../database.ts';
+import type { Database, DepartmentsTable, Employee, EmployeesTable } from '../database.ts';
 import type { FieldKeyring } from '../../security/field-crypto.ts';
 import { keyringOf, openMobile, sealMobile, stripSealed } from '../sealed-fields.ts';
 
@@ -184,6 +184,24 @@ export function findDingtalkUserIds(db: DB, ids: readonly number[]) {
     .execute();
 }
 
+/** A department's manager and HR contact ids, or undefined when it does not exist. */
+export function findDepartmentHeads(db: DB, id: number) {
+  return db
+    .selectFrom('departments')
+    .select(['manager_id', 'hr_contact_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Changes a department's own columns (name, parent, manager, HR contact, time zone). */
+export async function updateDepartment(
+  trx: Transaction<Database>,
+  id: number,
+  changes: Updateable<DepartmentsTable>,
+): Promise<void> {
+  await trx.updateTable('departments').set(changes).where('id', '=', id).execute();
+}
+
 /** Every department's id and name (the CSV import resolves departments by either). */
 export function listDepartmentNames(db: DB) {
   return db.selectFrom('departments').select(['id', 'name']).orderBy('id').execute();
@@ -296,4 +314,46 @@ export async function setDepartmentRobot(
     .values({ department_id: departmentId, ...values })
     .onConflict((oc) => oc.column('department_id').doUpdateSet({ ...values, updated_at: new Date() }))
     .execute();
+}
+
+/** Departments with their manager's and HR contact's names and whether a robot is set, limited to a scope. */
+export function departmentsListQuery(db: DB, scope: DepartmentScope) {
+  return db
+    .selectFrom('departments as d')
+    .leftJoin('employees as m', 'm.id', 'd.manager_id')
+    .leftJoin('employees as h', 'h.id', 'd.hr_contact_id')
+    .leftJoin('department_robots as rb', 'rb.department_id', 'd.id')
+    .select([
+      'd.id',
+      'd.name',
+      'd.parent_id',
+      'd.manager_id',
+      'm.name as manager_name',
+      'd.hr_contact_id',
+      'h.name as hr_name',
+      'd.time_zone',
+      // the webhook token and signing secret are write-only: the UI only learns one is set
+      sql<boolean>`rb.department_id is not null`.as('robot_configured'),
+    ])
+    .$if(scope !== 'all', (q) => q.where('d.id', 'in', idsOrNone(scope as readonly number[])));
+}
+
+/** Employees with their department's name, limited to a scope (the admin list; mobile sealed). */
+export function employeesListQuery(db: DB, scope: DepartmentScope) {
+  return db
+    .selectFrom('employees as e')
+    .innerJoin('departments as d', 'd.id', 'e.department_id')
+    .select([
+      'e.id',
+      'e.name',
+      'e.dingtalk_user_id',
+      'e.department_id',
+      'd.name as department_name',
+      'e.manager_id',
+      'e.mobile_ct',
+      'e.active',
+      'e.workdays',
+      'e.time_zone',
+    ])
+    .$if(scope !== 'all', (q) => q.where('e.department_id', 'in', idsOrNone(scope as readonly number[])));
 }
