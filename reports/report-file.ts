@@ -9,7 +9,7 @@ import { getPolicy } from '../db/repositories/policy.ts';
 import { workDateAt } from '../domain/zoned-time.ts';
 import { writeExcelReport } from './excel-report.ts';
 import { buildPdfReport } from './pdf-report.ts';
-import { countRecords, departmentScope, type ReportFilter } from './report-data.ts';
+import { countRecords, departmentScope, type ReportFilter } from '../db/repositories/reports.ts';
 
 export type ReportFormat = 'xlsx' | 'pdf';
 

@@ -202,6 +202,15 @@ export async function updateDepartment(
   await trx.updateTable('departments').set(changes).where('id', '=', id).execute();
 }
 
+/** Id, name and parent of the departments in a scope (a report's department tree). */
+export function departmentsIn(db: DB, scope: readonly number[]) {
+  return db
+    .selectFrom('departments')
+    .select(['id', 'name', 'parent_id'])
+    .where('id', 'in', idsOrNone(scope))
+    .execute();
+}
+
 /** Every department's id and name (the CSV import resolves departments by either). */
 export function listDepartmentNames(db: DB) {
   return db.selectFrom('departments').select(['id', 'name']).orderBy('id').execute();
