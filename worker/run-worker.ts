@@ -16,7 +16,7 @@ export async function runWorker(deps: {
   address: string;
   workflowBundle?: { codePath: string };
 }) {
-  const { workers, connection } = await createWorker(
+  const { worker, connection } = await createWorker(
     {
       db: deps.db,
       dingtalk: deps.dingtalk,
@@ -33,7 +33,7 @@ export async function runWorker(deps: {
     deps.logger,
     deps.config.outboxPollMs,
   );
-  const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  const running = worker.run();
   let stopping: Promise<void> | undefined;
   return {
     running,
@@ -41,7 +41,7 @@ export async function runWorker(deps: {
     stop() {
       stopping ??= (async () => {
         await stopDrainer();
-        for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+        if (worker.getState() === 'RUNNING') worker.shutdown();
         await running;
         await connection.close();
       })();
