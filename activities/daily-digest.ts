@@ -1,7 +1,8 @@
 // The end-of-day digest: per department submitted / missed / anomalies / open reviews, one work
 // notification per manager or HR contact covering all of their departments.
 import { Context } from '@temporalio/activity';
-import { sql } from 'kysely';
+import { findDingtalkUserIds, listDepartmentContactIds } from '../db/repositories/org.ts';
+import { openReviewCountsByDepartment } from '../db/repositories/reviews.ts';
 import type { ActionCardMsg } from '../dingtalk/types.ts';
 import { toRetryableFailure } from './dingtalk-failure.ts';
 import type { ActivityDeps } from './deps.ts';
@@ -39,21 +40,9 @@ export function createDigestActivities({ db, dingtalk, config }: ActivityDeps) {
       // At close, whoever has no record is missed, whatever the day workflows have written yet;
       // people on leave or a trip are not expected (the same figures as the reports).
       const days = await summaryCells(db, { from: input.workDate, to: input.workDate }, 'all');
-      const contacts = new Map(
-        (await db.selectFrom('departments').select(['id', 'manager_id', 'hr_contact_id']).execute()).map(
-          (d) => [d.id, d],
-        ),
-      );
+      const contacts = new Map((await listDepartmentContactIds(db)).map((d) => [d.id, d]));
       const open = new Map(
-        (
-          await db
-            .selectFrom('reviews')
-            .select(['department_id', sql<number>`count(*)::int`.as('n')])
-            .where('work_date', '=', input.workDate)
-            .where('status', 'in', ['pending', 'recheck_requested'])
-            .groupBy('department_id')
-            .execute()
-        ).map((r) => [r.department_id, r.n]),
+        (await openReviewCountsByDepartment(db, input.workDate)).map((r) => [r.department_id, r.n]),
       );
       const rows = days.map((d) => ({
         departmentId: d.department_id,
@@ -73,11 +62,7 @@ export function createDigestActivities({ db, dingtalk, config }: ActivityDeps) {
         }
       }
       if (byRecipient.size === 0) return { recipients: 0 };
-      const people = await db
-        .selectFrom('employees')
-        .select(['id', 'dingtalk_user_id'])
-        .where('id', 'in', [...byRecipient.keys()])
-        .execute();
+      const people = await findDingtalkUserIds(db, [...byRecipient.keys()]);
       const link = `${config.api.publicBaseUrl}/admin/`;
       let sent = 0;
       for (const p of people) {

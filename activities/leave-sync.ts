@@ -1,6 +1,7 @@
 // Approved leave from DingTalk attendance, imported for the day being planned, so people on leave
 // in DingTalk are not chased here. A failure only logs: the day must start anyway.
 import { addDays, zonedWallTimeToUtc } from '../domain/zoned-time.ts';
+import { findLeaveCovering, insertLeave } from '../db/repositories/calendar.ts';
 import type { ActivityDeps } from './deps.ts';
 
 export async function importDingTalkLeave(
@@ -24,25 +25,16 @@ export async function importDingTalkLeave(
       for (const l of leave) {
         const employeeId = byUser.get(l.userid);
         if (employeeId === undefined) continue;
-        const covered = await db
-          .selectFrom('leaves')
-          .select('id')
-          .where('employee_id', '=', employeeId)
-          .where('from_date', '<=', workDate)
-          .where('to_date', '>=', workDate)
-          .executeTakeFirst();
+        const covered = await findLeaveCovering(db, employeeId, workDate);
         if (covered) continue;
-        await db
-          .insertInto('leaves')
-          .values({
-            employee_id: employeeId,
-            kind: 'leave',
-            from_date: workDate,
-            to_date: workDate,
-            note: 'DingTalk 请假',
-            source: 'dingtalk',
-          })
-          .execute();
+        await insertLeave(db, {
+          employee_id: employeeId,
+          kind: 'leave',
+          from_date: workDate,
+          to_date: workDate,
+          note: 'DingTalk 请假',
+          source: 'dingtalk',
+        });
         imported++;
       }
     } catch (err) {

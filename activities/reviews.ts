@@ -1,6 +1,11 @@
 // Activities of the review workflow: load, notify, escalate, record the decision (idempotently).
 import { ApplicationFailure } from '@temporalio/common';
-import { updateReview } from '../db/repositories/reviews.ts';
+import {
+  findReviewContext,
+  lockReview,
+  markReviewEscalated,
+  updateReview,
+} from '../db/repositories/reviews.ts';
 import type { DB } from '../db/connect.ts';
 import { keyringOf, openComment, openReasons } from '../db/sealed-fields.ts';
 import {
@@ -24,31 +29,7 @@ import { toRetryableFailure } from './dingtalk-failure.ts';
 import type { ActivityDeps } from './deps.ts';
 
 async function reviewContext(db: DB, reviewId: number) {
-  const r = await db
-    .selectFrom('reviews as r')
-    .innerJoin('employees as e', 'e.id', 'r.employee_id')
-    .innerJoin('departments as d', 'd.id', 'r.department_id')
-    .innerJoin('health_records as h', 'h.id', 'r.current_record_id')
-    .select([
-      'r.id',
-      'r.status',
-      'r.escalated',
-      'r.severity',
-      'r.current_record_id',
-      'r.work_date',
-      'r.employee_id',
-      'r.comment_ct',
-      'r.history',
-      'e.name as employee_name',
-      'e.dingtalk_user_id as employee_user_id',
-      'r.department_id',
-      'd.name as department_name',
-      'd.manager_id',
-      'd.hr_contact_id',
-      'h.reasons_ct',
-    ])
-    .where('r.id', '=', reviewId)
-    .executeTakeFirst();
+  const r = await findReviewContext(db, reviewId);
   if (!r) throw ApplicationFailure.nonRetryable(`review ${reviewId} not found`);
   // A ciphertext that does not open stays an error (retried, visible in Temporal), never a blank card.
   const subject: ReviewSubject = {
@@ -128,7 +109,7 @@ export function createReviewActivities({ db, dingtalk, config, logger }: Activit
 
     /** No decision in time: HR joins (the flag first, so HR may decide even if DingTalk is slow). */
     async escalateReview(input: { reviewId: number }) {
-      await db.updateTable('reviews').set({ escalated: true }).where('id', '=', input.reviewId).execute();
+      await markReviewEscalated(db, input.reviewId);
       return notify(input.reviewId, 'hr');
     },
 
@@ -140,12 +121,7 @@ export function createReviewActivities({ db, dingtalk, config, logger }: Activit
         { approve: 'approved', reject: 'rejected', request_recheck: 'recheck_requested' } as const
       )[input.decision];
       return db.transaction().execute(async (trx) => {
-        const r = await trx
-          .selectFrom('reviews')
-          .selectAll()
-          .where('id', '=', input.reviewId)
-          .forUpdate()
-          .executeTakeFirst();
+        const r = await lockReview(trx, input.reviewId);
         if (!r) throw ApplicationFailure.nonRetryable(`review ${input.reviewId} not found`);
         const last = r.history.at(-1);
         if (

@@ -19,7 +19,7 @@ import { addDays, workDateAt } from '../domain/zoned-time.ts';
 import { createDingTalk } from '../platform/dingtalk.ts';
 import { FieldKeyring } from '../security/field-crypto.ts';
 import { withFieldKeys } from '../db/sealed-fields.ts';
-import { departmentScope, nonSubmitters } from '../reports/report-data.ts';
+import { departmentScope, nonSubmitters } from '../db/repositories/reports.ts';
 import { machine } from './machine.ts';
 
 const { values: args } = parseArgs({

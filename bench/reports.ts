@@ -13,7 +13,7 @@ import { getPublishedForm } from '../db/repositories/forms.ts';
 import { addDays } from '../domain/zoned-time.ts';
 import { writeExcelReport } from '../reports/excel-report.ts';
 import { buildPdfReport } from '../reports/pdf-report.ts';
-import { reportRecords, departmentScope } from '../reports/report-data.ts';
+import { reportRecords, departmentScope } from '../db/repositories/reports.ts';
 import { FieldKeyring } from '../security/field-crypto.ts';
 import { withFieldKeys } from '../db/sealed-fields.ts';
 import { rotateFieldKeys } from '../security/key-rotation.ts';

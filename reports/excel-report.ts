@@ -8,13 +8,11 @@ import type { DB } from '../db/connect.ts';
 import { summaryCells } from '../db/repositories/dashboard.ts';
 import {
   departmentScope,
-  departmentTree,
   nonSubmitters,
-  reportColumns,
   reportRecords,
-  type ReportColumn,
   type ReportFilter,
-} from './report-data.ts';
+} from '../db/repositories/reports.ts';
+import { departmentTree, reportColumns, type ReportColumn } from './report-data.ts';
 
 const FILL = {
   red: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } },

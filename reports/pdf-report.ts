@@ -7,7 +7,8 @@ import { addDays } from '../domain/zoned-time.ts';
 import type { DB } from '../db/connect.ts';
 import { summaryCells, type DepartmentDayFigures } from '../db/repositories/dashboard.ts';
 import { subsetCjkFont } from './cjk-font.ts';
-import { anomalies, departmentScope, departmentTree, type ReportFilter } from './report-data.ts';
+import { anomalies, departmentScope, type ReportFilter } from '../db/repositories/reports.ts';
+import { departmentTree } from './report-data.ts';
 
 const A4: [number, number] = [595.28, 841.89];
 const M = 40;

@@ -4,11 +4,12 @@ import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { DB } from '../db/connect.ts';
+import { findDepartmentNames } from '../db/repositories/org.ts';
 import { getPolicy } from '../db/repositories/policy.ts';
 import { workDateAt } from '../domain/zoned-time.ts';
 import { writeExcelReport } from './excel-report.ts';
 import { buildPdfReport } from './pdf-report.ts';
-import { countRecords, departmentScope, type ReportFilter } from './report-data.ts';
+import { countRecords, departmentScope, type ReportFilter } from '../db/repositories/reports.ts';
 
 export type ReportFormat = 'xlsx' | 'pdf';
 
@@ -21,7 +22,7 @@ export const REPORT_CONTENT_TYPE: Record<ReportFormat, string> = {
 export async function departmentNames(db: DB, ids: readonly number[]): Promise<string[]> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
-  const rows = await db.selectFrom('departments').select(['id', 'name']).where('id', 'in', unique).execute();
+  const rows = await findDepartmentNames(db, unique);
   const name = new Map(rows.map((r) => [r.id, r.name]));
   return unique.flatMap((id) => name.get(id) ?? []);
 }

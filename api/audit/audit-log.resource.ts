@@ -3,13 +3,13 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
-import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
 import { openAuditRow } from '../../db/repositories/audit.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { bigIdList, bigIdParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
+import { auditListQuery } from '../../db/repositories/audit.ts';
 
 const sort = {
   fields: {
@@ -45,13 +45,6 @@ const filterSchema = z
   .partial()
   .strict();
 
-function scoped(db: DB, scope: DepartmentScope) {
-  return db
-    .selectFrom('audit_log as a')
-    .selectAll('a')
-    .$if(scope !== 'all', (q) => q.where('a.department_id', 'in', idsOrNone(scope as readonly number[])));
-}
-
 export function auditLogResource(deps: { db: DB }): Router {
   const { db } = deps;
   const r = Router();
@@ -63,7 +56,7 @@ export function auditLogResource(deps: { db: DB }): Router {
       'audit',
       sort,
       filterSchema,
-      (req: Request) => scoped(db, scopeOf(req)),
+      (req: Request) => auditListQuery(db, scopeOf(req)),
       {
         id: ['a.id', 'in'],
         actor: ['a.actor', '='],
@@ -79,7 +72,7 @@ export function auditLogResource(deps: { db: DB }): Router {
     '/:id',
     route(async (req, res) => {
       const { id } = parse(bigIdParam, req.params, 'path');
-      const row = await scoped(db, scopeOf(req)).where('a.id', '=', String(id)).executeTakeFirst();
+      const row = await auditListQuery(db, scopeOf(req)).where('a.id', '=', String(id)).executeTakeFirst();
       if (!row) throw notFound('Audit entry');
       res.json(openAuditRow(row, keyringOf(db)));
     }),

@@ -2,7 +2,7 @@
 // one-time password that is printed once (only its scrypt hash is stored).
 import type { AppConfig } from '../../config/config.ts';
 import type { DB } from '../../db/connect.ts';
-import { createLocalAccountIfAbsent } from '../../db/repositories/access.ts';
+import { createLocalAccountIfAbsent, setLocalPasswordHash } from '../../db/repositories/access.ts';
 import { generatePassword, hashPassword } from '../../security/passwords.ts';
 
 export async function ensureLocalAdmin(
@@ -25,10 +25,5 @@ export const oneTimePasswordNotice = (username: string, password: string) =>
 
 /** Sets a new password (the reset command); returns false when the account does not exist. */
 export async function resetLocalPassword(db: DB, username: string, password: string): Promise<boolean> {
-  const r = await db
-    .updateTable('local_accounts')
-    .set({ password_hash: await hashPassword(password), failed_attempts: 0, locked_until: null })
-    .where('username', '=', username)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  return setLocalPasswordHash(db, username, await hashPassword(password));
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isYearCovered, specialDays } from '../../domain/calendar/work-calendar.ts';
 import { isValidDate } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
-import { loadOverrides } from '../../db/repositories/calendar.ts';
+import { deleteOverride, loadOverrides, upsertOverride } from '../../db/repositories/calendar.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { issue } from '../../domain/issue-codes.ts';
@@ -43,11 +43,7 @@ export function calendarRoutes(deps: { db: DB }): Router {
     '/calendar/overrides/:date',
     route(async (req, res) => {
       const body = parse(overrideSchema, { ...(req.body as object), date: req.params.date });
-      await db
-        .insertInto('calendar_overrides')
-        .values({ date: body.date, kind: body.kind, note: body.note ?? null })
-        .onConflict((oc) => oc.column('date').doUpdateSet({ kind: body.kind, note: body.note ?? null }))
-        .execute();
+      await upsertOverride(db, { date: body.date, kind: body.kind, note: body.note ?? null });
       res.json(body);
     }),
   );
@@ -55,8 +51,7 @@ export function calendarRoutes(deps: { db: DB }): Router {
     '/calendar/overrides/:date',
     route(async (req, res) => {
       const d = parse(date, req.params.date, 'path');
-      const gone = await db.deleteFrom('calendar_overrides').where('date', '=', d).executeTakeFirst();
-      if (Number(gone.numDeletedRows) === 0) throw notFound('Calendar override');
+      if (!(await deleteOverride(db, d))) throw notFound('Calendar override');
       res.status(204).end();
     }),
   );

@@ -3,7 +3,8 @@ import { Router } from 'express';
 import { submissionSchema } from '../../domain/submission.ts';
 import { getPublishedForm } from '../../db/repositories/forms.ts';
 import { findRecordForDay } from '../../db/repositories/records.ts';
-import { findEmployeeById } from '../../db/repositories/org.ts';
+import { findDepartmentName, findEmployeeById } from '../../db/repositories/org.ts';
+import { findReviewOfRecord } from '../../db/repositories/reviews.ts';
 import { writeAuditIn } from '../audit/audit-trail.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
@@ -27,18 +28,8 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
       );
       const record = await findRecordForDay(deps.db, employeeId, workDate);
       const form = await getPublishedForm(deps.db);
-      const review = record
-        ? await deps.db
-            .selectFrom('reviews')
-            .select(['id', 'status', 'escalated', 'severity'])
-            .where('current_record_id', '=', record.id)
-            .executeTakeFirst()
-        : undefined;
-      const department = await deps.db
-        .selectFrom('departments')
-        .select('name')
-        .where('id', '=', employee.department_id)
-        .executeTakeFirst();
+      const review = record ? await findReviewOfRecord(deps.db, record.id) : undefined;
+      const department = await findDepartmentName(deps.db, employee.department_id);
       res.json({
         workDate,
         timeZone: policy.timeZone,

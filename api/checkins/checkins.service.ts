@@ -2,7 +2,7 @@
 // Postgres together with the outbox rows that tell Temporal (day workflow, review workflow).
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { assess } from '../../domain/anomaly/evaluate.ts';
 import { classifySubmission, computeDaySchedule } from '../../domain/day-schedule.ts';
 import { validateAnswers } from '../../domain/forms/validate-answers.ts';
@@ -13,7 +13,7 @@ import type { Logger } from '../../config/logger.ts';
 import type { DB } from '../../db/connect.ts';
 import type { Database, Employee, HealthRecord } from '../../db/database.ts';
 import { linkAttachments, ownedAttachmentIds } from '../../db/repositories/attachments.ts';
-import { findDay } from '../../db/repositories/checkin-days.ts';
+import { findDay, markDaySubmitted } from '../../db/repositories/checkin-days.ts';
 import { findFormVersionCached, getPublishedFormCached } from '../../db/repositories/forms.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
 import {
@@ -27,9 +27,16 @@ import {
   findRecordByIdempotencyKey,
   findRecordForDay,
   insertRecord,
+  lockCurrentRecord,
+  retireRecord,
   submissionContext,
 } from '../../db/repositories/records.ts';
-import { findReviewAwaitingRecheck, insertReview, updateReview } from '../../db/repositories/reviews.ts';
+import {
+  findReviewAwaitingRecheck,
+  insertReview,
+  reviewIdOfRecord,
+  updateReview,
+} from '../../db/repositories/reviews.ts';
 import { deliverAfterCommit, SignalPump } from '../../platform/signal-outbox.ts';
 import { anomalyReview } from '../../workflows/anomaly-review.ts';
 import { recheckSignal, submitSignal } from '../../workflows/messages.ts';
@@ -213,25 +220,10 @@ export async function submitCheckin(
     stored = await db.transaction().execute(async (trx) => {
       // Without a record today (the rush) nothing is locked: the one-current-record-per-day index
       // refuses a concurrent twin (23505 below). With one, it is locked: a recheck may replace it.
-      const current = seen.currentToday
-        ? await trx
-            .selectFrom('health_records')
-            .select(['id', 'status', 'submitted_at'])
-            .where('employee_id', '=', employeeId)
-            .where('work_date', '=', workDate)
-            .where('is_current', '=', true)
-            .forUpdate()
-            .executeTakeFirst()
-        : undefined;
+      const current = seen.currentToday ? await lockCurrentRecord(trx, employeeId, workDate) : undefined;
       const review = current ? await findReviewAwaitingRecheck(trx, current.id) : undefined;
       if (current && !review) throw new SecondSubmission(current.submitted_at);
-      if (current) {
-        await trx
-          .updateTable('health_records')
-          .set({ is_current: false })
-          .where('id', '=', current.id)
-          .execute();
-      }
+      if (current) await retireRecord(trx, current.id);
       const record = await insertRecord(trx, {
         ...values,
         status: current?.status ?? timing,
@@ -295,7 +287,7 @@ async function replay(db: DB, record: HealthRecord, requestHash: string): Promis
         'use a new key for new answers)',
     );
   }
-  return { record, replayed: true, reviewId: await reviewIdOf(db, record.id) };
+  return { record, replayed: true, reviewId: await reviewIdOfRecord(db, record.id) };
 }
 
 /** Photo answers must name images this employee uploaded; returns their ids. */
@@ -341,13 +333,7 @@ async function openDay(
   record: HealthRecord,
   timing: 'on_time' | 'late',
 ): Promise<{ messages: OutboxMessage[]; reviewId: number | null }> {
-  await trx
-    .updateTable('checkin_days')
-    .set({ outcome: timing === 'late' ? 'late' : 'submitted', updated_at: sql`now()` })
-    .where('employee_id', '=', record.employee_id)
-    .where('work_date', '=', record.work_date)
-    .where('outcome', 'in', ['pending', 'missed'])
-    .execute();
+  await markDaySubmitted(trx, record.employee_id, record.work_date, timing === 'late' ? 'late' : 'submitted');
   const reviewId =
     record.severity === 'normal'
       ? null
@@ -398,13 +384,4 @@ async function continueReview(
     }),
   ];
   return { messages, reviewId };
-}
-
-async function reviewIdOf(db: DB, recordId: number): Promise<number | null> {
-  const r = await db
-    .selectFrom('reviews')
-    .select('id')
-    .where((eb) => eb.or([eb('record_id', '=', recordId), eb('current_record_id', '=', recordId)]))
-    .executeTakeFirst();
-  return r?.id ?? null;
 }

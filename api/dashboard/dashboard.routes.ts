@@ -15,7 +15,7 @@ import {
 } from '../../db/repositories/dashboard.ts';
 import type { DepartmentScope } from '../../db/department-scope.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
-import { departmentScope } from '../../reports/report-data.ts';
+import { departmentScope } from '../../db/repositories/reports.ts';
 import { inScopeOf, scopeOf } from '../auth/permissions.ts';
 import { AppError } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';

@@ -2,12 +2,10 @@
 // The edit keeps the tree acyclic (the same rule as the CSV import) and refuses to let anyone give
 // themselves access to health answers by naming themselves manager or HR contact.
 import { Router, type Request } from 'express';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { departmentName, parentCycle } from '../../domain/org/org-rules.ts';
 import { isValidTimeZone } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
-import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
 import { lockOrgChart, loadParents } from '../../db/repositories/org-chart.ts';
 import { setDepartmentRobot } from '../../db/repositories/org.ts';
 import { noteAudit } from '../audit/audit-trail.ts';
@@ -17,6 +15,7 @@ import { parse, route } from '../http/middleware.ts';
 import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { pickEditable } from '../http/pick-editable.ts';
 import { issue } from '../../domain/issue-codes.ts';
+import { departmentsListQuery, findDepartmentHeads, updateDepartment } from '../../db/repositories/org.ts';
 
 const sort = {
   fields: {
@@ -57,27 +56,6 @@ const departmentUpdate = z
   })
   .partial();
 
-function departments(db: DB, scope: DepartmentScope) {
-  return db
-    .selectFrom('departments as d')
-    .leftJoin('employees as m', 'm.id', 'd.manager_id')
-    .leftJoin('employees as h', 'h.id', 'd.hr_contact_id')
-    .leftJoin('department_robots as rb', 'rb.department_id', 'd.id')
-    .select([
-      'd.id',
-      'd.name',
-      'd.parent_id',
-      'd.manager_id',
-      'm.name as manager_name',
-      'd.hr_contact_id',
-      'h.name as hr_name',
-      'd.time_zone',
-      // the webhook token and signing secret are write-only: the UI only learns one is set
-      sql<boolean>`rb.department_id is not null`.as('robot_configured'),
-    ])
-    .$if(scope !== 'all', (q) => q.where('d.id', 'in', idsOrNone(scope as readonly number[])));
-}
-
 /**
  * Naming a department's manager or HR contact grants that person its health answers. Nobody may
  * grant that to themselves (an admin-only account would otherwise read what admins must not);
@@ -115,18 +93,25 @@ export function departmentsResource(deps: { db: DB }): Router {
   r.get(
     '/',
     authorize('people:read'),
-    listRoute(db, 'departments', sort, filterSchema, (req: Request) => departments(db, scopeOf(req)), {
-      id: ['d.id', 'in'],
-      parent_id: ['d.parent_id', 'in'],
-      q: ['d.name', 'contains'],
-    }),
+    listRoute(
+      db,
+      'departments',
+      sort,
+      filterSchema,
+      (req: Request) => departmentsListQuery(db, scopeOf(req)),
+      {
+        id: ['d.id', 'in'],
+        parent_id: ['d.parent_id', 'in'],
+        q: ['d.name', 'contains'],
+      },
+    ),
   );
   r.get(
     '/:id',
     authorize('people:read'),
     route(async (req, res) => {
       const { id } = parse(idParam, req.params, 'path');
-      const row = await departments(db, scopeOf(req)).where('d.id', '=', id).executeTakeFirst();
+      const row = await departmentsListQuery(db, scopeOf(req)).where('d.id', '=', id).executeTakeFirst();
       if (!row) throw notFound('Department');
       res.json(row);
     }),
@@ -137,11 +122,7 @@ export function departmentsResource(deps: { db: DB }): Router {
     route(async (req, res) => {
       const { id } = parse(idParam, req.params, 'path');
       const body = parse(departmentUpdate, pickEditable(req.body, departmentUpdate));
-      const current = await db
-        .selectFrom('departments')
-        .select(['manager_id', 'hr_contact_id'])
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const current = await findDepartmentHeads(db, id);
       if (!current) throw notFound('Department');
       checkHealthGrant(req, id, body, current);
       const {
@@ -172,13 +153,12 @@ export function departmentsResource(deps: { db: DB }): Router {
             ]);
           }
         }
-        if (Object.keys(plain).length)
-          await trx.updateTable('departments').set(plain).where('id', '=', id).execute();
+        if (Object.keys(plain).length) await updateDepartment(trx, id, plain);
         if (remove) await setDepartmentRobot(trx, id, null);
         else if (token)
           await setDepartmentRobot(trx, id, { webhookToken: token, signingSecret: secret ?? null });
       });
-      res.json(await departments(db, 'all').where('d.id', '=', id).executeTakeFirst());
+      res.json(await departmentsListQuery(db, 'all').where('d.id', '=', id).executeTakeFirst());
     }),
   );
   return r;

@@ -7,7 +7,7 @@ import { EMPLOYEE_NAME_MAX } from '../../domain/org/org-rules.ts';
 import { personDays } from '../../domain/calendar/person-days.ts';
 import { addDays, isValidDate, isValidTimeZone, workDateAt } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
-import { idsOrNone, inScopeOf, type DepartmentScope } from '../../db/department-scope.ts';
+import { inScopeOf } from '../../db/department-scope.ts';
 import { loadOverrides } from '../../db/repositories/calendar.ts';
 import { employeeDaysBetween } from '../../db/repositories/employee-days.ts';
 import { findEmployeeById, openEmployee, updateEmployee } from '../../db/repositories/org.ts';
@@ -20,6 +20,7 @@ import { pickEditable } from '../http/pick-editable.ts';
 import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { issue } from '../../domain/issue-codes.ts';
+import { employeesListQuery } from '../../db/repositories/org.ts';
 
 const sort = {
   fields: {
@@ -69,25 +70,6 @@ const employeeUpdate = z
   })
   .partial();
 
-function employees(db: DB, scope: DepartmentScope) {
-  return db
-    .selectFrom('employees as e')
-    .innerJoin('departments as d', 'd.id', 'e.department_id')
-    .select([
-      'e.id',
-      'e.name',
-      'e.dingtalk_user_id',
-      'e.department_id',
-      'd.name as department_name',
-      'e.manager_id',
-      'e.mobile_ct',
-      'e.active',
-      'e.workdays',
-      'e.time_zone',
-    ])
-    .$if(scope !== 'all', (q) => q.where('e.department_id', 'in', idsOrNone(scope as readonly number[])));
-}
-
 export function employeesResource(deps: { db: DB }): Router {
   const { db } = deps;
   const r = Router();
@@ -99,7 +81,7 @@ export function employeesResource(deps: { db: DB }): Router {
       'employees',
       sort,
       filterSchema,
-      (req: Request) => employees(db, scopeOf(req)),
+      (req: Request) => employeesListQuery(db, scopeOf(req)),
       {
         id: ['e.id', 'in'],
         department_id: ['e.department_id', 'in'],
@@ -114,7 +96,7 @@ export function employeesResource(deps: { db: DB }): Router {
     '/:id',
     route(async (req, res) => {
       const { id } = parse(idParam, req.params, 'path');
-      const row = await employees(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
+      const row = await employeesListQuery(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
       if (!row) throw notFound('Employee');
       res.json(openEmployee(row, keyringOf(db)));
     }),
@@ -128,7 +110,7 @@ export function employeesResource(deps: { db: DB }): Router {
     route(async (req, res) => {
       const { id } = parse(idParam, req.params, 'path');
       const q = parse(daysQuery, req.query, 'query');
-      const person = await employees(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
+      const person = await employeesListQuery(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
       if (!person) throw notFound('Employee');
       const today = workDateAt(new Date(), (await getPolicy(db)).timeZone);
       const to = q.to && q.to < today ? q.to : today;
@@ -161,7 +143,7 @@ export function employeesResource(deps: { db: DB }): Router {
       await updateEmployee(db, id, body);
       res.json(
         openEmployee(
-          await employees(db, 'all').where('e.id', '=', id).executeTakeFirstOrThrow(),
+          await employeesListQuery(db, 'all').where('e.id', '=', id).executeTakeFirstOrThrow(),
           keyringOf(db),
         ),
       );

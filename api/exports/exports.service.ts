@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { exportWorkflowId } from '../../domain/workflow-ids.ts';
 import type { DB } from '../../db/connect.ts';
 import { insertExport, type ExportRow } from '../../db/repositories/exports.ts';
-import { countRecords, departmentScope, type ReportFilter } from '../../reports/report-data.ts';
+import { countRecords, departmentScope, type ReportFilter } from '../../db/repositories/reports.ts';
 import { departmentNames, reportFileName, type ReportFormat } from '../../reports/report-file.ts';
 import { reportExport } from '../../workflows/report-export.ts';
 import { AppError } from '../http/errors.ts';

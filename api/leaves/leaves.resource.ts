@@ -2,8 +2,6 @@
 // created and deleted, limited to the caller's departments.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { DB } from '../../db/connect.ts';
-import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
 import { authorizeByMethod, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
@@ -19,6 +17,7 @@ import {
 } from '../http/simple-rest.ts';
 import { createLeave, deleteLeave, type LeaveDeps } from './leaves.service.ts';
 import { issue } from '../../domain/issue-codes.ts';
+import { leavesListQuery } from '../../db/repositories/calendar.ts';
 
 const sort = {
   fields: {
@@ -65,49 +64,35 @@ const newLeave = z
     ...issue('date_range_order', 'must not be before from_date'),
   });
 
-function leaves(db: DB, scope: DepartmentScope) {
-  return db
-    .selectFrom('leaves as l')
-    .innerJoin('employees as e', 'e.id', 'l.employee_id')
-    .innerJoin('departments as d', 'd.id', 'e.department_id')
-    .select([
-      'l.id',
-      'l.employee_id',
-      'e.name as employee_name',
-      'e.department_id',
-      'd.name as department_name',
-      'l.kind',
-      'l.from_date',
-      'l.to_date',
-      'l.note',
-      'l.source',
-      'l.created_at',
-    ])
-    .$if(scope !== 'all', (q) => q.where('e.department_id', 'in', idsOrNone(scope as readonly number[])));
-}
-
 export function leavesResource(deps: LeaveDeps): Router {
   const r = Router();
   r.use(authorizeByMethod('people:read', 'people:write'));
   r.get(
     '/',
-    listRoute(deps.db, 'leaves', sort, filterSchema, (req: Request) => leaves(deps.db, scopeOf(req)), {
-      id: ['l.id', 'in'],
-      employee_id: ['l.employee_id', 'in'],
-      department_id: ['e.department_id', 'in'],
-      kind: ['l.kind', '='],
-      active_on: (q, day) => q.where('l.from_date', '<=', day).where('l.to_date', '>=', day),
-      // overlapping the range [from, to]
-      from: ['l.to_date', '>='],
-      to: ['l.from_date', '<='],
-      q: ['e.name', 'contains'],
-    }),
+    listRoute(
+      deps.db,
+      'leaves',
+      sort,
+      filterSchema,
+      (req: Request) => leavesListQuery(deps.db, scopeOf(req)),
+      {
+        id: ['l.id', 'in'],
+        employee_id: ['l.employee_id', 'in'],
+        department_id: ['e.department_id', 'in'],
+        kind: ['l.kind', '='],
+        active_on: (q, day) => q.where('l.from_date', '<=', day).where('l.to_date', '>=', day),
+        // overlapping the range [from, to]
+        from: ['l.to_date', '>='],
+        to: ['l.from_date', '<='],
+        q: ['e.name', 'contains'],
+      },
+    ),
   );
   r.get(
     '/:id',
     route(async (req, res) => {
       const { id } = parse(bigIdParam, req.params, 'path');
-      const row = await leaves(deps.db, scopeOf(req)).where('l.id', '=', id).executeTakeFirst();
+      const row = await leavesListQuery(deps.db, scopeOf(req)).where('l.id', '=', id).executeTakeFirst();
       if (!row) throw notFound('Leave');
       res.json(row);
     }),

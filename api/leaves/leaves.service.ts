@@ -6,6 +6,7 @@ import { workDateAt } from '../../domain/zoned-time.ts';
 import type { Logger } from '../../config/logger.ts';
 import type { DB } from '../../db/connect.ts';
 import type { DepartmentScope } from '../../db/department-scope.ts';
+import { deleteLeaveById, findLeaveWithDepartment, insertLeave } from '../../db/repositories/calendar.ts';
 import { markDayExempt } from '../../db/repositories/checkin-days.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
 import { enqueueOutbox, outboxSignal } from '../../db/repositories/outbox.ts';
@@ -38,18 +39,14 @@ export async function createLeave(deps: LeaveDeps, l: NewLeave, scope: Departmen
   const policy = await getPolicy(db, { departmentId: employee.department_id });
   const today = workDateAt(new Date(), employee.time_zone ?? policy.timeZone);
   const { leave, outboxId } = await db.transaction().execute(async (trx) => {
-    const leave = await trx
-      .insertInto('leaves')
-      .values({
-        employee_id: l.employeeId,
-        kind: l.kind,
-        from_date: l.fromDate,
-        to_date: l.toDate,
-        note: l.note ?? null,
-        source,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const leave = await insertLeave(trx, {
+      employee_id: l.employeeId,
+      kind: l.kind,
+      from_date: l.fromDate,
+      to_date: l.toDate,
+      note: l.note ?? null,
+      source,
+    });
     let outboxId: number | null = null;
     if (l.fromDate <= today && today <= l.toDate && (await markDayExempt(trx, l.employeeId, today))) {
       [outboxId = null] = await enqueueOutbox(trx, [
@@ -64,12 +61,7 @@ export async function createLeave(deps: LeaveDeps, l: NewLeave, scope: Departmen
 
 /** Deletes a leave of someone inside the scope; returns the deleted row. */
 export async function deleteLeave(db: DB, id: number, scope: DepartmentScope) {
-  const leave = await db
-    .selectFrom('leaves')
-    .innerJoin('employees', 'employees.id', 'leaves.employee_id')
-    .select(['leaves.id', 'employees.department_id'])
-    .where('leaves.id', '=', id)
-    .executeTakeFirst();
+  const leave = await findLeaveWithDepartment(db, id);
   if (!leave || !inScopeOf(scope, leave.department_id)) throw notFound('Leave');
-  return db.deleteFrom('leaves').where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return deleteLeaveById(db, id);
 }

@@ -1,7 +1,9 @@
 // Today's pass: a signed token naming the employee and the day, shown as a QR code; the guard's
 // page verifies it against the current record and review, so the colour is always today's truth.
 import type { DB } from '../../db/connect.ts';
+import { findEmployeeWithDepartmentName } from '../../db/repositories/org.ts';
 import { findRecordForDay } from '../../db/repositories/records.ts';
+import { findReviewOfRecord } from '../../db/repositories/reviews.ts';
 import type { Severity } from '../../domain/forms/form-definition.ts';
 import { workDateAt } from '../../domain/zoned-time.ts';
 import { getCurrentPolicy } from '../../db/repositories/policy.ts';
@@ -31,17 +33,8 @@ export interface PassView {
 async function passView(db: DB, employeeId: number, workDate: string): Promise<PassView | null> {
   const record = await findRecordForDay(db, employeeId, workDate);
   if (!record) return null;
-  const who = await db
-    .selectFrom('employees as e')
-    .innerJoin('departments as d', 'd.id', 'e.department_id')
-    .select(['e.name', 'd.name as department_name'])
-    .where('e.id', '=', employeeId)
-    .executeTakeFirstOrThrow();
-  const review = await db
-    .selectFrom('reviews')
-    .select('status')
-    .where('current_record_id', '=', record.id)
-    .executeTakeFirst();
+  const who = await findEmployeeWithDepartmentName(db, employeeId);
+  const review = await findReviewOfRecord(db, record.id);
   const reviewStatus = review?.status ?? null;
   return {
     name: who.name,

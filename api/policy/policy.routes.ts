@@ -5,7 +5,11 @@ import { z } from 'zod';
 import { checkinPolicySchema } from '../../domain/policy.ts';
 import { addDays, isValidDate, isValidTimeZone, workDateAt } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
-import { idsOrNone } from '../../db/department-scope.ts';
+import {
+  departmentExists,
+  setDepartmentTimeZone,
+  setEmployeeWorkPattern,
+} from '../../db/repositories/org.ts';
 import { getPolicy, listPolicyVersions, savePolicy } from '../../db/repositories/policy.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { scopeOf } from '../auth/permissions.ts';
@@ -50,8 +54,7 @@ export function policyRoutes(deps: { db: DB }): Router {
     return { effectiveFrom, policy: c.policy };
   };
   const ensureDepartment = async (id: number) => {
-    if (!(await db.selectFrom('departments').select('id').where('id', '=', id).executeTakeFirst()))
-      throw notFound('Department');
+    if (!(await departmentExists(db, id))) throw notFound('Department');
   };
 
   r.get(
@@ -90,12 +93,7 @@ export function policyRoutes(deps: { db: DB }): Router {
     route(async (req, res) => {
       const { id } = parse(deptParam, req.params, 'path');
       const body = parse(z.object({ timeZone }).strict(), req.body);
-      const u = await db
-        .updateTable('departments')
-        .set({ time_zone: body.timeZone })
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (Number(u.numUpdatedRows) === 0) throw notFound('Department');
+      if (!(await setDepartmentTimeZone(db, id, body.timeZone))) throw notFound('Department');
       res.json({ id, timeZone: body.timeZone });
     }),
   );
@@ -114,13 +112,11 @@ export function policyRoutes(deps: { db: DB }): Router {
         req.body,
       );
       const scope = scopeOf(req);
-      let q = db
-        .updateTable('employees')
-        .set({ workdays: body.workdays, time_zone: body.timeZone })
-        .where('id', '=', id);
-      if (scope !== 'all') q = q.where('department_id', 'in', idsOrNone(scope));
-      const u = await q.executeTakeFirst();
-      if (Number(u.numUpdatedRows) === 0) throw notFound('Employee');
+      const updated = await setEmployeeWorkPattern(db, id, scope, {
+        workdays: body.workdays,
+        time_zone: body.timeZone,
+      });
+      if (!updated) throw notFound('Employee');
       res.json({ id, ...body });
     }),
   );

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { severities } from '../../domain/forms/form-definition.ts';
 import { renderAnswers } from '../../domain/forms/render-answers.ts';
 import type { DB } from '../../db/connect.ts';
-import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
+import { type DepartmentScope } from '../../db/department-scope.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
 import { openRecord } from '../../db/repositories/records.ts';
 import { auditRead } from '../audit/audit-trail.ts';
@@ -23,6 +23,7 @@ import {
   type SortSpec,
 } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
+import { recordsListQuery } from '../../db/repositories/records.ts';
 
 const sort = {
   fields: {
@@ -56,38 +57,9 @@ const filterSchema = z
   .partial()
   .strict();
 
-function records(db: DB, scope: DepartmentScope) {
-  return (
-    db
-      .selectFrom('health_records as h')
-      .innerJoin('employees as e', 'e.id', 'h.employee_id')
-      .innerJoin('departments as d', 'd.id', 'h.department_id')
-      // 代填: who filled the record in for the employee, if anyone
-      .leftJoin('employees as p', 'p.id', 'h.proxy_by_employee_id')
-      .select([
-        'h.id',
-        'h.employee_id',
-        'e.name as employee_name',
-        'h.department_id',
-        'd.name as department_name',
-        'h.work_date',
-        'h.submitted_at',
-        'h.status',
-        'h.severity',
-        'h.reasons_ct',
-        'h.form_version',
-        'h.is_current',
-        'h.answers_ct',
-        'h.proxy_by_employee_id',
-        'p.name as proxy_name',
-      ])
-      .$if(scope !== 'all', (q) => q.where('h.department_id', 'in', idsOrNone(scope as readonly number[])))
-  );
-}
-
 /** One record the scope may see, opened and rendered against its own form version. */
 export async function findScopedRecord(db: DB, id: number, scope: DepartmentScope) {
-  const row = await records(db, scope).where('h.id', '=', id).executeTakeFirst();
+  const row = await recordsListQuery(db, scope).where('h.id', '=', id).executeTakeFirst();
   if (!row) return undefined;
   const record = openRecord(row, keyringOf(db));
   const form = record.form_version ? await findFormVersion(db, record.form_version) : undefined;
@@ -105,7 +77,7 @@ export function recordsResource(deps: { db: DB }): Router {
       'records',
       sort,
       filterSchema,
-      (req: Request) => records(deps.db, scopeOf(req)),
+      (req: Request) => recordsListQuery(deps.db, scopeOf(req)),
       {
         id: ['h.id', 'in'],
         department_id: ['h.department_id', 'in'],

@@ -14,7 +14,7 @@ import { inScopeOf, type DepartmentScope } from '../../db/department-scope.ts';
 import { openDays } from '../../db/repositories/dashboard.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
 import { listRemindersForDay } from '../../db/repositories/reminders.ts';
-import { departmentScope } from '../../reports/report-data.ts';
+import { departmentScope } from '../../db/repositories/reports.ts';
 import { departmentReminderBatch } from '../../workflows/department-reminder-batch.ts';
 import { pendingSignal } from '../../workflows/messages.ts';
 import { noteAudit } from '../audit/audit-trail.ts';

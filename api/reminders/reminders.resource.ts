@@ -1,14 +1,13 @@
 // Reminders sent (react-admin simple-rest): list, getOne, getMany and getManyReference by employee
 // or department. A reminder's id is its key, `<employee>-<work date>-<level>`.
 import { Router, type Request } from 'express';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
-import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { dateFilter, dbId, idList, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
+import { remindersListQuery } from '../../db/repositories/reminders.ts';
 
 interface ReminderKey {
   employeeId: number;
@@ -62,37 +61,13 @@ const filterSchema = z
   .partial()
   .strict();
 
-function reminders(db: DB, scope: DepartmentScope) {
-  return db
-    .selectFrom('reminders_sent as r')
-    .innerJoin('employees as e', 'e.id', 'r.employee_id')
-    .innerJoin('departments as d', 'd.id', 'r.department_id')
-    .select([
-      sql<string>`r.employee_id || '-' || r.work_date || '-' || r.level`.as('id'),
-      'r.employee_id',
-      'e.name as employee_name',
-      'r.department_id',
-      'd.name as department_name',
-      'r.work_date',
-      'r.level',
-      'r.channel',
-      'r.status',
-      'r.error',
-      'r.sent_at',
-      // DingTalk's read state of a work notification (已读/未读), null for group posts and to-dos
-      'r.delivery',
-      'r.delivery_checked_at',
-    ])
-    .$if(scope !== 'all', (q) => q.where('r.department_id', 'in', idsOrNone(scope as readonly number[])));
-}
-
 export function remindersResource(deps: { db: DB }): Router {
   const { db } = deps;
   const r = Router();
   r.use(authorize('people:read'));
   r.get(
     '/',
-    listRoute(db, 'reminders', sort, filterSchema, (req: Request) => reminders(db, scopeOf(req)), {
+    listRoute(db, 'reminders', sort, filterSchema, (req: Request) => remindersListQuery(db, scopeOf(req)), {
       // a reminder's id is its key (employee, day, level)
       id: (q, keys) =>
         q.where((eb) =>
@@ -121,7 +96,7 @@ export function remindersResource(deps: { db: DB }): Router {
     '/:id',
     route(async (req, res) => {
       const { id: k } = parse(z.object({ id: reminderId }), req.params, 'path');
-      const row = await reminders(db, scopeOf(req))
+      const row = await remindersListQuery(db, scopeOf(req))
         .where('r.employee_id', '=', k.employeeId)
         .where('r.work_date', '=', k.workDate)
         .where('r.level', '=', k.level)

@@ -6,9 +6,9 @@ import { awaitedReviewers, mayDecide, type Routing } from '../../domain/reviewer
 import type { DB } from '../../db/connect.ts';
 import type { Review } from '../../db/database.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
-import { openRecord } from '../../db/repositories/records.ts';
+import { findDepartmentNames } from '../../db/repositories/org.ts';
+import { recordsOfDaySince } from '../../db/repositories/records.ts';
 import { findReachablePeople, loadRouting } from '../../db/repositories/reviewer-routing.ts';
-import { keyringOf } from '../../db/sealed-fields.ts';
 
 const open = (s: Review['status']) => s === 'pending' || s === 'recheck_requested';
 
@@ -24,37 +24,26 @@ export async function reviewDecidableBy(db: DB, review: Review, deciderId: numbe
 }
 
 async function readings(db: DB, review: Review) {
-  const rows = await db
-    .selectFrom('health_records')
-    .selectAll()
-    .where('employee_id', '=', review.employee_id)
-    .where('work_date', '=', review.work_date)
-    .where('id', '>=', review.record_id)
-    .orderBy('id')
-    .execute();
+  const rows = await recordsOfDaySince(db, review.employee_id, review.work_date, review.record_id);
   return Promise.all(
-    rows
-      .map((row) => openRecord(row, keyringOf(db)))
-      .map(async (r) => {
-        const form = r.form_version === null ? undefined : await findFormVersion(db, r.form_version);
-        return {
-          recordId: r.id,
-          submittedAt: r.submitted_at,
-          severity: r.severity,
-          current: r.id === review.current_record_id,
-          reasons: r.reasons.map((x) => x.text),
-          answers: form ? renderAnswers(form.definition, r.answers) : [],
-        };
-      }),
+    rows.map(async (r) => {
+      const form = r.form_version === null ? undefined : await findFormVersion(db, r.form_version);
+      return {
+        recordId: r.id,
+        submittedAt: r.submitted_at,
+        severity: r.severity,
+        current: r.id === review.current_record_id,
+        reasons: r.reasons.map((x) => x.text),
+        answers: form ? renderAnswers(form.definition, r.answers) : [],
+      };
+    }),
   );
 }
 
 /** The names a page needs beyond the review's own employee and department (which the row carries). */
 async function namesOf(db: DB, departmentIds: number[], employeeIds: number[]) {
   const [depts, people] = await Promise.all([
-    departmentIds.length === 0
-      ? []
-      : db.selectFrom('departments').select(['id', 'name']).where('id', 'in', departmentIds).execute(),
+    departmentIds.length === 0 ? [] : findDepartmentNames(db, departmentIds),
     employeeIds.length === 0 ? [] : findReachablePeople(db, employeeIds),
   ]);
   return {

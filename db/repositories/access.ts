@@ -113,6 +113,16 @@ export async function recordSignInAttempt(db: DB, id: number, ok: boolean, lockA
     .execute();
 }
 
+/** Stores a new password hash and clears the lock; false when the account does not exist. */
+export async function setLocalPasswordHash(db: DB, username: string, passwordHash: string): Promise<boolean> {
+  const r = await db
+    .updateTable('local_accounts')
+    .set({ password_hash: passwordHash, failed_attempts: 0, locked_until: null })
+    .where('username', '=', username)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
 /** Lifts a local account's sign-in lock (an administrator's recovery path); false when unknown. */
 export async function unlockLocalAccount(db: DB, username: string): Promise<boolean> {
   const r = await db

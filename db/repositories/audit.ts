@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FieldKeyring } from '../../security/field-crypto.ts';
 import type { DB } from '../connect.ts';
+import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
 import type { AuditOutcome, Database } from '../database.ts';
 
 export interface AuditEntry {
@@ -110,4 +111,12 @@ export async function purgeAuditBefore(db: DB, before: Date, limit: number): Pro
       select count(*)::text as n from gone`.execute(trx);
     return Number(r.rows[0]?.n ?? 0);
   });
+}
+
+/** The audit log limited to a scope (the admin list; sealed). */
+export function auditListQuery(db: DB, scope: DepartmentScope) {
+  return db
+    .selectFrom('audit_log as a')
+    .selectAll('a')
+    .$if(scope !== 'all', (q) => q.where('a.department_id', 'in', idsOrNone(scope as readonly number[])));
 }

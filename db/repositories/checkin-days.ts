@@ -80,6 +80,22 @@ export async function settleDayFromRecord(db: DB, employeeId: number, workDate: 
     .execute();
 }
 
+/** Marks one still-pending (or missed) day submitted or late. */
+export async function markDaySubmitted(
+  trx: Transaction<Database>,
+  employeeId: number,
+  workDate: string,
+  outcome: 'submitted' | 'late',
+): Promise<void> {
+  await trx
+    .updateTable('checkin_days')
+    .set({ outcome, updated_at: sql`now()` })
+    .where('employee_id', '=', employeeId)
+    .where('work_date', '=', workDate)
+    .where('outcome', 'in', ['pending', 'missed'])
+    .execute();
+}
+
 /**
  * Marks still-pending (or missed) days submitted or late, several in one statement (the group
  * commit of submissions).

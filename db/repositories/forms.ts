@@ -112,3 +112,13 @@ export async function publishDraft(db: DB, version: number) {
   publishedCache.delete(db);
   return published;
 }
+
+/** These form versions' definitions, newest version first. */
+export function findFormDefinitionsNewestFirst(db: DB, versions: number[]) {
+  return db
+    .selectFrom('forms')
+    .select(['version', 'definition'])
+    .where('version', 'in', versions)
+    .orderBy('version', 'desc')
+    .execute();
+}

@@ -1,8 +1,9 @@
 // Questions about the organisation: who works where, who manages and who is HR for them.
 // Mobile numbers are sealed (db/sealed-fields.ts) and opened only where a reader needs them.
-import { sql, type Updateable } from 'kysely';
+import { sql, type Transaction, type Updateable } from 'kysely';
 import type { DB } from '../connect.ts';
-import type { Employee, EmployeesTable } from '../database.ts';
+import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
+import type { Database, DepartmentsTable, Employee, EmployeesTable } from '../database.ts';
 import type { FieldKeyring } from '../../security/field-crypto.ts';
 import { keyringOf, openMobile, sealMobile, stripSealed } from '../sealed-fields.ts';
 
@@ -117,6 +118,99 @@ export async function findEmployeesByIds(db: DB, ids: number[]) {
   return rows.map((r) => openEmployee(r, keyringOf(db)));
 }
 
+/** An employee's name with their department's name. */
+export function findEmployeeWithDepartmentName(db: DB, employeeId: number) {
+  return db
+    .selectFrom('employees as e')
+    .innerJoin('departments as d', 'd.id', 'e.department_id')
+    .select(['e.name', 'd.name as department_name'])
+    .where('e.id', '=', employeeId)
+    .executeTakeFirstOrThrow();
+}
+
+/** A department's name, or undefined when it does not exist. */
+export function findDepartmentName(db: DB, id: number) {
+  return db.selectFrom('departments').select('name').where('id', '=', id).executeTakeFirst();
+}
+
+/** Whether a department exists. */
+export async function departmentExists(db: DB, id: number): Promise<boolean> {
+  return !!(await db.selectFrom('departments').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+/** Sets a department's time zone; false when it does not exist. */
+export async function setDepartmentTimeZone(db: DB, id: number, timeZone: string | null): Promise<boolean> {
+  const u = await db
+    .updateTable('departments')
+    .set({ time_zone: timeZone })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(u.numUpdatedRows) > 0;
+}
+
+/** Sets an employee's workdays and time zone inside a scope; false when absent or outside it. */
+export async function setEmployeeWorkPattern(
+  db: DB,
+  id: number,
+  scope: DepartmentScope,
+  pattern: Pick<Updateable<EmployeesTable>, 'workdays' | 'time_zone'>,
+): Promise<boolean> {
+  let q = db.updateTable('employees').set(pattern).where('id', '=', id);
+  if (scope !== 'all') q = q.where('department_id', 'in', idsOrNone(scope));
+  const u = await q.executeTakeFirst();
+  return Number(u.numUpdatedRows) > 0;
+}
+
+/** Ids and names of these departments (unknown ids are left out). */
+export function findDepartmentNames(db: DB, ids: readonly number[]) {
+  return db
+    .selectFrom('departments')
+    .select(['id', 'name'])
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/** Every department's manager and HR contact. */
+export function listDepartmentContactIds(db: DB) {
+  return db.selectFrom('departments').select(['id', 'manager_id', 'hr_contact_id']).execute();
+}
+
+/** The DingTalk user ids of these employees. */
+export function findDingtalkUserIds(db: DB, ids: readonly number[]) {
+  return db
+    .selectFrom('employees')
+    .select(['id', 'dingtalk_user_id'])
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/** A department's manager and HR contact ids, or undefined when it does not exist. */
+export function findDepartmentHeads(db: DB, id: number) {
+  return db
+    .selectFrom('departments')
+    .select(['manager_id', 'hr_contact_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Changes a department's own columns (name, parent, manager, HR contact, time zone). */
+export async function updateDepartment(
+  trx: Transaction<Database>,
+  id: number,
+  changes: Updateable<DepartmentsTable>,
+): Promise<void> {
+  await trx.updateTable('departments').set(changes).where('id', '=', id).execute();
+}
+
+/** Id, name and parent of the departments in a scope (a report's department tree). */
+export function departmentsIn(db: DB, scope: readonly number[]) {
+  return db
+    .selectFrom('departments')
+    .select(['id', 'name', 'parent_id'])
+    .where('id', 'in', idsOrNone(scope))
+    .execute();
+}
+
 /** Every department's id and name (the CSV import resolves departments by either). */
 export function listDepartmentNames(db: DB) {
   return db.selectFrom('departments').select(['id', 'name']).orderBy('id').execute();
@@ -229,4 +323,46 @@ export async function setDepartmentRobot(
     .values({ department_id: departmentId, ...values })
     .onConflict((oc) => oc.column('department_id').doUpdateSet({ ...values, updated_at: new Date() }))
     .execute();
+}
+
+/** Departments with their manager's and HR contact's names and whether a robot is set, limited to a scope. */
+export function departmentsListQuery(db: DB, scope: DepartmentScope) {
+  return db
+    .selectFrom('departments as d')
+    .leftJoin('employees as m', 'm.id', 'd.manager_id')
+    .leftJoin('employees as h', 'h.id', 'd.hr_contact_id')
+    .leftJoin('department_robots as rb', 'rb.department_id', 'd.id')
+    .select([
+      'd.id',
+      'd.name',
+      'd.parent_id',
+      'd.manager_id',
+      'm.name as manager_name',
+      'd.hr_contact_id',
+      'h.name as hr_name',
+      'd.time_zone',
+      // the webhook token and signing secret are write-only: the UI only learns one is set
+      sql<boolean>`rb.department_id is not null`.as('robot_configured'),
+    ])
+    .$if(scope !== 'all', (q) => q.where('d.id', 'in', idsOrNone(scope as readonly number[])));
+}
+
+/** Employees with their department's name, limited to a scope (the admin list; mobile sealed). */
+export function employeesListQuery(db: DB, scope: DepartmentScope) {
+  return db
+    .selectFrom('employees as e')
+    .innerJoin('departments as d', 'd.id', 'e.department_id')
+    .select([
+      'e.id',
+      'e.name',
+      'e.dingtalk_user_id',
+      'e.department_id',
+      'd.name as department_name',
+      'e.manager_id',
+      'e.mobile_ct',
+      'e.active',
+      'e.workdays',
+      'e.time_zone',
+    ])
+    .$if(scope !== 'all', (q) => q.where('e.department_id', 'in', idsOrNone(scope as readonly number[])));
 }

@@ -3,6 +3,7 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { AnomalyReason } from '../../domain/anomaly/evaluate.ts';
 import type { DB } from '../connect.ts';
+import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
 import type { Database, HealthRecord, HealthRecordsTable } from '../database.ts';
 import type { FieldKeyring } from '../../security/field-crypto.ts';
 import { keyringOf, openAnswers, openReasons, sealRecordFields, stripSealed } from '../sealed-fields.ts';
@@ -81,6 +82,36 @@ export async function findRecordForDay(
 }
 
 /** Whether the day has a record (the reminder ladder's question; nothing is opened). */
+/** The current record of a day, locked for update (a recheck may replace it). */
+export function lockCurrentRecord(trx: Transaction<Database>, employeeId: number, workDate: string) {
+  return trx
+    .selectFrom('health_records')
+    .select(['id', 'status', 'submitted_at'])
+    .where('employee_id', '=', employeeId)
+    .where('work_date', '=', workDate)
+    .where('is_current', '=', true)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Marks a record no longer current (a recheck replaced it). */
+export async function retireRecord(trx: Transaction<Database>, id: number): Promise<void> {
+  await trx.updateTable('health_records').set({ is_current: false }).where('id', '=', id).execute();
+}
+
+/** A day's records from the first one reviewed onwards, in order, opened. */
+export async function recordsOfDaySince(db: DB, employeeId: number, workDate: string, firstRecordId: number) {
+  const rows = await db
+    .selectFrom('health_records')
+    .selectAll()
+    .where('employee_id', '=', employeeId)
+    .where('work_date', '=', workDate)
+    .where('id', '>=', firstRecordId)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => openRecord(row, keyringOf(db)));
+}
+
 export async function hasRecordForDay(db: Q, employeeId: number, workDate: string): Promise<boolean> {
   const row = await db
     .selectFrom('health_records')
@@ -202,3 +233,33 @@ export async function lastRecordBefore(db: DB, employeeId: number, workDate: str
 export const dayHasNoCurrentRecord = sql<boolean>`not exists (
   select 1 from health_records h
   where h.employee_id = c.employee_id and h.work_date = c.work_date and h.is_current)`;
+
+/** Health records with employee, department and proxy names, limited to a scope (the admin list; sealed). */
+export function recordsListQuery(db: DB, scope: DepartmentScope) {
+  return (
+    db
+      .selectFrom('health_records as h')
+      .innerJoin('employees as e', 'e.id', 'h.employee_id')
+      .innerJoin('departments as d', 'd.id', 'h.department_id')
+      // 代填: who filled the record in for the employee, if anyone
+      .leftJoin('employees as p', 'p.id', 'h.proxy_by_employee_id')
+      .select([
+        'h.id',
+        'h.employee_id',
+        'e.name as employee_name',
+        'h.department_id',
+        'd.name as department_name',
+        'h.work_date',
+        'h.submitted_at',
+        'h.status',
+        'h.severity',
+        'h.reasons_ct',
+        'h.form_version',
+        'h.is_current',
+        'h.answers_ct',
+        'h.proxy_by_employee_id',
+        'p.name as proxy_name',
+      ])
+      .$if(scope !== 'all', (q) => q.where('h.department_id', 'in', idsOrNone(scope as readonly number[])))
+  );
+}

@@ -1,6 +1,7 @@
 // Reminder rows keyed by (employee, date, level): claiming a row is what makes a level send once.
 import { sql } from 'kysely';
 import type { DB } from '../connect.ts';
+import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
 import type { ReminderDelivery } from '../database.ts';
 
 export interface ReminderClaim {
@@ -136,4 +137,29 @@ export async function recordDelivery(
     // read is final: a later, older answer must not turn it back to unread
     .where((eb) => eb.or([eb('delivery', 'is', null), eb('delivery', '!=', 'read')]))
     .execute();
+}
+
+/** Reminders sent, with employee and department names, limited to a scope (the admin list). */
+export function remindersListQuery(db: DB, scope: DepartmentScope) {
+  return db
+    .selectFrom('reminders_sent as r')
+    .innerJoin('employees as e', 'e.id', 'r.employee_id')
+    .innerJoin('departments as d', 'd.id', 'r.department_id')
+    .select([
+      sql<string>`r.employee_id || '-' || r.work_date || '-' || r.level`.as('id'),
+      'r.employee_id',
+      'e.name as employee_name',
+      'r.department_id',
+      'd.name as department_name',
+      'r.work_date',
+      'r.level',
+      'r.channel',
+      'r.status',
+      'r.error',
+      'r.sent_at',
+      // DingTalk's read state of a work notification (已读/未读), null for group posts and to-dos
+      'r.delivery',
+      'r.delivery_checked_at',
+    ])
+    .$if(scope !== 'all', (q) => q.where('r.department_id', 'in', idsOrNone(scope as readonly number[])));
 }

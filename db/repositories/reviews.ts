@@ -34,6 +34,25 @@ export async function findReview(db: Q, id: number): Promise<Review | undefined>
   return row && openReview(row, keyringOf(db));
 }
 
+/** The review of a current record, if any: its id, status, escalation and severity. */
+export function findReviewOfRecord(db: Q, currentRecordId: number) {
+  return db
+    .selectFrom('reviews')
+    .select(['id', 'status', 'escalated', 'severity'])
+    .where('current_record_id', '=', currentRecordId)
+    .executeTakeFirst();
+}
+
+/** The id of the review opened by, or now reading, this record; null when none. */
+export async function reviewIdOfRecord(db: Q, recordId: number): Promise<number | null> {
+  const r = await db
+    .selectFrom('reviews')
+    .select('id')
+    .where((eb) => eb.or([eb('record_id', '=', recordId), eb('current_record_id', '=', recordId)]))
+    .executeTakeFirst();
+  return r?.id ?? null;
+}
+
 export function findReviewAwaitingRecheck(db: Q, currentRecordId: number) {
   return db
     .selectFrom('reviews')
@@ -130,6 +149,35 @@ export function reviewsWithContext(db: DB) {
       'r.history',
       'h.reasons_ct',
     ]);
+}
+
+/** One review with its context and who to tell (employee's DingTalk id, department contacts); sealed. */
+export function findReviewContext(db: DB, id: number) {
+  return reviewsWithContext(db)
+    .select(['e.dingtalk_user_id as employee_user_id', 'd.manager_id', 'd.hr_contact_id'])
+    .where('r.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Locks a review for a decision; the row as stored (comment and history sealed). */
+export function lockReview(trx: Transaction<Database>, id: number) {
+  return trx.selectFrom('reviews').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** Flags a review escalated (HR may decide too). */
+export async function markReviewEscalated(db: DB, id: number): Promise<void> {
+  await db.updateTable('reviews').set({ escalated: true }).where('id', '=', id).execute();
+}
+
+/** How many reviews of a day still wait, per department. */
+export function openReviewCountsByDepartment(db: DB, workDate: string) {
+  return db
+    .selectFrom('reviews')
+    .select(['department_id', sql<number>`count(*)::int`.as('n')])
+    .where('work_date', '=', workDate)
+    .where('status', 'in', ['pending', 'recheck_requested'])
+    .groupBy('department_id')
+    .execute();
 }
 
 export function openReviewWithContext<
