@@ -54,14 +54,13 @@ export function createApp(deps: ApiDeps): express.Express {
   const { db, temporal, dingtalk, config, logger } = deps;
   const taskQueue = config.temporal.taskQueue;
   // Submissions are stored in groups and Temporal is told after their answer (batched under a rush).
+  const signalTimeoutMs = deps.signalTimeoutMs ?? 3000;
   const { signals, writes } = submissionPipeline(
     { db, temporal, taskQueue, logger },
-    {
-      signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
-      pump: config.outboxPump,
-      groupCommitMax: config.submitGroupCommitMax,
-    },
+    { signalTimeoutMs, pump: config.outboxPump, groupCommitMax: config.submitGroupCommitMax },
   );
+  // the self check-in and the manager's 代填 store through the same pipeline
+  const checkinDeps = { db, temporal, taskQueue, logger, signalTimeoutMs, signals, writes };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.api.trustProxy);
@@ -130,13 +129,7 @@ export function createApp(deps: ApiDeps): express.Express {
     '/api/me',
     requireEmployee(),
     checkinRoutes({
-      db,
-      temporal,
-      taskQueue,
-      logger,
-      signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
-      signals,
-      writes,
+      ...checkinDeps,
       identityChecks: createIdentityChecks({ dingtalk, sessionSecret: config.api.sessionSecret }),
     }),
     attachmentUploadRoutes({ db }),
@@ -182,19 +175,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.post('/api/departments/import', authorize('org:write'));
   app.use('/api/departments', departmentImportRoutes({ db }));
   // 代填 before the directory guard below: managers may fill in but not edit people.
-  app.post(
-    '/api/employees/:id/proxy-checkins',
-    authorize('proxy:submit'),
-    proxyCheckin({
-      db,
-      temporal,
-      taskQueue,
-      logger,
-      signalTimeoutMs: deps.signalTimeoutMs ?? 3000,
-      signals,
-      writes,
-    }),
-  );
+  app.post('/api/employees/:id/proxy-checkins', authorize('proxy:submit'), proxyCheckin(checkinDeps));
   app.use('/api/employees', authorizeByMethod('people:read', 'people:write'));
   app.use('/api/employees', employeeImportRoutes({ db }));
   app.use('/api', calendarRoutes({ db }));

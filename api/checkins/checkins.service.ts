@@ -33,7 +33,7 @@ import {
 } from '../../db/repositories/records.ts';
 import {
   findReviewAwaitingRecheck,
-  insertReview,
+  openReviewIfAbnormal,
   reviewIdOfRecord,
   updateReview,
 } from '../../db/repositories/reviews.ts';
@@ -334,18 +334,7 @@ async function openDay(
   timing: 'on_time' | 'late',
 ): Promise<{ messages: OutboxMessage[]; reviewId: number | null }> {
   await markDaySubmitted(trx, record.employee_id, record.work_date, timing === 'late' ? 'late' : 'submitted');
-  const reviewId =
-    record.severity === 'normal'
-      ? null
-      : (
-          await insertReview(trx, {
-            recordId: record.id,
-            employeeId: record.employee_id,
-            departmentId: record.department_id,
-            workDate: record.work_date,
-            severity: record.severity,
-          })
-        ).id;
+  const reviewId = await openReviewIfAbnormal(trx, record);
   return { messages: dayMessages(record, timing, reviewId), reviewId };
 }
 

@@ -12,7 +12,7 @@ import { linkAttachments } from '../../db/repositories/attachments.ts';
 import { markDaysSubmitted } from '../../db/repositories/checkin-days.ts';
 import { enqueueOutbox, type OutboxMessage } from '../../db/repositories/outbox.ts';
 import { insertRecordsIfAbsent, type RecordInsert } from '../../db/repositories/records.ts';
-import { insertReview } from '../../db/repositories/reviews.ts';
+import { openReviewIfAbnormal } from '../../db/repositories/reviews.ts';
 
 export interface FreshSubmission {
   values: RecordInsert & { employee_id: number; work_date: string; idempotency_key: string };
@@ -110,18 +110,7 @@ export class GroupCommit {
           if (!record) continue;
           await linkAttachments(trx, w.item.photoIds, record.id);
           await w.item.inTransaction?.(trx, record);
-          const reviewId =
-            record.severity === 'normal'
-              ? null
-              : (
-                  await insertReview(trx, {
-                    recordId: record.id,
-                    employeeId: record.employee_id,
-                    departmentId: record.department_id,
-                    workDate: record.work_date,
-                    severity: record.severity,
-                  })
-                ).id;
+          const reviewId = await openReviewIfAbnormal(trx, record);
           messages.push(...this.deps.messages(record, w.item.timing, reviewId));
           written.set(w, { record, reviewId });
         }

@@ -91,6 +91,22 @@ export function insertReview(
     .executeTakeFirstOrThrow();
 }
 
+/** A new record that is not normal opens its review; returns the review's id (null when normal). */
+export async function openReviewIfAbnormal(
+  db: Q,
+  record: { id: number; employee_id: number; department_id: number; work_date: string; severity: Severity },
+): Promise<number | null> {
+  if (record.severity === 'normal') return null;
+  const { id } = await insertReview(db, {
+    recordId: record.id,
+    employeeId: record.employee_id,
+    departmentId: record.department_id,
+    workDate: record.work_date,
+    severity: record.severity,
+  });
+  return id;
+}
+
 /** Appends to the review's history and applies the given changes in one statement. */
 export async function updateReview(
   db: Q,
