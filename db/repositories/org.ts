@@ -74,13 +74,17 @@ export function countActiveEmployees(db: DB) {
     .then((r) => Number(r.n));
 }
 
-/** The department with its manager, HR contact and group robot, for the escalation levels. */
-export async function findDepartmentContacts(db: DB, departmentId: number) {
-  const dept = await db
+/** Departments joined to their manager (m), HR contact (h) and group robot (r). */
+const departmentsWithContacts = (db: DB) =>
+  db
     .selectFrom('departments as d')
     .leftJoin('employees as m', 'm.id', 'd.manager_id')
     .leftJoin('employees as h', 'h.id', 'd.hr_contact_id')
-    .leftJoin('department_robots as r', 'r.department_id', 'd.id')
+    .leftJoin('department_robots as r', 'r.department_id', 'd.id');
+
+/** The department with its manager, HR contact and group robot, for the escalation levels. */
+export async function findDepartmentContacts(db: DB, departmentId: number) {
+  const dept = await departmentsWithContacts(db)
     .select([
       'd.id',
       'd.name',
@@ -327,11 +331,7 @@ export async function setDepartmentRobot(
 
 /** Departments with their manager's and HR contact's names and whether a robot is set, limited to a scope. */
 export function departmentsListQuery(db: DB, scope: DepartmentScope) {
-  return db
-    .selectFrom('departments as d')
-    .leftJoin('employees as m', 'm.id', 'd.manager_id')
-    .leftJoin('employees as h', 'h.id', 'd.hr_contact_id')
-    .leftJoin('department_robots as rb', 'rb.department_id', 'd.id')
+  return departmentsWithContacts(db)
     .select([
       'd.id',
       'd.name',
@@ -342,7 +342,7 @@ export function departmentsListQuery(db: DB, scope: DepartmentScope) {
       'h.name as hr_name',
       'd.time_zone',
       // the webhook token and signing secret are write-only: the UI only learns one is set
-      sql<boolean>`rb.department_id is not null`.as('robot_configured'),
+      sql<boolean>`r.department_id is not null`.as('robot_configured'),
     ])
     .$if(scope !== 'all', (q) => q.where('d.id', 'in', idsOrNone(scope as readonly number[])));
 }
