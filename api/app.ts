@@ -37,6 +37,7 @@ import { reviewDecisionRoutes } from './reviews/reviews.routes.ts';
 import { errorHandler, requestContext } from './http/middleware.ts';
 import { cleanBody, cleanRequestLine, noStore } from './http/input-rules.ts';
 import { temporalCodecRoutes } from './temporal-codec/codec.routes.ts';
+import { openApiRoutes, packageVersion } from './openapi/openapi.routes.ts';
 
 export interface ApiDeps {
   db: DB;
@@ -85,6 +86,8 @@ export function createApp(deps: ApiDeps): express.Express {
   // The employee page, its service worker and the guard's pass page (same Vite build).
   app.use(checkinPageRoutes({ distDir: adminUiDist, corpId: config.dingtalk.corpId }));
 
+  // the contract for integrators, generated from the routes below (public, not audited)
+  app.use('/api', openApiRoutes({ app, version: packageVersion }));
   // the audit trail first, so requests refused while authenticating (bad token, no CSRF) are audited too
   app.use('/api', noStore(), auditTrail(db, logger), authenticate(auth));
   app.use(

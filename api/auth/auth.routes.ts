@@ -5,6 +5,7 @@ import { DingTalkError } from '../../dingtalk/errors.ts';
 import type { DingTalkApi } from '../../dingtalk/types.ts';
 import type { DB } from '../../db/connect.ts';
 import { findEmployeeByDingtalkUserId, findEmployeeById } from '../../db/repositories/org.ts';
+import { guard } from '../http/contract.ts';
 import { AppError, unauthenticated } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { limiter } from '../http/security.ts';
@@ -84,7 +85,7 @@ declare module 'express-serve-static-core' {
 
 /** The employee endpoints: whoever `authenticate` found, as long as they are an employee. */
 export function requireEmployee(): RequestHandler {
-  return (req, _res, next) => {
+  return guard({ kind: 'employee' }, (req, _res, next) => {
     if (!req.principal) return next(unauthenticated('Missing or expired employee session'));
     try {
       req.employeeId = personOf(req);
@@ -92,5 +93,5 @@ export function requireEmployee(): RequestHandler {
     } catch (err) {
       next(err);
     }
-  };
+  });
 }

@@ -1,5 +1,6 @@
 // The one table of who may do what, and the department scope each permission carries into SQL.
 import type { Request, RequestHandler } from 'express';
+import { guard } from '../http/contract.ts';
 import { forbidden, notFound, unauthenticated } from '../http/errors.ts';
 import { hasAnyRole, type Principal, type Role, type Scope } from './principal.ts';
 
@@ -73,15 +74,14 @@ declare module 'express-serve-static-core' {
 }
 
 /** Route guard: 401 without a principal, 403 without a role that holds the permission. */
-export const authorize =
-  (permission: Permission): RequestHandler =>
-  (req, _res, next) => {
+export const authorize = (permission: Permission): RequestHandler =>
+  guard({ kind: 'permission', read: permission, write: permission }, (req, _res, next) => {
     const p = req.principal;
     if (!p) return next(unauthenticated('Sign in first'));
     if (!can(p, permission)) return next(forbidden(`Your roles do not allow ${permission}`));
     req.scope = scopeFor(p, permission);
     next();
-  };
+  });
 
 export function principalOf(req: Request): Principal {
   if (!req.principal) throw unauthenticated('Sign in first');
@@ -108,7 +108,9 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 export const authorizeByMethod = (read: Permission, write: Permission): RequestHandler => {
   const r = authorize(read);
   const w = authorize(write);
-  return (req, res, next) => (READ_METHODS.has(req.method) ? r : w)(req, res, next);
+  return guard({ kind: 'permission', read, write }, (req, res, next) =>
+    (READ_METHODS.has(req.method) ? r : w)(req, res, next),
+  );
 };
 
 /**

@@ -3,6 +3,7 @@ import cors from 'cors';
 import type { RequestHandler } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
+import { guard } from './contract.ts';
 import { AppError } from './errors.ts';
 
 export function securityHeaders(): RequestHandler {
@@ -61,7 +62,7 @@ export function limiter(opts: {
   /** requests this limiter does not count (e.g. an IP limit that only applies to anonymous callers) */
   skip?: (req: Parameters<RequestHandler>[0]) => boolean;
 }): RequestHandler {
-  return rateLimit({
+  return guard({ kind: 'rate-limit', name: opts.name }, rateLimit({
     windowMs: 60_000,
     ...(opts.skip ? { skip: opts.skip } : {}),
     limit: opts.perMinute,
@@ -71,5 +72,5 @@ export function limiter(opts: {
     handler: (_req, _res, next) => {
       next(new AppError('rate_limited', 429, 'Too many requests, slow down and try again shortly'));
     },
-  });
+  }));
 }

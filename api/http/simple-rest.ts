@@ -10,7 +10,9 @@ import { z } from 'zod';
 import { isValidDate } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
 import { AppError } from './errors.ts';
+import { documented, type AnyContract } from './contract.ts';
 import { route } from './middleware.ts';
+import { jsonQueryParam } from './openapi.ts';
 import { containing } from './search.ts';
 
 const key = (max: number) =>
@@ -200,10 +202,37 @@ export function listRoute<S extends z.ZodType<Record<string, unknown>>, DB_, TB 
   filters: NoInfer<FilterTable<z.infer<S>, DB_, TB, O>>,
   present: (row: O) => unknown = (row) => row,
 ): RequestHandler {
-  return route(async (req, res) => {
+  const contract = listContract(resource, sort, filterSchema);
+  return documented(contract, route(async (req, res) => {
     const p = parseList(req.query, sort, filterSchema);
     const q = applyFilters(query(req), p.filter, filters as Record<string, FilterRule<DB_, TB, O, never>>);
     const { rows, total } = await page(db, q, p, sort);
     sendList(res, resource, p, rows.map(present), total);
-  });
+  }));
+}
+
+/** The list contract for the document: the same sort fields, range rule and filter schema parseList checks. */
+function listContract(resource: string, sort: SortSpec, filterSchema: z.ZodType): AnyContract {
+  const fields = Object.keys(sort.fields) as [string, ...string[]];
+  return {
+    summary: `List ${resource} (react-admin simple-rest: getList, getMany, getManyReference)`,
+    query: z
+      .object({
+        sort: jsonQueryParam(
+          z.tuple([z.enum(fields), z.enum(['ASC', 'DESC'])]),
+          `["field","ASC"|"DESC"]; default ["${sort.default}","DESC"]`,
+        ),
+        range: jsonQueryParam(
+          z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+          `[start,end], both included, at most ${MAX_PAGE} rows; default [0,24]`,
+        ),
+        filter: jsonQueryParam(filterSchema, 'the filter object; unknown fields are refused'),
+      })
+      .strict(),
+    response: {
+      description: `One page of ${resource}`,
+      schema: z.array(z.record(z.string(), z.unknown())),
+      headers: { 'Content-Range': `${resource} <start>-<end>/<total>` },
+    },
+  };
 }
