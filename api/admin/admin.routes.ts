@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { manualFanoutWorkflowId } from '../../domain/workflow-ids.ts';
 import { dailyFanout } from '../../workflows/daily-fanout.ts';
 import { isValidDate } from '../../domain/zoned-time.ts';
-import { parse, route } from '../http/middleware.ts';
+import { endpoint } from '../http/contract.ts';
 
 const fanoutSchema = z
   .object({
@@ -18,16 +18,24 @@ export function adminRoutes(deps: { temporal: Client; taskQueue: string }): Rout
   const r = Router();
   r.post(
     '/fanout',
-    route(async (req, res) => {
-      const input = parse(fanoutSchema, req.body ?? {});
-      // Safe to repeat: the day rows decide, so only days nobody started yet are started.
-      const handle = await deps.temporal.workflow.start(dailyFanout, {
-        taskQueue: deps.taskQueue,
-        workflowId: manualFanoutWorkflowId(input.workDate, Date.now()),
-        args: [input],
-      });
-      res.status(202).json({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
-    }),
+    endpoint(
+      {
+        summary: "Start the day's fan-out again (safe to repeat: only days nobody started are started)",
+        body: fanoutSchema,
+        bodyOptional: true,
+        readBody: (req) => req.body ?? {},
+        response: { status: 202, description: 'The fan-out workflow started' },
+      },
+      async (_req, res, { body: input }) => {
+        // Safe to repeat: the day rows decide, so only days nobody started yet are started.
+        const handle = await deps.temporal.workflow.start(dailyFanout, {
+          taskQueue: deps.taskQueue,
+          workflowId: manualFanoutWorkflowId(input.workDate, Date.now()),
+          args: [input],
+        });
+        res.status(202).json({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
+      },
+    ),
   );
   return r;
 }

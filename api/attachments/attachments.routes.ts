@@ -7,8 +7,8 @@ import { AppError, notFound } from '../http/errors.ts';
 import { findRecordById } from '../../db/repositories/records.ts';
 import { auditRead } from '../audit/audit-trail.ts';
 import { inScopeOf, scopeOf } from '../auth/permissions.ts';
-import { parse, route } from '../http/middleware.ts';
 import { isUuid, MAX_IMAGE_BYTES, sniffImageType } from './image-upload.ts';
+import { endpoint } from '../http/contract.ts';
 
 const tooLarge = () =>
   new AppError('payload_too_large', 413, `The image exceeds ${MAX_IMAGE_BYTES / 1024} KB; shrink it first`);
@@ -23,22 +23,34 @@ export function attachmentUploadRoutes(deps: { db: DB }): Router {
     '/attachments',
     raw,
     sizeError,
-    route(async (req, res) => {
-      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      if (bytes.length > MAX_IMAGE_BYTES) throw tooLarge();
-      const contentType = sniffImageType(bytes);
-      if (!contentType) {
-        throw new AppError('validation_failed', 400, 'The body is not a JPEG, PNG or WebP image', [
-          { field: 'body', message: 'not a JPEG, PNG or WebP image', code: 'not_an_image' },
-        ]);
-      }
-      const saved = await saveAttachment(deps.db, {
-        employeeId: req.employeeId as number,
-        contentType,
-        bytes,
-      });
-      res.status(201).json({ id: saved.id, contentType, sizeBytes: saved.sizeBytes });
-    }),
+    endpoint(
+      {
+        summary: 'Upload a photo for a check-in answer (the body is the image: JPEG, PNG or WebP)',
+        // the bytes are checked by sniffing below
+        rawBody: {
+          types: ['image/jpeg', 'image/png', 'image/webp'],
+          description: 'the image, at most 300 KB',
+        },
+        response: { status: 201, description: '{ id, contentType, sizeBytes }: reference id as photoId' },
+        errors: ['payload_too_large'],
+      },
+      async (req, res) => {
+        const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        if (bytes.length > MAX_IMAGE_BYTES) throw tooLarge();
+        const contentType = sniffImageType(bytes);
+        if (!contentType) {
+          throw new AppError('validation_failed', 400, 'The body is not a JPEG, PNG or WebP image', [
+            { field: 'body', message: 'not a JPEG, PNG or WebP image', code: 'not_an_image' },
+          ]);
+        }
+        const saved = await saveAttachment(deps.db, {
+          employeeId: req.employeeId as number,
+          contentType,
+          bytes,
+        });
+        res.status(201).json({ id: saved.id, contentType, sizeBytes: saved.sizeBytes });
+      },
+    ),
   );
   return r;
 }
@@ -54,22 +66,28 @@ export function attachmentReadRoutes(deps: { db: DB }): Router {
   r.get(
     '/:id/attachments/:attachmentId',
     auditRead('attachments.read', 'health_record'),
-    route(async (req, res) => {
-      const { id, attachmentId } = parse(params, req.params, 'path');
-      const record = await findRecordById(deps.db, id);
-      if (!record || !inScopeOf(scopeOf(req), record.department_id)) throw notFound('Attachment');
-      const referenced = Object.values(record?.answers ?? {}).some(
-        (v) => typeof v === 'object' && v !== null && (v as { photoId?: unknown }).photoId === attachmentId,
-      );
-      const a =
-        record && referenced ? await readAttachment(deps.db, record.employee_id, attachmentId) : undefined;
-      if (!a) throw notFound('Attachment');
-      res
-        .type(a.content_type)
-        .setHeader('cache-control', 'private, no-store')
-        .setHeader('x-content-type-options', 'nosniff')
-        .send(a.bytes);
-    }),
+    endpoint(
+      {
+        summary: "A photo a record's answers reference",
+        params,
+        response: { description: 'The image', contentType: 'image/*' },
+      },
+      async (req, res, { params: { id, attachmentId } }) => {
+        const record = await findRecordById(deps.db, id);
+        if (!record || !inScopeOf(scopeOf(req), record.department_id)) throw notFound('Attachment');
+        const referenced = Object.values(record?.answers ?? {}).some(
+          (v) => typeof v === 'object' && v !== null && (v as { photoId?: unknown }).photoId === attachmentId,
+        );
+        const a =
+          record && referenced ? await readAttachment(deps.db, record.employee_id, attachmentId) : undefined;
+        if (!a) throw notFound('Attachment');
+        res
+          .type(a.content_type)
+          .setHeader('cache-control', 'private, no-store')
+          .setHeader('x-content-type-options', 'nosniff')
+          .send(a.bytes);
+      },
+    ),
   );
   return r;
 }

@@ -6,10 +6,11 @@ import type { DB } from '../../db/connect.ts';
 import { openAuditRow } from '../../db/repositories/audit.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
+import { parse } from '../http/middleware.ts';
 import { bigIdList, bigIdParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { auditListQuery } from '../../db/repositories/audit.ts';
+import { endpoint } from '../http/contract.ts';
 
 const sort = {
   fields: {
@@ -70,12 +71,14 @@ export function auditLogResource(deps: { db: DB }): Router {
   );
   r.get(
     '/:id',
-    route(async (req, res) => {
-      const { id } = parse(bigIdParam, req.params, 'path');
-      const row = await auditListQuery(db, scopeOf(req)).where('a.id', '=', String(id)).executeTakeFirst();
-      if (!row) throw notFound('Audit entry');
-      res.json(openAuditRow(row, keyringOf(db)));
-    }),
+    endpoint(
+      { summary: 'One audit entry', params: bigIdParam, response: { description: 'The entry' } },
+      async (req, res, { params: { id } }) => {
+        const row = await auditListQuery(db, scopeOf(req)).where('a.id', '=', String(id)).executeTakeFirst();
+        if (!row) throw notFound('Audit entry');
+        res.json(openAuditRow(row, keyringOf(db)));
+      },
+    ),
   );
   return r;
 }

@@ -5,9 +5,8 @@ import { DingTalkError } from '../../dingtalk/errors.ts';
 import type { DingTalkApi } from '../../dingtalk/types.ts';
 import type { DB } from '../../db/connect.ts';
 import { findEmployeeByDingtalkUserId, findEmployeeById } from '../../db/repositories/org.ts';
-import { guard } from '../http/contract.ts';
+import { endpoint, guard } from '../http/contract.ts';
 import { AppError, unauthenticated } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import { limiter } from '../http/security.ts';
 import { verifyLinkToken } from '../../platform/link-token.ts';
 import { signEmployeeToken } from './employee-token.ts';
@@ -31,26 +30,32 @@ export function authRoutes(deps: {
   r.post(
     '/dingtalk',
     perIp,
-    route(async (req, res) => {
-      const { authCode } = parse(exchangeSchema, req.body);
-      let userid: string;
-      try {
-        userid = (await deps.dingtalk.getUserInfoByCode(authCode)).userid;
-      } catch (err) {
-        if (err instanceof DingTalkError && !err.retryable)
-          throw unauthenticated('DingTalk auth code is invalid or expired');
-        throw new AppError('unavailable', 503, 'DingTalk is unavailable, try again', undefined, {
-          cause: err,
+    endpoint(
+      {
+        summary: "免登: exchange the check-in page's DingTalk auth code for an employee token",
+        body: exchangeSchema,
+        response: { description: 'An employee token (Bearer, 2 h) and who it is for' },
+      },
+      async (_req, res, { body: { authCode } }) => {
+        let userid: string;
+        try {
+          userid = (await deps.dingtalk.getUserInfoByCode(authCode)).userid;
+        } catch (err) {
+          if (err instanceof DingTalkError && !err.retryable)
+            throw unauthenticated('DingTalk auth code is invalid or expired');
+          throw new AppError('unavailable', 503, 'DingTalk is unavailable, try again', undefined, {
+            cause: err,
+          });
+        }
+        const employee = await findEmployeeByDingtalkUserId(deps.db, userid);
+        if (!employee?.active)
+          throw new AppError('forbidden', 403, 'You are not an active employee of this company');
+        res.json({
+          token: signEmployeeToken(deps.sessionSecret, employee.id, EMPLOYEE_TOKEN_SECONDS),
+          employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
         });
-      }
-      const employee = await findEmployeeByDingtalkUserId(deps.db, userid);
-      if (!employee?.active)
-        throw new AppError('forbidden', 403, 'You are not an active employee of this company');
-      res.json({
-        token: signEmployeeToken(deps.sessionSecret, employee.id, EMPLOYEE_TOKEN_SECONDS),
-        employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
-      });
-    }),
+      },
+    ),
   );
   // The signed link from a per-person message (outside DingTalk): exchanged, never used as a session.
   // It may be exchanged again (a second device, an expired session) until it expires, since the link
@@ -59,20 +64,28 @@ export function authRoutes(deps: {
   r.post(
     '/link',
     perIp,
-    route(async (req, res) => {
-      const { token } = parse(linkSchema, req.body);
-      const claims = verifyLinkToken(deps.sessionSecret, token);
-      if (!claims) throw unauthenticated('The check-in link is invalid or has expired');
-      const employee = await findEmployeeById(deps.db, claims.sub);
-      if (!employee?.active)
-        throw new AppError('forbidden', 403, 'You are not an active employee of this company');
-      const ttl = Math.min(EMPLOYEE_TOKEN_SECONDS, claims.exp - Math.floor(Date.now() / 1000));
-      res.json({
-        token: signEmployeeToken(deps.sessionSecret, employee.id, ttl),
-        workDate: claims.day,
-        employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
-      });
-    }),
+    endpoint(
+      {
+        summary: "Exchange a per-person check-in link's token for an employee token",
+        body: linkSchema,
+        response: {
+          description: 'An employee token (never outliving the link), the work date and the employee',
+        },
+      },
+      async (_req, res, { body: { token } }) => {
+        const claims = verifyLinkToken(deps.sessionSecret, token);
+        if (!claims) throw unauthenticated('The check-in link is invalid or has expired');
+        const employee = await findEmployeeById(deps.db, claims.sub);
+        if (!employee?.active)
+          throw new AppError('forbidden', 403, 'You are not an active employee of this company');
+        const ttl = Math.min(EMPLOYEE_TOKEN_SECONDS, claims.exp - Math.floor(Date.now() / 1000));
+        res.json({
+          token: signEmployeeToken(deps.sessionSecret, employee.id, ttl),
+          workDate: claims.day,
+          employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
+        });
+      },
+    ),
   );
   return r;
 }

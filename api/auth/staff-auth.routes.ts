@@ -12,7 +12,7 @@ import type { DingTalkApi } from '../../dingtalk/types.ts';
 import { verifyPassword } from '../../security/passwords.ts';
 import { noteAudit } from '../audit/audit-trail.ts';
 import { AppError, notFound, unauthenticated } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
+import { endpoint } from '../http/contract.ts';
 import { limiter } from '../http/security.ts';
 import { authorize, can, permissions, scopeFor, type Permission } from './permissions.ts';
 import { accountPrincipal, employeePrincipal, hasAnyRole, type Principal } from './principal.ts';
@@ -91,130 +91,195 @@ export function staffAuthRoutes(deps: StaffAuthDeps): Router {
     '/login',
     perIp,
     perAccount,
-    route(async (req, res) => {
+    // noted before the body is checked, so a refused sign-in is audited too
+    (req, _res, next) => {
       noteAudit(req, { action: 'auth.signin', targetType: 'local_account' });
-      const { username, password } = parse(loginSchema, req.body);
-      noteAudit(req, { actor: `account:${username}`, targetId: username, detail: { method: 'password' } });
-      const account = await findLocalAccount(deps.db, username);
-      // Hash even for unknown names so timing does not reveal which accounts exist.
-      const ok = await verifyPassword(password, account?.password_hash ?? 'scrypt$16384$8$1$AAAA$AAAA');
-      const locked = (account?.locked_until?.getTime() ?? 0) > Date.now();
-      if (!account || locked || !ok) {
-        // attempts while locked are not counted, so they cannot extend the lock
-        if (account && !locked) await recordSignInAttempt(deps.db, account.id, false);
-        if (locked) noteAudit(req, { detail: { method: 'password', locked: true } });
-        throw unauthenticated('Wrong username or password, or the account is locked for a while');
-      }
-      await recordSignInAttempt(deps.db, account.id, true);
-      const p = await accountPrincipal(deps.db, account.id);
-      signIn(req, res, `account:${account.id}`, requireStaff(p));
-    }),
+      next();
+    },
+    endpoint(
+      {
+        summary: 'Sign in to the admin console with a local account',
+        body: loginSchema,
+        response: {
+          description: 'The identity, roles and permissions; sets the session and CSRF cookies',
+          headers: { 'Set-Cookie': 'hc_session (httpOnly) and hc_csrf' },
+        },
+      },
+      async (req, res, { body: { username, password } }) => {
+        noteAudit(req, { actor: `account:${username}`, targetId: username, detail: { method: 'password' } });
+        const account = await findLocalAccount(deps.db, username);
+        // Hash even for unknown names so timing does not reveal which accounts exist.
+        const ok = await verifyPassword(password, account?.password_hash ?? 'scrypt$16384$8$1$AAAA$AAAA');
+        const locked = (account?.locked_until?.getTime() ?? 0) > Date.now();
+        if (!account || locked || !ok) {
+          // attempts while locked are not counted, so they cannot extend the lock
+          if (account && !locked) await recordSignInAttempt(deps.db, account.id, false);
+          if (locked) noteAudit(req, { detail: { method: 'password', locked: true } });
+          throw unauthenticated('Wrong username or password, or the account is locked for a while');
+        }
+        await recordSignInAttempt(deps.db, account.id, true);
+        const p = await accountPrincipal(deps.db, account.id);
+        signIn(req, res, `account:${account.id}`, requireStaff(p));
+      },
+    ),
   );
 
   r.post(
     '/logout',
-    route(async (req, res) => {
-      noteAudit(req, { action: 'auth.signout' });
-      // authenticate already refused a revoked, forged or expired cookie (and a missing CSRF token)
-      const session = readSession(req, deps.session);
-      if (session)
-        await revokeSession(deps.db, session.sid, new Date(sessionEnd(deps.session, session) * 1000));
-      clearSession(res, deps.session);
-      res.status(204).end();
-    }),
+    endpoint(
+      {
+        summary: 'Sign out: the session is revoked and its cookies cleared',
+        response: { status: 204, description: 'Signed out', contentType: null },
+      },
+      async (req, res) => {
+        noteAudit(req, { action: 'auth.signout' });
+        // authenticate already refused a revoked, forged or expired cookie (and a missing CSRF token)
+        const session = readSession(req, deps.session);
+        if (session)
+          await revokeSession(deps.db, session.sid, new Date(sessionEnd(deps.session, session) * 1000));
+        clearSession(res, deps.session);
+        res.status(204).end();
+      },
+    ),
   );
 
   // Recovery without a shell: another administrator (or one signed in with DingTalk) lifts the lock.
   r.post(
     '/accounts/:username/unlock',
     authorize('operations:run'),
-    route(async (req, res) => {
-      const { username } = parse(z.object({ username: z.string().min(1).max(80) }), req.params, 'path');
-      noteAudit(req, { action: 'auth.unlock', targetType: 'local_account', targetId: username });
-      if (!(await unlockLocalAccount(deps.db, username))) throw notFound('Local account');
-      res.status(204).end();
-    }),
+    endpoint(
+      {
+        summary: 'Unlock a local account locked after failed sign-ins',
+        params: z.object({ username: z.string().min(1).max(80) }),
+        response: { status: 204, description: 'Unlocked', contentType: null },
+      },
+      async (req, res, { params: { username } }) => {
+        noteAudit(req, { action: 'auth.unlock', targetType: 'local_account', targetId: username });
+        if (!(await unlockLocalAccount(deps.db, username))) throw notFound('Local account');
+        res.status(204).end();
+      },
+    ),
   );
 
-  r.get('/me', (req, res) => {
-    if (!req.principal) throw unauthenticated('Not signed in');
-    res.json(identityOf(req.principal));
-  });
+  r.get(
+    '/me',
+    endpoint(
+      {
+        summary: 'Who is signed in: identity, roles, permissions and health scope',
+        access: 'signed-in',
+        response: { description: 'The identity the admin UI decides what to show by' },
+      },
+      (req, res) => {
+        if (!req.principal) throw unauthenticated('Not signed in');
+        res.json(identityOf(req.principal));
+      },
+    ),
+  );
 
   // DingTalk workbench (inside the DingTalk client): the page's JSAPI auth code.
   r.post(
     '/dingtalk/session',
     perIp,
-    route(async (req, res) => {
+    (req, _res, next) => {
       noteAudit(req, { action: 'auth.signin', targetType: 'dingtalk', detail: { method: 'dingtalk-jsapi' } });
-      const { authCode } = parse(codeSchema, req.body);
-      const userid = await deps.dingtalk.getUserInfoByCode(authCode).then(
-        (u) => u.userid,
-        (err: unknown) => {
-          throw dingtalkFailure(err);
+      next();
+    },
+    endpoint(
+      {
+        summary: 'Sign in to the admin console inside DingTalk (JSAPI auth code)',
+        body: codeSchema,
+        response: {
+          description: 'The identity, roles and permissions; sets the session and CSRF cookies',
+          headers: { 'Set-Cookie': 'hc_session (httpOnly) and hc_csrf' },
         },
-      );
-      noteAudit(req, { actor: `dingtalk:${userid}`, targetId: userid });
-      const employee = await findEmployeeByDingtalkUserId(deps.db, userid);
-      const p = employee ? await employeePrincipal(deps.db, employee.id, 'session') : null;
-      signIn(req, res, `employee:${employee?.id ?? 0}`, requireStaff(p));
-    }),
+      },
+      async (req, res, { body: { authCode } }) => {
+        const userid = await deps.dingtalk.getUserInfoByCode(authCode).then(
+          (u) => u.userid,
+          (err: unknown) => {
+            throw dingtalkFailure(err);
+          },
+        );
+        noteAudit(req, { actor: `dingtalk:${userid}`, targetId: userid });
+        const employee = await findEmployeeByDingtalkUserId(deps.db, userid);
+        const p = employee ? await employeePrincipal(deps.db, employee.id, 'session') : null;
+        signIn(req, res, `employee:${employee?.id ?? 0}`, requireStaff(p));
+      },
+    ),
   );
 
   // Scan-to-log-in: redirect to DingTalk's login page with a state bound to this browser.
-  r.get('/dingtalk/qr', (_req, res) => {
-    const nonce = randomBytes(16).toString('base64url');
-    const state = signToken(deps.session.secret, { purpose: 'login-state', nonce, exp: expiresIn(600) });
-    // Lax: the cookie must come back on DingTalk's top-level redirect to our callback.
-    res.append(
-      'Set-Cookie',
-      serialize(STATE_COOKIE, nonce, {
-        path: '/api/auth/dingtalk',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: deps.session.secure,
-        maxAge: 600,
-      }),
-    );
-    const q = new URLSearchParams({
-      redirect_uri: `${deps.publicBaseUrl}/api/auth/dingtalk/callback`,
-      response_type: 'code',
-      client_id: deps.dingtalkAppKey,
-      scope: 'openid',
-      state,
-      prompt: 'consent',
-    });
-    res.redirect(`${deps.dingtalkLoginUrl}/oauth2/auth?${q.toString()}`);
-  });
+  r.get(
+    '/dingtalk/qr',
+    endpoint(
+      {
+        summary: "Start the DingTalk QR sign-in: redirects to DingTalk's login page",
+        response: { status: 302, description: "Redirect to DingTalk's OAuth page", contentType: null },
+      },
+      (_req, res) => {
+        const nonce = randomBytes(16).toString('base64url');
+        const state = signToken(deps.session.secret, { purpose: 'login-state', nonce, exp: expiresIn(600) });
+        // Lax: the cookie must come back on DingTalk's top-level redirect to our callback.
+        res.append(
+          'Set-Cookie',
+          serialize(STATE_COOKIE, nonce, {
+            path: '/api/auth/dingtalk',
+            httpOnly: true,
+            sameSite: 'lax',
+            secure: deps.session.secure,
+            maxAge: 600,
+          }),
+        );
+        const q = new URLSearchParams({
+          redirect_uri: `${deps.publicBaseUrl}/api/auth/dingtalk/callback`,
+          response_type: 'code',
+          client_id: deps.dingtalkAppKey,
+          scope: 'openid',
+          state,
+          prompt: 'consent',
+        });
+        res.redirect(`${deps.dingtalkLoginUrl}/oauth2/auth?${q.toString()}`);
+      },
+    ),
+  );
 
   r.get(
     '/dingtalk/callback',
     perIp,
-    route(async (req, res) => {
+    (req, _res, next) => {
       noteAudit(req, { action: 'auth.signin', targetType: 'dingtalk', detail: { method: 'dingtalk-qr' } });
-      const q = parse(
-        z.object({ authCode: z.string().min(1).max(256), state: z.string().max(1000) }),
-        req.query,
-        'query',
-      );
-      const claims = verifyToken<{ purpose: 'login-state'; nonce: string; exp: number }>(
-        deps.session.secret,
-        q.state,
-        'login-state',
-      );
-      if (!claims || claims.nonce !== readCookies(req)[STATE_COOKIE])
-        throw unauthenticated('Sign-in state is missing or expired; start again');
-      const userid = await deps.dingtalk.getUserIdByLoginCode(q.authCode).catch((err: unknown) => {
-        throw dingtalkFailure(err);
-      });
-      noteAudit(req, { actor: `dingtalk:${userid}`, targetId: userid });
-      const employee = await findEmployeeByDingtalkUserId(deps.db, userid);
-      const p = requireStaff(employee ? await employeePrincipal(deps.db, employee.id, 'session') : null);
-      req.principal = p;
-      issueSession(res, deps.session, `employee:${employee?.id ?? 0}`);
-      res.append('Set-Cookie', serialize(STATE_COOKIE, '', { path: '/api/auth/dingtalk', maxAge: 0 }));
-      res.redirect('/admin/#/');
-    }),
+      next();
+    },
+    endpoint(
+      {
+        summary: "DingTalk's redirect back after the QR sign-in",
+        query: z.object({ authCode: z.string().min(1).max(256), state: z.string().max(1000) }),
+        response: {
+          status: 302,
+          description: 'Signed in: sets the session cookies and redirects to the admin console',
+          contentType: null,
+        },
+      },
+      async (req, res, { query: q }) => {
+        const claims = verifyToken<{ purpose: 'login-state'; nonce: string; exp: number }>(
+          deps.session.secret,
+          q.state,
+          'login-state',
+        );
+        if (!claims || claims.nonce !== readCookies(req)[STATE_COOKIE])
+          throw unauthenticated('Sign-in state is missing or expired; start again');
+        const userid = await deps.dingtalk.getUserIdByLoginCode(q.authCode).catch((err: unknown) => {
+          throw dingtalkFailure(err);
+        });
+        noteAudit(req, { actor: `dingtalk:${userid}`, targetId: userid });
+        const employee = await findEmployeeByDingtalkUserId(deps.db, userid);
+        const p = requireStaff(employee ? await employeePrincipal(deps.db, employee.id, 'session') : null);
+        req.principal = p;
+        issueSession(res, deps.session, `employee:${employee?.id ?? 0}`);
+        res.append('Set-Cookie', serialize(STATE_COOKIE, '', { path: '/api/auth/dingtalk', maxAge: 0 }));
+        res.redirect('/admin/#/');
+      },
+    ),
   );
   return r;
 }

@@ -7,68 +7,92 @@ import { findDepartmentName, findEmployeeById } from '../../db/repositories/org.
 import { findReviewOfRecord } from '../../db/repositories/reviews.ts';
 import { writeAuditIn } from '../audit/audit-trail.ts';
 import { notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import { resolveToday, submitCheckin, type CheckinDeps } from './checkins.service.ts';
 import { runIdentityCheck, type IdentityCheck } from './identity-checks.ts';
 import { prefillFor } from './prefill.ts';
+import { endpoint } from '../http/contract.ts';
 
 export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly IdentityCheck[] }): Router {
   const r = Router();
 
   r.get(
     '/today',
-    route(async (req, res) => {
-      const employeeId = req.employeeId as number;
-      const employee = await findEmployeeById(deps.db, employeeId);
-      if (!employee) throw notFound('Employee');
-      const { workDate, day, closesAt, lateUntil, policy } = await resolveToday(
-        deps.db,
-        employeeId,
-        new Date(),
-      );
-      const record = await findRecordForDay(deps.db, employeeId, workDate);
-      const form = await getPublishedForm(deps.db);
-      const review = record ? await findReviewOfRecord(deps.db, record.id) : undefined;
-      const department = await findDepartmentName(deps.db, employee.department_id);
-      res.json({
-        workDate,
-        timeZone: policy.timeZone,
-        employee: {
-          id: employee.id,
-          name: employee.name,
-          departmentId: employee.department_id,
-          departmentName: department?.name ?? null,
+    endpoint(
+      {
+        summary: "Today's form, prefill and status for the signed-in employee",
+        response: {
+          description: '{ workDate, timeZone, employee, form, prefill, status, record, review }',
         },
-        form: { version: form.version, ...form.definition },
-        prefill: await prefillFor(deps.db, employeeId, workDate, form.definition),
-        status: {
-          outcome: day?.outcome ?? (record ? 'submitted' : 'pending'),
-          levelReached: day?.level_reached ?? 0,
-          closesAt: closesAt.toISOString(),
-          lateUntil: policy.lateSubmissions === 'accept' ? lateUntil.toISOString() : closesAt.toISOString(),
-        },
-        record: record ?? null,
-        review: review ?? null,
-      });
-    }),
+      },
+      async (req, res) => {
+        const employeeId = req.employeeId as number;
+        const employee = await findEmployeeById(deps.db, employeeId);
+        if (!employee) throw notFound('Employee');
+        const { workDate, day, closesAt, lateUntil, policy } = await resolveToday(
+          deps.db,
+          employeeId,
+          new Date(),
+        );
+        const record = await findRecordForDay(deps.db, employeeId, workDate);
+        const form = await getPublishedForm(deps.db);
+        const review = record ? await findReviewOfRecord(deps.db, record.id) : undefined;
+        const department = await findDepartmentName(deps.db, employee.department_id);
+        res.json({
+          workDate,
+          timeZone: policy.timeZone,
+          employee: {
+            id: employee.id,
+            name: employee.name,
+            departmentId: employee.department_id,
+            departmentName: department?.name ?? null,
+          },
+          form: { version: form.version, ...form.definition },
+          prefill: await prefillFor(deps.db, employeeId, workDate, form.definition),
+          status: {
+            outcome: day?.outcome ?? (record ? 'submitted' : 'pending'),
+            levelReached: day?.level_reached ?? 0,
+            closesAt: closesAt.toISOString(),
+            lateUntil: policy.lateSubmissions === 'accept' ? lateUntil.toISOString() : closesAt.toISOString(),
+          },
+          record: record ?? null,
+          review: review ?? null,
+        });
+      },
+    ),
   );
 
   r.post(
     '/checkins',
-    route(async (req, res) => {
-      const submission = parse(submissionSchema, req.body);
-      const employee = await findEmployeeById(deps.db, req.employeeId as number);
-      if (!employee) throw notFound('Employee');
-      const identityCheck = await runIdentityCheck(deps.identityChecks, submission.identity, employee);
-      const { record, replayed, reviewId } = await submitCheckin(deps, employee.id, submission, new Date(), {
-        identityCheck,
-        employee,
-        // the audit row commits with the record: one commit per submission, and no record without its trace
-        inTransaction: (trx) => writeAuditIn(trx, req, 201),
-      });
-      if (!replayed) req.auditWritten = true;
-      res.status(replayed ? 200 : 201).json({ record, replayed, reviewId });
-    }),
+    endpoint(
+      {
+        summary: "Submit today's check-in (idempotent by idempotencyKey)",
+        body: submissionSchema,
+        response: {
+          status: 201,
+          description: 'Stored: { record, replayed, reviewId } (200 when the idempotency key replays)',
+        },
+        errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused'],
+      },
+      async (req, res, { body: submission }) => {
+        const employee = await findEmployeeById(deps.db, req.employeeId as number);
+        if (!employee) throw notFound('Employee');
+        const identityCheck = await runIdentityCheck(deps.identityChecks, submission.identity, employee);
+        const { record, replayed, reviewId } = await submitCheckin(
+          deps,
+          employee.id,
+          submission,
+          new Date(),
+          {
+            identityCheck,
+            employee,
+            // the audit row commits with the record: one commit per submission, and no record without its trace
+            inTransaction: (trx) => writeAuditIn(trx, req, 201),
+          },
+        );
+        if (!replayed) req.auditWritten = true;
+        res.status(replayed ? 200 : 201).json({ record, replayed, reviewId });
+      },
+    ),
   );
   return r;
 }

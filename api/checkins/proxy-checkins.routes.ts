@@ -13,6 +13,7 @@ import { forbidden, notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import { submitCheckin, type CheckinDeps } from './checkins.service.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
+import { endpoint } from '../http/contract.ts';
 
 /** The employee's body without the identity proof (the proxy's own session is the identity), plus why. */
 export const proxySubmissionSchema = submissionSchema.omit({ identity: true }).extend({
@@ -26,30 +27,50 @@ export const proxySubmissionSchema = submissionSchema.omit({ identity: true }).e
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
 /** POST /api/employees/:id/proxy-checkins, mounted in app.ts behind authorize('proxy:submit'). */
-export const proxyCheckin = (deps: CheckinDeps): RequestHandler =>
-  route(async (req, res) => {
-    const { id } = parse(idParam, req.params, 'path');
-    noteAudit(req, { action: 'checkins.proxy', targetType: 'employee', targetId: id });
-    // Only a person can answer for having filled in (proxy:submit is person-only).
-    const proxyId = personOf(req);
-    if (proxyId === id) throw forbidden('Fill in your own check-in on the check-in page');
-    const body = parse(proxySubmissionSchema, req.body);
-    const employee = await findEmployeeById(deps.db, id);
-    // Outside the scope it is a 404 like every scoped read, so ids do not leak.
-    if (!employee?.active || !inScopeOf(scopeOf(req), employee.department_id)) throw notFound('Employee');
-    const { reason, ...submission } = body;
-    // The reason often names an illness: sealed like other health text. The row commits with the
-    // record (a record stored without its why would be a proxy fill nobody can account for).
-    const { record, replayed, reviewId } = await submitCheckin(deps, employee.id, submission, new Date(), {
-      proxyByEmployeeId: proxyId,
-      inTransaction: async (trx, stored) => {
-        noteAudit(req, {
-          detail: { recordId: stored.id, reasonSealed: sealAuditText(reason, keyringOf(trx)) },
-        });
-        await writeAuditIn(trx, req, 201);
+export const proxyCheckin = (deps: CheckinDeps): RequestHandler[] => [
+  // who fills in for whom is audited and checked before the answers are
+  (req, _res, next) => {
+    try {
+      const { id } = parse(idParam, req.params, 'path');
+      noteAudit(req, { action: 'checkins.proxy', targetType: 'employee', targetId: id });
+      // Only a person can answer for having filled in (proxy:submit is person-only).
+      if (personOf(req) === id) throw forbidden('Fill in your own check-in on the check-in page');
+      next();
+    } catch (err) {
+      next(err);
+    }
+  },
+  endpoint(
+    {
+      summary: "代填: a manager or HR submits today's check-in for someone in their departments",
+      params: idParam,
+      body: proxySubmissionSchema,
+      response: {
+        status: 201,
+        description: 'Stored: { record, replayed, reviewId } (200 when the idempotency key replays)',
       },
-    });
-    if (replayed) noteAudit(req, { detail: { recordId: record.id, replayed } });
-    else req.auditWritten = true;
-    res.status(replayed ? 200 : 201).json({ record, replayed, reviewId });
-  });
+      errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused'],
+    },
+    async (req, res, { params: { id }, body }) => {
+      const proxyId = personOf(req);
+      const employee = await findEmployeeById(deps.db, id);
+      // Outside the scope it is a 404 like every scoped read, so ids do not leak.
+      if (!employee?.active || !inScopeOf(scopeOf(req), employee.department_id)) throw notFound('Employee');
+      const { reason, ...submission } = body;
+      // The reason often names an illness: sealed like other health text. The row commits with the
+      // record (a record stored without its why would be a proxy fill nobody can account for).
+      const { record, replayed, reviewId } = await submitCheckin(deps, employee.id, submission, new Date(), {
+        proxyByEmployeeId: proxyId,
+        inTransaction: async (trx, stored) => {
+          noteAudit(req, {
+            detail: { recordId: stored.id, reasonSealed: sealAuditText(reason, keyringOf(trx)) },
+          });
+          await writeAuditIn(trx, req, 201);
+        },
+      });
+      if (replayed) noteAudit(req, { detail: { recordId: record.id, replayed } });
+      else req.auditWritten = true;
+      res.status(replayed ? 200 : 201).json({ record, replayed, reviewId });
+    },
+  ),
+];

@@ -5,18 +5,25 @@ import type { DB } from '../../db/connect.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
 import { workDateAt } from '../../domain/zoned-time.ts';
 import { unauthenticated } from '../http/errors.ts';
-import { route } from '../http/middleware.ts';
+import { endpoint } from '../http/contract.ts';
 
 export function companyClockRoutes(deps: { db: DB }): Router {
   const r = Router();
   r.get(
     '/clock',
-    route(async (req, res) => {
-      if (!req.principal) throw unauthenticated();
-      const now = new Date();
-      const { timeZone } = await getPolicy(deps.db);
-      res.json({ timeZone, today: workDateAt(now, timeZone), now: now.toISOString() });
-    }),
+    endpoint(
+      {
+        summary: "The company's time zone and today's company date",
+        access: 'signed-in',
+        response: { description: '{ timeZone, today, now }' },
+      },
+      async (req, res) => {
+        if (!req.principal) throw unauthenticated();
+        const now = new Date();
+        const { timeZone } = await getPolicy(deps.db);
+        res.json({ timeZone, today: workDateAt(now, timeZone), now: now.toISOString() });
+      },
+    ),
   );
   return r;
 }

@@ -4,8 +4,8 @@ import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { AppError } from '../http/errors.ts';
 import { cleanBody } from '../http/input-rules.ts';
-import { parse, route } from '../http/middleware.ts';
 import type { ImportResult } from './csv-table.ts';
+import { endpoint } from '../http/contract.ts';
 
 const importQuery = z
   .object({ dryRun: z.enum(['true', 'false', '1', '0']).optional() })
@@ -13,6 +13,7 @@ const importQuery = z
   .transform((q) => ({ dryRun: q.dryRun === 'true' || q.dryRun === '1' }));
 
 export function csvImportRoutes(
+  what: string,
   run: (req: Request, csv: string, opts: { dryRun: boolean }) => Promise<ImportResult>,
 ): Router {
   const r = Router();
@@ -20,15 +21,22 @@ export function csvImportRoutes(
     '/import',
     express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '500kb' }),
     cleanBody(),
-    route(async (req, res) => {
-      const { dryRun } = parse(importQuery, req.query, 'query');
-      if (typeof req.body !== 'string') {
-        throw new AppError('validation_failed', 400, 'Send the file as text/csv', [
-          { field: 'content-type', message: 'expected text/csv', code: 'content_type_csv' },
-        ]);
-      }
-      res.json(await run(req, req.body, { dryRun }));
-    }),
+    endpoint(
+      {
+        summary: `Import ${what} from a CSV file (dryRun=true: check and report, change nothing)`,
+        query: importQuery,
+        rawBody: { types: ['text/csv'], description: 'the CSV file, UTF-8, at most 500 KB' },
+        response: { description: 'What was (or would be) created, updated and refused, row by row' },
+      },
+      async (req, res, { query: { dryRun } }) => {
+        if (typeof req.body !== 'string') {
+          throw new AppError('validation_failed', 400, 'Send the file as text/csv', [
+            { field: 'content-type', message: 'expected text/csv', code: 'content_type_csv' },
+          ]);
+        }
+        res.json(await run(req, req.body, { dryRun }));
+      },
+    ),
   );
   return r;
 }

@@ -18,8 +18,8 @@ import { getPolicy } from '../../db/repositories/policy.ts';
 import { departmentScope } from '../../db/repositories/reports.ts';
 import { inScopeOf, scopeOf } from '../auth/permissions.ts';
 import { AppError } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import { issue } from '../../domain/issue-codes.ts';
+import { endpoint } from '../http/contract.ts';
 
 const date = z.string().refine(isValidDate, issue('date_format', 'expected YYYY-MM-DD'));
 const rangeQuery = z.object({ from: date.optional(), to: date.optional() }).strict();
@@ -33,8 +33,7 @@ export function dashboardRoutes(deps: { db: DB }): Router {
   const { db } = deps;
   const r = Router();
   const today = async () => workDateAt(new Date(), (await getPolicy(db)).timeZone);
-  const range = async (q: unknown) => {
-    const p = parse(rangeQuery, q, 'query');
+  const range = async (p: z.output<typeof rangeQuery>) => {
     const to = p.to ?? (await today());
     const from = p.from ?? addDays(to, -13);
     if (from > to || addDays(from, MAX_RANGE_DAYS) <= to) {
@@ -53,106 +52,128 @@ export function dashboardRoutes(deps: { db: DB }): Router {
 
   r.get(
     '/today',
-    route(async (req, res) => {
-      const workDate = await today();
-      res.json({ workDate, ...(await dayTotals(db, workDate, scopeOf(req))) });
-    }),
+    endpoint(
+      {
+        summary: "Today's totals in the caller's departments",
+        response: { description: '{ workDate, expected, submitted, … }' },
+      },
+      async (req, res) => {
+        const workDate = await today();
+        res.json({ workDate, ...(await dayTotals(db, workDate, scopeOf(req))) });
+      },
+    ),
   );
   r.get(
     '/heatmap',
-    route(async (req, res) => {
-      const f = await range(req.query);
-      const [rows, overrides] = await Promise.all([
-        heatmapCells(db, f, scopeOf(req)),
-        loadOverrides(db, f.from, f.to),
-      ]);
-      // Every day of the range, so a day nobody was expected on is a visible gap, not a missing column.
-      const days = [];
-      for (let d = f.from; d <= f.to; d = addDays(d, 1)) {
-        const k = dayKind(d, overrides);
-        days.push({
-          date: d,
-          workday: k.workday,
-          name: k.source === 'company' || k.name.includes(',') ? k.name : '',
+    endpoint(
+      {
+        summary: 'Compliance heat map: departments × days (default the last 14 days, at most 366)',
+        query: rangeQuery,
+        response: { description: '{ from, to, days, departments, cells }' },
+      },
+      async (req, res, { query }) => {
+        const f = await range(query);
+        const [rows, overrides] = await Promise.all([
+          heatmapCells(db, f, scopeOf(req)),
+          loadOverrides(db, f.from, f.to),
+        ]);
+        // Every day of the range, so a day nobody was expected on is a visible gap, not a missing column.
+        const days = [];
+        for (let d = f.from; d <= f.to; d = addDays(d, 1)) {
+          const k = dayKind(d, overrides);
+          days.push({
+            date: d,
+            workday: k.workday,
+            name: k.source === 'company' || k.name.includes(',') ? k.name : '',
+          });
+        }
+        // Names once per department, not once per cell: 300 departments × 90 days is 27,000 cells.
+        const departments = [...new Map(rows.map((c) => [c.department_id, c.department_name])).entries()];
+        res.json({
+          ...f,
+          days,
+          departments: departments.map(([id, name]) => ({ id, name })),
+          cells: rows.map((c) => ({
+            department_id: c.department_id,
+            work_date: c.work_date,
+            expected: c.expected,
+            submitted: c.submitted,
+            warnings: c.warnings,
+            reds: c.reds,
+            rate: c.submitted / c.expected,
+          })),
         });
-      }
-      // Names once per department, not once per cell: 300 departments × 90 days is 27,000 cells.
-      const departments = [...new Map(rows.map((c) => [c.department_id, c.department_name])).entries()];
-      res.json({
-        ...f,
-        days,
-        departments: departments.map(([id, name]) => ({ id, name })),
-        cells: rows.map((c) => ({
-          department_id: c.department_id,
-          work_date: c.work_date,
-          expected: c.expected,
-          submitted: c.submitted,
-          warnings: c.warnings,
-          reds: c.reds,
-          rate: c.submitted / c.expected,
-        })),
-      });
-    }),
+      },
+    ),
   );
   r.get(
     '/trend',
-    route(async (req, res) => {
-      const f = await range(req.query);
-      const byDate = new Map((await anomalyTrend(db, f, scopeOf(req))).map((x) => [x.work_date, x]));
-      const days = [];
-      for (let d = f.from; d <= f.to; d = addDays(d, 1))
-        days.push({ work_date: d, warnings: byDate.get(d)?.warnings ?? 0, reds: byDate.get(d)?.reds ?? 0 });
-      res.json({ ...f, days });
-    }),
+    endpoint(
+      {
+        summary: 'Anomaly trend: warnings and reds per day (default the last 14 days, at most 366)',
+        query: rangeQuery,
+        response: { description: '{ from, to, days }' },
+      },
+      async (req, res, { query }) => {
+        const f = await range(query);
+        const byDate = new Map((await anomalyTrend(db, f, scopeOf(req))).map((x) => [x.work_date, x]));
+        const days = [];
+        for (let d = f.from; d <= f.to; d = addDays(d, 1))
+          days.push({ work_date: d, warnings: byDate.get(d)?.warnings ?? 0, reds: byDate.get(d)?.reds ?? 0 });
+        res.json({ ...f, days });
+      },
+    ),
   );
   r.get(
     '/non-submitters',
-    route(async (req, res) => {
-      const q = parse(
-        z
+    endpoint(
+      {
+        summary: "Today's non-submitters, most chased first, 20 a page, with counts per department",
+        query: z
           .object({
             department: z.coerce.number().int().positive().optional(),
             page: z.coerce.number().int().min(1).max(100_000).default(1),
           })
           .strict(),
-        req.query,
-        'query',
-      );
-      const workDate = await today();
-      const scope = scopeOf(req);
-      // A chosen department includes its sub-departments, within what the viewer may see.
-      const listed: DepartmentScope = q.department
-        ? (await departmentScope(db, [q.department])).filter((id) => inScopeOf(scope, id))
-        : scope;
-      const [rows, departments] = await Promise.all([
-        openDays(db, workDate, listed, PAGE_SIZE, (q.page - 1) * PAGE_SIZE),
-        openDayCounts(db, workDate, scope),
-      ]);
-      const inList = listed === 'all' ? undefined : new Set(listed);
-      const total = departments
-        .filter((d) => !inList || inList.has(d.department_id))
-        .reduce((n, d) => n + d.open, 0);
-      res.json({
-        workDate,
-        total,
-        page: q.page,
-        perPage: PAGE_SIZE,
-        departments: departments.map((d) => ({
-          id: d.department_id,
-          name: d.department_name,
-          count: d.open,
-        })),
-        people: rows.map((p) => ({
-          id: p.id,
-          name: p.name,
-          department_id: p.department_id,
-          department_name: p.department_name,
-          level_reached: p.level_reached,
-          skipped_levels: p.skipped_levels,
-          reminder_delivery: p.reminder_delivery,
-        })),
-      });
-    }),
+        response: { description: '{ workDate, total, page, perPage, departments, people }' },
+      },
+      async (req, res, { query: q }) => {
+        const workDate = await today();
+        const scope = scopeOf(req);
+        // A chosen department includes its sub-departments, within what the viewer may see.
+        const listed: DepartmentScope = q.department
+          ? (await departmentScope(db, [q.department])).filter((id) => inScopeOf(scope, id))
+          : scope;
+        const [rows, departments] = await Promise.all([
+          openDays(db, workDate, listed, PAGE_SIZE, (q.page - 1) * PAGE_SIZE),
+          openDayCounts(db, workDate, scope),
+        ]);
+        const inList = listed === 'all' ? undefined : new Set(listed);
+        const total = departments
+          .filter((d) => !inList || inList.has(d.department_id))
+          .reduce((n, d) => n + d.open, 0);
+        res.json({
+          workDate,
+          total,
+          page: q.page,
+          perPage: PAGE_SIZE,
+          departments: departments.map((d) => ({
+            id: d.department_id,
+            name: d.department_name,
+            count: d.open,
+          })),
+          people: rows.map((p) => ({
+            id: p.id,
+            name: p.name,
+            department_id: p.department_id,
+            department_name: p.department_name,
+            level_reached: p.level_reached,
+            skipped_levels: p.skipped_levels,
+            reminder_delivery: p.reminder_delivery,
+          })),
+        });
+      },
+    ),
   );
   return r;
 }

@@ -6,4 +6,4 @@ import { csvImportRoutes } from '../csv-import/csv-import.routes.ts';
 import { importDepartments } from './department-import.service.ts';
 
 export const departmentImportRoutes = (deps: { db: DB }): Router =>
-  csvImportRoutes((_req, csv, opts) => importDepartments(deps.db, csv, opts));
+  csvImportRoutes('the org chart (departments)', (_req, csv, opts) => importDepartments(deps.db, csv, opts));

@@ -11,11 +11,11 @@ import { setDepartmentRobot } from '../../db/repositories/org.ts';
 import { noteAudit } from '../audit/audit-trail.ts';
 import { authorize, principalOf, scopeOf } from '../auth/permissions.ts';
 import { AppError, forbidden, notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { pickEditable } from '../http/pick-editable.ts';
 import { issue } from '../../domain/issue-codes.ts';
 import { departmentsListQuery, findDepartmentHeads, updateDepartment } from '../../db/repositories/org.ts';
+import { endpoint } from '../http/contract.ts';
 
 const sort = {
   fields: {
@@ -109,57 +109,71 @@ export function departmentsResource(deps: { db: DB }): Router {
   r.get(
     '/:id',
     authorize('people:read'),
-    route(async (req, res) => {
-      const { id } = parse(idParam, req.params, 'path');
-      const row = await departmentsListQuery(db, scopeOf(req)).where('d.id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('Department');
-      res.json(row);
-    }),
+    endpoint(
+      {
+        summary: 'One department with its manager, HR contact and group robot',
+        params: idParam,
+        response: { description: 'The department' },
+      },
+      async (req, res, { params: { id } }) => {
+        const row = await departmentsListQuery(db, scopeOf(req)).where('d.id', '=', id).executeTakeFirst();
+        if (!row) throw notFound('Department');
+        res.json(row);
+      },
+    ),
   );
   r.put(
     '/:id',
     authorize('org:write'),
-    route(async (req, res) => {
-      const { id } = parse(idParam, req.params, 'path');
-      const body = parse(departmentUpdate, pickEditable(req.body, departmentUpdate));
-      const current = await findDepartmentHeads(db, id);
-      if (!current) throw notFound('Department');
-      checkHealthGrant(req, id, body, current);
-      const {
-        robot_webhook_token: token,
-        robot_signing_secret: secret,
-        robot_remove: remove,
-        ...plain
-      } = body;
-      await db.transaction().execute(async (trx) => {
-        if (plain.parent_id !== undefined) {
-          await lockOrgChart(trx);
-          const parents = await loadParents(trx);
-          parents.set(id, plain.parent_id);
-          const cycle = parentCycle(id, (d) => parents.get(d));
-          if (cycle) {
-            const chain = [...cycle, id].join(' → ');
-            throw new AppError('validation_failed', 400, 'The parents would form a cycle', [
-              {
-                field: 'parent_id',
-                message: `the parents would form a cycle: ${chain}`,
-                code: 'department_cycle',
-                params: { chain },
-                messages: {
-                  zh: `上级部门会形成循环：${chain}`,
-                  en: `the parents would form a cycle: ${chain}`,
+    endpoint(
+      {
+        summary: 'Edit a department: name, parent, manager, HR contact, group robot',
+        description: 'react-admin sends the whole record: fields that are not editable are dropped first.',
+        params: idParam,
+        body: departmentUpdate,
+        readBody: (req) => pickEditable(req.body, departmentUpdate),
+        response: { description: 'The department after the change' },
+      },
+      async (req, res, { params: { id }, body }) => {
+        const current = await findDepartmentHeads(db, id);
+        if (!current) throw notFound('Department');
+        checkHealthGrant(req, id, body, current);
+        const {
+          robot_webhook_token: token,
+          robot_signing_secret: secret,
+          robot_remove: remove,
+          ...plain
+        } = body;
+        await db.transaction().execute(async (trx) => {
+          if (plain.parent_id !== undefined) {
+            await lockOrgChart(trx);
+            const parents = await loadParents(trx);
+            parents.set(id, plain.parent_id);
+            const cycle = parentCycle(id, (d) => parents.get(d));
+            if (cycle) {
+              const chain = [...cycle, id].join(' → ');
+              throw new AppError('validation_failed', 400, 'The parents would form a cycle', [
+                {
+                  field: 'parent_id',
+                  message: `the parents would form a cycle: ${chain}`,
+                  code: 'department_cycle',
+                  params: { chain },
+                  messages: {
+                    zh: `上级部门会形成循环：${chain}`,
+                    en: `the parents would form a cycle: ${chain}`,
+                  },
                 },
-              },
-            ]);
+              ]);
+            }
           }
-        }
-        if (Object.keys(plain).length) await updateDepartment(trx, id, plain);
-        if (remove) await setDepartmentRobot(trx, id, null);
-        else if (token)
-          await setDepartmentRobot(trx, id, { webhookToken: token, signingSecret: secret ?? null });
-      });
-      res.json(await departmentsListQuery(db, 'all').where('d.id', '=', id).executeTakeFirst());
-    }),
+          if (Object.keys(plain).length) await updateDepartment(trx, id, plain);
+          if (remove) await setDepartmentRobot(trx, id, null);
+          else if (token)
+            await setDepartmentRobot(trx, id, { webhookToken: token, signingSecret: secret ?? null });
+        });
+        res.json(await departmentsListQuery(db, 'all').where('d.id', '=', id).executeTakeFirst());
+      },
+    ),
   );
   return r;
 }

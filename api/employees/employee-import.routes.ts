@@ -8,7 +8,7 @@ import { importEmployees } from './employee-import.service.ts';
 
 /** Mounted behind authorize('people:write'): the scope is the departments the caller may write people in. */
 export function employeeImportRoutes(deps: { db: DB }): Router {
-  return csvImportRoutes((req, csv, { dryRun }) =>
+  return csvImportRoutes('employees', (req, csv, { dryRun }) =>
     importEmployees(deps.db, csv, { dryRun, scope: scopeOf(req) }),
   );
 }

@@ -15,12 +15,12 @@ import { getPolicy } from '../../db/repositories/policy.ts';
 import { auditRead } from '../audit/audit-trail.ts';
 import { authorize, authorizeByMethod, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import { pickEditable } from '../http/pick-editable.ts';
 import { dbId, idList, idParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { issue } from '../../domain/issue-codes.ts';
 import { employeesListQuery } from '../../db/repositories/org.ts';
+import { endpoint } from '../http/contract.ts';
 
 const sort = {
   fields: {
@@ -94,12 +94,14 @@ export function employeesResource(deps: { db: DB }): Router {
   );
   r.get(
     '/:id',
-    route(async (req, res) => {
-      const { id } = parse(idParam, req.params, 'path');
-      const row = await employeesListQuery(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('Employee');
-      res.json(openEmployee(row, keyringOf(db)));
-    }),
+    endpoint(
+      { summary: 'One employee', params: idParam, response: { description: 'The employee' } },
+      async (req, res, { params: { id } }) => {
+        const row = await employeesListQuery(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
+        if (!row) throw notFound('Employee');
+        res.json(openEmployee(row, keyringOf(db)));
+      },
+    ),
   );
   // The person's days (the history's first tab): every date of the range with its outcome, the
   // exemption's reason and the day's reading. Health data: health:read, audited like the records.
@@ -107,47 +109,61 @@ export function employeesResource(deps: { db: DB }): Router {
     '/:id/days',
     authorize('health:read'),
     auditRead('records.list', 'employees'),
-    route(async (req, res) => {
-      const { id } = parse(idParam, req.params, 'path');
-      const q = parse(daysQuery, req.query, 'query');
-      const person = await employeesListQuery(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
-      if (!person) throw notFound('Employee');
-      const today = workDateAt(new Date(), (await getPolicy(db)).timeZone);
-      const to = q.to && q.to < today ? q.to : today;
-      const from = addDays(to, -(q.days - 1));
-      const dates: string[] = [];
-      for (let d = to; d >= from; d = addDays(d, -1)) dates.push(d);
-      const [found, overrides] = await Promise.all([
-        employeeDaysBetween(db, id, from, to),
-        loadOverrides(db, from, to),
-      ]);
-      res.json({
-        employee_id: id,
-        from,
-        to,
-        today,
-        days: personDays({ dates, overrides, workdays: person.workdays, ...found }),
-      });
-    }),
+    endpoint(
+      {
+        summary: "One person's days: expected, submitted, outcome, leave, calendar (newest first)",
+        params: idParam,
+        query: daysQuery,
+        response: { description: '{ employee_id, from, to, today, days }' },
+      },
+      async (req, res, { params: { id }, query: q }) => {
+        const person = await employeesListQuery(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
+        if (!person) throw notFound('Employee');
+        const today = workDateAt(new Date(), (await getPolicy(db)).timeZone);
+        const to = q.to && q.to < today ? q.to : today;
+        const from = addDays(to, -(q.days - 1));
+        const dates: string[] = [];
+        for (let d = to; d >= from; d = addDays(d, -1)) dates.push(d);
+        const [found, overrides] = await Promise.all([
+          employeeDaysBetween(db, id, from, to),
+          loadOverrides(db, from, to),
+        ]);
+        res.json({
+          employee_id: id,
+          from,
+          to,
+          today,
+          days: personDays({ dates, overrides, workdays: person.workdays, ...found }),
+        });
+      },
+    ),
   );
   r.put(
     '/:id',
-    route(async (req, res) => {
-      const { id } = parse(idParam, req.params, 'path');
-      const body = parse(employeeUpdate, pickEditable(req.body, employeeUpdate));
-      const scope = scopeOf(req);
-      const current = await findEmployeeById(db, id);
-      if (!current || !inScopeOf(scope, current.department_id)) throw notFound('Employee');
-      if (body.department_id !== undefined && !inScopeOf(scope, body.department_id))
-        throw notFound('Department');
-      await updateEmployee(db, id, body);
-      res.json(
-        openEmployee(
-          await employeesListQuery(db, 'all').where('e.id', '=', id).executeTakeFirstOrThrow(),
-          keyringOf(db),
-        ),
-      );
-    }),
+    endpoint(
+      {
+        summary: 'Edit an employee: name, department, manager, mobile, active, workdays, time zone',
+        description: 'react-admin sends the whole record: fields that are not editable are dropped first.',
+        params: idParam,
+        body: employeeUpdate,
+        readBody: (req) => pickEditable(req.body, employeeUpdate),
+        response: { description: 'The employee after the change' },
+      },
+      async (req, res, { params: { id }, body }) => {
+        const scope = scopeOf(req);
+        const current = await findEmployeeById(db, id);
+        if (!current || !inScopeOf(scope, current.department_id)) throw notFound('Employee');
+        if (body.department_id !== undefined && !inScopeOf(scope, body.department_id))
+          throw notFound('Department');
+        await updateEmployee(db, id, body);
+        res.json(
+          openEmployee(
+            await employeesListQuery(db, 'all').where('e.id', '=', id).executeTakeFirstOrThrow(),
+            keyringOf(db),
+          ),
+        );
+      },
+    ),
   );
   return r;
 }

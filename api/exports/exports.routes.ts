@@ -17,10 +17,11 @@ import {
 import { auditRead, noteAudit } from '../audit/audit-trail.ts';
 import { principalOf, restrictDepartments, scopeOf } from '../auth/permissions.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
+import { parse } from '../http/middleware.ts';
 import { attachmentDisposition } from './content-disposition.ts';
 import { exportView, planExport, startExportWorkflow } from './exports.service.ts';
 import { issue } from '../../domain/issue-codes.ts';
+import { endpoint } from '../http/contract.ts';
 
 const date = z.string().refine(isValidDate, issue('date_format', 'expected a calendar date YYYY-MM-DD'));
 const exportSchema = z
@@ -53,8 +54,7 @@ export function exportRoutes(deps: {
 }): Router {
   const { db } = deps;
   const r = Router();
-  const findVisible = async (req: Request) => {
-    const { id } = parse(idParam, req.params, 'path');
+  const findVisible = async (req: Request, id: number) => {
     const e = await findVisibleExport(db, id, requesterFilter(req));
     if (!e) throw notFound('Export');
     return e;
@@ -62,55 +62,85 @@ export function exportRoutes(deps: {
 
   r.get(
     '/',
-    route(async (req, res) => {
-      res.json((await listExports(db, requesterFilter(req))).map(exportView));
-    }),
+    endpoint(
+      {
+        summary: "The exports the caller may see (their own; everybody's with a company-wide scope)",
+        response: { description: 'Exports, newest first' },
+      },
+      async (req, res) => {
+        res.json((await listExports(db, requesterFilter(req))).map(exportView));
+      },
+    ),
   );
   r.get(
     '/:id',
-    route(async (req, res) => {
-      res.json(exportView(await findVisible(req)));
-    }),
+    endpoint(
+      { summary: "One export's status", params: idParam, response: { description: 'The export' } },
+      async (req, res, { params: { id } }) => {
+        res.json(exportView(await findVisible(req, id)));
+      },
+    ),
   );
   r.get(
     '/:id/download',
     auditRead('exports.download', 'export'),
-    route(async (req, res) => {
-      const e = await findVisible(req);
-      if (e.status === 'expired')
-        throw new AppError('not_found', 410, 'This export has expired; request it again');
-      if (e.status !== 'done') throw conflict(`This export is ${e.status}`);
-      const ascii = asciiReportFileName(e.filter, e.format);
-      res.setHeader('content-disposition', attachmentDisposition(e.file_name ?? ascii, ascii));
-      res.type(REPORT_CONTENT_TYPE[e.format]);
-      res.sendFile(exportFilePath(deps.exportDir, e.id, e.format));
-    }),
+    endpoint(
+      {
+        summary: "Download a finished export's file (410 once it expired)",
+        params: idParam,
+        response: {
+          description: 'The Excel or PDF file',
+          contentType: 'application/octet-stream',
+          headers: { 'Content-Disposition': 'attachment with the report file name' },
+        },
+        errors: ['conflict'],
+      },
+      async (req, res, { params: { id } }) => {
+        const e = await findVisible(req, id);
+        if (e.status === 'expired')
+          throw new AppError('not_found', 410, 'This export has expired; request it again');
+        if (e.status !== 'done') throw conflict(`This export is ${e.status}`);
+        const ascii = asciiReportFileName(e.filter, e.format);
+        res.setHeader('content-disposition', attachmentDisposition(e.file_name ?? ascii, ascii));
+        res.type(REPORT_CONTENT_TYPE[e.format]);
+        res.sendFile(exportFilePath(deps.exportDir, e.id, e.format));
+      },
+    ),
   );
   r.post(
     '/',
-    route(async (req, res) => {
-      const asked = parse(exportSchema, req.body);
-      const allowed = restrictDepartments(scopeOf(req), asked.departmentIds);
-      const filter = { from: asked.from, to: asked.to, departmentIds: allowed === 'all' ? [] : allowed };
-      noteAudit(req, {
-        action: 'exports.create',
-        targetType: 'export',
-        detail: { ...filter, format: asked.format },
-      });
-      const plan = await planExport(db, asked.format, filter);
-      if (asked.mode === 'async' || (asked.mode === 'auto' && plan.total > deps.syncMaxRecords)) {
-        const row = await startExportWorkflow(deps, plan, principalOf(req).actor);
-        res.status(202).location(`/api/exports/${row.id}`).json(exportView(row));
-        return;
-      }
-      res.setHeader(
-        'content-disposition',
-        attachmentDisposition(plan.fileName, asciiReportFileName(filter, plan.format)),
-      );
-      res.type(REPORT_CONTENT_TYPE[plan.format]);
-      const { records } = await writeReport(db, plan, res);
-      req.log.info({ records, format: plan.format, ...filter }, 'export streamed');
-    }),
+    endpoint(
+      {
+        summary: 'Export records as Excel or PDF: small ones streamed back, large ones as a workflow',
+        body: exportSchema,
+        response: {
+          description: 'The file (sync); 202 with the export row and a Location to poll (async)',
+          contentType: 'application/octet-stream',
+        },
+      },
+      async (req, res, { body: asked }) => {
+        const allowed = restrictDepartments(scopeOf(req), asked.departmentIds);
+        const filter = { from: asked.from, to: asked.to, departmentIds: allowed === 'all' ? [] : allowed };
+        noteAudit(req, {
+          action: 'exports.create',
+          targetType: 'export',
+          detail: { ...filter, format: asked.format },
+        });
+        const plan = await planExport(db, asked.format, filter);
+        if (asked.mode === 'async' || (asked.mode === 'auto' && plan.total > deps.syncMaxRecords)) {
+          const row = await startExportWorkflow(deps, plan, principalOf(req).actor);
+          res.status(202).location(`/api/exports/${row.id}`).json(exportView(row));
+          return;
+        }
+        res.setHeader(
+          'content-disposition',
+          attachmentDisposition(plan.fileName, asciiReportFileName(filter, plan.format)),
+        );
+        res.type(REPORT_CONTENT_TYPE[plan.format]);
+        const { records } = await writeReport(db, plan, res);
+        req.log.info({ records, format: plan.format, ...filter }, 'export streamed');
+      },
+    ),
   );
   return r;
 }

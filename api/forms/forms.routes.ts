@@ -12,9 +12,9 @@ import {
   updateDraft,
 } from '../../db/repositories/forms.ts';
 import { conflict, notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
+import { endpoint } from '../http/contract.ts';
 
-const draftSchema = z
+export const draftSchema = z
   .object({ definition: formDefinitionSchema, note: z.string().max(200).optional() })
   .strict();
 const versionParam = z.object({ version: z.coerce.number().int().positive() });
@@ -23,57 +23,85 @@ export function formRoutes(deps: { db: DB }): Router {
   const r = Router();
   r.get(
     '/',
-    route(async (_req, res) => {
-      await getPublishedForm(deps.db);
-      res.json(await listFormVersions(deps.db));
-    }),
+    endpoint(
+      { summary: 'Every form version (drafts and published)', response: { description: 'Form versions' } },
+      async (_req, res) => {
+        await getPublishedForm(deps.db);
+        res.json(await listFormVersions(deps.db));
+      },
+    ),
   );
   r.get(
     '/current',
-    route(async (_req, res) => {
-      res.json(await getPublishedForm(deps.db));
-    }),
+    endpoint(
+      { summary: 'The published form', response: { description: 'The form version in use' } },
+      async (_req, res) => {
+        res.json(await getPublishedForm(deps.db));
+      },
+    ),
   );
   r.get(
     '/:version',
-    route(async (req, res) => {
-      const { version } = parse(versionParam, req.params, 'path');
-      const form = await findFormVersion(deps.db, version);
-      if (!form) throw notFound('Form version');
-      res.json(form);
-    }),
+    endpoint(
+      { summary: 'One form version', params: versionParam, response: { description: 'The form version' } },
+      async (_req, res, { params: { version } }) => {
+        const form = await findFormVersion(deps.db, version);
+        if (!form) throw notFound('Form version');
+        res.json(form);
+      },
+    ),
   );
   r.post(
     '/',
-    route(async (req, res) => {
-      const body = parse(draftSchema, req.body);
-      res.status(201).json(await insertDraft(deps.db, body.definition, body.note ?? null));
-    }),
+    endpoint(
+      {
+        summary: 'Create a draft form version',
+        body: draftSchema,
+        response: { status: 201, description: 'The new draft' },
+      },
+      async (_req, res, { body }) => {
+        res.status(201).json(await insertDraft(deps.db, body.definition, body.note ?? null));
+      },
+    ),
   );
   r.put(
     '/:version',
-    route(async (req, res) => {
-      const { version } = parse(versionParam, req.params, 'path');
-      const body = parse(draftSchema, req.body);
-      const updated = await updateDraft(deps.db, version, body.definition, body.note ?? null);
-      if (!updated)
-        throw (await findFormVersion(deps.db, version))
-          ? conflict('Only drafts can be edited')
-          : notFound('Form version');
-      res.json(updated);
-    }),
+    endpoint(
+      {
+        summary: 'Edit a draft form version (published ones are frozen)',
+        params: versionParam,
+        body: draftSchema,
+        response: { description: 'The edited draft' },
+        errors: ['conflict'],
+      },
+      async (_req, res, { params: { version }, body }) => {
+        const updated = await updateDraft(deps.db, version, body.definition, body.note ?? null);
+        if (!updated)
+          throw (await findFormVersion(deps.db, version))
+            ? conflict('Only drafts can be edited')
+            : notFound('Form version');
+        res.json(updated);
+      },
+    ),
   );
   r.post(
     '/:version/publish',
-    route(async (req, res) => {
-      const { version } = parse(versionParam, req.params, 'path');
-      const published = await publishDraft(deps.db, version);
-      if (!published)
-        throw (await findFormVersion(deps.db, version))
-          ? conflict('Only drafts can be published')
-          : notFound('Form version');
-      res.json(published);
-    }),
+    endpoint(
+      {
+        summary: 'Publish a draft: it becomes the form employees fill in',
+        params: versionParam,
+        response: { description: 'The published version' },
+        errors: ['conflict'],
+      },
+      async (_req, res, { params: { version } }) => {
+        const published = await publishDraft(deps.db, version);
+        if (!published)
+          throw (await findFormVersion(deps.db, version))
+            ? conflict('Only drafts can be published')
+            : notFound('Form version');
+        res.json(published);
+      },
+    ),
   );
   return r;
 }

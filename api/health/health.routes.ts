@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { DB } from '../../db/connect.ts';
-import { route } from '../http/middleware.ts';
+import { endpoint } from '../http/contract.ts';
 import {
   dingtalkTokenProbe,
   postgresProbe,
@@ -23,24 +23,42 @@ export function healthRoutes(deps: { db: DB; temporal: Client; dingtalk?: DingTa
   );
   r.get(
     '/healthz',
-    route(async (_req, res) => {
-      const [p, t] = await Promise.all([postgres(), temporal()]);
-      const ok = p === 'ok' && t === 'ok';
-      res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', postgres: p, temporal: t });
-    }),
+    endpoint(
+      {
+        summary: 'Combined health check (Postgres and Temporal)',
+        response: { description: 'Both answer (503 with the same shape when one does not)' },
+      },
+      async (_req, res) => {
+        const [p, t] = await Promise.all([postgres(), temporal()]);
+        const ok = p === 'ok' && t === 'ok';
+        res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', postgres: p, temporal: t });
+      },
+    ),
   );
-  r.get('/livez', (_req, res) => {
-    res.set('cache-control', 'no-store').json({ status: 'ok' });
-  });
+  r.get(
+    '/livez',
+    endpoint(
+      { summary: 'Liveness: the process answers', response: { description: '{"status":"ok"}' } },
+      (_req, res) => {
+        res.set('cache-control', 'no-store').json({ status: 'ok' });
+      },
+    ),
+  );
   r.get(
     '/readyz',
-    route(async (_req, res) => {
-      const { ready, checks, failing } = await readiness({ postgres, temporal, dingtalk });
-      res
-        .status(ready ? 200 : 503)
-        .set('cache-control', 'no-store')
-        .json({ status: ready ? 'ready' : 'not ready', failing, checks });
-    }),
+    endpoint(
+      {
+        summary: 'Readiness: Postgres, Temporal and the DingTalk token answer',
+        response: { description: 'Ready (503 naming the failing checks when not)' },
+      },
+      async (_req, res) => {
+        const { ready, checks, failing } = await readiness({ postgres, temporal, dingtalk });
+        res
+          .status(ready ? 200 : 503)
+          .set('cache-control', 'no-store')
+          .json({ status: ready ? 'ready' : 'not ready', failing, checks });
+      },
+    ),
   );
   return r;
 }

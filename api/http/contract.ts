@@ -36,8 +36,8 @@ export interface Contract<
   query?: Q;
   /** request body, parsed from req.body (or what `readBody` takes from the request) */
   body?: B;
-  /** the body's media type when it is not JSON (text/csv, multipart/form-data) */
-  bodyType?: string;
+  /** a body that is no JSON the route parses with a schema (an image, a CSV file): its media types */
+  rawBody?: { types: readonly string[]; description: string };
   /** the body is optional (an empty request means the defaults) */
   bodyOptional?: boolean;
   /** what of the request the body schema checks, when not req.body as sent */

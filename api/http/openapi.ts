@@ -159,7 +159,13 @@ function guardsOnTheWay(
     }
     if (layer.handle?.stack) {
       const rest = path.slice(m.path.length) || '/';
-      const found = guardsOnTheWay(layer.handle.stack, rest.startsWith('/') ? rest : `/${rest}`, method, target, acc);
+      const found = guardsOnTheWay(
+        layer.handle.stack,
+        rest.startsWith('/') ? rest : `/${rest}`,
+        method,
+        target,
+        acc,
+      );
       if (found) return found;
       continue;
     }
@@ -251,7 +257,11 @@ function accessText(a: Access, contract: AnyContract): string {
   return 'Public: no sign-in needed.';
 }
 
-function securityOf(method: string, a: Access, contract: AnyContract): Record<string, string[]>[] | undefined {
+function securityOf(
+  method: string,
+  a: Access,
+  contract: AnyContract,
+): Record<string, string[]>[] | undefined {
   const session: Record<string, string[]> = READS.has(method)
     ? { staffSession: [] }
     : { staffSession: [], csrfToken: [] };
@@ -273,7 +283,9 @@ const operationId = (method: string, path: string) =>
     .split('/')
     .filter(Boolean)
     .map((s) => (s.startsWith(':') ? `By_${s.slice(1)}` : s))
-    .map((s) => s.replace(/[^\w]+(\w)/g, (_m, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toUpperCase()))
+    .map((s) =>
+      s.replace(/[^\w]+(\w)/g, (_m, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toUpperCase()),
+    )
     .join('')}`;
 
 function tagOf(path: string): string {
@@ -299,7 +311,9 @@ function parametersOf(where: 'path' | 'query', schema: z.ZodType | undefined, te
         required: where === 'path' || required.has(name),
         ...(description ? { description } : {}),
         // simple-rest's sort/range/filter are JSON in the query string
-        ...(rest['x-json'] ? { content: { 'application/json': { schema: rest['x-json'] } } } : { schema: rest }),
+        ...(rest['x-json']
+          ? { content: { 'application/json': { schema: rest['x-json'] } } }
+          : { schema: rest }),
       });
     }
   }
@@ -336,10 +350,12 @@ function operationOf(e: Endpoint & { contract: AnyContract }) {
   const codes: ErrorCode[] = [];
   const input = Boolean(c.params || c.query || c.body);
   if (input) codes.push('validation_failed');
-  if (c.body && !c.bodyType) codes.push('bad_json', 'payload_too_large', 'unsupported_media_type');
+  if (c.body) codes.push('bad_json', 'payload_too_large', 'unsupported_media_type');
+  if (c.rawBody) codes.push('payload_too_large');
   if (a.permissions.length || a.employee || c.access === 'signed-in') codes.push('unauthenticated');
   if (a.permissions.length || a.employee) codes.push('forbidden');
-  if (e.path.startsWith('/api/') && !READS.has(e.method) && securityOf(e.method, a, c)) codes.push('csrf_failed');
+  if (e.path.startsWith('/api/') && !READS.has(e.method) && securityOf(e.method, a, c))
+    codes.push('csrf_failed');
   if (/:\w+/.test(e.path)) codes.push('not_found');
   if (a.rateLimited) codes.push('rate_limited');
   codes.push(...(c.errors ?? []), 'unavailable', 'internal');
@@ -358,7 +374,9 @@ function operationOf(e: Endpoint & { contract: AnyContract }) {
           ),
         }
       : {}),
-    ...(contentType ? { content: { [contentType]: { schema: r.schema ? jsonSchemaOf(r.schema) : {} } } } : {}),
+    ...(contentType
+      ? { content: { [contentType]: { schema: r.schema ? jsonSchemaOf(r.schema) : {} } } }
+      : {}),
   };
   const security = securityOf(e.method, a, c);
   const access = accessText(a, c);
@@ -375,10 +393,18 @@ function operationOf(e: Endpoint & { contract: AnyContract }) {
       ? {
           requestBody: {
             required: !c.bodyOptional,
-            content: { [c.bodyType ?? 'application/json']: { schema: jsonSchemaOf(c.body) } },
+            content: { 'application/json': { schema: jsonSchemaOf(c.body) } },
           },
         }
-      : {}),
+      : c.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              description: c.rawBody.description,
+              content: Object.fromEntries(c.rawBody.types.map((t) => [t, { schema: { type: 'string' } }])),
+            },
+          }
+        : {}),
     responses: { [String(r.status ?? 200)]: success, ...problemResponses(codes) },
   };
 }
@@ -396,7 +422,8 @@ const components = {
       type: 'apiKey',
       in: 'header',
       name: CSRF_HEADER,
-      description: 'Double-submit CSRF token: the value of the hc_csrf cookie, on every state-changing request made with the session cookie.',
+      description:
+        'Double-submit CSRF token: the value of the hc_csrf cookie, on every state-changing request made with the session cookie.',
     },
     employeeToken: {
       type: 'http',
@@ -408,11 +435,16 @@ const components = {
       type: 'apiKey',
       in: 'header',
       name: 'x-admin-token',
-      description: 'The operator key (ADMIN_TOKEN) for scripts and integrations: company-wide admin and HR, not a person.',
+      description:
+        'The operator key (ADMIN_TOKEN) for scripts and integrations: company-wide admin and HR, not a person.',
     },
   },
   schemas: {
-    IssueCode: { type: 'string', enum: issueCodes, description: 'domain/issue-codes.ts; the UIs translate issue.<code>' },
+    IssueCode: {
+      type: 'string',
+      enum: issueCodes,
+      description: 'domain/issue-codes.ts; the UIs translate issue.<code>',
+    },
     FieldIssue: {
       type: 'object',
       required: ['field', 'message'],
@@ -420,7 +452,10 @@ const components = {
         field: { type: 'string', description: 'the field path, dot-separated, or body/query/path' },
         message: { type: 'string', description: 'English (or the request language for form rules)' },
         code: {
-          anyOf: [{ $ref: '#/components/schemas/IssueCode' }, { type: 'string', description: "a form rule's own code" }],
+          anyOf: [
+            { $ref: '#/components/schemas/IssueCode' },
+            { type: 'string', description: "a form rule's own code" },
+          ],
         },
         params: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
       },
@@ -434,7 +469,10 @@ const components = {
         title: { type: 'string', description: 'what went wrong, in English' },
         status: { type: 'integer' },
         code: { type: 'string', enum: Object.keys(problemStatus) },
-        requestId: { type: 'string', description: 'the x-request-id of the request (quote it in support requests)' },
+        requestId: {
+          type: 'string',
+          description: 'the x-request-id of the request (quote it in support requests)',
+        },
         params: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
         errors: { type: 'array', items: { $ref: '#/components/schemas/FieldIssue' } },
       },
@@ -472,4 +510,7 @@ export function openApiDocument(app: Express, info: DocumentInfo): Record<string
 
 /** `sort`, `range`, `filter` of a simple-rest list: JSON values in the query string. */
 export const jsonQueryParam = (schema: z.ZodType, description: string) =>
-  z.string().optional().meta({ description, 'x-json': jsonSchemaOf(schema) });
+  z
+    .string()
+    .optional()
+    .meta({ description, 'x-json': jsonSchemaOf(schema) });

@@ -4,7 +4,6 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { authorizeByMethod, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import {
   dateFilter,
   dbId,
@@ -18,6 +17,7 @@ import {
 import { createLeave, deleteLeave, type LeaveDeps } from './leaves.service.ts';
 import { issue } from '../../domain/issue-codes.ts';
 import { leavesListQuery } from '../../db/repositories/calendar.ts';
+import { endpoint } from '../http/contract.ts';
 
 const sort = {
   fields: {
@@ -90,34 +90,44 @@ export function leavesResource(deps: LeaveDeps): Router {
   );
   r.get(
     '/:id',
-    route(async (req, res) => {
-      const { id } = parse(bigIdParam, req.params, 'path');
-      const row = await leavesListQuery(deps.db, scopeOf(req)).where('l.id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('Leave');
-      res.json(row);
-    }),
+    endpoint(
+      { summary: 'One leave', params: bigIdParam, response: { description: 'The leave' } },
+      async (req, res, { params: { id } }) => {
+        const row = await leavesListQuery(deps.db, scopeOf(req)).where('l.id', '=', id).executeTakeFirst();
+        if (!row) throw notFound('Leave');
+        res.json(row);
+      },
+    ),
   );
   /** Leave covering today stops the running day politely: no more reminders, outcome exempt. */
   r.post(
     '/',
-    route(async (req, res) => {
-      const l = parse(newLeave, req.body);
-      const input = {
-        employeeId: l.employee_id,
-        kind: l.kind,
-        fromDate: l.from_date,
-        toDate: l.to_date,
-        note: l.note ?? undefined,
-      };
-      res.status(201).json(await createLeave(deps, input, scopeOf(req)));
-    }),
+    endpoint(
+      {
+        summary: 'Record a leave (covering today: the running day stops reminding, outcome exempt)',
+        body: newLeave,
+        response: { status: 201, description: 'The leave' },
+      },
+      async (req, res, { body: l }) => {
+        const input = {
+          employeeId: l.employee_id,
+          kind: l.kind,
+          fromDate: l.from_date,
+          toDate: l.to_date,
+          note: l.note ?? undefined,
+        };
+        res.status(201).json(await createLeave(deps, input, scopeOf(req)));
+      },
+    ),
   );
   r.delete(
     '/:id',
-    route(async (req, res) => {
-      const { id } = parse(bigIdParam, req.params, 'path');
-      res.json(await deleteLeave(deps.db, id, scopeOf(req)));
-    }),
+    endpoint(
+      { summary: 'Delete a leave', params: bigIdParam, response: { description: 'The deleted leave' } },
+      async (req, res, { params: { id } }) => {
+        res.json(await deleteLeave(deps.db, id, scopeOf(req)));
+      },
+    ),
   );
   return r;
 }

@@ -3,8 +3,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
 import { AppError } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import { issuePass, verifyPass } from './pass.service.ts';
+import { endpoint } from '../http/contract.ts';
 
 interface PassDeps {
   db: DB;
@@ -16,11 +16,17 @@ export function myPassRoutes(deps: PassDeps): Router {
   const r = Router();
   r.get(
     '/pass',
-    route(async (req, res) => {
-      const pass = await issuePass(deps.db, deps.secret, deps.publicBaseUrl, req.employeeId as number);
-      if (!pass) throw new AppError('not_found', 404, 'No check-in today yet: submit first to get a pass');
-      res.json(pass);
-    }),
+    endpoint(
+      {
+        summary: "The employee's pass for today (after submitting)",
+        response: { description: 'The pass: a signed token, its QR and what the guard sees' },
+      },
+      async (req, res) => {
+        const pass = await issuePass(deps.db, deps.secret, deps.publicBaseUrl, req.employeeId as number);
+        if (!pass) throw new AppError('not_found', 404, 'No check-in today yet: submit first to get a pass');
+        res.json(pass);
+      },
+    ),
   );
   return r;
 }
@@ -31,10 +37,16 @@ export function passVerifyRoutes(deps: PassDeps): Router {
   const r = Router();
   r.get(
     '/verify',
-    route(async (req, res) => {
-      const { p } = parse(verifyQuery, req.query, 'query');
-      res.setHeader('cache-control', 'no-store').json(await verifyPass(deps.db, deps.secret, p));
-    }),
+    endpoint(
+      {
+        summary: "The guard's check of a pass (the QR code's p)",
+        query: verifyQuery,
+        response: { description: 'Whether the pass is valid, and for whom and which day' },
+      },
+      async (_req, res, { query: { p } }) => {
+        res.setHeader('cache-control', 'no-store').json(await verifyPass(deps.db, deps.secret, p));
+      },
+    ),
   );
   return r;
 }

@@ -13,8 +13,8 @@ import {
 import { getPolicy, listPolicyVersions, savePolicy } from '../../db/repositories/policy.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { scopeOf } from '../auth/permissions.ts';
-import { parse, route } from '../http/middleware.ts';
 import { issue } from '../../domain/issue-codes.ts';
+import { endpoint } from '../http/contract.ts';
 
 const changeSchema = z
   .object({
@@ -35,8 +35,7 @@ export function policyRoutes(deps: { db: DB }): Router {
   const { db } = deps;
   const r = Router();
 
-  const change = async (departmentId: number | null, body: unknown) => {
-    const c = parse(changeSchema, body);
+  const change = async (departmentId: number | null, c: z.output<typeof changeSchema>) => {
     const company = await getPolicy(db);
     const tomorrow = addDays(workDateAt(new Date(), company.timeZone), 1);
     const effectiveFrom = c.effectiveFrom ?? tomorrow;
@@ -59,66 +58,101 @@ export function policyRoutes(deps: { db: DB }): Router {
 
   r.get(
     '/policy',
-    route(async (_req, res) => {
-      res.json({ current: await getPolicy(db), versions: await listPolicyVersions(db, null) });
-    }),
+    endpoint(
+      {
+        summary: "The company's check-in policy: the current one and every version",
+        response: { description: '{ current, versions }' },
+      },
+      async (_req, res) => {
+        res.json({ current: await getPolicy(db), versions: await listPolicyVersions(db, null) });
+      },
+    ),
   );
   r.put(
     '/policy',
-    route(async (req, res) => {
-      res.json(await change(null, req.body));
-    }),
+    endpoint(
+      {
+        summary: "Change the company's policy from a date (tomorrow at the earliest)",
+        body: changeSchema,
+        response: { description: '{ effectiveFrom, policy }' },
+      },
+      async (_req, res, { body }) => {
+        res.json(await change(null, body));
+      },
+    ),
   );
   r.get(
     '/departments/:id/policy',
-    route(async (req, res) => {
-      const { id } = parse(deptParam, req.params, 'path');
-      await ensureDepartment(id);
-      res.json({
-        current: await getPolicy(db, { departmentId: id }),
-        versions: await listPolicyVersions(db, id),
-      });
-    }),
+    endpoint(
+      {
+        summary: "A department's policy: the one in force and the department's own versions",
+        params: deptParam,
+        response: { description: '{ current, versions }' },
+      },
+      async (_req, res, { params: { id } }) => {
+        await ensureDepartment(id);
+        res.json({
+          current: await getPolicy(db, { departmentId: id }),
+          versions: await listPolicyVersions(db, id),
+        });
+      },
+    ),
   );
   r.put(
     '/departments/:id/policy',
-    route(async (req, res) => {
-      const { id } = parse(deptParam, req.params, 'path');
-      await ensureDepartment(id);
-      res.json(await change(id, req.body));
-    }),
+    endpoint(
+      {
+        summary: "Change a department's own policy from a date (tomorrow at the earliest)",
+        params: deptParam,
+        body: changeSchema,
+        response: { description: '{ effectiveFrom, policy }' },
+      },
+      async (_req, res, { params: { id }, body }) => {
+        await ensureDepartment(id);
+        res.json(await change(id, body));
+      },
+    ),
   );
   r.put(
     '/departments/:id/time-zone',
-    route(async (req, res) => {
-      const { id } = parse(deptParam, req.params, 'path');
-      const body = parse(z.object({ timeZone }).strict(), req.body);
-      if (!(await setDepartmentTimeZone(db, id, body.timeZone))) throw notFound('Department');
-      res.json({ id, timeZone: body.timeZone });
-    }),
+    endpoint(
+      {
+        summary: "Set a department's time zone (null: the company's)",
+        params: deptParam,
+        body: z.object({ timeZone }).strict(),
+        response: { description: '{ id, timeZone }' },
+      },
+      async (_req, res, { params: { id }, body }) => {
+        if (!(await setDepartmentTimeZone(db, id, body.timeZone))) throw notFound('Department');
+        res.json({ id, timeZone: body.timeZone });
+      },
+    ),
   );
   r.put(
     '/employees/:id/work-pattern',
-    route(async (req, res) => {
-      const { id } = parse(deptParam, req.params, 'path');
-      const body = parse(
-        z
+    endpoint(
+      {
+        summary: "Set a part-timer's weekdays and an employee's own time zone",
+        params: deptParam,
+        body: z
           .object({
             /** ISO weekdays worked (1 = Monday); null = every work day */
             workdays: z.array(z.number().int().min(1).max(7)).min(1).max(7).nullable(),
             timeZone,
           })
           .strict(),
-        req.body,
-      );
-      const scope = scopeOf(req);
-      const updated = await setEmployeeWorkPattern(db, id, scope, {
-        workdays: body.workdays,
-        time_zone: body.timeZone,
-      });
-      if (!updated) throw notFound('Employee');
-      res.json({ id, ...body });
-    }),
+        response: { description: '{ id, workdays, timeZone }' },
+      },
+      async (req, res, { params: { id }, body }) => {
+        const scope = scopeOf(req);
+        const updated = await setEmployeeWorkPattern(db, id, scope, {
+          workdays: body.workdays,
+          time_zone: body.timeZone,
+        });
+        if (!updated) throw notFound('Employee');
+        res.json({ id, ...body });
+      },
+    ),
   );
   return r;
 }

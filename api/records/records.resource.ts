@@ -12,7 +12,6 @@ import { openRecord } from '../../db/repositories/records.ts';
 import { auditRead } from '../audit/audit-trail.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import {
   dateFilter,
   bigIdList,
@@ -24,6 +23,7 @@ import {
 } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { recordsListQuery } from '../../db/repositories/records.ts';
+import { endpoint } from '../http/contract.ts';
 
 const sort = {
   fields: {
@@ -96,12 +96,18 @@ export function recordsResource(deps: { db: DB }): Router {
     '/:id',
     authorize('health:read'),
     auditRead('records.read', 'records'),
-    route(async (req, res) => {
-      const { id } = parse(bigIdParam, req.params, 'path');
-      const record = await findScopedRecord(deps.db, id, scopeOf(req));
-      if (!record) throw notFound('records');
-      res.json(record);
-    }),
+    endpoint(
+      {
+        summary: 'One record, its answers rendered against its own form version',
+        params: bigIdParam,
+        response: { description: 'The record with `rendered`' },
+      },
+      async (req, res, { params: { id } }) => {
+        const record = await findScopedRecord(deps.db, id, scopeOf(req));
+        if (!record) throw notFound('records');
+        res.json(record);
+      },
+    ),
   );
   return r;
 }

@@ -5,22 +5,28 @@ import type { DB } from '../../db/connect.ts';
 import { auditRead } from '../audit/audit-trail.ts';
 import { scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import { bigIdParam } from '../http/simple-rest.ts';
 import { findScopedRecord } from './records.resource.ts';
+import { endpoint } from '../http/contract.ts';
 
 export function recordRoutes(deps: { db: DB }): Router {
   const r = Router();
   r.get(
     '/:id',
     auditRead('records.read', 'health_record'),
-    route(async (req, res) => {
-      const { id } = parse(bigIdParam, req.params, 'path');
-      const found = await findScopedRecord(deps.db, id, scopeOf(req));
-      if (!found) throw notFound('Record');
-      const { rendered, ...record } = found;
-      res.json({ record, formVersion: record.form_version, rendered });
-    }),
+    endpoint(
+      {
+        summary: 'One record with its form version and rendered answers (scripts, older clients)',
+        params: bigIdParam,
+        response: { description: '{ record, formVersion, rendered }' },
+      },
+      async (req, res, { params: { id } }) => {
+        const found = await findScopedRecord(deps.db, id, scopeOf(req));
+        if (!found) throw notFound('Record');
+        const { rendered, ...record } = found;
+        res.json({ record, formVersion: record.form_version, rendered });
+      },
+    ),
   );
   return r;
 }

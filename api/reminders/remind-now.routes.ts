@@ -20,9 +20,9 @@ import { pendingSignal } from '../../workflows/messages.ts';
 import { noteAudit } from '../audit/audit-trail.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { AppError, notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import { dbId } from '../http/simple-rest.ts';
 import { issue } from '../../domain/issue-codes.ts';
+import { endpoint } from '../http/contract.ts';
 
 export interface RemindNowDeps {
   db: DB;
@@ -53,73 +53,79 @@ export function remindNowRoutes(deps: RemindNowDeps): Router {
   r.post(
     '/',
     authorize('health:read'),
-    route(async (req, res) => {
-      const body = parse(remindNow, req.body);
-      const scope = scopeOf(req);
-      if (body.department_id !== undefined && !inScopeOf(scope, body.department_id))
-        throw notFound('Department');
-      const workDate = workDateAt(new Date(), (await getPolicy(db)).timeZone);
-      const listed: DepartmentScope =
-        body.department_id !== undefined
-          ? (await departmentScope(db, [body.department_id])).filter((id) => inScopeOf(scope, id))
-          : scope;
-      const wanted = body.employee_ids && new Set(body.employee_ids);
-      const open = (await openDays(db, workDate, listed, OPEN_DAYS_LIMIT)).filter(
-        (d) => d.outcome === 'pending' && (!wanted || wanted.has(d.id)),
-      );
-      const already = new Set(
-        (
-          await listRemindersForDay(
-            db,
-            workDate,
-            open.map((d) => d.id),
-          )
-        )
-          .filter((x) => x.level === MANUAL_REMINDER_LEVEL)
-          .map((x) => x.employee_id),
-      );
-      const queued = open.filter((d) => !already.has(d.id));
-      const byDepartment = new Map<number, number[]>();
-      for (const d of queued)
-        byDepartment.set(d.department_id, [...(byDepartment.get(d.department_id) ?? []), d.id]);
-      noteAudit(req, {
-        action: 'reminders.remind_now',
-        targetType: body.department_id !== undefined ? 'department' : 'employees',
-        targetId: body.department_id ?? body.employee_ids?.join(','),
-        detail: { workDate, queued: queued.map((d) => d.id), alreadyReminded: [...already] },
-      });
-      try {
-        for (const [departmentId, employeeIds] of byDepartment) {
-          await deps.temporal.workflow.signalWithStart(departmentReminderBatch, {
-            taskQueue: deps.taskQueue,
-            workflowId: manualReminderWorkflowId(workDate, departmentId),
-            args: [
-              { departmentId, workDate, level: MANUAL_REMINDER_LEVEL, batchWindowMs: deps.batchWindowMs },
-            ],
-            signal: pendingSignal,
-            signalArgs: [{ employeeIds }],
-          });
-        }
-      } catch (err) {
-        deps.logger.error({ err, workDate }, 'remind-now: Temporal did not take the batch');
-        throw new AppError(
-          'unavailable',
-          503,
-          'Reminders cannot be queued right now; try again in a minute',
-          undefined,
-          {
-            cause: err,
-          },
+    endpoint(
+      {
+        summary: "Remind today's non-submitters now: named employees or a department (with sub-departments)",
+        body: remindNow,
+        response: { status: 202, description: '{ workDate, queued, alreadyReminded, notPending }' },
+      },
+      async (req, res, { body }) => {
+        const scope = scopeOf(req);
+        if (body.department_id !== undefined && !inScopeOf(scope, body.department_id))
+          throw notFound('Department');
+        const workDate = workDateAt(new Date(), (await getPolicy(db)).timeZone);
+        const listed: DepartmentScope =
+          body.department_id !== undefined
+            ? (await departmentScope(db, [body.department_id])).filter((id) => inScopeOf(scope, id))
+            : scope;
+        const wanted = body.employee_ids && new Set(body.employee_ids);
+        const open = (await openDays(db, workDate, listed, OPEN_DAYS_LIMIT)).filter(
+          (d) => d.outcome === 'pending' && (!wanted || wanted.has(d.id)),
         );
-      }
-      res.status(202).json({
-        workDate,
-        queued: queued.map((d) => d.id),
-        alreadyReminded: [...already],
-        // asked for by id but not an open day in the caller's scope (submitted, exempt, or unknown)
-        notPending: body.employee_ids?.filter((id) => !open.some((d) => d.id === id)) ?? [],
-      });
-    }),
+        const already = new Set(
+          (
+            await listRemindersForDay(
+              db,
+              workDate,
+              open.map((d) => d.id),
+            )
+          )
+            .filter((x) => x.level === MANUAL_REMINDER_LEVEL)
+            .map((x) => x.employee_id),
+        );
+        const queued = open.filter((d) => !already.has(d.id));
+        const byDepartment = new Map<number, number[]>();
+        for (const d of queued)
+          byDepartment.set(d.department_id, [...(byDepartment.get(d.department_id) ?? []), d.id]);
+        noteAudit(req, {
+          action: 'reminders.remind_now',
+          targetType: body.department_id !== undefined ? 'department' : 'employees',
+          targetId: body.department_id ?? body.employee_ids?.join(','),
+          detail: { workDate, queued: queued.map((d) => d.id), alreadyReminded: [...already] },
+        });
+        try {
+          for (const [departmentId, employeeIds] of byDepartment) {
+            await deps.temporal.workflow.signalWithStart(departmentReminderBatch, {
+              taskQueue: deps.taskQueue,
+              workflowId: manualReminderWorkflowId(workDate, departmentId),
+              args: [
+                { departmentId, workDate, level: MANUAL_REMINDER_LEVEL, batchWindowMs: deps.batchWindowMs },
+              ],
+              signal: pendingSignal,
+              signalArgs: [{ employeeIds }],
+            });
+          }
+        } catch (err) {
+          deps.logger.error({ err, workDate }, 'remind-now: Temporal did not take the batch');
+          throw new AppError(
+            'unavailable',
+            503,
+            'Reminders cannot be queued right now; try again in a minute',
+            undefined,
+            {
+              cause: err,
+            },
+          );
+        }
+        res.status(202).json({
+          workDate,
+          queued: queued.map((d) => d.id),
+          alreadyReminded: [...already],
+          // asked for by id but not an open day in the caller's scope (submitted, exempt, or unknown)
+          notPending: body.employee_ids?.filter((id) => !open.some((d) => d.id === id)) ?? [],
+        });
+      },
+    ),
   );
   return r;
 }

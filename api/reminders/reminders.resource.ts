@@ -5,9 +5,9 @@ import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import { dateFilter, dbId, idList, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { remindersListQuery } from '../../db/repositories/reminders.ts';
+import { endpoint } from '../http/contract.ts';
 
 interface ReminderKey {
   employeeId: number;
@@ -94,16 +94,22 @@ export function remindersResource(deps: { db: DB }): Router {
   );
   r.get(
     '/:id',
-    route(async (req, res) => {
-      const { id: k } = parse(z.object({ id: reminderId }), req.params, 'path');
-      const row = await remindersListQuery(db, scopeOf(req))
-        .where('r.employee_id', '=', k.employeeId)
-        .where('r.work_date', '=', k.workDate)
-        .where('r.level', '=', k.level)
-        .executeTakeFirst();
-      if (!row) throw notFound('Reminder');
-      res.json(row);
-    }),
+    endpoint(
+      {
+        summary: 'One reminder, by its composite id',
+        params: z.object({ id: reminderId }),
+        response: { description: 'The reminder' },
+      },
+      async (req, res, { params: { id: k } }) => {
+        const row = await remindersListQuery(db, scopeOf(req))
+          .where('r.employee_id', '=', k.employeeId)
+          .where('r.work_date', '=', k.workDate)
+          .where('r.level', '=', k.level)
+          .executeTakeFirst();
+        if (!row) throw notFound('Reminder');
+        res.json(row);
+      },
+    ),
   );
   return r;
 }

@@ -10,7 +10,6 @@ import { openReviewWithContext, reviewsWithContext } from '../../db/repositories
 import { auditRead } from '../audit/audit-trail.ts';
 import { authorize, can, principalOf, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import { reviewPage } from './review-page.ts';
 import {
   dateFilter,
@@ -22,6 +21,7 @@ import {
   type SortSpec,
 } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
+import { endpoint } from '../http/contract.ts';
 
 const sort = {
   fields: {
@@ -87,15 +87,21 @@ export function reviewsResource(deps: { db: DB }): Router {
   r.get(
     '/:id',
     auditRead('reviews.read', 'reviews'),
-    route(async (req, res) => {
-      const { id } = parse(bigIdParam, req.params, 'path');
-      const row = await scoped(deps.db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('Review');
-      // getOne is the review page: the row plus its readings, decider, who it waits for and can_decide
-      const p = principalOf(req);
-      const review = openReviewWithContext(row, keyringOf(deps.db));
-      res.json(await reviewPage(deps.db, review, p.employeeId, can(p, 'reviews:decide')));
-    }),
+    endpoint(
+      {
+        summary: 'The review page: the review, its readings, decider, who it waits for and can_decide',
+        params: bigIdParam,
+        response: { description: 'The review with its context' },
+      },
+      async (req, res, { params: { id } }) => {
+        const row = await scoped(deps.db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
+        if (!row) throw notFound('Review');
+        // getOne is the review page: the row plus its readings, decider, who it waits for and can_decide
+        const p = principalOf(req);
+        const review = openReviewWithContext(row, keyringOf(deps.db));
+        res.json(await reviewPage(deps.db, review, p.employeeId, can(p, 'reviews:decide')));
+      },
+    ),
   );
   return r;
 }

@@ -11,7 +11,7 @@ import { DECIDE_CONFLICT, DECIDE_FORBIDDEN, decideUpdate } from '../../workflows
 import { inScopeOf, personOf, scopeOf } from '../auth/permissions.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 import { reviewDecidableBy } from './review-page.ts';
-import { parse, route } from '../http/middleware.ts';
+import { endpoint } from '../http/contract.ts';
 
 const decisionSchema = z
   .object({
@@ -37,30 +37,37 @@ export function reviewDecisionRoutes(deps: { db: DB; temporal: Client }): Router
   const r = Router();
   r.post(
     '/:id/decision',
-    route(async (req, res) => {
-      const { id } = parse(idParam, req.params, 'path');
-      const body = parse(decisionSchema, req.body);
-      const deciderId = personOf(req);
-      const review = await scopedReview(deps.db, req, id);
-      // The same rule as the notifications (domain/reviewer-routing.ts), answered before the
-      // workflow is asked; recordDecision checks it again on the data of that moment.
-      if (
-        !(await reviewDecidableBy(deps.db, review, deciderId)) &&
-        (review.status === 'pending' || review.status === 'recheck_requested')
-      )
-        throw notYourReview();
-      const handle = deps.temporal.workflow.getHandle<typeof anomalyReview>(
-        reviewWorkflowId(review.record_id),
-      );
-      try {
-        const result = await handle.executeUpdate(decideUpdate, {
-          args: [{ deciderId, decision: body.decision, comment: body.comment }],
-        });
-        res.json(result);
-      } catch (err) {
-        throw decisionError(err);
-      }
-    }),
+    endpoint(
+      {
+        summary: 'Decide a review: approve, reject or request a recheck (the workflow answers)',
+        params: idParam,
+        body: decisionSchema,
+        response: { description: "The workflow's answer: the review after the decision" },
+        errors: ['review_not_yours', 'conflict'],
+      },
+      async (req, res, { params: { id }, body }) => {
+        const deciderId = personOf(req);
+        const review = await scopedReview(deps.db, req, id);
+        // The same rule as the notifications (domain/reviewer-routing.ts), answered before the
+        // workflow is asked; recordDecision checks it again on the data of that moment.
+        if (
+          !(await reviewDecidableBy(deps.db, review, deciderId)) &&
+          (review.status === 'pending' || review.status === 'recheck_requested')
+        )
+          throw notYourReview();
+        const handle = deps.temporal.workflow.getHandle<typeof anomalyReview>(
+          reviewWorkflowId(review.record_id),
+        );
+        try {
+          const result = await handle.executeUpdate(decideUpdate, {
+            args: [{ deciderId, decision: body.decision, comment: body.comment }],
+          });
+          res.json(result);
+        } catch (err) {
+          throw decisionError(err);
+        }
+      },
+    ),
   );
   return r;
 }

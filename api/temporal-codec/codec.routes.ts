@@ -16,7 +16,7 @@ import { authorize } from '../auth/permissions.ts';
 import { AppError } from '../http/errors.ts';
 import { strictCors } from '../http/security.ts';
 import { cleanBody, noStore } from '../http/input-rules.ts';
-import { parse, route } from '../http/middleware.ts';
+import { endpoint } from '../http/contract.ts';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 expected');
 const body = z.object({
@@ -82,18 +82,25 @@ export function temporalCodecRoutes(deps: CodecDeps): Router {
     },
     authenticate({ ...deps.auth, csrf: false }),
     authorize('workflows:decode'),
-    route(async (req, res) => {
-      const { payloads } = parse(body, req.body);
-      noteAudit(req, { detail: { payloads: payloads.length } });
-      try {
-        const decoded = await codec.decode(payloads.map(fromJson));
-        res.json({ payloads: decoded.map(toJson) });
-      } catch (err) {
-        if (err instanceof CiphertextError)
-          throw new AppError('validation_failed', 400, `A payload cannot be decoded: ${err.message}`);
-        throw err;
-      }
-    }),
+    endpoint(
+      {
+        summary: "The Temporal Web UI's and CLI's payload codec: decode sealed workflow payloads",
+        tag: 'temporal-codec',
+        body,
+        response: { description: '{ payloads }: the decoded payloads, in order' },
+      },
+      async (req, res, { body: { payloads } }) => {
+        noteAudit(req, { detail: { payloads: payloads.length } });
+        try {
+          const decoded = await codec.decode(payloads.map(fromJson));
+          res.json({ payloads: decoded.map(toJson) });
+        } catch (err) {
+          if (err instanceof CiphertextError)
+            throw new AppError('validation_failed', 400, `A payload cannot be decoded: ${err.message}`);
+          throw err;
+        }
+      },
+    ),
   );
   return r;
 }
