@@ -21,7 +21,8 @@ const paths = (raw: unknown): string[] =>
       ? [raw]
       : [];
 
-const join = (prefix: string, path: string) => (path === '/' ? prefix || '/' : `${prefix}${path}`);
+const join = (prefix: string, path: string) =>
+  path === '/' ? prefix || '/' : `${prefix === '/' ? '' : prefix}${path}`;
 
 function walk(stack: LayerLike[], prefix: string, out: Map<string, DeclaredRoute>) {
   for (const layer of stack) {
