@@ -23,7 +23,7 @@ export function adminRoutes(deps: { temporal: Client; taskQueue: string }): Rout
         summary: "Start the day's fan-out again (safe to repeat: only days nobody started are started)",
         body: fanoutSchema,
         bodyOptional: true,
-        readBody: (req) => req.body ?? {},
+        readBody: (req): unknown => req.body ?? {},
         response: { status: 202, description: 'The fan-out workflow started' },
       },
       async (_req, res, { body: input }) => {

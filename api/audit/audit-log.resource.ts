@@ -6,7 +6,6 @@ import type { DB } from '../../db/connect.ts';
 import { openAuditRow } from '../../db/repositories/audit.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
-import { parse } from '../http/middleware.ts';
 import { bigIdList, bigIdParam, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { auditListQuery } from '../../db/repositories/audit.ts';

@@ -10,7 +10,7 @@ import { noteAudit, writeAuditIn } from '../audit/audit-trail.ts';
 import { sealAuditText } from '../../db/repositories/audit.ts';
 import { inScopeOf, personOf, scopeOf } from '../auth/permissions.ts';
 import { forbidden, notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
+import { parse } from '../http/middleware.ts';
 import { submitCheckin, type CheckinDeps } from './checkins.service.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { endpoint } from '../http/contract.ts';

@@ -17,7 +17,6 @@ import {
 import { auditRead, noteAudit } from '../audit/audit-trail.ts';
 import { principalOf, restrictDepartments, scopeOf } from '../auth/permissions.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
-import { parse } from '../http/middleware.ts';
 import { attachmentDisposition } from './content-disposition.ts';
 import { exportView, planExport, startExportWorkflow } from './exports.service.ts';
 import { issue } from '../../domain/issue-codes.ts';

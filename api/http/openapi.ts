@@ -78,12 +78,13 @@ type JsonSchema = Record<string, unknown>;
 
 /** A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), the input side (before transforms). */
 export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+  const js = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io: 'input',
     unrepresentable: 'any',
   }) as JsonSchema;
-  return rest;
+  delete js.$schema;
+  return js;
 }
 
 // ---- walking the router -------------------------------------------------------------------------

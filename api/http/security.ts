@@ -62,15 +62,18 @@ export function limiter(opts: {
   /** requests this limiter does not count (e.g. an IP limit that only applies to anonymous callers) */
   skip?: (req: Parameters<RequestHandler>[0]) => boolean;
 }): RequestHandler {
-  return guard({ kind: 'rate-limit', name: opts.name }, rateLimit({
-    windowMs: 60_000,
-    ...(opts.skip ? { skip: opts.skip } : {}),
-    limit: opts.perMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => `${opts.name}:${opts.key?.(req) ?? ipKeyGenerator(req.ip ?? '')}`,
-    handler: (_req, _res, next) => {
-      next(new AppError('rate_limited', 429, 'Too many requests, slow down and try again shortly'));
-    },
-  }));
+  return guard(
+    { kind: 'rate-limit', name: opts.name },
+    rateLimit({
+      windowMs: 60_000,
+      ...(opts.skip ? { skip: opts.skip } : {}),
+      limit: opts.perMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (req) => `${opts.name}:${opts.key?.(req) ?? ipKeyGenerator(req.ip ?? '')}`,
+      handler: (_req, _res, next) => {
+        next(new AppError('rate_limited', 429, 'Too many requests, slow down and try again shortly'));
+      },
+    }),
+  );
 }

@@ -203,12 +203,15 @@ export function listRoute<S extends z.ZodType<Record<string, unknown>>, DB_, TB 
   present: (row: O) => unknown = (row) => row,
 ): RequestHandler {
   const contract = listContract(resource, sort, filterSchema);
-  return documented(contract, route(async (req, res) => {
-    const p = parseList(req.query, sort, filterSchema);
-    const q = applyFilters(query(req), p.filter, filters as Record<string, FilterRule<DB_, TB, O, never>>);
-    const { rows, total } = await page(db, q, p, sort);
-    sendList(res, resource, p, rows.map(present), total);
-  }));
+  return documented(
+    contract,
+    route(async (req, res) => {
+      const p = parseList(req.query, sort, filterSchema);
+      const q = applyFilters(query(req), p.filter, filters as Record<string, FilterRule<DB_, TB, O, never>>);
+      const { rows, total } = await page(db, q, p, sort);
+      sendList(res, resource, p, rows.map(present), total);
+    }),
+  );
 }
 
 /** The list contract for the document: the same sort fields, range rule and filter schema parseList checks. */

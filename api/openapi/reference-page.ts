@@ -7,7 +7,7 @@ type Json = Record<string, unknown>;
 const esc = (s: unknown) =>
   String(s).replace(
     /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
 /** `code` spans and **bold** from the descriptions, everything else escaped. */
@@ -17,7 +17,7 @@ const inline = (s: unknown) =>
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
 
 const schemaBlock = (schema: unknown, label = 'schema') =>
-  schema && Object.keys(schema as Json).length
+  schema && Object.keys(schema).length
     ? `<details><summary>${esc(label)}</summary><pre>${esc(JSON.stringify(schema, null, 2))}</pre></details>`
     : '';
 
@@ -30,7 +30,8 @@ function operation(path: string, method: string, op: Json): string {
   const responses = Object.entries(op.responses as Record<string, Json>);
   const rows = params
     .map((p) => {
-      const schema = (p.schema ?? (p.content as Record<string, { schema: unknown }>)['application/json']?.schema) as Json;
+      const schema = (p.schema ??
+        (p.content as Record<string, { schema: unknown }>)['application/json']?.schema) as Json;
       return `<tr><td><code>${esc(p.name)}</code></td><td>${esc(p.in)}</td><td>${p.required ? 'yes' : ''}</td><td>${inline(
         p.description ?? '',
       )}${p.content ? ' (JSON)' : ''}${schemaBlock(schema)}</td></tr>`;
@@ -38,7 +39,7 @@ function operation(path: string, method: string, op: Json): string {
     .join('');
   return `<section class="op" id="${id}">
 <h3><span class="m m-${esc(method)}">${esc(method.toUpperCase())}</span> <code>${esc(path)}</code> — ${esc(op.summary)}</h3>
-${String(op.description ?? '')
+${(typeof op.description === 'string' ? op.description : '')
   .split('\n\n')
   .map((para) => `<p>${inline(para)}</p>`)
   .join('\n')}

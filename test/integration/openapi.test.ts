@@ -56,13 +56,14 @@ const op = (method: string, path: string): Operation => {
 
 const JSON_SCHEMA = { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' } as const;
 const validatorSchema = (s: z.ZodType) => {
-  const { $schema: _, ...rest } = z.toJSONSchema(s, JSON_SCHEMA) as Json;
-  return rest;
+  const js = z.toJSONSchema(s, JSON_SCHEMA) as Json;
+  delete js.$schema;
+  return js;
 };
 
 describe('the document', () => {
   test('is a valid OpenAPI 3.1 document', async () => {
-    const result = await new Validator().validate(doc as object);
+    const result = await new Validator().validate(doc);
     assert.equal(doc.openapi, '3.1.0');
     assert.ok(result.valid, JSON.stringify(result.errors, null, 2));
   });
