@@ -24,7 +24,11 @@ export function adminRoutes(deps: { temporal: Client; taskQueue: string }): Rout
         body: fanoutSchema,
         bodyOptional: true,
         readBody: (req): unknown => req.body ?? {},
-        response: { status: 202, description: 'The fan-out workflow started' },
+        response: {
+          status: 202,
+          description: 'The fan-out workflow started',
+          schema: z.object({ workflowId: z.string(), runId: z.string() }),
+        },
       },
       async (_req, res, { body: input }) => {
         // Safe to repeat: the day rows decide, so only days nobody started yet are started.

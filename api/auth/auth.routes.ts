@@ -15,6 +15,11 @@ import { personOf } from './permissions.ts';
 const exchangeSchema = z.object({ authCode: z.string().min(1).max(256) }).strict();
 const linkSchema = z.object({ token: z.string().min(1).max(2048) }).strict();
 
+const employeeTokenSchema = z.object({
+  token: z.string().meta({ description: 'send as Authorization: Bearer <token>' }),
+  employee: z.object({ id: z.number().int(), name: z.string(), departmentId: z.number().int() }),
+});
+
 /** An employee token lives this long at most (and never past the link it came from). */
 const EMPLOYEE_TOKEN_SECONDS = 2 * 3600;
 
@@ -34,7 +39,10 @@ export function authRoutes(deps: {
       {
         summary: "免登: exchange the check-in page's DingTalk auth code for an employee token",
         body: exchangeSchema,
-        response: { description: 'An employee token (Bearer, 2 h) and who it is for' },
+        response: {
+          description: 'An employee token (Bearer, 2 h) and who it is for',
+          schema: employeeTokenSchema,
+        },
       },
       async (_req, res, { body: { authCode } }) => {
         let userid: string;
@@ -70,6 +78,7 @@ export function authRoutes(deps: {
         body: linkSchema,
         response: {
           description: 'An employee token (never outliving the link), the work date and the employee',
+          schema: employeeTokenSchema.extend({ workDate: z.string() }),
         },
       },
       async (_req, res, { body: { token } }) => {

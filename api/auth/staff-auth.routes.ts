@@ -42,6 +42,15 @@ const loginSchema = z
   .strict();
 const codeSchema = z.object({ authCode: z.string().min(1).max(256) }).strict();
 
+/** What sign-in and GET /api/auth/me answer (identityOf). */
+export const identitySchema = z.object({
+  id: z.string().meta({ description: 'the actor id: employee:12, account:admin, operator' }),
+  fullName: z.string(),
+  roles: z.array(z.enum(['employee', 'manager', 'hr', 'admin'])),
+  permissions: z.array(z.string()),
+  healthScope: z.union([z.literal('all'), z.array(z.number().int())]),
+});
+
 const STATE_COOKIE = 'hc_login_state';
 const STAFF_ROLES = ['manager', 'hr', 'admin'] as const;
 
@@ -102,6 +111,7 @@ export function staffAuthRoutes(deps: StaffAuthDeps): Router {
         body: loginSchema,
         response: {
           description: 'The identity, roles and permissions; sets the session and CSRF cookies',
+          schema: identitySchema,
           headers: { 'Set-Cookie': 'hc_session (httpOnly) and hc_csrf' },
         },
       },
@@ -167,7 +177,10 @@ export function staffAuthRoutes(deps: StaffAuthDeps): Router {
       {
         summary: 'Who is signed in: identity, roles, permissions and health scope',
         access: 'signed-in',
-        response: { description: 'The identity the admin UI decides what to show by' },
+        response: {
+          description: 'The identity the admin UI decides what to show by',
+          schema: identitySchema,
+        },
       },
       (req, res) => {
         if (!req.principal) throw unauthenticated('Not signed in');
@@ -190,6 +203,7 @@ export function staffAuthRoutes(deps: StaffAuthDeps): Router {
         body: codeSchema,
         response: {
           description: 'The identity, roles and permissions; sets the session and CSRF cookies',
+          schema: identitySchema,
           headers: { 'Set-Cookie': 'hc_session (httpOnly) and hc_csrf' },
         },
       },

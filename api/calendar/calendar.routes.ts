@@ -24,7 +24,24 @@ export function calendarRoutes(deps: { db: DB }): Router {
       {
         summary: "A year's work calendar: statutory holidays, make-up days and the company's overrides",
         params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
-        response: { description: '{ year, covered, warning, overrides, specialDays }' },
+        response: {
+          description: "The year's special days",
+          schema: z.object({
+            year: z.number().int(),
+            covered: z.boolean().meta({ description: 'statutory holidays are known for the year' }),
+            warning: z.string().nullable(),
+            overrides: z.array(
+              z.object({
+                date: z.string(),
+                kind: z.enum(['workday', 'day_off']),
+                note: z.string().nullable(),
+              }),
+            ),
+            specialDays: z.array(
+              z.object({ date: z.string(), workday: z.boolean(), source: z.string(), name: z.string() }),
+            ),
+          }),
+        },
       },
       async (_req, res, { params: { year } }) => {
         const covered = isYearCovered(year);

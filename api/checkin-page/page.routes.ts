@@ -1,5 +1,6 @@
 // The employee page (/checkin), the guard's pass check (/pass/verify) and the page's service worker,
 // all built by Vite into admin-ui/dist; plus the little public configuration the page needs.
+import { z } from 'zod';
 import { join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { endpoint } from '../http/contract.ts';
@@ -34,7 +35,13 @@ export function checkinPageRoutes(deps: { distDir: string; corpId: string }): Ro
   r.get(
     '/api/public/config',
     endpoint(
-      { summary: 'What the check-in page needs before sign-in', response: { description: '{ corpId }' } },
+      {
+        summary: 'What the check-in page needs before sign-in',
+        response: {
+          description: "DingTalk's corpId for the JSAPI",
+          schema: z.object({ corpId: z.string() }),
+        },
+      },
       (_req, res) => {
         res.json({ corpId: deps.corpId });
       },

@@ -1,5 +1,6 @@
 // Employee endpoints: today's form and status, and the submission.
 import { Router } from 'express';
+import { z } from 'zod';
 import { submissionSchema } from '../../domain/submission.ts';
 import { getPublishedForm } from '../../db/repositories/forms.ts';
 import { findRecordForDay } from '../../db/repositories/records.ts';
@@ -10,6 +11,15 @@ import { notFound } from '../http/errors.ts';
 import { resolveToday, submitCheckin, type CheckinDeps } from './checkins.service.ts';
 import { runIdentityCheck, type IdentityCheck } from './identity-checks.ts';
 import { prefillFor } from './prefill.ts';
+
+/** What a submission answers (the proxy's too). */
+export const submitResultSchema = z.object({
+  record: z.looseObject({ id: z.number().int(), employee_id: z.number().int(), work_date: z.string() }),
+  replayed: z
+    .boolean()
+    .meta({ description: 'true: the idempotency key was seen, this is the stored record' }),
+  reviewId: z.number().int().nullable().meta({ description: 'the anomaly review the record opened' }),
+});
 import { endpoint } from '../http/contract.ts';
 
 export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly IdentityCheck[] }): Router {
@@ -69,7 +79,8 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
         body: submissionSchema,
         response: {
           status: 201,
-          description: 'Stored: { record, replayed, reviewId } (200 when the idempotency key replays)',
+          description: 'Stored (200 when the idempotency key replays)',
+          schema: submitResultSchema,
         },
         errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused'],
       },

@@ -11,6 +11,7 @@ import { sealAuditText } from '../../db/repositories/audit.ts';
 import { inScopeOf, personOf, scopeOf } from '../auth/permissions.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { parse } from '../http/middleware.ts';
+import { submitResultSchema } from './checkins.routes.ts';
 import { submitCheckin, type CheckinDeps } from './checkins.service.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { endpoint } from '../http/contract.ts';
@@ -47,7 +48,8 @@ export const proxyCheckin = (deps: CheckinDeps): RequestHandler[] => [
       body: proxySubmissionSchema,
       response: {
         status: 201,
-        description: 'Stored: { record, replayed, reviewId } (200 when the idempotency key replays)',
+        description: 'Stored (200 when the idempotency key replays)',
+        schema: submitResultSchema,
       },
       errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused'],
     },

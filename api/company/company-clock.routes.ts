@@ -1,5 +1,6 @@
 // The company's clock for the admin UI: its time zone and today's company date, so the UI never
 // takes "today" from the browser's UTC date (wrong in Shanghai between 00:00 and 08:00).
+import { z } from 'zod';
 import { Router } from 'express';
 import type { DB } from '../../db/connect.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
@@ -15,7 +16,14 @@ export function companyClockRoutes(deps: { db: DB }): Router {
       {
         summary: "The company's time zone and today's company date",
         access: 'signed-in',
-        response: { description: '{ timeZone, today, now }' },
+        response: {
+          description: "The company's clock",
+          schema: z.object({
+            timeZone: z.string().meta({ description: 'IANA time zone' }),
+            today: z.string().meta({ description: "the company's date, YYYY-MM-DD" }),
+            now: z.string().meta({ description: 'ISO 8601 instant' }),
+          }),
+        },
       },
       async (req, res) => {
         if (!req.principal) throw unauthenticated();

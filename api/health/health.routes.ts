@@ -2,6 +2,7 @@
 // request needs answers — Postgres, Temporal and, with real credentials, a DingTalk access token —
 // so a proxy or orchestrator sends traffic only then; 503 names the failing ones. /healthz is the
 // older combined check (Postgres + Temporal), kept for the image's HEALTHCHECK and existing probes.
+import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { DB } from '../../db/connect.ts';
@@ -26,7 +27,14 @@ export function healthRoutes(deps: { db: DB; temporal: Client; dingtalk?: DingTa
     endpoint(
       {
         summary: 'Combined health check (Postgres and Temporal)',
-        response: { description: 'Both answer (503 with the same shape when one does not)' },
+        response: {
+          description: 'Both answer (503 with the same shape when one does not)',
+          schema: z.object({
+            status: z.enum(['ok', 'degraded']),
+            postgres: z.string(),
+            temporal: z.string(),
+          }),
+        },
       },
       async (_req, res) => {
         const [p, t] = await Promise.all([postgres(), temporal()]);
@@ -38,7 +46,10 @@ export function healthRoutes(deps: { db: DB; temporal: Client; dingtalk?: DingTa
   r.get(
     '/livez',
     endpoint(
-      { summary: 'Liveness: the process answers', response: { description: '{"status":"ok"}' } },
+      {
+        summary: 'Liveness: the process answers',
+        response: { description: 'The process answers', schema: z.object({ status: z.literal('ok') }) },
+      },
       (_req, res) => {
         res.set('cache-control', 'no-store').json({ status: 'ok' });
       },
@@ -49,7 +60,16 @@ export function healthRoutes(deps: { db: DB; temporal: Client; dingtalk?: DingTa
     endpoint(
       {
         summary: 'Readiness: Postgres, Temporal and the DingTalk token answer',
-        response: { description: 'Ready (503 naming the failing checks when not)' },
+        response: {
+          description: 'Ready (503 naming the failing checks when not)',
+          schema: z.object({
+            status: z.enum(['ready', 'not ready']),
+            failing: z.array(z.string()),
+            checks: z
+              .record(z.string(), z.string())
+              .meta({ description: "check → 'ok', 'skipped' or 'error: …'" }),
+          }),
+        },
       },
       async (_req, res) => {
         const { ready, checks, failing } = await readiness({ postgres, temporal, dingtalk });

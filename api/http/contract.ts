@@ -70,6 +70,7 @@ export function endpoint<
   fn: (req: Request, res: Response, input: ParsedInput<P, Q, B>) => Promise<void> | void,
 ): RequestHandler {
   const handler = route((req, res) => {
+    if (checkingResponses && contract.response.schema) checkResponse(req, res, contract.response.schema);
     const input = {
       params: contract.params ? parse(contract.params, req.params, 'path') : undefined,
       query: contract.query ? parse(contract.query, req.query, 'query') : undefined,
@@ -80,6 +81,32 @@ export function endpoint<
     return fn(req, res, input);
   });
   return documented(contract, handler);
+}
+
+let checkingResponses = false;
+
+/**
+ * Tests turn this on (test/helpers/context.ts): every JSON success answer of a route whose contract
+ * names a response schema is checked against it, and one that does not match fails the request
+ * (500, logged), so the documented answer cannot drift from what the route sends either.
+ */
+export function checkResponsesAgainstContracts(on: boolean) {
+  checkingResponses = on;
+}
+
+function checkResponse(req: Request, res: Response, schema: z.ZodType) {
+  const send = res.json.bind(res);
+  res.json = (body: unknown) => {
+    if (res.statusCode < 300) {
+      // as the client reads it: dates as strings, undefined fields gone
+      const r = schema.safeParse(body === undefined ? undefined : JSON.parse(JSON.stringify(body)));
+      if (!r.success)
+        throw new Error(
+          `${req.method} ${req.originalUrl}: the answer does not match its contract: ${r.error.message}`,
+        );
+    }
+    return send(body);
+  };
 }
 
 /**

@@ -41,7 +41,17 @@ export function passVerifyRoutes(deps: PassDeps): Router {
       {
         summary: "The guard's check of a pass (the QR code's p)",
         query: verifyQuery,
-        response: { description: 'Whether the pass is valid, and for whom and which day' },
+        response: {
+          description: 'Whether the pass is valid, and for whom and which day',
+          schema: z.object({
+            valid: z.boolean(),
+            reason: z.enum(['invalid', 'no_record', 'not_today']).optional(),
+            name: z.string().optional(),
+            departmentName: z.string().nullable().optional(),
+            workDate: z.string().optional(),
+            colour: z.string().optional(),
+          }),
+        },
       },
       async (_req, res, { query: { p } }) => {
         res.setHeader('cache-control', 'no-store').json(await verifyPass(deps.db, deps.secret, p));

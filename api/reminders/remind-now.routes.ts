@@ -57,7 +57,16 @@ export function remindNowRoutes(deps: RemindNowDeps): Router {
       {
         summary: "Remind today's non-submitters now: named employees or a department (with sub-departments)",
         body: remindNow,
-        response: { status: 202, description: '{ workDate, queued, alreadyReminded, notPending }' },
+        response: {
+          status: 202,
+          description: 'Who was queued, who had been reminded by hand already, who is not pending',
+          schema: z.object({
+            workDate: z.string(),
+            queued: z.array(z.number().int()),
+            alreadyReminded: z.array(z.number().int()),
+            notPending: z.array(z.number().int()),
+          }),
+        },
       },
       async (req, res, { body }) => {
         const scope = scopeOf(req);

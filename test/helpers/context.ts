@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app.ts';
+import { checkResponsesAgainstContracts } from '../../api/http/contract.ts';
 import { signEmployeeToken } from '../../api/auth/employee-token.ts';
 import { loadConfig, type AppConfig } from '../../config/config.ts';
 import { createLogger } from '../../config/logger.ts';
@@ -48,6 +49,9 @@ export interface ContextOptions {
   /** per-test overrides of the environment the app parses */
   env?: Record<string, string>;
 }
+
+// every answer with a documented schema is checked against it while tests run
+checkResponsesAgainstContracts(true);
 
 export class TestContext {
   private seq = 0;

@@ -3,13 +3,18 @@
 // helper, independently of the generator), says who may call each one, and its schemas are the ones
 // the routes validate with; /api/docs renders it as one self-contained page.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import express from 'express';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { z } from 'zod';
 import { createApp } from '../../api/app.ts';
 import { draftSchema } from '../../api/forms/forms.routes.ts';
 import { proxySubmissionSchema } from '../../api/checkins/proxy-checkins.routes.ts';
 import { permissions } from '../../api/auth/permissions.ts';
+import { identitySchema } from '../../api/auth/staff-auth.routes.ts';
+import { endpoint } from '../../api/http/contract.ts';
 import { createLogger } from '../../config/logger.ts';
 import type { DingTalkApi } from '../../dingtalk/types.ts';
 import { submissionSchema } from '../../domain/submission.ts';
@@ -181,6 +186,36 @@ describe('no drift from the validators', () => {
     const problem = (await res.json()) as { code: string; errors: { code: string }[] };
     assert.equal(problem.code, 'validation_failed');
     assert.equal(problem.errors[0]?.code, 'unknown_fields');
+  });
+
+  test("a route's answer is checked against its documented schema while tests run", async () => {
+    // the identity schema of GET /api/auth/me is in the document as the validator's JSON Schema
+    const me = op('GET', '/api/auth/me').responses['200']?.content?.['application/json']?.schema;
+    assert.deepEqual(me, validatorSchema(identitySchema));
+    const answer = await ctx.admin('GET', '/api/auth/me');
+    assert.equal(answer.status, 200);
+    // a route answering what its contract does not say fails instead of drifting
+    const app = express();
+    app.get(
+      '/drifted',
+      endpoint(
+        { summary: 'drifted', response: { description: 'a number', schema: z.object({ n: z.number() }) } },
+        (_req, res) => {
+          res.json({ n: 'not a number' });
+        },
+      ),
+    );
+    app.use(((_err, _req, res, _next) => {
+      res.status(500).end();
+    }) as express.ErrorRequestHandler);
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      assert.equal((await fetch(`http://127.0.0.1:${port}/drifted`)).status, 500);
+    } finally {
+      server.close();
+    }
   });
 
   test('list query parameters carry the resource filter schema', () => {
