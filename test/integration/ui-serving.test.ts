@@ -69,6 +69,50 @@ describe('built files', () => {
   });
 });
 
+describe('caching and content negotiation', () => {
+  const scriptOf = async () => {
+    const page = await get('/admin/');
+    const script = /src="(\/admin\/assets\/admin-[^"]+\.js)"/.exec(page.body.toString())?.[1];
+    assert.ok(script);
+    return script;
+  };
+
+  test('Accept-Encoding is honoured: q=0 refuses an encoding, identity gets the file as built', async () => {
+    const script = await scriptOf();
+    const plain = await get(script);
+    const noBr = await get(script, { 'accept-encoding': 'br;q=0, gzip' });
+    assert.equal(noBr.headers['content-encoding'], 'gzip');
+    assert.deepEqual(gunzipSync(noBr.body), plain.body);
+    const identity = await get(script, { 'accept-encoding': 'identity' });
+    assert.equal(identity.headers['content-encoding'], undefined);
+    assert.deepEqual(identity.body, plain.body);
+    const any = await get(script, { 'accept-encoding': '*' });
+    assert.equal(any.headers['content-encoding'], 'br');
+    // every variant says it varies, so a shared cache keeps them apart
+    for (const r of [plain, noBr, identity, any]) assert.match(String(r.headers.vary), /accept-encoding/i);
+  });
+
+  test('pages are revalidated cheaply (304), hashed files never', async () => {
+    for (const path of ['/admin/', '/admin/index.html', '/checkin', '/pass/verify', '/checkin-sw.js']) {
+      const first = await get(path, { 'accept-encoding': 'br, gzip' });
+      assert.equal(first.status, 200, path);
+      assert.equal(first.headers['cache-control'], 'no-cache', path);
+      assert.match(String(first.headers.vary), /accept-encoding/i, path);
+      const etag = first.headers.etag;
+      assert.ok(typeof etag === 'string', `${path} has an ETag`);
+      const again = await get(path, { 'accept-encoding': 'br, gzip', 'if-none-match': etag });
+      assert.equal(again.status, 304, path);
+      assert.equal(again.body.length, 0);
+    }
+    const script = await scriptOf();
+    const br = await get(script, { 'accept-encoding': 'br' });
+    const gz = await get(script, { 'accept-encoding': 'gzip' });
+    // one ETag per encoding: a cache never answers a gzip client with brotli bytes
+    assert.notEqual(br.headers.etag, gz.headers.etag);
+    assert.equal(br.headers['cache-control'], 'public, max-age=31536000, immutable');
+  });
+});
+
 describe('dashboard data for the UI', () => {
   test('the company clock is the company zone’s date, not UTC’s', async () => {
     await ctx.admin('GET', '/api/company/clock'); // the company policy row exists from the first read
