@@ -324,16 +324,20 @@ function parametersOf(where: 'path' | 'query', schema: z.ZodType | undefined, te
   return out;
 }
 
-function problemResponses(codes: ErrorCode[]): Record<string, unknown> {
+/** The refusals of one status, once per set of codes in components.responses, referenced by operations. */
+type Refusals = Map<string, unknown>;
+
+function problemResponses(codes: ErrorCode[], shared: Refusals): Record<string, unknown> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const c of codes) {
     const s = problemStatus[c];
     byStatus.set(s, [...new Set([...(byStatus.get(s) ?? []), c])]);
   }
   const out: Record<string, unknown> = {};
-  for (const [status, cs] of [...byStatus].sort(([a], [b]) => a - b))
-    out[String(status)] = {
-      description: `Refused: ${cs.join(', ')} (application/problem+json)`,
+  for (const [status, cs] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const name = `${status}_${[...cs].sort().join('_')}`;
+    shared.set(name, {
+      description: `${status >= 500 ? 'Failed' : 'Refused'}: ${cs.join(', ')}`,
       content: {
         'application/problem+json': {
           schema: {
@@ -341,11 +345,13 @@ function problemResponses(codes: ErrorCode[]): Record<string, unknown> {
           },
         },
       },
-    };
+    });
+    out[String(status)] = { $ref: `#/components/responses/${name}` };
+  }
   return out;
 }
 
-function operationOf(e: Endpoint & { contract: AnyContract }) {
+function operationOf(e: Endpoint & { contract: AnyContract }, shared: Refusals) {
   const c = e.contract;
   const a = accessOf(e.method, e.guards);
   const codes: ErrorCode[] = [];
@@ -406,7 +412,7 @@ function operationOf(e: Endpoint & { contract: AnyContract }) {
             },
           }
         : {}),
-    responses: { [String(r.status ?? 200)]: success, ...problemResponses(codes) },
+    responses: { [String(r.status ?? 200)]: success, ...problemResponses(codes, shared) },
   };
 }
 
@@ -489,10 +495,11 @@ export interface DocumentInfo {
 /** The document for every route that has a contract (routes without one are left out: see endpointsOf). */
 export function openApiDocument(app: Express, info: DocumentInfo): Record<string, unknown> {
   const pathsOut: Record<string, Record<string, unknown>> = {};
+  const shared: Refusals = new Map();
   for (const e of endpointsOf(app)) {
     if (!e.contract) continue;
     const p = openApiPath(e.path);
-    (pathsOut[p] ??= {})[e.method.toLowerCase()] = operationOf({ ...e, contract: e.contract });
+    (pathsOut[p] ??= {})[e.method.toLowerCase()] = operationOf({ ...e, contract: e.contract }, shared);
   }
   const sorted = Object.fromEntries(Object.entries(pathsOut).sort(([a], [b]) => a.localeCompare(b)));
   return {
@@ -505,7 +512,10 @@ export function openApiDocument(app: Express, info: DocumentInfo): Record<string
     },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
     paths: sorted,
-    components,
+    components: {
+      ...components,
+      responses: Object.fromEntries([...shared].sort(([a], [b]) => a.localeCompare(b))),
+    },
   };
 }
 

@@ -18,16 +18,22 @@ const inline = (s: unknown) =>
 
 const schemaBlock = (schema: unknown, label = 'schema') =>
   schema && Object.keys(schema).length
-    ? `<details><summary>${esc(label)}</summary><pre>${esc(JSON.stringify(schema, null, 2))}</pre></details>`
+    ? JSON.stringify(schema).length <= 80
+      ? ` <code>${esc(JSON.stringify(schema))}</code>`
+      : `<details><summary>${esc(label)}</summary><pre>${esc(JSON.stringify(schema, null, 2))}</pre></details>`
     : '';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
-function operation(path: string, method: string, op: Json): string {
+function operation(path: string, method: string, op: Json, shared: Record<string, Json>): string {
   const id = esc(op.operationId);
   const params = (op.parameters ?? []) as Json[];
   const body = op.requestBody as { content: Record<string, { schema: unknown }> } | undefined;
-  const responses = Object.entries(op.responses as Record<string, Json>);
+  // shared refusals are references into components.responses
+  const responses = Object.entries(op.responses as Record<string, Json>).map(
+    ([status, r]) =>
+      [status, typeof r.$ref === 'string' ? (shared[r.$ref.split('/').pop() ?? ''] ?? r) : r] as const,
+  );
   const rows = params
     .map((p) => {
       const schema = (p.schema ??
@@ -65,6 +71,7 @@ ${
 
 export function renderReference(doc: Json): string {
   const info = doc.info as Json;
+  const shared = ((doc.components as Json).responses ?? {}) as Record<string, Json>;
   const byTag = new Map<string, string[]>();
   const toc = new Map<string, string[]>();
   for (const [path, item] of Object.entries(doc.paths as Record<string, Json>))
@@ -72,7 +79,7 @@ export function renderReference(doc: Json): string {
       const op = item[method] as Json | undefined;
       if (!op) continue;
       const tag = ((op.tags as string[] | undefined) ?? ['api'])[0] as string;
-      byTag.set(tag, [...(byTag.get(tag) ?? []), operation(path, method, op)]);
+      byTag.set(tag, [...(byTag.get(tag) ?? []), operation(path, method, op, shared)]);
       toc.set(tag, [
         ...(toc.get(tag) ?? []),
         `<li><a href="#${esc(op.operationId)}"><span class="m m-${method}">${method.toUpperCase()}</span> ${esc(path)}</a></li>`,

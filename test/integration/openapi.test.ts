@@ -25,7 +25,7 @@ type Json = Record<string, unknown>;
 type Operation = Json & {
   parameters: Json[];
   requestBody?: { content: Record<string, { schema: Json }> };
-  responses: Record<string, { content?: Record<string, { schema: Json }> }>;
+  responses: Record<string, Json & { content?: Record<string, { schema: Json }> }>;
   security: Record<string, string[]>[];
   'x-permissions': string[];
   'x-roles': string[];
@@ -142,9 +142,14 @@ describe('the document', () => {
 
   test('refusals are problem+json with their codes', () => {
     const checkin = op('POST', '/api/me/checkins');
+    const shared = (doc.components as { responses: Record<string, Operation['responses'][string]> })
+      .responses;
+    const resolve = (r: Json | undefined) =>
+      typeof r?.$ref === 'string' ? shared[r.$ref.replace('#/components/responses/', '')] : r;
     const refusal = (status: string) =>
-      checkin.responses[status]?.content?.['application/problem+json']?.schema as
-        { allOf: [Json, { properties: { code: { enum: string[] } } }] } | undefined;
+      (resolve(checkin.responses[status]) as Operation['responses'][string] | undefined)?.content?.[
+        'application/problem+json'
+      ]?.schema as { allOf: [Json, { properties: { code: { enum: string[] } } }] } | undefined;
     assert.deepEqual(refusal('400')?.allOf[1].properties.code.enum.sort(), ['bad_json', 'validation_failed']);
     assert.deepEqual(refusal('409')?.allOf[1].properties.code.enum, ['already_submitted']);
     assert.deepEqual(refusal('422')?.allOf[1].properties.code.enum.sort(), [
