@@ -142,14 +142,13 @@ describe('the document', () => {
 
   test('refusals are problem+json with their codes', () => {
     const checkin = op('POST', '/api/me/checkins');
-    const shared = (doc.components as { responses: Record<string, Operation['responses'][string]> })
-      .responses;
-    const resolve = (r: Json | undefined) =>
+    type Response = Operation['responses'][string];
+    const shared = (doc.components as { responses: Record<string, Response> }).responses;
+    const resolve = (r: Response | undefined): Response | undefined =>
       typeof r?.$ref === 'string' ? shared[r.$ref.replace('#/components/responses/', '')] : r;
     const refusal = (status: string) =>
-      (resolve(checkin.responses[status]) as Operation['responses'][string] | undefined)?.content?.[
-        'application/problem+json'
-      ]?.schema as { allOf: [Json, { properties: { code: { enum: string[] } } }] } | undefined;
+      resolve(checkin.responses[status])?.content?.['application/problem+json']?.schema as
+        { allOf: [Json, { properties: { code: { enum: string[] } } }] } | undefined;
     assert.deepEqual(refusal('400')?.allOf[1].properties.code.enum.sort(), ['bad_json', 'validation_failed']);
     assert.deepEqual(refusal('409')?.allOf[1].properties.code.enum, ['already_submitted']);
     assert.deepEqual(refusal('422')?.allOf[1].properties.code.enum.sort(), [
