@@ -84,9 +84,9 @@ export class UsageError extends Error {}
 
 export interface ScriptServices extends ProcessBase {
   /** Opens the database (created first with `ensure`); closed when the script ends. */
-  openDb(opts?: { poolSize?: number; ensure?: boolean }): Promise<DB>;
+  openDb: (opts?: { poolSize?: number; ensure?: boolean }) => Promise<DB>;
   /** Connects to Temporal (TEMPORAL_ADDRESS, else the local dev server); closed when the script ends. */
-  openTemporal(): Promise<{ client: Client; connection: Connection }>;
+  openTemporal: () => Promise<{ client: Client; connection: Connection }>;
 }
 
 /**
@@ -107,7 +107,7 @@ export function runScript(name: string, script: (s: ScriptServices) => Promise<n
   const p = base;
   const services: ScriptServices = {
     ...p,
-    async openDb(opts = {}) {
+    openDb: async (opts = {}) => {
       if (opts.ensure) await ensureDatabase(p.config.databaseUrl);
       return openDatabase(p, opts.poolSize);
     },

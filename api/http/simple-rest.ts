@@ -9,8 +9,8 @@ import { sql, type Compilable, type SelectQueryBuilder, type StringReference } f
 import { z } from 'zod';
 import { isValidDate } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
-import { AppError } from './errors.ts';
-import { route } from './middleware.ts';
+import { AppError, notFound } from './errors.ts';
+import { parse, route } from './middleware.ts';
 import { containing } from './search.ts';
 
 const key = (max: number) =>
@@ -205,5 +205,50 @@ export function listRoute<S extends z.ZodType<Record<string, unknown>>, DB_, TB 
     const q = applyFilters(query(req), p.filter, filters as Record<string, FilterRule<DB_, TB, O, never>>);
     const { rows, total } = await page(db, q, p, sort);
     sendList(res, resource, p, rows.map(present), total);
+  });
+}
+
+/**
+ * The filters every per-employee resource (records, reviews, leave) shares: getMany's `id`,
+ * getManyReference's `employee_id`, the department picker and the name search. Spread into the
+ * resource's filter schema; `personFilterRules` gives their rules.
+ */
+export const personFilterFields = {
+  id: bigIdList,
+  employee_id: idList,
+  department_id: idList,
+  /** employee search: a part of the name */
+  q: textFilter,
+};
+
+/** Rules for `personFilterFields` on a query of table alias `t` joined to employees as `e`. */
+export const personFilterRules = <T extends string, D extends string = `${T}.department_id`>(
+  t: T,
+  departmentColumn?: D,
+) =>
+  ({
+    id: [`${t}.id`, 'in'],
+    employee_id: [`${t}.employee_id`, 'in'],
+    department_id: [departmentColumn ?? (`${t}.department_id` as D), 'in'],
+    q: ['e.name', 'contains'],
+  }) as const;
+
+/** The sort fields every per-employee resource shares (employees `e`, departments `d`). */
+export const personSortFields = <T extends string>(t: T) =>
+  ({ id: `${t}.id`, employee_name: 'e.name', department_name: 'd.name' }) as const;
+
+/**
+ * getOne of a scoped resource: the `:id` path parameter (a bigserial key), the row the caller's
+ * scope may see, or a 404 naming the resource.
+ */
+export function getOneRoute(
+  find: (req: Request, id: number) => Promise<unknown>,
+  notFoundName: string,
+): RequestHandler {
+  return route(async (req, res) => {
+    const { id } = parse(bigIdParam, req.params, 'path');
+    const row = await find(req, id);
+    if (row === undefined) throw notFound(notFoundName);
+    res.json(row);
   });
 }

@@ -3,16 +3,16 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { authorizeByMethod, scopeOf } from '../auth/permissions.ts';
-import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
 import {
   dateFilter,
   dbId,
-  bigIdList,
   bigIdParam,
-  idList,
+  getOneRoute,
   listRoute,
-  textFilter,
+  personFilterFields,
+  personFilterRules,
+  personSortFields,
   type SortSpec,
 } from '../http/simple-rest.ts';
 import { createLeave, deleteLeave, type LeaveDeps } from './leaves.service.ts';
@@ -21,9 +21,7 @@ import { leavesListQuery } from '../../db/repositories/calendar.ts';
 
 const sort = {
   fields: {
-    id: 'l.id',
-    employee_name: 'e.name',
-    department_name: 'd.name',
+    ...personSortFields('l'),
     kind: 'l.kind',
     from_date: 'l.from_date',
     to_date: 'l.to_date',
@@ -37,16 +35,13 @@ const sort = {
 
 const filterSchema = z
   .object({
-    id: bigIdList,
-    employee_id: idList,
-    department_id: idList,
+    ...personFilterFields,
     kind: z.enum(['leave', 'business_trip']),
     /** leave covering this date */
     active_on: dateFilter,
     /** leave overlapping [from, to] */
     from: dateFilter,
     to: dateFilter,
-    q: textFilter,
   })
   .partial()
   .strict();
@@ -76,26 +71,21 @@ export function leavesResource(deps: LeaveDeps): Router {
       filterSchema,
       (req: Request) => leavesListQuery(deps.db, scopeOf(req)),
       {
-        id: ['l.id', 'in'],
-        employee_id: ['l.employee_id', 'in'],
-        department_id: ['e.department_id', 'in'],
+        ...personFilterRules('l', 'e.department_id'),
         kind: ['l.kind', '='],
         active_on: (q, day) => q.where('l.from_date', '<=', day).where('l.to_date', '>=', day),
         // overlapping the range [from, to]
         from: ['l.to_date', '>='],
         to: ['l.from_date', '<='],
-        q: ['e.name', 'contains'],
       },
     ),
   );
   r.get(
     '/:id',
-    route(async (req, res) => {
-      const { id } = parse(bigIdParam, req.params, 'path');
-      const row = await leavesListQuery(deps.db, scopeOf(req)).where('l.id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('Leave');
-      res.json(row);
-    }),
+    getOneRoute(
+      (req, id) => leavesListQuery(deps.db, scopeOf(req)).where('l.id', '=', id).executeTakeFirst(),
+      'Leave',
+    ),
   );
   /** Leave covering today stops the running day politely: no more reminders, outcome exempt. */
   r.post(

@@ -11,15 +11,13 @@ import { findFormVersion } from '../../db/repositories/forms.ts';
 import { openRecord } from '../../db/repositories/records.ts';
 import { auditRead } from '../audit/audit-trail.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
-import { notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import {
   dateFilter,
-  bigIdList,
-  bigIdParam,
-  idList,
+  getOneRoute,
   listRoute,
-  textFilter,
+  personFilterFields,
+  personFilterRules,
+  personSortFields,
   type SortSpec,
 } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
@@ -27,10 +25,8 @@ import { recordsListQuery } from '../../db/repositories/records.ts';
 
 const sort = {
   fields: {
-    id: 'h.id',
+    ...personSortFields('h'),
     work_date: 'h.work_date',
-    employee_name: 'e.name',
-    department_name: 'd.name',
     severity: 'h.severity',
     status: 'h.status',
     submitted_at: 'h.submitted_at',
@@ -43,16 +39,12 @@ const sort = {
 
 const filterSchema = z
   .object({
-    id: bigIdList,
-    department_id: idList,
-    employee_id: idList,
+    ...personFilterFields,
     severity: z.enum(severities),
     status: z.enum(['on_time', 'late']),
     work_date: dateFilter,
     work_date_gte: dateFilter,
     work_date_lte: dateFilter,
-    /** employee search: a part of the name */
-    q: textFilter,
   })
   .partial()
   .strict();
@@ -79,15 +71,12 @@ export function recordsResource(deps: { db: DB }): Router {
       filterSchema,
       (req: Request) => recordsListQuery(deps.db, scopeOf(req)),
       {
-        id: ['h.id', 'in'],
-        department_id: ['h.department_id', 'in'],
-        employee_id: ['h.employee_id', 'in'],
+        ...personFilterRules('h'),
         severity: ['h.severity', '='],
         status: ['h.status', '='],
         work_date: ['h.work_date', '='],
         work_date_gte: ['h.work_date', '>='],
         work_date_lte: ['h.work_date', '<='],
-        q: ['e.name', 'contains'],
       },
       (row) => openRecord(row, keyringOf(deps.db)),
     ),
@@ -96,12 +85,7 @@ export function recordsResource(deps: { db: DB }): Router {
     '/:id',
     authorize('health:read'),
     auditRead('records.read', 'records'),
-    route(async (req, res) => {
-      const { id } = parse(bigIdParam, req.params, 'path');
-      const record = await findScopedRecord(deps.db, id, scopeOf(req));
-      if (!record) throw notFound('records');
-      res.json(record);
-    }),
+    getOneRoute((req, id) => findScopedRecord(deps.db, id, scopeOf(req)), 'records'),
   );
   return r;
 }

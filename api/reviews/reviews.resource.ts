@@ -9,26 +9,22 @@ import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
 import { openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
 import { auditRead } from '../audit/audit-trail.ts';
 import { authorize, can, principalOf, scopeOf } from '../auth/permissions.ts';
-import { notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
 import { reviewPage } from './review-page.ts';
 import {
   dateFilter,
-  bigIdList,
-  bigIdParam,
-  idList,
+  getOneRoute,
   listRoute,
-  textFilter,
+  personFilterFields,
+  personFilterRules,
+  personSortFields,
   type SortSpec,
 } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 
 const sort = {
   fields: {
-    id: 'r.id',
+    ...personSortFields('r'),
     work_date: 'r.work_date',
-    employee_name: 'e.name',
-    department_name: 'd.name',
     severity: 'r.severity',
     status: 'r.status',
     escalated: 'r.escalated',
@@ -42,14 +38,11 @@ const sort = {
 
 const filterSchema = z
   .object({
-    id: bigIdList,
-    employee_id: idList,
-    department_id: idList,
+    ...personFilterFields,
     status: z.enum(reviewStatuses),
     severity: z.enum(['warning', 'red']),
     work_date_gte: dateFilter,
     work_date_lte: dateFilter,
-    q: textFilter,
   })
   .partial()
   .strict();
@@ -72,14 +65,11 @@ export function reviewsResource(deps: { db: DB }): Router {
       filterSchema,
       (req: Request) => scoped(deps.db, scopeOf(req)),
       {
-        id: ['r.id', 'in'],
-        employee_id: ['r.employee_id', 'in'],
-        department_id: ['r.department_id', 'in'],
+        ...personFilterRules('r'),
         status: ['r.status', '='],
         severity: ['r.severity', '='],
         work_date_gte: ['r.work_date', '>='],
         work_date_lte: ['r.work_date', '<='],
-        q: ['e.name', 'contains'],
       },
       (row) => openReviewWithContext(row, keyringOf(deps.db)),
     ),
@@ -87,15 +77,14 @@ export function reviewsResource(deps: { db: DB }): Router {
   r.get(
     '/:id',
     auditRead('reviews.read', 'reviews'),
-    route(async (req, res) => {
-      const { id } = parse(bigIdParam, req.params, 'path');
+    getOneRoute(async (req, id) => {
       const row = await scoped(deps.db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('Review');
+      if (!row) return undefined;
       // getOne is the review page: the row plus its readings, decider, who it waits for and can_decide
       const p = principalOf(req);
       const review = openReviewWithContext(row, keyringOf(deps.db));
-      res.json(await reviewPage(deps.db, review, p.employeeId, can(p, 'reviews:decide')));
-    }),
+      return reviewPage(deps.db, review, p.employeeId, can(p, 'reviews:decide'));
+    }, 'Review'),
   );
   return r;
 }
