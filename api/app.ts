@@ -11,7 +11,7 @@ import { auditTrail } from './audit/audit-trail.ts';
 import { authenticate } from './auth/authenticate.ts';
 import { authorize, authorizeByMethod } from './auth/permissions.ts';
 import { staffAuthRoutes } from './auth/staff-auth.routes.ts';
-import { limiter, securityHeaders, strictCors } from './http/security.ts';
+import { authFailureLimiter, limiter, securityHeaders, strictCors } from './http/security.ts';
 import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
 import { attachmentReadRoutes, attachmentUploadRoutes } from './attachments/attachments.routes.ts';
 import { adminUiFiles } from './checkin-page/built-assets.ts';
@@ -87,6 +87,10 @@ export function createApp(deps: ApiDeps): express.Express {
 
   // the audit trail first, so requests refused while authenticating (bad token, no CSRF) are audited too
   app.use('/api', noStore(), auditTrail(db, logger), authenticate(auth));
+  // Sign-in and 免登 are limited by what fails: refused credentials per IP (one counter for every
+  // such route) and tokens per employee; the all-requests limits per IP are flood guards sized for
+  // a whole office behind one NAT address (docs/security.md, "Rate limits").
+  const authFailures = authFailureLimiter(config.auth.rateLimits.authFailuresPerIp);
   app.use(
     '/api/auth',
     staffAuthRoutes({
@@ -97,6 +101,7 @@ export function createApp(deps: ApiDeps): express.Express {
       dingtalkLoginUrl: config.dingtalk.loginUrl,
       dingtalkAppKey: config.dingtalk.appKey,
       rateLimits: config.auth.rateLimits,
+      authFailures,
     }),
   );
   app.use(
@@ -106,6 +111,8 @@ export function createApp(deps: ApiDeps): express.Express {
       dingtalk,
       sessionSecret: config.api.sessionSecret,
       exchangesPerIp: config.auth.rateLimits.exchangePerIp,
+      exchangesPerEmployee: config.auth.rateLimits.exchangePerEmployee,
+      authFailures,
     }),
   );
   const passDeps = { db, secret: config.api.sessionSecret, publicBaseUrl: config.api.publicBaseUrl };

@@ -70,7 +70,8 @@ export const envSchema = z.object({
   TEMPORAL_UI_ORIGINS: origins.optional(),
   TLS_CERT_FILE: optionalString,
   TLS_KEY_FILE: optionalString,
-  RATE_LIMIT_SIGNIN_PER_IP: z.coerce.number().int().min(1).default(30),
+  /** every staff sign-in attempt per IP and minute: a flood guard (failures have their own limit) */
+  RATE_LIMIT_SIGNIN_PER_IP: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_SIGNIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   /**
    * submissions/uploads per IP and minute from callers without a verified identity only: a signed-in
@@ -78,8 +79,15 @@ export const envSchema = z.object({
    * address is never refused at 09:00
    */
   RATE_LIMIT_SUBMIT_PER_IP: z.coerce.number().int().min(1).default(1200),
-  /** check-in link / 免登 exchanges per IP and minute: generous, a whole office may share one address */
-  RATE_LIMIT_EXCHANGE_PER_IP: z.coerce.number().int().min(1).default(600),
+  /**
+   * every check-in link / 免登 exchange per IP and minute: only a flood guard, since a whole office
+   * (2,000 people at 09:00) may share one address; bad codes are bounded by _AUTH_FAILURES_PER_IP
+   */
+  RATE_LIMIT_EXCHANGE_PER_IP: z.coerce.number().int().min(1).default(6000),
+  /** refused sign-ins and exchanges (401: bad, used or expired code, link or password) per IP and minute */
+  RATE_LIMIT_AUTH_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
+  /** employee tokens issued per employee and minute (a leaked link cannot mint tokens in bulk) */
+  RATE_LIMIT_EXCHANGE_PER_EMPLOYEE: z.coerce.number().int().min(1).default(10),
   /** submissions/uploads per signed-in person and minute (employee token or staff session) */
   RATE_LIMIT_SUBMIT_PER_USER: z.coerce.number().int().min(1).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
@@ -177,11 +185,15 @@ export const envDescriptions: Record<EnvKey, string> = {
     'Temporal Web UI origins allowed to call the payload codec with a session (default: the dev UI on `TEMPORAL_UI_PORT`, none in production)',
   TLS_CERT_FILE: 'serve HTTPS itself (TLS 1.3 only); goes with `TLS_KEY_FILE`',
   TLS_KEY_FILE: 'private key of `TLS_CERT_FILE`',
-  RATE_LIMIT_SIGNIN_PER_IP: 'sign-in attempts per IP and minute',
+  RATE_LIMIT_SIGNIN_PER_IP:
+    'every staff sign-in attempt per IP and minute (a flood guard; refused ones also count against `RATE_LIMIT_AUTH_FAILURES_PER_IP`)',
   RATE_LIMIT_SIGNIN_PER_ACCOUNT: 'sign-in attempts per account and minute',
   RATE_LIMIT_SUBMIT_PER_IP: 'submissions and uploads per IP and minute',
   RATE_LIMIT_EXCHANGE_PER_IP:
-    'check-in link and 免登 exchanges per IP and minute (a whole office may share one address)',
+    'every check-in link and 免登 exchange per IP and minute: a flood guard sized for a whole office behind one address',
+  RATE_LIMIT_AUTH_FAILURES_PER_IP:
+    'refused sign-ins and exchanges (401: a bad, used or expired code, link or password) per IP and minute',
+  RATE_LIMIT_EXCHANGE_PER_EMPLOYEE: 'employee tokens issued per employee and minute',
   RATE_LIMIT_SUBMIT_PER_USER: 'submissions and uploads per employee and minute',
   AUDIT_RETENTION_DAYS: 'the daily retention job deletes older audit rows',
   RECORD_RETENTION_DAYS: 'the daily retention job deletes older health records',
@@ -373,6 +385,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         signinPerAccount: e.RATE_LIMIT_SIGNIN_PER_ACCOUNT,
         submitPerIp: e.RATE_LIMIT_SUBMIT_PER_IP,
         exchangePerIp: e.RATE_LIMIT_EXCHANGE_PER_IP,
+        authFailuresPerIp: e.RATE_LIMIT_AUTH_FAILURES_PER_IP,
+        exchangePerEmployee: e.RATE_LIMIT_EXCHANGE_PER_EMPLOYEE,
         submitPerUser: e.RATE_LIMIT_SUBMIT_PER_USER,
       },
     }),
