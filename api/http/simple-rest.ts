@@ -209,33 +209,30 @@ export function listRoute<S extends z.ZodType<Record<string, unknown>>, DB_, TB 
 }
 
 /**
- * The filters every per-employee resource (records, reviews, leave) shares: getMany's `id`,
- * getManyReference's `employee_id`, the department picker and the name search. Spread into the
- * resource's filter schema; `personFilterRules` gives their rules.
+ * What every per-employee resource (records, reviews, leave) shares, for a query of table alias `t`
+ * joined to employees `e` and departments `d`: the filters getMany (`id`), getManyReference
+ * (`employee_id`), the department picker and the name search send, their rules, and the sort fields.
  */
-export const personFilterFields = {
-  id: bigIdList,
-  employee_id: idList,
-  department_id: idList,
-  /** employee search: a part of the name */
-  q: textFilter,
+export const person = {
+  /** spread into the resource's filter schema */
+  filters: {
+    id: bigIdList,
+    employee_id: idList,
+    department_id: idList,
+    /** employee search: a part of the name */
+    q: textFilter,
+  },
+  /** the rules of `filters` (leave has no department column of its own: it passes `e.department_id`) */
+  rules: <T extends string, D extends string = `${T}.department_id`>(t: T, departmentColumn?: D) =>
+    ({
+      id: [`${t}.id`, 'in'],
+      employee_id: [`${t}.employee_id`, 'in'],
+      department_id: [departmentColumn ?? (`${t}.department_id` as D), 'in'],
+      q: ['e.name', 'contains'],
+    }) as const,
+  sort: <T extends string>(t: T) =>
+    ({ id: `${t}.id`, employee_name: 'e.name', department_name: 'd.name' }) as const,
 };
-
-/** Rules for `personFilterFields` on a query of table alias `t` joined to employees as `e`. */
-export const personFilterRules = <T extends string, D extends string = `${T}.department_id`>(
-  t: T,
-  departmentColumn?: D,
-) =>
-  ({
-    id: [`${t}.id`, 'in'],
-    employee_id: [`${t}.employee_id`, 'in'],
-    department_id: [departmentColumn ?? (`${t}.department_id` as D), 'in'],
-    q: ['e.name', 'contains'],
-  }) as const;
-
-/** The sort fields every per-employee resource shares (employees `e`, departments `d`). */
-export const personSortFields = <T extends string>(t: T) =>
-  ({ id: `${t}.id`, employee_name: 'e.name', department_name: 'd.name' }) as const;
 
 /**
  * getOne of a scoped resource: the `:id` path parameter (a bigserial key), the row the caller's

@@ -10,9 +10,7 @@ import {
   bigIdParam,
   getOneRoute,
   listRoute,
-  personFilterFields,
-  personFilterRules,
-  personSortFields,
+  person,
   type SortSpec,
 } from '../http/simple-rest.ts';
 import { createLeave, deleteLeave, type LeaveDeps } from './leaves.service.ts';
@@ -21,7 +19,7 @@ import { leavesListQuery } from '../../db/repositories/calendar.ts';
 
 const sort = {
   fields: {
-    ...personSortFields('l'),
+    ...person.sort('l'),
     kind: 'l.kind',
     from_date: 'l.from_date',
     to_date: 'l.to_date',
@@ -35,7 +33,7 @@ const sort = {
 
 const filterSchema = z
   .object({
-    ...personFilterFields,
+    ...person.filters,
     kind: z.enum(['leave', 'business_trip']),
     /** leave covering this date */
     active_on: dateFilter,
@@ -71,7 +69,7 @@ export function leavesResource(deps: LeaveDeps): Router {
       filterSchema,
       (req: Request) => leavesListQuery(deps.db, scopeOf(req)),
       {
-        ...personFilterRules('l', 'e.department_id'),
+        ...person.rules('l', 'e.department_id'),
         kind: ['l.kind', '='],
         active_on: (q, day) => q.where('l.from_date', '<=', day).where('l.to_date', '>=', day),
         // overlapping the range [from, to]

@@ -11,21 +11,13 @@ import { findFormVersion } from '../../db/repositories/forms.ts';
 import { openRecord } from '../../db/repositories/records.ts';
 import { auditRead } from '../audit/audit-trail.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
-import {
-  dateFilter,
-  getOneRoute,
-  listRoute,
-  personFilterFields,
-  personFilterRules,
-  personSortFields,
-  type SortSpec,
-} from '../http/simple-rest.ts';
+import { dateFilter, getOneRoute, listRoute, person, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { recordsListQuery } from '../../db/repositories/records.ts';
 
 const sort = {
   fields: {
-    ...personSortFields('h'),
+    ...person.sort('h'),
     work_date: 'h.work_date',
     severity: 'h.severity',
     status: 'h.status',
@@ -39,7 +31,7 @@ const sort = {
 
 const filterSchema = z
   .object({
-    ...personFilterFields,
+    ...person.filters,
     severity: z.enum(severities),
     status: z.enum(['on_time', 'late']),
     work_date: dateFilter,
@@ -71,7 +63,7 @@ export function recordsResource(deps: { db: DB }): Router {
       filterSchema,
       (req: Request) => recordsListQuery(deps.db, scopeOf(req)),
       {
-        ...personFilterRules('h'),
+        ...person.rules('h'),
         severity: ['h.severity', '='],
         status: ['h.status', '='],
         work_date: ['h.work_date', '='],

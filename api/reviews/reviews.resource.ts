@@ -10,20 +10,12 @@ import { openReviewWithContext, reviewsWithContext } from '../../db/repositories
 import { auditRead } from '../audit/audit-trail.ts';
 import { authorize, can, principalOf, scopeOf } from '../auth/permissions.ts';
 import { reviewPage } from './review-page.ts';
-import {
-  dateFilter,
-  getOneRoute,
-  listRoute,
-  personFilterFields,
-  personFilterRules,
-  personSortFields,
-  type SortSpec,
-} from '../http/simple-rest.ts';
+import { dateFilter, getOneRoute, listRoute, person, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 
 const sort = {
   fields: {
-    ...personSortFields('r'),
+    ...person.sort('r'),
     work_date: 'r.work_date',
     severity: 'r.severity',
     status: 'r.status',
@@ -38,7 +30,7 @@ const sort = {
 
 const filterSchema = z
   .object({
-    ...personFilterFields,
+    ...person.filters,
     status: z.enum(reviewStatuses),
     severity: z.enum(['warning', 'red']),
     work_date_gte: dateFilter,
@@ -65,7 +57,7 @@ export function reviewsResource(deps: { db: DB }): Router {
       filterSchema,
       (req: Request) => scoped(deps.db, scopeOf(req)),
       {
-        ...personFilterRules('r'),
+        ...person.rules('r'),
         status: ['r.status', '='],
         severity: ['r.severity', '='],
         work_date_gte: ['r.work_date', '>='],
