@@ -25,16 +25,7 @@ before(async () => {
   dept = await ctx.department({ size: 3 });
   admin = await createLocalAccount(ctx, ['admin', 'hr']);
   await ctx.expectToday(dept.members);
-  await ctx.db
-    .updateTable('employees')
-    .set({ name: '王小明' })
-    .where('id', '=', (dept.members[0] as TestEmployee).id)
-    .execute();
-  await ctx.db
-    .updateTable('employees')
-    .set({ name: '陈静' })
-    .where('id', '=', (dept.members[2] as TestEmployee).id)
-    .execute();
+  await ctx.rename([dept.members[0] as TestEmployee, '王小明'], [dept.members[2] as TestEmployee, '陈静']);
   await ctx.submit((dept.members[0] as TestEmployee).id, {
     idempotencyKey: newKey(),
     answers: { ...validAnswers, temperature: 38.3 },

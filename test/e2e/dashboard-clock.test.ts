@@ -150,21 +150,7 @@ describe('company clock in lists, per-person history, translated refusals', () =
     const person = members[1] as TestEmployee;
     const missed = addDays(today, -1);
     const onLeave = addDays(today, -2);
-    const at = new Date(`${missed}T00:00:00Z`);
-    await ctx.db
-      .insertInto('checkin_days')
-      .values({
-        employee_id: person.id,
-        department_id: person.departmentId,
-        work_date: missed,
-        outcome: 'missed',
-        level_reached: 3,
-        opens_at: at,
-        closes_at: at,
-        late_until: at,
-        schedule: JSON.stringify({ workDate: missed }),
-      })
-      .execute();
+    await ctx.pastDay(person, missed, 'missed', { level_reached: 3 });
     const leave = await ctx.admin('POST', '/api/ra/leaves', {
       employee_id: person.id,
       kind: 'leave',

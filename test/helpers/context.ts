@@ -269,6 +269,36 @@ export class TestContext {
     return s;
   }
 
+  /** A closed day in `e`'s history (missed or exempt), as the day workflow leaves it. */
+  async pastDay(
+    e: TestEmployee,
+    workDate: string,
+    outcome: 'missed' | 'exempt',
+    extra: { level_reached?: number } = {},
+  ): Promise<void> {
+    const at = new Date(`${workDate}T00:00:00Z`);
+    await this.db
+      .insertInto('checkin_days')
+      .values({
+        employee_id: e.id,
+        department_id: e.departmentId,
+        work_date: workDate,
+        outcome,
+        opens_at: at,
+        closes_at: at,
+        late_until: at,
+        schedule: JSON.stringify({ workDate }),
+        ...extra,
+      })
+      .execute();
+  }
+
+  /** Gives employees the names a test shows or looks for (the generated ones are 员工0, 员工1, …). */
+  async rename(...names: [who: { id: number }, name: string][]): Promise<void> {
+    for (const [who, name] of names)
+      await this.db.updateTable('employees').set({ name }).where('id', '=', who.id).execute();
+  }
+
   /** Starts these employees' day exactly as the fan-out does. */
   async startDay(employees: TestEmployee[], schedule: DaySchedule): Promise<void> {
     const rows = employees.map((e) => ({ id: e.id, department_id: e.departmentId }));

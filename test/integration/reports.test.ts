@@ -31,16 +31,7 @@ before(async () => {
     .where('id', '=', child.id)
     .execute();
   await ctx.db.updateTable('departments').set({ name: '研发部' }).where('id', '=', parent.id).execute();
-  await ctx.db
-    .updateTable('employees')
-    .set({ name: '张伟' })
-    .where('id', '=', (parent.members[0] as TestEmployee).id)
-    .execute();
-  await ctx.db
-    .updateTable('employees')
-    .set({ name: '李娜' })
-    .where('id', '=', (child.members[0] as TestEmployee).id)
-    .execute();
+  await ctx.rename([parent.members[0] as TestEmployee, '张伟'], [child.members[0] as TestEmployee, '李娜']);
   // Everybody is expected today; three submit (one red, one warning), one does not.
   today = (await ctx.expectToday([...parent.members, ...child.members])).workDate;
   const submit = async (e: TestEmployee, answers: Record<string, unknown>) =>
