@@ -44,14 +44,11 @@ export async function insertDaysIfAbsent(db: DB, days: NewDay[]): Promise<void> 
     .execute();
 }
 
-/**
- * Which of these employees' days are still pending: the only ones a fan-out starts a workflow for
- * (a day already submitted, missed or exempt — an earlier run's, or a check-in before the fan-out —
- * needs none).
- */
-export async function pendingDaysAmong(
+/** Which of these employees' days on `workDate` have this outcome. */
+export async function daysWithOutcome(
   db: DB,
   workDate: string,
+  outcome: DayOutcome,
   employeeIds: number[],
 ): Promise<Set<number>> {
   if (employeeIds.length === 0) return new Set();
@@ -59,11 +56,19 @@ export async function pendingDaysAmong(
     .selectFrom('checkin_days')
     .select('employee_id')
     .where('work_date', '=', workDate)
-    .where('outcome', '=', 'pending')
+    .where('outcome', '=', outcome)
     .where('employee_id', 'in', employeeIds)
     .execute();
   return new Set(rows.map((r) => r.employee_id));
 }
+
+/**
+ * Which of these employees' days are still pending: the only ones a fan-out starts a workflow for
+ * (a day already submitted, missed or exempt — an earlier run's, or a check-in before the fan-out —
+ * needs none).
+ */
+export const pendingDaysAmong = (db: DB, workDate: string, employeeIds: number[]): Promise<Set<number>> =>
+  daysWithOutcome(db, workDate, 'pending', employeeIds);
 
 /**
  * Settles a still-pending (or missed) day from its current record: the submission's own update
