@@ -1,5 +1,6 @@
 // DingTalk's per-person delivery and read state of work-notification reminders (getsendresult),
 // stored on the reminder rows so HR sees 已读/未读 next to each reminder.
+import { Context } from '@temporalio/activity';
 import { findRemindersByTask, recordDelivery } from '../db/repositories/reminders.ts';
 import type { ReminderDelivery } from '../db/database.ts';
 import type { SendResult } from '../dingtalk/types.ts';
@@ -26,6 +27,7 @@ export function createDeliveryReceiptActivities({ db, dingtalk }: ActivityDeps) 
       let open = 0;
       for (const taskId of input.taskIds) {
         let result: SendResult;
+        Context.current().heartbeat();
         try {
           result = await dingtalk.getSendResult(Number(taskId));
         } catch (err) {

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
 import { chromium } from 'playwright-core';
 import { createApp } from '../api/app.ts';
-import { checkinLink } from '../activities/reminder-messages.ts';
+import { checkinLink } from '../activities/reminders/messages.ts';
 import { loadConfig } from '../config/config.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '../db/connect.ts';

@@ -11,7 +11,7 @@ import {
   managerFallbackCards,
   msgBytes,
   WORK_NOTIFICATION_MSG_MAX_BYTES,
-} from '../../activities/reminder-messages.ts';
+} from '../../activities/reminders/messages.ts';
 
 let fake: RunningFake;
 let client: DingTalkClient;

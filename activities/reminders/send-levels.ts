@@ -1,24 +1,31 @@
-// The three reminder levels as DingTalk calls. Each claims its reminder rows first, so a retried
-// or resumed activity never sends a level to someone twice, and re-checks Postgres for submissions.
+// The ladder's levels as DingTalk calls, and the department ladder's one activity per level and
+// instant. Each claims its reminder rows first, so a retried or resumed activity never sends a level
+// to someone twice, and re-checks Postgres for submissions.
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { claimReminders, markReminders, unwatchedTaskIds } from '../db/repositories/reminders.ts';
-import { findDepartmentContacts, findEmployeesByIds } from '../db/repositories/org.ts';
-import { reviewersFor } from '../db/repositories/reviewer-routing.ts';
-import { exemptAmong, submittedAmong } from '../db/repositories/records.ts';
-import { recordLevelReached } from '../db/repositories/checkin-days.ts';
+import { claimReminders, markReminders, unwatchedTaskIds } from '../../db/repositories/reminders.ts';
+import { findDepartmentContacts, findEmployeesByIds } from '../../db/repositories/org.ts';
+import { reviewersFor } from '../../db/repositories/reviewer-routing.ts';
+import { exemptAmong, submittedAmong } from '../../db/repositories/records.ts';
+import {
+  pendingDaysDueForLevel,
+  recordLevelReached,
+  recordLevelReachedFor,
+} from '../../db/repositories/checkin-days.ts';
+import type { MANUAL_REMINDER_LEVEL } from '../../domain/reminders/ladder.ts';
+import { ReminderLevels, type ReminderLevel } from '../../domain/reminders/ladder.ts';
 import {
   checkinLink,
   employeeReminderCard,
   hrCallTask,
   managerFallbackCards,
   managerMentionText,
-} from './reminder-messages.ts';
-import { isPermanentDingTalkError, toRetryableFailure } from './dingtalk-failure.ts';
-import { DingTalkError } from '../dingtalk/errors.ts';
-import { deliveryReceiptsWorkflowId } from '../domain/workflow-ids.ts';
-import { deliveryReceipts } from '../workflows/delivery-receipts.ts';
-import type { ActivityDeps } from './deps.ts';
+} from './messages.ts';
+import { isPermanentDingTalkError, toRetryableFailure } from '../dingtalk-failure.ts';
+import { DingTalkError } from '../../dingtalk/errors.ts';
+import { deliveryReceiptsWorkflowId } from '../../domain/workflow-ids.ts';
+import { deliveryReceipts } from '../../workflows/delivery-receipts.ts';
+import type { ActivityDeps } from '../deps.ts';
 
 interface BatchInput {
   departmentId: number;
@@ -129,7 +136,7 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
   /** Work notifications: ask DingTalk later who read them (to-dos and group posts have no receipt). */
   async function watchReceipts(workDate: string, level: number, externalId: string): Promise<void> {
     const taskIds = externalId.split(',').filter((t) => /^\d+$/.test(t));
-    if (taskIds.length === 0 || level === 3) return;
+    if (taskIds.length === 0 || level === ReminderLevels.hrCallTask) return;
     try {
       await temporal.workflow.start(deliveryReceipts, {
         taskQueue: config.temporal.taskQueue,
@@ -159,10 +166,12 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
     return taskIds.join(',');
   }
 
-  return {
+  const levels = {
     /** Level 1 (or 0, "remind now"): one work notification (action card) per 100 pending employees. */
-    async notifyEmployees(input: BatchInput & { level?: 0 | 1 }): Promise<{ sent: number }> {
-      const level = input.level ?? 1;
+    async notifyEmployees(
+      input: BatchInput & { level?: typeof MANUAL_REMINDER_LEVEL | typeof ReminderLevels.notifyEmployee },
+    ): Promise<{ sent: number }> {
+      const level = input.level ?? ReminderLevels.notifyEmployee;
       const employees = await claimPending(input, level, 'work_notification');
       let sent = 0;
       for (const group of chunk(employees, 100)) {
@@ -197,7 +206,8 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
         : managerUserIds.length
           ? 'manager_notification'
           : 'none';
-      const employees = await claimPending(input, 2, channel, async (uncertain) => {
+      const level = ReminderLevels.mentionManager;
+      const employees = await claimPending(input, level, channel, async (uncertain) => {
         // The manager still learns who is missing: a direct work notification, which DingTalk
         // delivers once even if this runs again.
         if (managerUserIds.length === 0) return 'no manager to notify directly';
@@ -221,7 +231,7 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
         await markReminders(
           db,
           input.workDate,
-          2,
+          level,
           ids,
           'skipped',
           null,
@@ -229,7 +239,7 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
         );
         return { sent: 0, channel };
       }
-      const ok = await send(input.workDate, 2, ids, async () => {
+      const ok = await send(input.workDate, level, ids, async () => {
         if (dept.webhook_token) {
           await dingtalk.sendRobotMessage(
             { webhookToken: dept.webhook_token, signingSecret: dept.signing_secret },
@@ -255,8 +265,9 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
         employeeIds: [input.employeeId],
         batchKey: `hr-call/${input.workDate}/${input.employeeId}`,
       };
-      const [employee] = await claimPending(batch, 3, 'todo');
-      await recordLevelReached(db, input.employeeId, input.workDate, 3);
+      const level = ReminderLevels.hrCallTask;
+      const [employee] = await claimPending(batch, level, 'todo');
+      await recordLevelReached(db, input.employeeId, input.workDate, level);
       if (!employee) return { sent: false };
       // The nearest HR contact up the tree, else company-wide HR.
       const { people: hr } = await reviewersFor(db, input.departmentId, 'hr', input.employeeId);
@@ -267,7 +278,7 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
         await markReminders(
           db,
           input.workDate,
-          3,
+          level,
           [employee.id],
           'skipped',
           null,
@@ -275,7 +286,7 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
         );
         return { sent: false };
       }
-      const ok = await send(input.workDate, 3, [employee.id], async () => {
+      const ok = await send(input.workDate, level, [employee.id], async () => {
         const task = await dingtalk.createTodo(
           creator,
           hrCallTask(input.workDate, employee, hrUnionIds, input.dueAt, link(input.workDate)),
@@ -292,6 +303,59 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
         return task.id;
       });
       return { sent: ok };
+    },
+  };
+
+  return {
+    ...levels,
+
+    /**
+     * The department ladder's step: sends `level` to everyone of the department whose day is still
+     * pending in Postgres and whose instant for that level has come, in as few calls as DingTalk
+     * allows (100 people per work notification, one group post for the department). One activity
+     * per department and instant replaces an activity per employee. `batchKey` is the same on every
+     * attempt, so a retry resumes the rows this step claimed and never sends a level twice.
+     */
+    async remindDepartment(input: {
+      departmentId: number;
+      workDate: string;
+      level: ReminderLevel;
+      batchKey: string;
+    }): Promise<{ due: number; sent: number }> {
+      const { departmentId, workDate, level, batchKey } = input;
+      Context.current().heartbeat();
+      const days = await pendingDaysDueForLevel(db, workDate, departmentId, level);
+      if (days.length === 0) return { due: 0, sent: 0 };
+      const employeeIds = days.map((d) => d.employeeId);
+      await recordLevelReachedFor(db, workDate, employeeIds, level);
+      Context.current().heartbeat();
+      logger.info({ workDate, departmentId, level, due: days.length }, 'reminder level due');
+      const batch = { departmentId, workDate, employeeIds, batchKey };
+      if (level === ReminderLevels.notifyEmployee) {
+        return { due: days.length, ...(await levels.notifyEmployees(batch)) };
+      }
+      if (level === ReminderLevels.mentionManager) {
+        return { due: days.length, sent: (await levels.mentionManager(batch)).sent };
+      }
+      // One to-do per person (HR phones each one): a few at a time, heartbeating the count.
+      let sent = 0;
+      let next = 0;
+      const one = async () => {
+        while (next < days.length) {
+          const d = days[next++] as (typeof days)[number];
+          const r = await levels.createHrCallTask({
+            employeeId: d.employeeId,
+            departmentId,
+            workDate,
+            dueAt: d.closesAt,
+            dingPhoneCall: d.dingPhoneCall,
+          });
+          if (r.sent) sent++;
+          Context.current().heartbeat(sent);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(4, days.length) }, one));
+      return { due: days.length, sent };
     },
   };
 }
