@@ -2,6 +2,7 @@
 // a DingTalk fake, the API on an ephemeral port, and a worker in-process or as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
+import { appendFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -152,6 +153,23 @@ export class TestContext {
     this.children.add(child);
     child.on('exit', () => this.children.delete(child));
     let output = '';
+    // TEST_CHILD_LOG=<file>: every line the children write, for reading a failed run afterwards
+    const log = process.env.TEST_CHILD_LOG;
+    if (log) {
+      const tag = `[${args[0]?.split('/').slice(-2).join('/')} ${child.pid}] `;
+      const write = (d: Buffer) =>
+        appendFileSync(
+          log,
+          d
+            .toString()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => tag + l + '\n')
+            .join(''),
+        );
+      child.stdout?.on('data', write);
+      child.stderr?.on('data', write);
+    }
     await new Promise<void>((resolve, reject) => {
       let ready = false;
       const onData = (d: Buffer) => {
