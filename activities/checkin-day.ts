@@ -5,7 +5,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { dayKind, exemptionFor, isYearCovered } from '../domain/calendar/work-calendar.ts';
 import { computeDaySchedule, compressSchedule, type DaySchedule } from '../domain/day-schedule.ts';
 import type { CheckinPolicy } from '../domain/policy.ts';
-import { ladderTaskQueue, type ReminderLevel } from '../domain/reminders/ladder.ts';
+import { ladderDeadline, ladderTaskQueue, type ReminderLevel } from '../domain/reminders/ladder.ts';
 import { checkinWorkflowId, departmentBatchWorkflowId } from '../domain/workflow-ids.ts';
 import { workDateAt } from '../domain/zoned-time.ts';
 import { leavesOn, loadOverrides } from '../db/repositories/calendar.ts';
@@ -282,7 +282,12 @@ export async function startEmployeeDays(
   });
   if (opts.ladders && days.length > 0) {
     const instants = days.flatMap((d) =>
-      d.schedule.reminders.map((r) => ({ departmentId: d.department_id, level: r.level, at: r.at })),
+      d.schedule.reminders.map((r) => ({
+        departmentId: d.department_id,
+        level: r.level,
+        at: r.at,
+        until: d.schedule.lateUntil,
+      })),
     );
     const first = days[0] as (typeof days)[number];
     await startDepartmentLadders(
@@ -299,34 +304,41 @@ export async function startEmployeeDays(
 /**
  * Starts (or tells) each department's ladder workflow per level: signal-with-start, so a running
  * ladder learns new instants and looks again (a re-run fan-out's late days get the levels already
- * past), and a finished one starts a new run for them.
+ * past), and a finished one starts a new run for them. Each instant comes with its day's
+ * `lateUntil`; a ladder's deadline is the latest of its days' (ladderDeadline).
  */
 export async function startDepartmentLadders(
   temporal: Client,
   taskQueue: string,
-  instants: { departmentId: number; level: number; at: string }[],
+  instants: { departmentId: number; level: number; at: string; until: string }[],
   workDate: string,
   batchWindowMs: number,
 ): Promise<number> {
-  const byLadder = new Map<string, { departmentId: number; level: ReminderLevel; dueAt: Set<string> }>();
+  const byLadder = new Map<
+    string,
+    { departmentId: number; level: ReminderLevel; dueAt: Set<string>; days: { lateUntil: string }[] }
+  >();
   for (const i of instants) {
     const key = `${i.departmentId}/${i.level}`;
     const l = byLadder.get(key) ?? {
       departmentId: i.departmentId,
       level: i.level as ReminderLevel,
       dueAt: new Set(),
+      days: [],
     };
     l.dueAt.add(i.at);
+    l.days.push({ lateUntil: i.until });
     byLadder.set(key, l);
   }
   await mapLimit([...byLadder.values()], 16, async (l) => {
     const dueAt = [...l.dueAt].sort();
-    await temporal.workflow.signalWithStart('departmentReminderBatch', {
+    const until = ladderDeadline(l.days);
+    await temporal.workflow.signalWithStart(departmentReminderBatch, {
       taskQueue: ladderTaskQueue(taskQueue),
       workflowId: departmentBatchWorkflowId(workDate, l.departmentId, l.level),
-      args: [{ departmentId: l.departmentId, workDate, level: l.level, batchWindowMs, dueAt }],
+      args: [{ departmentId: l.departmentId, workDate, level: l.level, batchWindowMs, dueAt, until }],
       signal: ladderDueSignal,
-      signalArgs: [{ dueAt }],
+      signalArgs: [{ dueAt, until }],
     });
   });
   return byLadder.size;

@@ -178,7 +178,7 @@ async function runVariant(o: {
   }
   if (o.ladder) {
     const instants = departmentIds.flatMap((departmentId) =>
-      schedule.reminders.map((r) => ({ departmentId, level: r.level, at: r.at })),
+      schedule.reminders.map((r) => ({ departmentId, level: r.level, at: r.at, until: schedule.lateUntil })),
     );
     await startDepartmentLadders(client, taskQueue, instants, workDate, schedule.batchWindowMs);
   }

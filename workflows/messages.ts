@@ -35,6 +35,8 @@ export const pendingSignal = defineSignal<[PendingEmployees]>('pending');
 /** Instants at which a department's ladder sends its level (again: a re-run fan-out's new days). */
 export interface LadderDue {
   dueAt: string[];
+  /** a later deadline for the new instants' days (the ladder keeps the latest) */
+  until?: string;
 }
 export const ladderDueSignal = defineSignal<[LadderDue]>('ladderDue');
 

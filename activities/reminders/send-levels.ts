@@ -3,7 +3,13 @@
 // to someone twice, and re-checks Postgres for submissions.
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { claimReminders, markReminders, unwatchedTaskIds } from '../../db/repositories/reminders.ts';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  claimReminders,
+  expireReminders,
+  markReminders,
+  unwatchedTaskIds,
+} from '../../db/repositories/reminders.ts';
 import { findDepartmentContacts, findEmployeesByIds } from '../../db/repositories/org.ts';
 import { reviewersFor } from '../../db/repositories/reviewer-routing.ts';
 import { exemptAmong, submittedAmong } from '../../db/repositories/records.ts';
@@ -12,8 +18,7 @@ import {
   recordLevelReached,
   recordLevelReachedFor,
 } from '../../db/repositories/checkin-days.ts';
-import type { MANUAL_REMINDER_LEVEL } from '../../domain/reminders/ladder.ts';
-import { ReminderLevels, type ReminderLevel } from '../../domain/reminders/ladder.ts';
+import { MANUAL_REMINDER_LEVEL, ReminderLevels, type ReminderLevel } from '../../domain/reminders/ladder.ts';
 import {
   checkinLink,
   employeeReminderCard,
@@ -32,7 +37,13 @@ interface BatchInput {
   workDate: string;
   employeeIds: number[];
   batchKey: string;
+  /** the ladder's deadline (ISO): no DingTalk call starts after it */
+  until?: string;
 }
+
+/** Thrown instead of a DingTalk call after the deadline: the ladder records the level as not sent. */
+const pastDeadline = (until: string) =>
+  ApplicationFailure.nonRetryable(`the level's deadline ${until} has passed`, 'LadderDeadline');
 
 const chunk = <T>(xs: T[], n: number): T[][] =>
   Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
@@ -106,7 +117,9 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
     level: number,
     ids: number[],
     call: () => Promise<string | null>,
+    until?: string,
   ): Promise<boolean> {
+    if (until && Date.now() > Date.parse(until)) throw pastDeadline(until);
     await markReminders(db, workDate, level, ids, 'sending', null);
     let externalId: string | null;
     try {
@@ -186,6 +199,7 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
             );
             return String(r.taskId);
           },
+          input.until,
         );
         if (ok) sent += group.length;
         Context.current().heartbeat(sent);
@@ -239,16 +253,22 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
         );
         return { sent: 0, channel };
       }
-      const ok = await send(input.workDate, level, ids, async () => {
-        if (dept.webhook_token) {
-          await dingtalk.sendRobotMessage(
-            { webhookToken: dept.webhook_token, signingSecret: dept.signing_secret },
-            managerMentionText(input.workDate, dept.name, managerUserIds, names),
-          );
-          return null;
-        }
-        return notifyManager(input.workDate, dept.name, managerUserIds, names);
-      });
+      const ok = await send(
+        input.workDate,
+        level,
+        ids,
+        async () => {
+          if (dept.webhook_token) {
+            await dingtalk.sendRobotMessage(
+              { webhookToken: dept.webhook_token, signingSecret: dept.signing_secret },
+              managerMentionText(input.workDate, dept.name, managerUserIds, names),
+            );
+            return null;
+          }
+          return notifyManager(input.workDate, dept.name, managerUserIds, names);
+        },
+        input.until,
+      );
       return { sent: ok ? ids.length : 0, channel };
     },
 
@@ -259,6 +279,7 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
       workDate: string;
       dueAt: string;
       dingPhoneCall: boolean;
+      until?: string;
     }): Promise<{ sent: boolean }> {
       const batch = {
         ...input,
@@ -286,22 +307,28 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
         );
         return { sent: false };
       }
-      const ok = await send(input.workDate, level, [employee.id], async () => {
-        const task = await dingtalk.createTodo(
-          creator,
-          hrCallTask(input.workDate, employee, hrUnionIds, input.dueAt, link(input.workDate)),
-        );
-        // DING phone calls are a paid DingTalk add-on: only when the policy and a robot code allow it.
-        if (input.dingPhoneCall && config.dingtalk.dingRobotCode) {
-          await dingtalk.sendDing({
-            robotCode: config.dingtalk.dingRobotCode,
-            remindType: 3,
-            receiverUserIdList: hr.map((p) => p.dingtalk_user_id),
-            content: `请电话联系 ${employee.name}（${employee.department_name}）完成今日健康打卡`,
-          });
-        }
-        return task.id;
-      });
+      const ok = await send(
+        input.workDate,
+        level,
+        [employee.id],
+        async () => {
+          const task = await dingtalk.createTodo(
+            creator,
+            hrCallTask(input.workDate, employee, hrUnionIds, input.dueAt, link(input.workDate)),
+          );
+          // DING phone calls are a paid DingTalk add-on: only when the policy and a robot code allow it.
+          if (input.dingPhoneCall && config.dingtalk.dingRobotCode) {
+            await dingtalk.sendDing({
+              robotCode: config.dingtalk.dingRobotCode,
+              remindType: 3,
+              receiverUserIdList: hr.map((p) => p.dingtalk_user_id),
+              content: `请电话联系 ${employee.name}（${employee.department_name}）完成今日健康打卡`,
+            });
+          }
+          return task.id;
+        },
+        input.until,
+      );
       return { sent: ok };
     },
   };
@@ -321,8 +348,11 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
       workDate: string;
       level: ReminderLevel;
       batchKey: string;
+      /** the ladder's deadline (ISO; absent in ladders started before deadlines) */
+      until?: string;
     }): Promise<{ due: number; sent: number }> {
-      const { departmentId, workDate, level, batchKey } = input;
+      const { departmentId, workDate, level, batchKey, until } = input;
+      if (until && Date.now() > Date.parse(until)) throw pastDeadline(until);
       Context.current().heartbeat();
       const days = await pendingDaysDueForLevel(db, workDate, departmentId, level);
       if (days.length === 0) return { due: 0, sent: 0 };
@@ -330,7 +360,7 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
       await recordLevelReachedFor(db, workDate, employeeIds, level);
       Context.current().heartbeat();
       logger.info({ workDate, departmentId, level, due: days.length }, 'reminder level due');
-      const batch = { departmentId, workDate, employeeIds, batchKey };
+      const batch = { departmentId, workDate, employeeIds, batchKey, until };
       if (level === ReminderLevels.notifyEmployee) {
         return { due: days.length, ...(await levels.notifyEmployees(batch)) };
       }
@@ -349,6 +379,7 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
             workDate,
             dueAt: d.closesAt,
             dingPhoneCall: d.dingPhoneCall,
+            until,
           });
           if (r.sent) sent++;
           Context.current().heartbeat(sent);
@@ -356,6 +387,43 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
       };
       await Promise.all(Array.from({ length: Math.min(4, days.length) }, one));
       return { due: days.length, sent };
+    },
+
+    /**
+     * The ladder's last word on a level it could not finish by its deadline: everyone of the
+     * department still owed it (due, not submitted, not exempt) is recorded as not sent ('failed',
+     * or 'unknown' where DingTalk's answer to a call was never read), with the reason. With
+     * `employeeIds` (a "remind now" batch) those people are the ones owed.
+     */
+    async expireDepartmentLevel(input: {
+      departmentId: number;
+      workDate: string;
+      level: ReminderLevel | typeof MANUAL_REMINDER_LEVEL;
+      batchKey: string;
+      reason: string;
+      employeeIds?: number[];
+    }): Promise<{ failed: number; unknown: number }> {
+      const { departmentId, workDate, level } = input;
+      const candidates =
+        input.employeeIds ??
+        (level === MANUAL_REMINDER_LEVEL
+          ? []
+          : (await pendingDaysDueForLevel(db, workDate, departmentId, level)).map((d) => d.employeeId));
+      const submitted = await submittedAmong(db, workDate, candidates);
+      const exempt = await exemptAmong(db, workDate, candidates);
+      const owed = candidates.filter((id) => !submitted.has(id) && !exempt.has(id));
+      let channel = 'work_notification';
+      if (level === ReminderLevels.hrCallTask) channel = 'todo';
+      if (level === ReminderLevels.mentionManager) {
+        const dept = await findDepartmentContacts(db, departmentId);
+        channel = dept?.webhook_token ? 'group_robot' : 'manager_notification';
+      }
+      const r = await expireReminders(db, { ...input, channel, owed });
+      logger.error(
+        { workDate, departmentId, level, ...r, reason: input.reason },
+        'reminder level not sent by its deadline',
+      );
+      return r;
     },
   };
 }

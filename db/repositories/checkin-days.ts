@@ -200,15 +200,20 @@ export async function pendingDaysDueForLevel(db: DB, workDate: string, departmen
   }));
 }
 
-/** Every (department, level, instant) the pending days of a date have, past or ahead. */
+/**
+ * Every (department, level, instant) the pending days of a date have, past or ahead, with the
+ * latest `late_until` of those days (the ladder's deadline).
+ */
 export async function ladderInstants(db: DB, workDate: string) {
-  const { rows } = await sql<{ department_id: number; level: number; at: Date }>`
-    select distinct d.department_id, r.level, r.at
+  const { rows } = await sql<{ department_id: number; level: number; at: Date; until: Date }>`
+    select d.department_id, r.level, r.at, max(d.late_until) as until
     from checkin_days d, jsonb_to_recordset(d.schedule -> 'reminders') as r(level int, at timestamptz)
-    where d.work_date = ${workDate} and d.outcome = 'pending'`.execute(db);
+    where d.work_date = ${workDate} and d.outcome = 'pending'
+    group by d.department_id, r.level, r.at`.execute(db);
   return rows.map((r) => ({
     departmentId: r.department_id,
     level: r.level,
     at: new Date(r.at).toISOString(),
+    until: new Date(r.until).toISOString(),
   }));
 }

@@ -54,3 +54,26 @@ export function levelDueBy(reminders: readonly { level: ReminderLevel; at: strin
  * main queue holds a timer task for every open day, and the ladders' few tasks must not wait behind.
  */
 export const ladderTaskQueue = (taskQueue: string) => `${taskQueue}-ladder`;
+
+/**
+ * A department's ladder owes a level to its people until the last moment any of them can still
+ * submit (the day's `lateUntil`: after that a reminder asks for what can no longer be done). A step
+ * that cannot send by then (DingTalk or Postgres down, no worker) stops retrying and records who
+ * did not get the level, and the ladder ends: it never outlives its day.
+ */
+export const ladderDeadline = (days: readonly { lateUntil: string }[]): string | undefined =>
+  days.reduce<string | undefined>(
+    (max, d) => (max === undefined || Date.parse(d.lateUntil) > Date.parse(max) ? d.lateUntil : max),
+    undefined,
+  );
+
+/**
+ * How a ladder step retries with `leftMs` to its deadline: at least once a minute, and at least ~30
+ * times before the deadline (a compressed demo or test day has minutes, not hours), so an outage
+ * that ends in time costs one short interval, not the rest of the day. Never faster than once a
+ * second after the first failures (DingTalk's throttling answers need a pause).
+ */
+export function ladderStepRetry(leftMs: number): { initialIntervalMs: number; maximumIntervalMs: number } {
+  const maximumIntervalMs = Math.round(Math.min(60_000, Math.max(1000, leftMs / 30)));
+  return { initialIntervalMs: Math.max(250, Math.min(2000, maximumIntervalMs / 4)), maximumIntervalMs };
+}
