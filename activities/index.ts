@@ -4,7 +4,7 @@ import { createDigestActivities } from './daily-digest.ts';
 import { createExportActivities } from './report-export.ts';
 import type { ActivityDeps } from './deps.ts';
 import { createReminderActivities } from './reminders/send-levels.ts';
-import { createDeliveryReceiptActivities } from './delivery-receipts.ts';
+import { createDeliveryReceiptActivities } from './reminders/delivery-receipts.ts';
 import { createRetentionActivities } from './retention.ts';
 import { createReviewActivities } from './reviews.ts';
 

@@ -4,8 +4,7 @@ import { issue } from './issue-codes.ts';
 import { isValidTimeZone } from './zoned-time.ts';
 import { ReminderLevels } from './reminders/ladder.ts';
 
-// The ladder's levels are named in domain/reminders/ladder.ts; re-exported for existing importers.
-export { REMINDER_LEVELS, reminderLevelName, type ReminderLevel } from './reminders/ladder.ts';
+// The ladder's levels are named once, in domain/reminders/ladder.ts.
 const { notifyEmployee, mentionManager, hrCallTask } = ReminderLevels;
 
 const hhmm = z

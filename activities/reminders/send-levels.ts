@@ -18,7 +18,12 @@ import {
   recordLevelReached,
   recordLevelReachedFor,
 } from '../../db/repositories/checkin-days.ts';
-import { MANUAL_REMINDER_LEVEL, ReminderLevels, type ReminderLevel } from '../../domain/reminders/ladder.ts';
+import {
+  MANUAL_REMINDER_LEVEL,
+  ReminderLevels,
+  reminderLevelName,
+  type ReminderLevel,
+} from '../../domain/reminders/ladder.ts';
 import {
   checkinLink,
   employeeReminderCard,
@@ -359,7 +364,10 @@ export function createReminderActivities({ db, dingtalk, config, logger, tempora
       const employeeIds = days.map((d) => d.employeeId);
       await recordLevelReachedFor(db, workDate, employeeIds, level);
       Context.current().heartbeat();
-      logger.info({ workDate, departmentId, level, due: days.length }, 'reminder level due');
+      logger.info(
+        { workDate, departmentId, level, levelName: reminderLevelName[level], due: days.length },
+        'reminder level due',
+      );
       const batch = { departmentId, workDate, employeeIds, batchKey, until };
       if (level === ReminderLevels.notifyEmployee) {
         return { due: days.length, ...(await levels.notifyEmployees(batch)) };
