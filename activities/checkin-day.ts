@@ -184,6 +184,7 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
         await ladderInstants(db, plan.workDate),
         plan.workDate,
         batchWindowMs,
+        config.schedule.ladderDeadlineFloorMs,
       );
       logger.info({ workDate: plan.workDate, ...progress, ladders }, 'fan-out finished');
       const { started, alreadyRunning, exempt, settled } = progress;
@@ -259,7 +260,8 @@ export async function startEmployeeDays(
   temporal: Client,
   taskQueue: string,
   days: { id: number; department_id: number; schedule: DaySchedule }[],
-  opts: { ladders: boolean } = { ladders: true },
+  /** ladders: also start (or tell) the departments' ladders, with this deadline floor (ladderDeadline) */
+  opts: { ladders: false } | { ladders: true; deadlineFloorMs: number },
 ): Promise<boolean[]> {
   const started = await mapLimit(days, 32, async (e) => {
     try {
@@ -296,6 +298,7 @@ export async function startEmployeeDays(
       instants,
       first.schedule.workDate,
       first.schedule.batchWindowMs,
+      opts.deadlineFloorMs,
     );
   }
   return started;
@@ -313,10 +316,16 @@ export async function startDepartmentLadders(
   instants: { departmentId: number; level: number; at: string; until: string }[],
   workDate: string,
   batchWindowMs: number,
+  deadlineFloorMs: number,
 ): Promise<number> {
   const byLadder = new Map<
     string,
-    { departmentId: number; level: ReminderLevel; dueAt: Set<string>; days: { lateUntil: string }[] }
+    {
+      departmentId: number;
+      level: ReminderLevel;
+      dueAt: Set<string>;
+      days: { lateUntil: string; at: string }[];
+    }
   >();
   for (const i of instants) {
     const key = `${i.departmentId}/${i.level}`;
@@ -327,12 +336,12 @@ export async function startDepartmentLadders(
       days: [],
     };
     l.dueAt.add(i.at);
-    l.days.push({ lateUntil: i.until });
+    l.days.push({ lateUntil: i.until, at: i.at });
     byLadder.set(key, l);
   }
   await mapLimit([...byLadder.values()], 16, async (l) => {
     const dueAt = [...l.dueAt].sort();
-    const until = ladderDeadline(l.days);
+    const until = ladderDeadline(l.days, deadlineFloorMs);
     await temporal.workflow.signalWithStart(departmentReminderBatch, {
       taskQueue: ladderTaskQueue(taskQueue),
       workflowId: departmentBatchWorkflowId(workDate, l.departmentId, l.level),

@@ -180,7 +180,14 @@ async function runVariant(o: {
     const instants = departmentIds.flatMap((departmentId) =>
       schedule.reminders.map((r) => ({ departmentId, level: r.level, at: r.at, until: schedule.lateUntil })),
     );
-    await startDepartmentLadders(client, taskQueue, instants, workDate, schedule.batchWindowMs);
+    await startDepartmentLadders(
+      client,
+      taskQueue,
+      instants,
+      workDate,
+      schedule.batchWindowMs,
+      config.schedule.ladderDeadlineFloorMs,
+    );
   }
   const startS = (performance.now() - started) / 1000;
   console.log(`${o.variant}: ${o.n} days started in ${startS.toFixed(1)} s; level 1 at ${t1.toISOString()}`);

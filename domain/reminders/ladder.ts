@@ -57,15 +57,21 @@ export const ladderTaskQueue = (taskQueue: string) => `${taskQueue}-ladder`;
 
 /**
  * A department's ladder owes a level to its people until the last moment any of them can still
- * submit (the day's `lateUntil`: after that a reminder asks for what can no longer be done). A step
- * that cannot send by then (DingTalk or Postgres down, no worker) stops retrying and records who
- * did not get the level, and the ladder ends: it never outlives its day.
+ * submit (the day's `lateUntil`: after that a reminder asks for what can no longer be done), and at
+ * least `floorMs` of real time after the level's last instant: a compressed demo or test day's late
+ * window can be shorter than what does not compress (a dead worker noticed after its 10 s
+ * heartbeat timeout, a worker restart, DingTalk's throttling pauses). A step that cannot send by
+ * then (DingTalk or Postgres down, no worker) stops retrying and records who did not get the
+ * level, and the ladder ends: it never outlives its day.
  */
-export const ladderDeadline = (days: readonly { lateUntil: string }[]): string | undefined =>
-  days.reduce<string | undefined>(
-    (max, d) => (max === undefined || Date.parse(d.lateUntil) > Date.parse(max) ? d.lateUntil : max),
-    undefined,
-  );
+export function ladderDeadline(
+  days: readonly { lateUntil: string; at: string }[],
+  floorMs: number,
+): string | undefined {
+  if (days.length === 0) return undefined;
+  const t = Math.max(...days.map((d) => Math.max(Date.parse(d.lateUntil), Date.parse(d.at) + floorMs)));
+  return new Date(t).toISOString();
+}
 
 /**
  * How a ladder step retries with `leftMs` to its deadline: at least once a minute, and at least ~30

@@ -6,7 +6,7 @@ import { appendFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Client, Connection } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type Connection } from '@temporalio/client';
 import { createApp } from '../../api/app.ts';
 import { signEmployeeToken } from '../../api/auth/employee-token.ts';
 import { loadConfig, type AppConfig } from '../../config/config.ts';
@@ -21,7 +21,8 @@ import type { FakeMessage, FakeMessageKind } from '../../dingtalk/fake-state.ts'
 import { computeDaySchedule, compressSchedule, type DaySchedule } from '../../domain/day-schedule.ts';
 import { startEmployeeDays } from '../../activities/checkin-day.ts';
 import { freePort } from '../../scripts/temporal-cli.ts';
-import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
+import { checkinWorkflowId, departmentBatchWorkflowId } from '../../domain/workflow-ids.ts';
+import { REMINDER_LEVELS } from '../../domain/reminders/ladder.ts';
 import { createDingTalk } from '../../platform/dingtalk.ts';
 import { connectTemporal, ensureSearchAttributes } from '../../platform/temporal.ts';
 import { runWorker } from '../../worker/run-worker.ts';
@@ -298,6 +299,7 @@ export class TestContext {
       this.temporal,
       this.config.temporal.taskQueue,
       rows.map((r) => ({ ...r, schedule })),
+      { ladders: true, deadlineFloorMs: this.config.schedule.ladderDeadlineFloorMs },
     );
   }
 
@@ -307,6 +309,19 @@ export class TestContext {
       outcome: string;
       levelReached: number;
     }>;
+  }
+
+  /**
+   * Waits for a department's ladders of the day (levels 1–3) to end: a day workflow only keeps
+   * time, the ladders send, so a day's result says nothing about whether its levels went out yet.
+   */
+  async laddersDone(workDate: string, departmentId: number): Promise<void> {
+    for (const level of REMINDER_LEVELS) {
+      const h = this.temporal.workflow.getHandle(departmentBatchWorkflowId(workDate, departmentId, level));
+      await h.result().catch((err: Error) => {
+        if (!(err instanceof WorkflowNotFoundError)) throw err; // a level not enabled has no ladder
+      });
+    }
   }
 
   /** A call to an operator endpoint with the admin token. */

@@ -32,16 +32,20 @@ test('the levels are named once, in the order a day escalates', () => {
   assert.equal(levelDueBy(s.reminders, Date.parse(s.reminders[1]?.at ?? '')), ReminderLevels.mentionManager);
 });
 
-test("a ladder's deadline is the latest lateUntil of its days", () => {
-  assert.equal(ladderDeadline([]), undefined);
-  assert.equal(
-    ladderDeadline([
-      { lateUntil: '2026-12-01T16:00:00.000Z' },
-      { lateUntil: '2026-12-02T00:00:00.000Z' },
-      { lateUntil: '2026-12-01T20:00:00.000Z' },
-    ]),
-    '2026-12-02T00:00:00.000Z',
-  );
+test("a ladder's deadline is the latest lateUntil of its days, and at least the floor after an instant", () => {
+  const at = '2026-12-01T01:00:00.000Z';
+  assert.equal(ladderDeadline([], 0), undefined);
+  const days = [
+    { lateUntil: '2026-12-01T16:00:00.000Z', at },
+    { lateUntil: '2026-12-02T00:00:00.000Z', at },
+    { lateUntil: '2026-12-01T20:00:00.000Z', at },
+  ];
+  assert.equal(ladderDeadline(days, 300_000), '2026-12-02T00:00:00.000Z');
+  // a compressed day: level 1 at +6 s, late submissions until +96 s; the floor gives it 5 minutes
+  const t0 = Date.parse('2026-12-01T00:00:00.000Z');
+  const short = [{ at: new Date(t0 + 6000).toISOString(), lateUntil: new Date(t0 + 96_000).toISOString() }];
+  assert.equal(ladderDeadline(short, 300_000), new Date(t0 + 306_000).toISOString());
+  assert.equal(ladderDeadline(short, 0), new Date(t0 + 96_000).toISOString());
 });
 
 test('a step retries at least once a minute, and ~30 times before a near deadline, never under a second', () => {
