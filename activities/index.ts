@@ -3,8 +3,8 @@ import { createCheckinDayActivities } from './checkin-day.ts';
 import { createDigestActivities } from './daily-digest.ts';
 import { createExportActivities } from './report-export.ts';
 import type { ActivityDeps } from './deps.ts';
-import { createReminderActivities } from './dingtalk-reminders.ts';
-import { createDeliveryReceiptActivities } from './delivery-receipts.ts';
+import { createReminderActivities } from './reminders/send-levels.ts';
+import { createDeliveryReceiptActivities } from './reminders/delivery-receipts.ts';
 import { createRetentionActivities } from './retention.ts';
 import { createReviewActivities } from './reviews.ts';
 

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { checkinLink } from '../activities/reminder-messages.ts';
+import { checkinLink } from '../activities/reminders/messages.ts';
 import { loadConfig } from '../config/config.ts';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '../db/connect.ts';
 import { getPolicy } from '../db/repositories/policy.ts';

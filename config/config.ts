@@ -116,6 +116,7 @@ export const envSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(8),
   DAY_TIME_SCALE: z.coerce.number().min(1).max(100_000).default(1),
   BATCH_WINDOW_SECONDS: z.coerce.number().min(0).max(3600).default(20),
+  LADDER_DEADLINE_FLOOR_SECONDS: z.coerce.number().min(0).max(86_400).default(300),
   REVIEW_WARNING_TIMEOUT_SECONDS: z.coerce
     .number()
     .min(1)
@@ -216,6 +217,8 @@ export const envDescriptions: Record<EnvKey, string> = {
   SHUTDOWN_GRACE_SECONDS: 'SIGTERM: how long the API and worker may finish in-flight work before they exit',
   DAY_TIME_SCALE: 'compress scheduled days (demos); 240 = an 8 h day in 2 min',
   BATCH_WINDOW_SECONDS: 'how long a department batch gathers before sending (scaled with the day)',
+  LADDER_DEADLINE_FLOOR_SECONDS:
+    "a department ladder tries a level at least this long after its instant, even past the day's late window (compressed days; not scaled)",
   REVIEW_WARNING_TIMEOUT_SECONDS:
     'a warning-level review escalates to HR when the manager has not decided by then',
   REVIEW_RED_TIMEOUT_SECONDS: 'a red-level review escalates to HR when the manager has not decided by then',
@@ -414,6 +417,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     schedule: Object.freeze({
       dayTimeScale: e.DAY_TIME_SCALE,
       batchWindowSeconds: e.BATCH_WINDOW_SECONDS,
+      ladderDeadlineFloorMs: e.LADDER_DEADLINE_FLOOR_SECONDS * 1000,
     }),
     review: Object.freeze({
       warningTimeoutMs: e.REVIEW_WARNING_TIMEOUT_SECONDS * 1000,

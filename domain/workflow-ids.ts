@@ -1,5 +1,5 @@
 // Deterministic workflow ids: starting the same day twice is harmless because the id is taken.
-import type { ReminderLevel } from './policy.ts';
+import type { ReminderLevel } from './reminders/ladder.ts';
 
 export const checkinWorkflowId = (workDate: string, employeeId: number) =>
   `checkin-${workDate}-${employeeId}`;

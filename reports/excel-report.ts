@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { wallClockDate } from '../domain/zoned-time.ts';
-import { reminderProgressText } from '../domain/reminder-progress.ts';
+import { reminderProgressText } from '../domain/reminders/progress.ts';
 import type { DB } from '../db/connect.ts';
 import { summaryCells } from '../db/repositories/dashboard.ts';
 import {

@@ -16,7 +16,7 @@ export async function runWorker(deps: {
   address: string;
   workflowBundle?: { codePath: string };
 }) {
-  const { worker, connection } = await createWorker(
+  const { workers, connection } = await createWorker(
     {
       db: deps.db,
       dingtalk: deps.dingtalk,
@@ -33,7 +33,7 @@ export async function runWorker(deps: {
     deps.logger,
     deps.config.outboxPollMs,
   );
-  const running = worker.run();
+  const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
   let stopping: Promise<void> | undefined;
   return {
     running,
@@ -41,7 +41,7 @@ export async function runWorker(deps: {
     stop() {
       stopping ??= (async () => {
         await stopDrainer();
-        if (worker.getState() === 'RUNNING') worker.shutdown();
+        for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
         await running;
         await connection.close();
       })();

@@ -32,6 +32,14 @@ export interface PendingEmployees {
 }
 export const pendingSignal = defineSignal<[PendingEmployees]>('pending');
 
+/** Instants at which a department's ladder sends its level (again: a re-run fan-out's new days). */
+export interface LadderDue {
+  dueAt: string[];
+  /** a later deadline for the new instants' days (the ladder keeps the latest) */
+  until?: string;
+}
+export const ladderDueSignal = defineSignal<[LadderDue]>('ladderDue');
+
 export interface FanoutProgress {
   started: number;
   alreadyRunning: number;

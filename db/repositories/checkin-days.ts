@@ -169,3 +169,56 @@ export async function markDayExempt(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** Raises the level reached of many days at once (the department ladder's step). */
+export async function recordLevelReachedFor(db: DB, workDate: string, employeeIds: number[], level: number) {
+  if (employeeIds.length === 0) return;
+  await db
+    .updateTable('checkin_days')
+    .set({ level_reached: sql<number>`greatest(level_reached, ${level})`, updated_at: sql`now()` })
+    .where('work_date', '=', workDate)
+    .where('employee_id', 'in', employeeIds)
+    .where('level_reached', '<', level)
+    .execute();
+}
+
+/**
+ * The department's days not submitted whose instant for `level` has come (its own time zone's
+ * instant: a department can have people in several), with what the HR level needs. A day already
+ * closed as missed still counts: a ladder step retried after the close (a worker down for long)
+ * owes those people the level all the same.
+ */
+export async function pendingDaysDueForLevel(db: DB, workDate: string, departmentId: number, level: number) {
+  const { rows } = await sql<{ employee_id: number; closes_at: Date; ding_phone_call: boolean | null }>`
+    select d.employee_id, d.closes_at, (d.schedule ->> 'dingPhoneCall')::boolean as ding_phone_call
+    from checkin_days d
+    where d.work_date = ${workDate} and d.department_id = ${departmentId}
+      and d.outcome in ('pending', 'missed')
+      and exists (
+        select 1 from jsonb_to_recordset(d.schedule -> 'reminders') as r(level int, at timestamptz)
+        where r.level = ${level} and r.at <= now())
+    order by d.employee_id`.execute(db);
+  return rows.map((r) => ({
+    employeeId: r.employee_id,
+    closesAt: new Date(r.closes_at).toISOString(),
+    dingPhoneCall: r.ding_phone_call ?? false,
+  }));
+}
+
+/**
+ * Every (department, level, instant) the pending days of a date have, past or ahead, with the
+ * latest `late_until` of those days (the ladder's deadline).
+ */
+export async function ladderInstants(db: DB, workDate: string) {
+  const { rows } = await sql<{ department_id: number; level: number; at: Date; until: Date }>`
+    select d.department_id, r.level, r.at, max(d.late_until) as until
+    from checkin_days d, jsonb_to_recordset(d.schedule -> 'reminders') as r(level int, at timestamptz)
+    where d.work_date = ${workDate} and d.outcome = 'pending'
+    group by d.department_id, r.level, r.at`.execute(db);
+  return rows.map((r) => ({
+    departmentId: r.department_id,
+    level: r.level,
+    at: new Date(r.at).toISOString(),
+    until: new Date(r.until).toISOString(),
+  }));
+}

@@ -7,6 +7,7 @@ import type { DB } from '../connect.ts';
 import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
 import type { DepartmentDayStatsTable } from '../database.ts';
 import { skippedLevels } from './skipped-levels.ts';
+import { ReminderLevels } from '../../domain/reminders/ladder.ts';
 
 /**
  * Where the figures come from: the trigger-kept table, or the same figures recounted from the raw
@@ -178,7 +179,7 @@ export function openDays(db: DB, workDate: string, scope: DepartmentScope, limit
         j
           .onRef('r1.employee_id', '=', 'c.employee_id')
           .onRef('r1.work_date', '=', 'c.work_date')
-          .on('r1.level', '=', 1),
+          .on('r1.level', '=', ReminderLevels.notifyEmployee),
       )
       .select([
         'e.id',

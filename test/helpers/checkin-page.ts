@@ -2,7 +2,7 @@
 // publishing a form with location and photo fields, and an image too big to upload as it is.
 import { crc32, deflateSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import { checkinLink } from '../../activities/reminder-messages.ts';
+import { checkinLink } from '../../activities/reminders/messages.ts';
 import { defaultForm } from '../../domain/forms/default-form.ts';
 import type { FormDefinition, FieldDefinition } from '../../domain/forms/form-definition.ts';
 import { signLinkToken } from '../../platform/link-token.ts';

@@ -5,7 +5,7 @@ import { insertRecord } from '../../db/repositories/records.ts';
 import { after, before, describe, test } from 'node:test';
 import { submitCheckin } from '../../api/checkins/checkins.service.ts';
 import { signEmployeeToken } from '../../api/auth/employee-token.ts';
-import { personalCheckinLink } from '../../activities/reminder-messages.ts';
+import { personalCheckinLink } from '../../activities/reminders/messages.ts';
 import { defaultForm } from '../../domain/forms/default-form.ts';
 import type { FormDefinition } from '../../domain/forms/form-definition.ts';
 import { signLinkToken, verifyLinkToken } from '../../platform/link-token.ts';

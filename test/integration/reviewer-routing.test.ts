@@ -62,6 +62,7 @@ describe('reminder levels 2 and 3 up the department tree', { concurrency: true }
     const s = await ctx.schedule(SCALE);
     await ctx.startDay([e], s);
     assert.equal((await ctx.dayResult(s.workDate, e.id)).outcome, 'missed');
+    await ctx.laddersDone(s.workDate, team.id);
     const toManager = ctx.messages('work_notification', parent.manager.userId);
     assert.equal(toManager.length, 1, 'the parent’s manager got the level-2 card');
     assert.ok(toManager[0]?.text.includes(e.name));
@@ -85,6 +86,7 @@ describe('reminder levels 2 and 3 up the department tree', { concurrency: true }
     const s = await ctx.schedule(SCALE);
     await ctx.startDay([e], s);
     assert.equal((await ctx.dayResult(s.workDate, e.id)).outcome, 'missed');
+    await ctx.laddersDone(s.workDate, team.id);
     const rows = await listRemindersForDay(ctx.db, s.workDate, [e.id]);
     assert.deepEqual(
       rows.map((r) => [r.level, r.status]),

@@ -1,10 +1,11 @@
 // DingTalk's per-person delivery and read state of work-notification reminders (getsendresult),
 // stored on the reminder rows so HR sees 已读/未读 next to each reminder.
-import { findRemindersByTask, recordDelivery } from '../db/repositories/reminders.ts';
-import type { ReminderDelivery } from '../db/database.ts';
-import type { SendResult } from '../dingtalk/types.ts';
-import { toRetryableFailure } from './dingtalk-failure.ts';
-import type { ActivityDeps } from './deps.ts';
+import { Context } from '@temporalio/activity';
+import { findRemindersByTask, recordDelivery } from '../../db/repositories/reminders.ts';
+import type { ReminderDelivery } from '../../db/database.ts';
+import type { SendResult } from '../../dingtalk/types.ts';
+import { toRetryableFailure } from '../dingtalk-failure.ts';
+import type { ActivityDeps } from '../deps.ts';
 
 /** A userid's state in one task's result; unknown userids (invalid) count as failed. */
 export function deliveryOf(result: SendResult, userId: string): ReminderDelivery | null {
@@ -26,6 +27,7 @@ export function createDeliveryReceiptActivities({ db, dingtalk }: ActivityDeps) 
       let open = 0;
       for (const taskId of input.taskIds) {
         let result: SendResult;
+        Context.current().heartbeat();
         try {
           result = await dingtalk.getSendResult(Number(taskId));
         } catch (err) {
