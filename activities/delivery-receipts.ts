@@ -3,6 +3,7 @@
 import { findRemindersByTask, recordDelivery } from '../db/repositories/reminders.ts';
 import type { ReminderDelivery } from '../db/database.ts';
 import type { SendResult } from '../dingtalk/types.ts';
+import { reminderReceiptsTotal } from '../platform/metrics.ts';
 import { toRetryableFailure } from './dingtalk-failure.ts';
 import type { ActivityDeps } from './deps.ts';
 
@@ -45,7 +46,10 @@ export function createDeliveryReceiptActivities({ db, dingtalk }: ActivityDeps) 
           if (state === null || state === 'unread') open++;
           if (state) byState.set(state, [...(byState.get(state) ?? []), row.employee_id]);
         }
-        for (const [state, ids] of byState) await recordDelivery(db, input.workDate, input.level, ids, state);
+        for (const [state, ids] of byState) {
+          await recordDelivery(db, input.workDate, input.level, ids, state);
+          reminderReceiptsTotal.inc({ level: String(input.level), delivery: state }, ids.length);
+        }
       }
       return { open };
     },

@@ -2,7 +2,12 @@
 // or resumed activity never sends a level to someone twice, and re-checks Postgres for submissions.
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { claimReminders, markReminders, unwatchedTaskIds } from '../db/repositories/reminders.ts';
+import {
+  claimReminders,
+  markReminders as saveReminders,
+  unwatchedTaskIds,
+} from '../db/repositories/reminders.ts';
+import { remindersTotal } from '../platform/metrics.ts';
 import { findDepartmentContacts, findEmployeesByIds } from '../db/repositories/org.ts';
 import { reviewersFor } from '../db/repositories/reviewer-routing.ts';
 import { exemptAmong, submittedAmong } from '../db/repositories/records.ts';
@@ -29,6 +34,14 @@ interface BatchInput {
 
 const chunk = <T>(xs: T[], n: number): T[][] =>
   Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+/** Saves reminder rows' state; the final ones (sent, failed, skipped, unknown) are counted per level. */
+async function markReminders(...args: Parameters<typeof saveReminders>): Promise<void> {
+  await saveReminders(...args);
+  const [, , level, ids, status] = args;
+  if (status !== 'claimed' && status !== 'sending' && ids.length > 0)
+    remindersTotal.inc({ level: String(level), status }, ids.length);
+}
 
 export function createReminderActivities({ db, dingtalk, config, logger, temporal }: ActivityDeps) {
   const link = (workDate: string) => checkinLink(config.api.publicBaseUrl, workDate);

@@ -11,6 +11,7 @@ import { FieldKeyring } from '../security/field-crypto.ts';
 import { createDingTalk } from './dingtalk.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { connectTemporal } from './temporal.ts';
+import { setupTracing } from './tracing.ts';
 
 export interface AppServices {
   config: AppConfig;
@@ -36,6 +37,10 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<AppService
   const config = loadConfig();
   const logger = createLogger(config.logLevel, opts.name);
   const lifecycle = new Lifecycle(logger, config.shutdownGraceMs).install();
+  // before any client is built: the Temporal client and DingTalk client add their spans only when on
+  const stopTracing = setupTracing(config.tracing, `health-checkin-${opts.name ?? 'all'}`);
+  // registered first, so it runs last: spans of the drain itself are flushed too
+  if (stopTracing) lifecycle.onStop('tracing', stopTracing);
   const keyring = new FieldKeyring(config.fieldEncryption);
   const started = await opts.beforeConnect?.(config, logger, lifecycle);
   const temporalAddress = started || config.temporal.address || `127.0.0.1:${config.temporal.devPort}`;

@@ -119,6 +119,9 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     e = new AppError('internal', 500, 'Internal error');
   }
   if (e.code === 'unavailable') res.setHeader('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS));
+  // for the submission counter (platform/metrics.ts): why a submission was refused
+  res.locals.problemCode = e.code;
+  res.locals.problemIssue = e.fields?.[0]?.code ?? '';
   if (e.status >= 500 && err instanceof AppError) req.log.error({ err }, e.message);
   res
     .status(e.status)
