@@ -181,6 +181,8 @@ declare module 'express-serve-static-core' {
     problemCode?: string;
     /** the first field's issue code of a validation problem */
     problemIssue?: string;
+    /** the matched route's template, kept while the router still knows its mount point (route()) */
+    routeTemplate?: string;
   }
 }
 
@@ -189,6 +191,8 @@ declare module 'express-serve-static-core' {
  * (`/api/reviews/:id/decision`), never the raw URL (ids would make a series per record).
  */
 export function routeTemplate(req: Request, status: number): string {
+  const kept = req.res?.locals.routeTemplate;
+  if (kept) return kept;
   const r = req.route as { path?: unknown } | undefined;
   if (r && (typeof r.path === 'string' || Array.isArray(r.path))) {
     const path = Array.isArray(r.path) ? r.path.map(String).join('|') : r.path;
@@ -285,10 +289,8 @@ export async function startMetricsServer(
 
 /** The endpoint label: path without query and with ids replaced (`/v1.0/todo/users/{unionId}/tasks`). */
 export function dingtalkEndpoint(api: string): string {
-  return api
-    .split('?')[0]!
-    .replace(/\/users\/[^/]+\//, '/users/{unionId}/')
-    .slice(0, 80);
+  const path = (api.split('?')[0] ?? '').replace(/\/users\/[^/]+\//, '/users/{unionId}/').slice(0, 80);
+  return path.startsWith('/') ? path : `/${path}`;
 }
 
 /** The DingTalk client's per-call hook (platform/dingtalk.ts). */
