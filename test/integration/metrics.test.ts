@@ -2,14 +2,22 @@
 // (this test file is its own process, so the counters start at zero here).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { freePort } from '../../scripts/temporal-cli.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 
 /** levels 12 s apart (level 1 at +4 s), the window closes at +32 s */
 const SCALE = 900;
 let ctx: TestContext;
 
+let temporalMetricsPort = 0;
+
 before(async () => {
-  ctx = await TestContext.create(import.meta.filename, { worker: 'in-process' });
+  temporalMetricsPort = await freePort();
+  ctx = await TestContext.create(import.meta.filename, {
+    worker: 'in-process',
+    // the Temporal SDK's own Prometheus endpoint, from the in-process worker's runtime
+    env: { TEMPORAL_METRICS_PORT: String(temporalMetricsPort) },
+  });
 });
 after(async () => ctx.close());
 
@@ -195,4 +203,13 @@ test('in production the API port does not answer /metrics; METRICS_PORT does', a
     await internal.close();
     await new Promise((r) => server.close(r));
   }
+});
+
+test('the worker serves the Temporal SDK metrics on TEMPORAL_METRICS_PORT', async () => {
+  const text = await eventually(async () => {
+    const res = await fetch(`http://127.0.0.1:${temporalMetricsPort}/metrics`).catch(() => null);
+    const body = res?.ok ? await res.text() : '';
+    return body.includes('temporal_') ? body : null;
+  }, 30_000, 'temporal_* series');
+  if (process.env.DEBUG_METRICS) console.log([...new Set(parseMetrics(text).map((s) => s.name))].join('\n'));
 });
