@@ -301,7 +301,12 @@ export function observeDingTalkCall(api: string, errcode: string, seconds: numbe
   if (throttled) dingtalkThrottledTotal.inc({ endpoint });
 }
 
-/** Every metric name this registry exposes (the alert rules and the dashboard may use only these). */
-export async function registeredMetricNames(): Promise<string[]> {
-  return (await registry.getMetricsAsJSON()).map((m) => m.name);
+/**
+ * Every series name this registry exposes, a histogram's _bucket, _sum and _count included (the
+ * alert rules and the dashboard may use only these: test/unit/docker-files.test.ts).
+ */
+export async function exposedSeriesNames(): Promise<string[]> {
+  return (await registry.getMetricsAsJSON()).flatMap((m) =>
+    String(m.type) === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name],
+  );
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../scripts/temporal-cli.ts';
+import { monitoringExprs, seriesNamesIn } from '../helpers/monitoring.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 
 /** levels 12 s apart (level 1 at +4 s), the window closes at +32 s */
@@ -205,11 +206,26 @@ test('in production the API port does not answer /metrics; METRICS_PORT does', a
   }
 });
 
-test('the worker serves the Temporal SDK metrics on TEMPORAL_METRICS_PORT', async () => {
-  const text = await eventually(async () => {
-    const res = await fetch(`http://127.0.0.1:${temporalMetricsPort}/metrics`).catch(() => null);
-    const body = res?.ok ? await res.text() : '';
-    return body.includes('temporal_') ? body : null;
-  }, 30_000, 'temporal_* series');
-  if (process.env.DEBUG_METRICS) console.log([...new Set(parseMetrics(text).map((s) => s.name))].join('\n'));
+test('the worker serves the Temporal SDK metrics the dashboard and alerts read', async () => {
+  const text = await eventually(
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${temporalMetricsPort}/metrics`).catch(() => null);
+      const body = res?.ok ? await res.text() : '';
+      return body.includes('temporal_workflow_task_schedule_to_start_latency_bucket') ? body : null;
+    },
+    30_000,
+    'temporal_* series',
+  );
+  const served = new Set(parseMetrics(text).map((x) => x.name));
+  const used = monitoringExprs().flatMap(({ where, expr }) =>
+    seriesNamesIn(expr)
+      .filter((n) => n.startsWith('temporal_'))
+      .map((n) => ({ where, n })),
+  );
+  assert.ok(used.length > 0, 'the dashboard shows worker task latency from the SDK');
+  assert.deepEqual(
+    used.filter((u) => !served.has(u.n)).map((u) => `${u.where}: ${u.n}`),
+    [],
+    'temporal_* series the SDK does not serve',
+  );
 });
