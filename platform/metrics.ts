@@ -5,7 +5,7 @@
 // backlog, today's check-ins) are read from Postgres only when Prometheus scrapes, and only in a
 // process that called `collectFromDatabase` (the worker). The Temporal SDK's own metrics
 // (temporal_*) come from its Rust runtime on their own port (worker/create-worker.ts).
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Request, RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -245,7 +245,7 @@ export const metricsHandler: RequestHandler = (_req, res, next) => {
 };
 
 /** Writes /metrics to a plain Node response (the worker's health server, the internal metrics server). */
-export function sendMetrics(res: import('node:http').ServerResponse): void {
+export function sendMetrics(res: ServerResponse): void {
   registry.metrics().then(
     (text) => {
       res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });

@@ -1,6 +1,7 @@
 // /metrics after a compressed day: the series operators alert on carry the values the day produced
 // (this test file is its own process, so the counters start at zero here).
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../scripts/temporal-cli.ts';
 import { monitoringExprs, seriesNamesIn } from '../helpers/monitoring.ts';
@@ -191,7 +192,7 @@ test('in production the API port does not answer /metrics; METRICS_PORT does', a
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
-  const { port } = server.address() as import('node:net').AddressInfo;
+  const { port } = server.address() as AddressInfo;
   const internal = await startMetricsServer(0, '127.0.0.1');
   try {
     const pub = await fetch(`http://127.0.0.1:${port}/metrics`);
