@@ -38,7 +38,9 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<AppService
   const logger = createLogger(config.logLevel, opts.name);
   const lifecycle = new Lifecycle(logger, config.shutdownGraceMs).install();
   // before any client is built: the Temporal client and DingTalk client add their spans only when on
-  const stopTracing = setupTracing(config.tracing, `health-checkin-${opts.name ?? 'all'}`);
+  const stopTracing = setupTracing(config.tracing, `health-checkin-${opts.name ?? 'all'}`, undefined, (err) =>
+    logger.warn({ err }, 'the last spans were not exported'),
+  );
   // registered first, so it runs last: spans of the drain itself are flushed too
   if (stopTracing) lifecycle.onStop('tracing', stopTracing);
   const keyring = new FieldKeyring(config.fieldEncryption);

@@ -45,6 +45,7 @@ export function setupTracing(
   tracing: AppConfig['tracing'],
   serviceName: string,
   spanProcessor?: SpanProcessor,
+  onExportError?: (err: unknown) => void,
 ): (() => Promise<void>) | undefined {
   if (provider) return () => Promise.resolve();
   let processor = spanProcessor;
@@ -65,7 +66,8 @@ export function setupTracing(
   p.register();
   provider = p;
   return async () => {
-    await p.shutdown();
+    // a collector that is gone loses the last spans; the process still stops
+    await p.shutdown().catch((err: unknown) => onExportError?.(err));
     trace.disable();
     context.disable();
     propagation.disable();

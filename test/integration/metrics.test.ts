@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../scripts/temporal-cli.ts';
+import { startWorkerHealthServer } from '../../worker/health-server.ts';
 import { monitoringExprs, seriesNamesIn } from '../helpers/monitoring.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 
@@ -201,6 +202,15 @@ test('in production the API port does not answer /metrics; METRICS_PORT does', a
     assert.equal(res.status, 200);
     assert.match(await res.text(), /^# HELP hc_http_request_duration_seconds /m);
     assert.equal((await fetch(`${internal.url}/api/me/checkins`)).status, 404);
+    // the worker's health server serves its /metrics next to /livez and /readyz
+    const health = await startWorkerHealthServer({ db: ctx.db, polling: () => true }, 0);
+    try {
+      const w = await fetch(`${health.url}/metrics`);
+      assert.equal(w.status, 200);
+      assert.match(await w.text(), /^hc_worker_polling 1$/m);
+    } finally {
+      await health.close();
+    }
   } finally {
     await internal.close();
     await new Promise((r) => server.close(r));
