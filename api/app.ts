@@ -37,6 +37,8 @@ import { reviewDecisionRoutes } from './reviews/reviews.routes.ts';
 import { errorHandler, requestContext } from './http/middleware.ts';
 import { cleanBody, cleanRequestLine, noStore } from './http/input-rules.ts';
 import { temporalCodecRoutes } from './temporal-codec/codec.routes.ts';
+import { httpMetrics, metricsHandler, submissionMetrics } from '../platform/metrics.ts';
+import { httpTracing, httpTracingResume } from '../platform/tracing.ts';
 
 export interface ApiDeps {
   db: DB;
@@ -65,6 +67,11 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.api.trustProxy);
   app.use(requestContext(logger));
+  // one histogram observation per request (by route template); a span per request when tracing is on
+  app.use(httpMetrics(), httpTracing());
+  // Outside production the app's own port answers /metrics (npm start, tests); in production only
+  // the internal METRICS_PORT listener does (api/main.ts), never the public port.
+  if (config.env !== 'production') app.get('/metrics', metricsHandler);
   app.use(securityHeaders());
   app.use(cleanRequestLine());
   const session = {
@@ -77,7 +84,8 @@ export function createApp(deps: ApiDeps): express.Express {
   // Before the API's CORS: the Temporal Web UI calls it from its own origin.
   app.use('/temporal-codec', temporalCodecRoutes({ db, logger, auth, uiOrigins: config.temporal.uiOrigins }));
   app.use(strictCors(config.api.corsOrigins));
-  app.use(express.json({ limit: '500kb' }), cleanBody());
+  // the body parser reads in the socket's async context: re-enter the request's span after it
+  app.use(express.json({ limit: '500kb' }), httpTracingResume(), cleanBody());
 
   app.use(healthRoutes({ db, temporal, dingtalk: config.dingtalk }));
   // The admin UI, built by Vite into admin-ui/dist (npm start builds it when missing).
@@ -119,6 +127,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api/pass', passVerifyRoutes(passDeps));
   // Submissions are limited per person: a whole office behind one NAT address submits at 09:00, so
   // the per-IP limit counts only callers the authentication above did not identify.
+  app.post(['/api/me/checkins', '/api/employees/:id/proxy-checkins'], submissionMetrics());
   app.post(
     ['/api/me/checkins', '/api/me/attachments', '/api/employees/:id/proxy-checkins'],
     limiter({

@@ -145,6 +145,17 @@ export const envSchema = z.object({
   /** the worker's /livez and /readyz HTTP server; 0 (the default) runs none */
   WORKER_HEALTH_PORT: port(0),
   WORKER_HEALTH_HOST: z.string().default('127.0.0.1'),
+  /** the API's internal /metrics listener; 0 (the default) runs none (outside production the API port answers /metrics) */
+  METRICS_PORT: port(0),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** the Temporal SDK's own Prometheus metrics (worker); 0 (the default) exports none */
+  TEMPORAL_METRICS_PORT: port(0),
+  /** OpenTelemetry traces: none (the default: no tracing at all), otlp (OTLP over HTTP) or console */
+  OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
+  OTEL_SERVICE_NAME: optionalString,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  /** share of new traces recorded (parent-based: a traced caller's decision is kept) */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   SEED_DEMO: bool(true),
   /** "kid:base64-32-bytes,kid2:…": every key that may have sealed stored data */
   FIELD_ENCRYPTION_KEYS: optionalString,
@@ -235,6 +246,18 @@ export const envDescriptions: Record<EnvKey, string> = {
   WORKER_HEALTH_PORT:
     "port of the worker's health server (`/livez`, `/readyz`: Temporal polling and Postgres); 0 runs none",
   WORKER_HEALTH_HOST: "address the worker's health server listens on",
+  METRICS_PORT:
+    "port of the API's internal Prometheus `/metrics` listener; 0 runs none. Outside production the API's own port also answers `/metrics`, in production never (the worker's is on `WORKER_HEALTH_PORT`)",
+  METRICS_HOST: "address the API's internal `/metrics` listener and the Temporal SDK metrics listen on",
+  TEMPORAL_METRICS_PORT:
+    "port of the Temporal SDK's own Prometheus metrics (`temporal_*`: task latencies, pollers, slots) in the worker; 0 exports none",
+  OTEL_TRACES_EXPORTER:
+    'OpenTelemetry traces: `none` (tracing off, no overhead), `otlp` (OTLP/HTTP) or `console`',
+  OTEL_SERVICE_NAME: 'service name on the traces (default `health-checkin-api`, `health-checkin-worker`)',
+  OTEL_EXPORTER_OTLP_ENDPOINT:
+    'OTLP/HTTP collector base URL (`/v1/traces` is appended; default `http://localhost:4318`); other `OTEL_EXPORTER_OTLP_*` variables (headers, timeout) are read by the exporter',
+  OTEL_TRACES_SAMPLER_ARG:
+    'share of new traces recorded, 0–1 (parent-based: a traced caller decides for its trace)',
   SEED_DEMO: 'seed the demo organisation into an empty database',
   FIELD_ENCRYPTION_KEYS:
     "`kid:base64-32-byte-key,…`: every key that may have sealed stored data; a published dev key on a developer's machine only",
@@ -432,6 +455,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     submitGroupCommitMax: e.SUBMIT_GROUP_COMMIT_MAX,
     outboxPump: Object.freeze({ concurrency: e.OUTBOX_PUMP_CONCURRENCY, batchSize: e.OUTBOX_PUMP_BATCH }),
     worker: Object.freeze({ healthPort: e.WORKER_HEALTH_PORT, healthHost: e.WORKER_HEALTH_HOST }),
+    metrics: Object.freeze({
+      port: e.METRICS_PORT,
+      host: e.METRICS_HOST,
+      temporalPort: e.TEMPORAL_METRICS_PORT,
+    }),
+    tracing: Object.freeze({
+      exporter: e.OTEL_TRACES_EXPORTER,
+      serviceName: e.OTEL_SERVICE_NAME,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`
+        : undefined,
+      sampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
+    }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     seedDemo: e.SEED_DEMO,
     fieldEncryption: Object.freeze(e.fieldEncryption),

@@ -11,6 +11,7 @@ import { FieldKeyring } from '../security/field-crypto.ts';
 import { createDingTalk } from './dingtalk.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { connectTemporal } from './temporal.ts';
+import { setupTracing } from './tracing.ts';
 
 /** What every process has before it opens anything. */
 export interface ProcessBase {
@@ -40,6 +41,12 @@ function startProcess(name: string | undefined, toStderr = false): ProcessBase {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, name, toStderr);
   const lifecycle = new Lifecycle(logger, config.shutdownGraceMs).install();
+  // before any client is built: the Temporal client and DingTalk client add their spans only when on
+  const stopTracing = setupTracing(config.tracing, `health-checkin-${opts.name ?? 'all'}`, undefined, (err) =>
+    logger.warn({ err }, 'the last spans were not exported'),
+  );
+  // registered first, so it runs last: spans of the drain itself are flushed too
+  if (stopTracing) lifecycle.onStop('tracing', stopTracing);
   const keyring = new FieldKeyring(config.fieldEncryption);
   return { config, logger, keyring, lifecycle };
 }

@@ -10,6 +10,12 @@ import {
 } from '@temporalio/worker';
 import { Context } from '@temporalio/activity';
 import type { Logger } from '../config/logger.ts';
+import type { AppConfig } from '../config/config.ts';
+import {
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry';
+import { tracingEnabled } from '../platform/tracing.ts';
 import { fileURLToPath } from 'node:url';
 import { keyringOf } from '../db/sealed-fields.ts';
 import { createDataConverter } from '../platform/payload-codec.ts';
@@ -17,6 +23,10 @@ import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { ladderTaskQueue } from '../domain/reminders/ladder.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** bundled with the workflows (worker/workflow-bundle.ts): carries trace headers to activities */
+export const workflowInterceptorsPath = fileURLToPath(
+  new URL('../workflows/tracing-interceptors.ts', import.meta.url),
+);
 
 let runtimeInstalled = false;
 
@@ -26,8 +36,12 @@ export const WORKER_TUNING = {
   maxConcurrentWorkflowTaskExecutions: 40,
 } as const;
 
-/** Routes the SDK's own logs (workflow `log`, worker state) into our pino logger, once per process. */
-function installRuntimeLogger(logger: Logger): void {
+/**
+ * Routes the SDK's own logs (workflow `log`, worker state) into our pino logger, once per process,
+ * and with TEMPORAL_METRICS_PORT > 0 serves the SDK's own Prometheus metrics (temporal_*: task
+ * schedule-to-start latency, pollers, slots) from its Rust runtime on METRICS_HOST:that port.
+ */
+function installRuntime(logger: Logger, metrics: AppConfig['metrics']): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const level = (logger.level === 'silent' ? 'ERROR' : logger.level.toUpperCase()) as LogLevel;
@@ -36,6 +50,20 @@ function installRuntimeLogger(logger: Logger): void {
     // The process's Lifecycle owns SIGTERM/SIGINT: the SDK's own handlers would shut the worker
     // down behind our back, and our second shutdown() then threw "Not running … DRAINING".
     shutdownSignals: [],
+    ...(metrics.temporalPort > 0
+      ? {
+          telemetryOptions: {
+            metrics: {
+              prometheus: {
+                bindAddress: `${metrics.host.includes(':') ? `[${metrics.host}]` : metrics.host}:${metrics.temporalPort}`,
+                // seconds and the _total suffix, as the rest of this app's series
+                useSecondsForDurations: true,
+                countersTotalSuffix: true,
+              },
+            },
+          },
+        }
+      : {}),
     logger: new DefaultLogger(sdkLevel, (entry) => {
       const method = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
       logger[method]({ ...entry.meta, sdk: true }, entry.message);
@@ -79,7 +107,7 @@ export async function createWorker(
   opts: { address: string; workflowBundle?: { codePath: string } } & Partial<WorkerOptions>,
 ): Promise<{ workers: Worker[]; connection: NativeConnection }> {
   const { address, workflowBundle, ...rest } = opts;
-  installRuntimeLogger(deps.logger);
+  installRuntime(deps.logger, deps.config.metrics);
   const connection = await NativeConnection.connect({ address });
   // Bundled once for both workers (a pre-built bundle in production: worker/main.ts's argument).
   const bundle = workflowBundle ?? { code: (await bundleWorkflowCode({ workflowsPath })).code };
@@ -88,6 +116,21 @@ export async function createWorker(
     namespace: deps.config.temporal.namespace,
     workflowBundle: bundle,
     activities: createActivities({ ...deps, logger: activityLogger(deps.logger) }),
+    interceptors: {
+      // a pre-built bundle has them bundled in already
+      ...(workflowBundle ? {} : { workflowModules: [workflowInterceptorsPath] }),
+      // with tracing on, each activity runs in a span under the trace its workflow carried
+      ...(tracingEnabled()
+        ? {
+            activity: [
+              (ctx: Context) => ({
+                inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+                outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+              }),
+            ],
+          }
+        : {}),
+    },
     // the keyring travels with the database handle (db/sealed-fields.ts)
     dataConverter: createDataConverter(keyringOf(deps.db)),
     // On SIGTERM running activities get this long to finish before they are cancelled (and retried

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import type { DB } from '../db/connect.ts';
 import type { DingTalkApi } from '../dingtalk/types.ts';
+import { collectFromDatabase, workerPolling } from '../platform/metrics.ts';
 import { startOutboxDrainer } from '../platform/signal-outbox.ts';
 import { createWorker } from './create-worker.ts';
 
@@ -34,12 +35,19 @@ export async function runWorker(deps: {
     deps.config.outboxPollMs,
   );
   const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  // /metrics of this process reports the outbox and review backlog and today's days from Postgres
+  collectFromDatabase(deps.db);
+  workerPolling.set(1);
+  const notPolling = () => workerPolling.set(0);
+  running.then(notPolling, notPolling);
   let stopping: Promise<void> | undefined;
   return {
     running,
     /** Drains: no new tasks, running activities finish within the grace time, then the connection closes. */
     stop() {
       stopping ??= (async () => {
+        notPolling();
+        collectFromDatabase(undefined);
         await stopDrainer();
         for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
         await running;

@@ -6,6 +6,7 @@ import type { ReminderDelivery } from '../../db/database.ts';
 import type { SendResult } from '../../dingtalk/types.ts';
 import { toRetryableFailure } from '../dingtalk-failure.ts';
 import type { ActivityDeps } from '../deps.ts';
+import { reminderReceiptsTotal } from '../../platform/metrics.ts';
 
 /** A userid's state in one task's result; unknown userids (invalid) count as failed. */
 export function deliveryOf(result: SendResult, userId: string): ReminderDelivery | null {
@@ -47,7 +48,10 @@ export function createDeliveryReceiptActivities({ db, dingtalk }: ActivityDeps) 
           if (state === null || state === 'unread') open++;
           if (state) byState.set(state, [...(byState.get(state) ?? []), row.employee_id]);
         }
-        for (const [state, ids] of byState) await recordDelivery(db, input.workDate, input.level, ids, state);
+        for (const [state, ids] of byState) {
+          await recordDelivery(db, input.workDate, input.level, ids, state);
+          reminderReceiptsTotal.inc({ level: String(input.level), delivery: state }, ids.length);
+        }
       }
       return { open };
     },

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import {
   claimReminders,
   expireReminders,
-  markReminders,
+  markReminders as saveReminders,
   unwatchedTaskIds,
 } from '../../db/repositories/reminders.ts';
 import { findDepartmentContacts, findEmployeesByIds } from '../../db/repositories/org.ts';
@@ -24,6 +24,7 @@ import {
   reminderLevelName,
   type ReminderLevel,
 } from '../../domain/reminders/ladder.ts';
+import { remindersTotal } from '../../platform/metrics.ts';
 import {
   checkinLink,
   employeeReminderCard,
@@ -52,6 +53,14 @@ const pastDeadline = (until: string) =>
 
 const chunk = <T>(xs: T[], n: number): T[][] =>
   Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+/** Saves reminder rows' state; the final ones (sent, failed, skipped, unknown) are counted per level. */
+async function markReminders(...args: Parameters<typeof saveReminders>): Promise<void> {
+  await saveReminders(...args);
+  const [, , level, ids, status] = args;
+  if (status !== 'claimed' && status !== 'sending' && ids.length > 0)
+    remindersTotal.inc({ level: String(level), status }, ids.length);
+}
 
 export function createReminderActivities({ db, dingtalk, config, logger, temporal }: ActivityDeps) {
   const link = (workDate: string) => checkinLink(config.api.publicBaseUrl, workDate);

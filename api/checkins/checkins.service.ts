@@ -38,6 +38,7 @@ import {
   updateReview,
 } from '../../db/repositories/reviews.ts';
 import { deliverAfterCommit, SignalPump } from '../../platform/signal-outbox.ts';
+import { captureTraceContext } from '../../platform/tracing.ts';
 import { anomalyReview } from '../../workflows/anomaly-review.ts';
 import { recheckSignal, submitSignal } from '../../workflows/messages.ts';
 import { isUuid } from '../attachments/image-upload.ts';
@@ -71,7 +72,7 @@ export function submissionPipeline(
       db: deps.db,
       logger: deps.logger,
       messages: dayMessages,
-      delivered: (ids) => signals.deliver(ids),
+      delivered: (ids, traces) => signals.deliver(ids, traces),
       leaseSeconds: PUMP_LEASE_SECONDS,
     },
     opts.groupCommitMax,
@@ -248,7 +249,7 @@ export async function submitCheckin(
   }
 
   // Committed: the answer does not wait for Temporal (the workflows re-check Postgres anyway).
-  if (deps.signals) deps.signals.deliver(stored.outboxIds);
+  if (deps.signals) deps.signals.deliver(stored.outboxIds, captureTraceContext());
   else await deliverAfterCommit(deps, stored.outboxIds, deps.signalTimeoutMs);
   return { record: stored.record, replayed: false, reviewId: stored.reviewId };
 }

@@ -21,6 +21,7 @@ import { parse, route } from '../http/middleware.ts';
 import { attachmentDisposition } from './content-disposition.ts';
 import { exportView, planExport, startExportWorkflow } from './exports.service.ts';
 import { issue } from '../../domain/issue-codes.ts';
+import { exportDuration } from '../../platform/metrics.ts';
 
 const date = z.string().refine(isValidDate, issue('date_format', 'expected a calendar date YYYY-MM-DD'));
 const exportSchema = z
@@ -108,7 +109,15 @@ export function exportRoutes(deps: {
         attachmentDisposition(plan.fileName, asciiReportFileName(filter, plan.format)),
       );
       res.type(REPORT_CONTENT_TYPE[plan.format]);
-      const { records } = await writeReport(db, plan, res);
+      const end = exportDuration.startTimer({ format: plan.format, mode: 'sync' });
+      let records: number;
+      try {
+        ({ records } = await writeReport(db, plan, res));
+      } catch (err) {
+        end({ outcome: 'failed' });
+        throw err;
+      }
+      end({ outcome: 'done' });
       req.log.info({ records, format: plan.format, ...filter }, 'export streamed');
     }),
   );
