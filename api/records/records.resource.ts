@@ -9,7 +9,7 @@ import type { DB } from '../../db/connect.ts';
 import { type DepartmentScope } from '../../db/department-scope.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
 import { openRecord } from '../../db/repositories/records.ts';
-import { auditRead } from '../audit/audit-trail.ts';
+import { auditRead, noteSubject } from '../audit/audit-trail.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
@@ -89,7 +89,10 @@ export function recordsResource(deps: { db: DB }): Router {
         work_date_lte: ['h.work_date', '<='],
         q: ['e.name', 'contains'],
       },
-      (row) => openRecord(row, keyringOf(deps.db)),
+      (row, req) => {
+        noteSubject(req, row.employee_id);
+        return openRecord(row, keyringOf(deps.db));
+      },
     ),
   );
   r.get(
@@ -100,6 +103,7 @@ export function recordsResource(deps: { db: DB }): Router {
       const { id } = parse(bigIdParam, req.params, 'path');
       const record = await findScopedRecord(deps.db, id, scopeOf(req));
       if (!record) throw notFound('records');
+      noteSubject(req, record.employee_id);
       res.json(record);
     }),
   );

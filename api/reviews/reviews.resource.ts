@@ -7,7 +7,7 @@ import { reviewStatuses } from '../../domain/review-status.ts';
 import type { DB } from '../../db/connect.ts';
 import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
 import { openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
-import { auditRead } from '../audit/audit-trail.ts';
+import { auditRead, noteSubject } from '../audit/audit-trail.ts';
 import { authorize, can, principalOf, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { parse, route } from '../http/middleware.ts';
@@ -81,7 +81,10 @@ export function reviewsResource(deps: { db: DB }): Router {
         work_date_lte: ['r.work_date', '<='],
         q: ['e.name', 'contains'],
       },
-      (row) => openReviewWithContext(row, keyringOf(deps.db)),
+      (row, req) => {
+        noteSubject(req, row.employee_id);
+        return openReviewWithContext(row, keyringOf(deps.db));
+      },
     ),
   );
   r.get(
@@ -91,6 +94,7 @@ export function reviewsResource(deps: { db: DB }): Router {
       const { id } = parse(bigIdParam, req.params, 'path');
       const row = await scoped(deps.db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
       if (!row) throw notFound('Review');
+      noteSubject(req, row.employee_id);
       // getOne is the review page: the row plus its readings, decider, who it waits for and can_decide
       const p = principalOf(req);
       const review = openReviewWithContext(row, keyringOf(deps.db));

@@ -213,6 +213,7 @@ export const appEn = {
       part_time: 'Not a working day for this part-timer',
       weekend: 'Weekend',
       holiday: 'Holiday',
+      consent_withdrawn: 'Consent withdrawn',
     },
     weekday: { 0: 'Sun', 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat' },
   },

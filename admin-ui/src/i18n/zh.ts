@@ -255,6 +255,7 @@ export const appZh = {
       part_time: '非工作日（兼职）',
       weekend: '周末',
       holiday: '节假日',
+      consent_withdrawn: '未同意/已撤回同意',
     },
     weekday: { 0: '周日', 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六' },
   },
