@@ -129,13 +129,16 @@ export function mePrivacyRoutes(deps: MePrivacyDeps): Router {
     const employeeId = req.employeeId as number;
     const [rows, notice] = await Promise.all([accessHistory(db, employeeId), getPublishedNoticeCached(db)]);
     const names = notice?.show_reader_names === true;
-    return rows.map((a) => ({
-      at: a.at,
-      action: a.action,
-      roles: a.actor_roles.length ? a.actor_roles : [a.actor.startsWith('account:') ? 'admin' : 'staff'],
-      department: a.reader_department,
-      name: names ? (a.reader_name ?? a.actor.replace(/^account:/, '')) : null,
-    }));
+    return rows.map((a) => {
+      const staffRoles = a.actor_roles.filter((r) => r !== 'employee');
+      return {
+        at: a.at,
+        action: a.action,
+        roles: staffRoles.length ? staffRoles : ['staff'],
+        department: a.reader_department,
+        name: names ? (a.reader_name ?? a.actor.replace(/^account:/, '')) : null,
+      };
+    });
   }
 
   async function everythingAbout(req: Request) {
