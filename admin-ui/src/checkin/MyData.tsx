@@ -187,10 +187,12 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
           {access?.map((a, i) => (
             <li key={i}>
               {formatInstant(a.at, timeZone, lang)} ·{' '}
-              {t('checkin.privacy.reader', {
-                role: a.roles.map((r) => t(`checkin.privacy.roles.${r}`)).join('/'),
-                department: a.department ?? '—',
-              })}
+              {a.department
+                ? t('checkin.privacy.reader', {
+                    role: a.roles.map((r) => t(`checkin.privacy.roles.${r}`)).join('/'),
+                    department: a.department,
+                  })
+                : a.roles.map((r) => t(`checkin.privacy.roles.${r}`)).join('/')}
               {a.name ? ` · ${a.name}` : ''}
             </li>
           ))}
