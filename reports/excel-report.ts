@@ -200,7 +200,7 @@ export async function writeExcelReport(
   missing.commit();
 
   // people who withdrew consent are not asked: shown as such, never among the non-submitters
-  const withdrawn = wb.addWorksheet('未同意/已撤回同意 Consent withdrawn', frozen);
+  const withdrawn = wb.addWorksheet('撤回同意 Consent withdrawn', frozen);
   header(withdrawn, [
     { header: '日期 Date', width: 12 },
     { header: '员工 Employee', width: 12 },

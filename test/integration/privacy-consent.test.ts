@@ -4,6 +4,7 @@
 // day's ladder and the next days' fan-out for that person until they consent again.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import ExcelJS from 'exceljs';
 import { translate } from '../../admin-ui/src/i18n/translate.ts';
 import { problemText } from '../../admin-ui/src/problem-text.ts';
 import { findDay } from '../../db/repositories/checkin-days.ts';
@@ -216,6 +217,23 @@ describe('privacy notice and consent', () => {
     const days = await ctx.admin('GET', `/api/ra/employees/${w.id}/days?days=1`);
     const today = (days.body.days as { work_date: string; outcome: string; reason: string }[])[0];
     assert.deepEqual([today?.outcome, today?.reason], ['exempt', 'consent_withdrawn']);
+
+    // the Excel report lists them on their own sheet, never among the non-submitters
+    const xlsx = await fetch(`${ctx.apiUrl}/api/exports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-admin-token': ctx.operatorKey },
+      body: JSON.stringify({ from: s.workDate, to: s.workDate, departmentIds: [dept.id], format: 'xlsx' }),
+    });
+    assert.equal(xlsx.status, 200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await xlsx.arrayBuffer());
+    const names = (sheet: string) => {
+      const out: string[] = [];
+      wb.getWorksheet(sheet)?.eachRow((row) => out.push(String(row.getCell(2).value)));
+      return out;
+    };
+    assert.ok(names('撤回同意 Consent withdrawn').includes(w.name));
+    assert.ok(!names('未提交 Non-submitters').includes(w.name));
 
     // the next day's fan-out starts nobody's workflow for them
     const fanout = (workDate: string, n: number) =>
