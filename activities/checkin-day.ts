@@ -151,7 +151,8 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
             schedule = scheduleFor(plan, policy, tz);
             schedules.set(key, schedule);
           }
-          if (consentWithdrawn(notice, e)) withdrawn.push({ id: e.id, department_id: e.department_id, schedule });
+          if (consentWithdrawn(notice, e))
+            withdrawn.push({ id: e.id, department_id: e.department_id, schedule });
           else days.push({ id: e.id, department_id: e.department_id, schedule });
         }
         await insertDaysIfAbsent(

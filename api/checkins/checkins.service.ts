@@ -167,7 +167,9 @@ export async function submitCheckin(
   const notice = await getPublishedNoticeCached(db);
   if (
     notice &&
-    (opts.proxyByEmployeeId === undefined ? lacksConsent(notice, employee) : consentWithdrawn(notice, employee))
+    (opts.proxyByEmployeeId === undefined
+      ? lacksConsent(notice, employee)
+      : consentWithdrawn(notice, employee))
   ) {
     throw consentRequired(notice.version, employee.privacy_state === 'withdrawn');
   }

@@ -204,6 +204,12 @@ export function listRoute<S extends z.ZodType<Record<string, unknown>>, DB_, TB 
     const p = parseList(req.query, sort, filterSchema);
     const q = applyFilters(query(req), p.filter, filters as Record<string, FilterRule<DB_, TB, O, never>>);
     const { rows, total } = await page(db, q, p, sort);
-    sendList(res, resource, p, rows.map((row) => present(row, req)), total);
+    sendList(
+      res,
+      resource,
+      p,
+      rows.map((row) => present(row, req)),
+      total,
+    );
   });
 }

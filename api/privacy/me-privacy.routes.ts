@@ -109,15 +109,26 @@ export function mePrivacyRoutes(deps: MePrivacyDeps): Router {
     route(async (req, res) => {
       const { format } = parse(exportQuery, req.query, 'query');
       const employeeId = req.employeeId as number;
-      noteAudit(req, { action: 'me.data.export', targetType: 'employee', targetId: employeeId, detail: { format } });
+      noteAudit(req, {
+        action: 'me.data.export',
+        targetType: 'employee',
+        targetId: employeeId,
+        detail: { format },
+      });
       const data = await everythingAbout(req);
       const stamp = data.exportedAt.slice(0, 10);
       if (format === 'json') {
-        res.setHeader('content-disposition', attachmentDisposition(`我的数据-${stamp}.json`, `my-data-${stamp}.json`));
+        res.setHeader(
+          'content-disposition',
+          attachmentDisposition(`我的数据-${stamp}.json`, `my-data-${stamp}.json`),
+        );
         res.type('application/json').send(JSON.stringify(data, null, 2));
         return;
       }
-      res.setHeader('content-disposition', attachmentDisposition(`我的数据-${stamp}.xlsx`, `my-data-${stamp}.xlsx`));
+      res.setHeader(
+        'content-disposition',
+        attachmentDisposition(`我的数据-${stamp}.xlsx`, `my-data-${stamp}.xlsx`),
+      );
       res
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .send(await myDataWorkbook(data));

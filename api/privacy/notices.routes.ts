@@ -17,7 +17,13 @@ import { noticeView, type MePrivacyDeps } from './me-privacy.routes.ts';
 
 const longText = z.string().trim().min(1).max(4000);
 const noticeText = z
-  .object({ purpose: longText, audience: longText, processors: longText, rights: longText, contact: longText })
+  .object({
+    purpose: longText,
+    audience: longText,
+    processors: longText,
+    rights: longText,
+    contact: longText,
+  })
   .strict();
 const draftSchema = z
   .object({

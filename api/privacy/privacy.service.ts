@@ -28,7 +28,13 @@ export const CONSENT_WITHDRAWN = 'consent_withdrawn';
 
 export async function answerNotice(
   deps: PrivacyDeps,
-  a: { employeeId: number; version: number; action: PrivacyState; ip: string | null; userAgent: string | null },
+  a: {
+    employeeId: number;
+    version: number;
+    action: PrivacyState;
+    ip: string | null;
+    userAgent: string | null;
+  },
 ) {
   const { db } = deps;
   const notice = await getPublishedNoticeCached(db);

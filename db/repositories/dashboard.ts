@@ -78,7 +78,11 @@ export function dayTotals(
 }
 
 /** How many people in the scope are not asked today because they withdrew consent. */
-export async function consentWithdrawnToday(db: DB, workDate: string, scope: DepartmentScope): Promise<number> {
+export async function consentWithdrawnToday(
+  db: DB,
+  workDate: string,
+  scope: DepartmentScope,
+): Promise<number> {
   const r = await db
     .selectFrom('checkin_days')
     .select(sql<number>`count(*)::int`.as('n'))

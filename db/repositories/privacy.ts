@@ -103,7 +103,13 @@ export const forgetNoticeCache = (db: DB) => noticeCache.delete(db);
 /** Stores the person's answer: the history row and their current state, in one transaction. */
 export async function recordPrivacyAnswer(
   trx: Transaction<Database>,
-  a: { employeeId: number; version: number; action: PrivacyState; ip: string | null; userAgent: string | null },
+  a: {
+    employeeId: number;
+    version: number;
+    action: PrivacyState;
+    ip: string | null;
+    userAgent: string | null;
+  },
 ) {
   const row = await trx
     .insertInto('privacy_consents')

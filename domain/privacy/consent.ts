@@ -15,7 +15,10 @@ export interface PersonAnswer {
 }
 
 /** What the page must ask before the form: nothing, an acknowledgement, or consent. */
-export function noticeNeeded(notice: CurrentNotice | undefined, p: PersonAnswer): 'none' | 'acknowledge' | 'consent' {
+export function noticeNeeded(
+  notice: CurrentNotice | undefined,
+  p: PersonAnswer,
+): 'none' | 'acknowledge' | 'consent' {
   if (!notice) return 'none';
   if (p.privacy_version === notice.version && p.privacy_state !== 'withdrawn') {
     if (notice.legal_basis === 'hr_management' || p.privacy_state === 'consented') return 'none';
@@ -52,7 +55,8 @@ export function formForPerson<F extends { fields: readonly FieldLike[] }>(
   p: PersonAnswer,
 ): F {
   if (!form.fields.some((f) => f.requiresConsent)) return form;
-  const consented = notice !== undefined && p.privacy_version === notice.version && p.privacy_state === 'consented';
+  const consented =
+    notice !== undefined && p.privacy_version === notice.version && p.privacy_state === 'consented';
   if (consented) return form;
   return { ...form, fields: form.fields.filter((f) => !f.requiresConsent) };
 }

@@ -100,7 +100,7 @@ describe('privacy on the check-in page', () => {
     await page.getByTestId('notice-fields').getByText('需单独同意').waitFor();
     await page.getByTestId('notice-purpose').getByText('健康监测（v1）').waitFor();
     await page.screenshot({ path: join(shots, 'privacy-notice-360.png'), fullPage: true });
-    assert.equal((await page.locator('[data-field=temperature]').count()), 0, 'no form before the answer');
+    assert.equal(await page.locator('[data-field=temperature]').count(), 0, 'no form before the answer');
 
     await page.getByTestId('notice-consent').click();
     await page.locator('[data-field=temperature]').waitFor();
@@ -125,7 +125,13 @@ describe('privacy on the check-in page', () => {
   test('a new version published while the page is open: the submission is held, the notice shown, then it is sent', async () => {
     const e = member(1);
     await ctx.expectToday([e]);
-    const before = (await ctx.db.selectFrom('privacy_notices').select('version').where('status', '=', 'published').executeTakeFirstOrThrow()).version;
+    const before = (
+      await ctx.db
+        .selectFrom('privacy_notices')
+        .select('version')
+        .where('status', '=', 'published')
+        .executeTakeFirstOrThrow()
+    ).version;
     const context = await browser.newContext(phone);
     const page = await context.newPage();
     await page.goto(await signedLink(ctx, e));
@@ -142,13 +148,13 @@ describe('privacy on the check-in page', () => {
     await page.screenshot({ path: join(shots, 'privacy-held-submission-360.png'), fullPage: true });
     assert.equal((await recordsOf(e.id)).length, 0, 'refused, nothing stored');
     // kept on the device, not failed
-    const held = (await page.evaluate(`new Promise((resolve) => {
+    const held = await page.evaluate<[string, string | null][]>(`new Promise((resolve) => {
       const req = indexedDB.open('health-checkin', 1);
       req.onsuccess = () => {
         const all = req.result.transaction('submissions').objectStore('submissions').getAll();
         all.onsuccess = () => resolve(all.result.map((s) => [s.state, s.blocked ?? null]));
       };
-    })`)) as [string, string | null][];
+    })`);
     assert.deepEqual(held, [['pending', 'consent']]);
 
     await page.getByTestId('notice-consent').click();
@@ -174,8 +180,11 @@ describe('privacy on the check-in page', () => {
     await page.getByTestId('privacy-state').getByText('已同意').waitFor();
     await page.screenshot({ path: join(shots, 'privacy-my-data-360.png'), fullPage: true });
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
-    const data = JSON.parse(await readFile((await download.path()) as string, 'utf8')) as {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('download-json').click(),
+    ]);
+    const data = JSON.parse(await readFile(await download.path(), 'utf8')) as {
       employee: { id: number };
       records: { id: number }[];
     };
@@ -190,7 +199,11 @@ describe('privacy on the check-in page', () => {
     await page.getByTestId('privacy-state').and(page.locator('[data-state=withdrawn]')).waitFor();
     await page.getByTestId('toggle-my-data').click();
     await page.getByTestId('privacy-notice').getByTestId('consent-withdrawn').waitFor();
-    const me = await ctx.db.selectFrom('employees').select('privacy_state').where('id', '=', e.id).executeTakeFirstOrThrow();
+    const me = await ctx.db
+      .selectFrom('employees')
+      .select('privacy_state')
+      .where('id', '=', e.id)
+      .executeTakeFirstOrThrow();
     assert.equal(me.privacy_state, 'withdrawn');
     await context.close();
   });

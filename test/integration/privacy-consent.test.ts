@@ -63,13 +63,8 @@ const answer = (e: TestEmployee, version: number, action: 'acknowledged' | 'cons
   me(e, 'POST', '/privacy/answers', { version, action });
 
 const recordsOf = async (employeeId: number) =>
-  (
-    await ctx.db
-      .selectFrom('health_records')
-      .select('id')
-      .where('employee_id', '=', employeeId)
-      .execute()
-  ).length;
+  (await ctx.db.selectFrom('health_records').select('id').where('employee_id', '=', employeeId).execute())
+    .length;
 
 describe('privacy notice and consent', () => {
   test('without a published notice nothing is asked and submissions are stored', async () => {
@@ -86,10 +81,18 @@ describe('privacy notice and consent', () => {
     const e = member(1);
     await ctx.expectToday([e]);
     const today = await me(e, 'GET', '/today');
-    assert.deepEqual(today.body.privacy, { version: v1, legalBasis: 'consent', needed: 'consent', state: null });
+    assert.deepEqual(today.body.privacy, {
+      version: v1,
+      legalBasis: 'consent',
+      needed: 'consent',
+      state: null,
+    });
     const notice = await me(e, 'GET', '/privacy');
     const view = notice.body.notice as { fields: { key: string }[]; retention: { recordDays: number } };
-    assert.ok(view.fields.some((f) => f.key === 'temperature'), 'the form fields are listed automatically');
+    assert.ok(
+      view.fields.some((f) => f.key === 'temperature'),
+      'the form fields are listed automatically',
+    );
     assert.equal(view.retention.recordDays, ctx.config.retention.recordDays);
 
     const key = newKey();
@@ -182,7 +185,9 @@ describe('privacy notice and consent', () => {
     await ctx.startDay([w], s);
     await eventually(
       async () =>
-        (await listRemindersForDay(ctx.db, s.workDate, [w.id])).some((r) => r.level === 1 && r.status === 'sent'),
+        (await listRemindersForDay(ctx.db, s.workDate, [w.id])).some(
+          (r) => r.level === 1 && r.status === 'sent',
+        ),
       30_000,
       'the level-1 reminder',
     );
@@ -229,7 +234,7 @@ describe('privacy notice and consent', () => {
     await wb.xlsx.load(await xlsx.arrayBuffer());
     const names = (sheet: string) => {
       const out: string[] = [];
-      wb.getWorksheet(sheet)?.eachRow((row) => out.push(String(row.getCell(2).value)));
+      wb.getWorksheet(sheet)?.eachRow((row) => out.push(row.getCell(2).text));
       return out;
     };
     assert.ok(names('撤回同意 Consent withdrawn').includes(w.name));
@@ -257,7 +262,10 @@ describe('privacy notice and consent', () => {
     assert.equal((await answer(w, version, 'consented')).status, 201);
     const later = '2031-03-05';
     await fanout(later, 2);
-    assert.equal((await ctx.temporal.workflow.getHandle(checkinWorkflowId(later, w.id)).describe()).type, 'dailyCheckin');
+    assert.equal(
+      (await ctx.temporal.workflow.getHandle(checkinWorkflowId(later, w.id)).describe()).type,
+      'dailyCheckin',
+    );
 
     const started = await ctx.db
       .selectFrom('checkin_days')

@@ -32,7 +32,9 @@ before(async () => {
 after(async () => ctx.close());
 
 async function me(e: TestEmployee, path: string) {
-  const res = await fetch(`${ctx.apiUrl}/api/me${path}`, { headers: { authorization: `Bearer ${ctx.token(e.id)}` } });
+  const res = await fetch(`${ctx.apiUrl}/api/me${path}`, {
+    headers: { authorization: `Bearer ${ctx.token(e.id)}` },
+  });
   return res;
 }
 
@@ -41,9 +43,7 @@ async function workbookText(buf: ArrayBuffer): Promise<{ sheets: string[]; text:
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(buf);
   const parts: string[] = [];
-  wb.eachSheet((ws) =>
-    ws.eachRow((row) => row.eachCell((c) => parts.push(String(c.value instanceof Date ? c.value.toISOString() : c.value)))),
-  );
+  wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((c) => parts.push(c.text))));
   return { sheets: wb.worksheets.map((w) => w.name), text: parts.join('\n') };
 }
 
@@ -61,12 +61,18 @@ describe("the employee's own data", () => {
 
     const res = await me(a, '/data/access');
     assert.equal(res.status, 200);
-    const items = ((await res.json()) as { items: { roles: string[]; department: string; name: string | null; action: string }[] })
-      .items;
+    const items = (
+      (await res.json()) as {
+        items: { roles: string[]; department: string; name: string | null; action: string }[];
+      }
+    ).items;
     assert.equal(items.length, 3, JSON.stringify(items));
     assert.ok(items.some((i) => i.roles.includes('manager') && i.department === dept.name));
     assert.equal(items.filter((i) => i.roles.includes('hr')).length, 2);
-    assert.ok(items.every((i) => i.name === null), 'no reader names unless the company allows it');
+    assert.ok(
+      items.every((i) => i.name === null),
+      'no reader names unless the company allows it',
+    );
     assert.ok(items.every((i) => !i.roles.includes('employee')));
 
     // B was read once (HR), and never through A's reads
@@ -78,13 +84,28 @@ describe("the employee's own data", () => {
     const draft = await ctx.admin('POST', '/api/privacy/notices', {
       legalBasis: 'hr_management',
       content: {
-        zh: { purpose: '健康监测', audience: '主管与HR', processors: '钉钉', rights: '查阅下载', contact: 'dpo' },
-        en: { purpose: 'health', audience: 'manager, HR', processors: 'DingTalk', rights: 'access', contact: 'dpo' },
+        zh: {
+          purpose: '健康监测',
+          audience: '主管与HR',
+          processors: '钉钉',
+          rights: '查阅下载',
+          contact: 'dpo',
+        },
+        en: {
+          purpose: 'health',
+          audience: 'manager, HR',
+          processors: 'DingTalk',
+          rights: 'access',
+          contact: 'dpo',
+        },
       },
       showReaderNames: true,
     });
     assert.equal(draft.status, 201);
-    assert.equal((await ctx.admin('POST', `/api/privacy/notices/${draft.body.version as number}/publish`, {})).status, 200);
+    assert.equal(
+      (await ctx.admin('POST', `/api/privacy/notices/${draft.body.version as number}/publish`, {})).status,
+      200,
+    );
     // published versions never change
     const edit = await ctx.admin('PUT', `/api/privacy/notices/${draft.body.version as number}`, {
       legalBasis: 'consent',
@@ -92,13 +113,17 @@ describe("the employee's own data", () => {
     });
     assert.equal(edit.status, 409);
     // the cache is per process and dropped on publish: seen at once
-    const items = ((await (await me(a, '/data/access')).json()) as { items: { name: string | null }[] }).items;
+    const items = ((await (await me(a, '/data/access')).json()) as { items: { name: string | null }[] })
+      .items;
     assert.ok(items.some((i) => i.name === dept.manager.name));
   });
 
   test("my data shows the person's records and reviews only", async () => {
     const res = await me(a, '/data');
-    const body = (await res.json()) as { records: { id: number; answers: { remarks?: string } }[]; reviews: { id: number }[] };
+    const body = (await res.json()) as {
+      records: { id: number; answers: { remarks?: string } }[];
+      reviews: { id: number }[];
+    };
     assert.deepEqual(
       body.records.map((r) => r.id),
       [aRecord],
@@ -108,7 +133,10 @@ describe("the employee's own data", () => {
     const reviews = await ctx.db.selectFrom('reviews').select(['id', 'employee_id']).execute();
     assert.deepEqual(
       body.reviews.map((r) => r.id).sort(),
-      reviews.filter((r) => r.employee_id === a.id).map((r) => r.id).sort(),
+      reviews
+        .filter((r) => r.employee_id === a.id)
+        .map((r) => r.id)
+        .sort(),
     );
   });
 
@@ -144,7 +172,8 @@ describe("the employee's own data", () => {
 
     // and B's download holds nothing of A's
     const bText = await (await me(b, '/data/export?format=json')).text();
-    for (const mark of [a.userId, a.unionId, A_REMARK]) assert.ok(!bText.includes(mark), `B's JSON holds ${mark}`);
+    for (const mark of [a.userId, a.unionId, A_REMARK])
+      assert.ok(!bText.includes(mark), `B's JSON holds ${mark}`);
   });
 
   test("the download needs the employee's session and takes no other person's id", async () => {

@@ -40,7 +40,9 @@ interface DataRequest {
 
 /** Fetches a file with the session header and hands it to the browser as a download. */
 async function download(token: string, format: 'json' | 'xlsx') {
-  const res = await fetch(`/api/me/data/export?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`/api/me/data/export?format=${format}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
@@ -140,11 +142,18 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
             {stateText}
           </p>
           {privacy.notice?.legalBasis === 'consent' && privacy.state === 'consented' && (
-            <button type="button" className="ck-secondary" data-testid="withdraw-consent" onClick={() => void withdraw()}>
+            <button
+              type="button"
+              className="ck-secondary"
+              data-testid="withdraw-consent"
+              onClick={() => void withdraw()}
+            >
               {t('checkin.privacy.withdraw')}
             </button>
           )}
-          {privacy.state === 'withdrawn' && <p data-testid="consent-withdrawn">{t('checkin.privacy.withdrawn')}</p>}
+          {privacy.state === 'withdrawn' && (
+            <p data-testid="consent-withdrawn">{t('checkin.privacy.withdrawn')}</p>
+          )}
         </div>
       )}
       <div className="ck-card">
@@ -153,7 +162,8 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
         <ul data-testid="my-records">
           {data?.records.map((r) => (
             <li key={r.id} data-record-id={r.id}>
-              {r.work_date} · {formatInstant(r.submitted_at, timeZone, lang)} · {t(`checkin.severity_${r.severity}`)}
+              {r.work_date} · {formatInstant(r.submitted_at, timeZone, lang)} ·{' '}
+              {t(`checkin.severity_${r.severity}`)}
               {r.status === 'late' ? ` · ${t('checkin.late')}` : ''}
             </li>
           ))}
@@ -172,10 +182,20 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
           </>
         )}
         <div className="ck-actions">
-          <button type="button" className="ck-secondary" data-testid="download-json" onClick={() => void download(token, 'json')}>
+          <button
+            type="button"
+            className="ck-secondary"
+            data-testid="download-json"
+            onClick={() => void download(token, 'json')}
+          >
             {t('checkin.privacy.download_json')}
           </button>
-          <button type="button" className="ck-secondary" data-testid="download-xlsx" onClick={() => void download(token, 'xlsx')}>
+          <button
+            type="button"
+            className="ck-secondary"
+            data-testid="download-xlsx"
+            onClick={() => void download(token, 'xlsx')}
+          >
             {t('checkin.privacy.download_xlsx')}
           </button>
         </div>
@@ -208,7 +228,8 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
               {Array.isArray(requests) &&
                 requests.map((r) => (
                   <li key={r.id} data-testid="data-request" data-status={r.status}>
-                    {formatInstant(r.createdAt, timeZone, lang)} · {t(`checkin.privacy.request_kind.${r.kind}`)} ·{' '}
+                    {formatInstant(r.createdAt, timeZone, lang)} ·{' '}
+                    {t(`checkin.privacy.request_kind.${r.kind}`)} ·{' '}
                     {t(`checkin.privacy.request_status.${r.status}`)}
                     {r.reason ? ` · ${r.reason}` : ''}
                   </li>
@@ -236,10 +257,20 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
               </div>
             ) : (
               <div className="ck-actions">
-                <button type="button" className="ck-secondary" data-testid="request-correction" onClick={() => setRequestKind('correction')}>
+                <button
+                  type="button"
+                  className="ck-secondary"
+                  data-testid="request-correction"
+                  onClick={() => setRequestKind('correction')}
+                >
                   {t('checkin.privacy.request_correction')}
                 </button>
-                <button type="button" className="ck-secondary" data-testid="request-deletion" onClick={() => setRequestKind('deletion')}>
+                <button
+                  type="button"
+                  className="ck-secondary"
+                  data-testid="request-deletion"
+                  onClick={() => setRequestKind('deletion')}
+                >
                   {t('checkin.privacy.request_deletion')}
                 </button>
               </div>

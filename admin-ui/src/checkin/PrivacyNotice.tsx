@@ -31,8 +31,11 @@ export interface PrivacyInfo {
   history: { id: number; notice_version: number; action: string; at: string }[];
 }
 
-export const answerNotice = (token: string, version: number, action: 'acknowledged' | 'consented' | 'withdrawn') =>
-  api('/api/me/privacy/answers', { token, body: { version, action } });
+export const answerNotice = (
+  token: string,
+  version: number,
+  action: 'acknowledged' | 'consented' | 'withdrawn',
+) => api('/api/me/privacy/answers', { token, body: { version, action } });
 
 export function NoticeBody({ notice, lang }: { notice: NoticeView; lang: Lang }) {
   const t = (k: string, v?: Record<string, string | number>) => translate(lang, k, v);
@@ -57,8 +60,16 @@ export function NoticeBody({ notice, lang }: { notice: NoticeView; lang: Lang })
           ))}
         </ul>
       </section>
-      {section(t('checkin.privacy.audience'), `${t('checkin.privacy.audience_roles')} ${text.audience}`, 'audience')}
-      {section(t('checkin.privacy.retention'), t('checkin.privacy.retention_text', notice.retention), 'retention')}
+      {section(
+        t('checkin.privacy.audience'),
+        `${t('checkin.privacy.audience_roles')} ${text.audience}`,
+        'audience',
+      )}
+      {section(
+        t('checkin.privacy.retention'),
+        t('checkin.privacy.retention_text', notice.retention),
+        'retention',
+      )}
       {section(t('checkin.privacy.processors'), text.processors, 'processors')}
       {section(t('checkin.privacy.rights'), text.rights, 'rights')}
       {section(t('checkin.privacy.contact'), text.contact, 'contact')}
@@ -128,7 +139,11 @@ export function PrivacyGate(props: {
           disabled={busy}
           onClick={() => void answer('consented')}
         >
-          {busy ? t('checkin.privacy.saving') : info.state === 'withdrawn' ? t('checkin.privacy.consent_again') : t('checkin.privacy.consent')}
+          {busy
+            ? t('checkin.privacy.saving')
+            : info.state === 'withdrawn'
+              ? t('checkin.privacy.consent_again')
+              : t('checkin.privacy.consent')}
         </button>
       ) : (
         <>

@@ -148,19 +148,30 @@ export const appEn = {
   },
   privacy: {
     title: 'Privacy notice',
-    intro: 'Tells employees, as PIPL requires, why and how their health data is processed and what their rights are. After a new version is published, everyone is asked again before their next check-in. The form fields and retention periods are added automatically.',
+    intro:
+      'Tells employees, as PIPL requires, why and how their health data is processed and what their rights are. After a new version is published, everyone is asked again before their next check-in. The form fields and retention periods are added automatically.',
     version: 'Version',
     status_label: 'Status',
     status: { draft: 'Draft', published: 'Published', retired: 'Retired' },
     basis_label: 'Legal basis',
-    basis: { consent: 'Separate consent', hr_management: 'Necessary for HR management (acknowledgement only)' },
+    basis: {
+      consent: 'Separate consent',
+      hr_management: 'Necessary for HR management (acknowledgement only)',
+    },
     published_at: 'Published',
     edit: 'Edit',
     new_from: 'New version from this',
     new: 'New version',
     show_reader_names: "Show readers' names in employees' access history",
-    field: { purpose: 'Purpose', audience: 'Who sees it (additional)', processors: 'Processors (e.g. DingTalk)', rights: 'How to exercise rights', contact: 'Contact' },
-    automatic: 'The form fields (including those needing separate consent), the manager/HR audience and the retention periods are added to the notice automatically.',
+    field: {
+      purpose: 'Purpose',
+      audience: 'Who sees it (additional)',
+      processors: 'Processors (e.g. DingTalk)',
+      rights: 'How to exercise rights',
+      contact: 'Contact',
+    },
+    automatic:
+      'The form fields (including those needing separate consent), the manager/HR audience and the retention periods are added to the notice automatically.',
     save: 'Save draft',
     publish: 'Publish (everyone is asked again)',
     saved: 'Draft saved',
@@ -322,7 +333,8 @@ export const appEn = {
   },
   issue: {
     consent_required: 'Please read and consent to privacy notice version %{version} first',
-    consent_withdrawn: 'You withdrew your consent to privacy notice version %{version}; consent again to submit',
+    consent_withdrawn:
+      'You withdrew your consent to privacy notice version %{version}; consent again to submit',
     notice_not_draft: 'Version %{version} is published; published versions never change',
     invalid: 'is not valid',
     required: 'is required',
@@ -593,14 +605,18 @@ export const appEn = {
       fields: 'What we collect',
       needs_consent: 'needs your separate consent',
       audience: 'Who sees it',
-      audience_roles: 'Your manager, your department HR and the company HR administrators can see your check-ins and their reviews; every read is written to the audit log, which you can see under "My data".',
+      audience_roles:
+        'Your manager, your department HR and the company HR administrators can see your check-ins and their reviews; every read is written to the audit log, which you can see under "My data".',
       retention: 'How long we keep it',
-      retention_text: 'Health records are kept %{recordDays} days and the access audit log %{auditDays} days, then deleted automatically.',
+      retention_text:
+        'Health records are kept %{recordDays} days and the access audit log %{auditDays} days, then deleted automatically.',
       processors: 'Processors',
       rights: 'Your rights',
       contact: 'Contact',
-      basis_consent: 'Legal basis: your separate consent. You can withdraw it at any time under "My data"; then no health data is collected from you.',
-      basis_hr: 'Legal basis: necessary for human-resources management. Please confirm that you have read this notice.',
+      basis_consent:
+        'Legal basis: your separate consent. You can withdraw it at any time under "My data"; then no health data is collected from you.',
+      basis_hr:
+        'Legal basis: necessary for human-resources management. Please confirm that you have read this notice.',
       consent: 'I have read this and consent',
       acknowledge: 'I have read this notice',
       also_consent: 'I consent, including the information that needs separate consent',
@@ -609,11 +625,18 @@ export const appEn = {
       my_data: 'My data',
       back: 'Back to check-in',
       withdraw: 'Withdraw consent',
-      withdraw_confirm: 'After withdrawing, no health data is collected from you and you get no reminders (today\'s reminders stop now). Withdraw?',
-      withdrawn: 'You withdrew your consent: no health data is collected from you. Consent again to resume (from the next day).',
+      withdraw_confirm:
+        "After withdrawing, no health data is collected from you and you get no reminders (today's reminders stop now). Withdraw?",
+      withdrawn:
+        'You withdrew your consent: no health data is collected from you. Consent again to resume (from the next day).',
       consent_again: 'Consent again',
       state: 'Current answer: %{state} (version %{version})',
-      states: { acknowledged: 'acknowledged', consented: 'consented', withdrawn: 'consent withdrawn', none: 'not answered' },
+      states: {
+        acknowledged: 'acknowledged',
+        consented: 'consented',
+        withdrawn: 'consent withdrawn',
+        none: 'not answered',
+      },
       records: 'My check-ins',
       reviews: 'My reviews',
       no_records: 'No records yet',
@@ -634,8 +657,10 @@ export const appEn = {
       requests_unavailable: 'Requests cannot be filed online yet; please contact HR',
       history: 'My answers to the notice',
     },
-    why_location: 'Why we ask for your location: to confirm you are at the office or on your trip today; only your manager and HR see it.',
-    why_photo: 'Why we ask for a photo: to verify your health code or test result; only your manager and HR see it.',
+    why_location:
+      'Why we ask for your location: to confirm you are at the office or on your trip today; only your manager and HR see it.',
+    why_photo:
+      'Why we ask for a photo: to verify your health code or test result; only your manager and HR see it.',
     title: 'Daily health check-in',
     loading: 'Loading…',
     hello: '%{name}, %{date}',

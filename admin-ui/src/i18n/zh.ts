@@ -190,7 +190,8 @@ export const appZh = {
   },
   privacy: {
     title: '隐私告知',
-    intro: '按《个人信息保护法》告知员工处理其健康信息的目的、方式与权利。发布新版本后，所有员工下次打卡前须重新确认。表单字段和保存期限会自动列入告知。',
+    intro:
+      '按《个人信息保护法》告知员工处理其健康信息的目的、方式与权利。发布新版本后，所有员工下次打卡前须重新确认。表单字段和保存期限会自动列入告知。',
     version: '版本',
     status_label: '状态',
     status: { draft: '草稿', published: '已发布', retired: '已停用' },
@@ -201,7 +202,13 @@ export const appZh = {
     new_from: '以此为基础新建',
     new: '新建版本',
     show_reader_names: '在员工的访问记录中显示查看人姓名',
-    field: { purpose: '处理目的', audience: '谁能看到（补充说明）', processors: '受托处理方（如钉钉）', rights: '如何行使权利', contact: '联系方式' },
+    field: {
+      purpose: '处理目的',
+      audience: '谁能看到（补充说明）',
+      processors: '受托处理方（如钉钉）',
+      rights: '如何行使权利',
+      contact: '联系方式',
+    },
     automatic: '表单字段（含需单独同意的字段）、主管/HR 可见范围以及保存期限将自动列入告知。',
     save: '保存草稿',
     publish: '发布（所有员工需重新确认）',
@@ -616,7 +623,8 @@ export const appZh = {
       fields: '收集的信息',
       needs_consent: '需单独同意',
       audience: '谁能看到',
-      audience_roles: '您的直属主管、部门 HR 及公司 HR 管理员可以查看您的填报和复核结果；每一次查看都会记入审计日志，您可以在“我的数据”中看到。',
+      audience_roles:
+        '您的直属主管、部门 HR 及公司 HR 管理员可以查看您的填报和复核结果；每一次查看都会记入审计日志，您可以在“我的数据”中看到。',
       retention: '保存期限',
       retention_text: '健康记录保存 %{recordDays} 天，访问审计日志保存 %{auditDays} 天，到期自动删除。',
       processors: '受托处理方',
@@ -632,7 +640,8 @@ export const appZh = {
       my_data: '我的数据',
       back: '返回打卡',
       withdraw: '撤回同意',
-      withdraw_confirm: '撤回后将不再收集您的健康信息，也不会再提醒您打卡（次日起生效，今日的提醒立即停止）。确定撤回？',
+      withdraw_confirm:
+        '撤回后将不再收集您的健康信息，也不会再提醒您打卡（次日起生效，今日的提醒立即停止）。确定撤回？',
       withdrawn: '您已撤回同意：不再收集您的健康信息。如需恢复，请重新同意（次日起恢复）。',
       consent_again: '重新同意',
       state: '当前状态：%{state}（第 %{version} 版）',

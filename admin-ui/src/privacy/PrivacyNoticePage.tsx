@@ -51,7 +51,10 @@ export const PrivacyNoticePage = () => {
   const notify = useNotify();
   const [locale] = useLocaleState();
   const queryClient = useQueryClient();
-  const { data } = useQuery({ queryKey: ['privacy-notices'], queryFn: () => getJson<Notice[]>('/api/privacy/notices') });
+  const { data } = useQuery({
+    queryKey: ['privacy-notices'],
+    queryFn: () => getJson<Notice[]>('/api/privacy/notices'),
+  });
   const [draft, setDraft] = useState<Draft | null>(null);
   const lang = locale === 'en' ? 'en' : 'zh';
   const fail = (e: unknown) => notify(problemText(e, t, lang), { type: 'error' });
@@ -65,7 +68,12 @@ export const PrivacyNoticePage = () => {
             content: n.content,
             showReaderNames: n.show_reader_names,
           }
-        : { version: null, legalBasis: 'consent', content: { zh: blank(), en: blank() }, showReaderNames: false },
+        : {
+            version: null,
+            legalBasis: 'consent',
+            content: { zh: blank(), en: blank() },
+            showReaderNames: false,
+          },
     );
 
   const save = async (publish: boolean) => {
@@ -80,7 +88,8 @@ export const PrivacyNoticePage = () => {
         ? await httpClient(`/api/privacy/notices/${draft.version}`, { method: 'PUT', body })
         : await httpClient('/api/privacy/notices', { method: 'POST', body });
       const saved = res.json as { version: number };
-      if (publish) await httpClient(`/api/privacy/notices/${saved.version}/publish`, { method: 'POST', body: '{}' });
+      if (publish)
+        await httpClient(`/api/privacy/notices/${saved.version}/publish`, { method: 'POST', body: '{}' });
       notify(publish ? 'privacy.published' : 'privacy.saved', { type: 'success' });
       setDraft(publish ? null : { ...draft, version: saved.version });
       await queryClient.invalidateQueries({ queryKey: ['privacy-notices'] });
@@ -126,7 +135,12 @@ export const PrivacyNoticePage = () => {
           </TableBody>
         </Table>
         {!draft && (
-          <Button variant="contained" style={{ marginTop: 16 }} data-testid="notice-new" onClick={() => edit(data?.[0])}>
+          <Button
+            variant="contained"
+            style={{ marginTop: 16 }}
+            data-testid="notice-new"
+            onClick={() => edit(data?.[0])}
+          >
             {t('privacy.new')}
           </Button>
         )}
@@ -138,7 +152,7 @@ export const PrivacyNoticePage = () => {
                 size="small"
                 value={draft.legalBasis}
                 data-testid="notice-basis"
-                onChange={(e) => setDraft({ ...draft, legalBasis: e.target.value as Draft['legalBasis'] })}
+                onChange={(e) => setDraft({ ...draft, legalBasis: e.target.value })}
               >
                 <MenuItem value="consent">{t('privacy.basis.consent')}</MenuItem>
                 <MenuItem value="hr_management">{t('privacy.basis.hr_management')}</MenuItem>
