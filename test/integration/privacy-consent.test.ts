@@ -4,7 +4,16 @@
 // day's ladder and the next days' fan-out for that person until they consent again.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { createApp } from '../../api/app.ts';
+import { createLogger } from '../../config/logger.ts';
+import type { Database } from '../../db/database.ts';
+import { keyringOf, withFieldKeys } from '../../db/sealed-fields.ts';
+import { createDingTalk } from '../../platform/dingtalk.ts';
 import { translate } from '../../admin-ui/src/i18n/translate.ts';
 import { problemText } from '../../admin-ui/src/problem-text.ts';
 import { findDay } from '../../db/repositories/checkin-days.ts';
@@ -278,5 +287,60 @@ describe('privacy notice and consent', () => {
         .getHandle(checkinWorkflowId(d.work_date, d.employee_id))
         .terminate('test done')
         .catch(() => undefined);
+  });
+
+  test('the consent check costs a submission no query: the notice from memory, the answer from the employee row', async () => {
+    // the API again, on a database handle that logs every statement it runs
+    const statements: string[] = [];
+    const logged = withFieldKeys(
+      new Kysely<Database>({
+        dialect: new PostgresDialect({
+          pool: new pg.Pool({ connectionString: ctx.config.databaseUrl, max: 4 }),
+        }),
+        log: (e) => {
+          if (e.level === 'query') statements.push(e.query.sql);
+        },
+      }),
+      keyringOf(ctx.db),
+    );
+    const app = createApp({
+      db: logged,
+      temporal: ctx.temporal,
+      dingtalk: createDingTalk(ctx.config),
+      config: ctx.config,
+      logger: createLogger(ctx.config.logLevel, 'privacy-counted'),
+    });
+    const server: Server = await new Promise((res) => {
+      const srv = app.listen(0, '127.0.0.1', () => res(srv));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const version = ((await me(member(8), 'GET', '/privacy')).body.notice as { version: number }).version;
+      const people = [member(8), member(9)];
+      await ctx.expectToday(people);
+      for (const e of people) assert.equal((await answer(e, version, 'consented')).status, 201);
+      // the first submission through this process reads the notice once
+      assert.equal(
+        (await ctx.submit(people[0]!.id, { idempotencyKey: newKey(), answers: validAnswers }, url)).status,
+        201,
+      );
+      statements.length = 0;
+      assert.equal(
+        (await ctx.submit(people[1]!.id, { idempotencyKey: newKey(), answers: validAnswers }, url)).status,
+        201,
+      );
+      assert.ok(statements.length > 0);
+      assert.deepEqual(
+        statements.filter((q) => /privacy_/.test(q)),
+        [],
+        'no statement reads the notice or the consents',
+      );
+      // the route's own read of the employee row (the session's identity check is the other) carries the answer
+      const employeeRows = statements.filter((q) => q.startsWith('select * from "employees"'));
+      assert.equal(employeeRows.length, 1, statements.join('\n'));
+    } finally {
+      await new Promise((r) => server.close(() => r(null)));
+      await logged.destroy();
+    }
   });
 });
