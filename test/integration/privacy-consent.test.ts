@@ -19,6 +19,7 @@ import { problemText } from '../../admin-ui/src/problem-text.ts';
 import { findDay } from '../../db/repositories/checkin-days.ts';
 import { listRemindersForDay } from '../../db/repositories/reminders.ts';
 import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
+import { signInEmployee } from '../helpers/staff-client.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 
 let ctx: TestContext;
@@ -224,6 +225,16 @@ describe('privacy notice and consent', () => {
     const refused = await ctx.submit(w.id, { idempotencyKey: newKey(), answers: validAnswers });
     assert.equal(refused.status, 403);
     assert.equal((refused.body.errors as { code: string }[])[0]?.code, 'consent_withdrawn');
+
+    // nor may their manager fill it in for them (代填)
+    const mgr = await signInEmployee(ctx, dept.manager);
+    const proxied = await mgr.call('POST', `/api/employees/${w.id}/proxy-checkins`, {
+      idempotencyKey: newKey(),
+      answers: validAnswers,
+      reason: '员工手机故障',
+    });
+    assert.equal(proxied.status, 403);
+    assert.equal((proxied.body as { code: string }).code, 'consent_required');
 
     // the dashboard and the person's days say "consent withdrawn", not missed
     const dash = await ctx.admin('GET', '/api/dashboard/today');
