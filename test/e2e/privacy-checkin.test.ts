@@ -10,7 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import { defaultForm } from '../../domain/forms/default-form.ts';
 import type { FormDefinition } from '../../domain/forms/form-definition.ts';
 import { eventually, TestContext, type TestEmployee } from '../helpers/context.ts';
+import { signInAdminUi } from '../helpers/browser.ts';
 import { launchBrowser, shots, signedLink } from '../helpers/checkin-page.ts';
+import { createLocalAccount } from '../helpers/staff-client.ts';
 
 let ctx: TestContext;
 let browser: Browser;
@@ -85,8 +87,36 @@ async function fillNormal(page: Page) {
 }
 
 describe('privacy on the check-in page', () => {
+  test('an admin writes and publishes the notice in the console', async () => {
+    const admin = await createLocalAccount(ctx, ['admin', 'hr']);
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await signInAdminUi(page, ctx.apiUrl, admin);
+    await page.getByRole('menuitem', { name: '隐私告知' }).click();
+    await page.getByTestId('notice-new').click();
+    for (const [k, v] of Object.entries(text('v1'))) {
+      await page.getByTestId(`notice-zh-${k}`).fill(v);
+      await page.getByTestId(`notice-en-${k}`).fill(`${v} (en)`);
+    }
+    await page.screenshot({ path: join(shots, 'privacy-admin-editor.png'), fullPage: true });
+    await page.getByTestId('notice-publish').click();
+    await page.getByTestId('notice-versions').getByText('已发布').waitFor();
+    const published = await ctx.db
+      .selectFrom('privacy_notices')
+      .selectAll()
+      .where('status', '=', 'published')
+      .executeTakeFirstOrThrow();
+    assert.equal(published.legal_basis, 'consent');
+    assert.equal(published.content.zh.purpose, '健康监测（v1）');
+    assert.equal(published.content.en.contact, 'dpo@example.com (en)');
+    await page.close();
+  });
+
   test('the notice comes before the first submission; consent is recorded, then the form', async () => {
-    const version = await publishNotice('v1');
+    const { version } = await ctx.db
+      .selectFrom('privacy_notices')
+      .select('version')
+      .where('status', '=', 'published')
+      .executeTakeFirstOrThrow();
     const e = member(0);
     await ctx.expectToday([e]);
     const context = await browser.newContext(phone);
