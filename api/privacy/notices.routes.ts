@@ -4,6 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
 import {
+  answerCounts,
   findNotice,
   insertNoticeDraft,
   listNotices,
@@ -50,9 +51,10 @@ export function noticeRoutes(deps: { db: DB; retention: MePrivacyDeps['retention
   r.get(
     '/',
     route(async (_req, res) => {
-      const rows = await listNotices(db);
+      const [rows, counts] = await Promise.all([listNotices(db), answerCounts(db)]);
       res.setHeader('x-total-count', String(rows.length));
-      res.json(rows.map((n) => ({ id: n.version, ...n })));
+      const none = { acknowledged: 0, consented: 0, withdrawn: 0 };
+      res.json(rows.map((n) => ({ id: n.version, ...n, answers: counts.get(n.version) ?? none })));
     }),
   );
   r.get(

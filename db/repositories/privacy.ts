@@ -139,3 +139,22 @@ export function consentHistory(db: DB, employeeId: number) {
     .orderBy('id', 'desc')
     .execute();
 }
+
+/** How the active employees stand towards each notice version: counts by their current answer. */
+export async function answerCounts(db: DB) {
+  const rows = await db
+    .selectFrom('employees')
+    .select(['privacy_version', 'privacy_state', sql<number>`count(*)::int`.as('n')])
+    .where('active', '=', true)
+    .where('privacy_version', 'is not', null)
+    .groupBy(['privacy_version', 'privacy_state'])
+    .execute();
+  const out = new Map<number, Record<PrivacyState, number>>();
+  for (const r of rows) {
+    if (r.privacy_version === null || r.privacy_state === null) continue;
+    const c = out.get(r.privacy_version) ?? { acknowledged: 0, consented: 0, withdrawn: 0 };
+    c[r.privacy_state] += r.n;
+    out.set(r.privacy_version, c);
+  }
+  return out;
+}

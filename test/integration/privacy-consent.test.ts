@@ -221,6 +221,13 @@ describe('privacy notice and consent', () => {
       'no @mention of the manager about them',
     );
 
+    // the console counts the answers per version
+    const list = await ctx.admin('GET', '/api/privacy/notices');
+    const current = (list.body as unknown as { version: number; answers: { withdrawn: number } }[]).find(
+      (n) => n.version === version,
+    );
+    assert.equal(current?.answers.withdrawn, 1);
+
     // submissions are refused while withdrawn
     const refused = await ctx.submit(w.id, { idempotencyKey: newKey(), answers: validAnswers });
     assert.equal(refused.status, 403);

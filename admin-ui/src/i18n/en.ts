@@ -147,6 +147,8 @@ export const appEn = {
     source: { hr: 'Entered by HR', dingtalk: 'DingTalk attendance' },
   },
   privacy: {
+    answers_label: 'Answers',
+    answers: 'consented %{consented} · acknowledged %{acknowledged} · withdrawn %{withdrawn}',
     title: 'Privacy notice',
     intro:
       'Tells employees, as PIPL requires, why and how their health data is processed and what their rights are. After a new version is published, everyone is asked again before their next check-in. The form fields and retention periods are added automatically.',

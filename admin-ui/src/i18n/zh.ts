@@ -189,6 +189,8 @@ export const appZh = {
     source: { hr: 'HR 录入', dingtalk: '钉钉考勤' },
   },
   privacy: {
+    answers_label: '员工答复',
+    answers: '同意 %{consented} · 知悉 %{acknowledged} · 撤回 %{withdrawn}',
     title: '隐私告知',
     intro:
       '按《个人信息保护法》告知员工处理其健康信息的目的、方式与权利。发布新版本后，所有员工下次打卡前须重新确认。表单字段和保存期限会自动列入告知。',

@@ -35,6 +35,8 @@ interface Notice {
   show_reader_names: boolean;
   published_at: string | null;
   created_at: string;
+  /** active employees whose current answer is to this version */
+  answers: { acknowledged: number; consented: number; withdrawn: number };
 }
 
 interface Draft {
@@ -115,6 +117,7 @@ export const PrivacyNoticePage = () => {
               <TableCell>{t('privacy.status_label')}</TableCell>
               <TableCell>{t('privacy.basis_label')}</TableCell>
               <TableCell>{t('privacy.published_at')}</TableCell>
+              <TableCell>{t('privacy.answers_label')}</TableCell>
               <TableCell />
             </TableRow>
           </TableHead>
@@ -125,6 +128,13 @@ export const PrivacyNoticePage = () => {
                 <TableCell>{t(`privacy.status.${n.status}`)}</TableCell>
                 <TableCell>{t(`privacy.basis.${n.legal_basis}`)}</TableCell>
                 <TableCell>{n.published_at ? new Date(n.published_at).toLocaleString() : '—'}</TableCell>
+                <TableCell data-testid={`notice-answers-${n.version}`}>
+                  {t('privacy.answers', {
+                    consented: n.answers.consented,
+                    acknowledged: n.answers.acknowledged,
+                    withdrawn: n.answers.withdrawn,
+                  })}
+                </TableCell>
                 <TableCell>
                   <Button size="small" onClick={() => edit(n)}>
                     {n.status === 'draft' ? t('privacy.edit') : t('privacy.new_from')}
