@@ -9,6 +9,8 @@ import { ladderDeadline, ladderTaskQueue, type ReminderLevel } from '../domain/r
 import { checkinWorkflowId, departmentBatchWorkflowId } from '../domain/workflow-ids.ts';
 import { workDateAt } from '../domain/zoned-time.ts';
 import { leavesOn, loadOverrides } from '../db/repositories/calendar.ts';
+import { findPublishedNotice } from '../db/repositories/privacy.ts';
+import { consentWithdrawn } from '../domain/privacy/consent.ts';
 import {
   closeDayAsMissed,
   findDay,
@@ -119,6 +121,8 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
       const policies = new Map<number, CheckinPolicy>();
       const companyZone = (await getPolicy(db, { workDate: plan.workDate })).timeZone;
       const schedules = new Map<string, DaySchedule>();
+      // consent as the legal basis: whoever withdrew it gets an exempt day and no workflow
+      const notice = await findPublishedNotice(db);
       for (;;) {
         const page = await listActiveEmployeesAfter(db, progress.afterId, input.batchSize);
         if (page.length === 0) break;
@@ -131,6 +135,7 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
           page.map((e) => e.id),
         );
         const days: { id: number; department_id: number; schedule: DaySchedule }[] = [];
+        const withdrawn: { id: number; department_id: number; schedule: DaySchedule }[] = [];
         for (const e of page) {
           if (
             exemptionFor(
@@ -154,8 +159,20 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
             schedule = scheduleFor(plan, policy, tz);
             schedules.set(key, schedule);
           }
-          days.push({ id: e.id, department_id: e.department_id, schedule });
+          if (consentWithdrawn(notice, e))
+            withdrawn.push({ id: e.id, department_id: e.department_id, schedule });
+          else days.push({ id: e.id, department_id: e.department_id, schedule });
         }
+        await insertDaysIfAbsent(
+          db,
+          withdrawn.map((d) => ({
+            employeeId: d.id,
+            departmentId: d.department_id,
+            schedule: d.schedule,
+            exemptReason: 'consent_withdrawn',
+          })),
+        );
+        progress.exempt += withdrawn.length;
         await insertDaysIfAbsent(
           db,
           days.map((d) => ({ employeeId: d.id, departmentId: d.department_id, schedule: d.schedule })),

@@ -32,6 +32,8 @@ import { employeeImportRoutes } from './employees/employee-import.routes.ts';
 import { exportRoutes } from './exports/exports.routes.ts';
 import { formRoutes } from './forms/forms.routes.ts';
 import { policyRoutes } from './policy/policy.routes.ts';
+import { mePrivacyRoutes } from './privacy/me-privacy.routes.ts';
+import { noticeRoutes } from './privacy/notices.routes.ts';
 import { recordRoutes } from './records/records.routes.ts';
 import { reviewDecisionRoutes } from './reviews/reviews.routes.ts';
 import { errorHandler, requestContext } from './http/middleware.ts';
@@ -150,6 +152,7 @@ export function createApp(deps: ApiDeps): express.Express {
     }),
     attachmentUploadRoutes({ db }),
     myPassRoutes(passDeps),
+    mePrivacyRoutes({ db, temporal, taskQueue, logger, retention: config.retention }),
   );
 
   // Every admin resource names its permission once, here; scoped routes filter SQL by req.scope.
@@ -171,6 +174,11 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db }));
   app.use('/api/company', companyClockRoutes({ db }));
   app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));
+  app.use(
+    '/api/privacy/notices',
+    authorizeByMethod('config:read', 'config:write'),
+    noticeRoutes({ db, retention: config.retention }),
+  );
   app.use('/api/records', authorize('health:read'), attachmentReadRoutes({ db }), recordRoutes({ db }));
   app.use(
     '/api/exports',

@@ -42,6 +42,47 @@ export interface EmployeesTable {
   created_at: CreatedAt;
   workdays: number[] | null;
   time_zone: string | null;
+  /** the privacy notice version the person last answered (0014); null: never */
+  privacy_version: ColumnType<number | null, number | null | undefined, number | null>;
+  privacy_state: ColumnType<PrivacyState | null, PrivacyState | null | undefined, PrivacyState | null>;
+}
+
+export type PrivacyState = 'acknowledged' | 'consented' | 'withdrawn';
+export type LegalBasis = 'consent' | 'hr_management';
+
+/** The notice's texts in one language (the form's fields, retention and roles are added when shown). */
+export interface NoticeText {
+  purpose: string;
+  /** who sees the answers beyond the automatic manager / HR lines */
+  audience: string;
+  processors: string;
+  rights: string;
+  contact: string;
+}
+
+export interface PrivacyNoticesTable {
+  version: Generated<number>;
+  status: ColumnType<
+    'draft' | 'published' | 'retired',
+    'draft' | 'published' | undefined,
+    'draft' | 'published' | 'retired'
+  >;
+  legal_basis: LegalBasis;
+  content: ColumnType<{ zh: NoticeText; en: NoticeText }, string, string>;
+  show_reader_names: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  published_at: Timestamp | null;
+}
+
+export interface PrivacyConsentsTable {
+  id: Generated<number>;
+  employee_id: number;
+  notice_version: number;
+  action: PrivacyState;
+  at: Generated<Date>;
+  ip: string | null;
+  user_agent: string | null;
 }
 
 export interface DepartmentRobotsTable {
@@ -97,6 +138,8 @@ export interface CheckinDaysTable {
   late_until: Timestamp;
   schedule: ColumnType<DaySchedule, string, string>;
   updated_at: Generated<Date>;
+  /** why an exempt day is exempt, where it is not the calendar's or a leave's: `consent_withdrawn` */
+  exempt_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface HealthRecordsTable {
@@ -231,6 +274,8 @@ export interface Database {
   revoked_sessions: RevokedSessionsTable;
   attachments: AttachmentsTable;
   department_day_stats: DepartmentDayStatsTable;
+  privacy_notices: PrivacyNoticesTable;
+  privacy_consents: PrivacyConsentsTable;
 }
 
 export type AttachmentType = 'image/jpeg' | 'image/png' | 'image/webp';

@@ -38,7 +38,10 @@ export type IssueCode =
   | 'options_needed'
   | 'not_prefillable'
   | 'min_above_max'
-  | 'unknown_field_ref';
+  | 'unknown_field_ref'
+  | 'consent_required'
+  | 'consent_withdrawn'
+  | 'notice_not_draft';
 
 export type IssueParams = Record<string, string | number>;
 

@@ -8,6 +8,7 @@ import type { DB } from '../db/connect.ts';
 import { summaryCells } from '../db/repositories/dashboard.ts';
 import {
   departmentScope,
+  consentWithdrawnDays,
   nonSubmitters,
   reportRecords,
   type ReportFilter,
@@ -197,6 +198,20 @@ export async function writeExcelReport(
     row.commit();
   }
   missing.commit();
+
+  // people who withdrew consent are not asked: shown as such, never among the non-submitters
+  const withdrawn = wb.addWorksheet('撤回同意 Consent withdrawn', frozen);
+  header(withdrawn, [
+    { header: '日期 Date', width: 12 },
+    { header: '员工 Employee', width: 12 },
+    { header: '部门 Department', width: 16 },
+  ]);
+  for (const w of await consentWithdrawnDays(db, filter, scope)) {
+    const row = withdrawn.addRow([dateCell(w.work_date), w.employee_name, w.department_name]);
+    row.getCell(1).numFmt = 'yyyy-mm-dd';
+    row.commit();
+  }
+  withdrawn.commit();
   await wb.commit();
   return { records: count };
 }

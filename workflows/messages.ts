@@ -12,7 +12,8 @@ export interface SubmitSignal {
 export const submitSignal = defineSignal<[SubmitSignal]>('submit');
 
 /** The employee went on leave (or a trip) during the day: stop without further reminders. */
-export const exemptSignal = defineSignal<[{ reason: 'leave' | 'business_trip' }]>('exempt');
+export const exemptSignal =
+  defineSignal<[{ reason: 'leave' | 'business_trip' | 'consent_withdrawn' }]>('exempt');
 
 export type DayState = 'waiting' | 'submitted' | 'missed' | 'exempt';
 export interface DayStatus {

@@ -56,6 +56,10 @@ export const App = () => (
         element={page(() => import('./forms/FormVersionsPage.tsx').then((m) => m.FormVersionsPage))}
       />
       <Route
+        path="/privacy"
+        element={page(() => import('./privacy/PrivacyNoticePage.tsx').then((m) => m.PrivacyNoticePage))}
+      />
+      <Route
         path="/forms/:version"
         element={page(() => import('./forms/FormEditorPage.tsx').then((m) => m.FormEditorPage))}
       />

@@ -49,6 +49,7 @@ const resourcePermissions: Record<string, [string, string]> = {
   leaves: ['people:read', 'people:write'],
   audit: ['audit:read', 'audit:read'],
   forms: ['config:read', 'config:write'],
+  privacy: ['config:read', 'config:write'],
   exports: ['health:read', 'health:read'],
   dashboard: ['health:read', 'health:read'],
   settings: ['config:read', 'config:write'],

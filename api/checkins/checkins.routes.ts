@@ -11,6 +11,8 @@ import { parse, route } from '../http/middleware.ts';
 import { resolveToday, submitCheckin, type CheckinDeps } from './checkins.service.ts';
 import { runIdentityCheck, type IdentityCheck } from './identity-checks.ts';
 import { prefillFor } from './prefill.ts';
+import { formForPerson, noticeNeeded } from '../../domain/privacy/consent.ts';
+import { getPublishedNoticeCached } from '../../db/repositories/privacy.ts';
 
 export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly IdentityCheck[] }): Router {
   const r = Router();
@@ -30,6 +32,8 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
       const form = await getPublishedForm(deps.db);
       const review = record ? await findReviewOfRecord(deps.db, record.id) : undefined;
       const department = await findDepartmentName(deps.db, employee.department_id);
+      const notice = await getPublishedNoticeCached(deps.db);
+      const definition = formForPerson(form.definition, notice, employee);
       res.json({
         workDate,
         timeZone: policy.timeZone,
@@ -39,8 +43,15 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
           departmentId: employee.department_id,
           departmentName: department?.name ?? null,
         },
-        form: { version: form.version, ...form.definition },
-        prefill: await prefillFor(deps.db, employeeId, workDate, form.definition),
+        form: { version: form.version, ...definition },
+        prefill: await prefillFor(deps.db, employeeId, workDate, definition),
+        // what the page asks before the form: nothing, an acknowledgement or consent (GET /api/me/privacy)
+        privacy: {
+          version: notice?.version ?? null,
+          legalBasis: notice?.legal_basis ?? null,
+          needed: noticeNeeded(notice, employee),
+          state: employee.privacy_state,
+        },
         status: {
           outcome: day?.outcome ?? (record ? 'submitted' : 'pending'),
           levelReached: day?.level_reached ?? 0,

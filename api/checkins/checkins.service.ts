@@ -42,7 +42,15 @@ import { captureTraceContext } from '../../platform/tracing.ts';
 import { anomalyReview } from '../../workflows/anomaly-review.ts';
 import { recheckSignal, submitSignal } from '../../workflows/messages.ts';
 import { isUuid } from '../attachments/image-upload.ts';
-import { alreadySubmitted, AppError, notFound, submissionWindowClosed } from '../http/errors.ts';
+import { consentWithdrawn, formForPerson, lacksConsent } from '../../domain/privacy/consent.ts';
+import { getPublishedNoticeCached } from '../../db/repositories/privacy.ts';
+import {
+  alreadySubmitted,
+  AppError,
+  consentRequired,
+  notFound,
+  submissionWindowClosed,
+} from '../http/errors.ts';
 import { GroupCommit, type DayMessages } from './group-commit.ts';
 
 export interface CheckinDeps {
@@ -156,8 +164,20 @@ export async function submitCheckin(
 
   const employee = opts.employee ?? (await findEmployeeById(db, employeeId));
   if (!employee) throw notFound('Employee');
+  // Consent as the legal basis: the current notice from memory, the person's answer from their row.
+  const notice = await getPublishedNoticeCached(db);
+  if (
+    notice &&
+    (opts.proxyByEmployeeId === undefined
+      ? lacksConsent(notice, employee)
+      : consentWithdrawn(notice, employee))
+  ) {
+    throw consentRequired(notice.version, employee.privacy_state === 'withdrawn');
+  }
   const form = await formFor(db, submission.formVersion);
-  const validation = validateAnswers(form.definition, submission.answers);
+  // fields that need consent are not asked of someone who only acknowledged the notice
+  const definition = formForPerson(form.definition, notice, employee);
+  const validation = validateAnswers(definition, submission.answers);
   if (!validation.ok) {
     throw new AppError(
       'validation_failed',
@@ -171,7 +191,7 @@ export async function submitCheckin(
       })),
     );
   }
-  const photoIds = await checkPhotos(db, employeeId, form.definition.fields, validation.answers);
+  const photoIds = await checkPhotos(db, employeeId, definition.fields, validation.answers);
   const { closesAt, lateUntil } = windowOf(await findDay(db, employeeId, workDate), workDate, policy);
   // An offline resend is judged by when the employee pressed submit, but never from the future.
   const clientAt = submission.clientSubmittedAt ? new Date(submission.clientSubmittedAt) : undefined;
@@ -186,7 +206,7 @@ export async function submitCheckin(
     );
   }
   const assessment = assess(
-    form.definition,
+    definition,
     workDate,
     validation.answers,
     seen.history.map((h) => ({ workDate: h.work_date, severity: h.severity, answers: h.answers })),

@@ -198,13 +198,19 @@ export function listRoute<S extends z.ZodType<Record<string, unknown>>, DB_, TB 
   filterSchema: S,
   query: (req: Request) => SelectQueryBuilder<DB_, TB, O>,
   filters: NoInfer<FilterTable<z.infer<S>, DB_, TB, O>>,
-  present: (row: O) => unknown = (row) => row,
+  present: (row: O, req: Request) => unknown = (row) => row,
 ): RequestHandler {
   return route(async (req, res) => {
     const p = parseList(req.query, sort, filterSchema);
     const q = applyFilters(query(req), p.filter, filters as Record<string, FilterRule<DB_, TB, O, never>>);
     const { rows, total } = await page(db, q, p, sort);
-    sendList(res, resource, p, rows.map(present), total);
+    sendList(
+      res,
+      resource,
+      p,
+      rows.map((row) => present(row, req)),
+      total,
+    );
   });
 }
 

@@ -9,7 +9,7 @@ import type { DB } from '../../db/connect.ts';
 import { type DepartmentScope } from '../../db/department-scope.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
 import { openRecord } from '../../db/repositories/records.ts';
-import { auditRead } from '../audit/audit-trail.ts';
+import { auditRead, noteSubject } from '../audit/audit-trail.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
 import { dateFilter, getOneRoute, listRoute, person, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
@@ -70,14 +70,21 @@ export function recordsResource(deps: { db: DB }): Router {
         work_date_gte: ['h.work_date', '>='],
         work_date_lte: ['h.work_date', '<='],
       },
-      (row) => openRecord(row, keyringOf(deps.db)),
+      (row, req) => {
+        noteSubject(req, row.employee_id);
+        return openRecord(row, keyringOf(deps.db));
+      },
     ),
   );
   r.get(
     '/:id',
     authorize('health:read'),
     auditRead('records.read', 'records'),
-    getOneRoute((req, id) => findScopedRecord(deps.db, id, scopeOf(req)), 'records'),
+    getOneRoute(async (req, id) => {
+      const record = await findScopedRecord(deps.db, id, scopeOf(req));
+      if (record) noteSubject(req, record.employee_id);
+      return record;
+    }, 'records'),
   );
   return r;
 }

@@ -7,7 +7,7 @@ import { reviewStatuses } from '../../domain/review-status.ts';
 import type { DB } from '../../db/connect.ts';
 import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
 import { openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
-import { auditRead } from '../audit/audit-trail.ts';
+import { auditRead, noteSubject } from '../audit/audit-trail.ts';
 import { authorize, can, principalOf, scopeOf } from '../auth/permissions.ts';
 import { reviewPage } from './review-page.ts';
 import { dateFilter, getOneRoute, listRoute, person, type SortSpec } from '../http/simple-rest.ts';
@@ -63,7 +63,10 @@ export function reviewsResource(deps: { db: DB }): Router {
         work_date_gte: ['r.work_date', '>='],
         work_date_lte: ['r.work_date', '<='],
       },
-      (row) => openReviewWithContext(row, keyringOf(deps.db)),
+      (row, req) => {
+        noteSubject(req, row.employee_id);
+        return openReviewWithContext(row, keyringOf(deps.db));
+      },
     ),
   );
   r.get(
@@ -72,6 +75,7 @@ export function reviewsResource(deps: { db: DB }): Router {
     getOneRoute(async (req, id) => {
       const row = await scoped(deps.db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
       if (!row) return undefined;
+      noteSubject(req, row.employee_id);
       // getOne is the review page: the row plus its readings, decider, who it waits for and can_decide
       const p = principalOf(req);
       const review = openReviewWithContext(row, keyringOf(deps.db));

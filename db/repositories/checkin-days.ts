@@ -8,6 +8,8 @@ export interface NewDay {
   employeeId: number;
   departmentId: number;
   schedule: DaySchedule;
+  /** a day planned exempt (no workflow), and why: `consent_withdrawn` */
+  exemptReason?: string;
 }
 
 /**
@@ -33,7 +35,8 @@ export async function insertDaysIfAbsent(db: DB, days: NewDay[]): Promise<void> 
         employee_id: d.employeeId,
         department_id: d.departmentId,
         work_date: d.schedule.workDate,
-        outcome: sql<DayOutcome>`coalesce(${outcomeFromRecord(d.employeeId, d.schedule.workDate)}, 'pending')`,
+        outcome: sql<DayOutcome>`coalesce(${outcomeFromRecord(d.employeeId, d.schedule.workDate)}, ${d.exemptReason ? 'exempt' : 'pending'})`,
+        exempt_reason: d.exemptReason ?? null,
         opens_at: d.schedule.opensAt,
         closes_at: d.schedule.closesAt,
         late_until: d.schedule.lateUntil,
@@ -159,10 +162,12 @@ export async function markDayExempt(
   db: DB | Transaction<Database>,
   employeeId: number,
   workDate: string,
+  /** why, where the calendar and leave do not say it (`consent_withdrawn`) */
+  reason: string | null = null,
 ): Promise<boolean> {
   const r = await db
     .updateTable('checkin_days')
-    .set({ outcome: 'exempt', updated_at: sql`now()` })
+    .set({ outcome: 'exempt', exempt_reason: reason, updated_at: sql`now()` })
     .where('employee_id', '=', employeeId)
     .where('work_date', '=', workDate)
     .where('outcome', '=', 'pending')

@@ -78,6 +78,23 @@ export function dayTotals(
     .executeTakeFirstOrThrow();
 }
 
+/** How many people in the scope are not asked today because they withdrew consent. */
+export async function consentWithdrawnToday(
+  db: DB,
+  workDate: string,
+  scope: DepartmentScope,
+): Promise<number> {
+  const r = await db
+    .selectFrom('checkin_days')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('work_date', '=', workDate)
+    .where('outcome', '=', 'exempt')
+    .where('exempt_reason', '=', 'consent_withdrawn')
+    .$if(scope !== 'all', (q) => q.where('department_id', 'in', idsOrNone(scope as readonly number[])))
+    .executeTakeFirstOrThrow();
+  return r.n;
+}
+
 /** One department's figures for one day (the heat map here, the reports' summary too). */
 export interface DepartmentDayFigures {
   department_id: number;

@@ -58,6 +58,8 @@ export function listActiveEmployeesAfter(db: DB, afterId: number, limit: number)
       'e.dingtalk_user_id',
       'e.workdays',
       'e.time_zone',
+      'e.privacy_version',
+      'e.privacy_state',
       'd.time_zone as department_time_zone',
     ])
     .where('e.active', '=', true)

@@ -81,7 +81,7 @@ describe('exports', () => {
     await wb.xlsx.load(res.data as unknown as ArrayBuffer);
     assert.deepEqual(
       wb.worksheets.map((w) => w.name),
-      ['记录 Records', '汇总 Summary', '未提交 Non-submitters'],
+      ['记录 Records', '汇总 Summary', '未提交 Non-submitters', '撤回同意 Consent withdrawn'],
     );
 
     const ws = wb.getWorksheet('记录 Records') as ExcelJS.Worksheet;
