@@ -37,6 +37,8 @@ import { reviewDecisionRoutes } from './reviews/reviews.routes.ts';
 import { errorHandler, requestContext } from './http/middleware.ts';
 import { cleanBody, cleanRequestLine, noStore } from './http/input-rules.ts';
 import { temporalCodecRoutes } from './temporal-codec/codec.routes.ts';
+import { dataRequestsResource, myDataRequestRoutes } from './data-requests/data-requests.routes.ts';
+import { privacyRoutes } from './privacy/privacy.routes.ts';
 
 export interface ApiDeps {
   db: DB;
@@ -134,6 +136,7 @@ export function createApp(deps: ApiDeps): express.Express {
     }),
     attachmentUploadRoutes({ db }),
     myPassRoutes(passDeps),
+    myDataRequestRoutes({ db, temporal, taskQueue, logger }),
   );
 
   // Every admin resource names its permission once, here; scoped routes filter SQL by req.scope.
@@ -152,6 +155,8 @@ export function createApp(deps: ApiDeps): express.Express {
       batchWindowMs: config.schedule.batchWindowSeconds * 1000,
     }),
   );
+  app.use('/api/ra/data-requests', dataRequestsResource({ db, temporal, taskQueue, logger }));
+  app.use('/api/privacy', authorizeByMethod('config:read', 'privacy:write'), privacyRoutes({ db, config }));
   app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db }));
   app.use('/api/company', companyClockRoutes({ db }));
   app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));

@@ -256,7 +256,13 @@ describe('field encryption at rest', () => {
     const res = await fetch(`${ctx.apiUrl}/api/exports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-admin-token': ctx.operatorKey },
-      body: JSON.stringify({ from: today, to: today, departmentIds: [dept.id], format: 'xlsx' }),
+      body: JSON.stringify({
+        from: today,
+        to: today,
+        departmentIds: [dept.id],
+        format: 'xlsx',
+        purpose: 'test',
+      }),
     });
     assert.equal(res.status, 200);
     const wb = new ExcelJS.Workbook();
