@@ -352,7 +352,7 @@ describe('field encryption at rest', () => {
     const third = await rotateFieldKeys(ctx.db, ringB);
     assert.deepEqual(
       third.map((r) => r.pending),
-      [0, 0, 0, 0],
+      [0, 0, 0, 0, 0],
     );
 
     const kids = await sql<{ kid: string | null; ct: string | null }>`

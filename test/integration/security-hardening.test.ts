@@ -283,7 +283,7 @@ describe('audit log', () => {
       workflowId: `retention-${newKey()}`,
       args: [{}],
     });
-    assert.deepEqual(result, { auditDeleted: 2, recordsDeleted: 1 });
+    assert.deepEqual(result, { auditDeleted: 2, recordsDeleted: 1, photosDeleted: 0, locationsRemoved: 0 });
     const fixtures = await auditRows('retention.fixture');
     assert.deepEqual(
       fixtures.map((r) => r.at.getTime()),
