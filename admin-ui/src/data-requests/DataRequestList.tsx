@@ -59,8 +59,8 @@ export const DataRequestList = () => (
       <TextField source="id" />
       <TextField source="employee_name" />
       <TextField source="department_name" />
-      <KindField />
-      <StatusField />
+      <KindField label="resources.data-requests.fields.kind" />
+      <StatusField label="resources.data-requests.fields.status" />
       <BooleanField source="escalated" />
       <CompanyDateTimeField source="created_at" />
       <CompanyDateTimeField source="decided_at" />

@@ -134,10 +134,10 @@ export const DataRequestShow = () => (
       <TextField source="id" />
       <TextField source="employee_name" />
       <TextField source="department_name" />
-      <KindField />
+      <KindField label="resources.data-requests.fields.kind" />
       <TextField source="record_id" emptyText="—" />
       <TextField source="message" />
-      <StatusField />
+      <StatusField label="resources.data-requests.fields.status" />
       <BooleanField source="escalated" />
       <CompanyDateTimeField source="created_at" />
       <TextField source="decided_by" emptyText="—" />
