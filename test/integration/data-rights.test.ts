@@ -38,6 +38,7 @@ before(async () => {
       DATA_REQUEST_DEADLINE_HOURS: String(DEADLINE_S / 3600),
       DATA_REQUEST_REMINDER_HOURS: String(1.5 / 3600),
       DEPARTED_DATA_GRACE_DAYS: String(GRACE_S / 86_400),
+      EXPORT_DIR: dir,
     },
   });
   dept = await ctx.department({ size: 12 });
@@ -554,5 +555,23 @@ describe('exports', () => {
       assert.match(text, /Exported by operator/, `page ${n} has the watermark`);
       assert.match(text, new RegExp(purpose));
     }
+
+    // a large export runs as the reportExport workflow: its file carries the same watermark
+    const queued = await ctx.admin('POST', '/api/exports', { ...body(), purpose, mode: 'async' });
+    assert.equal(queued.status, 202);
+    assert.equal(queued.body.purpose, purpose);
+    const exportId = queued.body.id as number;
+    await eventually(
+      async () => (await ctx.admin('GET', `/api/exports/${exportId}`)).body.status === 'done',
+      60_000,
+      'async export done',
+    );
+    const file2 = await fetch(`${ctx.apiUrl}/api/exports/${exportId}/download`, {
+      headers: { 'x-admin-token': ctx.operatorKey },
+    });
+    const wb2 = new ExcelJS.Workbook();
+    await wb2.xlsx.load(await file2.arrayBuffer());
+    assert.match(wb2.description, /Exported by operator/);
+    assert.match(wb2.description, new RegExp(purpose));
   });
 });
