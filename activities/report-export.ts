@@ -34,12 +34,17 @@ export function createExportActivities({ db, config, logger }: ActivityDeps) {
     const out = createWriteStream(part, { mode: 0o600 });
     // Progress is saved in order, one update at a time, and settled before the export is done.
     let saving = Promise.resolve();
-    const { records } = await writeReport(db, e, out, (rows) => {
-      ctx.heartbeat(rows);
-      saving = saving
-        .then(() => setExportProgress(db, e.id, rows))
-        .catch((err: unknown) => logger.warn({ err, exportId: e.id }, 'export progress not saved'));
-    });
+    const { records } = await writeReport(
+      db,
+      { ...e, exportedBy: e.requested_by, purpose: e.purpose },
+      out,
+      (rows) => {
+        ctx.heartbeat(rows);
+        saving = saving
+          .then(() => setExportProgress(db, e.id, rows))
+          .catch((err: unknown) => logger.warn({ err, exportId: e.id }, 'export progress not saved'));
+      },
+    );
     await saving;
     await rename(part, final);
     const { size } = await stat(final);

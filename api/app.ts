@@ -41,6 +41,8 @@ import { cleanBody, cleanRequestLine, noStore } from './http/input-rules.ts';
 import { temporalCodecRoutes } from './temporal-codec/codec.routes.ts';
 import { httpMetrics, metricsHandler, submissionMetrics } from '../platform/metrics.ts';
 import { httpTracing, httpTracingResume } from '../platform/tracing.ts';
+import { dataRequestsResource, myDataRequestRoutes } from './data-requests/data-requests.routes.ts';
+import { privacyRoutes } from './privacy/privacy.routes.ts';
 
 export interface ApiDeps {
   db: DB;
@@ -153,6 +155,7 @@ export function createApp(deps: ApiDeps): express.Express {
     attachmentUploadRoutes({ db }),
     myPassRoutes(passDeps),
     mePrivacyRoutes({ db, temporal, taskQueue, logger, retention: config.retention }),
+    myDataRequestRoutes({ db, temporal, taskQueue, logger }),
   );
 
   // Every admin resource names its permission once, here; scoped routes filter SQL by req.scope.
@@ -171,6 +174,8 @@ export function createApp(deps: ApiDeps): express.Express {
       batchWindowMs: config.schedule.batchWindowSeconds * 1000,
     }),
   );
+  app.use('/api/ra/data-requests', dataRequestsResource({ db, temporal, taskQueue, logger }));
+  app.use('/api/privacy', authorizeByMethod('config:read', 'privacy:write'), privacyRoutes({ db, config }));
   app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db }));
   app.use('/api/company', companyClockRoutes({ db }));
   app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));

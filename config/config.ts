@@ -93,6 +93,17 @@ export const envSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   RECORD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+  DEPARTED_DATA_GRACE_DAYS: z.coerce.number().min(0).max(3650).default(30),
+  DATA_REQUEST_DEADLINE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(360),
+  DATA_REQUEST_REMINDER_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(72),
   DINGTALK_LOGIN_URL: optionalString,
   DINGTALK_APP_KEY: optionalString,
   DINGTALK_APP_SECRET: optionalString,
@@ -210,6 +221,12 @@ export const envDescriptions: Record<EnvKey, string> = {
   AUDIT_RETENTION_DAYS: 'the daily retention job deletes older audit rows',
   RECORD_RETENTION_DAYS: 'the daily retention job deletes older health records',
   RETENTION_BATCH_SIZE: 'rows per retention batch',
+  DEPARTED_DATA_GRACE_DAYS:
+    "a deactivated employee's health data is deleted this long after they left (the company's privacy setting overrides it; fractions for tests)",
+  DATA_REQUEST_DEADLINE_HOURS:
+    "an employee's correction or deletion request not decided by HR within this time escalates to company-wide HR",
+  DATA_REQUEST_REMINDER_HOURS:
+    'HR is reminded of an undecided correction or deletion request at this interval',
   DINGTALK_LOGIN_URL: 'scan-to-log-in page (default `https://login.dingtalk.com`, or the fake)',
   DINGTALK_APP_KEY: 'all three of APP_KEY, APP_SECRET and AGENT_ID set → real DingTalk, else the local fake',
   DINGTALK_APP_SECRET: 'see `DINGTALK_APP_KEY`',
@@ -420,6 +437,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       auditDays: e.AUDIT_RETENTION_DAYS,
       recordDays: e.RECORD_RETENTION_DAYS,
       batchSize: e.RETENTION_BATCH_SIZE,
+      departedGraceMs: Math.round(e.DEPARTED_DATA_GRACE_DAYS * 86_400_000),
+    }),
+    dataRequests: Object.freeze({
+      deadlineMs: Math.round(e.DATA_REQUEST_DEADLINE_HOURS * 3_600_000),
+      reminderMs: Math.round(e.DATA_REQUEST_REMINDER_HOURS * 3_600_000),
     }),
     dingtalk: Object.freeze({
       /** true when real credentials are configured; otherwise the local fake is used */

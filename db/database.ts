@@ -42,6 +42,8 @@ export interface EmployeesTable {
   created_at: CreatedAt;
   workdays: number[] | null;
   time_zone: string | null;
+  /** when the employee was deactivated (kept by a trigger, 0015); null while active */
+  deactivated_at: ColumnType<Date | null, never, never>;
   /** the privacy notice version the person last answered (0014); null: never */
   privacy_version: ColumnType<number | null, number | null | undefined, number | null>;
   privacy_state: ColumnType<PrivacyState | null, PrivacyState | null | undefined, PrivacyState | null>;
@@ -167,6 +169,8 @@ export interface HealthRecordsTable {
   identity_check: ColumnType<string | null, string | null | undefined, never>;
   /** the manager who filled it in for the employee (代填), null when the employee did */
   proxy_by_employee_id: ColumnType<number | null, number | null | undefined, never>;
+  /** when retention removed the record's locations (their class is kept shorter), null before */
+  locations_removed_at: ColumnType<Date | null, never, Date | string | null>;
 }
 
 export interface FormsTable {
@@ -276,6 +280,44 @@ export interface Database {
   department_day_stats: DepartmentDayStatsTable;
   privacy_notices: PrivacyNoticesTable;
   privacy_consents: PrivacyConsentsTable;
+  privacy_settings: PrivacySettingsTable;
+  data_requests: DataRequestsTable;
+}
+
+/** The company's privacy settings (one row, 0015); null columns take the configured defaults. */
+export interface PrivacySettingsTable {
+  id: ColumnType<boolean, boolean | undefined, never>;
+  record_retention_days: number | null;
+  photo_retention_days: number | null;
+  location_retention_days: number | null;
+  audit_retention_days: number | null;
+  location_decimals: number | null;
+  departed_grace_days: number | null;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
+}
+
+export type DataRequestKind = 'correction' | 'deletion';
+export type DataRequestStatus = 'pending' | 'approved' | 'rejected';
+
+/** An employee's correction or deletion request, decided by HR (workflows/data-request.ts). */
+export interface DataRequestsTable {
+  id: Generated<number>;
+  employee_id: number;
+  department_id: number;
+  kind: DataRequestKind;
+  record_id: number | null;
+  message_ct: string;
+  key_id: string;
+  status: Generated<DataRequestStatus>;
+  escalated: Generated<boolean>;
+  reminders: Generated<number>;
+  decided_by: string | null;
+  decider_employee_id: number | null;
+  reason: string | null;
+  decided_at: Timestamp | null;
+  outcome: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
 }
 
 export type AttachmentType = 'image/jpeg' | 'image/png' | 'image/webp';
@@ -324,6 +366,8 @@ export interface ExportsTable {
   finished_at: Timestamp | null;
   expires_at: Timestamp | null;
   requested_by: string | null;
+  /** the stated purpose of an export of health answers (PIPL) */
+  purpose: string | null;
 }
 
 export type StaffRole = 'hr' | 'admin';

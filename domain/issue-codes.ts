@@ -41,7 +41,11 @@ export type IssueCode =
   | 'unknown_field_ref'
   | 'consent_required'
   | 'consent_withdrawn'
-  | 'notice_not_draft';
+  | 'notice_not_draft'
+  | 'purpose_required'
+  | 'corrections_only_on_approve'
+  | 'not_a_correction'
+  | 'correction_needs_record';
 
 export type IssueParams = Record<string, string | number>;
 

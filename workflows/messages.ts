@@ -95,3 +95,36 @@ export const reviewStatusQuery = defineQuery<ReviewState>('reviewStatus');
 /** Failure types the decide validator uses; the API maps them to 403 and 409. */
 export const DECIDE_FORBIDDEN = 'DecideForbidden';
 export const DECIDE_CONFLICT = 'DecideConflict';
+
+/** HR's decision on an employee's correction or deletion request (workflows/data-request.ts). */
+export interface DataRequestDecision {
+  decision: 'approve' | 'reject';
+  reason: string;
+  /** who decided: the principal's actor (`employee:12`, `account:hr`) */
+  decidedBy: string;
+  deciderRoles: string[];
+  /** the decider's employee id when a person (nobody decides their own request) */
+  deciderEmployeeId: number | null;
+  /** an approved correction: the answers of the named record to set (validated against its form) */
+  corrections?: Record<string, unknown>;
+}
+export interface DataRequestResult {
+  requestId: number;
+  status: 'approved' | 'rejected';
+  decidedAt: string;
+  outcome: Record<string, unknown> | null;
+}
+export const decideDataRequestUpdate = defineUpdate<DataRequestResult, [DataRequestDecision]>(
+  'decideDataRequest',
+);
+export interface DataRequestState {
+  requestId: number;
+  status: 'pending' | 'approved' | 'rejected';
+  escalated: boolean;
+  reminders: number;
+  deadline: string | null;
+}
+export const dataRequestStatusQuery = defineQuery<DataRequestState>('dataRequestStatus');
+
+/** The employee was deactivated again or reactivated: the departure workflow re-reads the row. */
+export const departureChangedSignal = defineSignal<[Record<string, never>]>('departureChanged');

@@ -16,6 +16,7 @@ import employees from './employees/index.tsx';
 import records from './records/index.ts';
 import reminders from './reminders/index.tsx';
 import reviews from './reviews/index.ts';
+import dataRequests from './data-requests/index.ts';
 
 /** A page component loaded on first use, shown with react-admin's spinner while it loads. */
 const page = (load: () => Promise<ComponentType>) => {
@@ -71,5 +72,6 @@ export const App = () => (
     <Resource name="reminders" {...reminders} />
     <Resource name="leaves" {...leaves} />
     <Resource name="audit" {...audit} />
+    <Resource name="data-requests" {...dataRequests} />
   </Admin>
 );

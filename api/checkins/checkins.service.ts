@@ -6,6 +6,8 @@ import type { Transaction } from 'kysely';
 import { assess } from '../../domain/anomaly/evaluate.ts';
 import { classifySubmission, computeDaySchedule } from '../../domain/day-schedule.ts';
 import { validateAnswers } from '../../domain/forms/validate-answers.ts';
+import { coarsenLocations } from '../../domain/privacy.ts';
+import { getPrivacySettingsCached } from '../../db/repositories/privacy-settings.ts';
 import type { Submission } from '../../domain/submission.ts';
 import { checkinWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids.ts';
 import { workDateAt } from '../../domain/zoned-time.ts';
@@ -156,7 +158,7 @@ export async function submitCheckin(
 ): Promise<SubmitResult> {
   const { db } = deps;
   const requestHash = submissionHash(submission);
-  const policy = await getCurrentPolicyCached(db);
+  const [policy, privacy] = await Promise.all([getCurrentPolicyCached(db), getPrivacySettingsCached(db)]);
   const workDate = workDateAt(now, policy.timeZone);
   // one read for the key's record, today's current record and the history rules' days
   const seen = await submissionContext(db, employeeId, submission.idempotencyKey, workDate, HISTORY_DAYS);
@@ -218,7 +220,8 @@ export async function submitCheckin(
     work_date: workDate,
     submitted_at: now,
     client_submitted_at: clientAt ?? null,
-    answers: validation.answers,
+    // stored no more precise than the company's setting (the rules above saw the same answers)
+    answers: coarsenLocations(form.definition, validation.answers, privacy.locationDecimals),
     status: timing,
     idempotency_key: submission.idempotencyKey,
     request_hash: requestHash,

@@ -83,6 +83,8 @@ describe('admin UI', () => {
     // Exports: a small Excel report downloads at once.
     await page.goto(`${ctx.apiUrl}/admin/#/exports`);
     await page.getByText('报表导出').first().waitFor();
+    // every report holds health data: its purpose is asked first (PIPL)
+    await page.getByTestId('export-purpose').fill('月度健康统计');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: '导出' }).click(),

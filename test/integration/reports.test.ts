@@ -50,7 +50,7 @@ async function exportFile(body: Record<string, unknown>) {
   const res = await fetch(`${ctx.apiUrl}/api/exports`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-admin-token': ctx.operatorKey },
-    body: JSON.stringify(body),
+    body: JSON.stringify({ purpose: '月度健康报告 monthly report', ...body }),
   });
   return {
     status: res.status,

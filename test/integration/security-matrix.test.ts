@@ -149,7 +149,7 @@ const routes: RouteCase[] = [
   {
     method: 'POST',
     path: () => '/api/exports',
-    body: () => ({ from: today(), to: today(), format: 'pdf', departmentIds: [a.id] }),
+    body: () => ({ from: today(), to: today(), format: 'pdf', departmentIds: [a.id], purpose: 'audit' }),
     allowed: health,
   },
   {
@@ -305,6 +305,7 @@ describe('department scope', () => {
       to: today(),
       format: 'pdf',
       departmentIds: [b.id],
+      purpose: 'audit',
     });
     assert.equal(denied.status, 404);
     // a decision on B's review is refused without revealing it

@@ -207,12 +207,53 @@ export const appEn = {
     saved: 'Saved; in force from %{date}',
     versions: 'Versions',
   },
+  data_requests: {
+    kind: { correction: 'Correction', deletion: 'Deletion' },
+    status: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected' },
+    fields: { reason: 'Reason (shown to the employee)', corrections: 'Corrected answers (JSON)' },
+    approve: 'Approve',
+    reject: 'Reject',
+    decided: { approve: 'Approved', reject: 'Rejected' },
+    deletion_all:
+      'Approving deletes all of this person’s health data: records, answers, photos, locations and their reviews. Counts are audited; this cannot be undone.',
+    deletion_record:
+      'Approving deletes the named record (with its rechecks, photos and review). Counts are audited; this cannot be undone.',
+    corrections_help:
+      'Optional: the answers to set on the named record, e.g. {"temperature": 36.6}. Empty: approve after correcting elsewhere.',
+    corrections_json: 'The corrected answers are not valid JSON',
+    outcome_deleted: 'Deleted: %{records} records, %{photos} photos, %{reviews} reviews',
+    outcome_corrected: 'Corrected fields: %{fields}',
+  },
+  privacy: {
+    title: 'Privacy and retention',
+    help: 'How long each kind of data is kept (empty: the configured default), how precisely locations are stored, and when a departed employee’s health data is deleted.',
+    fields: {
+      recordRetentionDays: 'Records (days)',
+      photoRetentionDays: 'Photos (days)',
+      locationRetentionDays: 'Locations (days)',
+      auditRetentionDays: 'Audit log (days)',
+      locationDecimals: 'Location precision',
+      departedGraceDays: 'Delete after leaving (days)',
+    },
+    in_force: 'In force: %{days} days',
+    precision: {
+      exact: 'Exact coordinates',
+      d4: '4 decimals (about 11 m)',
+      d3: '3 decimals (about 110 m)',
+      d2: '2 decimals (about 1.1 km)',
+      d1: '1 decimal (about 11 km)',
+    },
+    update: 'Update privacy settings',
+    saved: 'Privacy settings updated',
+  },
   exports: {
     title: 'Exports',
     request: 'Export',
     recent: 'Recent exports',
     download: 'Download',
     queued: 'Large export started; it will appear below when ready',
+    purpose: 'Purpose',
+    purpose_hint: 'Why these health data are exported',
     status: { queued: 'Queued', running: 'Running', done: 'Ready', failed: 'Failed', expired: 'Expired' },
   },
   remind_now: {
@@ -378,6 +419,11 @@ export const appEn = {
     min_above_max: 'the minimum is above the maximum',
     unknown_field_ref: 'refers to a field that does not exist: "%{key}"',
     remind_target: 'choose either people or a department',
+    purpose_required: 'is required: state why these health data are exported',
+    corrections_only_on_approve: 'corrections go with an approval only',
+    not_a_correction: 'only a correction request carries corrected answers',
+    correction_needs_record:
+      'the request names no record: correct the data elsewhere and approve without answers',
   },
   problem: {
     consent_required: 'Your consent to privacy notice version %{version} is needed before submitting',
@@ -417,6 +463,13 @@ export const appEn = {
       auth_signout: 'Signed out',
       checkins_proxy: 'Filled in for an employee',
       temporal_decode: 'Decoded workflow data',
+      data_requests_create: 'Filed a correction or deletion request',
+      data_requests_list: 'Listed data requests',
+      data_requests_read: 'Opened a data request',
+      data_requests_approve: 'Approved a data request',
+      data_requests_reject: 'Rejected a data request',
+      departure_delete_health_data: 'Deleted a departed employee’s health data',
+      privacy_settings: 'Changed the privacy settings',
     },
   },
   dashboard: {
@@ -455,6 +508,23 @@ export const appEn = {
     },
   },
   resources: {
+    'data-requests': {
+      name: 'Data request |||| Data requests',
+      fields: {
+        id: 'No.',
+        employee_name: 'Employee',
+        department_name: 'Department',
+        kind: 'Kind',
+        record_id: 'Record',
+        message: 'Request',
+        status: 'Status',
+        escalated: 'Escalated',
+        created_at: 'Filed at',
+        decided_by: 'Decided by',
+        decided_at: 'Decided at',
+        reason: 'Reason',
+      },
+    },
     reviews: {
       name: 'Review |||| Reviews',
       fields: {
