@@ -175,7 +175,11 @@ export function createApp(deps: ApiDeps): express.Express {
     }),
   );
   app.use('/api/ra/data-requests', dataRequestsResource({ db, temporal, taskQueue, logger }));
-  app.use('/api/privacy', authorizeByMethod('config:read', 'privacy:write'), privacyRoutes({ db, config }));
+  app.use(
+    '/api/privacy/settings',
+    authorizeByMethod('config:read', 'privacy:write'),
+    privacyRoutes({ db, config }),
+  );
   app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db }));
   app.use('/api/company', companyClockRoutes({ db }));
   app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));

@@ -42,7 +42,7 @@ function startProcess(name: string | undefined, toStderr = false): ProcessBase {
   const logger = createLogger(config.logLevel, name, toStderr);
   const lifecycle = new Lifecycle(logger, config.shutdownGraceMs).install();
   // before any client is built: the Temporal client and DingTalk client add their spans only when on
-  const stopTracing = setupTracing(config.tracing, `health-checkin-${opts.name ?? 'all'}`, undefined, (err) =>
+  const stopTracing = setupTracing(config.tracing, `health-checkin-${name ?? 'all'}`, undefined, (err) =>
     logger.warn({ err }, 'the last spans were not exported'),
   );
   // registered first, so it runs last: spans of the drain itself are flushed too

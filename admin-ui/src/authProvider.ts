@@ -49,7 +49,7 @@ const resourcePermissions: Record<string, [string, string]> = {
   leaves: ['people:read', 'people:write'],
   audit: ['audit:read', 'audit:read'],
   'data-requests': ['data-requests:decide', 'data-requests:decide'],
-  privacy: ['config:read', 'privacy:write'],
+  privacy_settings: ['config:read', 'privacy:write'],
   forms: ['config:read', 'config:write'],
   privacy: ['config:read', 'config:write'],
   exports: ['health:read', 'health:read'],

@@ -44,13 +44,13 @@ export function privacyRoutes(deps: { db: DB; config?: Pick<AppConfig, 'retentio
     };
   };
   r.get(
-    '/settings',
+    '/',
     route(async (_req, res) => {
       res.json(await view());
     }),
   );
   r.put(
-    '/settings',
+    '/',
     route(async (req, res) => {
       const s = parse(settingsSchema, req.body);
       noteAudit(req, { action: 'privacy.settings', targetType: 'privacy_settings', detail: s });

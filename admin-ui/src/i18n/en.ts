@@ -224,7 +224,7 @@ export const appEn = {
     outcome_deleted: 'Deleted: %{records} records, %{photos} photos, %{reviews} reviews',
     outcome_corrected: 'Corrected fields: %{fields}',
   },
-  privacy: {
+  privacy_settings: {
     title: 'Privacy and retention',
     help: 'How long each kind of data is kept (empty: the configured default), how precisely locations are stored, and when a departed employee’s health data is deleted.',
     fields: {

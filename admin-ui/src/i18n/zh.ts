@@ -260,7 +260,7 @@ export const appZh = {
     outcome_deleted: '已删除：%{records} 条记录、%{photos} 张照片、%{reviews} 条复核',
     outcome_corrected: '已更正字段：%{fields}',
   },
-  privacy: {
+  privacy_settings: {
     title: '隐私与保存期限',
     help: '各类数据的保存天数（留空：使用配置的默认值）、位置的存储精度，以及员工离职后多久删除其健康数据。',
     fields: {

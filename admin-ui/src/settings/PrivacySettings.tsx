@@ -40,7 +40,7 @@ export const PrivacySettingsCard = () => {
   const notify = useNotify();
   const [locale] = useLocaleState();
   const queryClient = useQueryClient();
-  const { canAccess: mayWrite } = useCanAccess({ resource: 'privacy', action: 'edit' });
+  const { canAccess: mayWrite } = useCanAccess({ resource: 'privacy_settings', action: 'edit' });
   const { data } = useQuery({
     queryKey: ['privacy-settings'],
     queryFn: () => getJson<PrivacyView>('/api/privacy/settings'),
@@ -59,7 +59,7 @@ export const PrivacySettingsCard = () => {
       await queryClient.invalidateQueries({ queryKey: ['privacy-settings'] });
     } catch (e) {
       notify(
-        problemText(e, t, locale === 'en' ? 'en' : 'zh', (f) => t(`privacy.fields.${f}`, { _: f })),
+        problemText(e, t, locale === 'en' ? 'en' : 'zh', (f) => t(`privacy_settings.fields.${f}`, { _: f })),
         { type: 'error' },
       );
     }
@@ -67,9 +67,9 @@ export const PrivacySettingsCard = () => {
   return (
     <Card style={{ margin: 16 }} data-testid="privacy-settings">
       <CardContent style={{ display: 'grid', gap: 16, maxWidth: 720 }}>
-        <Typography variant="h6">{t('privacy.title')}</Typography>
+        <Typography variant="h6">{t('privacy_settings.title')}</Typography>
         <Typography variant="body2" color="text.secondary">
-          {t('privacy.help')}
+          {t('privacy_settings.help')}
         </Typography>
         <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
           {dayFields.map(([key, cls]) => (
@@ -77,8 +77,8 @@ export const PrivacySettingsCard = () => {
               key={key}
               size="small"
               type="number"
-              label={t(`privacy.fields.${key}`)}
-              helperText={t('privacy.in_force', { days: data?.effective?.[cls] ?? '—' })}
+              label={t(`privacy_settings.fields.${key}`)}
+              helperText={t('privacy_settings.in_force', { days: data?.effective?.[cls] ?? '—' })}
               value={s[key] ?? ''}
               onChange={(e) => set(key, num(e.target.value))}
               disabled={!mayWrite}
@@ -87,7 +87,7 @@ export const PrivacySettingsCard = () => {
           ))}
         </div>
         <div style={{ display: 'flex', gap: 12, alignItems: 'center', flexWrap: 'wrap' }}>
-          <Typography variant="body2">{t('privacy.fields.locationDecimals')}</Typography>
+          <Typography variant="body2">{t('privacy_settings.fields.locationDecimals')}</Typography>
           <Select
             size="small"
             value={s.locationDecimals === null ? 'exact' : String(s.locationDecimals)}
@@ -96,18 +96,18 @@ export const PrivacySettingsCard = () => {
             }
             disabled={!mayWrite}
           >
-            <MenuItem value="exact">{t('privacy.precision.exact')}</MenuItem>
+            <MenuItem value="exact">{t('privacy_settings.precision.exact')}</MenuItem>
             {[4, 3, 2, 1].map((d) => (
               <MenuItem key={d} value={String(d)}>
-                {t(`privacy.precision.d${d}`)}
+                {t(`privacy_settings.precision.d${d}`)}
               </MenuItem>
             ))}
           </Select>
           <TextField
             size="small"
             type="number"
-            label={t('privacy.fields.departedGraceDays')}
-            helperText={t('privacy.in_force', { days: data?.effective?.departedGraceDays ?? '—' })}
+            label={t('privacy_settings.fields.departedGraceDays')}
+            helperText={t('privacy_settings.in_force', { days: data?.effective?.departedGraceDays ?? '—' })}
             value={s.departedGraceDays ?? ''}
             onChange={(e) => set('departedGraceDays', num(e.target.value))}
             disabled={!mayWrite}
@@ -117,7 +117,7 @@ export const PrivacySettingsCard = () => {
         {mayWrite ? (
           <div>
             <Button variant="outlined" onClick={() => void save()}>
-              {t('privacy.update')}
+              {t('privacy_settings.update')}
             </Button>
           </div>
         ) : null}
