@@ -4,14 +4,18 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { TypedSearchAttributes } from '@temporalio/common';
 import { dayKind, exemptionFor, isYearCovered } from '../domain/calendar/work-calendar.ts';
 import { computeDaySchedule, compressSchedule, type DaySchedule } from '../domain/day-schedule.ts';
-import type { CheckinPolicy, ReminderLevel } from '../domain/policy.ts';
+import type { CheckinPolicy } from '../domain/policy.ts';
+import { ladderDeadline, ladderTaskQueue, type ReminderLevel } from '../domain/reminders/ladder.ts';
 import { checkinWorkflowId, departmentBatchWorkflowId } from '../domain/workflow-ids.ts';
 import { workDateAt } from '../domain/zoned-time.ts';
 import { leavesOn, loadOverrides } from '../db/repositories/calendar.ts';
+import { findPublishedNotice } from '../db/repositories/privacy.ts';
+import { consentWithdrawn } from '../domain/privacy/consent.ts';
 import {
   closeDayAsMissed,
   findDay,
   insertDaysIfAbsent,
+  ladderInstants,
   markDayExempt,
   pendingDaysAmong,
   recordLevelReached,
@@ -22,7 +26,13 @@ import { getPolicy } from '../db/repositories/policy.ts';
 import { exemptAmong, hasRecordForDay } from '../db/repositories/records.ts';
 import { dailyCheckin } from '../workflows/daily-checkin.ts';
 import { departmentReminderBatch } from '../workflows/department-reminder-batch.ts';
-import { CheckinStatusKey, DepartmentIdKey, WorkDateKey, pendingSignal } from '../workflows/messages.ts';
+import {
+  CheckinStatusKey,
+  DepartmentIdKey,
+  WorkDateKey,
+  ladderDueSignal,
+  pendingSignal,
+} from '../workflows/messages.ts';
 import type { ActivityDeps } from './deps.ts';
 import { importDingTalkLeave } from './leave-sync.ts';
 
@@ -111,6 +121,8 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
       const policies = new Map<number, CheckinPolicy>();
       const companyZone = (await getPolicy(db, { workDate: plan.workDate })).timeZone;
       const schedules = new Map<string, DaySchedule>();
+      // consent as the legal basis: whoever withdrew it gets an exempt day and no workflow
+      const notice = await findPublishedNotice(db);
       for (;;) {
         const page = await listActiveEmployeesAfter(db, progress.afterId, input.batchSize);
         if (page.length === 0) break;
@@ -123,6 +135,7 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
           page.map((e) => e.id),
         );
         const days: { id: number; department_id: number; schedule: DaySchedule }[] = [];
+        const withdrawn: { id: number; department_id: number; schedule: DaySchedule }[] = [];
         for (const e of page) {
           if (
             exemptionFor(
@@ -146,8 +159,20 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
             schedule = scheduleFor(plan, policy, tz);
             schedules.set(key, schedule);
           }
-          days.push({ id: e.id, department_id: e.department_id, schedule });
+          if (consentWithdrawn(notice, e))
+            withdrawn.push({ id: e.id, department_id: e.department_id, schedule });
+          else days.push({ id: e.id, department_id: e.department_id, schedule });
         }
+        await insertDaysIfAbsent(
+          db,
+          withdrawn.map((d) => ({
+            employeeId: d.id,
+            departmentId: d.department_id,
+            schedule: d.schedule,
+            exemptReason: 'consent_withdrawn',
+          })),
+        );
+        progress.exempt += withdrawn.length;
         await insertDaysIfAbsent(
           db,
           days.map((d) => ({ employeeId: d.id, departmentId: d.department_id, schedule: d.schedule })),
@@ -162,13 +187,23 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
           temporal,
           config.temporal.taskQueue,
           days.filter((d) => pending.has(d.id)),
+          { ladders: false },
         );
         progress.started += results.filter(Boolean).length;
         progress.alreadyRunning += results.filter((r) => !r).length;
         progress.afterId = (page[page.length - 1] as { id: number }).id;
         ctx.heartbeat(progress);
       }
-      logger.info({ workDate: plan.workDate, ...progress }, 'fan-out finished');
+      // Every department's ladder, once, for all the days just started (and any started before).
+      const ladders = await startDepartmentLadders(
+        temporal,
+        config.temporal.taskQueue,
+        await ladderInstants(db, plan.workDate),
+        plan.workDate,
+        batchWindowMs,
+        config.schedule.ladderDeadlineFloorMs,
+      );
+      logger.info({ workDate: plan.workDate, ...progress, ladders }, 'fan-out finished');
       const { started, alreadyRunning, exempt, settled } = progress;
       return { started, alreadyRunning, exempt, settled };
     },
@@ -242,8 +277,10 @@ export async function startEmployeeDays(
   temporal: Client,
   taskQueue: string,
   days: { id: number; department_id: number; schedule: DaySchedule }[],
+  /** ladders: also start (or tell) the departments' ladders, with this deadline floor (ladderDeadline) */
+  opts: { ladders: false } | { ladders: true; deadlineFloorMs: number },
 ): Promise<boolean[]> {
-  return mapLimit(days, 32, async (e) => {
+  const started = await mapLimit(days, 32, async (e) => {
     try {
       await temporal.workflow.start(dailyCheckin, {
         taskQueue,
@@ -262,6 +299,75 @@ export async function startEmployeeDays(
       throw err;
     }
   });
+  if (opts.ladders && days.length > 0) {
+    const instants = days.flatMap((d) =>
+      d.schedule.reminders.map((r) => ({
+        departmentId: d.department_id,
+        level: r.level,
+        at: r.at,
+        until: d.schedule.lateUntil,
+      })),
+    );
+    const first = days[0] as (typeof days)[number];
+    await startDepartmentLadders(
+      temporal,
+      taskQueue,
+      instants,
+      first.schedule.workDate,
+      first.schedule.batchWindowMs,
+      opts.deadlineFloorMs,
+    );
+  }
+  return started;
+}
+
+/**
+ * Starts (or tells) each department's ladder workflow per level: signal-with-start, so a running
+ * ladder learns new instants and looks again (a re-run fan-out's late days get the levels already
+ * past), and a finished one starts a new run for them. Each instant comes with its day's
+ * `lateUntil`; a ladder's deadline is the latest of its days' (ladderDeadline).
+ */
+export async function startDepartmentLadders(
+  temporal: Client,
+  taskQueue: string,
+  instants: { departmentId: number; level: number; at: string; until: string }[],
+  workDate: string,
+  batchWindowMs: number,
+  deadlineFloorMs: number,
+): Promise<number> {
+  const byLadder = new Map<
+    string,
+    {
+      departmentId: number;
+      level: ReminderLevel;
+      dueAt: Set<string>;
+      days: { lateUntil: string; at: string }[];
+    }
+  >();
+  for (const i of instants) {
+    const key = `${i.departmentId}/${i.level}`;
+    const l = byLadder.get(key) ?? {
+      departmentId: i.departmentId,
+      level: i.level as ReminderLevel,
+      dueAt: new Set(),
+      days: [],
+    };
+    l.dueAt.add(i.at);
+    l.days.push({ lateUntil: i.until, at: i.at });
+    byLadder.set(key, l);
+  }
+  await mapLimit([...byLadder.values()], 16, async (l) => {
+    const dueAt = [...l.dueAt].sort();
+    const until = ladderDeadline(l.days, deadlineFloorMs);
+    await temporal.workflow.signalWithStart(departmentReminderBatch, {
+      taskQueue: ladderTaskQueue(taskQueue),
+      workflowId: departmentBatchWorkflowId(workDate, l.departmentId, l.level),
+      args: [{ departmentId: l.departmentId, workDate, level: l.level, batchWindowMs, dueAt, until }],
+      signal: ladderDueSignal,
+      signalArgs: [{ dueAt, until }],
+    });
+  });
+  return byLadder.size;
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -3,9 +3,10 @@ import { createCheckinDayActivities } from './checkin-day.ts';
 import { createDigestActivities } from './daily-digest.ts';
 import { createExportActivities } from './report-export.ts';
 import type { ActivityDeps } from './deps.ts';
-import { createReminderActivities } from './dingtalk-reminders.ts';
-import { createDeliveryReceiptActivities } from './delivery-receipts.ts';
+import { createReminderActivities } from './reminders/send-levels.ts';
+import { createDeliveryReceiptActivities } from './reminders/delivery-receipts.ts';
 import { createRetentionActivities } from './retention.ts';
+import { createDataRightsActivities } from './data-rights.ts';
 import { createReviewActivities } from './reviews.ts';
 
 export type { ActivityDeps };
@@ -19,5 +20,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createExportActivities(deps),
     ...createRetentionActivities(deps),
     ...createDeliveryReceiptActivities(deps),
+    ...createDataRightsActivities(deps),
   };
 }

@@ -1,10 +1,20 @@
-// The retention job's batches: audit rows past AUDIT_RETENTION_DAYS, health records past
-// RECORD_RETENTION_DAYS (by work date in the company's zone). Each batch is idempotent.
+// The retention job's batches, one data class at a time, each period the company's privacy setting
+// or the configured default: audit rows (AUDIT_RETENTION_DAYS), health records
+// (RECORD_RETENTION_DAYS, by work date in the company's zone), photos and locations (at most the
+// records' period). Each batch is idempotent.
 import { Context } from '@temporalio/activity';
 import { addDays, workDateAt } from '../domain/zoned-time.ts';
+import { removeLocations, retentionDays } from '../domain/privacy.ts';
 import { insertAudit, purgeAuditBefore } from '../db/repositories/audit.ts';
+import { findFormVersionCached } from '../db/repositories/forms.ts';
 import { getPolicy } from '../db/repositories/policy.ts';
+import {
+  getPrivacySettings,
+  purgePhotosBefore,
+  recordsWithLocationsBefore,
+} from '../db/repositories/privacy-settings.ts';
 import { purgeRecordsBefore } from '../db/repositories/retention.ts';
+import { keyringOf, openAnswers, openReasons, sealRecordFields } from '../db/sealed-fields.ts';
 import type { ActivityDeps } from './deps.ts';
 
 export interface RetentionCutoffs {
@@ -12,6 +22,12 @@ export interface RetentionCutoffs {
   auditBefore: string;
   /** health records with a work date before this go */
   recordsBefore: string;
+  /** photos uploaded before this instant go (absent in runs from before 0015) */
+  photosBefore?: string;
+  /** locations of records with a work date before this are removed */
+  locationsBefore?: string;
+  /** the days each class is kept, as decided for this run */
+  days?: { records: number; photos: number; locations: number; audit: number };
 }
 
 export function createRetentionActivities(deps: ActivityDeps) {
@@ -19,10 +35,15 @@ export function createRetentionActivities(deps: ActivityDeps) {
   return {
     async retentionCutoffs(input: { now: string }): Promise<RetentionCutoffs> {
       const now = new Date(input.now);
-      const policy = await getPolicy(db);
+      const [policy, settings] = await Promise.all([getPolicy(db), getPrivacySettings(db)]);
+      const days = retentionDays(settings, config.retention);
+      const today = workDateAt(now, policy.timeZone);
       return {
-        auditBefore: new Date(now.getTime() - config.retention.auditDays * 86_400_000).toISOString(),
-        recordsBefore: addDays(workDateAt(now, policy.timeZone), -config.retention.recordDays),
+        auditBefore: new Date(now.getTime() - days.audit * 86_400_000).toISOString(),
+        recordsBefore: addDays(today, -days.records),
+        photosBefore: new Date(now.getTime() - days.photos * 86_400_000).toISOString(),
+        locationsBefore: addDays(today, -days.locations),
+        days,
       };
     },
     async purgeAuditBatch(input: { before: string }): Promise<number> {
@@ -31,12 +52,41 @@ export function createRetentionActivities(deps: ActivityDeps) {
     async purgeRecordBatch(input: { beforeDate: string }): Promise<number> {
       return purgeRecordsBefore(db, input.beforeDate, config.retention.batchSize);
     },
+    async purgePhotoBatch(input: { before: string }): Promise<number> {
+      return purgePhotosBefore(db, new Date(input.before), config.retention.batchSize);
+    },
+    /** Replaces the locations in records past the location period with "removed"; records looked at, locations removed. */
+    async purgeLocationBatch(input: { beforeDate: string }): Promise<{ records: number; removed: number }> {
+      const k = keyringOf(db);
+      return db.transaction().execute(async (trx) => {
+        const rows = await recordsWithLocationsBefore(trx, input.beforeDate, config.retention.batchSize);
+        let total = 0;
+        for (const row of rows) {
+          const form =
+            row.form_version === null ? undefined : await findFormVersionCached(db, row.form_version);
+          const { answers, removed } = removeLocations(form?.definition, openAnswers(row.answers_ct, k));
+          // one key per row: both ciphertexts are sealed again under the active key
+          const set =
+            removed > 0 ? sealRecordFields({ answers, reasons: openReasons(row.reasons_ct, k) }, k) : {};
+          total += removed;
+          await trx
+            .updateTable('health_records')
+            .set({ ...set, locations_removed_at: new Date() })
+            .where('id', '=', row.id)
+            .execute();
+        }
+        return { records: rows.length, removed: total };
+      });
+    },
     /** One audit row per run, so the purge itself is visible in the audit log. */
     async recordRetentionRun(input: {
       cutoffs: RetentionCutoffs;
       auditDeleted: number;
       recordsDeleted: number;
+      photosDeleted?: number;
+      locationsRemoved?: number;
     }) {
+      const { cutoffs, ...counts } = input;
       await insertAudit(db, {
         actor: 'system:retention',
         actorRoles: [],
@@ -44,7 +94,7 @@ export function createRetentionActivities(deps: ActivityDeps) {
         targetType: 'retention',
         targetId: Context.current().info.workflowExecution?.workflowId ?? null,
         outcome: 'success',
-        detail: { ...input.cutoffs, auditDeleted: input.auditDeleted, recordsDeleted: input.recordsDeleted },
+        detail: { ...cutoffs, ...counts },
       });
     },
   };

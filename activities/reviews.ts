@@ -17,7 +17,7 @@ import {
 import { findDay } from '../db/repositories/checkin-days.ts';
 import { loadRouting, reviewersFor } from '../db/repositories/reviewer-routing.ts';
 import { mayDecide } from '../domain/reviewer-routing.ts';
-import { personalCheckinLink } from './reminder-messages.ts';
+import { personalCheckinLink } from './reminders/messages.ts';
 import {
   employeeOutcomeCard,
   reviewLink,

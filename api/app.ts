@@ -11,7 +11,7 @@ import { auditTrail } from './audit/audit-trail.ts';
 import { authenticate } from './auth/authenticate.ts';
 import { authorize, authorizeByMethod } from './auth/permissions.ts';
 import { staffAuthRoutes } from './auth/staff-auth.routes.ts';
-import { limiter, securityHeaders, strictCors } from './http/security.ts';
+import { authFailureLimiter, limiter, securityHeaders, strictCors } from './http/security.ts';
 import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
 import { attachmentReadRoutes, attachmentUploadRoutes } from './attachments/attachments.routes.ts';
 import { adminUiFiles } from './checkin-page/built-assets.ts';
@@ -32,12 +32,18 @@ import { employeeImportRoutes } from './employees/employee-import.routes.ts';
 import { exportRoutes } from './exports/exports.routes.ts';
 import { formRoutes } from './forms/forms.routes.ts';
 import { policyRoutes } from './policy/policy.routes.ts';
+import { mePrivacyRoutes } from './privacy/me-privacy.routes.ts';
+import { noticeRoutes } from './privacy/notices.routes.ts';
 import { recordRoutes } from './records/records.routes.ts';
 import { reviewDecisionRoutes } from './reviews/reviews.routes.ts';
 import { errorHandler, requestContext } from './http/middleware.ts';
 import { cleanBody, cleanRequestLine, noStore } from './http/input-rules.ts';
 import { temporalCodecRoutes } from './temporal-codec/codec.routes.ts';
 import { openApiRoutes, packageVersion } from './openapi/openapi.routes.ts';
+import { httpMetrics, metricsHandler, submissionMetrics } from '../platform/metrics.ts';
+import { httpTracing, httpTracingResume } from '../platform/tracing.ts';
+import { dataRequestsResource, myDataRequestRoutes } from './data-requests/data-requests.routes.ts';
+import { privacyRoutes } from './privacy/privacy.routes.ts';
 
 export interface ApiDeps {
   db: DB;
@@ -66,6 +72,11 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.api.trustProxy);
   app.use(requestContext(logger));
+  // one histogram observation per request (by route template); a span per request when tracing is on
+  app.use(httpMetrics(), httpTracing());
+  // Outside production the app's own port answers /metrics (npm start, tests); in production only
+  // the internal METRICS_PORT listener does (api/main.ts), never the public port.
+  if (config.env !== 'production') app.get('/metrics', metricsHandler);
   app.use(securityHeaders());
   app.use(cleanRequestLine());
   const session = {
@@ -78,7 +89,8 @@ export function createApp(deps: ApiDeps): express.Express {
   // Before the API's CORS: the Temporal Web UI calls it from its own origin.
   app.use('/temporal-codec', temporalCodecRoutes({ db, logger, auth, uiOrigins: config.temporal.uiOrigins }));
   app.use(strictCors(config.api.corsOrigins));
-  app.use(express.json({ limit: '500kb' }), cleanBody());
+  // the body parser reads in the socket's async context: re-enter the request's span after it
+  app.use(express.json({ limit: '500kb' }), httpTracingResume(), cleanBody());
 
   app.use(healthRoutes({ db, temporal, dingtalk: config.dingtalk }));
   // The admin UI, built by Vite into admin-ui/dist (npm start builds it when missing).
@@ -90,6 +102,10 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api', openApiRoutes({ app, version: packageVersion }));
   // the audit trail first, so requests refused while authenticating (bad token, no CSRF) are audited too
   app.use('/api', noStore(), auditTrail(db, logger), authenticate(auth));
+  // Sign-in and 免登 are limited by what fails: refused credentials per IP (one counter for every
+  // such route) and tokens per employee; the all-requests limits per IP are flood guards sized for
+  // a whole office behind one NAT address (docs/security.md, "Rate limits").
+  const authFailures = authFailureLimiter(config.auth.rateLimits.authFailuresPerIp);
   app.use(
     '/api/auth',
     staffAuthRoutes({
@@ -100,6 +116,7 @@ export function createApp(deps: ApiDeps): express.Express {
       dingtalkLoginUrl: config.dingtalk.loginUrl,
       dingtalkAppKey: config.dingtalk.appKey,
       rateLimits: config.auth.rateLimits,
+      authFailures,
     }),
   );
   app.use(
@@ -109,12 +126,15 @@ export function createApp(deps: ApiDeps): express.Express {
       dingtalk,
       sessionSecret: config.api.sessionSecret,
       exchangesPerIp: config.auth.rateLimits.exchangePerIp,
+      exchangesPerEmployee: config.auth.rateLimits.exchangePerEmployee,
+      authFailures,
     }),
   );
   const passDeps = { db, secret: config.api.sessionSecret, publicBaseUrl: config.api.publicBaseUrl };
   app.use('/api/pass', passVerifyRoutes(passDeps));
   // Submissions are limited per person: a whole office behind one NAT address submits at 09:00, so
   // the per-IP limit counts only callers the authentication above did not identify.
+  app.post(['/api/me/checkins', '/api/employees/:id/proxy-checkins'], submissionMetrics());
   app.post(
     ['/api/me/checkins', '/api/me/attachments', '/api/employees/:id/proxy-checkins'],
     limiter({
@@ -137,6 +157,8 @@ export function createApp(deps: ApiDeps): express.Express {
     }),
     attachmentUploadRoutes({ db }),
     myPassRoutes(passDeps),
+    mePrivacyRoutes({ db, temporal, taskQueue, logger, retention: config.retention }),
+    myDataRequestRoutes({ db, temporal, taskQueue, logger }),
   );
 
   // Every admin resource names its permission once, here; scoped routes filter SQL by req.scope.
@@ -155,9 +177,20 @@ export function createApp(deps: ApiDeps): express.Express {
       batchWindowMs: config.schedule.batchWindowSeconds * 1000,
     }),
   );
+  app.use('/api/ra/data-requests', dataRequestsResource({ db, temporal, taskQueue, logger }));
+  app.use(
+    '/api/privacy/settings',
+    authorizeByMethod('config:read', 'privacy:write'),
+    privacyRoutes({ db, config }),
+  );
   app.use('/api/dashboard', authorize('health:read'), dashboardRoutes({ db }));
   app.use('/api/company', companyClockRoutes({ db }));
   app.use('/api/forms', authorizeByMethod('config:read', 'config:write'), formRoutes({ db }));
+  app.use(
+    '/api/privacy/notices',
+    authorizeByMethod('config:read', 'config:write'),
+    noticeRoutes({ db, retention: config.retention }),
+  );
   app.use('/api/records', authorize('health:read'), attachmentReadRoutes({ db }), recordRoutes({ db }));
   app.use(
     '/api/exports',

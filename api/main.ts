@@ -10,6 +10,7 @@ import { ensureAppSchedules } from '../platform/temporal.ts';
 import { createApp } from './app.ts';
 import { ensureLocalAdmin, oneTimePasswordNotice } from './auth/local-admin.ts';
 import { listen } from './serve.ts';
+import { startMetricsServer } from '../platform/metrics.ts';
 
 runMain(async () => {
   const { config, logger, db, temporal, connection, dingtalk, lifecycle } = await bootstrap({ name: 'api' });
@@ -28,6 +29,12 @@ runMain(async () => {
   const app = createApp({ db, temporal, dingtalk, config, logger });
   const server = await listen(app, config.api);
   lifecycle.onStop('http server', () => drainHttpServer(server, config.shutdownGraceMs));
+  // /metrics on its own internal port (never the public one in production)
+  if (config.metrics.port > 0) {
+    const metrics = await startMetricsServer(config.metrics.port, config.metrics.host);
+    lifecycle.onStop('metrics server', metrics.close);
+    logger.info({ url: metrics.url }, 'api metrics listening');
+  }
   logger.info(
     {
       host: config.api.host,

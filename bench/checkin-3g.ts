@@ -5,23 +5,19 @@
 // and Debian's chromium). Figures are appended to bench/RESULTS.md.
 import { appendFileSync, existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from '@temporalio/client';
 import { chromium } from 'playwright-core';
-import { createApp } from '../api/app.ts';
-import { checkinLink } from '../activities/reminder-messages.ts';
+import { checkinLink } from '../activities/reminders/messages.ts';
 import { loadConfig } from '../config/config.ts';
-import { createLogger } from '../config/logger.ts';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '../db/connect.ts';
 import { getPolicy } from '../db/repositories/policy.ts';
 import { workDateAt } from '../domain/zoned-time.ts';
-import { createDingTalk } from '../platform/dingtalk.ts';
 import { signLinkToken } from '../platform/link-token.ts';
 import { FieldKeyring } from '../security/field-crypto.ts';
 import { withFieldKeys } from '../db/sealed-fields.ts';
 import { machine } from './machine.ts';
+import { serveOfflineApi } from './offline-api.ts';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const RUNS = Number(args.runs);
@@ -74,17 +70,9 @@ async function main() {
       .values({ dingtalk_user_id: 'bench-3g', name: '张三', department_id: dept.id })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const app = createApp({
-      db,
-      temporal: new Client(),
-      dingtalk: createDingTalk(config),
-      config,
-      logger: createLogger('warn', 'bench'),
-    });
-    server = await new Promise<Server>((res) => {
-      const s = app.listen(0, '127.0.0.1', () => res(s));
-    });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const api = await serveOfflineApi(db, config);
+    server = api.server;
+    const base = api.base;
     const workDate = workDateAt(new Date(), (await getPolicy(db)).timeZone);
     const link = checkinLink(base, workDate, signLinkToken(config.api.sessionSecret, e.id, workDate));
 

@@ -5,22 +5,18 @@
 // for the next run (it is reused while complete). Figures are appended to bench/RESULTS.md.
 import { appendFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from '@temporalio/client';
 import { sql } from 'kysely';
-import { createApp } from '../api/app.ts';
 import { loadConfig } from '../config/config.ts';
-import { createLogger } from '../config/logger.ts';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest, type DB } from '../db/connect.ts';
 import { getPolicy } from '../db/repositories/policy.ts';
 import { addDays, workDateAt } from '../domain/zoned-time.ts';
-import { createDingTalk } from '../platform/dingtalk.ts';
 import { FieldKeyring } from '../security/field-crypto.ts';
 import { withFieldKeys } from '../db/sealed-fields.ts';
 import { departmentScope, nonSubmitters } from '../db/repositories/reports.ts';
 import { machine } from './machine.ts';
+import { serveOfflineApi } from './offline-api.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -223,18 +219,10 @@ async function main() {
     const { days, records } = counts.rows[0] ?? { days: 0, records: 0 };
 
     // The real app; the dashboard never talks to Temporal, so its client stays unconnected.
-    const app = createApp({
-      db,
-      temporal: new Client(),
-      dingtalk: createDingTalk(config),
-      config,
-      logger: createLogger('warn', 'bench'),
-    });
-    server = await new Promise<Server>((res) => {
-      const s = app.listen(0, '127.0.0.1', () => res(s));
-    });
+    const api = await serveOfflineApi(db, config);
+    server = api.server;
+    const base = api.base;
     const operatorKey = config.api.adminToken ?? '';
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const get = async (path: string) => {
       const res = await fetch(`${base}${path}`, { headers: { 'x-admin-token': operatorKey } });
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);

@@ -684,7 +684,13 @@ async function sustainedDay(o: {
       const r = await fetch(`${o.url}/api/exports`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ from: o.workDate, to: o.workDate, format: 'xlsx', mode: 'sync' }),
+        body: JSON.stringify({
+          from: o.workDate,
+          to: o.workDate,
+          format: 'xlsx',
+          mode: 'sync',
+          purpose: 'bench',
+        }),
       }).catch(() => undefined);
       await r?.arrayBuffer();
       exportsMs.push({ at: (t - t0) / 1000, ms: performance.now() - t, ok: r?.ok === true });

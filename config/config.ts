@@ -70,7 +70,8 @@ export const envSchema = z.object({
   TEMPORAL_UI_ORIGINS: origins.optional(),
   TLS_CERT_FILE: optionalString,
   TLS_KEY_FILE: optionalString,
-  RATE_LIMIT_SIGNIN_PER_IP: z.coerce.number().int().min(1).default(30),
+  /** every staff sign-in attempt per IP and minute: a flood guard (failures have their own limit) */
+  RATE_LIMIT_SIGNIN_PER_IP: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_SIGNIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   /**
    * submissions/uploads per IP and minute from callers without a verified identity only: a signed-in
@@ -78,13 +79,31 @@ export const envSchema = z.object({
    * address is never refused at 09:00
    */
   RATE_LIMIT_SUBMIT_PER_IP: z.coerce.number().int().min(1).default(1200),
-  /** check-in link / 免登 exchanges per IP and minute: generous, a whole office may share one address */
-  RATE_LIMIT_EXCHANGE_PER_IP: z.coerce.number().int().min(1).default(600),
+  /**
+   * every check-in link / 免登 exchange per IP and minute: only a flood guard, since a whole office
+   * (2,000 people at 09:00) may share one address; bad codes are bounded by _AUTH_FAILURES_PER_IP
+   */
+  RATE_LIMIT_EXCHANGE_PER_IP: z.coerce.number().int().min(1).default(6000),
+  /** refused sign-ins and exchanges (401: bad, used or expired code, link or password) per IP and minute */
+  RATE_LIMIT_AUTH_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
+  /** employee tokens issued per employee and minute (a leaked link cannot mint tokens in bulk) */
+  RATE_LIMIT_EXCHANGE_PER_EMPLOYEE: z.coerce.number().int().min(1).default(10),
   /** submissions/uploads per signed-in person and minute (employee token or staff session) */
   RATE_LIMIT_SUBMIT_PER_USER: z.coerce.number().int().min(1).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   RECORD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+  DEPARTED_DATA_GRACE_DAYS: z.coerce.number().min(0).max(3650).default(30),
+  DATA_REQUEST_DEADLINE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(360),
+  DATA_REQUEST_REMINDER_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(72),
   DINGTALK_LOGIN_URL: optionalString,
   DINGTALK_APP_KEY: optionalString,
   DINGTALK_APP_SECRET: optionalString,
@@ -108,6 +127,7 @@ export const envSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(8),
   DAY_TIME_SCALE: z.coerce.number().min(1).max(100_000).default(1),
   BATCH_WINDOW_SECONDS: z.coerce.number().min(0).max(3600).default(20),
+  LADDER_DEADLINE_FLOOR_SECONDS: z.coerce.number().min(0).max(86_400).default(300),
   REVIEW_WARNING_TIMEOUT_SECONDS: z.coerce
     .number()
     .min(1)
@@ -136,6 +156,17 @@ export const envSchema = z.object({
   /** the worker's /livez and /readyz HTTP server; 0 (the default) runs none */
   WORKER_HEALTH_PORT: port(0),
   WORKER_HEALTH_HOST: z.string().default('127.0.0.1'),
+  /** the API's internal /metrics listener; 0 (the default) runs none (outside production the API port answers /metrics) */
+  METRICS_PORT: port(0),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** the Temporal SDK's own Prometheus metrics (worker); 0 (the default) exports none */
+  TEMPORAL_METRICS_PORT: port(0),
+  /** OpenTelemetry traces: none (the default: no tracing at all), otlp (OTLP over HTTP) or console */
+  OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
+  OTEL_SERVICE_NAME: optionalString,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  /** share of new traces recorded (parent-based: a traced caller's decision is kept) */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   SEED_DEMO: bool(true),
   /** "kid:base64-32-bytes,kid2:…": every key that may have sealed stored data */
   FIELD_ENCRYPTION_KEYS: optionalString,
@@ -177,15 +208,25 @@ export const envDescriptions: Record<EnvKey, string> = {
     'Temporal Web UI origins allowed to call the payload codec with a session (default: the dev UI on `TEMPORAL_UI_PORT`, none in production)',
   TLS_CERT_FILE: 'serve HTTPS itself (TLS 1.3 only); goes with `TLS_KEY_FILE`',
   TLS_KEY_FILE: 'private key of `TLS_CERT_FILE`',
-  RATE_LIMIT_SIGNIN_PER_IP: 'sign-in attempts per IP and minute',
+  RATE_LIMIT_SIGNIN_PER_IP:
+    'every staff sign-in attempt per IP and minute (a flood guard; refused ones also count against `RATE_LIMIT_AUTH_FAILURES_PER_IP`)',
   RATE_LIMIT_SIGNIN_PER_ACCOUNT: 'sign-in attempts per account and minute',
   RATE_LIMIT_SUBMIT_PER_IP: 'submissions and uploads per IP and minute',
   RATE_LIMIT_EXCHANGE_PER_IP:
-    'check-in link and 免登 exchanges per IP and minute (a whole office may share one address)',
+    'every check-in link and 免登 exchange per IP and minute: a flood guard sized for a whole office behind one address',
+  RATE_LIMIT_AUTH_FAILURES_PER_IP:
+    'refused sign-ins and exchanges (401: a bad, used or expired code, link or password) per IP and minute',
+  RATE_LIMIT_EXCHANGE_PER_EMPLOYEE: 'employee tokens issued per employee and minute',
   RATE_LIMIT_SUBMIT_PER_USER: 'submissions and uploads per employee and minute',
   AUDIT_RETENTION_DAYS: 'the daily retention job deletes older audit rows',
   RECORD_RETENTION_DAYS: 'the daily retention job deletes older health records',
   RETENTION_BATCH_SIZE: 'rows per retention batch',
+  DEPARTED_DATA_GRACE_DAYS:
+    "a deactivated employee's health data is deleted this long after they left (the company's privacy setting overrides it; fractions for tests)",
+  DATA_REQUEST_DEADLINE_HOURS:
+    "an employee's correction or deletion request not decided by HR within this time escalates to company-wide HR",
+  DATA_REQUEST_REMINDER_HOURS:
+    'HR is reminded of an undecided correction or deletion request at this interval',
   DINGTALK_LOGIN_URL: 'scan-to-log-in page (default `https://login.dingtalk.com`, or the fake)',
   DINGTALK_APP_KEY: 'all three of APP_KEY, APP_SECRET and AGENT_ID set → real DingTalk, else the local fake',
   DINGTALK_APP_SECRET: 'see `DINGTALK_APP_KEY`',
@@ -204,6 +245,8 @@ export const envDescriptions: Record<EnvKey, string> = {
   SHUTDOWN_GRACE_SECONDS: 'SIGTERM: how long the API and worker may finish in-flight work before they exit',
   DAY_TIME_SCALE: 'compress scheduled days (demos); 240 = an 8 h day in 2 min',
   BATCH_WINDOW_SECONDS: 'how long a department batch gathers before sending (scaled with the day)',
+  LADDER_DEADLINE_FLOOR_SECONDS:
+    "a department ladder tries a level at least this long after its instant, even past the day's late window (compressed days; not scaled)",
   REVIEW_WARNING_TIMEOUT_SECONDS:
     'a warning-level review escalates to HR when the manager has not decided by then',
   REVIEW_RED_TIMEOUT_SECONDS: 'a red-level review escalates to HR when the manager has not decided by then',
@@ -220,6 +263,18 @@ export const envDescriptions: Record<EnvKey, string> = {
   WORKER_HEALTH_PORT:
     "port of the worker's health server (`/livez`, `/readyz`: Temporal polling and Postgres); 0 runs none",
   WORKER_HEALTH_HOST: "address the worker's health server listens on",
+  METRICS_PORT:
+    "port of the API's internal Prometheus `/metrics` listener; 0 runs none. Outside production the API's own port also answers `/metrics`, in production never (the worker's is on `WORKER_HEALTH_PORT`)",
+  METRICS_HOST: "address the API's internal `/metrics` listener and the Temporal SDK metrics listen on",
+  TEMPORAL_METRICS_PORT:
+    "port of the Temporal SDK's own Prometheus metrics (`temporal_*`: task latencies, pollers, slots) in the worker; 0 exports none",
+  OTEL_TRACES_EXPORTER:
+    'OpenTelemetry traces: `none` (tracing off, no overhead), `otlp` (OTLP/HTTP) or `console`',
+  OTEL_SERVICE_NAME: 'service name on the traces (default `health-checkin-api`, `health-checkin-worker`)',
+  OTEL_EXPORTER_OTLP_ENDPOINT:
+    'OTLP/HTTP collector base URL (`/v1/traces` is appended; default `http://localhost:4318`); other `OTEL_EXPORTER_OTLP_*` variables (headers, timeout) are read by the exporter',
+  OTEL_TRACES_SAMPLER_ARG:
+    'share of new traces recorded, 0–1 (parent-based: a traced caller decides for its trace)',
   SEED_DEMO: 'seed the demo organisation into an empty database',
   FIELD_ENCRYPTION_KEYS:
     "`kid:base64-32-byte-key,…`: every key that may have sealed stored data; a published dev key on a developer's machine only",
@@ -373,6 +428,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         signinPerAccount: e.RATE_LIMIT_SIGNIN_PER_ACCOUNT,
         submitPerIp: e.RATE_LIMIT_SUBMIT_PER_IP,
         exchangePerIp: e.RATE_LIMIT_EXCHANGE_PER_IP,
+        authFailuresPerIp: e.RATE_LIMIT_AUTH_FAILURES_PER_IP,
+        exchangePerEmployee: e.RATE_LIMIT_EXCHANGE_PER_EMPLOYEE,
         submitPerUser: e.RATE_LIMIT_SUBMIT_PER_USER,
       },
     }),
@@ -380,6 +437,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       auditDays: e.AUDIT_RETENTION_DAYS,
       recordDays: e.RECORD_RETENTION_DAYS,
       batchSize: e.RETENTION_BATCH_SIZE,
+      departedGraceMs: Math.round(e.DEPARTED_DATA_GRACE_DAYS * 86_400_000),
+    }),
+    dataRequests: Object.freeze({
+      deadlineMs: Math.round(e.DATA_REQUEST_DEADLINE_HOURS * 3_600_000),
+      reminderMs: Math.round(e.DATA_REQUEST_REMINDER_HOURS * 3_600_000),
     }),
     dingtalk: Object.freeze({
       /** true when real credentials are configured; otherwise the local fake is used */
@@ -400,6 +462,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     schedule: Object.freeze({
       dayTimeScale: e.DAY_TIME_SCALE,
       batchWindowSeconds: e.BATCH_WINDOW_SECONDS,
+      ladderDeadlineFloorMs: e.LADDER_DEADLINE_FLOOR_SECONDS * 1000,
     }),
     review: Object.freeze({
       warningTimeoutMs: e.REVIEW_WARNING_TIMEOUT_SECONDS * 1000,
@@ -414,6 +477,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     submitGroupCommitMax: e.SUBMIT_GROUP_COMMIT_MAX,
     outboxPump: Object.freeze({ concurrency: e.OUTBOX_PUMP_CONCURRENCY, batchSize: e.OUTBOX_PUMP_BATCH }),
     worker: Object.freeze({ healthPort: e.WORKER_HEALTH_PORT, healthHost: e.WORKER_HEALTH_HOST }),
+    metrics: Object.freeze({
+      port: e.METRICS_PORT,
+      host: e.METRICS_HOST,
+      temporalPort: e.TEMPORAL_METRICS_PORT,
+    }),
+    tracing: Object.freeze({
+      exporter: e.OTEL_TRACES_EXPORTER,
+      serviceName: e.OTEL_SERVICE_NAME,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`
+        : undefined,
+      sampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
+    }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     seedDemo: e.SEED_DEMO,
     fieldEncryption: Object.freeze(e.fieldEncryption),

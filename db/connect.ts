@@ -15,6 +15,8 @@ import * as m0011 from './migrations/0011_stats_skip_noops.ts';
 import * as m0012 from './migrations/0012_security_hardening.ts';
 import * as m0009 from './migrations/0009_dashboard_stats.ts';
 import * as m0013 from './migrations/0013_reliability_receipts_and_request_hash.ts';
+import * as m0014 from './migrations/0014_privacy_notice_consent.ts';
+import * as m0015 from './migrations/0015_data_rights_retention.ts';
 
 // Dates stay 'YYYY-MM-DD' strings (a work date has no time zone); bigint ids fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
@@ -34,6 +36,8 @@ const migrations: Record<string, Migration> = {
   '0011_stats_skip_noops': m0011,
   '0012_security_hardening': m0012,
   '0013_reliability_receipts_and_request_hash': m0013,
+  '0014_privacy_notice_consent': m0014,
+  '0015_data_rights_retention': m0015,
 };
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 

@@ -42,6 +42,49 @@ export interface EmployeesTable {
   created_at: CreatedAt;
   workdays: number[] | null;
   time_zone: string | null;
+  /** when the employee was deactivated (kept by a trigger, 0015); null while active */
+  deactivated_at: ColumnType<Date | null, never, never>;
+  /** the privacy notice version the person last answered (0014); null: never */
+  privacy_version: ColumnType<number | null, number | null | undefined, number | null>;
+  privacy_state: ColumnType<PrivacyState | null, PrivacyState | null | undefined, PrivacyState | null>;
+}
+
+export type PrivacyState = 'acknowledged' | 'consented' | 'withdrawn';
+export type LegalBasis = 'consent' | 'hr_management';
+
+/** The notice's texts in one language (the form's fields, retention and roles are added when shown). */
+export interface NoticeText {
+  purpose: string;
+  /** who sees the answers beyond the automatic manager / HR lines */
+  audience: string;
+  processors: string;
+  rights: string;
+  contact: string;
+}
+
+export interface PrivacyNoticesTable {
+  version: Generated<number>;
+  status: ColumnType<
+    'draft' | 'published' | 'retired',
+    'draft' | 'published' | undefined,
+    'draft' | 'published' | 'retired'
+  >;
+  legal_basis: LegalBasis;
+  content: ColumnType<{ zh: NoticeText; en: NoticeText }, string, string>;
+  show_reader_names: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  published_at: Timestamp | null;
+}
+
+export interface PrivacyConsentsTable {
+  id: Generated<number>;
+  employee_id: number;
+  notice_version: number;
+  action: PrivacyState;
+  at: Generated<Date>;
+  ip: string | null;
+  user_agent: string | null;
 }
 
 export interface DepartmentRobotsTable {
@@ -97,6 +140,8 @@ export interface CheckinDaysTable {
   late_until: Timestamp;
   schedule: ColumnType<DaySchedule, string, string>;
   updated_at: Generated<Date>;
+  /** why an exempt day is exempt, where it is not the calendar's or a leave's: `consent_withdrawn` */
+  exempt_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface HealthRecordsTable {
@@ -124,6 +169,8 @@ export interface HealthRecordsTable {
   identity_check: ColumnType<string | null, string | null | undefined, never>;
   /** the manager who filled it in for the employee (代填), null when the employee did */
   proxy_by_employee_id: ColumnType<number | null, number | null | undefined, never>;
+  /** when retention removed the record's locations (their class is kept shorter), null before */
+  locations_removed_at: ColumnType<Date | null, never, Date | string | null>;
 }
 
 export interface FormsTable {
@@ -231,6 +278,46 @@ export interface Database {
   revoked_sessions: RevokedSessionsTable;
   attachments: AttachmentsTable;
   department_day_stats: DepartmentDayStatsTable;
+  privacy_notices: PrivacyNoticesTable;
+  privacy_consents: PrivacyConsentsTable;
+  privacy_settings: PrivacySettingsTable;
+  data_requests: DataRequestsTable;
+}
+
+/** The company's privacy settings (one row, 0015); null columns take the configured defaults. */
+export interface PrivacySettingsTable {
+  id: ColumnType<boolean, boolean | undefined, never>;
+  record_retention_days: number | null;
+  photo_retention_days: number | null;
+  location_retention_days: number | null;
+  audit_retention_days: number | null;
+  location_decimals: number | null;
+  departed_grace_days: number | null;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
+}
+
+export type DataRequestKind = 'correction' | 'deletion';
+export type DataRequestStatus = 'pending' | 'approved' | 'rejected';
+
+/** An employee's correction or deletion request, decided by HR (workflows/data-request.ts). */
+export interface DataRequestsTable {
+  id: Generated<number>;
+  employee_id: number;
+  department_id: number;
+  kind: DataRequestKind;
+  record_id: number | null;
+  message_ct: string;
+  key_id: string;
+  status: Generated<DataRequestStatus>;
+  escalated: Generated<boolean>;
+  reminders: Generated<number>;
+  decided_by: string | null;
+  decider_employee_id: number | null;
+  reason: string | null;
+  decided_at: Timestamp | null;
+  outcome: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
 }
 
 export type AttachmentType = 'image/jpeg' | 'image/png' | 'image/webp';
@@ -279,6 +366,8 @@ export interface ExportsTable {
   finished_at: Timestamp | null;
   expires_at: Timestamp | null;
   requested_by: string | null;
+  /** the stated purpose of an export of health answers (PIPL) */
+  purpose: string | null;
 }
 
 export type StaffRole = 'hr' | 'admin';

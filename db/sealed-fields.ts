@@ -39,6 +39,7 @@ export const AAD = {
   comment: 'reviews.comment',
   historyComment: 'reviews.history.comment',
   photo: 'attachments.bytes',
+  dataRequestMessage: 'data_requests.message',
 } as const;
 
 const required = (ct: string | null, aad: string): string => {
@@ -105,3 +106,11 @@ export const sealPhoto = (bytes: Uint8Array, k: FieldKeyring) => ({
 /** A photo's bytes; ones stored before encryption (key_id null) are returned as they are. */
 export const openPhoto = (bytes: Buffer, keyId: string | null, k: FieldKeyring) =>
   keyId === null ? bytes : k.decryptBytes(bytes, AAD.photo);
+
+export const sealDataRequestMessage = (message: string, k: FieldKeyring) => ({
+  message_ct: k.encryptText(message, AAD.dataRequestMessage),
+  key_id: k.activeKeyId,
+});
+
+export const openDataRequestMessage = (ct: string, k: FieldKeyring) =>
+  k.decryptText(ct, AAD.dataRequestMessage);

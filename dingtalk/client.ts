@@ -1,6 +1,13 @@
 // DingTalk Open API client: token fetch and cache, the endpoints we use, errors mapped.
 // Talks to the real API or to the local fake; only the base URLs differ.
-import { DingTalkError, TOKEN_ERRCODES, errorFromOapi, errorFromV1, isThrottling } from './errors.ts';
+import {
+  DingTalkError,
+  TOKEN_ERRCODES,
+  errorFromOapi,
+  errorFromV1,
+  isThrottleAnswer,
+  isThrottling,
+} from './errors.ts';
 import { robotSignature } from './robot-sign.ts';
 import type {
   DingSend,
@@ -27,6 +34,14 @@ export interface DingTalkClientOptions {
   maxQpsPerApi?: number;
   /** told about every throttling answer (90018, 90002, 410100, HTTP 429), with the running count */
   onThrottled?: (api: string, errcode: number | string, count: number) => void;
+  /**
+   * told about every answered (or unanswered) call: its errcode as a string ("0" on success, the
+   * oapi errcode, the v1 code or HTTP status, "network", "bad_response"), its duration including
+   * the wait for the QPS limit, and whether it was a throttling answer (platform/metrics.ts)
+   */
+  onCall?: (api: string, errcode: string, seconds: number, throttled: boolean) => void;
+  /** runs each call inside it (a tracing span: platform/tracing.ts) */
+  aroundCall?: <T>(api: string, call: () => Promise<T>) => Promise<T>;
 }
 
 interface CachedToken {
@@ -76,7 +91,26 @@ export class DingTalkClient implements DingTalkApi {
     }
   }
 
-  private async http(
+  private http(url: string, init: RequestInit, api: string): Promise<{ status: number; body: unknown }> {
+    const run = async () => {
+      const started = process.hrtime.bigint();
+      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+      try {
+        const answer = await this.answer(url, init, api);
+        if (this.opts.onCall) {
+          const errcode = answerCode(answer.status, answer.body);
+          this.opts.onCall(api, errcode, seconds(), isThrottleAnswer(answer.status, errcode));
+        }
+        return answer;
+      } catch (err) {
+        if (err instanceof DingTalkError) this.opts.onCall?.(api, String(err.errcode), seconds(), false);
+        throw err;
+      }
+    };
+    return this.opts.aroundCall ? this.opts.aroundCall(api, run) : run();
+  }
+
+  private async answer(
     url: string,
     init: RequestInit,
     api: string,
@@ -319,4 +353,12 @@ export class DingTalkClient implements DingTalkApi {
     if (!r.userid) throw new DingTalkError('getuserinfo', 'no_user', 'code did not resolve to a user', false);
     return { userid: r.userid, unionid: r.unionid ?? null, name: r.name ?? null };
   }
+}
+
+/** The errcode of an answer for the call counter: the oapi errcode, else "0" for 2xx, else the v1 code or status. */
+function answerCode(status: number, body: unknown): string {
+  const b = (body ?? {}) as { errcode?: unknown; code?: unknown };
+  if (typeof b.errcode === 'number') return String(b.errcode);
+  if (status >= 200 && status < 300) return '0';
+  return typeof b.code === 'string' && b.code.length <= 64 ? b.code : String(status);
 }

@@ -40,6 +40,15 @@ export function isThrottling(err: DingTalkError): boolean {
   );
 }
 
+/** A throttling answer by its errcode as the call counter sees it (a string) and HTTP status. */
+export function isThrottleAnswer(status: number, errcode: string): boolean {
+  return (
+    status === 429 ||
+    errcode === 'Forbidden.AccessDenied.QpsLimitForApi' ||
+    THROTTLE_ERRCODES.has(Number(errcode))
+  );
+}
+
 export function errorFromOapi(api: string, errcode: number, errmsg: string): DingTalkError {
   return new DingTalkError(api, errcode, errmsg, RETRYABLE_ERRCODES.has(errcode));
 }

@@ -1,6 +1,7 @@
 // Turns (work date, policy) into the UTC instants of one employee's day. Runs outside workflows
 // so that tz data can never change a running workflow's replay: workflows receive the instants.
-import type { CheckinPolicy, ReminderLevel } from './policy.ts';
+import type { CheckinPolicy } from './policy.ts';
+import { REMINDER_LEVELS, type ReminderLevel } from './reminders/ladder.ts';
 import { zonedWallTimeToUtc } from './zoned-time.ts';
 
 export interface DaySchedule {
@@ -33,7 +34,8 @@ export function computeDaySchedule(
     closesAt: closes.toISOString(),
     lateUntil: new Date(closes.getTime() + policy.lateGraceMinutes * 60_000).toISOString(),
     reminders: policy.reminderTimes
-      .map((time, i) => ({ level: (i + 1) as ReminderLevel, at: at(time).toISOString() }))
+      // reminderTimes[i] is the instant of the ladder's i-th level
+      .map((time, i) => ({ level: REMINDER_LEVELS[i] as ReminderLevel, at: at(time).toISOString() }))
       .filter((r) => policy.enabledLevels.includes(r.level)),
     timeScale: 1,
     dingPhoneCall: policy.dingPhoneCall,

@@ -38,7 +38,14 @@ export type IssueCode =
   | 'options_needed'
   | 'not_prefillable'
   | 'min_above_max'
-  | 'unknown_field_ref';
+  | 'unknown_field_ref'
+  | 'consent_required'
+  | 'consent_withdrawn'
+  | 'notice_not_draft'
+  | 'purpose_required'
+  | 'corrections_only_on_approve'
+  | 'not_a_correction'
+  | 'correction_needs_record';
 
 export type IssueParams = Record<string, string | number>;
 

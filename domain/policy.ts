@@ -2,15 +2,10 @@
 import { z } from 'zod';
 import { issue } from './issue-codes.ts';
 import { isValidTimeZone } from './zoned-time.ts';
+import { ReminderLevels } from './reminders/ladder.ts';
 
-export const REMINDER_LEVELS = [1, 2, 3] as const;
-export type ReminderLevel = (typeof REMINDER_LEVELS)[number];
-/** 1: work notification to the employee; 2: @manager in the department group; 3: HR phone-call to-do. */
-export const reminderLevelName: Record<ReminderLevel, string> = {
-  1: 'notify_employee',
-  2: 'mention_manager',
-  3: 'hr_call_task',
-};
+// The ladder's levels are named once, in domain/reminders/ladder.ts.
+const { notifyEmployee, mentionManager, hrCallTask } = ReminderLevels;
 
 const hhmm = z
   .string()
@@ -31,11 +26,11 @@ export const checkinPolicySchema = z
     dingPhoneCall: z.boolean(),
     /** reminder levels in use; the HR call is never made without the manager level before it */
     enabledLevels: z
-      .array(z.union([z.literal(1), z.literal(2), z.literal(3)]))
+      .array(z.union([z.literal(notifyEmployee), z.literal(mentionManager), z.literal(hrCallTask)]))
       .max(3)
       .refine((ls) => new Set(ls).size === ls.length, issue('levels_repeat', 'levels must not repeat'))
       .refine(
-        (ls) => !ls.includes(3) || ls.includes(2),
+        (ls) => !ls.includes(hrCallTask) || ls.includes(mentionManager),
         issue('level3_needs_level2', 'level 3 (HR call) needs level 2 (manager) enabled'),
       ),
   })
@@ -67,5 +62,5 @@ export const defaultPolicy: CheckinPolicy = Object.freeze<CheckinPolicy>({
   lateSubmissions: 'accept',
   lateGraceMinutes: 8 * 60,
   dingPhoneCall: false,
-  enabledLevels: [1, 2, 3],
+  enabledLevels: [notifyEmployee, mentionManager, hrCallTask],
 });

@@ -1,5 +1,5 @@
 // Deterministic workflow ids: starting the same day twice is harmless because the id is taken.
-import type { ReminderLevel } from './policy.ts';
+import type { ReminderLevel } from './reminders/ladder.ts';
 
 export const checkinWorkflowId = (workDate: string, employeeId: number) =>
   `checkin-${workDate}-${employeeId}`;
@@ -20,3 +20,7 @@ export const manualReminderWorkflowId = (workDate: string, departmentId: number)
 /** Asks DingTalk who read one level's work notifications (the task ids make it unique). */
 export const deliveryReceiptsWorkflowId = (workDate: string, level: number, taskIds: string[]) =>
   `delivery-receipts/${workDate}/L${level}/${taskIds.join('-')}`;
+/** An employee's correction or deletion request, decided by HR. */
+export const dataRequestWorkflowId = (requestId: number) => `data-request-${requestId}`;
+/** The deletion of a departed employee's health data (started by the trigger of migration 0015). */
+export const departureWorkflowId = (employeeId: number) => `departure-${employeeId}`;

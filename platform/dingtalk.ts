@@ -2,6 +2,8 @@
 import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import { DingTalkClient } from '../dingtalk/client.ts';
+import { dingtalkEndpoint, observeDingTalkCall } from './metrics.ts';
+import { inClientSpan, tracingEnabled } from './tracing.ts';
 
 export function createDingTalk(config: AppConfig, logger?: Logger): DingTalkClient {
   const d = config.dingtalk;
@@ -18,5 +20,15 @@ export function createDingTalk(config: AppConfig, logger?: Logger): DingTalkClie
         { api, errcode, throttledTotal: count, maxQpsPerApi: d.maxQpsPerApi },
         'DingTalk throttled a call',
       ),
+    onCall: observeDingTalkCall,
+    // a client span per call when tracing is on (none at all otherwise)
+    aroundCall: tracingEnabled()
+      ? (api, call) =>
+          inClientSpan(
+            `dingtalk ${dingtalkEndpoint(api)}`,
+            { 'dingtalk.endpoint': dingtalkEndpoint(api) },
+            () => call(),
+          )
+      : undefined,
   });
 }

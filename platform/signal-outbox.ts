@@ -12,6 +12,7 @@ import {
   markSignalFailed,
   markSignalsDelivered,
 } from '../db/repositories/outbox.ts';
+import { withTraceContext, type TraceContext } from './tracing.ts';
 
 export interface OutboxRow {
   id: number;
@@ -73,12 +74,13 @@ async function deliverLocked(
   ids: readonly number[],
   timeoutMs: number,
   concurrency: number,
+  traceOf?: (id: number) => TraceContext | undefined,
 ): Promise<number> {
   if (ids.length === 0) return 0;
   try {
     return await deps.db.transaction().execute(async (trx) => {
       const rows = await lockUndeliveredSignals(trx, ids);
-      return deliverRows(trx, deps, rows, timeoutMs, concurrency);
+      return deliverRows(trx, deps, rows, timeoutMs, concurrency, traceOf);
     });
   } catch (err) {
     deps.logger.warn({ err, outboxIds: ids }, 'Temporal not told now; the outbox drainer will retry');
@@ -92,6 +94,7 @@ async function deliverRows(
   rows: readonly OutboxRow[],
   timeoutMs: number,
   concurrency: number,
+  traceOf?: (id: number) => TraceContext | undefined,
 ): Promise<number> {
   const delivered: number[] = [];
   const failed: { row: OutboxRow; err: unknown }[] = [];
@@ -100,7 +103,10 @@ async function deliverRows(
     while (next < rows.length) {
       const row = rows[next++] as OutboxRow;
       try {
-        await deliverOutboxRow(deps.temporal, deps.taskQueue, row, timeoutMs);
+        // in the trace of the request that wrote the row (when tracing is on and it is known)
+        await withTraceContext(traceOf?.(row.id), () =>
+          deliverOutboxRow(deps.temporal, deps.taskQueue, row, timeoutMs),
+        );
         delivered.push(row.id);
       } catch (err) {
         failed.push({ row, err });
@@ -140,15 +146,27 @@ export class SignalPump {
   private queue: number[] = [];
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** trace context of the request that wrote each queued row (only while tracing is on) */
+  private readonly traces = new Map<number, TraceContext>();
 
   constructor(
     private readonly deps: { db: DB; temporal: Client; taskQueue: string; logger: Logger },
     private readonly opts: SignalPumpOptions,
   ) {}
 
-  /** Queues rows committed just now; returns at once. */
-  deliver(ids: readonly number[]): void {
+  /**
+   * Queues rows committed just now; returns at once. `traces`: the trace context of each row's
+   * request (a shared one for all, or one per id in order), so its delivery joins that trace.
+   */
+  deliver(ids: readonly number[], traces?: TraceContext | readonly (TraceContext | undefined)[]): void {
     if (this.stopped || ids.length === 0) return;
+    if (traces)
+      ids.forEach((id, i) => {
+        const t = Array.isArray(traces)
+          ? (traces as (TraceContext | undefined)[])[i]
+          : (traces as TraceContext);
+        if (t) this.traces.set(id, t);
+      });
     this.queue.push(...ids);
     this.running ??= this.run().finally(() => {
       this.running = undefined;
@@ -160,7 +178,9 @@ export class SignalPump {
   private async run(): Promise<void> {
     while (this.queue.length && !this.stopped) {
       const batch = this.queue.splice(0, this.opts.batchSize);
-      await deliverLocked(this.deps, batch, this.opts.timeoutMs, this.opts.concurrency);
+      const traceOf = this.traces.size ? (id: number) => this.traces.get(id) : undefined;
+      await deliverLocked(this.deps, batch, this.opts.timeoutMs, this.opts.concurrency, traceOf);
+      if (this.traces.size) for (const id of batch) this.traces.delete(id);
     }
   }
 

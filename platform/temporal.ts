@@ -1,6 +1,8 @@
 // Connecting to Temporal and making sure the namespace has what the workflows use.
 import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import protoPkg from '@temporalio/proto';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { tracingEnabled } from './tracing.ts';
 
 const proto = protoPkg.temporal;
 import type { FieldKeyring } from '../security/field-crypto.ts';
@@ -12,7 +14,9 @@ import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
 export async function connectTemporal(address: string, namespace: string, keyring: FieldKeyring) {
   const connection = await Connection.connect({ address, connectTimeout: '10s' });
   const dataConverter = createDataConverter(keyring);
-  return { connection, client: new Client({ connection, namespace, dataConverter }) };
+  // with tracing on, starts, signals and updates carry the caller's trace context in a header
+  const interceptors = tracingEnabled() ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : {};
+  return { connection, client: new Client({ connection, namespace, dataConverter, interceptors }) };
 }
 
 const typeMap = {

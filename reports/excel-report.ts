@@ -3,11 +3,12 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { wallClockDate } from '../domain/zoned-time.ts';
-import { reminderProgressText } from '../domain/reminder-progress.ts';
+import { reminderProgressText } from '../domain/reminders/progress.ts';
 import type { DB } from '../db/connect.ts';
 import { summaryCells } from '../db/repositories/dashboard.ts';
 import {
   departmentScope,
+  consentWithdrawnDays,
   nonSubmitters,
   reportRecords,
   type ReportFilter,
@@ -44,7 +45,7 @@ function cellValue(column: ReportColumn, v: unknown): ExcelJS.CellValue {
 const displayWidth = (s: string) => [...s].reduce((n, c) => n + ((c.codePointAt(0) ?? 0) <= 0xff ? 1 : 2), 0);
 
 /** Bold, filled header row with a filter over all its columns, each wide enough for its header. */
-function header(ws: ExcelJS.Worksheet, cols: { header: string; width: number }[]) {
+function header(ws: ExcelJS.Worksheet, cols: { header: string; width: number }[], watermark?: string) {
   ws.columns = cols.map((c) => ({ header: c.header, width: Math.max(c.width, displayWidth(c.header) + 3) }));
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.length } };
   const row = ws.getRow(1);
@@ -52,6 +53,8 @@ function header(ws: ExcelJS.Worksheet, cols: { header: string; width: number }[]
   row.eachCell((cell) => {
     cell.fill = FILL.header;
   });
+  // the watermark as a note on the first header cell (the header and footer print it too)
+  if (watermark) row.getCell(1).note = watermark;
   row.commit();
 }
 
@@ -61,6 +64,7 @@ export async function writeExcelReport(
   timeZone: string,
   out: Writable,
   onProgress?: (rows: number) => void,
+  watermark?: string,
 ): Promise<{ records: number }> {
   const scope = await departmentScope(db, filter.departmentIds);
   const columns = await reportColumns(db, filter, scope);
@@ -70,8 +74,16 @@ export async function writeExcelReport(
     useSharedStrings: false,
   });
   wb.creator = 'health-checkin';
-
-  const frozen: Partial<ExcelJS.AddWorksheetOptions> = { views: [{ state: 'frozen', ySplit: 1 }] };
+  if (watermark) {
+    wb.description = watermark;
+    wb.keywords = watermark;
+  }
+  // printed on every page (`&` is Excel's header code: doubled to print as itself)
+  const printed = watermark?.replaceAll('&', '&&');
+  const frozen: Partial<ExcelJS.AddWorksheetOptions> = {
+    views: [{ state: 'frozen', ySplit: 1 }],
+    ...(printed ? { headerFooter: { oddHeader: `&L${printed}`, oddFooter: `&L${printed}&R&P / &N` } } : {}),
+  };
   const records = wb.addWorksheet('记录 Records', frozen);
   const fixed = [
     { header: '日期 Date', width: 12 },
@@ -86,11 +98,11 @@ export async function writeExcelReport(
     { header: '复核 Review', width: 10 },
     { header: '表单版本 Form', width: 8 },
   ];
-  header(records, [
-    ...fixed,
-    ...columns.map((c) => ({ header: `${c.label.zh} ${c.label.en}`, width: 10 })),
-    ...tail,
-  ]);
+  header(
+    records,
+    [...fixed, ...columns.map((c) => ({ header: `${c.label.zh} ${c.label.en}`, width: 10 })), ...tail],
+    watermark,
+  );
   const lastCol = fixed.length + columns.length + tail.length;
   let count = 0;
   for await (const page of reportRecords(db, filter, scope)) {
@@ -197,6 +209,20 @@ export async function writeExcelReport(
     row.commit();
   }
   missing.commit();
+
+  // people who withdrew consent are not asked: shown as such, never among the non-submitters
+  const withdrawn = wb.addWorksheet('撤回同意 Consent withdrawn', frozen);
+  header(withdrawn, [
+    { header: '日期 Date', width: 12 },
+    { header: '员工 Employee', width: 12 },
+    { header: '部门 Department', width: 16 },
+  ]);
+  for (const w of await consentWithdrawnDays(db, filter, scope)) {
+    const row = withdrawn.addRow([dateCell(w.work_date), w.employee_name, w.department_name]);
+    row.getCell(1).numFmt = 'yyyy-mm-dd';
+    row.commit();
+  }
+  withdrawn.commit();
   await wb.commit();
   return { records: count };
 }

@@ -32,7 +32,7 @@ interface Table {
 export async function buildPdfReport(
   db: DB,
   filter: ReportFilter,
-  meta: { generatedAt: string; departmentNames: string[] },
+  meta: { generatedAt: string; departmentNames: string[]; watermark?: string },
 ): Promise<Uint8Array> {
   const scope = await departmentScope(db, filter.departmentIds);
   const days = await summaryCells(db, filter, scope);
@@ -99,6 +99,7 @@ export async function buildPdfReport(
     subtitle,
     filterLine,
     meta.generatedAt,
+    meta.watermark ?? '',
     '第页生成于合计：应打卡人次，已提交异常全部月',
     legend,
     gridNote,
@@ -114,6 +115,10 @@ export async function buildPdfReport(
   const font = await pdf.embedFont(await subsetCjkFont(allText), { subset: false });
   pdf.setTitle(`${title} ${filter.from} – ${filter.to}`);
   pdf.setCreator('health-checkin');
+  if (meta.watermark) {
+    pdf.setSubject(meta.watermark);
+    pdf.setKeywords([meta.watermark]);
+  }
 
   const pages: PDFPage[] = [];
   let page!: PDFPage;
@@ -258,6 +263,15 @@ export async function buildPdfReport(
       font,
       color: GREY,
     });
+    // the watermark: who exported this and when (and why), on every page
+    if (meta.watermark)
+      p.drawText(fit(meta.watermark, p.getWidth() - 2 * M, 8), {
+        x: M,
+        y: p.getHeight() - 18,
+        size: 8,
+        font,
+        color: GREY,
+      });
   });
   return pdf.save();
 }

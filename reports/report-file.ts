@@ -67,19 +67,31 @@ export function generatedAtLabel(now: Date, timeZone: string): string {
  */
 export async function writeReport(
   db: DB,
-  request: { format: ReportFormat; filter: ReportFilter; now?: Date },
+  request: {
+    format: ReportFormat;
+    filter: ReportFilter;
+    now?: Date;
+    /** who exported it (the principal's actor) and why: the watermark on every page */
+    exportedBy?: string | null;
+    purpose?: string | null;
+  },
   out: Writable,
   onProgress?: (records: number) => void,
 ): Promise<{ records: number }> {
   const { filter } = request;
   const { timeZone } = await getPolicy(db);
+  const generatedAt = generatedAtLabel(request.now ?? new Date(), timeZone);
+  const watermark = request.exportedBy
+    ? exportWatermark(request.exportedBy, generatedAt, request.purpose ?? null)
+    : undefined;
   let records: number;
   if (request.format === 'xlsx') {
-    records = (await writeExcelReport(db, filter, timeZone, out, onProgress)).records;
+    records = (await writeExcelReport(db, filter, timeZone, out, onProgress, watermark)).records;
   } else {
     const pdf = await buildPdfReport(db, filter, {
-      generatedAt: generatedAtLabel(request.now ?? new Date(), timeZone),
+      generatedAt,
       departmentNames: await departmentNames(db, filter.departmentIds),
+      ...(watermark ? { watermark } : {}),
     });
     records = await countRecords(db, filter, await departmentScope(db, filter.departmentIds));
     out.end(Buffer.from(pdf));
@@ -87,6 +99,11 @@ export async function writeReport(
   }
   await finished(out);
   return { records };
+}
+
+/** "导出人 Exported by employee:12 · 2026-11-30 14:05 (Asia/Shanghai) · 用途 Purpose: …" */
+export function exportWatermark(exportedBy: string, generatedAt: string, purpose: string | null): string {
+  return `导出人 Exported by ${exportedBy} · ${generatedAt}` + (purpose ? ` · 用途 Purpose: ${purpose}` : '');
 }
 
 /** Where the reportExport workflow keeps an export's file until it expires. */

@@ -7,7 +7,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/config.ts';
+import { runScript } from '../platform/bootstrap.ts';
 
 /** Runs a pg_* client tool; rejects with its stderr when it fails. */
 export function runPgTool(tool: string, args: string[]): Promise<void> {
@@ -48,21 +48,17 @@ export async function backupDatabase(
 export const defaultBackupFile = (now = new Date()) =>
   `backups/health_checkin-${now.toISOString().replace(/[:.]/g, '-')}.dump`;
 
-async function main() {
-  const { values } = parseArgs({ options: { out: { type: 'string' } } });
-  const config = loadConfig();
-  const r = await backupDatabase(config.databaseUrl, values.out ?? defaultBackupFile());
-  console.log(
-    JSON.stringify({
-      backup: r.file,
-      megabytes: +(r.bytes / 1e6).toFixed(1),
-      seconds: +r.seconds.toFixed(1),
-    }),
-  );
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
+const main = () =>
+  runScript('backup', async ({ config }) => {
+    const { values } = parseArgs({ options: { out: { type: 'string' } } });
+    const r = await backupDatabase(config.databaseUrl, values.out ?? defaultBackupFile());
+    console.log(
+      JSON.stringify({
+        backup: r.file,
+        megabytes: +(r.bytes / 1e6).toFixed(1),
+        seconds: +r.seconds.toFixed(1),
+      }),
+    );
   });
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();

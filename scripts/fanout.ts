@@ -1,24 +1,17 @@
 // `npm run fanout -- [YYYY-MM-DD] [timeScale]`: starts the day for every active employee now
 // (the same workflow the 00:05 schedule starts). Running it again for a date starts only the days
 // nobody started yet (a new hire). Needs a running Temporal and worker (`npm start`).
-import { loadConfig } from '../config/config.ts';
 import { isValidDate } from '../domain/zoned-time.ts';
 import { manualFanoutWorkflowId } from '../domain/workflow-ids.ts';
-import { connectTemporal } from '../platform/temporal.ts';
-import { FieldKeyring } from '../security/field-crypto.ts';
+import { runScript, UsageError } from '../platform/bootstrap.ts';
 import { dailyFanout } from '../workflows/daily-fanout.ts';
 
-async function main() {
+runScript('fanout', async ({ config, openTemporal }) => {
   const [workDate, scale] = process.argv.slice(2);
-  if (workDate && !isValidDate(workDate)) throw new Error(`not a date: ${workDate} (expected YYYY-MM-DD)`);
+  if (workDate && !isValidDate(workDate))
+    throw new UsageError(`not a date: ${workDate} (expected YYYY-MM-DD)`);
   const timeScale = scale ? Number(scale) : undefined;
-  const config = loadConfig();
-  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
-  const { client, connection } = await connectTemporal(
-    address,
-    config.temporal.namespace,
-    new FieldKeyring(config.fieldEncryption),
-  );
+  const { client } = await openTemporal();
   const handle = await client.workflow.start(dailyFanout, {
     taskQueue: config.temporal.taskQueue,
     workflowId: manualFanoutWorkflowId(workDate, Date.now()),
@@ -26,10 +19,4 @@ async function main() {
   });
   console.log(`started ${handle.workflowId}; waiting for it to finish…`);
   console.log(await handle.result());
-  await connection.close();
-}
-
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
 });

@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { loadConfig } from '../config/config.ts';
 import { createDb, dropDatabase, ensureDatabase } from '../db/connect.ts';
+import { sampleSealedColumns } from '../db/repositories/sealed-sample.ts';
 import { openAnswers, openComment, openMobile, openReasons, withFieldKeys } from '../db/sealed-fields.ts';
-import { FieldKeyring } from '../security/field-crypto.ts';
+import { runScript } from '../platform/bootstrap.ts';
+import type { FieldKeyring } from '../security/field-crypto.ts';
 import { backupDatabase, runPgTool } from './backup.ts';
 
 export interface TableSum {
@@ -69,32 +70,12 @@ async function openSealedSample(url: string, keyring: FieldKeyring, sample: numb
     }
   };
   try {
-    const records = await db
-      .selectFrom('health_records')
-      .select(['id', 'answers_ct', 'reasons_ct'])
-      .where('answers_ct', 'is not', null)
-      .orderBy(({ fn }) => fn('random'))
-      .limit(sample)
-      .execute();
+    const { records, employees, reviews } = await sampleSealedColumns(db, sample);
     for (const r of records) {
       attempt('answers', r.id, () => openAnswers(r.answers_ct, keyring));
       attempt('reasons', r.id, () => openReasons(r.reasons_ct, keyring));
     }
-    const employees = await db
-      .selectFrom('employees')
-      .select(['id', 'mobile_ct'])
-      .where('mobile_ct', 'is not', null)
-      .orderBy(({ fn }) => fn('random'))
-      .limit(sample)
-      .execute();
     for (const e of employees) attempt('mobile', e.id, () => openMobile(e.mobile_ct, keyring));
-    const reviews = await db
-      .selectFrom('reviews')
-      .select(['id', 'comment_ct'])
-      .where('comment_ct', 'is not', null)
-      .orderBy(({ fn }) => fn('random'))
-      .limit(sample)
-      .execute();
     for (const r of reviews) attempt('comment', r.id, () => openComment(r.comment_ct, keyring));
   } finally {
     await db.destroy();
@@ -204,30 +185,26 @@ export async function restoreDrill(opts: {
   }
 }
 
-async function main() {
-  const { values } = parseArgs({
-    options: {
-      dump: { type: 'string' },
-      keep: { type: 'boolean', default: false },
-      sample: { type: 'string', default: '200' },
-      jobs: { type: 'string', default: '2' },
-    },
+const main = () =>
+  runScript('restore-drill', async ({ config, keyring }) => {
+    const { values } = parseArgs({
+      options: {
+        dump: { type: 'string' },
+        keep: { type: 'boolean', default: false },
+        sample: { type: 'string', default: '200' },
+        jobs: { type: 'string', default: '2' },
+      },
+    });
+    const r = await restoreDrill({
+      databaseUrl: config.databaseUrl,
+      keyring,
+      dump: values.dump,
+      keep: values.keep,
+      sample: Number(values.sample),
+      jobs: Number(values.jobs),
+    });
+    console.log(JSON.stringify(r, null, 2));
+    return r.ok ? 0 : 1;
   });
-  const config = loadConfig();
-  const r = await restoreDrill({
-    databaseUrl: config.databaseUrl,
-    keyring: new FieldKeyring(config.fieldEncryption),
-    dump: values.dump,
-    keep: values.keep,
-    sample: Number(values.sample),
-    jobs: Number(values.jobs),
-  });
-  console.log(JSON.stringify(r, null, 2));
-  process.exit(r.ok ? 0 : 1);
-}
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();

@@ -10,11 +10,43 @@ import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
-const localBin = resolve(root, '.bin', 'temporal');
+/** where the project builds its Go tools (the Temporal CLI, the production server) */
+export const binDir = resolve(root, '.bin');
+const localBin = resolve(binDir, 'temporal');
 
 function onPath(cmd: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() || undefined : undefined;
+}
+
+/** Go, from PATH or its default install place; undefined when missing. */
+export function findGo(): string | undefined {
+  return onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+}
+
+/**
+ * Builds Go commands from source into the project's .bin/ (`go install pkg@version` for each), once.
+ * Only Go module sources are fetched, never a prebuilt binary.
+ */
+export function goInstall(
+  packages: string[],
+  what: string,
+  log: (msg: string) => void = console.error,
+): void {
+  const go = findGo();
+  if (!go) {
+    throw new Error(
+      `${what} is not installed and Go is missing, so it cannot be built. Install Go (1.22+) ` +
+        `or put the binary on PATH (or point TEMPORAL_ADDRESS at an existing server).`,
+    );
+  }
+  mkdirSync(binDir, { recursive: true });
+  log(`Building ${what} from source into .bin/ (first run only, takes a few minutes)…`);
+  const r = spawnSync(go, ['install', ...packages], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, GOBIN: binDir, GOFLAGS: '-mod=mod' },
+  });
+  if (r.status !== 0) throw new Error(`go install of ${what} failed (exit ${r.status})`);
 }
 
 export function ensureTemporalCli(explicit?: string, log: (msg: string) => void = console.error): string {
@@ -25,23 +57,12 @@ export function ensureTemporalCli(explicit?: string, log: (msg: string) => void 
   if (existsSync(localBin)) return localBin;
   const fromPath = onPath('temporal');
   if (fromPath) return fromPath;
-  const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-  if (!go) {
-    throw new Error(
-      'The Temporal CLI is not installed and Go is missing, so it cannot be built. Install Go (1.22+) ' +
-        `or put \`temporal\` on PATH (or set TEMPORAL_CLI, or TEMPORAL_ADDRESS for an existing server).`,
-    );
-  }
-  mkdirSync(dirname(localBin), { recursive: true });
-  log(
-    `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} from source into .bin/ (first run only, takes a few minutes)…`,
+  goInstall(
+    [`github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`],
+    `the Temporal CLI ${TEMPORAL_CLI_VERSION}`,
+    log,
   );
-  const r = spawnSync(go, ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, GOBIN: dirname(localBin), GOFLAGS: '-mod=mod' },
-  });
-  if (r.status !== 0 || !existsSync(localBin))
-    throw new Error(`go install of the Temporal CLI failed (exit ${r.status})`);
+  if (!existsSync(localBin)) throw new Error(`go install did not produce ${localBin}`);
   log(`Temporal CLI built: ${localBin}`);
   return localBin;
 }

@@ -18,6 +18,8 @@ import {
   openPhoto,
   sealPhoto,
   sealRecordFields,
+  openDataRequestMessage,
+  sealDataRequestMessage,
 } from '../db/sealed-fields.ts';
 import { CiphertextError, isCiphertext, type FieldKeyring } from './field-crypto.ts';
 
@@ -25,7 +27,7 @@ type Row = Record<string, unknown> & { id: number | string };
 type SqlType = 'text' | 'jsonb' | 'bytea';
 
 interface SealedTable {
-  table: 'health_records' | 'employees' | 'reviews' | 'attachments';
+  table: 'health_records' | 'employees' | 'reviews' | 'attachments' | 'data_requests';
   /** the primary key's type and a value below every id (rows are walked in id order) */
   id?: { type: 'uuid'; start: string };
   /** columns read: ciphertexts and legacy plaintext */
@@ -111,6 +113,17 @@ const tables: SealedTable[] = [
       const keyId = str(row.key_id);
       const plain = openPhoto(row.bytes as Buffer, keyId, k);
       return { values: { bytes: sealPhoto(plain, k).bytes }, hadPlaintext: keyId === null };
+    },
+  },
+  {
+    // employees' correction and deletion requests (0015): always sealed
+    table: 'data_requests',
+    read: ['message_ct'],
+    write: { message_ct: 'text' },
+    legacy: [],
+    reseal(row, k) {
+      const message = openDataRequestMessage(str(row.message_ct) ?? '', k);
+      return { values: { message_ct: sealDataRequestMessage(message, k).message_ct }, hadPlaintext: false };
     },
   },
 ];

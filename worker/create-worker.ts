@@ -1,5 +1,6 @@
 // Wires a Temporal worker: the workflows bundle, the activities with their dependencies.
 import {
+  bundleWorkflowCode,
   DefaultLogger,
   NativeConnection,
   Runtime,
@@ -9,17 +10,38 @@ import {
 } from '@temporalio/worker';
 import { Context } from '@temporalio/activity';
 import type { Logger } from '../config/logger.ts';
+import type { AppConfig } from '../config/config.ts';
+import {
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry';
+import { tracingEnabled } from '../platform/tracing.ts';
 import { fileURLToPath } from 'node:url';
 import { keyringOf } from '../db/sealed-fields.ts';
 import { createDataConverter } from '../platform/payload-codec.ts';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
+import { ladderTaskQueue } from '../domain/reminders/ladder.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** bundled with the workflows (worker/workflow-bundle.ts): carries trace headers to activities */
+export const workflowInterceptorsPath = fileURLToPath(
+  new URL('../workflows/tracing-interceptors.ts', import.meta.url),
+);
 
 let runtimeInstalled = false;
 
-/** Routes the SDK's own logs (workflow `log`, worker state) into our pino logger, once per process. */
-function installRuntimeLogger(logger: Logger): void {
+/** Worker sizing for one process on a small machine; more workers scale out (docs/scale-out.md). */
+export const WORKER_TUNING = {
+  maxCachedWorkflows: 2000,
+  maxConcurrentWorkflowTaskExecutions: 40,
+} as const;
+
+/**
+ * Routes the SDK's own logs (workflow `log`, worker state) into our pino logger, once per process,
+ * and with TEMPORAL_METRICS_PORT > 0 serves the SDK's own Prometheus metrics (temporal_*: task
+ * schedule-to-start latency, pollers, slots) from its Rust runtime on METRICS_HOST:that port.
+ */
+function installRuntime(logger: Logger, metrics: AppConfig['metrics']): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const level = (logger.level === 'silent' ? 'ERROR' : logger.level.toUpperCase()) as LogLevel;
@@ -28,6 +50,20 @@ function installRuntimeLogger(logger: Logger): void {
     // The process's Lifecycle owns SIGTERM/SIGINT: the SDK's own handlers would shut the worker
     // down behind our back, and our second shutdown() then threw "Not running … DRAINING".
     shutdownSignals: [],
+    ...(metrics.temporalPort > 0
+      ? {
+          telemetryOptions: {
+            metrics: {
+              prometheus: {
+                bindAddress: `${metrics.host.includes(':') ? `[${metrics.host}]` : metrics.host}:${metrics.temporalPort}`,
+                // seconds and the _total suffix, as the rest of this app's series
+                useSecondsForDurations: true,
+                countersTotalSuffix: true,
+              },
+            },
+          },
+        }
+      : {}),
     logger: new DefaultLogger(sdkLevel, (entry) => {
       const method = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
       logger[method]({ ...entry.meta, sdk: true }, entry.message);
@@ -61,26 +97,64 @@ export function activityLogger(base: Logger): Logger {
   });
 }
 
+/**
+ * Two workers on one connection: the main task queue (day workflows, reviews, exports…) and the
+ * ladder's own (department ladders and their sends). At 09:00 every open day's timer fires on the
+ * main queue; on a queue of their own the ladders' few tasks do not wait behind those.
+ */
 export async function createWorker(
   deps: ActivityDeps,
   opts: { address: string; workflowBundle?: { codePath: string } } & Partial<WorkerOptions>,
-): Promise<{ worker: Worker; connection: NativeConnection }> {
+): Promise<{ workers: Worker[]; connection: NativeConnection }> {
   const { address, workflowBundle, ...rest } = opts;
-  installRuntimeLogger(deps.logger);
+  installRuntime(deps.logger, deps.config.metrics);
   const connection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({
+  // Bundled once for both workers (a pre-built bundle in production: worker/main.ts's argument).
+  const bundle = workflowBundle ?? { code: (await bundleWorkflowCode({ workflowsPath })).code };
+  const common = {
     connection,
     namespace: deps.config.temporal.namespace,
-    taskQueue: deps.config.temporal.taskQueue,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    workflowBundle: bundle,
     activities: createActivities({ ...deps, logger: activityLogger(deps.logger) }),
+    interceptors: {
+      // a pre-built bundle has them bundled in already
+      ...(workflowBundle ? {} : { workflowModules: [workflowInterceptorsPath] }),
+      // with tracing on, each activity runs in a span under the trace its workflow carried
+      ...(tracingEnabled()
+        ? {
+            activity: [
+              (ctx: Context) => ({
+                inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+                outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+              }),
+            ],
+          }
+        : {}),
+    },
     // the keyring travels with the database handle (db/sealed-fields.ts)
     dataConverter: createDataConverter(keyringOf(deps.db)),
-    maxConcurrentActivityTaskExecutions: 50,
     // On SIGTERM running activities get this long to finish before they are cancelled (and retried
     // by another worker); the lifecycle's grace period is the same setting.
     shutdownGraceTime: deps.config.shutdownGraceMs,
+  };
+  const main = await Worker.create({
+    ...common,
+    taskQueue: deps.config.temporal.taskQueue,
+    maxConcurrentActivityTaskExecutions: 50,
+    // 100k open days must fit in < 2 GB: the SDK sizes the sticky cache from the heap limit (tens of
+    // thousands of workflows, 1.5 GB RSS at 20k open days). A day is idle for hours between its
+    // instants and its history is a few events, so replaying an evicted one costs little.
+    maxCachedWorkflows: WORKER_TUNING.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: WORKER_TUNING.maxConcurrentWorkflowTaskExecutions,
     ...rest,
   });
-  return { worker, connection };
+  const ladder = await Worker.create({
+    ...common,
+    taskQueue: ladderTaskQueue(deps.config.temporal.taskQueue),
+    maxConcurrentActivityTaskExecutions: 50,
+    maxCachedWorkflows: 1000,
+    maxConcurrentWorkflowTaskExecutions: 10,
+    ...rest,
+  });
+  return { workers: [main, ladder], connection };
 }

@@ -1,10 +1,12 @@
 // The worker's health endpoints on their own small HTTP server (WORKER_HEALTH_PORT; none when 0):
 // /livez answers while the process runs; /readyz while the worker polls its task queue and
-// Postgres answers (503 names what fails). Used by the compose healthcheck.
+// Postgres answers (503 names what fails). Used by the compose healthcheck. /metrics: the worker's
+// Prometheus metrics (platform/metrics.ts), scraped inside the Docker network, never published.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DB } from '../db/connect.ts';
 import { postgresProbe, readiness, type ProbeResult } from '../api/health/probes.ts';
+import { sendMetrics } from '../platform/metrics.ts';
 
 export interface WorkerHealthDeps {
   db: DB;
@@ -28,6 +30,7 @@ export async function startWorkerHealthServer(
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { status: 'method not allowed' });
     if (path === '/livez') return send(200, { status: 'ok' });
+    if (path === '/metrics') return sendMetrics(res);
     if (path === '/readyz') {
       readiness({ temporal, postgres }).then(
         ({ ready, checks, failing }) =>

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import type { DB } from '../db/connect.ts';
 import type { DingTalkApi } from '../dingtalk/types.ts';
+import { collectFromDatabase, workerPolling } from '../platform/metrics.ts';
 import { startOutboxDrainer } from '../platform/signal-outbox.ts';
 import { createWorker } from './create-worker.ts';
 
@@ -16,7 +17,7 @@ export async function runWorker(deps: {
   address: string;
   workflowBundle?: { codePath: string };
 }) {
-  const { worker, connection } = await createWorker(
+  const { workers, connection } = await createWorker(
     {
       db: deps.db,
       dingtalk: deps.dingtalk,
@@ -33,15 +34,22 @@ export async function runWorker(deps: {
     deps.logger,
     deps.config.outboxPollMs,
   );
-  const running = worker.run();
+  const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  // /metrics of this process reports the outbox and review backlog and today's days from Postgres
+  collectFromDatabase(deps.db);
+  workerPolling.set(1);
+  const notPolling = () => workerPolling.set(0);
+  running.then(notPolling, notPolling);
   let stopping: Promise<void> | undefined;
   return {
     running,
     /** Drains: no new tasks, running activities finish within the grace time, then the connection closes. */
     stop() {
       stopping ??= (async () => {
+        notPolling();
+        collectFromDatabase(undefined);
         await stopDrainer();
-        if (worker.getState() === 'RUNNING') worker.shutdown();
+        for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
         await running;
         await connection.close();
       })();

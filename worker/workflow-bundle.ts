@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from './create-worker.ts';
+import { workflowInterceptorsPath, workflowsPath } from './create-worker.ts';
 
 /** Where the image keeps the bundle (relative to the app root; docker/compose.yaml passes it to the worker). */
 export const DEFAULT_BUNDLE_PATH = 'dist/workflow-bundle.js';
@@ -12,6 +12,8 @@ export const DEFAULT_BUNDLE_PATH = 'dist/workflow-bundle.js';
 export async function writeWorkflowBundle(outPath: string): Promise<number> {
   const { code } = await bundleWorkflowCode({
     workflowsPath,
+    // the trace header pass-through (workflows/tracing-interceptors.ts): inert while tracing is off
+    workflowInterceptorModules: [workflowInterceptorsPath],
     logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} },
   });
   mkdirSync(dirname(outPath), { recursive: true });

@@ -1,4 +1,7 @@
-// One employee's work day: wait for the submission, escalate through the reminder ladder, close.
+// One employee's work day: wait for the submission, follow the reminder ladder, close. The ladder's
+// messages are sent by the department's ladder workflows (department-reminder-batch.ts), which look
+// Postgres up at each instant; this workflow only keeps time, so the 09:00 instant costs it a timer
+// and no activity. (Days recorded before that still send their own levels: `patched`.)
 import {
   condition,
   log,
@@ -9,6 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DaySchedule } from '../domain/day-schedule.ts';
+import { ReminderLevels } from '../domain/reminders/ladder.ts';
 import type { createActivities } from '../activities/index.ts';
 import { CheckinStatusKey, exemptSignal, statusQuery, submitSignal, type DayState } from './messages.ts';
 
@@ -88,9 +92,14 @@ export async function dailyCheckin(input: DailyCheckinInput): Promise<DailyCheck
   for (const reminder of schedule.reminders) {
     nextReminderAt = reminder.at;
     if (await waitUntil(reminder.at)) break;
+    // (patched: days recorded before the department ladder asked Postgres and enqueued themselves)
+    if (patched('department-ladder')) {
+      levelReached = reminder.level;
+      continue;
+    }
     if (await settledInDatabase()) break;
     log.info('reminder level due', { workDate, employeeId, level: reminder.level });
-    if (reminder.level === 3) {
+    if (reminder.level === ReminderLevels.hrCallTask) {
       await createHrCallTask({
         employeeId,
         departmentId,

@@ -7,6 +7,8 @@ type Activities = ReturnType<typeof createActivities>;
 
 const { recordDeliveryReceipts } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
+  // a worker that died mid-check is noticed in 30 s, not after the whole minute
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '5 seconds',
     backoffCoefficient: 2,

@@ -7,3 +7,5 @@ export { dailyDigest } from './daily-digest.ts';
 export { reportExport } from './report-export.ts';
 export { dataRetention } from './data-retention.ts';
 export { deliveryReceipts } from './delivery-receipts.ts';
+export { dataRequest } from './data-request.ts';
+export { employeeDeparture } from './employee-departure.ts';

@@ -12,7 +12,8 @@ export interface SubmitSignal {
 export const submitSignal = defineSignal<[SubmitSignal]>('submit');
 
 /** The employee went on leave (or a trip) during the day: stop without further reminders. */
-export const exemptSignal = defineSignal<[{ reason: 'leave' | 'business_trip' }]>('exempt');
+export const exemptSignal =
+  defineSignal<[{ reason: 'leave' | 'business_trip' | 'consent_withdrawn' }]>('exempt');
 
 export type DayState = 'waiting' | 'submitted' | 'missed' | 'exempt';
 export interface DayStatus {
@@ -31,6 +32,14 @@ export interface PendingEmployees {
   employeeIds: number[];
 }
 export const pendingSignal = defineSignal<[PendingEmployees]>('pending');
+
+/** Instants at which a department's ladder sends its level (again: a re-run fan-out's new days). */
+export interface LadderDue {
+  dueAt: string[];
+  /** a later deadline for the new instants' days (the ladder keeps the latest) */
+  until?: string;
+}
+export const ladderDueSignal = defineSignal<[LadderDue]>('ladderDue');
 
 export interface FanoutProgress {
   started: number;
@@ -86,3 +95,36 @@ export const reviewStatusQuery = defineQuery<ReviewState>('reviewStatus');
 /** Failure types the decide validator uses; the API maps them to 403 and 409. */
 export const DECIDE_FORBIDDEN = 'DecideForbidden';
 export const DECIDE_CONFLICT = 'DecideConflict';
+
+/** HR's decision on an employee's correction or deletion request (workflows/data-request.ts). */
+export interface DataRequestDecision {
+  decision: 'approve' | 'reject';
+  reason: string;
+  /** who decided: the principal's actor (`employee:12`, `account:hr`) */
+  decidedBy: string;
+  deciderRoles: string[];
+  /** the decider's employee id when a person (nobody decides their own request) */
+  deciderEmployeeId: number | null;
+  /** an approved correction: the answers of the named record to set (validated against its form) */
+  corrections?: Record<string, unknown>;
+}
+export interface DataRequestResult {
+  requestId: number;
+  status: 'approved' | 'rejected';
+  decidedAt: string;
+  outcome: Record<string, unknown> | null;
+}
+export const decideDataRequestUpdate = defineUpdate<DataRequestResult, [DataRequestDecision]>(
+  'decideDataRequest',
+);
+export interface DataRequestState {
+  requestId: number;
+  status: 'pending' | 'approved' | 'rejected';
+  escalated: boolean;
+  reminders: number;
+  deadline: string | null;
+}
+export const dataRequestStatusQuery = defineQuery<DataRequestState>('dataRequestStatus');
+
+/** The employee was deactivated again or reactivated: the departure workflow re-reads the row. */
+export const departureChangedSignal = defineSignal<[Record<string, never>]>('departureChanged');

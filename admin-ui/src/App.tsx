@@ -16,6 +16,7 @@ import employees from './employees/index.tsx';
 import records from './records/index.ts';
 import reminders from './reminders/index.tsx';
 import reviews from './reviews/index.ts';
+import dataRequests from './data-requests/index.ts';
 
 /** A page component loaded on first use, shown with react-admin's spinner while it loads. */
 const page = (load: () => Promise<ComponentType>) => {
@@ -56,6 +57,10 @@ export const App = () => (
         element={page(() => import('./forms/FormVersionsPage.tsx').then((m) => m.FormVersionsPage))}
       />
       <Route
+        path="/privacy"
+        element={page(() => import('./privacy/PrivacyNoticePage.tsx').then((m) => m.PrivacyNoticePage))}
+      />
+      <Route
         path="/forms/:version"
         element={page(() => import('./forms/FormEditorPage.tsx').then((m) => m.FormEditorPage))}
       />
@@ -67,5 +72,6 @@ export const App = () => (
     <Resource name="reminders" {...reminders} />
     <Resource name="leaves" {...leaves} />
     <Resource name="audit" {...audit} />
+    <Resource name="data-requests" {...dataRequests} />
   </Admin>
 );

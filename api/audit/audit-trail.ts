@@ -46,6 +46,21 @@ export const auditRead =
     next();
   };
 
+/** At most this many subjects are named on one audit row (a list page holds up to 100 rows). */
+const MAX_SUBJECTS = 1000;
+
+/**
+ * Names the people whose health answers this read disclosed (the audit row's `detail.subjects`):
+ * each employee's "who read my answers" finds the row by them.
+ */
+export const noteSubject = (req: Request, employeeId: number) => {
+  if (!req.audit) return;
+  const detail = (req.audit.detail ??= {});
+  const subjects = (detail.subjects as number[] | undefined) ?? [];
+  if (!subjects.includes(employeeId) && subjects.length < MAX_SUBJECTS) subjects.push(employeeId);
+  detail.subjects = subjects;
+};
+
 export const noteAudit = (req: Request, note: Partial<AuditNote>) => {
   req.audit = { action: req.audit?.action ?? defaultAction(req), ...req.audit, ...note };
 };

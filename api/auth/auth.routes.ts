@@ -7,7 +7,7 @@ import type { DB } from '../../db/connect.ts';
 import { findEmployeeByDingtalkUserId, findEmployeeById } from '../../db/repositories/org.ts';
 import { endpoint, guard } from '../http/contract.ts';
 import { AppError, unauthenticated } from '../http/errors.ts';
-import { limiter } from '../http/security.ts';
+import { limiter, MinuteCounter } from '../http/security.ts';
 import { verifyLinkToken } from '../../platform/link-token.ts';
 import { signEmployeeToken } from './employee-token.ts';
 import { personOf } from './permissions.ts';
@@ -27,11 +27,26 @@ export function authRoutes(deps: {
   db: DB;
   dingtalk: DingTalkApi;
   sessionSecret: string;
-  /** exchanges per minute and IP: a guessed or replayed code/link costs a request each */
+  /** every exchange per minute and IP: a flood guard, sized for a whole office behind one address */
   exchangesPerIp: number;
+  /** tokens issued per employee and minute */
+  exchangesPerEmployee: number;
+  /** refuses an IP after too many refused codes/links (shared with the staff sign-in) */
+  authFailures: RequestHandler;
 }): Router {
   const r = Router();
-  const perIp = limiter({ name: 'employee-exchange-ip', perMinute: deps.exchangesPerIp });
+  const perIp = [
+    limiter({ name: 'employee-exchange-ip', perMinute: deps.exchangesPerIp }),
+    deps.authFailures,
+  ];
+  const perEmployee = new MinuteCounter(deps.exchangesPerEmployee);
+  /** An active employee (403 otherwise) who had fewer than exchangesPerEmployee tokens this minute. */
+  const mayHaveToken = <E extends { id: number; active: boolean }>(employee: E | undefined): E => {
+    if (!employee?.active)
+      throw new AppError('forbidden', 403, 'You are not an active employee of this company');
+    perEmployee.take(String(employee.id));
+    return employee;
+  };
   r.post(
     '/dingtalk',
     perIp,
@@ -55,9 +70,7 @@ export function authRoutes(deps: {
             cause: err,
           });
         }
-        const employee = await findEmployeeByDingtalkUserId(deps.db, userid);
-        if (!employee?.active)
-          throw new AppError('forbidden', 403, 'You are not an active employee of this company');
+        const employee = mayHaveToken(await findEmployeeByDingtalkUserId(deps.db, userid));
         res.json({
           token: signEmployeeToken(deps.sessionSecret, employee.id, EMPLOYEE_TOKEN_SECONDS),
           employee: { id: employee.id, name: employee.name, departmentId: employee.department_id },
@@ -84,9 +97,7 @@ export function authRoutes(deps: {
       async (_req, res, { body: { token } }) => {
         const claims = verifyLinkToken(deps.sessionSecret, token);
         if (!claims) throw unauthenticated('The check-in link is invalid or has expired');
-        const employee = await findEmployeeById(deps.db, claims.sub);
-        if (!employee?.active)
-          throw new AppError('forbidden', 403, 'You are not an active employee of this company');
+        const employee = mayHaveToken(await findEmployeeById(deps.db, claims.sub));
         const ttl = Math.min(EMPLOYEE_TOKEN_SECONDS, claims.exp - Math.floor(Date.now() / 1000));
         res.json({
           token: signEmployeeToken(deps.sessionSecret, employee.id, ttl),

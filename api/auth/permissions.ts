@@ -27,6 +27,10 @@ export const permissions = {
   // some departments reads the rows about those departments. Administrators configure, they do
   // not read who looked at whose health.
   'audit:read': { roles: ['hr'], scope: 'hr' },
+  // Employees' correction and deletion requests (PIPL): HR of the person's departments decides.
+  'data-requests:decide': { roles: ['hr'], scope: 'hr' },
+  // The company's privacy settings (retention per data class, location precision, departure grace).
+  'privacy:write': { roles: ['admin'], scope: 'company' },
   'operations:run': { roles: ['admin'], scope: 'company' },
 } as const satisfies Record<
   string,

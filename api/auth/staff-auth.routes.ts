@@ -1,7 +1,7 @@
 // Admin UI sign-in: local account (scrypt), DingTalk scan-to-log-in, DingTalk workbench 免登;
 // sign-out; who am I (roles and what the UI may show).
 import { randomBytes } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { serialize } from 'cookie';
 import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
@@ -35,6 +35,8 @@ export interface StaffAuthDeps {
   dingtalkLoginUrl: string;
   dingtalkAppKey: string;
   rateLimits: { signinPerIp: number; signinPerAccount: number };
+  /** refuses an IP after too many refused sign-ins (shared with the employee exchanges) */
+  authFailures: RequestHandler;
 }
 
 const loginSchema = z
@@ -80,7 +82,7 @@ function dingtalkFailure(err: unknown): AppError {
 
 export function staffAuthRoutes(deps: StaffAuthDeps): Router {
   const r = Router();
-  const perIp = limiter({ name: 'signin-ip', perMinute: deps.rateLimits.signinPerIp });
+  const perIp = [limiter({ name: 'signin-ip', perMinute: deps.rateLimits.signinPerIp }), deps.authFailures];
   const perAccount = limiter({
     name: 'signin-account',
     perMinute: deps.rateLimits.signinPerAccount,
@@ -101,7 +103,7 @@ export function staffAuthRoutes(deps: StaffAuthDeps): Router {
     perIp,
     perAccount,
     // noted before the body is checked, so a refused sign-in is audited too
-    (req, _res, next) => {
+    (req: Request, _res: Response, next: NextFunction) => {
       noteAudit(req, { action: 'auth.signin', targetType: 'local_account' });
       next();
     },
@@ -193,7 +195,7 @@ export function staffAuthRoutes(deps: StaffAuthDeps): Router {
   r.post(
     '/dingtalk/session',
     perIp,
-    (req, _res, next) => {
+    (req: Request, _res: Response, next: NextFunction) => {
       noteAudit(req, { action: 'auth.signin', targetType: 'dingtalk', detail: { method: 'dingtalk-jsapi' } });
       next();
     },
@@ -260,7 +262,7 @@ export function staffAuthRoutes(deps: StaffAuthDeps): Router {
   r.get(
     '/dingtalk/callback',
     perIp,
-    (req, _res, next) => {
+    (req: Request, _res: Response, next: NextFunction) => {
       noteAudit(req, { action: 'auth.signin', targetType: 'dingtalk', detail: { method: 'dingtalk-qr' } });
       next();
     },

@@ -11,6 +11,8 @@ import { notFound } from '../http/errors.ts';
 import { resolveToday, submitCheckin, type CheckinDeps } from './checkins.service.ts';
 import { runIdentityCheck, type IdentityCheck } from './identity-checks.ts';
 import { prefillFor } from './prefill.ts';
+import { formForPerson, noticeNeeded } from '../../domain/privacy/consent.ts';
+import { getPublishedNoticeCached } from '../../db/repositories/privacy.ts';
 
 /** What a submission answers (the proxy's too). */
 export const submitResultSchema = z.object({
@@ -31,7 +33,7 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
       {
         summary: "Today's form, prefill and status for the signed-in employee",
         response: {
-          description: '{ workDate, timeZone, employee, form, prefill, status, record, review }',
+          description: '{ workDate, timeZone, employee, form, prefill, privacy, status, record, review }',
         },
       },
       async (req, res) => {
@@ -47,6 +49,8 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
         const form = await getPublishedForm(deps.db);
         const review = record ? await findReviewOfRecord(deps.db, record.id) : undefined;
         const department = await findDepartmentName(deps.db, employee.department_id);
+        const notice = await getPublishedNoticeCached(deps.db);
+        const definition = formForPerson(form.definition, notice, employee);
         res.json({
           workDate,
           timeZone: policy.timeZone,
@@ -56,8 +60,15 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
             departmentId: employee.department_id,
             departmentName: department?.name ?? null,
           },
-          form: { version: form.version, ...form.definition },
-          prefill: await prefillFor(deps.db, employeeId, workDate, form.definition),
+          form: { version: form.version, ...definition },
+          prefill: await prefillFor(deps.db, employeeId, workDate, definition),
+          // what the page asks before the form: nothing, an acknowledgement or consent (GET /api/me/privacy)
+          privacy: {
+            version: notice?.version ?? null,
+            legalBasis: notice?.legal_basis ?? null,
+            needed: noticeNeeded(notice, employee),
+            state: employee.privacy_state,
+          },
           status: {
             outcome: day?.outcome ?? (record ? 'submitted' : 'pending'),
             levelReached: day?.level_reached ?? 0,

@@ -6,6 +6,8 @@ import type { Transaction } from 'kysely';
 import { assess } from '../../domain/anomaly/evaluate.ts';
 import { classifySubmission, computeDaySchedule } from '../../domain/day-schedule.ts';
 import { validateAnswers } from '../../domain/forms/validate-answers.ts';
+import { coarsenLocations } from '../../domain/privacy.ts';
+import { getPrivacySettingsCached } from '../../db/repositories/privacy-settings.ts';
 import type { Submission } from '../../domain/submission.ts';
 import { checkinWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids.ts';
 import { workDateAt } from '../../domain/zoned-time.ts';
@@ -38,10 +40,19 @@ import {
   updateReview,
 } from '../../db/repositories/reviews.ts';
 import { deliverAfterCommit, SignalPump } from '../../platform/signal-outbox.ts';
+import { captureTraceContext } from '../../platform/tracing.ts';
 import { anomalyReview } from '../../workflows/anomaly-review.ts';
 import { recheckSignal, submitSignal } from '../../workflows/messages.ts';
 import { isUuid } from '../attachments/image-upload.ts';
-import { alreadySubmitted, AppError, notFound, submissionWindowClosed } from '../http/errors.ts';
+import { consentWithdrawn, formForPerson, lacksConsent } from '../../domain/privacy/consent.ts';
+import { getPublishedNoticeCached } from '../../db/repositories/privacy.ts';
+import {
+  alreadySubmitted,
+  AppError,
+  consentRequired,
+  notFound,
+  submissionWindowClosed,
+} from '../http/errors.ts';
 import { GroupCommit, type DayMessages } from './group-commit.ts';
 
 export interface CheckinDeps {
@@ -71,7 +82,7 @@ export function submissionPipeline(
       db: deps.db,
       logger: deps.logger,
       messages: dayMessages,
-      delivered: (ids) => signals.deliver(ids),
+      delivered: (ids, traces) => signals.deliver(ids, traces),
       leaseSeconds: PUMP_LEASE_SECONDS,
     },
     opts.groupCommitMax,
@@ -147,7 +158,7 @@ export async function submitCheckin(
 ): Promise<SubmitResult> {
   const { db } = deps;
   const requestHash = submissionHash(submission);
-  const policy = await getCurrentPolicyCached(db);
+  const [policy, privacy] = await Promise.all([getCurrentPolicyCached(db), getPrivacySettingsCached(db)]);
   const workDate = workDateAt(now, policy.timeZone);
   // one read for the key's record, today's current record and the history rules' days
   const seen = await submissionContext(db, employeeId, submission.idempotencyKey, workDate, HISTORY_DAYS);
@@ -155,8 +166,20 @@ export async function submitCheckin(
 
   const employee = opts.employee ?? (await findEmployeeById(db, employeeId));
   if (!employee) throw notFound('Employee');
+  // Consent as the legal basis: the current notice from memory, the person's answer from their row.
+  const notice = await getPublishedNoticeCached(db);
+  if (
+    notice &&
+    (opts.proxyByEmployeeId === undefined
+      ? lacksConsent(notice, employee)
+      : consentWithdrawn(notice, employee))
+  ) {
+    throw consentRequired(notice.version, employee.privacy_state === 'withdrawn');
+  }
   const form = await formFor(db, submission.formVersion);
-  const validation = validateAnswers(form.definition, submission.answers);
+  // fields that need consent are not asked of someone who only acknowledged the notice
+  const definition = formForPerson(form.definition, notice, employee);
+  const validation = validateAnswers(definition, submission.answers);
   if (!validation.ok) {
     throw new AppError(
       'validation_failed',
@@ -170,7 +193,7 @@ export async function submitCheckin(
       })),
     );
   }
-  const photoIds = await checkPhotos(db, employeeId, form.definition.fields, validation.answers);
+  const photoIds = await checkPhotos(db, employeeId, definition.fields, validation.answers);
   const { closesAt, lateUntil } = windowOf(await findDay(db, employeeId, workDate), workDate, policy);
   // An offline resend is judged by when the employee pressed submit, but never from the future.
   const clientAt = submission.clientSubmittedAt ? new Date(submission.clientSubmittedAt) : undefined;
@@ -185,7 +208,7 @@ export async function submitCheckin(
     );
   }
   const assessment = assess(
-    form.definition,
+    definition,
     workDate,
     validation.answers,
     seen.history.map((h) => ({ workDate: h.work_date, severity: h.severity, answers: h.answers })),
@@ -197,7 +220,8 @@ export async function submitCheckin(
     work_date: workDate,
     submitted_at: now,
     client_submitted_at: clientAt ?? null,
-    answers: validation.answers,
+    // stored no more precise than the company's setting (the rules above saw the same answers)
+    answers: coarsenLocations(form.definition, validation.answers, privacy.locationDecimals),
     status: timing,
     idempotency_key: submission.idempotencyKey,
     request_hash: requestHash,
@@ -248,7 +272,7 @@ export async function submitCheckin(
   }
 
   // Committed: the answer does not wait for Temporal (the workflows re-check Postgres anyway).
-  if (deps.signals) deps.signals.deliver(stored.outboxIds);
+  if (deps.signals) deps.signals.deliver(stored.outboxIds, captureTraceContext());
   else await deliverAfterCommit(deps, stored.outboxIds, deps.signalTimeoutMs);
   return { record: stored.record, replayed: false, reviewId: stored.reviewId };
 }

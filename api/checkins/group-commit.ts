@@ -13,6 +13,7 @@ import { markDaysSubmitted } from '../../db/repositories/checkin-days.ts';
 import { enqueueOutbox, type OutboxMessage } from '../../db/repositories/outbox.ts';
 import { insertRecordsIfAbsent, type RecordInsert } from '../../db/repositories/records.ts';
 import { openReviewIfAbnormal } from '../../db/repositories/reviews.ts';
+import { captureTraceContext, type TraceContext } from '../../platform/tracing.ts';
 
 export interface FreshSubmission {
   values: RecordInsert & { employee_id: number; work_date: string; idempotency_key: string };
@@ -36,6 +37,8 @@ export type DayMessages = (
 interface Waiting {
   item: FreshSubmission;
   resolve: (w: Written | null) => void;
+  /** the request's trace context (tracing on), so its outbox rows are delivered in its trace */
+  trace: TraceContext | undefined;
 }
 
 /**
@@ -54,8 +57,8 @@ export class GroupCommit {
       db: DB;
       logger: Logger;
       messages: DayMessages;
-      /** after commit: hands the outbox ids over (the signal pump) */
-      delivered: (ids: number[]) => void;
+      /** after commit: hands the outbox ids over (the signal pump), with each one's trace context */
+      delivered: (ids: number[], traces: (TraceContext | undefined)[]) => void;
       leaseSeconds: number;
     },
     private readonly maxBatch: number,
@@ -64,7 +67,7 @@ export class GroupCommit {
   /** Resolves with the stored record, or null when the request must take the single-request path. */
   write(item: FreshSubmission): Promise<Written | null> {
     return new Promise((resolve) => {
-      this.queue.push({ item, resolve });
+      this.queue.push({ item, resolve, trace: captureTraceContext() });
       if (this.running < LANES) void this.run();
     });
   }
@@ -96,6 +99,7 @@ export class GroupCommit {
     batch.sort((a, b) => a.item.values.employee_id - b.item.values.employee_id);
     let results: Map<Waiting, Written>;
     let outboxIds: number[] = [];
+    const traces: (TraceContext | undefined)[] = [];
     try {
       ({ results, outboxIds } = await this.deps.db.transaction().execute(async (trx) => {
         const records = await insertRecordsIfAbsent(
@@ -111,7 +115,9 @@ export class GroupCommit {
           await linkAttachments(trx, w.item.photoIds, record.id);
           await w.item.inTransaction?.(trx, record);
           const reviewId = await openReviewIfAbnormal(trx, record);
-          messages.push(...this.deps.messages(record, w.item.timing, reviewId));
+          const own = this.deps.messages(record, w.item.timing, reviewId);
+          messages.push(...own);
+          traces.push(...own.map(() => w.trace));
           written.set(w, { record, reviewId });
         }
         await markDaysSubmitted(
@@ -130,7 +136,7 @@ export class GroupCommit {
       for (const w of batch) w.resolve(null);
       return;
     }
-    this.deps.delivered(outboxIds);
+    this.deps.delivered(outboxIds, traces);
     for (const w of batch) w.resolve(results.get(w) ?? null);
   }
 }

@@ -1,5 +1,6 @@
 // What the CSV imports share: reading a file into rows under a header of known columns (English or
 // Chinese names), and the refusal of a file as problems by line and column in both languages.
+import { isValidTimeZone } from '../../domain/zoned-time.ts';
 import { AppError, type FieldIssue } from '../http/errors.ts';
 import { parseCsv, type CsvRecord } from './csv.ts';
 
@@ -17,6 +18,21 @@ export const issue = (line: number, column: string, code: string, zh: string, en
   message: zh,
   messages: { zh, en },
 });
+
+/** The `time_zone` cell both imports have: returned as it is, reported through `bad` unless an IANA zone. */
+export function timeZoneCell<V extends string | null | undefined>(
+  value: V,
+  bad: (column: 'time_zone', code: string, zh: string, en: string) => void,
+): V {
+  if (value && !isValidTimeZone(value))
+    bad(
+      'time_zone',
+      'invalid',
+      `未知时区“${value}”（IANA，如 Asia/Shanghai）`,
+      `unknown time zone "${value}" (IANA, e.g. Asia/Shanghai)`,
+    );
+  return value;
+}
 
 /** The refusal of a file: its problems by line, and along the line in the order of the columns. */
 export const invalidFile = (issues: ImportIssue[], position: (column: string) => number = () => 0) =>

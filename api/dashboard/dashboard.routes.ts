@@ -8,6 +8,7 @@ import type { DB } from '../../db/connect.ts';
 import { loadOverrides } from '../../db/repositories/calendar.ts';
 import {
   anomalyTrend,
+  consentWithdrawnToday,
   dayTotals,
   heatmapCells,
   openDayCounts,
@@ -55,11 +56,15 @@ export function dashboardRoutes(deps: { db: DB }): Router {
     endpoint(
       {
         summary: "Today's totals in the caller's departments",
-        response: { description: '{ workDate, expected, submitted, … }' },
+        response: { description: '{ workDate, expected, submitted, …, consentWithdrawn }' },
       },
       async (req, res) => {
         const workDate = await today();
-        res.json({ workDate, ...(await dayTotals(db, workDate, scopeOf(req))) });
+        const [totals, consentWithdrawn] = await Promise.all([
+          dayTotals(db, workDate, scopeOf(req)),
+          consentWithdrawnToday(db, workDate, scopeOf(req)),
+        ]);
+        res.json({ workDate, ...totals, consentWithdrawn });
       },
     ),
   );

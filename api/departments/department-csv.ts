@@ -1,9 +1,15 @@
 // Reading a department CSV: the header (English or Chinese column names) and each row's cells,
 // checked on their own. Parents, people and keys against the database are the import service's.
 import { DEPARTMENT_NAME_MAX, departmentName } from '../../domain/org/org-rules.ts';
-import { isValidTimeZone } from '../../domain/zoned-time.ts';
 import type { CsvRecord } from '../csv-import/csv.ts';
-import { extraCells, issue, readCsvTable, type CsvTable, type ImportIssue } from '../csv-import/csv-table.ts';
+import {
+  extraCells,
+  issue,
+  readCsvTable,
+  timeZoneCell,
+  type CsvTable,
+  type ImportIssue,
+} from '../csv-import/csv-table.ts';
 
 export const DEPARTMENT_IMPORT_MAX_ROWS = 2000;
 
@@ -67,14 +73,7 @@ export function readDepartmentRow(
       '钉钉部门 ID 应为正整数',
       'dingtalk_dept_id must be a positive integer',
     );
-  const timeZone = optional('time_zone');
-  if (timeZone && !isValidTimeZone(timeZone))
-    bad(
-      'time_zone',
-      'invalid',
-      `未知时区“${timeZone}”（IANA，如 Asia/Shanghai）`,
-      `unknown time zone "${timeZone}" (IANA, e.g. Asia/Shanghai)`,
-    );
+  const timeZone = timeZoneCell(optional('time_zone'), bad);
   if (!name || (idText && !validId)) return undefined;
   return {
     name,

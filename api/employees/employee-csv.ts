@@ -2,9 +2,15 @@
 // checked on their own (format, length, known values). Checks against the database and the rest of
 // the file are the import service's.
 import { EMPLOYEE_NAME_MAX } from '../../domain/org/org-rules.ts';
-import { isValidTimeZone } from '../../domain/zoned-time.ts';
 import type { CsvRecord } from '../csv-import/csv.ts';
-import { extraCells, issue, readCsvTable, type CsvTable, type ImportIssue } from '../csv-import/csv-table.ts';
+import {
+  extraCells,
+  issue,
+  readCsvTable,
+  timeZoneCell,
+  type CsvTable,
+  type ImportIssue,
+} from '../csv-import/csv-table.ts';
 
 export const IMPORT_MAX_ROWS = 5000;
 
@@ -114,14 +120,7 @@ export function readRow(file: EmployeeCsv, r: CsvRecord, issues: ImportIssue[]):
       '在职请填写 是/否（或 true/false）',
       'active must be true/false (or yes/no, 1/0)',
     );
-  const timeZone = cell('time_zone') || undefined;
-  if (timeZone && !isValidTimeZone(timeZone))
-    bad(
-      'time_zone',
-      'invalid',
-      `未知时区“${timeZone}”（IANA，如 Asia/Shanghai）`,
-      `unknown time zone "${timeZone}" (IANA, e.g. Asia/Shanghai)`,
-    );
+  const timeZone = timeZoneCell(cell('time_zone') || undefined, bad);
   const workdaysText = cell('workdays');
   const workdays = workdaysText
     ? workdaysText

@@ -12,7 +12,7 @@ import { loadOverrides } from '../../db/repositories/calendar.ts';
 import { employeeDaysBetween } from '../../db/repositories/employee-days.ts';
 import { findEmployeeById, openEmployee, updateEmployee } from '../../db/repositories/org.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
-import { auditRead } from '../audit/audit-trail.ts';
+import { auditRead, noteSubject } from '../audit/audit-trail.ts';
 import { authorize, authorizeByMethod, scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { pickEditable } from '../http/pick-editable.ts';
@@ -119,6 +119,7 @@ export function employeesResource(deps: { db: DB }): Router {
       async (req, res, { params: { id }, query: q }) => {
         const person = await employeesListQuery(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
         if (!person) throw notFound('Employee');
+        noteSubject(req, id);
         const today = workDateAt(new Date(), (await getPolicy(db)).timeZone);
         const to = q.to && q.to < today ? q.to : today;
         const from = addDays(to, -(q.days - 1));

@@ -21,6 +21,7 @@ import { attachmentDisposition } from './content-disposition.ts';
 import { exportView, planExport, startExportWorkflow } from './exports.service.ts';
 import { issue } from '../../domain/issue-codes.ts';
 import { endpoint } from '../http/contract.ts';
+import { exportDuration } from '../../platform/metrics.ts';
 
 const date = z.string().refine(isValidDate, issue('date_format', 'expected a calendar date YYYY-MM-DD'));
 const exportSchema = z
@@ -31,6 +32,8 @@ const exportSchema = z
     format: z.enum(['xlsx', 'pdf']),
     /** auto: stream small exports back, run large ones as a workflow */
     mode: z.enum(['auto', 'sync', 'async']).default('auto'),
+    /** why these health answers leave the system (PIPL): required, kept in the audit row */
+    purpose: z.string().trim().max(500).optional(),
   })
   .strict()
   .refine((e) => e.from <= e.to, { path: ['to'], ...issue('date_range_order', 'to must not be before from') })
@@ -118,16 +121,26 @@ export function exportRoutes(deps: {
         },
       },
       async (req, res, { body: asked }) => {
+        // Every report holds health data (answers, anomaly reasons): it needs a stated purpose.
+        const purpose = asked.purpose ?? '';
+        if (purpose === '')
+          throw new AppError('validation_failed', 400, 'State the purpose of this export of health data', [
+            {
+              field: 'purpose',
+              message: 'required: why these health answers are exported',
+              code: 'purpose_required',
+            },
+          ]);
         const allowed = restrictDepartments(scopeOf(req), asked.departmentIds);
         const filter = { from: asked.from, to: asked.to, departmentIds: allowed === 'all' ? [] : allowed };
         noteAudit(req, {
           action: 'exports.create',
           targetType: 'export',
-          detail: { ...filter, format: asked.format },
+          detail: { ...filter, format: asked.format, purpose },
         });
         const plan = await planExport(db, asked.format, filter);
         if (asked.mode === 'async' || (asked.mode === 'auto' && plan.total > deps.syncMaxRecords)) {
-          const row = await startExportWorkflow(deps, plan, principalOf(req).actor);
+          const row = await startExportWorkflow(deps, plan, principalOf(req).actor, purpose);
           res.status(202).location(`/api/exports/${row.id}`).json(exportView(row));
           return;
         }
@@ -136,7 +149,15 @@ export function exportRoutes(deps: {
           attachmentDisposition(plan.fileName, asciiReportFileName(filter, plan.format)),
         );
         res.type(REPORT_CONTENT_TYPE[plan.format]);
-        const { records } = await writeReport(db, plan, res);
+        const end = exportDuration.startTimer({ format: plan.format, mode: 'sync' });
+        let records: number;
+        try {
+          ({ records } = await writeReport(db, { ...plan, exportedBy: principalOf(req).actor, purpose }, res));
+        } catch (err) {
+          end({ outcome: 'failed' });
+          throw err;
+        }
+        end({ outcome: 'done' });
         req.log.info({ records, format: plan.format, ...filter }, 'export streamed');
       },
     ),

@@ -24,6 +24,7 @@ export function exportView(e: ExportRow) {
     finishedAt: e.finished_at,
     expiresAt: e.expires_at,
     error: e.error,
+    purpose: e.purpose,
     downloadUrl: e.status === 'done' ? `/api/exports/${e.id}/download` : null,
   };
 }
@@ -53,8 +54,9 @@ export async function startExportWorkflow(
   deps: { db: DB; temporal: Client; taskQueue: string },
   plan: PlannedExport,
   requestedBy: string,
+  purpose: string | null,
 ): Promise<ExportRow> {
-  const row = await insertExport(deps.db, { ...plan, requestedBy });
+  const row = await insertExport(deps.db, { ...plan, requestedBy, purpose });
   await deps.temporal.workflow.start(reportExport, {
     taskQueue: deps.taskQueue,
     workflowId: exportWorkflowId(row.id),

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'unavailable'
   | 'idempotency_key_reused'
+  | 'consent_required'
   | 'internal';
 
 export interface FieldIssue {
@@ -123,6 +124,29 @@ export const submissionWindowClosed = (workDate: string, closedAt: Date, timeZon
         closedAt: closedAt.toISOString(),
       },
     },
+  );
+
+/**
+ * The company's privacy notice has consent as its legal basis and the person has not consented to
+ * this version (never, an older one, or withdrawn): nothing is stored. The page shows the notice
+ * and sends the queued submission again once the person consents.
+ */
+export const consentRequired = (version: number, withdrawn: boolean) =>
+  new AppError(
+    'consent_required',
+    403,
+    withdrawn
+      ? `You withdrew your consent to privacy notice version ${version}; consent again before submitting`
+      : `Consent to privacy notice version ${version} is required before submitting`,
+    [
+      {
+        field: 'privacyNotice',
+        code: withdrawn ? 'consent_withdrawn' : 'consent_required',
+        message: withdrawn ? 'consent was withdrawn' : 'consent to the current privacy notice is required',
+        params: { version },
+      },
+    ],
+    { params: { version } },
   );
 
 /** A second check-in the same day (only a reviewer's recheck request opens a new one). */

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { Logger } from '../../config/logger.ts';
 import { AppError, dependencyOutage, OUTAGE_RETRY_AFTER_SECONDS, type FieldIssue } from './errors.ts';
 import { assertCleanText } from './input-rules.ts';
+import { routeTemplate } from '../../platform/metrics.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -47,6 +48,9 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where = 'b
 export const route =
   (fn: (req: Request, res: Response) => Promise<void> | void): RequestHandler =>
   (req, res, next: NextFunction) => {
+    // the route template for the metrics and the trace: once an error reaches the app's handler
+    // the router has reset req.baseUrl
+    res.locals.routeTemplate = routeTemplate(req, 200);
     Promise.resolve(fn(req, res)).catch(next);
   };
 
@@ -119,6 +123,9 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     e = new AppError('internal', 500, 'Internal error');
   }
   if (e.code === 'unavailable') res.setHeader('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS));
+  // for the submission counter (platform/metrics.ts): why a submission was refused
+  res.locals.problemCode = e.code;
+  res.locals.problemIssue = e.fields?.[0]?.code ?? '';
   if (e.status >= 500 && err instanceof AppError) req.log.error({ err }, e.message);
   res
     .status(e.status)

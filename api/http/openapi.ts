@@ -28,6 +28,7 @@ export const problemStatus = {
   unsupported_media_type: 415,
   submission_window_closed: 422,
   idempotency_key_reused: 422,
+  consent_required: 403,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
@@ -72,6 +73,13 @@ const issueCodes = Object.keys({
   not_prefillable: 1,
   min_above_max: 1,
   unknown_field_ref: 1,
+  consent_required: 1,
+  consent_withdrawn: 1,
+  notice_not_draft: 1,
+  purpose_required: 1,
+  corrections_only_on_approve: 1,
+  not_a_correction: 1,
+  correction_needs_record: 1,
 } satisfies Record<IssueCode, 1>);
 
 type JsonSchema = Record<string, unknown>;

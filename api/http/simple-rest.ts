@@ -9,8 +9,8 @@ import { sql, type Compilable, type SelectQueryBuilder, type StringReference } f
 import { z } from 'zod';
 import { isValidDate } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
-import { AppError } from './errors.ts';
-import { documented, type AnyContract } from './contract.ts';
+import { AppError, notFound } from './errors.ts';
+import { documented, endpoint, type AnyContract } from './contract.ts';
 import { route } from './middleware.ts';
 import { jsonQueryParam } from './openapi.ts';
 import { containing } from './search.ts';
@@ -200,7 +200,7 @@ export function listRoute<S extends z.ZodType<Record<string, unknown>>, DB_, TB 
   filterSchema: S,
   query: (req: Request) => SelectQueryBuilder<DB_, TB, O>,
   filters: NoInfer<FilterTable<z.infer<S>, DB_, TB, O>>,
-  present: (row: O) => unknown = (row) => row,
+  present: (row: O, req: Request) => unknown = (row) => row,
 ): RequestHandler {
   const contract = listContract(resource, sort, filterSchema);
   return documented(
@@ -209,7 +209,13 @@ export function listRoute<S extends z.ZodType<Record<string, unknown>>, DB_, TB 
       const p = parseList(req.query, sort, filterSchema);
       const q = applyFilters(query(req), p.filter, filters as Record<string, FilterRule<DB_, TB, O, never>>);
       const { rows, total } = await page(db, q, p, sort);
-      sendList(res, resource, p, rows.map(present), total);
+      sendList(
+        res,
+        resource,
+        p,
+        rows.map((row) => present(row, req)),
+        total,
+      );
     }),
   );
 }
@@ -238,4 +244,53 @@ function listContract(resource: string, sort: SortSpec, filterSchema: z.ZodType)
       headers: { 'Content-Range': `${resource} <start>-<end>/<total>` },
     },
   };
+}
+
+/**
+ * What every per-employee resource (records, reviews, leave) shares, for a query of table alias `t`
+ * joined to employees `e` and departments `d`: the filters getMany (`id`), getManyReference
+ * (`employee_id`), the department picker and the name search send, their rules, and the sort fields.
+ */
+export const person = {
+  /** spread into the resource's filter schema */
+  filters: {
+    id: bigIdList,
+    employee_id: idList,
+    department_id: idList,
+    /** employee search: a part of the name */
+    q: textFilter,
+  },
+  /** the rules of `filters` (leave has no department column of its own: it passes `e.department_id`) */
+  rules: <T extends string, D extends string = `${T}.department_id`>(t: T, departmentColumn?: D) =>
+    ({
+      id: [`${t}.id`, 'in'],
+      employee_id: [`${t}.employee_id`, 'in'],
+      department_id: [departmentColumn ?? (`${t}.department_id` as D), 'in'],
+      q: ['e.name', 'contains'],
+    }) as const,
+  sort: <T extends string>(t: T) =>
+    ({ id: `${t}.id`, employee_name: 'e.name', department_name: 'd.name' }) as const,
+};
+
+/**
+ * getOne of a scoped resource: the `:id` path parameter (a bigserial key), the row the caller's
+ * scope may see, or a 404 naming the resource.
+ */
+export function getOneRoute(
+  find: (req: Request, id: number) => Promise<unknown>,
+  notFoundName: string,
+  summary = `One ${notFoundName.toLowerCase()} (react-admin simple-rest: getOne)`,
+): RequestHandler {
+  return endpoint(
+    {
+      summary,
+      params: bigIdParam,
+      response: { description: `The ${notFoundName.toLowerCase()}` },
+    },
+    async (req, res, { params: { id } }) => {
+      const row = await find(req, id);
+      if (row === undefined) throw notFound(notFoundName);
+      res.json(row);
+    },
+  );
 }

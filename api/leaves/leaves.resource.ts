@@ -3,15 +3,13 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { authorizeByMethod, scopeOf } from '../auth/permissions.ts';
-import { notFound } from '../http/errors.ts';
 import {
   dateFilter,
   dbId,
-  bigIdList,
   bigIdParam,
-  idList,
+  getOneRoute,
   listRoute,
-  textFilter,
+  person,
   type SortSpec,
 } from '../http/simple-rest.ts';
 import { createLeave, deleteLeave, type LeaveDeps } from './leaves.service.ts';
@@ -21,9 +19,7 @@ import { endpoint } from '../http/contract.ts';
 
 const sort = {
   fields: {
-    id: 'l.id',
-    employee_name: 'e.name',
-    department_name: 'd.name',
+    ...person.sort('l'),
     kind: 'l.kind',
     from_date: 'l.from_date',
     to_date: 'l.to_date',
@@ -37,16 +33,13 @@ const sort = {
 
 const filterSchema = z
   .object({
-    id: bigIdList,
-    employee_id: idList,
-    department_id: idList,
+    ...person.filters,
     kind: z.enum(['leave', 'business_trip']),
     /** leave covering this date */
     active_on: dateFilter,
     /** leave overlapping [from, to] */
     from: dateFilter,
     to: dateFilter,
-    q: textFilter,
   })
   .partial()
   .strict();
@@ -76,27 +69,21 @@ export function leavesResource(deps: LeaveDeps): Router {
       filterSchema,
       (req: Request) => leavesListQuery(deps.db, scopeOf(req)),
       {
-        id: ['l.id', 'in'],
-        employee_id: ['l.employee_id', 'in'],
-        department_id: ['e.department_id', 'in'],
+        ...person.rules('l', 'e.department_id'),
         kind: ['l.kind', '='],
         active_on: (q, day) => q.where('l.from_date', '<=', day).where('l.to_date', '>=', day),
         // overlapping the range [from, to]
         from: ['l.to_date', '>='],
         to: ['l.from_date', '<='],
-        q: ['e.name', 'contains'],
       },
     ),
   );
   r.get(
     '/:id',
-    endpoint(
-      { summary: 'One leave', params: bigIdParam, response: { description: 'The leave' } },
-      async (req, res, { params: { id } }) => {
-        const row = await leavesListQuery(deps.db, scopeOf(req)).where('l.id', '=', id).executeTakeFirst();
-        if (!row) throw notFound('Leave');
-        res.json(row);
-      },
+    getOneRoute(
+      (req, id) => leavesListQuery(deps.db, scopeOf(req)).where('l.id', '=', id).executeTakeFirst(),
+      'Leave',
+      'One leave',
     ),
   );
   /** Leave covering today stops the running day politely: no more reminders, outcome exempt. */

@@ -9,28 +9,17 @@ import type { DB } from '../../db/connect.ts';
 import { type DepartmentScope } from '../../db/department-scope.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
 import { openRecord } from '../../db/repositories/records.ts';
-import { auditRead } from '../audit/audit-trail.ts';
+import { auditRead, noteSubject } from '../audit/audit-trail.ts';
 import { authorize, scopeOf } from '../auth/permissions.ts';
-import { notFound } from '../http/errors.ts';
-import {
-  dateFilter,
-  bigIdList,
-  bigIdParam,
-  idList,
-  listRoute,
-  textFilter,
-  type SortSpec,
-} from '../http/simple-rest.ts';
+import { dateFilter, getOneRoute, listRoute, person, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { recordsListQuery } from '../../db/repositories/records.ts';
 import { endpoint } from '../http/contract.ts';
 
 const sort = {
   fields: {
-    id: 'h.id',
+    ...person.sort('h'),
     work_date: 'h.work_date',
-    employee_name: 'e.name',
-    department_name: 'd.name',
     severity: 'h.severity',
     status: 'h.status',
     submitted_at: 'h.submitted_at',
@@ -43,16 +32,12 @@ const sort = {
 
 const filterSchema = z
   .object({
-    id: bigIdList,
-    department_id: idList,
-    employee_id: idList,
+    ...person.filters,
     severity: z.enum(severities),
     status: z.enum(['on_time', 'late']),
     work_date: dateFilter,
     work_date_gte: dateFilter,
     work_date_lte: dateFilter,
-    /** employee search: a part of the name */
-    q: textFilter,
   })
   .partial()
   .strict();
@@ -79,35 +64,28 @@ export function recordsResource(deps: { db: DB }): Router {
       filterSchema,
       (req: Request) => recordsListQuery(deps.db, scopeOf(req)),
       {
-        id: ['h.id', 'in'],
-        department_id: ['h.department_id', 'in'],
-        employee_id: ['h.employee_id', 'in'],
+        ...person.rules('h'),
         severity: ['h.severity', '='],
         status: ['h.status', '='],
         work_date: ['h.work_date', '='],
         work_date_gte: ['h.work_date', '>='],
         work_date_lte: ['h.work_date', '<='],
-        q: ['e.name', 'contains'],
       },
-      (row) => openRecord(row, keyringOf(deps.db)),
+      (row, req) => {
+        noteSubject(req, row.employee_id);
+        return openRecord(row, keyringOf(deps.db));
+      },
     ),
   );
   r.get(
     '/:id',
     authorize('health:read'),
     auditRead('records.read', 'records'),
-    endpoint(
-      {
-        summary: 'One record, its answers rendered against its own form version',
-        params: bigIdParam,
-        response: { description: 'The record with `rendered`' },
-      },
-      async (req, res, { params: { id } }) => {
-        const record = await findScopedRecord(deps.db, id, scopeOf(req));
-        if (!record) throw notFound('records');
-        res.json(record);
-      },
-    ),
+    getOneRoute(async (req, id) => {
+      const record = await findScopedRecord(deps.db, id, scopeOf(req));
+      if (record) noteSubject(req, record.employee_id);
+      return record;
+    }, 'records', 'One record, its answers rendered against its own form version'),
   );
   return r;
 }

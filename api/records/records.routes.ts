@@ -2,7 +2,7 @@
 // scoped, audited read as the admin UI's /api/ra/records/:id, in the shape those callers expect.
 import { Router } from 'express';
 import type { DB } from '../../db/connect.ts';
-import { auditRead } from '../audit/audit-trail.ts';
+import { auditRead, noteSubject } from '../audit/audit-trail.ts';
 import { scopeOf } from '../auth/permissions.ts';
 import { notFound } from '../http/errors.ts';
 import { bigIdParam } from '../http/simple-rest.ts';
@@ -23,6 +23,7 @@ export function recordRoutes(deps: { db: DB }): Router {
       async (req, res, { params: { id } }) => {
         const found = await findScopedRecord(deps.db, id, scopeOf(req));
         if (!found) throw notFound('Record');
+        noteSubject(req, found.employee_id);
         const { rendered, ...record } = found;
         res.json({ record, formVersion: record.form_version, rendered });
       },

@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
-import { MANUAL_REMINDER_LEVEL } from '../../domain/manual-reminder.ts';
+import { MANUAL_REMINDER_LEVEL } from '../../domain/reminders/ladder.ts';
 import { manualReminderWorkflowId } from '../../domain/workflow-ids.ts';
 import { workDateAt } from '../../domain/zoned-time.ts';
 import type { Logger } from '../../config/logger.ts';

@@ -7,28 +7,17 @@ import { reviewStatuses } from '../../domain/review-status.ts';
 import type { DB } from '../../db/connect.ts';
 import { idsOrNone, type DepartmentScope } from '../../db/department-scope.ts';
 import { openReviewWithContext, reviewsWithContext } from '../../db/repositories/reviews.ts';
-import { auditRead } from '../audit/audit-trail.ts';
+import { auditRead, noteSubject } from '../audit/audit-trail.ts';
 import { authorize, can, principalOf, scopeOf } from '../auth/permissions.ts';
-import { notFound } from '../http/errors.ts';
 import { reviewPage } from './review-page.ts';
-import {
-  dateFilter,
-  bigIdList,
-  bigIdParam,
-  idList,
-  listRoute,
-  textFilter,
-  type SortSpec,
-} from '../http/simple-rest.ts';
+import { dateFilter, getOneRoute, listRoute, person, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { endpoint } from '../http/contract.ts';
 
 const sort = {
   fields: {
-    id: 'r.id',
+    ...person.sort('r'),
     work_date: 'r.work_date',
-    employee_name: 'e.name',
-    department_name: 'd.name',
     severity: 'r.severity',
     status: 'r.status',
     escalated: 'r.escalated',
@@ -42,14 +31,11 @@ const sort = {
 
 const filterSchema = z
   .object({
-    id: bigIdList,
-    employee_id: idList,
-    department_id: idList,
+    ...person.filters,
     status: z.enum(reviewStatuses),
     severity: z.enum(['warning', 'red']),
     work_date_gte: dateFilter,
     work_date_lte: dateFilter,
-    q: textFilter,
   })
   .partial()
   .strict();
@@ -72,36 +58,30 @@ export function reviewsResource(deps: { db: DB }): Router {
       filterSchema,
       (req: Request) => scoped(deps.db, scopeOf(req)),
       {
-        id: ['r.id', 'in'],
-        employee_id: ['r.employee_id', 'in'],
-        department_id: ['r.department_id', 'in'],
+        ...person.rules('r'),
         status: ['r.status', '='],
         severity: ['r.severity', '='],
         work_date_gte: ['r.work_date', '>='],
         work_date_lte: ['r.work_date', '<='],
-        q: ['e.name', 'contains'],
       },
-      (row) => openReviewWithContext(row, keyringOf(deps.db)),
+      (row, req) => {
+        noteSubject(req, row.employee_id);
+        return openReviewWithContext(row, keyringOf(deps.db));
+      },
     ),
   );
   r.get(
     '/:id',
     auditRead('reviews.read', 'reviews'),
-    endpoint(
-      {
-        summary: 'The review page: the review, its readings, decider, who it waits for and can_decide',
-        params: bigIdParam,
-        response: { description: 'The review with its context' },
-      },
-      async (req, res, { params: { id } }) => {
-        const row = await scoped(deps.db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
-        if (!row) throw notFound('Review');
-        // getOne is the review page: the row plus its readings, decider, who it waits for and can_decide
-        const p = principalOf(req);
-        const review = openReviewWithContext(row, keyringOf(deps.db));
-        res.json(await reviewPage(deps.db, review, p.employeeId, can(p, 'reviews:decide')));
-      },
-    ),
+    getOneRoute(async (req, id) => {
+      const row = await scoped(deps.db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
+      if (!row) return undefined;
+      noteSubject(req, row.employee_id);
+      // getOne is the review page: the row plus its readings, decider, who it waits for and can_decide
+      const p = principalOf(req);
+      const review = openReviewWithContext(row, keyringOf(deps.db));
+      return reviewPage(deps.db, review, p.employeeId, can(p, 'reviews:decide'));
+    }, 'Review', 'The review page: the review, its readings, decider, who it waits for and can_decide'),
   );
   return r;
 }

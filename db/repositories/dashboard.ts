@@ -7,6 +7,7 @@ import type { DB } from '../connect.ts';
 import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
 import type { DepartmentDayStatsTable } from '../database.ts';
 import { skippedLevels } from './skipped-levels.ts';
+import { ReminderLevels } from '../../domain/reminders/ladder.ts';
 
 /**
  * Where the figures come from: the trigger-kept table, or the same figures recounted from the raw
@@ -75,6 +76,23 @@ export function dayTotals(
       sql<number>`coalesce(sum(s.exempt), 0)::int`.as('exempt'),
     ])
     .executeTakeFirstOrThrow();
+}
+
+/** How many people in the scope are not asked today because they withdrew consent. */
+export async function consentWithdrawnToday(
+  db: DB,
+  workDate: string,
+  scope: DepartmentScope,
+): Promise<number> {
+  const r = await db
+    .selectFrom('checkin_days')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('work_date', '=', workDate)
+    .where('outcome', '=', 'exempt')
+    .where('exempt_reason', '=', 'consent_withdrawn')
+    .$if(scope !== 'all', (q) => q.where('department_id', 'in', idsOrNone(scope as readonly number[])))
+    .executeTakeFirstOrThrow();
+  return r.n;
 }
 
 /** One department's figures for one day (the heat map here, the reports' summary too). */
@@ -178,7 +196,7 @@ export function openDays(db: DB, workDate: string, scope: DepartmentScope, limit
         j
           .onRef('r1.employee_id', '=', 'c.employee_id')
           .onRef('r1.work_date', '=', 'c.work_date')
-          .on('r1.level', '=', 1),
+          .on('r1.level', '=', ReminderLevels.notifyEmployee),
       )
       .select([
         'e.id',

@@ -8,7 +8,7 @@ export async function employeeDaysBetween(db: DB, employeeId: number, from: stri
   const [days, records, leaves] = await Promise.all([
     db
       .selectFrom('checkin_days')
-      .select(['work_date', 'outcome', 'level_reached'])
+      .select(['work_date', 'outcome', 'level_reached', 'exempt_reason'])
       .where('employee_id', '=', employeeId)
       .where('work_date', '>=', from)
       .where('work_date', '<=', to)

@@ -14,6 +14,7 @@ export function insertExport(
     total: number;
     fileName: string;
     requestedBy: string;
+    purpose: string | null;
   },
 ): Promise<ExportRow> {
   return db
@@ -24,6 +25,7 @@ export function insertExport(
       total: e.total,
       file_name: e.fileName,
       requested_by: e.requestedBy,
+      purpose: e.purpose,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

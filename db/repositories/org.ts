@@ -45,17 +45,21 @@ export async function findEmployeeByDingtalkUserId(db: DB, userId: string): Prom
   return row && openEmployee(row, keyringOf(db));
 }
 
+/** Employees `e` joined to their department `d`: the base of every employee query with department columns. */
+const employeesWithDepartment = (db: DB) =>
+  db.selectFrom('employees as e').innerJoin('departments as d', 'd.id', 'e.department_id');
+
 /** One page of active employees after `afterId`, in id order (keyset pagination for the fan-out). */
 export function listActiveEmployeesAfter(db: DB, afterId: number, limit: number) {
-  return db
-    .selectFrom('employees as e')
-    .innerJoin('departments as d', 'd.id', 'e.department_id')
+  return employeesWithDepartment(db)
     .select([
       'e.id',
       'e.department_id',
       'e.dingtalk_user_id',
       'e.workdays',
       'e.time_zone',
+      'e.privacy_version',
+      'e.privacy_state',
       'd.time_zone as department_time_zone',
     ])
     .where('e.active', '=', true)
@@ -105,9 +109,7 @@ export async function findDepartmentContacts(db: DB, departmentId: number) {
 
 export async function findEmployeesByIds(db: DB, ids: number[]) {
   if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('employees as e')
-    .innerJoin('departments as d', 'd.id', 'e.department_id')
+  const rows = await employeesWithDepartment(db)
     .select([
       'e.id',
       'e.name',
@@ -124,9 +126,7 @@ export async function findEmployeesByIds(db: DB, ids: number[]) {
 
 /** An employee's name with their department's name. */
 export function findEmployeeWithDepartmentName(db: DB, employeeId: number) {
-  return db
-    .selectFrom('employees as e')
-    .innerJoin('departments as d', 'd.id', 'e.department_id')
+  return employeesWithDepartment(db)
     .select(['e.name', 'd.name as department_name'])
     .where('e.id', '=', employeeId)
     .executeTakeFirstOrThrow();
@@ -349,9 +349,7 @@ export function departmentsListQuery(db: DB, scope: DepartmentScope) {
 
 /** Employees with their department's name, limited to a scope (the admin list; mobile sealed). */
 export function employeesListQuery(db: DB, scope: DepartmentScope) {
-  return db
-    .selectFrom('employees as e')
-    .innerJoin('departments as d', 'd.id', 'e.department_id')
+  return employeesWithDepartment(db)
     .select([
       'e.id',
       'e.name',

@@ -3,6 +3,7 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { AnomalyReason } from '../../domain/anomaly/evaluate.ts';
 import type { DB } from '../connect.ts';
+import { daysWithOutcome } from './checkin-days.ts';
 import { idsOrNone, type DepartmentScope } from '../department-scope.ts';
 import type { Database, HealthRecord, HealthRecordsTable } from '../database.ts';
 import type { FieldKeyring } from '../../security/field-crypto.ts';
@@ -202,14 +203,8 @@ export async function exemptAmong(db: DB, workDate: string, employeeIds: number[
     .where('to_date', '>=', workDate)
     .where('employee_id', 'in', employeeIds)
     .execute();
-  const marked = await db
-    .selectFrom('checkin_days')
-    .select('employee_id')
-    .where('work_date', '=', workDate)
-    .where('outcome', '=', 'exempt')
-    .where('employee_id', 'in', employeeIds)
-    .execute();
-  return new Set([...onLeave, ...marked].map((r) => r.employee_id));
+  const marked = await daysWithOutcome(db, workDate, 'exempt', employeeIds);
+  return new Set([...onLeave.map((r) => r.employee_id), ...marked]);
 }
 
 /** The employee's latest current record before `workDate` (where the page's prefill comes from). */

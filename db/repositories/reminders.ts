@@ -163,3 +163,59 @@ export function remindersListQuery(db: DB, scope: DepartmentScope) {
     ])
     .$if(scope !== 'all', (q) => q.where('r.department_id', 'in', idsOrNone(scope as readonly number[])));
 }
+
+/**
+ * Closes what a department's level still owed at its deadline, in one transaction: rows never
+ * called become 'failed', rows whose DingTalk answer was never read become 'unknown', and the
+ * people still owed the level without a row get a 'failed' one, so the reminders list shows who
+ * did not get the level and why. Rows already final are left as they are.
+ */
+export async function expireReminders(
+  db: DB,
+  input: {
+    workDate: string;
+    departmentId: number;
+    level: number;
+    batchKey: string;
+    channel: string;
+    /** people still owed the level (due, not submitted, not exempt) */
+    owed: number[];
+    reason: string;
+  },
+): Promise<{ failed: number; unknown: number }> {
+  const { workDate, departmentId, level, reason } = input;
+  return db.transaction().execute(async (tx) => {
+    const open = (status: 'claimed' | 'sending') =>
+      tx
+        .updateTable('reminders_sent')
+        .set({ status: status === 'claimed' ? 'failed' : 'unknown', error: reason })
+        .where('work_date', '=', workDate)
+        .where('department_id', '=', departmentId)
+        .where('level', '=', level)
+        .where('status', '=', status)
+        .executeTakeFirst();
+    const failed = Number((await open('claimed')).numUpdatedRows);
+    const unknown = Number((await open('sending')).numUpdatedRows);
+    let inserted = 0;
+    if (input.owed.length > 0) {
+      const r = await tx
+        .insertInto('reminders_sent')
+        .values(
+          input.owed.map((employeeId) => ({
+            employee_id: employeeId,
+            department_id: departmentId,
+            work_date: workDate,
+            level,
+            channel: input.channel,
+            batch_key: input.batchKey,
+            status: 'failed' as const,
+            error: reason,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['employee_id', 'work_date', 'level']).doNothing())
+        .executeTakeFirst();
+      inserted = Number(r.numInsertedOrUpdatedRows ?? 0);
+    }
+    return { failed: failed + inserted, unknown };
+  });
+}

@@ -125,6 +125,24 @@ export function nonSubmitters(db: DB, f: ReportFilter, scope: number[]) {
     .execute();
 }
 
+/** Days of people who withdrew consent to the privacy notice: not asked, so not missed. */
+export function consentWithdrawnDays(db: DB, f: ReportFilter, scope: number[]) {
+  return db
+    .selectFrom('checkin_days as c')
+    .innerJoin('employees as e', 'e.id', 'c.employee_id')
+    .innerJoin('departments as d', 'd.id', 'c.department_id')
+    .select(['c.work_date', 'e.name as employee_name', 'd.name as department_name'])
+    .where('c.work_date', '>=', f.from)
+    .where('c.work_date', '<=', f.to)
+    .where('c.outcome', '=', 'exempt')
+    .where('c.exempt_reason', '=', 'consent_withdrawn')
+    .where('c.department_id', 'in', idsOrNone(scope))
+    .orderBy('c.work_date')
+    .orderBy('d.name')
+    .orderBy('e.name')
+    .execute();
+}
+
 /** Warning and red records with their reasons, oldest first (for the PDF's anomaly list). */
 export async function anomalies(db: DB, f: ReportFilter, scope: number[], limit = 5000) {
   const rows = await db

@@ -13,7 +13,14 @@ export type PersonDayOutcome =
   /** a work day the system did not plan for them (before they joined, or before the fan-out ran) */
   | 'not_planned';
 
-export type PersonDayReason = 'leave' | 'business_trip' | 'part_time' | 'weekend' | 'holiday';
+export type PersonDayReason =
+  | 'leave'
+  | 'business_trip'
+  | 'part_time'
+  | 'weekend'
+  | 'holiday'
+  /** the person withdrew consent to the privacy notice (consent as the basis): not asked, not missed */
+  | 'consent_withdrawn';
 
 export interface PersonDay<R> {
   work_date: string;
@@ -31,7 +38,7 @@ interface Inputs<R> {
   overrides: Overrides;
   workdays: number[] | null;
   leaves: { kind: 'leave' | 'business_trip'; from_date: string; to_date: string; note: string | null }[];
-  days: { work_date: string; outcome: string; level_reached: number }[];
+  days: { work_date: string; outcome: string; level_reached: number; exempt_reason?: string | null }[];
   records: (R & { work_date: string; status: 'on_time' | 'late' })[];
 }
 
@@ -55,7 +62,10 @@ export function personDays<R>(input: Inputs<R>): PersonDay<R>[] {
       return {
         ...base,
         outcome: 'exempt' as const,
-        reason: exemption ?? leave?.kind ?? null,
+        reason:
+          exemption ??
+          leave?.kind ??
+          (day?.exempt_reason === 'consent_withdrawn' ? ('consent_withdrawn' as const) : null),
         reason_note: leave?.note ?? null,
       };
     }

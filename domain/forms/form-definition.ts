@@ -65,6 +65,10 @@ export const fieldSchema = z.object({
   rules: z.array(fieldRuleSchema).optional(),
   /** the page fills it in from the employee's last record (answers that rarely change) */
   prefill: z.boolean().optional(),
+  /** asked only of people who consented to the current privacy notice (not an acknowledgement) */
+  requiresConsent: z.boolean().optional(),
+  /** why the company asks (shown under location and photo fields on the check-in page) */
+  why: text.optional(),
 });
 export type FieldDefinition = z.infer<typeof fieldSchema>;
 

@@ -7,44 +7,32 @@ import type { Browser } from 'playwright-core';
 import {
   eventually,
   newKey,
-  TestContext,
   validAnswers,
+  type TestContext,
   type TestDepartment,
   type TestEmployee,
 } from '../helpers/context.ts';
-import { createLocalAccount } from '../helpers/staff-client.ts';
-import { launchBrowser, shots, signInAdminUi } from '../helpers/browser.ts';
+import { startAdminUiSuite, type AdminUiSuite } from '../helpers/admin-ui-suite.ts';
+import { shots, signInAdminUi } from '../helpers/browser.ts';
 
 let ctx: TestContext;
 let browser: Browser;
 let dept: TestDepartment;
 let admin: { username: string; password: string };
 
+let suite: AdminUiSuite | undefined;
+
 before(async () => {
-  ctx = await TestContext.create(import.meta.filename, { worker: 'in-process' });
-  dept = await ctx.department({ size: 3 });
-  admin = await createLocalAccount(ctx, ['admin', 'hr']);
+  suite = await startAdminUiSuite(import.meta.filename, { worker: 'in-process', size: 3 });
+  ({ ctx, dept, admin, browser } = suite);
   await ctx.expectToday(dept.members);
-  await ctx.db
-    .updateTable('employees')
-    .set({ name: '王小明' })
-    .where('id', '=', (dept.members[0] as TestEmployee).id)
-    .execute();
-  await ctx.db
-    .updateTable('employees')
-    .set({ name: '陈静' })
-    .where('id', '=', (dept.members[2] as TestEmployee).id)
-    .execute();
+  await ctx.rename([dept.members[0] as TestEmployee, '王小明'], [dept.members[2] as TestEmployee, '陈静']);
   await ctx.submit((dept.members[0] as TestEmployee).id, {
     idempotencyKey: newKey(),
     answers: { ...validAnswers, temperature: 38.3 },
   });
-  browser = await launchBrowser();
 });
-after(async () => {
-  await browser?.close();
-  await ctx.close();
-});
+after(async () => suite?.close());
 
 describe('admin UI', () => {
   test('sign in, Chinese dashboard with totals and non-submitters, a review and a record, then English', async () => {
@@ -95,6 +83,8 @@ describe('admin UI', () => {
     // Exports: a small Excel report downloads at once.
     await page.goto(`${ctx.apiUrl}/admin/#/exports`);
     await page.getByText('报表导出').first().waitFor();
+    // every report holds health data: its purpose is asked first (PIPL)
+    await page.getByTestId('export-purpose').fill('月度健康统计');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: '导出' }).click(),

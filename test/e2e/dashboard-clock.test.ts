@@ -8,28 +8,26 @@ import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { addDays } from '../../domain/zoned-time.ts';
-import { newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
-import { createLocalAccount } from '../helpers/staff-client.ts';
-import { launchBrowser, shots, signInAdminUi } from '../helpers/browser.ts';
+import { newKey, validAnswers, type TestContext, type TestEmployee } from '../helpers/context.ts';
+import { startAdminUiSuite, type AdminUiSuite } from '../helpers/admin-ui-suite.ts';
+import { shots, signInAdminUi } from '../helpers/browser.ts';
 
 let ctx: TestContext;
 let browser: Browser;
 let admin: { username: string; password: string };
 let members: TestEmployee[];
 
+let suite: AdminUiSuite | undefined;
+
 before(async () => {
-  ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
-  const dept = await ctx.department({ size: 2 });
+  suite = await startAdminUiSuite(import.meta.filename, { worker: 'none', size: 2 });
+  const { dept } = suite;
+  ({ ctx, admin, browser } = suite);
   members = dept.members;
-  admin = await createLocalAccount(ctx, ['admin', 'hr']);
   await ctx.expectToday(dept.members);
   await ctx.submit((dept.members[0] as TestEmployee).id, { idempotencyKey: newKey(), answers: validAnswers });
-  browser = await launchBrowser();
 });
-after(async () => {
-  await browser?.close();
-  await ctx.close();
-});
+after(async () => suite?.close());
 
 describe('dashboard dates', () => {
   test('the default range ends on the company today with the browser clock either side of both midnights', async () => {
@@ -150,21 +148,7 @@ describe('company clock in lists, per-person history, translated refusals', () =
     const person = members[1] as TestEmployee;
     const missed = addDays(today, -1);
     const onLeave = addDays(today, -2);
-    const at = new Date(`${missed}T00:00:00Z`);
-    await ctx.db
-      .insertInto('checkin_days')
-      .values({
-        employee_id: person.id,
-        department_id: person.departmentId,
-        work_date: missed,
-        outcome: 'missed',
-        level_reached: 3,
-        opens_at: at,
-        closes_at: at,
-        late_until: at,
-        schedule: JSON.stringify({ workDate: missed }),
-      })
-      .execute();
+    await ctx.pastDay(person, missed, 'missed', { level_reached: 3 });
     const leave = await ctx.admin('POST', '/api/ra/leaves', {
       employee_id: person.id,
       kind: 'leave',

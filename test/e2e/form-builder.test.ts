@@ -9,29 +9,26 @@ import type { Browser, Page } from 'playwright-core';
 import {
   eventually,
   newKey,
-  TestContext,
   validAnswers,
+  type TestContext,
   type TestDepartment,
   type TestEmployee,
 } from '../helpers/context.ts';
-import { createLocalAccount } from '../helpers/staff-client.ts';
-import { dragWithMouse, launchBrowser, shots, signInAdminUi } from '../helpers/browser.ts';
+import { startAdminUiSuite, type AdminUiSuite } from '../helpers/admin-ui-suite.ts';
+import { dragWithMouse, shots, signInAdminUi } from '../helpers/browser.ts';
 
 let ctx: TestContext;
 let browser: Browser;
 let dept: TestDepartment;
 let admin: { username: string; password: string };
 
+let suite: AdminUiSuite | undefined;
+
 before(async () => {
-  ctx = await TestContext.create(import.meta.filename, { worker: 'none' });
-  dept = await ctx.department({ size: 2 });
-  admin = await createLocalAccount(ctx, ['admin', 'hr']);
-  browser = await launchBrowser();
+  suite = await startAdminUiSuite(import.meta.filename, { worker: 'none', size: 2 });
+  ({ ctx, dept, admin, browser } = suite);
 });
-after(async () => {
-  await browser?.close();
-  await ctx.close();
-});
+after(async () => suite?.close());
 
 const signIn = (page: Page) => signInAdminUi(page, ctx.apiUrl, admin);
 

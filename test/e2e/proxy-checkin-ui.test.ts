@@ -5,9 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { defaultForm } from '../../domain/forms/default-form.ts';
-import type { FormDefinition } from '../../domain/forms/form-definition.ts';
-import { launchBrowser, noisePng, shots } from '../helpers/checkin-page.ts';
+import { codePhotoField, launchBrowser, noisePng, publishFormWith, shots } from '../helpers/checkin-page.ts';
 import {
   eventually,
   newKey,
@@ -28,20 +26,10 @@ before(async () => {
   dept = await ctx.department({ size: 2 });
   await ctx.expectToday(dept.members);
   const [target, withPhoto] = dept.members as [TestEmployee, TestEmployee];
-  await ctx.db.updateTable('employees').set({ name: '李四' }).where('id', '=', target.id).execute();
-  await ctx.db.updateTable('employees').set({ name: '赵敏' }).where('id', '=', withPhoto.id).execute();
-  await ctx.db.updateTable('employees').set({ name: '张经理' }).where('id', '=', dept.manager.id).execute();
+  await ctx.rename([target, '李四'], [withPhoto, '赵敏'], [dept.manager, '张经理']);
 
   // The published form gets an optional health-code photo; one member submits with a photo.
-  const form: FormDefinition = structuredClone(defaultForm);
-  form.fields.push({
-    key: 'codePhoto',
-    type: 'photo',
-    required: false,
-    label: { zh: '健康码截图', en: 'Health code screenshot' },
-  });
-  const draft = await ctx.admin('POST', '/api/forms', { definition: form });
-  assert.equal((await ctx.admin('POST', `/api/forms/${draft.body.version as number}/publish`)).status, 200);
+  await publishFormWith(ctx, codePhotoField);
   const up = await fetch(`${ctx.apiUrl}/api/me/attachments`, {
     method: 'POST',
     headers: { 'content-type': 'image/png', authorization: `Bearer ${ctx.token(withPhoto.id)}` },

@@ -186,8 +186,10 @@ export async function runFaultMatrix(testFile: string, cfg: MatrixConfig): Promi
       },
       120_000,
       'no running workflow',
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}; still running: ${running.slice(0, 10).join(', ')}`);
+    ).catch(async (err: Error) => {
+      throw new Error(
+        `${err.message}; still running: ${running.slice(0, 10).join(', ')}\n${await describeStuck(ctx, running)}`,
+      );
     });
     const undelivered = await ctx.db
       .selectFrom('signal_outbox')
@@ -264,4 +266,28 @@ export async function runFaultMatrix(testFile: string, cfg: MatrixConfig): Promi
     await ctx.close();
     await Promise.all([pgProxy.close(), temporalProxy.close(), clientProxy?.close()]);
   }
+}
+
+/** What a workflow left running is waiting for: its pending activities and their last failure. */
+async function describeStuck(ctx: TestContext, running: string[]): Promise<string> {
+  const out: string[] = [];
+  for (const r of running.slice(0, 5)) {
+    const workflowId = r.slice(r.indexOf(':') + 1);
+    try {
+      const d = await ctx.temporal.workflow.getHandle(workflowId).describe();
+      const pending = (d.raw.pendingActivities ?? []).map((a) => ({
+        activity: a.activityType?.name,
+        state: a.state,
+        attempt: a.attempt,
+        lastFailure: a.lastFailure?.message,
+        lastWorker: a.lastWorkerIdentity,
+      }));
+      const history = await ctx.temporal.workflow.getHandle(workflowId).fetchHistory();
+      const events = (history.events ?? []).slice(-8).map((e) => String(e.eventType));
+      out.push(`${r}: pending ${JSON.stringify(pending)}; last events ${events.join(' ')}`);
+    } catch (e) {
+      out.push(`${r}: ${(e as Error).message}`);
+    }
+  }
+  return out.join('\n');
 }

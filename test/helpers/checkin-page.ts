@@ -2,9 +2,9 @@
 // publishing a form with location and photo fields, and an image too big to upload as it is.
 import { crc32, deflateSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import { checkinLink } from '../../activities/reminder-messages.ts';
+import { checkinLink } from '../../activities/reminders/messages.ts';
 import { defaultForm } from '../../domain/forms/default-form.ts';
-import type { FormDefinition } from '../../domain/forms/form-definition.ts';
+import type { FormDefinition, FieldDefinition } from '../../domain/forms/form-definition.ts';
 import { signLinkToken } from '../../platform/link-token.ts';
 import type { TestContext, TestEmployee } from './context.ts';
 
@@ -16,21 +16,32 @@ export async function signedLink(ctx: TestContext, e: TestEmployee, base = ctx.a
   return checkinLink(base, workDate, signLinkToken(ctx.config.api.sessionSecret, e.id, workDate));
 }
 
+/** An optional photo field (the health-code screenshot), answered as `{ photoId }`. */
+export const codePhotoField: FieldDefinition = {
+  key: 'codePhoto',
+  type: 'photo',
+  required: false,
+  label: { zh: '健康码截图', en: 'Health code screenshot' },
+};
+
+/** Publishes the default form plus `fields`; the new version's number. */
+export async function publishFormWith(ctx: TestContext, ...fields: FieldDefinition[]): Promise<number> {
+  const form: FormDefinition = structuredClone(defaultForm);
+  form.fields.push(...fields);
+  const draft = await ctx.admin('POST', '/api/forms', { definition: form });
+  const version = draft.body.version as number;
+  const published = await ctx.admin('POST', `/api/forms/${version}/publish`);
+  if (published.status !== 200) throw new Error(`publish failed: ${JSON.stringify(published.body)}`);
+  return version;
+}
+
 /** Publishes the default form plus a location field and an optional health-code photo. */
 export async function publishFormWithLocationAndPhoto(ctx: TestContext): Promise<void> {
-  const form: FormDefinition = structuredClone(defaultForm);
-  form.fields.push(
+  await publishFormWith(
+    ctx,
     { key: 'location', type: 'location', required: true, label: { zh: '当前位置', en: 'Location' } },
-    {
-      key: 'codePhoto',
-      type: 'photo',
-      required: false,
-      label: { zh: '健康码截图', en: 'Health code screenshot' },
-    },
+    codePhotoField,
   );
-  const draft = await ctx.admin('POST', '/api/forms', { definition: form });
-  const published = await ctx.admin('POST', `/api/forms/${draft.body.version as number}/publish`);
-  if (published.status !== 200) throw new Error(`publish failed: ${JSON.stringify(published.body)}`);
 }
 
 /** A PNG of random pixels (incompressible): `size`² pixels is about 3·size² bytes. */

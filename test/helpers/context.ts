@@ -2,10 +2,11 @@
 // a DingTalk fake, the API on an ephemeral port, and a worker in-process or as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
+import { appendFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Client, Connection } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type Connection } from '@temporalio/client';
 import { createApp } from '../../api/app.ts';
 import { checkResponsesAgainstContracts } from '../../api/http/contract.ts';
 import { signEmployeeToken } from '../../api/auth/employee-token.ts';
@@ -21,7 +22,8 @@ import type { FakeMessage, FakeMessageKind } from '../../dingtalk/fake-state.ts'
 import { computeDaySchedule, compressSchedule, type DaySchedule } from '../../domain/day-schedule.ts';
 import { startEmployeeDays } from '../../activities/checkin-day.ts';
 import { freePort } from '../../scripts/temporal-cli.ts';
-import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
+import { checkinWorkflowId, departmentBatchWorkflowId } from '../../domain/workflow-ids.ts';
+import { REMINDER_LEVELS } from '../../domain/reminders/ladder.ts';
 import { createDingTalk } from '../../platform/dingtalk.ts';
 import { connectTemporal, ensureSearchAttributes } from '../../platform/temporal.ts';
 import { runWorker } from '../../worker/run-worker.ts';
@@ -156,6 +158,23 @@ export class TestContext {
     this.children.add(child);
     child.on('exit', () => this.children.delete(child));
     let output = '';
+    // TEST_CHILD_LOG=<file>: every line the children write, for reading a failed run afterwards
+    const log = process.env.TEST_CHILD_LOG;
+    if (log) {
+      const tag = `[${args[0]?.split('/').slice(-2).join('/')} ${child.pid}] `;
+      const write = (d: Buffer) =>
+        appendFileSync(
+          log,
+          d
+            .toString()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => tag + l + '\n')
+            .join(''),
+        );
+      child.stdout?.on('data', write);
+      child.stderr?.on('data', write);
+    }
     await new Promise<void>((resolve, reject) => {
       let ready = false;
       const onData = (d: Buffer) => {
@@ -273,6 +292,36 @@ export class TestContext {
     return s;
   }
 
+  /** A closed day in `e`'s history (missed or exempt), as the day workflow leaves it. */
+  async pastDay(
+    e: TestEmployee,
+    workDate: string,
+    outcome: 'missed' | 'exempt',
+    extra: { level_reached?: number } = {},
+  ): Promise<void> {
+    const at = new Date(`${workDate}T00:00:00Z`);
+    await this.db
+      .insertInto('checkin_days')
+      .values({
+        employee_id: e.id,
+        department_id: e.departmentId,
+        work_date: workDate,
+        outcome,
+        opens_at: at,
+        closes_at: at,
+        late_until: at,
+        schedule: JSON.stringify({ workDate }),
+        ...extra,
+      })
+      .execute();
+  }
+
+  /** Gives employees the names a test shows or looks for (the generated ones are 员工0, 员工1, …). */
+  async rename(...names: [who: { id: number }, name: string][]): Promise<void> {
+    for (const [who, name] of names)
+      await this.db.updateTable('employees').set({ name }).where('id', '=', who.id).execute();
+  }
+
   /** Starts these employees' day exactly as the fan-out does. */
   async startDay(employees: TestEmployee[], schedule: DaySchedule): Promise<void> {
     const rows = employees.map((e) => ({ id: e.id, department_id: e.departmentId }));
@@ -284,6 +333,7 @@ export class TestContext {
       this.temporal,
       this.config.temporal.taskQueue,
       rows.map((r) => ({ ...r, schedule })),
+      { ladders: true, deadlineFloorMs: this.config.schedule.ladderDeadlineFloorMs },
     );
   }
 
@@ -293,6 +343,19 @@ export class TestContext {
       outcome: string;
       levelReached: number;
     }>;
+  }
+
+  /**
+   * Waits for a department's ladders of the day (levels 1–3) to end: a day workflow only keeps
+   * time, the ladders send, so a day's result says nothing about whether its levels went out yet.
+   */
+  async laddersDone(workDate: string, departmentId: number): Promise<void> {
+    for (const level of REMINDER_LEVELS) {
+      const h = this.temporal.workflow.getHandle(departmentBatchWorkflowId(workDate, departmentId, level));
+      await h.result().catch((err: Error) => {
+        if (!(err instanceof WorkflowNotFoundError)) throw err; // a level not enabled has no ladder
+      });
+    }
   }
 
   /** A call to an operator endpoint with the admin token. */

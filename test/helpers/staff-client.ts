@@ -2,7 +2,8 @@
 // would hold, sent the way the admin UI sends them.
 import { hashPassword } from '../../security/passwords.ts';
 import type { StaffRole } from '../../db/database.ts';
-import type { TestContext, TestEmployee } from './context.ts';
+import { grantRole } from '../../db/repositories/access.ts';
+import type { TestContext, TestDepartment, TestEmployee } from './context.ts';
 
 /** A request body sent as it is (CSV, images) instead of as JSON. */
 export class RawBody {
@@ -10,6 +11,18 @@ export class RawBody {
     readonly contentType: string,
     readonly data: string | Buffer,
   ) {}
+}
+
+/** Status, headers and the body: parsed when JSON, else its text (binary or text bodies). */
+async function readResponse(res: Response): Promise<StaffResponse> {
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
 }
 
 /** Headers and body for fetch: JSON unless the body is a RawBody. */
@@ -42,15 +55,7 @@ export class StaffClient {
     const encoded = encodeBody(body);
     const headers: Record<string, string> = { cookie: this.cookie, ...encoded.headers };
     if (opts.csrf !== false) headers['x-csrf-token'] = this.csrf;
-    const res = await fetch(`${this.ctx.apiUrl}${path}`, { method, headers, body: encoded.body });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* binary or text body */
-    }
-    return { status: res.status, body: parsed, headers: res.headers };
+    return readResponse(await fetch(`${this.ctx.apiUrl}${path}`, { method, headers, body: encoded.body }));
   }
 }
 
@@ -138,12 +143,23 @@ export async function callAs(
     headers: { ...encoded.headers, authorization: `Bearer ${ctx.token(e.id)}` },
     body: encoded.body,
   });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, body: parsed, headers: res.headers };
+  return readResponse(res);
+}
+
+/**
+ * The staff the scope tests sign in for two departments: A's manager and A's HR contact (both
+ * scoped to A), and a member of B given a company-wide HR grant.
+ */
+export async function signInScopedStaff(
+  ctx: TestContext,
+  a: TestDepartment,
+  b: TestDepartment,
+): Promise<{ managerA: StaffClient; hrA: StaffClient; hrAll: StaffClient }> {
+  const companyHr = b.members[1] as TestEmployee;
+  await grantRole(ctx.db, companyHr.id, 'hr', true);
+  return {
+    managerA: await signInEmployee(ctx, a.manager),
+    hrA: await signInEmployee(ctx, a.hr as TestEmployee),
+    hrAll: await signInEmployee(ctx, companyHr),
+  };
 }

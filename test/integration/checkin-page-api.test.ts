@@ -5,12 +5,12 @@ import { insertRecord } from '../../db/repositories/records.ts';
 import { after, before, describe, test } from 'node:test';
 import { submitCheckin } from '../../api/checkins/checkins.service.ts';
 import { signEmployeeToken } from '../../api/auth/employee-token.ts';
-import { personalCheckinLink } from '../../activities/reminder-messages.ts';
+import { personalCheckinLink } from '../../activities/reminders/messages.ts';
 import { defaultForm } from '../../domain/forms/default-form.ts';
 import type { FormDefinition } from '../../domain/forms/form-definition.ts';
 import { signLinkToken, verifyLinkToken } from '../../platform/link-token.ts';
 import { newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
-import { noisePng } from '../helpers/checkin-page.ts';
+import { codePhotoField, noisePng, publishFormWith } from '../helpers/checkin-page.ts';
 import { createLogger } from '../../config/logger.ts';
 
 let ctx: TestContext;
@@ -173,16 +173,7 @@ describe('check-in page API', () => {
     assert.equal(text.status, 400);
     assert.equal((await call('POST', '/api/me/attachments', { raw: small })).status, 401);
 
-    const form: FormDefinition = structuredClone(defaultForm);
-    form.fields.push({
-      key: 'codePhoto',
-      type: 'photo',
-      required: false,
-      label: { zh: '截图', en: 'Screenshot' },
-    });
-    const draft = await ctx.admin('POST', '/api/forms', { definition: form });
-    const version = draft.body.version as number;
-    assert.equal((await ctx.admin('POST', `/api/forms/${version}/publish`)).status, 200);
+    await publishFormWith(ctx, codePhotoField);
     try {
       const photoId = up.body.id as string;
       const foreign = await ctx.submit(member(7).id, {

@@ -51,6 +51,7 @@ describe('export workflow', () => {
       from: '2026-09-01',
       to: '2026-09-10',
       format: 'xlsx',
+      purpose: 'test',
     });
     assert.equal(started.status, 202);
     assert.equal(started.body.total, RECORDS);
@@ -111,6 +112,7 @@ describe('export workflow', () => {
       departmentIds: [deptId],
       format: 'pdf',
       mode: 'async',
+      purpose: 'test',
     });
     assert.equal(started.status, 202);
     const id = started.body.id as number;

@@ -15,7 +15,12 @@ import { insertRecord } from '../../db/repositories/records.ts';
 import { addDays } from '../../domain/zoned-time.ts';
 import { FieldKeyring, isCiphertext, keyIdOf } from '../../security/field-crypto.ts';
 import { rotateFieldKeys } from '../../security/key-rotation.ts';
-import { withFieldKeys } from '../../db/sealed-fields.ts';
+import {
+  keyringOf,
+  openDataRequestMessage,
+  sealDataRequestMessage,
+  withFieldKeys,
+} from '../../db/sealed-fields.ts';
 import {
   eventually,
   newKey,
@@ -256,7 +261,13 @@ describe('field encryption at rest', () => {
     const res = await fetch(`${ctx.apiUrl}/api/exports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-admin-token': ctx.operatorKey },
-      body: JSON.stringify({ from: today, to: today, departmentIds: [dept.id], format: 'xlsx' }),
+      body: JSON.stringify({
+        from: today,
+        to: today,
+        departmentIds: [dept.id],
+        format: 'xlsx',
+        purpose: 'test',
+      }),
     });
     assert.equal(res.status, 200);
     const wb = new ExcelJS.Workbook();
@@ -335,6 +346,18 @@ describe('field encryption at rest', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    // an employee's correction request: its message is sealed and re-sealed like the answers
+    const request = await ctx.db
+      .insertInto('data_requests')
+      .values({
+        employee_id: feverish.id,
+        department_id: dept.id,
+        kind: 'correction',
+        record_id: null,
+        ...sealDataRequestMessage('体温填错了', keyringOf(ctx.db)),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     // One batch of one row per table, as if the command had been interrupted…
     const first = await rotateFieldKeys(ctx.db, ringB, { batchSize: 1, maxBatches: 1 });
     assert.ok(first.every((r) => r.resealed === Math.min(1, r.pending)));
@@ -346,7 +369,7 @@ describe('field encryption at rest', () => {
     const third = await rotateFieldKeys(ctx.db, ringB);
     assert.deepEqual(
       third.map((r) => r.pending),
-      [0, 0, 0, 0],
+      [0, 0, 0, 0, 0],
     );
 
     const kids = await sql<{ kid: string | null; ct: string | null }>`
@@ -354,7 +377,8 @@ describe('field encryption at rest', () => {
       union all select key_id, reasons_ct from health_records
       union all select key_id, mobile_ct from employees
       union all select key_id, comment_ct from reviews
-      union all select key_id, h->>'comment' from reviews, jsonb_array_elements(history) h`.execute(ctx.db);
+      union all select key_id, h->>'comment' from reviews, jsonb_array_elements(history) h
+      union all select key_id, message_ct from data_requests`.execute(ctx.db);
     assert.deepEqual([...new Set(kids.rows.map((r) => r.kid))], ['kb']);
     const cts = kids.rows.flatMap((r) => (r.ct ? [r.ct] : []));
     assert.ok(cts.length >= 10);
@@ -369,6 +393,12 @@ describe('field encryption at rest', () => {
       assert.equal(list.body.length, 4);
       assert.equal((await get(`/api/ra/employees/${feverish.id}`, {}, api.url)).body.mobile, MOBILE);
       assert.equal((await get(`/api/ra/reviews/${reviewId}`, {}, api.url)).body.comment, COMMENT);
+      const requestRow = await ctx.db
+        .selectFrom('data_requests')
+        .select('message_ct')
+        .where('id', '=', request.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(openDataRequestMessage(requestRow.message_ct, onlyB), '体温填错了');
       for (const id of [sealedPhoto.id, legacyPhoto.id]) {
         const read = await readAttachment(withFieldKeys(ctx.db, onlyB), feverish.id, id);
         assert.ok(read?.bytes.equals(photo), 'photo reads back after rotation');

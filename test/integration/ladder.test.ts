@@ -49,6 +49,7 @@ describe('reminder ladder', { concurrency: true }, () => {
     const s = await ctx.schedule(SCALE);
     await ctx.startDay(dept.members, s);
     const results = await Promise.all(dept.members.map((e) => result(s.workDate, e)));
+    await ctx.laddersDone(s.workDate, dept.id);
     assert.deepEqual(
       results,
       dept.members.map(() => ({ outcome: 'missed', levelReached: 3 })),
@@ -124,6 +125,7 @@ describe('reminder ladder', { concurrency: true }, () => {
     const s = await ctx.schedule(SCALE);
     await ctx.startDay([e], s);
     assert.equal((await result(s.workDate, e)).outcome, 'missed');
+    await ctx.laddersDone(s.workDate, dept.id);
     const toManager = ctx.messages('work_notification', dept.manager.userId);
     assert.equal(toManager.length, 1);
     assert.ok(toManager[0]?.text.includes(e.name));

@@ -27,23 +27,8 @@ const days = async (query: string) => {
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body as unknown as Days;
 };
-const planned = (workDate: string, outcome: 'missed' | 'exempt', level = 0) => {
-  const at = new Date(`${workDate}T00:00:00Z`);
-  return ctx.db
-    .insertInto('checkin_days')
-    .values({
-      employee_id: person.id,
-      department_id: person.departmentId,
-      work_date: workDate,
-      outcome,
-      level_reached: level,
-      opens_at: at,
-      closes_at: at,
-      late_until: at,
-      schedule: JSON.stringify({ workDate }),
-    })
-    .execute();
-};
+const planned = (workDate: string, outcome: 'missed' | 'exempt', level = 0) =>
+  ctx.pastDay(person, workDate, outcome, { level_reached: level });
 const leave = async (kind: 'leave' | 'business_trip', from: string, to: string, note: string) => {
   const r = await ctx.admin('POST', '/api/ra/leaves', {
     employee_id: person.id,

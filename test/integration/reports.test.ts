@@ -31,16 +31,7 @@ before(async () => {
     .where('id', '=', child.id)
     .execute();
   await ctx.db.updateTable('departments').set({ name: '研发部' }).where('id', '=', parent.id).execute();
-  await ctx.db
-    .updateTable('employees')
-    .set({ name: '张伟' })
-    .where('id', '=', (parent.members[0] as TestEmployee).id)
-    .execute();
-  await ctx.db
-    .updateTable('employees')
-    .set({ name: '李娜' })
-    .where('id', '=', (child.members[0] as TestEmployee).id)
-    .execute();
+  await ctx.rename([parent.members[0] as TestEmployee, '张伟'], [child.members[0] as TestEmployee, '李娜']);
   // Everybody is expected today; three submit (one red, one warning), one does not.
   today = (await ctx.expectToday([...parent.members, ...child.members])).workDate;
   const submit = async (e: TestEmployee, answers: Record<string, unknown>) =>
@@ -59,7 +50,7 @@ async function exportFile(body: Record<string, unknown>) {
   const res = await fetch(`${ctx.apiUrl}/api/exports`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-admin-token': ctx.operatorKey },
-    body: JSON.stringify(body),
+    body: JSON.stringify({ purpose: '月度健康报告 monthly report', ...body }),
   });
   return {
     status: res.status,
@@ -90,7 +81,7 @@ describe('exports', () => {
     await wb.xlsx.load(res.data as unknown as ArrayBuffer);
     assert.deepEqual(
       wb.worksheets.map((w) => w.name),
-      ['记录 Records', '汇总 Summary', '未提交 Non-submitters'],
+      ['记录 Records', '汇总 Summary', '未提交 Non-submitters', '撤回同意 Consent withdrawn'],
     );
 
     const ws = wb.getWorksheet('记录 Records') as ExcelJS.Worksheet;

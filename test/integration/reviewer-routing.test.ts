@@ -9,12 +9,13 @@ import { findReview } from '../../db/repositories/reviews.ts';
 import {
   eventually,
   newKey,
-  TestContext,
   validAnswers,
+  type TestContext,
   type TestDepartment,
   type TestEmployee,
 } from '../helpers/context.ts';
 import { callAs } from '../helpers/staff-client.ts';
+import { decideReview, reviewContext } from '../helpers/reviews.ts';
 import { subTeam } from '../helpers/sub-team.ts';
 
 /** one compressed hour = 2 s: the three levels within 16 s */
@@ -22,11 +23,7 @@ const SCALE = 1800;
 let ctx: TestContext;
 
 before(async () => {
-  ctx = await TestContext.create(import.meta.filename, {
-    worker: 'in-process',
-    // A warning waits 60 s (tests decide well before); red escalates after 3 s.
-    env: { REVIEW_WARNING_TIMEOUT_SECONDS: '60', REVIEW_RED_TIMEOUT_SECONDS: '3' },
-  });
+  ctx = await reviewContext(import.meta.filename);
 });
 after(async () => ctx.close());
 
@@ -37,7 +34,7 @@ async function call(who: TestEmployee, method: string, path: string, body?: unkn
 }
 
 const decide = (reviewId: number, who: TestEmployee, decision = 'approve') =>
-  call(who, 'POST', `/api/reviews/${reviewId}/decision`, { decision });
+  decideReview(ctx, reviewId, who, decision);
 
 async function openReview(e: TestEmployee, temperature: number): Promise<number> {
   const r = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: { ...validAnswers, temperature } });
@@ -65,6 +62,7 @@ describe('reminder levels 2 and 3 up the department tree', { concurrency: true }
     const s = await ctx.schedule(SCALE);
     await ctx.startDay([e], s);
     assert.equal((await ctx.dayResult(s.workDate, e.id)).outcome, 'missed');
+    await ctx.laddersDone(s.workDate, team.id);
     const toManager = ctx.messages('work_notification', parent.manager.userId);
     assert.equal(toManager.length, 1, 'the parent’s manager got the level-2 card');
     assert.ok(toManager[0]?.text.includes(e.name));
@@ -88,6 +86,7 @@ describe('reminder levels 2 and 3 up the department tree', { concurrency: true }
     const s = await ctx.schedule(SCALE);
     await ctx.startDay([e], s);
     assert.equal((await ctx.dayResult(s.workDate, e.id)).outcome, 'missed');
+    await ctx.laddersDone(s.workDate, team.id);
     const rows = await listRemindersForDay(ctx.db, s.workDate, [e.id]);
     assert.deepEqual(
       rows.map((r) => [r.level, r.status]),

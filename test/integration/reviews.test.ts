@@ -9,21 +9,17 @@ import { reviewStatusQuery } from '../../workflows/messages.ts';
 import {
   eventually,
   newKey,
-  TestContext,
   validAnswers,
+  type TestContext,
   type TestDepartment,
   type TestEmployee,
 } from '../helpers/context.ts';
-import { callAs } from '../helpers/staff-client.ts';
+import { decideReview, reviewContext } from '../helpers/reviews.ts';
 
 let ctx: TestContext;
 
 before(async () => {
-  ctx = await TestContext.create(import.meta.filename, {
-    worker: 'in-process',
-    // A warning waits 60 s for the manager (tests decide well before); red escalates after 3 s.
-    env: { REVIEW_WARNING_TIMEOUT_SECONDS: '60', REVIEW_RED_TIMEOUT_SECONDS: '3' },
-  });
+  ctx = await reviewContext(import.meta.filename);
 });
 after(async () => ctx.close());
 
@@ -40,13 +36,8 @@ async function submitAbnormal(dept: TestDepartment, e: TestEmployee, temperature
   return { reviewId, recordId, managerCards };
 }
 
-async function decide(reviewId: number, who: TestEmployee, decision: string, comment?: string) {
-  const res = await callAs(ctx, who, 'POST', `/api/reviews/${reviewId}/decision`, {
-    decision,
-    ...(comment ? { comment } : {}),
-  });
-  return { status: res.status, body: res.body as Record<string, unknown> };
-}
+const decide = (reviewId: number, who: TestEmployee, decision: string, comment?: string) =>
+  decideReview(ctx, reviewId, who, decision, comment);
 
 describe('anomaly review', { concurrency: true }, () => {
   test('fever → review opened → manager notified (card + to-do) → approved via API → stored, employee told', async () => {

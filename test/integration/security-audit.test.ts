@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { SESSION_COOKIE } from '../../api/auth/staff-session.ts';
-import { grantRole } from '../../db/repositories/access.ts';
 import { openAuditText } from '../../db/repositories/audit.ts';
 import { signLinkToken } from '../../platform/link-token.ts';
 import { signToken } from '../../platform/signed-token.ts';
@@ -21,6 +20,7 @@ import {
   createLocalAccount,
   signInEmployee,
   signInLocal,
+  signInScopedStaff,
   type StaffClient,
 } from '../helpers/staff-client.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
@@ -44,10 +44,7 @@ before(async () => {
   a = await ctx.department({ size: 3 });
   b = await ctx.department({ size: 3 });
   await ctx.expectToday([...a.members, ...b.members]);
-  await grantRole(ctx.db, (b.members[1] as TestEmployee).id, 'hr', true);
-  managerA = await signInEmployee(ctx, a.manager);
-  hrA = await signInEmployee(ctx, a.hr as TestEmployee);
-  hrAll = await signInEmployee(ctx, b.members[1] as TestEmployee);
+  ({ managerA, hrA, hrAll } = await signInScopedStaff(ctx, a, b));
 });
 after(async () => ctx.close());
 

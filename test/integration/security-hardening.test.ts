@@ -220,7 +220,12 @@ describe('audit log', () => {
     const submitted = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers });
     const recordId = (submitted.body as { record: { id: number } }).record.id;
     await manager.call('GET', `/api/ra/records/${recordId}`);
-    await manager.call('POST', '/api/exports', { from: '2026-01-01', to: '2026-01-02', format: 'pdf' });
+    await manager.call('POST', '/api/exports', {
+      from: '2026-01-01',
+      to: '2026-01-02',
+      format: 'pdf',
+      purpose: 'audit',
+    });
     await manager.call('GET', '/api/ra/audit');
     // Audit rows are written when the response finishes, so each one is awaited, not assumed.
     await eventually(
@@ -278,7 +283,7 @@ describe('audit log', () => {
       workflowId: `retention-${newKey()}`,
       args: [{}],
     });
-    assert.deepEqual(result, { auditDeleted: 2, recordsDeleted: 1 });
+    assert.deepEqual(result, { auditDeleted: 2, recordsDeleted: 1, photosDeleted: 0, locationsRemoved: 0 });
     const fixtures = await auditRows('retention.fixture');
     assert.deepEqual(
       fixtures.map((r) => r.at.getTime()),

@@ -2,7 +2,6 @@
 // department-scoped roles never see another department's people, whichever way they ask.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { grantRole } from '../../db/repositories/access.ts';
 import { defaultForm } from '../../domain/forms/default-form.ts';
 import { signLinkToken } from '../../platform/link-token.ts';
 import {
@@ -14,8 +13,8 @@ import {
 } from '../helpers/context.ts';
 import {
   createLocalAccount,
-  signInEmployee,
   signInLocal,
+  signInScopedStaff,
   encodeBody,
   RawBody,
   type StaffClient,
@@ -71,10 +70,10 @@ before(async () => {
   recordB = rb.record.id;
   reviewB = rb.reviewId;
   // company-wide HR: a DingTalk user with an HR grant for all departments
-  await grantRole(ctx.db, (b.members[1] as TestEmployee).id, 'hr', true);
-  clients.set('manager', await signInEmployee(ctx, a.manager));
-  clients.set('hr', await signInEmployee(ctx, a.hr as TestEmployee));
-  clients.set('hrAll', await signInEmployee(ctx, b.members[1] as TestEmployee));
+  const staff = await signInScopedStaff(ctx, a, b);
+  clients.set('manager', staff.managerA);
+  clients.set('hr', staff.hrA);
+  clients.set('hrAll', staff.hrAll);
   clients.set('admin', await signInLocal(ctx, await createLocalAccount(ctx, ['admin'])));
 });
 after(async () => ctx.close());
@@ -150,7 +149,7 @@ const routes: RouteCase[] = [
   {
     method: 'POST',
     path: () => '/api/exports',
-    body: () => ({ from: today(), to: today(), format: 'pdf', departmentIds: [a.id] }),
+    body: () => ({ from: today(), to: today(), format: 'pdf', departmentIds: [a.id], purpose: 'audit' }),
     allowed: health,
   },
   {
@@ -306,6 +305,7 @@ describe('department scope', () => {
       to: today(),
       format: 'pdf',
       departmentIds: [b.id],
+      purpose: 'audit',
     });
     assert.equal(denied.status, 404);
     // a decision on B's review is refused without revealing it

@@ -6,12 +6,12 @@ import { DingTalkError } from '../../dingtalk/errors.ts';
 import { startFakeDingTalk, type RunningFake } from '../../dingtalk/fake-server.ts';
 import type { ActionCardMsg } from '../../dingtalk/types.ts';
 import { DINGTALK_LIMITS, FakeDingTalkState } from '../../dingtalk/fake-state.ts';
-import { deliveryOf } from '../../activities/delivery-receipts.ts';
+import { deliveryOf } from '../../activities/reminders/delivery-receipts.ts';
 import {
   managerFallbackCards,
   msgBytes,
   WORK_NOTIFICATION_MSG_MAX_BYTES,
-} from '../../activities/reminder-messages.ts';
+} from '../../activities/reminders/messages.ts';
 
 let fake: RunningFake;
 let client: DingTalkClient;

@@ -15,6 +15,8 @@ import { validate as lintDockerfile } from 'dockerfile-utils';
 import ts from 'typescript';
 import { parseDocument } from 'yaml';
 import { loadConfig } from '../../config/config.ts';
+import { exposedSeriesNames } from '../../platform/metrics.ts';
+import { monitoringExprs, seriesNamesIn, type AlertRules, type Dashboard } from '../helpers/monitoring.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const dockerDir = join(root, 'docker');
@@ -283,6 +285,23 @@ const dockerfileText = read('docker/Dockerfile');
 const stages = stagesOf(dockerfileText);
 const runtime = stages.at(-1) as Stage;
 
+// ---------- alert rules and dashboard against the registry ----------
+
+/**
+ * Every series the alerts and the dashboard read exists: hc_* in this app's registry (the names
+ * platform/metrics.ts registers), temporal_* from the Temporal SDK (checked against its live
+ * endpoint by test/integration/metrics.test.ts), `up` from Prometheus itself.
+ */
+async function assertKnownSeries(): Promise<void> {
+  const ours = new Set(await exposedSeriesNames());
+  const unknown = monitoringExprs().flatMap(({ where, expr }) =>
+    seriesNamesIn(expr)
+      .filter((n) => !(ours.has(n) || n.startsWith('temporal_') || n === 'up'))
+      .map((n) => `${where}: ${n}`),
+  );
+  assert.deepEqual(unknown, [], 'series the code does not register');
+}
+
 describe('docker/ files', () => {
   test('the checkers reject broken inputs (so their passes below mean something)', () => {
     const broken = structuredClone(compose);
@@ -310,6 +329,12 @@ describe('docker/ files', () => {
     ]);
     assert.throws(() => parseCaddyfile('a {\n b {\n}\n'), /unclosed/);
     assert.equal(interpolate('$$a ${A:-d} ${B-e} $C', { B: '', C: 'c' }), '$a d  c');
+    assert.deepEqual(
+      seriesNamesIn(
+        'histogram_quantile(0.95, sum by (le, route) (rate(hc_x_bucket{route!~"a|b"}[5m]))) / on() group_left up > 0 and hc_typo_total offset 5m',
+      ),
+      ['hc_x_bucket', 'up', 'hc_typo_total'],
+    );
   });
 
   test('compose.yaml validates against the Compose Specification', () => {
@@ -548,18 +573,96 @@ describe('docker/ files', () => {
       c.metrics_path ?? '/metrics',
       ...c.static_configs.flatMap((t) => t.targets),
     ]);
-    const workerPort = environmentOf(services.worker as Service).WORKER_HEALTH_PORT;
-    const apiPort = String(((services.api as Dict).expose as string[])[0]);
+    // the API's internal metrics listener (its public port has no /metrics in production), the
+    // worker's health server, the Temporal SDK's endpoint in the worker; all on 0.0.0.0 inside the network
+    const apiEnv = environmentOf(services.api as Service);
+    const workerEnv = environmentOf(services.worker as Service);
     assert.deepEqual(targets, [
-      ['/metrics', `api:${apiPort}`],
-      ['/metrics', `worker:${workerPort}`],
+      ['/metrics', `api:${apiEnv.METRICS_PORT}`],
+      ['/metrics', `worker:${workerEnv.WORKER_HEALTH_PORT}`],
+      ['/metrics', `worker:${workerEnv.TEMPORAL_METRICS_PORT}`],
     ]);
+    assert.ok(Number(apiEnv.METRICS_PORT) > 0 && Number(workerEnv.TEMPORAL_METRICS_PORT) > 0);
+    assert.equal(apiEnv.METRICS_HOST, '0.0.0.0', 'Prometheus reaches the API metrics listener');
+    assert.equal(workerEnv.METRICS_HOST, '0.0.0.0', 'Prometheus reaches the Temporal SDK metrics');
+    assert.equal(workerEnv.WORKER_HEALTH_HOST, '0.0.0.0', "Prometheus reaches the worker's /metrics");
+    for (const name of ['api', 'worker'])
+      assert.equal((services[name] as Service).ports, undefined, `${name}: its metrics are not published`);
+    // the alert rules file Prometheus loads is the one mounted from docker/
+    const rules = (parseYaml(read('docker/prometheus.yml')) as { rule_files?: string[] }).rule_files ?? [];
+    const promMounts = ((services.prometheus as Service).volumes ?? []).map(mount);
+    assert.deepEqual(
+      rules.map((r) => promMounts.find((m) => m.target === r)?.bind),
+      ['./prometheus-alerts.yml'],
+      'rule_files are the mounted docker/prometheus-alerts.yml',
+    );
     for (const p of (services.grafana as Service).ports ?? [])
       assert.match(
         typeof p === 'object' ? '' : String(p),
         /^127\.0\.0\.1:/,
         'Grafana only on the host loopback',
       );
+  });
+
+  test('alert rules: the four alerts of issue #19, each reading only series the code exposes', async () => {
+    const doc = parseYaml(read('docker/prometheus-alerts.yml')) as AlertRules;
+    const rules = doc.groups.flatMap((g) => g.rules);
+    assert.deepEqual(rules.map((r) => r.alert).sort(), [
+      'DingTalkFailuresAbovePercent',
+      'Level1RemindersNotAllSent',
+      'OutboxOldestRowStale',
+      'WorkerNotPolling',
+    ]);
+    for (const r of rules) {
+      assert.ok(r.expr.trim(), `${r.alert}: no expr`);
+      if (r.for) assert.match(r.for, /^\d+[smh]$/, `${r.alert}: for`);
+      assert.ok(r.labels?.severity, `${r.alert}: no severity label`);
+    }
+    const expr = (name: string) => rules.find((r) => r.alert === name)?.expr ?? '';
+    assert.match(expr('OutboxOldestRowStale'), /hc_outbox_oldest_age_seconds\) > 300\b/, 'outbox > 5 min');
+    assert.match(expr('DingTalkFailuresAbovePercent'), /> 0\.01\b/, 'DingTalk failures > 1 %');
+    assert.match(expr('Level1RemindersNotAllSent'), /minute\(\) >= 10/, '10 minutes after 09:00');
+    await assertKnownSeries();
+  });
+
+  test('Grafana: provisioned datasource and dashboard, panels for the morning at a glance', () => {
+    const grafana = services.grafana as Service;
+    const mounts = (grafana.volumes ?? []).map(mount);
+    const mountedAt = (bind: string) => mounts.find((m) => m.bind === bind)?.target;
+    assert.equal(mountedAt('./grafana/provisioning'), '/etc/grafana/provisioning');
+    const datasources = parseYaml(read('docker/grafana/provisioning/datasources/prometheus.yml')) as {
+      datasources: { uid: string; type: string; url: string }[];
+    };
+    const [prom] = datasources.datasources;
+    assert.equal(prom?.type, 'prometheus');
+    assert.equal(prom?.url, 'http://prometheus:9090', 'the datasource is the prometheus service');
+    assert.deepEqual((services.prometheus as Service).ports, ['127.0.0.1:9090:9090']);
+    const providers = parseYaml(read('docker/grafana/provisioning/dashboards/health-checkin.yml')) as {
+      providers: { type: string; options: { path: string } }[];
+    };
+    assert.equal(
+      providers.providers[0]?.options.path,
+      mountedAt('./grafana/dashboards'),
+      'the dashboard provider reads the mounted docker/grafana/dashboards',
+    );
+    const dash = JSON.parse(read('docker/grafana/dashboards/health-checkin.json')) as Dashboard;
+    assert.ok(dash.uid && dash.title);
+    const titles = dash.panels.map((p) => p.title);
+    for (const want of [
+      'Submissions per minute',
+      'Ladder progress',
+      'DingTalk throttling',
+      'Outbox lag',
+      'Worker task latency',
+    ])
+      assert.ok(
+        titles.some((t) => t.startsWith(want)),
+        `no "${want}" panel: ${titles.join(', ')}`,
+      );
+    for (const p of dash.panels.filter((x) => x.type !== 'row')) {
+      assert.equal(p.datasource?.uid, prom?.uid, `panel "${p.title}" uses the provisioned datasource`);
+      assert.ok(p.targets?.length, `panel "${p.title}" has no query`);
+    }
   });
 
   test('Dockerfile: no lint diagnostics, stages, non-root runtime with a CMD', () => {

@@ -10,7 +10,7 @@ import {
   type DepartmentLink,
   type Routing,
 } from '../../domain/reviewer-routing.ts';
-import { reminderProgressText } from '../../domain/reminder-progress.ts';
+import { reminderProgressText } from '../../domain/reminders/progress.ts';
 
 // 1 company (HR contact 11) ─ 2 sales (manager 20) ─ 3 east team (nobody, imported from DingTalk)
 const tree = new Map<number, DepartmentLink>([

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { FormDefinition } from '../../../domain/forms/form-definition.ts';
 import { validateAnswers, type AnswerError } from '../../../domain/forms/validate-answers.ts';
-import { FormRenderer } from '../form-renderer/FormRenderer.tsx';
+import { FormRenderer, type FieldSlot } from '../form-renderer/FormRenderer.tsx';
 import { problemText } from '../problem-text.ts';
 import { api, ApiError, NetworkError } from './api.ts';
 import { Confirmation } from './Confirmation.tsx';
@@ -17,7 +17,9 @@ import {
   type QueuedSubmission,
   type StoredRecord,
 } from './outbox.ts';
+import { MyData } from './MyData.tsx';
 import { photoField } from './PhotoField.tsx';
+import { PrivacyGate } from './PrivacyNotice.tsx';
 import { forgetSession, signIn, type Session } from './session.ts';
 import { sendQueued } from './sync.ts';
 import { useWindowState, type TodayWindow } from './window-state.ts';
@@ -30,6 +32,13 @@ interface Today extends TodayWindow {
   prefill: { fromWorkDate: string | null; values: Record<string, unknown> };
   record: StoredRecord | null;
   review: { status: string } | null;
+  /** what to ask before the form (absent from a page cached before privacy notices) */
+  privacy?: {
+    version: number | null;
+    legalBasis: 'consent' | 'hr_management' | null;
+    needed: 'none' | 'acknowledge' | 'consent';
+    state: 'acknowledged' | 'consented' | 'withdrawn' | null;
+  };
 }
 
 type Phase = { kind: 'loading' } | { kind: 'message'; text: string } | { kind: 'ready'; today: Today };
@@ -47,6 +56,7 @@ export function CheckinApp() {
   const [queued, setQueued] = useState<QueuedSubmission | undefined>();
   const [online, setOnline] = useState(navigator.onLine);
   const syncing = useRef(false);
+  const [view, setView] = useState<'checkin' | 'mydata'>('checkin');
   const windowState = useWindowState(phase.kind === 'ready' ? phase.today : undefined);
 
   const loadToday = useCallback(async (s: Session) => {
@@ -80,7 +90,7 @@ export function CheckinApp() {
   }, [loadToday]);
 
   const sync = useCallback(async () => {
-    if (!session || !queued || queued.state !== 'pending' || syncing.current) return;
+    if (!session || !queued || queued.state !== 'pending' || queued.blocked || syncing.current) return;
     syncing.current = true;
     try {
       const next = await sendQueued(queued, session, lang);
@@ -106,19 +116,34 @@ export function CheckinApp() {
     const down = () => setOnline(false);
     window.addEventListener('online', up);
     window.addEventListener('offline', down);
-    const timer = queued?.state === 'pending' ? setInterval(() => void sync(), RETRY_MS) : undefined;
+    const timer =
+      queued?.state === 'pending' && !queued.blocked ? setInterval(() => void sync(), RETRY_MS) : undefined;
     void sync();
     return () => {
       window.removeEventListener('online', up);
       window.removeEventListener('offline', down);
       clearInterval(timer);
     };
-  }, [sync, queued?.state]);
+  }, [sync, queued?.state, queued?.blocked]);
 
   const slots = useMemo(
-    () => ({ renderLocation: LocationField, ...(session ? { renderPhoto: photoField(session.token) } : {}) }),
-    [session],
+    () => ({
+      renderLocation: withWhy(LocationField, 'checkin.why_location', t),
+      ...(session ? { renderPhoto: withWhy(photoField(session.token), 'checkin.why_photo', t) } : {}),
+    }),
+    [session, t],
   );
+
+  /** The notice answered: today's form again (fields needing consent), and a held submission resent. */
+  const privacyAnswered = useCallback(async () => {
+    if (!session) return;
+    await loadToday(session).catch(() => undefined);
+    if (queued?.blocked) {
+      const next: QueuedSubmission = { ...queued, blocked: undefined, problem: undefined };
+      await putSubmission(next);
+      setQueued(next);
+    }
+  }, [session, queued, loadToday]);
 
   if (phase.kind !== 'ready') {
     return (
@@ -130,6 +155,40 @@ export function CheckinApp() {
     );
   }
   const { today } = phase;
+  const myDataButton = session && (
+    <button
+      type="button"
+      className="ck-link"
+      data-testid="toggle-my-data"
+      onClick={() => setView(view === 'checkin' ? 'mydata' : 'checkin')}
+    >
+      {view === 'checkin' ? t('checkin.privacy.my_data') : t('checkin.privacy.back')}
+    </button>
+  );
+  if (session && view === 'mydata') {
+    return (
+      <Shell lang={lang} toggle={toggle} t={t} extra={myDataButton}>
+        <MyData
+          token={session.token}
+          lang={lang}
+          timeZone={today.timeZone}
+          onPrivacyChanged={() => void loadToday(session).catch(() => undefined)}
+        />
+      </Shell>
+    );
+  }
+  if (session && ((today.privacy && today.privacy.needed !== 'none') || queued?.blocked === 'consent')) {
+    return (
+      <Shell lang={lang} toggle={toggle} t={t} extra={myDataButton}>
+        <PrivacyGate
+          token={session.token}
+          lang={lang}
+          queuedWaiting={queued?.blocked === 'consent'}
+          onAnswered={() => void privacyAnswered()}
+        />
+      </Shell>
+    );
+  }
   const errorFor = Object.fromEntries(errors.map((e) => [e.field, e.message[lang]]));
 
   const submit = async () => {
@@ -167,7 +226,7 @@ export function CheckinApp() {
       ? t('checkin.window_closed_at', { time: at(today.status.lateUntil) })
       : queued?.error;
   return (
-    <Shell lang={lang} toggle={toggle} t={t}>
+    <Shell lang={lang} toggle={toggle} t={t} extra={myDataButton}>
       <p className="ck-hello" data-testid="hello">
         {t('checkin.hello', {
           name: `${today.employee.name}${today.employee.departmentName ? `（${today.employee.departmentName}）` : ''}`,
@@ -243,16 +302,30 @@ export function CheckinApp() {
   );
 }
 
+/** A location or photo field with the company's reason for asking (the form's, else the page's). */
+function withWhy(slot: FieldSlot, fallbackKey: string, t: (k: string) => string): FieldSlot {
+  return (props) => (
+    <>
+      {slot(props)}
+      <div className="ck-why" data-testid={`why-${props.field.key}`}>
+        {props.field.why?.[props.lang] ?? t(fallbackKey)}
+      </div>
+    </>
+  );
+}
+
 function Shell(props: {
   lang: 'zh' | 'en';
   toggle: () => void;
   t: (k: string) => string;
   children: ReactNode;
+  extra?: ReactNode;
 }) {
   return (
     <main className="ck-page" lang={props.lang === 'zh' ? 'zh-CN' : 'en'}>
       <header className="ck-header">
         <h1>{props.t('checkin.title')}</h1>
+        {props.extra}
         <button type="button" className="ck-lang" onClick={props.toggle}>
           {props.t('checkin.language')}
         </button>

@@ -32,6 +32,11 @@ export interface QueuedSubmission {
   errorCode?: string;
   /** the whole refusal (code, params, field issues), said again in whichever language is chosen */
   problem?: Problem;
+  /**
+   * Kept, not failed: the server wants the employee's consent to the privacy notice first. The page
+   * shows the notice and sends it again (same key) once they consent.
+   */
+  blocked?: 'consent';
 }
 
 const DB_NAME = 'health-checkin';

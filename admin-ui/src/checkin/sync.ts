@@ -29,11 +29,17 @@ export async function sendQueued(
         ...(identity ? { identity } : {}),
       },
     });
-    next = { ...item, state: 'synced', record: r.record, error: undefined };
+    next = { ...item, state: 'synced', record: r.record, error: undefined, blocked: undefined };
   } catch (err) {
     if (err instanceof NetworkError) return item;
     // A session that expired while the submission waited: the caller signs in again and retries.
     if (err instanceof ApiError && (err.problem.status === 401 || err.problem.status >= 500)) throw err;
+    // No consent to the current privacy notice: nothing was stored; keep it for after the consent.
+    if (err instanceof ApiError && err.problem.code === 'consent_required') {
+      next = { ...item, state: 'pending', blocked: 'consent', problem: err.problem };
+      await putSubmission(next);
+      return next;
+    }
     const message = problemText(err, (key, vars) => translate(lang, key, vars), lang);
     next = {
       ...item,

@@ -9,12 +9,14 @@ interface Today {
   pending: number;
   anomalies: number;
   missed: number;
+  /** not asked today: they withdrew consent to the privacy notice (not missed) */
+  consentWithdrawn: number;
 }
 
 export const Totals = () => {
   const t = useTranslate();
   const { data } = useJson<Today>('/api/dashboard/today', 10_000);
-  const items = ['expected', 'submitted', 'pending', 'anomalies', 'missed'] as const;
+  const items = ['expected', 'submitted', 'pending', 'anomalies', 'missed', 'consentWithdrawn'] as const;
   return (
     <div style={{ display: 'flex', gap: 16, flexWrap: 'wrap' }}>
       {items.map((k) => (

@@ -20,8 +20,12 @@ import { PersonDays } from './PersonDays.tsx';
 import { DeliveryField } from '../reminders/DeliveryField.tsx';
 import { ReminderStatusField } from '../reminders/ReminderLevel.tsx';
 import { CompanyDateTimeField, CalendarDateField } from '../company-date-fields.tsx';
+import { MANUAL_REMINDER_LEVEL, REMINDER_LEVELS } from '../../../domain/reminders/ladder.ts';
 
-const levels = [0, 1, 2, 3].map((id) => ({ id, name: `reminders.level.${id}` }));
+const levels = [MANUAL_REMINDER_LEVEL, ...REMINDER_LEVELS].map((id) => ({
+  id,
+  name: `reminders.level.${id}`,
+}));
 const channels = ['work_notification', 'group_robot', 'manager_notification', 'todo', 'none'].map((id) => ({
   id,
   name: `resources.reminders.values.channel.${id}`,

@@ -16,7 +16,7 @@ type Outcome = 'on_time' | 'late' | 'missed' | 'pending' | 'exempt' | 'day_off' 
 interface PersonDay {
   work_date: string;
   outcome: Outcome;
-  reason: 'leave' | 'business_trip' | 'part_time' | 'weekend' | 'holiday' | null;
+  reason: 'leave' | 'business_trip' | 'part_time' | 'weekend' | 'holiday' | 'consent_withdrawn' | null;
   reason_note: string | null;
   level_reached: number;
   record: {

@@ -1,6 +1,15 @@
 // Exports: request an Excel or PDF report for a date range and departments; small ones download at
 // once, large ones run in the background with a progress bar and a download link.
-import { Button, Card, CardContent, LinearProgress, MenuItem, Select, Typography } from '@mui/material';
+import {
+  Button,
+  Card,
+  CardContent,
+  LinearProgress,
+  MenuItem,
+  Select,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Title, useGetList, useNotify, useTranslate } from 'react-admin';
@@ -65,6 +74,8 @@ export const ExportsPage = () => {
   const { from, to } = range;
   const [format, setFormat] = useState<'xlsx' | 'pdf'>('xlsx');
   const [dept, setDept] = useState<number | ''>('');
+  // every report holds health data: the API refuses one without a stated purpose (PIPL)
+  const [purpose, setPurpose] = useState('');
   const { data: departments } = useGetList<{ id: number; name: string }>('departments', {
     pagination: { page: 1, perPage: 500 },
     sort: { field: 'name', order: 'ASC' },
@@ -80,7 +91,7 @@ export const ExportsPage = () => {
       const res = await download('/api/exports', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ from, to, format, departmentIds: dept ? [dept] : [] }),
+        body: JSON.stringify({ from, to, format, departmentIds: dept ? [dept] : [], purpose }),
       });
       if (res.status === 202) {
         notify('exports.queued', { type: 'info' });
@@ -109,7 +120,17 @@ export const ExportsPage = () => {
             <MenuItem value="xlsx">Excel</MenuItem>
             <MenuItem value="pdf">PDF</MenuItem>
           </Select>
-          <Button variant="contained" onClick={() => void request()}>
+          <TextField
+            size="small"
+            required
+            label={t('exports.purpose')}
+            placeholder={t('exports.purpose_hint')}
+            value={purpose}
+            onChange={(e) => setPurpose(e.target.value)}
+            slotProps={{ htmlInput: { maxLength: 500, 'data-testid': 'export-purpose' } }}
+            style={{ minWidth: 260 }}
+          />
+          <Button variant="contained" disabled={!purpose.trim()} onClick={() => void request()}>
             {t('exports.request')}
           </Button>
         </div>

@@ -92,6 +92,31 @@ function OperandInput(props: {
   );
 }
 
+/** The operator and its operand, of a condition or a rule: choosing "is answered" drops the operand. */
+function Comparison<T extends { op: Operator; value?: ConditionValue }>(props: {
+  of: T;
+  field: FieldDefinition | undefined;
+  onChange: (changed: T) => void;
+  error?: string;
+}) {
+  const c = props.of;
+  return (
+    <>
+      <OperatorSelect
+        value={c.op}
+        onChange={(op) => props.onChange({ ...c, op, ...(op === 'present' ? { value: undefined } : {}) })}
+      />
+      <OperandInput
+        op={c.op}
+        value={c.value}
+        field={props.field}
+        onChange={(value) => props.onChange({ ...c, value })}
+        error={props.error}
+      />
+    </>
+  );
+}
+
 export function ConditionRow(props: {
   condition: Condition;
   /** the fields it may refer to */
@@ -121,16 +146,7 @@ export function ConditionRow(props: {
           </MenuItem>
         ))}
       </TextField>
-      <OperatorSelect
-        value={c.op}
-        onChange={(op) => props.onChange({ ...c, op, ...(op === 'present' ? { value: undefined } : {}) })}
-      />
-      <OperandInput
-        op={c.op}
-        value={c.value}
-        field={target}
-        onChange={(value) => props.onChange({ ...c, value })}
-      />
+      <Comparison of={c} field={target} onChange={props.onChange} />
       {props.onRemove && (
         <IconButton size="small" aria-label={t('forms.remove')} onClick={props.onRemove}>
           <DeleteIcon fontSize="small" />
@@ -151,17 +167,7 @@ export function RuleRow(props: {
   const { rule: r } = props;
   return (
     <div className="fb-row" data-testid="rule">
-      <OperatorSelect
-        value={r.op}
-        onChange={(op) => props.onChange({ ...r, op, ...(op === 'present' ? { value: undefined } : {}) })}
-      />
-      <OperandInput
-        op={r.op}
-        value={r.value}
-        field={props.field}
-        onChange={(value) => props.onChange({ ...r, value })}
-        error={props.errors.value}
-      />
+      <Comparison of={r} field={props.field} onChange={props.onChange} error={props.errors.value} />
       <TextField
         select
         size="small"

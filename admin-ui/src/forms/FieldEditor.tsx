@@ -167,6 +167,15 @@ export function FieldEditor(props: {
                 label={t('forms.prefill')}
               />
             )}
+            <FormControlLabel
+              control={
+                <Checkbox
+                  checked={f.requiresConsent ?? false}
+                  onChange={(e) => set('requiresConsent', e.target.checked || undefined)}
+                />
+              }
+              label={t('forms.requires_consent')}
+            />
             <span style={{ flex: 1 }} />
             <IconButton
               size="small"
@@ -208,6 +217,18 @@ export function FieldEditor(props: {
               prefix="help"
             />
           </div>
+          {(f.type === 'location' || f.type === 'photo') && (
+            <div className="fb-row">
+              <LocalizedInputs
+                label={t('forms.why')}
+                value={f.why}
+                optional
+                onChange={(why) => set('why', why)}
+                errors={errors}
+                prefix="why"
+              />
+            </div>
+          )}
 
           {f.type === 'number' && (
             <div className="fb-row">

@@ -3,6 +3,7 @@ import DownloadIcon from '@mui/icons-material/Download';
 import SettingsIcon from '@mui/icons-material/Settings';
 import CalendarMonthIcon from '@mui/icons-material/CalendarMonth';
 import DynamicFormIcon from '@mui/icons-material/DynamicForm';
+import PrivacyTipIcon from '@mui/icons-material/PrivacyTip';
 import type { ReactNode } from 'react';
 import { Layout, Menu, useCanAccess, useTranslate } from 'react-admin';
 
@@ -22,6 +23,7 @@ const AppMenu = () => {
       <PageItem to="/exports" resource="exports" icon={<DownloadIcon />} />
       <PageItem to="/calendar" resource="calendar" icon={<CalendarMonthIcon />} />
       <PageItem to="/forms" resource="forms" icon={<DynamicFormIcon />} />
+      <PageItem to="/privacy" resource="privacy" icon={<PrivacyTipIcon />} />
       <PageItem to="/settings" resource="settings" icon={<SettingsIcon />} />
     </Menu>
   );

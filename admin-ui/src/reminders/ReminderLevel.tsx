@@ -1,12 +1,13 @@
 // How far a day's reminders got: "3/3", or "3/3 · 2、3 级跳过" when nobody anywhere up the
 // department tree could be chased at a level (skipped levels were never sent).
 import { useRecordContext, useTranslate } from 'react-admin';
+import { REMINDER_LEVELS } from '../../../domain/reminders/ladder.ts';
 
 export const ReminderLevel = ({ level, skipped = [] }: { level: number; skipped?: readonly number[] }) => {
   const t = useTranslate();
   return (
     <span data-testid="reminder-level">
-      {level}/3
+      {level}/{REMINDER_LEVELS.length}
       {skipped.length > 0 && (
         <span style={{ color: '#b26a00' }}>
           {' · '}

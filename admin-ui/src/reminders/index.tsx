@@ -14,8 +14,12 @@ import {
 import { DeliveryField } from './DeliveryField.tsx';
 import { ReminderStatusField } from './ReminderLevel.tsx';
 import { CompanyDateTimeField, CalendarDateField } from '../company-date-fields.tsx';
+import { MANUAL_REMINDER_LEVEL, REMINDER_LEVELS } from '../../../domain/reminders/ladder.ts';
 
-const levels = [0, 1, 2, 3].map((id) => ({ id, name: `reminders.level.${id}` }));
+const levels = [MANUAL_REMINDER_LEVEL, ...REMINDER_LEVELS].map((id) => ({
+  id,
+  name: `reminders.level.${id}`,
+}));
 
 const filters = [
   <TextInput key="day" source="work_date" type="date" alwaysOn />,

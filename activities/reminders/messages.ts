@@ -1,7 +1,7 @@
 // What each reminder level says. DingTalk drops identical content sent to the same person twice
 // in a day, so every text carries the work date and the level.
-import type { ActionCardMsg, RobotTextMsg, TodoTask } from '../dingtalk/types.ts';
-import { signLinkToken } from '../platform/link-token.ts';
+import type { ActionCardMsg, RobotTextMsg, TodoTask } from '../../dingtalk/types.ts';
+import { signLinkToken } from '../../platform/link-token.ts';
 
 /**
  * The page for a work day. Messages shared by many recipients (the level-1 card goes to 100 people

@@ -1,10 +1,12 @@
 // DingTalk's per-person delivery and read state of work-notification reminders (getsendresult),
 // stored on the reminder rows so HR sees 已读/未读 next to each reminder.
-import { findRemindersByTask, recordDelivery } from '../db/repositories/reminders.ts';
-import type { ReminderDelivery } from '../db/database.ts';
-import type { SendResult } from '../dingtalk/types.ts';
-import { toRetryableFailure } from './dingtalk-failure.ts';
-import type { ActivityDeps } from './deps.ts';
+import { Context } from '@temporalio/activity';
+import { findRemindersByTask, recordDelivery } from '../../db/repositories/reminders.ts';
+import type { ReminderDelivery } from '../../db/database.ts';
+import type { SendResult } from '../../dingtalk/types.ts';
+import { toRetryableFailure } from '../dingtalk-failure.ts';
+import type { ActivityDeps } from '../deps.ts';
+import { reminderReceiptsTotal } from '../../platform/metrics.ts';
 
 /** A userid's state in one task's result; unknown userids (invalid) count as failed. */
 export function deliveryOf(result: SendResult, userId: string): ReminderDelivery | null {
@@ -26,6 +28,7 @@ export function createDeliveryReceiptActivities({ db, dingtalk }: ActivityDeps) 
       let open = 0;
       for (const taskId of input.taskIds) {
         let result: SendResult;
+        Context.current().heartbeat();
         try {
           result = await dingtalk.getSendResult(Number(taskId));
         } catch (err) {
@@ -45,7 +48,10 @@ export function createDeliveryReceiptActivities({ db, dingtalk }: ActivityDeps) 
           if (state === null || state === 'unread') open++;
           if (state) byState.set(state, [...(byState.get(state) ?? []), row.employee_id]);
         }
-        for (const [state, ids] of byState) await recordDelivery(db, input.workDate, input.level, ids, state);
+        for (const [state, ids] of byState) {
+          await recordDelivery(db, input.workDate, input.level, ids, state);
+          reminderReceiptsTotal.inc({ level: String(input.level), delivery: state }, ids.length);
+        }
       }
       return { open };
     },

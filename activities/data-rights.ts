@@ -1,0 +1,230 @@
+// Activities of the data-rights workflows: an employee's correction or deletion request that HR
+// decides (load, notify HR, apply the decision with its audit row) and the deletion of a departed
+// employee's health data after the grace period. Each is idempotent.
+import { ApplicationFailure } from '@temporalio/common';
+import { validateAnswers } from '../domain/forms/validate-answers.ts';
+import { insertAudit } from '../db/repositories/audit.ts';
+import {
+  decideDataRequestRow,
+  findDataRequest,
+  lockDataRequest,
+  markDataRequestNotified,
+} from '../db/repositories/data-requests.ts';
+import { findFormVersionCached } from '../db/repositories/forms.ts';
+import {
+  deletePersonHealthData,
+  employeeActivity,
+  getPrivacySettings,
+  lockEmployeeActivity,
+  lockOwnRecord,
+  setRecordCiphertexts,
+} from '../db/repositories/privacy-settings.ts';
+import { findReachablePeople, loadRouting, reviewersFor } from '../db/repositories/reviewer-routing.ts';
+import { findEmployeeById } from '../db/repositories/org.ts';
+import { keyringOf, openAnswers, openReasons, sealRecordFields } from '../db/sealed-fields.ts';
+import { DECIDE_CONFLICT, type DataRequestDecision, type DataRequestResult } from '../workflows/messages.ts';
+import { toRetryableFailure } from './dingtalk-failure.ts';
+import type { ActivityDeps } from './deps.ts';
+
+/** A correction's answers that do not fit the record's form (the API checks first). */
+export const CORRECTION_INVALID = 'CorrectionInvalid';
+
+const kindText = { correction: '更正', deletion: '删除' } as const;
+
+export function createDataRightsActivities({ db, dingtalk, config, logger }: ActivityDeps) {
+  const base = config.api.publicBaseUrl;
+  return {
+    async loadDataRequest(input: { requestId: number }) {
+      const r = await findDataRequest(db, input.requestId);
+      if (!r) throw ApplicationFailure.nonRetryable(`data request ${input.requestId} not found`);
+      return {
+        requestId: r.id,
+        employeeId: r.employee_id,
+        status: r.status,
+        escalated: r.escalated,
+        reminders: r.reminders,
+        createdAt: r.created_at.toISOString(),
+        deadlineMs: config.dataRequests.deadlineMs,
+        reminderMs: config.dataRequests.reminderMs,
+      };
+    },
+
+    /**
+     * Tells HR of the request: the HR contact up the employee's department tree (or company-wide HR)
+     * first and at each reminder; company-wide HR once it escalated. Counted on the request.
+     */
+    async notifyDataRequest(input: {
+      requestId: number;
+      stage: 'hr' | 'reminder' | 'escalated' | 'escalated_reminder';
+    }) {
+      const r = await findDataRequest(db, input.requestId);
+      if (!r || r.status !== 'pending') return { notified: false };
+      const escalated = input.stage === 'escalated' || input.stage === 'escalated_reminder';
+      const ids = escalated
+        ? (await loadRouting(db, r.department_id)).companyHr.filter((id) => id !== r.employee_id)
+        : (await reviewersFor(db, r.department_id, 'hr', r.employee_id)).employeeIds;
+      const people = await findReachablePeople(db, ids);
+      const employee = await findEmployeeById(db, r.employee_id);
+      if (people.length > 0) {
+        const head = {
+          hr: '请 HR 处理',
+          reminder: '提醒：仍待 HR 处理',
+          escalated: '未在时限内处理，已升级至公司 HR',
+          escalated_reminder: '提醒：已升级，仍待处理',
+        }[input.stage];
+        try {
+          await dingtalk.sendWorkNotification(
+            people.map((p) => p.dingtalk_user_id),
+            {
+              msgtype: 'action_card',
+              action_card: {
+                title: `个人信息${kindText[r.kind]}申请 #${r.id}`,
+                markdown:
+                  `### 个人信息${kindText[r.kind]}申请 #${r.id}\n\n${employee?.name ?? ''} ` +
+                  `提交了${kindText[r.kind]}申请。${head}：批准 / 驳回（须填写理由）。`,
+                single_title: '去处理',
+                single_url: `${base}/admin/#/data-requests/${r.id}/show`,
+              },
+            },
+          );
+        } catch (err) {
+          throw toRetryableFailure(err);
+        }
+      } else {
+        logger.warn({ requestId: r.id, stage: input.stage }, 'no HR anywhere to decide a data request');
+      }
+      await markDataRequestNotified(db, r.id, escalated);
+      return { notified: people.length > 0 };
+    },
+
+    /**
+     * Stores HR's decision with its audit row (who, when, why, and what it did: counts of what an
+     * approved deletion removed, the fields a correction changed — never contents). A retry of the
+     * same decision returns what was stored.
+     */
+    async applyDataRequestDecision(
+      input: { requestId: number } & DataRequestDecision,
+    ): Promise<DataRequestResult> {
+      const status = input.decision === 'approve' ? 'approved' : 'rejected';
+      return db.transaction().execute(async (trx) => {
+        const r = await lockDataRequest(trx, input.requestId);
+        if (!r) throw ApplicationFailure.nonRetryable(`data request ${input.requestId} not found`);
+        if (r.status !== 'pending') {
+          if (r.status === status && r.decided_by === input.decidedBy && r.decided_at)
+            return {
+              requestId: r.id,
+              status,
+              decidedAt: r.decided_at.toISOString(),
+              outcome: r.outcome,
+            };
+          throw ApplicationFailure.create({
+            type: DECIDE_CONFLICT,
+            message: 'This request has already been decided',
+            nonRetryable: true,
+          });
+        }
+        let outcome: Record<string, unknown> | null = null;
+        if (status === 'approved' && r.kind === 'deletion') {
+          const deleted = await deletePersonHealthData(trx, r.employee_id, r.record_id ?? undefined);
+          outcome = { deleted, scope: r.record_id === null ? 'all' : 'record' };
+        } else if (status === 'approved' && r.kind === 'correction') {
+          outcome = { correctedFields: [] as string[], recordId: r.record_id };
+          if (input.corrections && r.record_id !== null) {
+            const rec = await lockOwnRecord(trx, r.employee_id, r.record_id);
+            if (!rec)
+              throw ApplicationFailure.nonRetryable('the record of this request is gone', CORRECTION_INVALID);
+            const k = keyringOf(trx);
+            const before = openAnswers(rec.answers_ct, k);
+            const merged = { ...before, ...input.corrections };
+            const form =
+              rec.form_version === null ? undefined : await findFormVersionCached(db, rec.form_version);
+            if (form) {
+              const v = validateAnswers(form.definition, merged);
+              if (!v.ok)
+                throw ApplicationFailure.nonRetryable(
+                  v.errors.map((e) => `${e.field}: ${e.message.en}`).join('; '),
+                  CORRECTION_INVALID,
+                );
+            }
+            await setRecordCiphertexts(
+              trx,
+              rec.id,
+              sealRecordFields({ answers: merged, reasons: openReasons(rec.reasons_ct, k) }, k),
+            );
+            outcome.correctedFields = Object.keys(input.corrections).filter(
+              (key) => JSON.stringify(before[key]) !== JSON.stringify(merged[key]),
+            );
+          }
+        }
+        const decided = await decideDataRequestRow(trx, r.id, {
+          status,
+          decidedBy: input.decidedBy,
+          deciderEmployeeId: input.deciderEmployeeId,
+          reason: input.reason,
+          outcome,
+        });
+        await insertAudit(trx, {
+          actor: input.decidedBy,
+          actorRoles: input.deciderRoles,
+          action: `data_requests.${input.decision}`,
+          targetType: 'employee',
+          targetId: String(r.employee_id),
+          outcome: 'success',
+          detail: {
+            requestId: r.id,
+            kind: r.kind,
+            recordId: r.record_id,
+            reason: input.reason,
+            requestedAt: r.created_at.toISOString(),
+            escalated: r.escalated,
+            ...(outcome ?? {}),
+          },
+        });
+        return { requestId: r.id, status, decidedAt: decided.decided_at?.toISOString() ?? '', outcome };
+      });
+    },
+
+    /** Active, or when the health data of a departed employee is due for deletion. */
+    async departureState(input: { employeeId: number }) {
+      const e = await employeeActivity(db, input.employeeId);
+      if (!e) return { state: 'gone' as const };
+      if (e.active || e.deactivated_at === null) return { state: 'active' as const };
+      const grace = await graceMs();
+      return {
+        state: 'departed' as const,
+        deleteAt: new Date(e.deactivated_at.getTime() + grace).toISOString(),
+      };
+    },
+
+    /** Deletes the departed employee's health data if (still) due; the audit row holds the counts. */
+    async deleteDepartedEmployeeData(input: { employeeId: number }) {
+      const grace = await graceMs();
+      return db.transaction().execute(async (trx) => {
+        const e = await lockEmployeeActivity(trx, input.employeeId);
+        if (!e || e.active || e.deactivated_at === null) return { deleted: false as const };
+        if (e.deactivated_at.getTime() + grace > Date.now()) return { deleted: false as const };
+        const counts = await deletePersonHealthData(trx, e.id);
+        await insertAudit(trx, {
+          actor: 'system:departure',
+          actorRoles: [],
+          action: 'departure.delete_health_data',
+          targetType: 'employee',
+          targetId: String(e.id),
+          outcome: 'success',
+          detail: {
+            employeeId: e.id,
+            deactivatedAt: e.deactivated_at.toISOString(),
+            graceMs: grace,
+            deleted: counts,
+          },
+        });
+        return { deleted: true as const, counts };
+      });
+    },
+  };
+
+  async function graceMs(): Promise<number> {
+    const s = await getPrivacySettings(db);
+    return s.departedGraceDays === null ? config.retention.departedGraceMs : s.departedGraceDays * 86_400_000;
+  }
+}

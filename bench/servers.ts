@@ -1,0 +1,37 @@
+// The Temporal server a benchmark runs against: the dev server (SQLite) or the production one
+// (scripts/temporal-server.ts: v1.29.1 on Postgres, in databases of its own, dropped first).
+import { join } from 'node:path';
+import { ensureTemporalCli, freePort, startTemporalDevServer } from '../scripts/temporal-cli.ts';
+import { dropTemporalDatabases, startTemporalProductionServer } from '../scripts/temporal-server.ts';
+
+export interface BenchServer {
+  address: string;
+  kind: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(kind: string, tmp: string): Promise<BenchServer> {
+  if (kind === 'production') {
+    const port = await freePort();
+    const s = await startTemporalProductionServer({
+      port,
+      database: `hc_bench_temporal_${port}`,
+      fresh: true,
+      dataDir: join(tmp, 'temporal-server'),
+    });
+    return {
+      address: s.address,
+      kind: 'Temporal server v1.29.1 on Postgres, 4 history shards',
+      stop: async () => {
+        await s.stop();
+        dropTemporalDatabases({ database: `hc_bench_temporal_${port}` });
+      },
+    };
+  }
+  const s = await startTemporalDevServer({
+    cli: ensureTemporalCli(),
+    port: await freePort(),
+    dbFile: join(tmp, 'temporal.db'),
+  });
+  return { address: s.address, kind: 'Temporal dev server (SQLite, WAL)', stop: () => s.stop() };
+}
