@@ -40,6 +40,7 @@ import { errorHandler, requestContext } from './http/middleware.ts';
 import { cleanBody, cleanRequestLine, noStore } from './http/input-rules.ts';
 import { temporalCodecRoutes } from './temporal-codec/codec.routes.ts';
 import { openApiRoutes, packageVersion } from './openapi/openapi.routes.ts';
+import { documented } from './http/contract.ts';
 import { httpMetrics, metricsHandler, submissionMetrics } from '../platform/metrics.ts';
 import { httpTracing, httpTracingResume } from '../platform/tracing.ts';
 import { dataRequestsResource, myDataRequestRoutes } from './data-requests/data-requests.routes.ts';
@@ -76,7 +77,19 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(httpMetrics(), httpTracing());
   // Outside production the app's own port answers /metrics (npm start, tests); in production only
   // the internal METRICS_PORT listener does (api/main.ts), never the public port.
-  if (config.env !== 'production') app.get('/metrics', metricsHandler);
+  if (config.env !== 'production')
+    app.get(
+      '/metrics',
+      documented(
+        {
+          summary: 'Prometheus metrics (outside production only; production serves them on METRICS_PORT)',
+          tag: 'Metrics',
+          access: 'public',
+          response: { description: 'The Prometheus text exposition format', contentType: 'text/plain' },
+        },
+        (req, res, next) => metricsHandler(req, res, next),
+      ),
+    );
   app.use(securityHeaders());
   app.use(cleanRequestLine());
   const session = {

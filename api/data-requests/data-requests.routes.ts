@@ -28,7 +28,7 @@ import { DECIDE_CONFLICT, DECIDE_FORBIDDEN, decideDataRequestUpdate } from '../.
 import { auditRead, noteAudit, writeAuditIn } from '../audit/audit-trail.ts';
 import { authorize, inScopeOf, principalOf, scopeOf } from '../auth/permissions.ts';
 import { AppError, conflict, forbidden, notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
+import { endpoint } from '../http/contract.ts';
 import { bigId, dateFilter, idList, idParam, listRoute, type SortSpec } from '../http/simple-rest.ts';
 
 export interface DataRequestDeps {
@@ -84,60 +84,72 @@ export function myDataRequestRoutes(deps: DataRequestDeps): Router {
   const r = Router();
   r.get(
     '/data-requests',
-    route(async (req, res) => {
-      const items = await listOwnDataRequests(db, req.employeeId as number);
-      res.json({ items: items.map(ownView) });
-    }),
+    endpoint(
+      {
+        summary: 'The employee’s own data requests (correction, deletion)',
+        response: { description: '{ items }' },
+      },
+      async (req, res) => {
+        const items = await listOwnDataRequests(db, req.employeeId as number);
+        res.json({ items: items.map(ownView) });
+      },
+    ),
   );
   r.post(
     '/data-requests',
-    route(async (req, res) => {
-      const body = parse(createSchema, req.body);
-      const employeeId = req.employeeId as number;
-      const employee = await findEmployeeById(db, employeeId);
-      if (!employee) throw notFound('Employee');
-      noteAudit(req, {
-        action: 'data_requests.create',
-        targetType: 'employee',
-        targetId: employeeId,
-        detail: { kind: body.kind, recordId: body.recordId ?? null },
-      });
-      const { row, outboxIds } = await db.transaction().execute(async (trx) => {
-        if (body.recordId !== undefined) {
-          const own = await trx
-            .selectFrom('health_records')
-            .select('id')
-            .where('id', '=', body.recordId)
-            .where('employee_id', '=', employeeId)
-            .executeTakeFirst();
-          if (!own)
-            throw new AppError('validation_failed', 400, 'No such record of yours', [
-              { field: 'recordId', message: 'not one of your records', code: 'no_such_record' },
-            ]);
-        }
-        const row = await insertDataRequest(trx, {
-          employeeId,
-          departmentId: employee.department_id,
-          kind: body.kind,
-          recordId: body.recordId ?? null,
-          message: body.message,
-        });
-        const outboxIds = await enqueueOutbox(trx, [
-          outboxStart(dataRequest, dataRequestWorkflowId(row.id), { requestId: row.id }),
-        ]);
-        req.audit = {
-          ...req.audit,
+    endpoint(
+      {
+        summary: 'File a data request: correct or delete one’s health data',
+        body: createSchema,
+        response: { status: 202, description: '{ id, status }: the request, handled by a workflow' },
+      },
+      async (req, res, { body }) => {
+        const employeeId = req.employeeId as number;
+        const employee = await findEmployeeById(db, employeeId);
+        if (!employee) throw notFound('Employee');
+        noteAudit(req, {
           action: 'data_requests.create',
-          targetId: String(row.id),
-          targetType: 'data_request',
-        };
-        await writeAuditIn(trx, req, 202);
-        return { row, outboxIds };
-      });
-      req.auditWritten = true;
-      await deliverAfterCommit(deps, outboxIds, 3000);
-      res.status(202).json({ id: String(row.id), status: row.status });
-    }),
+          targetType: 'employee',
+          targetId: employeeId,
+          detail: { kind: body.kind, recordId: body.recordId ?? null },
+        });
+        const { row, outboxIds } = await db.transaction().execute(async (trx) => {
+          if (body.recordId !== undefined) {
+            const own = await trx
+              .selectFrom('health_records')
+              .select('id')
+              .where('id', '=', body.recordId)
+              .where('employee_id', '=', employeeId)
+              .executeTakeFirst();
+            if (!own)
+              throw new AppError('validation_failed', 400, 'No such record of yours', [
+                { field: 'recordId', message: 'not one of your records', code: 'no_such_record' },
+              ]);
+          }
+          const row = await insertDataRequest(trx, {
+            employeeId,
+            departmentId: employee.department_id,
+            kind: body.kind,
+            recordId: body.recordId ?? null,
+            message: body.message,
+          });
+          const outboxIds = await enqueueOutbox(trx, [
+            outboxStart(dataRequest, dataRequestWorkflowId(row.id), { requestId: row.id }),
+          ]);
+          req.audit = {
+            ...req.audit,
+            action: 'data_requests.create',
+            targetId: String(row.id),
+            targetType: 'data_request',
+          };
+          await writeAuditIn(trx, req, 202);
+          return { row, outboxIds };
+        });
+        req.auditWritten = true;
+        await deliverAfterCommit(deps, outboxIds, 3000);
+        res.status(202).json({ id: String(row.id), status: row.status });
+      },
+    ),
   );
   return r;
 }
@@ -198,48 +210,61 @@ export function dataRequestsResource(deps: DataRequestDeps): Router {
   r.get(
     '/:id',
     auditRead('data_requests.read', 'data_request'),
-    route(async (req, res) => {
-      const { id } = parse(idParam, req.params, 'path');
-      const row = await dataRequestsListQuery(db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('Data request');
-      res.json(openDataRequestRow(row, db));
-    }),
+    endpoint(
+      {
+        summary: 'One data request',
+        params: idParam,
+        response: { description: 'The data request' },
+      },
+      async (req, res, { params: { id } }) => {
+        const row = await dataRequestsListQuery(db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
+        if (!row) throw notFound('Data request');
+        res.json(openDataRequestRow(row, db));
+      },
+    ),
   );
   r.post(
     '/:id/decision',
-    route(async (req, res) => {
-      const { id } = parse(idParam, req.params, 'path');
-      const body = parse(decisionSchema, req.body);
-      const p = principalOf(req);
-      const request = await findDataRequest(db, id);
-      if (!request || !inScopeOf(scopeOf(req), request.department_id)) throw notFound('Data request');
-      if (p.employeeId !== null && p.employeeId === request.employee_id)
-        throw forbidden('Nobody decides their own request');
-      if (request.status !== 'pending') throw conflict('This request has already been decided');
-      if (body.corrections !== undefined) await checkCorrections(db, request, body.corrections);
-      // the workflow's activity writes the decision's audit row (who, when, why, what it did)
-      req.auditWritten = true;
-      try {
-        const result = await deps.temporal.workflow
-          .getHandle<typeof dataRequest>(dataRequestWorkflowId(id))
-          .executeUpdate(decideDataRequestUpdate, {
-            args: [
-              {
-                decision: body.decision,
-                reason: body.reason,
-                decidedBy: p.actor,
-                deciderRoles: [...p.roles],
-                deciderEmployeeId: p.employeeId,
-                ...(body.corrections ? { corrections: body.corrections } : {}),
-              },
-            ],
-          });
-        res.json({ ...result, id: result.requestId });
-      } catch (err) {
-        req.auditWritten = false;
-        throw decisionError(err);
-      }
-    }),
+    endpoint(
+      {
+        summary: 'Approve or reject a data request (HR; never one’s own)',
+        params: idParam,
+        body: decisionSchema,
+        errors: ['conflict', 'unavailable'],
+        response: { description: 'The decided request' },
+      },
+      async (req, res, { params: { id }, body }) => {
+        const p = principalOf(req);
+        const request = await findDataRequest(db, id);
+        if (!request || !inScopeOf(scopeOf(req), request.department_id)) throw notFound('Data request');
+        if (p.employeeId !== null && p.employeeId === request.employee_id)
+          throw forbidden('Nobody decides their own request');
+        if (request.status !== 'pending') throw conflict('This request has already been decided');
+        if (body.corrections !== undefined) await checkCorrections(db, request, body.corrections);
+        // the workflow's activity writes the decision's audit row (who, when, why, what it did)
+        req.auditWritten = true;
+        try {
+          const result = await deps.temporal.workflow
+            .getHandle<typeof dataRequest>(dataRequestWorkflowId(id))
+            .executeUpdate(decideDataRequestUpdate, {
+              args: [
+                {
+                  decision: body.decision,
+                  reason: body.reason,
+                  decidedBy: p.actor,
+                  deciderRoles: [...p.roles],
+                  deciderEmployeeId: p.employeeId,
+                  ...(body.corrections ? { corrections: body.corrections } : {}),
+                },
+              ],
+            });
+          res.json({ ...result, id: result.requestId });
+        } catch (err) {
+          req.auditWritten = false;
+          throw decisionError(err);
+        }
+      },
+    ),
   );
   return r;
 }

@@ -152,7 +152,11 @@ export function exportRoutes(deps: {
         const end = exportDuration.startTimer({ format: plan.format, mode: 'sync' });
         let records: number;
         try {
-          ({ records } = await writeReport(db, { ...plan, exportedBy: principalOf(req).actor, purpose }, res));
+          ({ records } = await writeReport(
+            db,
+            { ...plan, exportedBy: principalOf(req).actor, purpose },
+            res,
+          ));
         } catch (err) {
           end({ outcome: 'failed' });
           throw err;

@@ -17,7 +17,7 @@ import {
 import { noteAudit } from '../audit/audit-trail.ts';
 import { attachmentDisposition } from '../exports/content-disposition.ts';
 import { notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
+import { endpoint } from '../http/contract.ts';
 import { myDataWorkbook } from './my-data-export.ts';
 import { answerNotice, type PrivacyDeps } from './privacy.service.ts';
 
@@ -54,85 +54,117 @@ export function mePrivacyRoutes(deps: MePrivacyDeps): Router {
 
   r.get(
     '/privacy',
-    route(async (req, res) => {
-      const employee = await findEmployeeById(db, req.employeeId as number);
-      if (!employee) throw notFound('Employee');
-      const notice = await findPublishedNotice(db);
-      res.json({
-        notice: notice ? await noticeView(db, notice, deps.retention) : null,
-        needed: noticeNeeded(notice, employee),
-        state: employee.privacy_state,
-        stateVersion: employee.privacy_version,
-        history: await consentHistory(db, employee.id),
-      });
-    }),
+    endpoint(
+      {
+        summary:
+          "The company's privacy notice, what the employee must still answer, and their answers so far",
+        response: { description: '{ notice, needed, state, stateVersion, history }' },
+      },
+      async (req, res) => {
+        const employee = await findEmployeeById(db, req.employeeId as number);
+        if (!employee) throw notFound('Employee');
+        const notice = await findPublishedNotice(db);
+        res.json({
+          notice: notice ? await noticeView(db, notice, deps.retention) : null,
+          needed: noticeNeeded(notice, employee),
+          state: employee.privacy_state,
+          stateVersion: employee.privacy_version,
+          history: await consentHistory(db, employee.id),
+        });
+      },
+    ),
   );
 
   r.post(
     '/privacy/answers',
-    route(async (req, res) => {
-      const body = parse(answerSchema, req.body);
-      noteAudit(req, {
-        action: `privacy.${body.action}`,
-        targetType: 'privacy_notice',
-        targetId: body.version,
-      });
-      const row = await answerNotice(deps, {
-        employeeId: req.employeeId as number,
-        version: body.version,
-        action: body.action,
-        ip: req.ip ?? null,
-        userAgent: req.header('user-agent') ?? null,
-      });
-      res.status(201).json(row);
-    }),
+    endpoint(
+      {
+        summary: 'Acknowledge, consent to or withdraw consent from a privacy notice version',
+        body: answerSchema,
+        errors: ['not_found', 'conflict'],
+        response: { status: 201, description: 'The stored answer' },
+      },
+      async (req, res, { body }) => {
+        noteAudit(req, {
+          action: `privacy.${body.action}`,
+          targetType: 'privacy_notice',
+          targetId: body.version,
+        });
+        const row = await answerNotice(deps, {
+          employeeId: req.employeeId as number,
+          version: body.version,
+          action: body.action,
+          ip: req.ip ?? null,
+          userAgent: req.header('user-agent') ?? null,
+        });
+        res.status(201).json(row);
+      },
+    ),
   );
 
   r.get(
     '/data',
-    route(async (req, res) => {
-      const employeeId = req.employeeId as number;
-      const [records, reviews] = await Promise.all([myRecords(db, employeeId), myReviews(db, employeeId)]);
-      res.json({ records, reviews });
-    }),
+    endpoint(
+      {
+        summary: '我的数据: the employee’s own records and reviews',
+        response: { description: '{ records, reviews }' },
+      },
+      async (req, res) => {
+        const employeeId = req.employeeId as number;
+        const [records, reviews] = await Promise.all([myRecords(db, employeeId), myReviews(db, employeeId)]);
+        res.json({ records, reviews });
+      },
+    ),
   );
 
   r.get(
     '/data/access',
-    route(async (req, res) => {
-      res.json({ items: await readersOf(req) });
-    }),
+    endpoint(
+      {
+        summary: 'Who read the employee’s health answers (role, department; names only if the notice allows)',
+        response: { description: '{ items }' },
+      },
+      async (req, res) => {
+        res.json({ items: await readersOf(req) });
+      },
+    ),
   );
 
   r.get(
     '/data/export',
-    route(async (req, res) => {
-      const { format } = parse(exportQuery, req.query, 'query');
-      const employeeId = req.employeeId as number;
-      noteAudit(req, {
-        action: 'me.data.export',
-        targetType: 'employee',
-        targetId: employeeId,
-        detail: { format },
-      });
-      const data = await everythingAbout(req);
-      const stamp = data.exportedAt.slice(0, 10);
-      if (format === 'json') {
+    endpoint(
+      {
+        summary: 'Download everything held about the employee (JSON or Excel)',
+        query: exportQuery,
+        response: { description: 'The file: JSON or xlsx', contentType: 'application/octet-stream' },
+      },
+      async (req, res, { query: { format } }) => {
+        const employeeId = req.employeeId as number;
+        noteAudit(req, {
+          action: 'me.data.export',
+          targetType: 'employee',
+          targetId: employeeId,
+          detail: { format },
+        });
+        const data = await everythingAbout(req);
+        const stamp = data.exportedAt.slice(0, 10);
+        if (format === 'json') {
+          res.setHeader(
+            'content-disposition',
+            attachmentDisposition(`我的数据-${stamp}.json`, `my-data-${stamp}.json`),
+          );
+          res.type('application/json').send(JSON.stringify(data, null, 2));
+          return;
+        }
         res.setHeader(
           'content-disposition',
-          attachmentDisposition(`我的数据-${stamp}.json`, `my-data-${stamp}.json`),
+          attachmentDisposition(`我的数据-${stamp}.xlsx`, `my-data-${stamp}.xlsx`),
         );
-        res.type('application/json').send(JSON.stringify(data, null, 2));
-        return;
-      }
-      res.setHeader(
-        'content-disposition',
-        attachmentDisposition(`我的数据-${stamp}.xlsx`, `my-data-${stamp}.xlsx`),
-      );
-      res
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .send(await myDataWorkbook(data));
-    }),
+        res
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .send(await myDataWorkbook(data));
+      },
+    ),
   );
 
   /** The access history as the employee sees it: role and department, the name only if allowed. */

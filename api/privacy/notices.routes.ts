@@ -13,7 +13,7 @@ import {
 } from '../../db/repositories/privacy.ts';
 import { principalOf } from '../auth/permissions.ts';
 import { AppError, notFound } from '../http/errors.ts';
-import { parse, route } from '../http/middleware.ts';
+import { endpoint } from '../http/contract.ts';
 import { noticeView, type MePrivacyDeps } from './me-privacy.routes.ts';
 
 const longText = z.string().trim().min(1).max(4000);
@@ -50,48 +50,80 @@ export function noticeRoutes(deps: { db: DB; retention: MePrivacyDeps['retention
   const { db } = deps;
   r.get(
     '/',
-    route(async (_req, res) => {
-      const [rows, counts] = await Promise.all([listNotices(db), answerCounts(db)]);
-      res.setHeader('x-total-count', String(rows.length));
-      const none = { acknowledged: 0, consented: 0, withdrawn: 0 };
-      res.json(rows.map((n) => ({ id: n.version, ...n, answers: counts.get(n.version) ?? none })));
-    }),
+    endpoint(
+      {
+        summary: 'List privacy notice versions with answer counts',
+        response: { description: 'The notices (X-Total-Count header)' },
+      },
+      async (_req, res) => {
+        const [rows, counts] = await Promise.all([listNotices(db), answerCounts(db)]);
+        res.setHeader('x-total-count', String(rows.length));
+        const none = { acknowledged: 0, consented: 0, withdrawn: 0 };
+        res.json(rows.map((n) => ({ id: n.version, ...n, answers: counts.get(n.version) ?? none })));
+      },
+    ),
   );
   r.get(
     '/:version',
-    route(async (req, res) => {
-      const { version } = parse(versionParam, req.params, 'path');
-      const notice = await findNotice(db, version);
-      if (!notice) throw notFound('Privacy notice');
-      res.json({ id: notice.version, ...notice, view: await noticeView(db, notice, deps.retention) });
-    }),
+    endpoint(
+      {
+        summary: 'One privacy notice version, with the page view',
+        params: versionParam,
+        response: { description: 'The notice and `view`' },
+      },
+      async (_req, res, { params: { version } }) => {
+        const notice = await findNotice(db, version);
+        if (!notice) throw notFound('Privacy notice');
+        res.json({ id: notice.version, ...notice, view: await noticeView(db, notice, deps.retention) });
+      },
+    ),
   );
   r.post(
     '/',
-    route(async (req, res) => {
-      const body = parse(draftSchema, req.body);
-      const row = await insertNoticeDraft(db, body, principalOf(req).actor);
-      res.status(201).json({ id: row.version, ...row });
-    }),
+    endpoint(
+      {
+        summary: 'Create a privacy notice draft',
+        body: draftSchema,
+        response: { status: 201, description: 'The draft' },
+      },
+      async (req, res, { body }) => {
+        const row = await insertNoticeDraft(db, body, principalOf(req).actor);
+        res.status(201).json({ id: row.version, ...row });
+      },
+    ),
   );
   r.put(
     '/:version',
-    route(async (req, res) => {
-      const { version } = parse(versionParam, req.params, 'path');
-      const body = parse(draftSchema, req.body);
-      const row = await updateNoticeDraft(db, version, body);
-      if (!row) throw (await findNotice(db, version)) ? notDraft(version) : notFound('Privacy notice');
-      res.json({ id: row.version, ...row });
-    }),
+    endpoint(
+      {
+        summary: 'Edit a privacy notice draft',
+        params: versionParam,
+        body: draftSchema,
+        errors: ['not_found'],
+        response: { description: 'The draft' },
+      },
+      async (_req, res, { params: { version }, body }) => {
+        const row = await updateNoticeDraft(db, version, body);
+        if (!row) throw (await findNotice(db, version)) ? notDraft(version) : notFound('Privacy notice');
+        res.json({ id: row.version, ...row });
+      },
+    ),
   );
   r.post(
     '/:version/publish',
-    route(async (req, res) => {
-      const { version } = parse(versionParam, req.params, 'path');
-      const row = await publishNotice(db, version);
-      if (!row) throw (await findNotice(db, version)) ? notDraft(version) : notFound('Privacy notice');
-      res.json({ id: row.version, ...row });
-    }),
+    endpoint(
+      {
+        summary: 'Publish a privacy notice draft (it takes effect now)',
+        params: versionParam,
+        errors: ['not_found'],
+        response: { description: 'The published notice' },
+      },
+      async (_req, res, { params: { version } }) => {
+        const row = await publishNotice(db, version);
+        if (!row) throw (await findNotice(db, version)) ? notDraft(version) : notFound('Privacy notice');
+        res.json({ id: row.version, ...row });
+      },
+    ),
   );
   return r;
 }

@@ -9,7 +9,7 @@ import type { AppConfig } from '../../config/config.ts';
 import { retentionDays } from '../../domain/privacy.ts';
 import { noteAudit } from '../audit/audit-trail.ts';
 import { principalOf } from '../auth/permissions.ts';
-import { parse, route } from '../http/middleware.ts';
+import { endpoint } from '../http/contract.ts';
 
 const days = z.number().int().min(1).max(3650).nullable();
 const settingsSchema = z
@@ -45,18 +45,30 @@ export function privacyRoutes(deps: { db: DB; config?: Pick<AppConfig, 'retentio
   };
   r.get(
     '/',
-    route(async (_req, res) => {
-      res.json(await view());
-    }),
+    endpoint(
+      {
+        summary: 'Privacy settings: retention per data class and what is in force',
+        response: { description: 'The settings and the effective values' },
+      },
+      async (_req, res) => {
+        res.json(await view());
+      },
+    ),
   );
   r.put(
     '/',
-    route(async (req, res) => {
-      const s = parse(settingsSchema, req.body);
-      noteAudit(req, { action: 'privacy.settings', targetType: 'privacy_settings', detail: s });
-      await savePrivacySettings(db, s, principalOf(req).actor);
-      res.json(await view());
-    }),
+    endpoint(
+      {
+        summary: 'Change the privacy settings (retention)',
+        body: settingsSchema,
+        response: { description: 'The settings and the effective values' },
+      },
+      async (req, res, { body: s }) => {
+        noteAudit(req, { action: 'privacy.settings', targetType: 'privacy_settings', detail: s });
+        await savePrivacySettings(db, s, principalOf(req).actor);
+        res.json(await view());
+      },
+    ),
   );
   return r;
 }

@@ -81,11 +81,15 @@ export function recordsResource(deps: { db: DB }): Router {
     '/:id',
     authorize('health:read'),
     auditRead('records.read', 'records'),
-    getOneRoute(async (req, id) => {
-      const record = await findScopedRecord(deps.db, id, scopeOf(req));
-      if (record) noteSubject(req, record.employee_id);
-      return record;
-    }, 'records', 'One record, its answers rendered against its own form version'),
+    getOneRoute(
+      async (req, id) => {
+        const record = await findScopedRecord(deps.db, id, scopeOf(req));
+        if (record) noteSubject(req, record.employee_id);
+        return record;
+      },
+      'records',
+      'One record, its answers rendered against its own form version',
+    ),
   );
   return r;
 }

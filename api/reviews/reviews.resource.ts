@@ -73,15 +73,19 @@ export function reviewsResource(deps: { db: DB }): Router {
   r.get(
     '/:id',
     auditRead('reviews.read', 'reviews'),
-    getOneRoute(async (req, id) => {
-      const row = await scoped(deps.db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
-      if (!row) return undefined;
-      noteSubject(req, row.employee_id);
-      // getOne is the review page: the row plus its readings, decider, who it waits for and can_decide
-      const p = principalOf(req);
-      const review = openReviewWithContext(row, keyringOf(deps.db));
-      return reviewPage(deps.db, review, p.employeeId, can(p, 'reviews:decide'));
-    }, 'Review', 'The review page: the review, its readings, decider, who it waits for and can_decide'),
+    getOneRoute(
+      async (req, id) => {
+        const row = await scoped(deps.db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
+        if (!row) return undefined;
+        noteSubject(req, row.employee_id);
+        // getOne is the review page: the row plus its readings, decider, who it waits for and can_decide
+        const p = principalOf(req);
+        const review = openReviewWithContext(row, keyringOf(deps.db));
+        return reviewPage(deps.db, review, p.employeeId, can(p, 'reviews:decide'));
+      },
+      'Review',
+      'The review page: the review, its readings, decider, who it waits for and can_decide',
+    ),
   );
   return r;
 }
