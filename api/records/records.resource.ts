@@ -14,7 +14,6 @@ import { authorize, scopeOf } from '../auth/permissions.ts';
 import { dateFilter, getOneRoute, listRoute, person, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { recordsListQuery } from '../../db/repositories/records.ts';
-import { endpoint } from '../http/contract.ts';
 
 const sort = {
   fields: {

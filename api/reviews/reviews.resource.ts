@@ -12,7 +12,6 @@ import { authorize, can, principalOf, scopeOf } from '../auth/permissions.ts';
 import { reviewPage } from './review-page.ts';
 import { dateFilter, getOneRoute, listRoute, person, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
-import { endpoint } from '../http/contract.ts';
 
 const sort = {
   fields: {
