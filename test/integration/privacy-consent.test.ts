@@ -255,7 +255,13 @@ describe('privacy notice and consent', () => {
     const xlsx = await fetch(`${ctx.apiUrl}/api/exports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-admin-token': ctx.operatorKey },
-      body: JSON.stringify({ from: s.workDate, to: s.workDate, departmentIds: [dept.id], format: 'xlsx' }),
+      body: JSON.stringify({
+        from: s.workDate,
+        to: s.workDate,
+        departmentIds: [dept.id],
+        format: 'xlsx',
+        purpose: 'consent test',
+      }),
     });
     assert.equal(xlsx.status, 200);
     const wb = new ExcelJS.Workbook();
