@@ -4,7 +4,7 @@
 // records' period). Each batch is idempotent.
 import { Context } from '@temporalio/activity';
 import { addDays, workDateAt } from '../domain/zoned-time.ts';
-import { removeLocations, retentionDays } from '../domain/privacy.ts';
+import { removeLocations, retentionDays } from '../domain/privacy/minimisation.ts';
 import { insertAudit, purgeAuditBefore } from '../db/repositories/audit.ts';
 import { findFormVersionCached } from '../db/repositories/forms.ts';
 import { getPolicy } from '../db/repositories/policy.ts';

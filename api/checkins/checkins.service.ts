@@ -6,7 +6,7 @@ import type { Transaction } from 'kysely';
 import { assess } from '../../domain/anomaly/evaluate.ts';
 import { classifySubmission, computeDaySchedule } from '../../domain/day-schedule.ts';
 import { validateAnswers } from '../../domain/forms/validate-answers.ts';
-import { coarsenLocations } from '../../domain/privacy.ts';
+import { coarsenLocations } from '../../domain/privacy/minimisation.ts';
 import { getPrivacySettingsCached } from '../../db/repositories/privacy-settings.ts';
 import type { Submission } from '../../domain/submission.ts';
 import { checkinWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids.ts';

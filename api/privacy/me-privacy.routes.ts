@@ -1,6 +1,8 @@
 // The employee's privacy: the company's notice and their answer to it (acknowledge, consent,
 // withdraw), and "我的数据": their records and reviews, a download of everything held about them,
 // and who read their health answers. Mounted under /api/me (the employee's own session only).
+import { retentionDays } from '../../domain/privacy/minimisation.ts';
+import { getPrivacySettingsCached } from '../../db/repositories/privacy-settings.ts';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { noticeFields, noticeNeeded } from '../../domain/privacy/consent.ts';
@@ -34,6 +36,17 @@ const answerSchema = z
 
 const exportQuery = z.object({ format: z.enum(['json', 'xlsx']).default('json') }).strict();
 
+/** What is in force per data class: the company's privacy settings, else the configured defaults. */
+async function noticeRetention(db: DB, defaults: MePrivacyDeps['retention']) {
+  const days = retentionDays(await getPrivacySettingsCached(db), defaults);
+  return {
+    recordDays: days.records,
+    photoDays: days.photos,
+    locationDays: days.locations,
+    auditDays: days.audit,
+  };
+}
+
 /** The notice as the page shows it: the admin's texts plus the form's fields and the retention. */
 export async function noticeView(db: DB, notice: NoticeRow, retention: MePrivacyDeps['retention']) {
   const form = await getPublishedFormCached(db);
@@ -43,7 +56,7 @@ export async function noticeView(db: DB, notice: NoticeRow, retention: MePrivacy
     publishedAt: notice.published_at,
     text: notice.content,
     fields: noticeFields(form.definition.fields),
-    retention: { recordDays: retention.recordDays, auditDays: retention.auditDays },
+    retention: await noticeRetention(db, retention),
     showReaderNames: notice.show_reader_names,
   };
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
 import { getPrivacySettings, savePrivacySettings } from '../../db/repositories/privacy-settings.ts';
 import type { AppConfig } from '../../config/config.ts';
-import { retentionDays } from '../../domain/privacy.ts';
+import { retentionDays } from '../../domain/privacy/minimisation.ts';
 import { noteAudit } from '../audit/audit-trail.ts';
 import { principalOf } from '../auth/permissions.ts';
 import { endpoint } from '../http/contract.ts';

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import { defaultForm } from '../../domain/forms/default-form.ts';
 import type { FormDefinition } from '../../domain/forms/form-definition.ts';
+import { readCache } from './read-cache.ts';
 import type { DB } from '../connect.ts';
 
 /** The published form; a new company gets the default form published as version 1. */
@@ -53,17 +54,10 @@ export async function findFormVersionCached(db: DB, version: number): Promise<Fo
  * through this process is seen at once, one through another API instance within this time.
  */
 const PUBLISHED_CACHE_MS = 5_000;
-const publishedCache = new WeakMap<DB, { until: number; form: Promise<FormRow> }>();
+const publishedCache = readCache(PUBLISHED_CACHE_MS, (db) => getPublishedForm(db));
 
 /** getPublishedForm for the hot path (a submission without a formVersion). */
-export function getPublishedFormCached(db: DB): Promise<FormRow> {
-  const hit = publishedCache.get(db);
-  if (hit && hit.until > Date.now()) return hit.form;
-  const form = getPublishedForm(db);
-  publishedCache.set(db, { until: Date.now() + PUBLISHED_CACHE_MS, form });
-  form.catch(() => publishedCache.delete(db));
-  return form;
-}
+export const getPublishedFormCached = (db: DB): Promise<FormRow> => publishedCache.get(db);
 
 export function listFormVersions(db: DB) {
   return db.selectFrom('forms').selectAll().orderBy('version', 'desc').execute();
@@ -89,7 +83,7 @@ export function updateDraft(db: DB, version: number, definition: FormDefinition,
 
 /** Retires the published form and publishes the draft, atomically; undefined if not a draft. */
 export async function publishDraft(db: DB, version: number) {
-  publishedCache.delete(db);
+  publishedCache.forget(db);
   await getPublishedForm(db);
   const published = await db.transaction().execute(async (trx) => {
     const draft = await trx
@@ -109,7 +103,7 @@ export async function publishDraft(db: DB, version: number) {
       .executeTakeFirstOrThrow();
   });
   // again after commit: a read while the transaction ran may have kept the old form
-  publishedCache.delete(db);
+  publishedCache.forget(db);
   return published;
 }
 

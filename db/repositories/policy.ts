@@ -2,6 +2,7 @@
 // change made today applies from tomorrow while today's running days keep their snapshot.
 import { sql } from 'kysely';
 import { checkinPolicySchema, defaultPolicy, type CheckinPolicy } from '../../domain/policy.ts';
+import { readCache } from './read-cache.ts';
 import type { DB } from '../connect.ts';
 import type { CheckinPoliciesTable } from '../database.ts';
 import type { Selectable } from 'kysely';
@@ -80,17 +81,10 @@ export const getCurrentPolicy = (db: DB) => getPolicy(db);
  * version that comes into force at midnight) within this time.
  */
 const POLICY_CACHE_MS = 5_000;
-const policyCache = new WeakMap<DB, { until: number; policy: Promise<CheckinPolicy> }>();
+const policyCache = readCache(POLICY_CACHE_MS, (db) => getCurrentPolicy(db));
 
 /** getCurrentPolicy for the hot path (the 09:00 rush asks it on every submission). */
-export function getCurrentPolicyCached(db: DB): Promise<CheckinPolicy> {
-  const hit = policyCache.get(db);
-  if (hit && hit.until > Date.now()) return hit.policy;
-  const policy = getCurrentPolicy(db);
-  policyCache.set(db, { until: Date.now() + POLICY_CACHE_MS, policy });
-  policy.catch(() => policyCache.delete(db));
-  return policy;
-}
+export const getCurrentPolicyCached = (db: DB): Promise<CheckinPolicy> => policyCache.get(db);
 
 export async function savePolicy(
   db: DB,
@@ -98,7 +92,7 @@ export async function savePolicy(
   departmentId: number | null,
   effectiveFrom: string,
 ) {
-  policyCache.delete(db);
+  policyCache.forget(db);
   await ensureCompanyPolicy(db);
   const values = { ...toRow(policy), department_id: departmentId, effective_from: effectiveFrom };
   return db

@@ -1,6 +1,7 @@
 // The company's privacy settings (retention per data class, location precision, the grace period
 // before a departed employee's health data goes) and deleting one person's health data.
 import { sql, type Transaction } from 'kysely';
+import { readCache } from './read-cache.ts';
 import type { DB } from '../connect.ts';
 import type { Database } from '../database.ts';
 
@@ -45,20 +46,13 @@ export async function getPrivacySettings(db: Q): Promise<PrivacySettings & { upd
  * this process is seen at once, one saved by another API instance within this time.
  */
 const CACHE_MS = 5_000;
-const cache = new WeakMap<DB, { until: number; settings: Promise<PrivacySettings> }>();
+const cache = readCache<PrivacySettings>(CACHE_MS, (db) => getPrivacySettings(db));
 
 /** getPrivacySettings for the submission path (asked on every submission). */
-export function getPrivacySettingsCached(db: DB): Promise<PrivacySettings> {
-  const hit = cache.get(db);
-  if (hit && hit.until > Date.now()) return hit.settings;
-  const settings = getPrivacySettings(db);
-  cache.set(db, { until: Date.now() + CACHE_MS, settings });
-  settings.catch(() => cache.delete(db));
-  return settings;
-}
+export const getPrivacySettingsCached = (db: DB): Promise<PrivacySettings> => cache.get(db);
 
 export async function savePrivacySettings(db: DB, s: PrivacySettings, updatedBy: string): Promise<void> {
-  cache.delete(db);
+  cache.forget(db);
   const values = {
     record_retention_days: s.recordRetentionDays,
     photo_retention_days: s.photoRetentionDays,

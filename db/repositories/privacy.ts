@@ -1,6 +1,7 @@
 // Privacy notice versions, the employees' acknowledgements / consents / withdrawals, and the
 // current notice for the submission path (kept in memory, dropped when a version is published).
 import { sql, type Transaction } from 'kysely';
+import { readCache } from './read-cache.ts';
 import type { DB } from '../connect.ts';
 import type { Database, LegalBasis, NoticeText, PrivacyState } from '../database.ts';
 
@@ -19,17 +20,10 @@ export function findPublishedNotice(db: DB) {
  * process is seen at once (the cache is dropped), one through another API instance within this time.
  */
 const NOTICE_CACHE_MS = 5_000;
-const noticeCache = new WeakMap<DB, { until: number; notice: Promise<NoticeRow | undefined> }>();
+const noticeCache = readCache(NOTICE_CACHE_MS, (db) => findPublishedNotice(db));
 
 /** The published notice for the hot path (every submission asks): one read per process per 5 s. */
-export function getPublishedNoticeCached(db: DB): Promise<NoticeRow | undefined> {
-  const hit = noticeCache.get(db);
-  if (hit && hit.until > Date.now()) return hit.notice;
-  const notice = findPublishedNotice(db);
-  noticeCache.set(db, { until: Date.now() + NOTICE_CACHE_MS, notice });
-  notice.catch(() => noticeCache.delete(db));
-  return notice;
-}
+export const getPublishedNoticeCached = (db: DB): Promise<NoticeRow | undefined> => noticeCache.get(db);
 
 export function listNotices(db: DB) {
   return db.selectFrom('privacy_notices').selectAll().orderBy('version', 'desc').execute();
@@ -70,7 +64,7 @@ export function updateNoticeDraft(db: DB, version: number, d: NoticeDraft) {
 
 /** Retires the published notice and publishes the draft, atomically; undefined if not a draft. */
 export async function publishNotice(db: DB, version: number) {
-  noticeCache.delete(db);
+  noticeCache.forget(db);
   const published = await db.transaction().execute(async (trx) => {
     const draft = await trx
       .selectFrom('privacy_notices')
@@ -93,12 +87,12 @@ export async function publishNotice(db: DB, version: number) {
       .executeTakeFirstOrThrow();
   });
   // again after commit: a read while the transaction ran may have kept the old notice
-  noticeCache.delete(db);
+  noticeCache.forget(db);
   return published;
 }
 
 /** Drops this process's copy (tests that reset the tables). */
-export const forgetNoticeCache = (db: DB) => noticeCache.delete(db);
+export const forgetNoticeCache = (db: DB) => noticeCache.forget(db);
 
 /** Stores the person's answer: the history row and their current state, in one transaction. */
 export async function recordPrivacyAnswer(

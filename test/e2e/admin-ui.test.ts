@@ -137,8 +137,14 @@ describe('admin UI', () => {
     assert.equal(day.filter((d) => d.outcome === 'exempt').length, 1);
 
     // The locale menu switches the whole UI to English.
-    await page.goto(`${ctx.apiUrl}/admin/#/records`);
-    await page.locator('tbody tr').filter({ hasText: '王小明' }).locator('td').first().click();
+    // (straight to the record: the list may still be refetching its remembered filter and re-rendering rows)
+    const wang = await ctx.db
+      .selectFrom('health_records')
+      .select('id')
+      .where('employee_id', '=', (dept.members[0] as TestEmployee).id)
+      .executeTakeFirstOrThrow();
+    await page.goto(`${ctx.apiUrl}/admin/#/records/${wang.id}/show`);
+    await page.getByText('王小明').first().waitFor();
     await page
       .getByRole('button', { name: /简体中文|语言|Language/ })
       .first()

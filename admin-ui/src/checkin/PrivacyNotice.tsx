@@ -20,7 +20,7 @@ export interface NoticeView {
   legalBasis: 'consent' | 'hr_management';
   text: { zh: NoticeText; en: NoticeText };
   fields: { key: string; type: string; label: { zh: string; en: string }; requiresConsent: boolean }[];
-  retention: { recordDays: number; auditDays: number };
+  retention: { recordDays: number; photoDays: number; locationDays: number; auditDays: number };
 }
 
 export interface PrivacyInfo {

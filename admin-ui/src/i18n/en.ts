@@ -681,7 +681,7 @@ export const appEn = {
         'Your manager, your department HR and the company HR administrators can see your check-ins and their reviews; every read is written to the audit log, which you can see under "My data".',
       retention: 'How long we keep it',
       retention_text:
-        'Health records are kept %{recordDays} days and the access audit log %{auditDays} days, then deleted automatically.',
+        'Health records are kept %{recordDays} days (photos %{photoDays}, locations %{locationDays}) and the access audit log %{auditDays} days, then deleted automatically.',
       processors: 'Processors',
       rights: 'Your rights',
       contact: 'Contact',

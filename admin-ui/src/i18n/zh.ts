@@ -695,7 +695,8 @@ export const appZh = {
       audience_roles:
         '您的直属主管、部门 HR 及公司 HR 管理员可以查看您的填报和复核结果；每一次查看都会记入审计日志，您可以在“我的数据”中看到。',
       retention: '保存期限',
-      retention_text: '健康记录保存 %{recordDays} 天，访问审计日志保存 %{auditDays} 天，到期自动删除。',
+      retention_text:
+        '健康记录保存 %{recordDays} 天（照片 %{photoDays} 天，位置 %{locationDays} 天），访问审计日志保存 %{auditDays} 天，到期自动删除。',
       processors: '受托处理方',
       rights: '您的权利',
       contact: '联系方式',

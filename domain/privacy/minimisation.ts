@@ -1,6 +1,6 @@
 // Minimisation rules (PIPL): locations kept no more precise than the company needs, and removed
 // from records once their own retention period ends. Plain functions over a form's answers.
-import type { FormDefinition } from './forms/form-definition.ts';
+import type { FormDefinition } from '../forms/form-definition.ts';
 
 /** The location answers of a form, rounded to `decimals` (null: unchanged). */
 export function coarsenLocations(
