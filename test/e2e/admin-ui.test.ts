@@ -145,12 +145,28 @@ describe('admin UI', () => {
       .executeTakeFirstOrThrow();
     await page.goto(`${ctx.apiUrl}/admin/#/records/${wang.id}/show`);
     await page.getByText('王小明').first().waitFor();
-    await page
-      .getByRole('button', { name: /简体中文|语言|Language/ })
-      .first()
-      .click();
-    await page.getByRole('menuitem', { name: 'English' }).click();
-    await answers.getByText('Health code colour').waitFor();
+    await answers.waitFor();
+    // a click while the page still settles can miss the menu: ask again until the UI is English
+    const english = answers.getByText('Health code colour');
+    await eventually(
+      async () => {
+        if (await english.isVisible()) return true;
+        await page.keyboard.press('Escape');
+        await page
+          .getByRole('button', { name: /简体中文|语言|Language/ })
+          .first()
+          .click({ timeout: 5_000 })
+          .catch(() => undefined);
+        await page
+          .getByRole('menuitem', { name: 'English' })
+          .click({ timeout: 5_000 })
+          .catch(() => undefined);
+        await english.waitFor({ timeout: 5_000 }).catch(() => undefined);
+        return (await english.isVisible()) || null;
+      },
+      40_000,
+      'the record in English',
+    );
     assert.ok(await page.getByText('Answers').first().isVisible());
     await page.close();
   });
