@@ -5,10 +5,10 @@
 // backlog, today's check-ins) are read from Postgres only when Prometheus scrapes, and only in a
 // process that called `collectFromDatabase` (the worker). The Temporal SDK's own metrics
 // (temporal_*) come from its Rust runtime on their own port (worker/create-worker.ts).
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { listenInternal, type InternalListener } from './internal-listener.ts';
 import type { DB } from '../db/connect.ts';
 import { dayProgress, outboxBacklog, reviewBacklog } from '../db/repositories/ops-metrics.ts';
 
@@ -259,30 +259,14 @@ export function sendMetrics(res: ServerResponse): void {
 }
 
 /** The API's internal metrics listener (METRICS_PORT): only /metrics, never the app. */
-export async function startMetricsServer(
-  port: number,
-  host: string,
-): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+export async function startMetricsServer(port: number, host: string): Promise<InternalListener> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/metrics') return sendMetrics(res);
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const a = server.address() as AddressInfo;
-  return {
-    server,
-    url: `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`,
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  return listenInternal(server, port, host);
 }
 
 // ---------- DingTalk ----------

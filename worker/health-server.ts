@@ -2,8 +2,8 @@
 // /livez answers while the process runs; /readyz while the worker polls its task queue and
 // Postgres answers (503 names what fails). Used by the compose healthcheck. /metrics: the worker's
 // Prometheus metrics (platform/metrics.ts), scraped inside the Docker network, never published.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { listenInternal, type InternalListener } from '../platform/internal-listener.ts';
 import type { DB } from '../db/connect.ts';
 import { postgresProbe, readiness, type ProbeResult } from '../api/health/probes.ts';
 import { sendMetrics } from '../platform/metrics.ts';
@@ -18,7 +18,7 @@ export async function startWorkerHealthServer(
   deps: WorkerHealthDeps,
   port: number,
   host = '127.0.0.1',
-): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+): Promise<InternalListener> {
   const postgres = postgresProbe(deps.db);
   const temporal = (): Promise<ProbeResult> =>
     Promise.resolve(deps.polling() ? 'ok' : 'error: the worker is not polling its task queue');
@@ -41,18 +41,5 @@ export async function startWorkerHealthServer(
     }
     send(404, { status: 'not found' });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const a = server.address() as AddressInfo;
-  return {
-    server,
-    url: `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`,
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  return listenInternal(server, port, host);
 }
