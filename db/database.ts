@@ -395,7 +395,8 @@ export interface RoleGrantsTable {
 export type AuditOutcome = 'success' | 'denied' | 'failure';
 
 export interface AuditLogTable {
-  id: Generated<string>;
+  /** bigserial, read as a number (db/connect.ts parses int8) */
+  id: Generated<number>;
   at: Generated<Date>;
   actor: string;
   actor_roles: string[];

@@ -31,7 +31,15 @@ export function attachmentUploadRoutes(deps: { db: DB }): Router {
           types: ['image/jpeg', 'image/png', 'image/webp'],
           description: 'the image, at most 300 KB',
         },
-        response: { status: 201, description: '{ id, contentType, sizeBytes }: reference id as photoId' },
+        response: {
+          status: 201,
+          description: '{ id, contentType, sizeBytes }: reference id as photoId',
+          schema: z.strictObject({
+            id: z.uuid().meta({ description: "the photo's id: the answer's photoId" }),
+            contentType: z.enum(['image/jpeg', 'image/png', 'image/webp']),
+            sizeBytes: z.number().int().positive(),
+          }),
+        },
         errors: ['payload_too_large'],
       },
       async (req, res) => {
@@ -70,7 +78,7 @@ export function attachmentReadRoutes(deps: { db: DB }): Router {
       {
         summary: "A photo a record's answers reference",
         params,
-        response: { description: 'The image', contentType: 'image/*' },
+        response: { description: 'The image', contentType: ['image/jpeg', 'image/png', 'image/webp'] },
       },
       async (req, res, { params: { id, attachmentId } }) => {
         const record = await findRecordById(deps.db, id);

@@ -10,6 +10,7 @@ import { bigIdList, bigIdParam, listRoute, textFilter, type SortSpec } from '../
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { auditListQuery } from '../../db/repositories/audit.ts';
 import { endpoint } from '../http/contract.ts';
+import { auditEntrySchema } from './audit.schemas.ts';
 
 const sort = {
   fields: {
@@ -54,6 +55,7 @@ export function auditLogResource(deps: { db: DB }): Router {
     listRoute(
       db,
       'audit',
+      auditEntrySchema,
       sort,
       filterSchema,
       (req: Request) => auditListQuery(db, scopeOf(req)),
@@ -71,9 +73,13 @@ export function auditLogResource(deps: { db: DB }): Router {
   r.get(
     '/:id',
     endpoint(
-      { summary: 'One audit entry', params: bigIdParam, response: { description: 'The entry' } },
+      {
+        summary: 'One audit entry',
+        params: bigIdParam,
+        response: { description: 'The entry', schema: auditEntrySchema },
+      },
       async (req, res, { params: { id } }) => {
-        const row = await auditListQuery(db, scopeOf(req)).where('a.id', '=', String(id)).executeTakeFirst();
+        const row = await auditListQuery(db, scopeOf(req)).where('a.id', '=', id).executeTakeFirst();
         if (!row) throw notFound('Audit entry');
         res.json(openAuditRow(row, keyringOf(db)));
       },

@@ -65,7 +65,14 @@ export function calendarRoutes(deps: { db: DB }): Router {
         summary: 'Make a date a workday or a day off for the company',
         params: z.object({ date }),
         body: overrideSchema,
-        response: { description: 'The override { date, kind, note }' },
+        response: {
+          description: 'The override as sent { date, kind, note } (note left out when none was sent)',
+          schema: z.strictObject({
+            date: z.iso.date(),
+            kind: z.enum(['workday', 'day_off']),
+            note: z.string().optional(),
+          }),
+        },
       },
       async (_req, res, { params, body: b }) => {
         const body = { ...b, ...params };

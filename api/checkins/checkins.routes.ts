@@ -23,6 +23,7 @@ export const submitResultSchema = z.object({
   reviewId: z.number().int().nullable().meta({ description: 'the anomaly review the record opened' }),
 });
 import { endpoint } from '../http/contract.ts';
+import { todaySchema } from './checkins.schemas.ts';
 
 export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly IdentityCheck[] }): Router {
   const r = Router();
@@ -34,6 +35,7 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
         summary: "Today's form, prefill and status for the signed-in employee",
         response: {
           description: '{ workDate, timeZone, employee, form, prefill, privacy, status, record, review }',
+          schema: todaySchema,
         },
       },
       async (req, res) => {
@@ -88,11 +90,10 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
       {
         summary: "Submit today's check-in (idempotent by idempotencyKey)",
         body: submissionSchema,
-        response: {
-          status: 201,
-          description: 'Stored (200 when the idempotency key replays)',
-          schema: submitResultSchema,
-        },
+        response: { status: 201, description: 'Stored', schema: submitResultSchema },
+        otherResponses: [
+          { status: 200, description: 'The idempotency key replays: the stored record', schema: submitResultSchema },
+        ],
         errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused'],
       },
       async (req, res, { body: submission }) => {

@@ -46,11 +46,10 @@ export const proxyCheckin = (deps: CheckinDeps): RequestHandler[] => [
       summary: "代填: a manager or HR submits today's check-in for someone in their departments",
       params: idParam,
       body: proxySubmissionSchema,
-      response: {
-        status: 201,
-        description: 'Stored (200 when the idempotency key replays)',
-        schema: submitResultSchema,
-      },
+      response: { status: 201, description: 'Stored', schema: submitResultSchema },
+      otherResponses: [
+        { status: 200, description: 'The idempotency key replays: the stored record', schema: submitResultSchema },
+      ],
       errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused'],
     },
     async (req, res, { params: { id }, body }) => {

@@ -6,6 +6,7 @@ import { AppError } from '../http/errors.ts';
 import { cleanBody } from '../http/input-rules.ts';
 import type { ImportResult } from './csv-table.ts';
 import { endpoint } from '../http/contract.ts';
+import { importResultSchema } from './csv-import.schemas.ts';
 
 const importQuery = z
   .object({ dryRun: z.enum(['true', 'false', '1', '0']).optional() })
@@ -26,7 +27,10 @@ export function csvImportRoutes(
         summary: `Import ${what} from a CSV file (dryRun=true: check and report, change nothing)`,
         query: importQuery,
         rawBody: { types: ['text/csv'], description: 'the CSV file, UTF-8, at most 500 KB' },
-        response: { description: 'What was (or would be) created, updated and refused, row by row' },
+        response: {
+          description: 'How many rows were (or would be) created, updated and left unchanged',
+          schema: importResultSchema,
+        },
       },
       async (req, res, { query: { dryRun } }) => {
         if (typeof req.body !== 'string') {

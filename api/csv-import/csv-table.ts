@@ -3,6 +3,8 @@
 import { isValidTimeZone } from '../../domain/zoned-time.ts';
 import { AppError, type FieldIssue } from '../http/errors.ts';
 import { parseCsv, type CsvRecord } from './csv.ts';
+import type { z } from 'zod';
+import type { importResultSchema } from './csv-import.schemas.ts';
 
 /** A problem with one cell (or the file), in both languages. */
 export interface ImportIssue extends FieldIssue {
@@ -44,13 +46,7 @@ export const invalidFile = (issues: ImportIssue[], position: (column: string) =>
   );
 
 /** What an import answers: how many rows, and what they did (or would do, in a dry run). */
-export interface ImportResult {
-  dryRun: boolean;
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-}
+export type ImportResult = z.infer<typeof importResultSchema>;
 
 export interface CsvTable<C extends string> {
   records: CsvRecord[];

@@ -21,6 +21,7 @@ import { inScopeOf, scopeOf } from '../auth/permissions.ts';
 import { AppError } from '../http/errors.ts';
 import { issue } from '../../domain/issue-codes.ts';
 import { endpoint } from '../http/contract.ts';
+import { heatmapSchema, nonSubmittersSchema, todayTotalsSchema, trendSchema } from './dashboard.schemas.ts';
 
 const date = z.string().refine(isValidDate, issue('date_format', 'expected YYYY-MM-DD'));
 const rangeQuery = z.object({ from: date.optional(), to: date.optional() }).strict();
@@ -56,7 +57,10 @@ export function dashboardRoutes(deps: { db: DB }): Router {
     endpoint(
       {
         summary: "Today's totals in the caller's departments",
-        response: { description: '{ workDate, expected, submitted, …, consentWithdrawn }' },
+        response: {
+          description: '{ workDate, expected, submitted, …, consentWithdrawn }',
+          schema: todayTotalsSchema,
+        },
       },
       async (req, res) => {
         const workDate = await today();
@@ -74,7 +78,7 @@ export function dashboardRoutes(deps: { db: DB }): Router {
       {
         summary: 'Compliance heat map: departments × days (default the last 14 days, at most 366)',
         query: rangeQuery,
-        response: { description: '{ from, to, days, departments, cells }' },
+        response: { description: '{ from, to, days, departments, cells }', schema: heatmapSchema },
       },
       async (req, res, { query }) => {
         const f = await range(query);
@@ -117,7 +121,7 @@ export function dashboardRoutes(deps: { db: DB }): Router {
       {
         summary: 'Anomaly trend: warnings and reds per day (default the last 14 days, at most 366)',
         query: rangeQuery,
-        response: { description: '{ from, to, days }' },
+        response: { description: '{ from, to, days }', schema: trendSchema },
       },
       async (req, res, { query }) => {
         const f = await range(query);
@@ -140,7 +144,10 @@ export function dashboardRoutes(deps: { db: DB }): Router {
             page: z.coerce.number().int().min(1).max(100_000).default(1),
           })
           .strict(),
-        response: { description: '{ workDate, total, page, perPage, departments, people }' },
+        response: {
+          description: '{ workDate, total, page, perPage, departments, people }',
+          schema: nonSubmittersSchema,
+        },
       },
       async (req, res, { query: q }) => {
         const workDate = await today();

@@ -29,6 +29,12 @@ import { auditRead, noteAudit, writeAuditIn } from '../audit/audit-trail.ts';
 import { authorize, inScopeOf, principalOf, scopeOf } from '../auth/permissions.ts';
 import { AppError, conflict, forbidden, notFound } from '../http/errors.ts';
 import { endpoint } from '../http/contract.ts';
+import {
+  dataRequestDecidedSchema,
+  dataRequestSchema,
+  filedDataRequestSchema,
+  ownDataRequestsSchema,
+} from './data-requests.schemas.ts';
 import { bigId, dateFilter, idList, idParam, listRoute, type SortSpec } from '../http/simple-rest.ts';
 
 export interface DataRequestDeps {
@@ -87,7 +93,7 @@ export function myDataRequestRoutes(deps: DataRequestDeps): Router {
     endpoint(
       {
         summary: 'The employee’s own data requests (correction, deletion)',
-        response: { description: '{ items }' },
+        response: { description: '{ items }', schema: ownDataRequestsSchema },
       },
       async (req, res) => {
         const items = await listOwnDataRequests(db, req.employeeId as number);
@@ -101,7 +107,11 @@ export function myDataRequestRoutes(deps: DataRequestDeps): Router {
       {
         summary: 'File a data request: correct or delete one’s health data',
         body: createSchema,
-        response: { status: 202, description: '{ id, status }: the request, handled by a workflow' },
+        response: {
+          status: 202,
+          description: '{ id, status }: the request, handled by a workflow',
+          schema: filedDataRequestSchema,
+        },
       },
       async (req, res, { body }) => {
         const employeeId = req.employeeId as number;
@@ -192,6 +202,7 @@ export function dataRequestsResource(deps: DataRequestDeps): Router {
     listRoute(
       db,
       'data-requests',
+      dataRequestSchema,
       sort,
       filterSchema,
       (req: Request) => dataRequestsListQuery(db, scopeOf(req)),
@@ -214,7 +225,7 @@ export function dataRequestsResource(deps: DataRequestDeps): Router {
       {
         summary: 'One data request',
         params: idParam,
-        response: { description: 'The data request' },
+        response: { description: 'The data request', schema: dataRequestSchema },
       },
       async (req, res, { params: { id } }) => {
         const row = await dataRequestsListQuery(db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
@@ -231,7 +242,7 @@ export function dataRequestsResource(deps: DataRequestDeps): Router {
         params: idParam,
         body: decisionSchema,
         errors: ['conflict', 'unavailable'],
-        response: { description: 'The decided request' },
+        response: { description: 'The decided request', schema: dataRequestDecidedSchema },
       },
       async (req, res, { params: { id }, body }) => {
         const p = principalOf(req);

@@ -16,6 +16,7 @@ import { pickEditable } from '../http/pick-editable.ts';
 import { issue } from '../../domain/issue-codes.ts';
 import { departmentsListQuery, findDepartmentHeads, updateDepartment } from '../../db/repositories/org.ts';
 import { endpoint } from '../http/contract.ts';
+import { departmentSchema } from './departments.schemas.ts';
 
 const sort = {
   fields: {
@@ -96,6 +97,7 @@ export function departmentsResource(deps: { db: DB }): Router {
     listRoute(
       db,
       'departments',
+      departmentSchema,
       sort,
       filterSchema,
       (req: Request) => departmentsListQuery(db, scopeOf(req)),
@@ -113,7 +115,7 @@ export function departmentsResource(deps: { db: DB }): Router {
       {
         summary: 'One department with its manager, HR contact and group robot',
         params: idParam,
-        response: { description: 'The department' },
+        response: { description: 'The department', schema: departmentSchema },
       },
       async (req, res, { params: { id } }) => {
         const row = await departmentsListQuery(db, scopeOf(req)).where('d.id', '=', id).executeTakeFirst();
@@ -132,7 +134,7 @@ export function departmentsResource(deps: { db: DB }): Router {
         params: idParam,
         body: departmentUpdate,
         readBody: (req) => pickEditable(req.body, departmentUpdate),
-        response: { description: 'The department after the change' },
+        response: { description: 'The department after the change', schema: departmentSchema },
       },
       async (req, res, { params: { id }, body }) => {
         const current = await findDepartmentHeads(db, id);
@@ -171,7 +173,7 @@ export function departmentsResource(deps: { db: DB }): Router {
           else if (token)
             await setDepartmentRobot(trx, id, { webhookToken: token, signingSecret: secret ?? null });
         });
-        res.json(await departmentsListQuery(db, 'all').where('d.id', '=', id).executeTakeFirst());
+        res.json(await departmentsListQuery(db, 'all').where('d.id', '=', id).executeTakeFirstOrThrow());
       },
     ),
   );

@@ -21,6 +21,7 @@ import { keyringOf } from '../../db/sealed-fields.ts';
 import { issue } from '../../domain/issue-codes.ts';
 import { employeesListQuery } from '../../db/repositories/org.ts';
 import { endpoint } from '../http/contract.ts';
+import { employeeSchema, personDaysSchema } from './employees.schemas.ts';
 
 const sort = {
   fields: {
@@ -79,6 +80,7 @@ export function employeesResource(deps: { db: DB }): Router {
     listRoute(
       db,
       'employees',
+      employeeSchema,
       sort,
       filterSchema,
       (req: Request) => employeesListQuery(db, scopeOf(req)),
@@ -95,7 +97,11 @@ export function employeesResource(deps: { db: DB }): Router {
   r.get(
     '/:id',
     endpoint(
-      { summary: 'One employee', params: idParam, response: { description: 'The employee' } },
+      {
+        summary: 'One employee',
+        params: idParam,
+        response: { description: 'The employee', schema: employeeSchema },
+      },
       async (req, res, { params: { id } }) => {
         const row = await employeesListQuery(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
         if (!row) throw notFound('Employee');
@@ -114,7 +120,7 @@ export function employeesResource(deps: { db: DB }): Router {
         summary: "One person's days: expected, submitted, outcome, leave, calendar (newest first)",
         params: idParam,
         query: daysQuery,
-        response: { description: '{ employee_id, from, to, today, days }' },
+        response: { description: '{ employee_id, from, to, today, days }', schema: personDaysSchema },
       },
       async (req, res, { params: { id }, query: q }) => {
         const person = await employeesListQuery(db, scopeOf(req)).where('e.id', '=', id).executeTakeFirst();
@@ -148,7 +154,7 @@ export function employeesResource(deps: { db: DB }): Router {
         params: idParam,
         body: employeeUpdate,
         readBody: (req) => pickEditable(req.body, employeeUpdate),
-        response: { description: 'The employee after the change' },
+        response: { description: 'The employee after the change', schema: employeeSchema },
       },
       async (req, res, { params: { id }, body }) => {
         const scope = scopeOf(req);

@@ -21,6 +21,7 @@ import { attachmentDisposition } from './content-disposition.ts';
 import { exportView, planExport, startExportWorkflow } from './exports.service.ts';
 import { issue } from '../../domain/issue-codes.ts';
 import { endpoint } from '../http/contract.ts';
+import { exportViewSchema, reportContentTypes } from './exports.schemas.ts';
 import { exportDuration } from '../../platform/metrics.ts';
 
 const date = z.string().refine(isValidDate, issue('date_format', 'expected a calendar date YYYY-MM-DD'));
@@ -67,7 +68,7 @@ export function exportRoutes(deps: {
     endpoint(
       {
         summary: "The exports the caller may see (their own; everybody's with a company-wide scope)",
-        response: { description: 'Exports, newest first' },
+        response: { description: 'Exports, newest first', schema: z.array(exportViewSchema) },
       },
       async (req, res) => {
         res.json((await listExports(db, requesterFilter(req))).map(exportView));
@@ -77,7 +78,11 @@ export function exportRoutes(deps: {
   r.get(
     '/:id',
     endpoint(
-      { summary: "One export's status", params: idParam, response: { description: 'The export' } },
+      {
+        summary: "One export's status",
+        params: idParam,
+        response: { description: 'The export', schema: exportViewSchema },
+      },
       async (req, res, { params: { id } }) => {
         res.json(exportView(await findVisible(req, id)));
       },
@@ -92,7 +97,7 @@ export function exportRoutes(deps: {
         params: idParam,
         response: {
           description: 'The Excel or PDF file',
-          contentType: 'application/octet-stream',
+          contentType: reportContentTypes,
           headers: { 'Content-Disposition': 'attachment with the report file name' },
         },
         errors: ['conflict'],
@@ -116,9 +121,18 @@ export function exportRoutes(deps: {
         summary: 'Export records as Excel or PDF: small ones streamed back, large ones as a workflow',
         body: exportSchema,
         response: {
-          description: 'The file (sync); 202 with the export row and a Location to poll (async)',
-          contentType: 'application/octet-stream',
+          description: 'The file, streamed back (sync)',
+          contentType: reportContentTypes,
+          headers: { 'Content-Disposition': 'attachment with the report file name' },
         },
+        otherResponses: [
+          {
+            status: 202,
+            description: 'The export, run as a workflow (async): poll the Location',
+            schema: exportViewSchema,
+            headers: { Location: 'the export to poll: /api/exports/{id}' },
+          },
+        ],
       },
       async (req, res, { body: asked }) => {
         // Every report holds health data (answers, anomaly reasons): it needs a stated purpose.

@@ -13,6 +13,7 @@ import {
 } from '../../db/repositories/forms.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import { endpoint } from '../http/contract.ts';
+import { formVersionSchema } from './forms.schemas.ts';
 
 export const draftSchema = z
   .object({ definition: formDefinitionSchema, note: z.string().max(200).optional() })
@@ -24,7 +25,10 @@ export function formRoutes(deps: { db: DB }): Router {
   r.get(
     '/',
     endpoint(
-      { summary: 'Every form version (drafts and published)', response: { description: 'Form versions' } },
+      {
+        summary: 'Every form version (drafts and published)',
+        response: { description: 'Form versions, newest first', schema: z.array(formVersionSchema) },
+      },
       async (_req, res) => {
         await getPublishedForm(deps.db);
         res.json(await listFormVersions(deps.db));
@@ -34,7 +38,10 @@ export function formRoutes(deps: { db: DB }): Router {
   r.get(
     '/current',
     endpoint(
-      { summary: 'The published form', response: { description: 'The form version in use' } },
+      {
+        summary: 'The published form',
+        response: { description: 'The form version in use', schema: formVersionSchema },
+      },
       async (_req, res) => {
         res.json(await getPublishedForm(deps.db));
       },
@@ -43,7 +50,11 @@ export function formRoutes(deps: { db: DB }): Router {
   r.get(
     '/:version',
     endpoint(
-      { summary: 'One form version', params: versionParam, response: { description: 'The form version' } },
+      {
+        summary: 'One form version',
+        params: versionParam,
+        response: { description: 'The form version', schema: formVersionSchema },
+      },
       async (_req, res, { params: { version } }) => {
         const form = await findFormVersion(deps.db, version);
         if (!form) throw notFound('Form version');
@@ -57,7 +68,7 @@ export function formRoutes(deps: { db: DB }): Router {
       {
         summary: 'Create a draft form version',
         body: draftSchema,
-        response: { status: 201, description: 'The new draft' },
+        response: { status: 201, description: 'The new draft', schema: formVersionSchema },
       },
       async (_req, res, { body }) => {
         res.status(201).json(await insertDraft(deps.db, body.definition, body.note ?? null));
@@ -71,7 +82,7 @@ export function formRoutes(deps: { db: DB }): Router {
         summary: 'Edit a draft form version (published ones are frozen)',
         params: versionParam,
         body: draftSchema,
-        response: { description: 'The edited draft' },
+        response: { description: 'The edited draft', schema: formVersionSchema },
         errors: ['conflict'],
       },
       async (_req, res, { params: { version }, body }) => {
@@ -90,7 +101,7 @@ export function formRoutes(deps: { db: DB }): Router {
       {
         summary: 'Publish a draft: it becomes the form employees fill in',
         params: versionParam,
-        response: { description: 'The published version' },
+        response: { description: 'The published version', schema: formVersionSchema },
         errors: ['conflict'],
       },
       async (_req, res, { params: { version } }) => {

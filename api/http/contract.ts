@@ -5,18 +5,26 @@
 // one schema and check another, and a route without a contract is missing from the document, which
 // test/integration/openapi.test.ts refuses.
 import type { Request, RequestHandler, Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ErrorCode } from './errors.ts';
 import { parse, route } from './middleware.ts';
+import type { Sent } from './response-schemas.ts';
 
-export interface ResponseSpec {
+export interface ResponseSpec<R extends z.ZodType = z.ZodType> {
   /** 200 when omitted */
   status?: number;
   description: string;
-  /** the answer's shape, when it has a zod schema (the document says `any JSON` otherwise) */
-  schema?: z.ZodType;
-  /** application/json when omitted; null for an answer without a body (204, a redirect) */
-  contentType?: string | null;
+  /**
+   * the JSON answer's shape (response-schemas.ts has the shared pieces): the document's schema, the
+   * type the handler's res.json takes, and what tests check every answer against. A file or a page
+   * has none: its contentType says what it is.
+   */
+  schema?: R;
+  /**
+   * application/json when omitted; null for an answer without a body (204, a redirect); a file's
+   * media types (one answer may be one of several, e.g. Excel or PDF), documented as binary
+   */
+  contentType?: string | readonly string[] | null;
   /** response headers worth knowing (name → description) */
   headers?: Readonly<Record<string, string>>;
 }
@@ -25,6 +33,7 @@ export interface Contract<
   P extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
   B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
 > {
   summary: string;
   description?: string;
@@ -42,7 +51,9 @@ export interface Contract<
   bodyOptional?: boolean;
   /** what of the request the body schema checks, when not req.body as sent */
   readBody?: (req: Request) => unknown;
-  response: ResponseSpec;
+  response: ResponseSpec<R>;
+  /** other success answers of the route (a file streamed back, or 202 and a job to poll) */
+  otherResponses?: readonly ResponseSpec[];
   /** refusals this route adds to the ones every route has (validation, sign-in, permission) */
   errors?: readonly ErrorCode[];
   /** who may call it when no guard middleware says (the handler checks itself) */
@@ -50,7 +61,7 @@ export interface Contract<
 }
 
 /** The contract as the document generator reads it (schemas type-erased). */
-export type AnyContract = Contract<z.ZodType, z.ZodType, z.ZodType>;
+export type AnyContract = Contract<z.ZodType, z.ZodType, z.ZodType, z.ZodType>;
 
 export interface ParsedInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
   params: z.output<P>;
@@ -65,12 +76,13 @@ export function endpoint<
   P extends z.ZodType = z.ZodUndefined,
   Q extends z.ZodType = z.ZodUndefined,
   B extends z.ZodType = z.ZodUndefined,
+  R extends z.ZodType = z.ZodType,
 >(
-  contract: Contract<P, Q, B>,
-  fn: (req: Request, res: Response, input: ParsedInput<P, Q, B>) => Promise<void> | void,
+  contract: Contract<P, Q, B, R>,
+  fn: (req: Request, res: Response<Sent<R>>, input: ParsedInput<P, Q, B>) => Promise<void> | void,
 ): RequestHandler {
   const handler = route((req, res) => {
-    if (checkingResponses && contract.response.schema) checkResponse(req, res, contract.response.schema);
+    checkedAgainst([contract.response, ...(contract.otherResponses ?? [])], req, res);
     const input = {
       params: contract.params ? parse(contract.params, req.params, 'path') : undefined,
       query: contract.query ? parse(contract.query, req.query, 'query') : undefined,
@@ -94,16 +106,30 @@ export function checkResponsesAgainstContracts(on: boolean) {
   checkingResponses = on;
 }
 
-function checkResponse(req: Request, res: Response, schema: z.ZodType) {
+/** Every answer that did not match its contract while checking was on (the test context reports them). */
+export const responseDrift: string[] = [];
+
+/**
+ * While checking is on, wraps res.json so a success answer is parsed first with the schema of the
+ * documented response of its status (routes built without endpoint(), like simple-rest's list,
+ * call this themselves); a JSON success answer with a status the contract does not name is drift
+ * too. Off, it does nothing: production answers are never parsed.
+ */
+export function checkedAgainst(specs: readonly ResponseSpec[], req: Request, res: Response) {
+  if (!checkingResponses || !specs.some((s) => s.schema)) return;
   const send = res.json.bind(res);
   res.json = (body: unknown) => {
     if (res.statusCode < 300) {
+      const spec = specs.find((s) => (s.status ?? 200) === res.statusCode);
       // as the client reads it: dates as strings, undefined fields gone
-      const r = schema.safeParse(body === undefined ? undefined : JSON.parse(JSON.stringify(body)));
-      if (!r.success)
-        throw new Error(
-          `${req.method} ${req.originalUrl}: the answer does not match its contract: ${r.error.message}`,
-        );
+      const r = spec?.schema?.safeParse(body === undefined ? undefined : JSON.parse(JSON.stringify(body)));
+      if (!spec || (r && !r.success)) {
+        const drift = `${req.method} ${req.originalUrl}: the ${res.statusCode} answer does not match its contract: ${
+          r && !r.success ? z.prettifyError(r.error) : 'no response of this status is documented'
+        }`;
+        responseDrift.push(drift);
+        throw new Error(drift);
+      }
     }
     return send(body);
   };

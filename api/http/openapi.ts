@@ -9,7 +9,7 @@ import type { IssueCode } from '../../domain/issue-codes.ts';
 import { permissions, type Permission } from '../auth/permissions.ts';
 import { roles as allRoles, type Role } from '../auth/principal.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from '../auth/staff-session.ts';
-import { contractOf, guardOf, type AnyContract, type GuardMeta } from './contract.ts';
+import { contractOf, guardOf, type AnyContract, type GuardMeta, type ResponseSpec } from './contract.ts';
 import type { ErrorCode } from './errors.ts';
 
 /** The HTTP status each problem code is answered with (`satisfies`: a new code must be added here). */
@@ -359,6 +359,37 @@ function problemResponses(codes: ErrorCode[], shared: Refusals): Record<string, 
   return out;
 }
 
+/** A success answer: JSON with its schema, a file (binary), a text or page, or no body. */
+function responseOf(r: ResponseSpec) {
+  const types = r.contentType === undefined ? ['application/json'] : r.contentType === null ? [] : r.contentType;
+  const bodyOf = (type: string) =>
+    /[/+]json$/.test(type)
+      ? r.schema
+        ? jsonSchemaOf(r.schema)
+        : {}
+      : /^text\/|javascript/.test(type)
+        ? { type: 'string' }
+        : { type: 'string', format: 'binary' };
+  return {
+    description: r.description,
+    ...(r.headers
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(r.headers).map(([name, description]) => [
+              name,
+              { description, schema: { type: 'string' } },
+            ]),
+          ),
+        }
+      : {}),
+    ...(typeof types === 'string'
+      ? { content: { [types]: { schema: bodyOf(types) } } }
+      : types.length
+        ? { content: Object.fromEntries(types.map((t) => [t, { schema: bodyOf(t) }])) }
+        : {}),
+  };
+}
+
 function operationOf(e: Endpoint & { contract: AnyContract }, shared: Refusals) {
   const c = e.contract;
   const a = accessOf(e.method, e.guards);
@@ -375,24 +406,9 @@ function operationOf(e: Endpoint & { contract: AnyContract }, shared: Refusals) 
   if (a.rateLimited) codes.push('rate_limited');
   codes.push(...(c.errors ?? []), 'unavailable', 'internal');
 
-  const r = c.response;
-  const contentType = r.contentType === undefined ? 'application/json' : r.contentType;
-  const success = {
-    description: r.description,
-    ...(r.headers
-      ? {
-          headers: Object.fromEntries(
-            Object.entries(r.headers).map(([name, description]) => [
-              name,
-              { description, schema: { type: 'string' } },
-            ]),
-          ),
-        }
-      : {}),
-    ...(contentType
-      ? { content: { [contentType]: { schema: r.schema ? jsonSchemaOf(r.schema) : {} } } }
-      : {}),
-  };
+  const success = Object.fromEntries(
+    [c.response, ...(c.otherResponses ?? [])].map((r) => [String(r.status ?? 200), responseOf(r)]),
+  );
   const security = securityOf(e.method, a, c);
   const access = accessText(a, c);
   return {
@@ -420,7 +436,7 @@ function operationOf(e: Endpoint & { contract: AnyContract }, shared: Refusals) 
             },
           }
         : {}),
-    responses: { [String(r.status ?? 200)]: success, ...problemResponses(codes, shared) },
+    responses: { ...success, ...problemResponses(codes, shared) },
   };
 }
 

@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { isValidDate } from '../../domain/zoned-time.ts';
 import type { DB } from '../../db/connect.ts';
 import { AppError, notFound } from './errors.ts';
-import { documented, endpoint, type AnyContract } from './contract.ts';
+import { checkedAgainst, documented, endpoint, type AnyContract } from './contract.ts';
+import type { Sent } from './response-schemas.ts';
 import { route } from './middleware.ts';
 import { jsonQueryParam } from './openapi.ts';
 import { containing } from './search.ts';
@@ -193,19 +194,29 @@ function applyFilters<DB_, TB extends keyof DB_, O>(
  * resource gives its scoped query and its filter table; this parses the contract, filters, pages
  * and answers.
  */
-export function listRoute<S extends z.ZodType<Record<string, unknown>>, DB_, TB extends keyof DB_, O>(
+export function listRoute<
+  S extends z.ZodType<Record<string, unknown>>,
+  DB_,
+  TB extends keyof DB_,
+  O,
+  I extends z.ZodType,
+>(
   db: DB,
   resource: string,
+  /** one row of the answer, as getOne answers it too (the document's and the tests' schema) */
+  item: I,
   sort: NoInfer<SortSpec<StringReference<DB_, TB>>>,
   filterSchema: S,
   query: (req: Request) => SelectQueryBuilder<DB_, TB, O>,
   filters: NoInfer<FilterTable<z.infer<S>, DB_, TB, O>>,
-  present: (row: O, req: Request) => unknown = (row) => row,
+  /** the row as answered; without one the row itself must be `item` (the test-mode check says) */
+  present: (row: O, req: Request) => Sent<NoInfer<I>> = (row) => row as Sent<I>,
 ): RequestHandler {
-  const contract = listContract(resource, sort, filterSchema);
+  const contract = listContract(resource, item, sort, filterSchema);
   return documented(
     contract,
     route(async (req, res) => {
+      checkedAgainst([contract.response], req, res);
       const p = parseList(req.query, sort, filterSchema);
       const q = applyFilters(query(req), p.filter, filters as Record<string, FilterRule<DB_, TB, O, never>>);
       const { rows, total } = await page(db, q, p, sort);
@@ -221,7 +232,7 @@ export function listRoute<S extends z.ZodType<Record<string, unknown>>, DB_, TB 
 }
 
 /** The list contract for the document: the same sort fields, range rule and filter schema parseList checks. */
-function listContract(resource: string, sort: SortSpec, filterSchema: z.ZodType): AnyContract {
+function listContract(resource: string, item: z.ZodType, sort: SortSpec, filterSchema: z.ZodType): AnyContract {
   const fields = Object.keys(sort.fields) as [string, ...string[]];
   return {
     summary: `List ${resource} (react-admin simple-rest: getList, getMany, getManyReference)`,
@@ -240,7 +251,7 @@ function listContract(resource: string, sort: SortSpec, filterSchema: z.ZodType)
       .strict(),
     response: {
       description: `One page of ${resource}`,
-      schema: z.array(z.record(z.string(), z.unknown())),
+      schema: z.array(item),
       headers: { 'Content-Range': `${resource} <start>-<end>/<total>` },
     },
   };
@@ -276,8 +287,9 @@ export const person = {
  * getOne of a scoped resource: the `:id` path parameter (a bigserial key), the row the caller's
  * scope may see, or a 404 naming the resource.
  */
-export function getOneRoute(
-  find: (req: Request, id: number) => Promise<unknown>,
+export function getOneRoute<I extends z.ZodType>(
+  item: I,
+  find: (req: Request, id: number) => Promise<Sent<NoInfer<I>> | undefined>,
   notFoundName: string,
   summary = `One ${notFoundName.toLowerCase()} (react-admin simple-rest: getOne)`,
 ): RequestHandler {
@@ -285,7 +297,7 @@ export function getOneRoute(
     {
       summary,
       params: bigIdParam,
-      response: { description: `The ${notFoundName.toLowerCase()}` },
+      response: { description: `The ${notFoundName.toLowerCase()}`, schema: item },
     },
     async (req, res, { params: { id } }) => {
       const row = await find(req, id);

@@ -16,6 +16,7 @@ import { createLeave, deleteLeave, type LeaveDeps } from './leaves.service.ts';
 import { issue } from '../../domain/issue-codes.ts';
 import { leavesListQuery } from '../../db/repositories/calendar.ts';
 import { endpoint } from '../http/contract.ts';
+import { createdLeaveSchema, leaveRowSchema, leaveSchema } from './leaves.schemas.ts';
 
 const sort = {
   fields: {
@@ -65,6 +66,7 @@ export function leavesResource(deps: LeaveDeps): Router {
     listRoute(
       deps.db,
       'leaves',
+      leaveRowSchema,
       sort,
       filterSchema,
       (req: Request) => leavesListQuery(deps.db, scopeOf(req)),
@@ -81,6 +83,7 @@ export function leavesResource(deps: LeaveDeps): Router {
   r.get(
     '/:id',
     getOneRoute(
+      leaveRowSchema,
       (req, id) => leavesListQuery(deps.db, scopeOf(req)).where('l.id', '=', id).executeTakeFirst(),
       'Leave',
       'One leave',
@@ -93,7 +96,7 @@ export function leavesResource(deps: LeaveDeps): Router {
       {
         summary: 'Record a leave (covering today: the running day stops reminding, outcome exempt)',
         body: newLeave,
-        response: { status: 201, description: 'The leave' },
+        response: { status: 201, description: 'The leave', schema: createdLeaveSchema },
       },
       async (req, res, { body: l }) => {
         const input = {
@@ -110,7 +113,11 @@ export function leavesResource(deps: LeaveDeps): Router {
   r.delete(
     '/:id',
     endpoint(
-      { summary: 'Delete a leave', params: bigIdParam, response: { description: 'The deleted leave' } },
+      {
+        summary: 'Delete a leave',
+        params: bigIdParam,
+        response: { description: 'The deleted leave', schema: leaveSchema },
+      },
       async (req, res, { params: { id } }) => {
         res.json(await deleteLeave(deps.db, id, scopeOf(req)));
       },

@@ -5,6 +5,7 @@ import type { DB } from '../../db/connect.ts';
 import { AppError } from '../http/errors.ts';
 import { issuePass, verifyPass } from './pass.service.ts';
 import { endpoint } from '../http/contract.ts';
+import { myPassSchema } from './pass.schemas.ts';
 
 interface PassDeps {
   db: DB;
@@ -19,7 +20,10 @@ export function myPassRoutes(deps: PassDeps): Router {
     endpoint(
       {
         summary: "The employee's pass for today (after submitting)",
-        response: { description: 'The pass: a signed token, its QR and what the guard sees' },
+        response: {
+          description: 'The pass: a signed token, its QR and what the guard sees',
+          schema: myPassSchema,
+        },
       },
       async (req, res) => {
         const pass = await issuePass(deps.db, deps.secret, deps.publicBaseUrl, req.employeeId as number);

@@ -9,10 +9,12 @@ import { workDateAt } from '../../domain/zoned-time.ts';
 import { getCurrentPolicy } from '../../db/repositories/policy.ts';
 import { signToken, verifyToken, workDateExpiry } from '../../platform/signed-token.ts';
 import type { ReviewStatus } from '../../db/database.ts';
+import type { z } from 'zod';
+import type { passColourSchema, passViewSchema } from './pass.schemas.ts';
 
 const PASS_PURPOSE = 'pass';
 
-export type PassColour = 'green' | 'amber' | 'red';
+export type PassColour = z.infer<typeof passColourSchema>;
 
 /** Green only for a normal day or an approved warning; red stays red whatever the review says. */
 export function passColour(severity: Severity, reviewStatus: ReviewStatus | null): PassColour {
@@ -21,14 +23,7 @@ export function passColour(severity: Severity, reviewStatus: ReviewStatus | null
   return 'green';
 }
 
-export interface PassView {
-  name: string;
-  departmentName: string;
-  workDate: string;
-  colour: PassColour;
-  severity: Severity;
-  reviewStatus: ReviewStatus | null;
-}
+export type PassView = z.infer<typeof passViewSchema>;
 
 async function passView(db: DB, employeeId: number, workDate: string): Promise<PassView | null> {
   const record = await findRecordForDay(db, employeeId, workDate);
@@ -67,7 +62,7 @@ export async function issuePass(db: DB, secret: string, publicBaseUrl: string, e
 export type GuardView = Pick<PassView, 'name' | 'departmentName' | 'workDate' | 'colour'>;
 
 export type PassCheck =
-  ({ valid: true } & GuardView) | ({ valid: false; reason: string } & Partial<GuardView>);
+  ({ valid: true } & GuardView) | ({ valid: false; reason: 'invalid' | 'no_record' | 'not_today' } & Partial<GuardView>);
 
 export async function verifyPass(db: DB, secret: string, token: string): Promise<PassCheck> {
   const claims = verifyToken(secret, token, PASS_PURPOSE);

@@ -15,6 +15,12 @@ import { AppError, notFound } from '../http/errors.ts';
 import { scopeOf } from '../auth/permissions.ts';
 import { issue } from '../../domain/issue-codes.ts';
 import { endpoint } from '../http/contract.ts';
+import {
+  departmentTimeZoneSchema,
+  policyChangeSchema,
+  policyOverviewSchema,
+  workPatternSchema,
+} from './policy.schemas.ts';
 
 const changeSchema = z
   .object({
@@ -61,7 +67,7 @@ export function policyRoutes(deps: { db: DB }): Router {
     endpoint(
       {
         summary: "The company's check-in policy: the current one and every version",
-        response: { description: '{ current, versions }' },
+        response: { description: '{ current, versions }', schema: policyOverviewSchema },
       },
       async (_req, res) => {
         res.json({ current: await getPolicy(db), versions: await listPolicyVersions(db, null) });
@@ -74,7 +80,7 @@ export function policyRoutes(deps: { db: DB }): Router {
       {
         summary: "Change the company's policy from a date (tomorrow at the earliest)",
         body: changeSchema,
-        response: { description: '{ effectiveFrom, policy }' },
+        response: { description: '{ effectiveFrom, policy }', schema: policyChangeSchema },
       },
       async (_req, res, { body }) => {
         res.json(await change(null, body));
@@ -87,7 +93,7 @@ export function policyRoutes(deps: { db: DB }): Router {
       {
         summary: "A department's policy: the one in force and the department's own versions",
         params: deptParam,
-        response: { description: '{ current, versions }' },
+        response: { description: '{ current, versions }', schema: policyOverviewSchema },
       },
       async (_req, res, { params: { id } }) => {
         await ensureDepartment(id);
@@ -105,7 +111,7 @@ export function policyRoutes(deps: { db: DB }): Router {
         summary: "Change a department's own policy from a date (tomorrow at the earliest)",
         params: deptParam,
         body: changeSchema,
-        response: { description: '{ effectiveFrom, policy }' },
+        response: { description: '{ effectiveFrom, policy }', schema: policyChangeSchema },
       },
       async (_req, res, { params: { id }, body }) => {
         await ensureDepartment(id);
@@ -120,7 +126,7 @@ export function policyRoutes(deps: { db: DB }): Router {
         summary: "Set a department's time zone (null: the company's)",
         params: deptParam,
         body: z.object({ timeZone }).strict(),
-        response: { description: '{ id, timeZone }' },
+        response: { description: '{ id, timeZone }', schema: departmentTimeZoneSchema },
       },
       async (_req, res, { params: { id }, body }) => {
         if (!(await setDepartmentTimeZone(db, id, body.timeZone))) throw notFound('Department');
@@ -141,7 +147,7 @@ export function policyRoutes(deps: { db: DB }): Router {
             timeZone,
           })
           .strict(),
-        response: { description: '{ id, workdays, timeZone }' },
+        response: { description: '{ id, workdays, timeZone }', schema: workPatternSchema },
       },
       async (req, res, { params: { id }, body }) => {
         const scope = scopeOf(req);

@@ -20,6 +20,12 @@ import { noteAudit } from '../audit/audit-trail.ts';
 import { attachmentDisposition } from '../exports/content-disposition.ts';
 import { notFound } from '../http/errors.ts';
 import { endpoint } from '../http/contract.ts';
+import {
+  myDataSchema,
+  myPrivacySchema,
+  myReadersSchema,
+  storedAnswerSchema,
+} from './privacy.schemas.ts';
 import { myDataWorkbook } from './my-data-export.ts';
 import { answerNotice, type PrivacyDeps } from './privacy.service.ts';
 
@@ -71,7 +77,7 @@ export function mePrivacyRoutes(deps: MePrivacyDeps): Router {
       {
         summary:
           "The company's privacy notice, what the employee must still answer, and their answers so far",
-        response: { description: '{ notice, needed, state, stateVersion, history }' },
+        response: { description: '{ notice, needed, state, stateVersion, history }', schema: myPrivacySchema },
       },
       async (req, res) => {
         const employee = await findEmployeeById(db, req.employeeId as number);
@@ -95,7 +101,7 @@ export function mePrivacyRoutes(deps: MePrivacyDeps): Router {
         summary: 'Acknowledge, consent to or withdraw consent from a privacy notice version',
         body: answerSchema,
         errors: ['not_found', 'conflict'],
-        response: { status: 201, description: 'The stored answer' },
+        response: { status: 201, description: 'The stored answer', schema: storedAnswerSchema },
       },
       async (req, res, { body }) => {
         noteAudit(req, {
@@ -120,7 +126,7 @@ export function mePrivacyRoutes(deps: MePrivacyDeps): Router {
     endpoint(
       {
         summary: '我的数据: the employee’s own records and reviews',
-        response: { description: '{ records, reviews }' },
+        response: { description: '{ records, reviews }', schema: myDataSchema },
       },
       async (req, res) => {
         const employeeId = req.employeeId as number;
@@ -135,7 +141,7 @@ export function mePrivacyRoutes(deps: MePrivacyDeps): Router {
     endpoint(
       {
         summary: 'Who read the employee’s health answers (role, department; names only if the notice allows)',
-        response: { description: '{ items }' },
+        response: { description: '{ items }', schema: myReadersSchema },
       },
       async (req, res) => {
         res.json({ items: await readersOf(req) });
@@ -149,7 +155,11 @@ export function mePrivacyRoutes(deps: MePrivacyDeps): Router {
       {
         summary: 'Download everything held about the employee (JSON or Excel)',
         query: exportQuery,
-        response: { description: 'The file: JSON or xlsx', contentType: 'application/octet-stream' },
+        response: {
+          description: 'The file (an attachment): JSON, or with format=xlsx an Excel workbook',
+          contentType: ['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+          headers: { 'Content-Disposition': 'attachment: 我的数据-<date>.json or .xlsx' },
+        },
       },
       async (req, res, { query: { format } }) => {
         const employeeId = req.employeeId as number;

@@ -14,6 +14,7 @@ import {
 import { principalOf } from '../auth/permissions.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { endpoint } from '../http/contract.ts';
+import { noticeDetailSchema, noticeListItemSchema, noticeSchema } from './privacy.schemas.ts';
 import { noticeView, type MePrivacyDeps } from './me-privacy.routes.ts';
 
 const longText = z.string().trim().min(1).max(4000);
@@ -53,7 +54,11 @@ export function noticeRoutes(deps: { db: DB; retention: MePrivacyDeps['retention
     endpoint(
       {
         summary: 'List privacy notice versions with answer counts',
-        response: { description: 'The notices (X-Total-Count header)' },
+        response: {
+          description: 'The notices, newest first',
+          schema: z.array(noticeListItemSchema),
+          headers: { 'X-Total-Count': 'how many notices there are' },
+        },
       },
       async (_req, res) => {
         const [rows, counts] = await Promise.all([listNotices(db), answerCounts(db)]);
@@ -69,7 +74,7 @@ export function noticeRoutes(deps: { db: DB; retention: MePrivacyDeps['retention
       {
         summary: 'One privacy notice version, with the page view',
         params: versionParam,
-        response: { description: 'The notice and `view`' },
+        response: { description: 'The notice and `view`', schema: noticeDetailSchema },
       },
       async (_req, res, { params: { version } }) => {
         const notice = await findNotice(db, version);
@@ -84,7 +89,7 @@ export function noticeRoutes(deps: { db: DB; retention: MePrivacyDeps['retention
       {
         summary: 'Create a privacy notice draft',
         body: draftSchema,
-        response: { status: 201, description: 'The draft' },
+        response: { status: 201, description: 'The draft', schema: noticeSchema },
       },
       async (req, res, { body }) => {
         const row = await insertNoticeDraft(db, body, principalOf(req).actor);
@@ -99,8 +104,8 @@ export function noticeRoutes(deps: { db: DB; retention: MePrivacyDeps['retention
         summary: 'Edit a privacy notice draft',
         params: versionParam,
         body: draftSchema,
-        errors: ['not_found'],
-        response: { description: 'The draft' },
+        errors: ['not_found', 'conflict'],
+        response: { description: 'The draft', schema: noticeSchema },
       },
       async (_req, res, { params: { version }, body }) => {
         const row = await updateNoticeDraft(db, version, body);
@@ -115,8 +120,8 @@ export function noticeRoutes(deps: { db: DB; retention: MePrivacyDeps['retention
       {
         summary: 'Publish a privacy notice draft (it takes effect now)',
         params: versionParam,
-        errors: ['not_found'],
-        response: { description: 'The published notice' },
+        errors: ['not_found', 'conflict'],
+        response: { description: 'The published notice', schema: noticeSchema },
       },
       async (_req, res, { params: { version } }) => {
         const row = await publishNotice(db, version);

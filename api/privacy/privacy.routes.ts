@@ -10,6 +10,7 @@ import { retentionDays } from '../../domain/privacy/minimisation.ts';
 import { noteAudit } from '../audit/audit-trail.ts';
 import { principalOf } from '../auth/permissions.ts';
 import { endpoint } from '../http/contract.ts';
+import { privacySettingsViewSchema } from './privacy.schemas.ts';
 
 const days = z.number().int().min(1).max(3650).nullable();
 const settingsSchema = z
@@ -48,7 +49,7 @@ export function privacyRoutes(deps: { db: DB; config?: Pick<AppConfig, 'retentio
     endpoint(
       {
         summary: 'Privacy settings: retention per data class and what is in force',
-        response: { description: 'The settings and the effective values' },
+        response: { description: 'The settings and the effective values', schema: privacySettingsViewSchema },
       },
       async (_req, res) => {
         res.json(await view());
@@ -61,7 +62,7 @@ export function privacyRoutes(deps: { db: DB; config?: Pick<AppConfig, 'retentio
       {
         summary: 'Change the privacy settings (retention)',
         body: settingsSchema,
-        response: { description: 'The settings and the effective values' },
+        response: { description: 'The settings and the effective values', schema: privacySettingsViewSchema },
       },
       async (req, res, { body: s }) => {
         noteAudit(req, { action: 'privacy.settings', targetType: 'privacy_settings', detail: s });

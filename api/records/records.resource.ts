@@ -14,6 +14,7 @@ import { authorize, scopeOf } from '../auth/permissions.ts';
 import { dateFilter, getOneRoute, listRoute, person, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { recordsListQuery } from '../../db/repositories/records.ts';
+import { recordRowSchema, recordSchema } from './records.schemas.ts';
 
 const sort = {
   fields: {
@@ -59,6 +60,7 @@ export function recordsResource(deps: { db: DB }): Router {
     listRoute(
       deps.db,
       'records',
+      recordRowSchema,
       sort,
       filterSchema,
       (req: Request) => recordsListQuery(deps.db, scopeOf(req)),
@@ -81,6 +83,7 @@ export function recordsResource(deps: { db: DB }): Router {
     authorize('health:read'),
     auditRead('records.read', 'records'),
     getOneRoute(
+      recordSchema,
       async (req, id) => {
         const record = await findScopedRecord(deps.db, id, scopeOf(req));
         if (record) noteSubject(req, record.employee_id);

@@ -8,6 +8,7 @@ import { notFound } from '../http/errors.ts';
 import { bigIdParam } from '../http/simple-rest.ts';
 import { findScopedRecord } from './records.resource.ts';
 import { endpoint } from '../http/contract.ts';
+import { recordViewSchema } from './records.schemas.ts';
 
 export function recordRoutes(deps: { db: DB }): Router {
   const r = Router();
@@ -18,7 +19,7 @@ export function recordRoutes(deps: { db: DB }): Router {
       {
         summary: 'One record with its form version and rendered answers (scripts, older clients)',
         params: bigIdParam,
-        response: { description: '{ record, formVersion, rendered }' },
+        response: { description: '{ record, formVersion, rendered }', schema: recordViewSchema },
       },
       async (req, res, { params: { id } }) => {
         const found = await findScopedRecord(deps.db, id, scopeOf(req));

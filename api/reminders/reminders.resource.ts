@@ -8,6 +8,7 @@ import { notFound } from '../http/errors.ts';
 import { dateFilter, dbId, idList, listRoute, textFilter, type SortSpec } from '../http/simple-rest.ts';
 import { remindersListQuery } from '../../db/repositories/reminders.ts';
 import { endpoint } from '../http/contract.ts';
+import { reminderSchema } from './reminders.schemas.ts';
 
 interface ReminderKey {
   employeeId: number;
@@ -67,7 +68,7 @@ export function remindersResource(deps: { db: DB }): Router {
   r.use(authorize('people:read'));
   r.get(
     '/',
-    listRoute(db, 'reminders', sort, filterSchema, (req: Request) => remindersListQuery(db, scopeOf(req)), {
+    listRoute(db, 'reminders', reminderSchema, sort, filterSchema, (req: Request) => remindersListQuery(db, scopeOf(req)), {
       // a reminder's id is its key (employee, day, level)
       id: (q, keys) =>
         q.where((eb) =>
@@ -98,7 +99,7 @@ export function remindersResource(deps: { db: DB }): Router {
       {
         summary: 'One reminder, by its composite id',
         params: z.object({ id: reminderId }),
-        response: { description: 'The reminder' },
+        response: { description: 'The reminder', schema: reminderSchema },
       },
       async (req, res, { params: { id: k } }) => {
         const row = await remindersListQuery(db, scopeOf(req))

@@ -53,9 +53,9 @@ async function namesOf(db: DB, departmentIds: number[], employeeIds: number[]) {
 }
 
 /** The review (as the list shows it, with its employee's and department's names) and its page. */
-export async function reviewPage(
+export async function reviewPage<R extends Review & { employee_name: string; department_name: string }>(
   db: DB,
-  review: Review & { employee_name: string; department_name: string },
+  review: R,
   callerId: number | null,
   callerMayDecide: boolean,
 ) {

@@ -12,6 +12,7 @@ import { authorize, can, principalOf, scopeOf } from '../auth/permissions.ts';
 import { reviewPage } from './review-page.ts';
 import { dateFilter, getOneRoute, listRoute, person, type SortSpec } from '../http/simple-rest.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
+import { reviewPageSchema, reviewRowSchema } from './reviews.schemas.ts';
 
 const sort = {
   fields: {
@@ -53,6 +54,7 @@ export function reviewsResource(deps: { db: DB }): Router {
     listRoute(
       deps.db,
       'reviews',
+      reviewRowSchema,
       sort,
       filterSchema,
       (req: Request) => scoped(deps.db, scopeOf(req)),
@@ -73,6 +75,7 @@ export function reviewsResource(deps: { db: DB }): Router {
     '/:id',
     auditRead('reviews.read', 'reviews'),
     getOneRoute(
+      reviewPageSchema,
       async (req, id) => {
         const row = await scoped(deps.db, scopeOf(req)).where('r.id', '=', id).executeTakeFirst();
         if (!row) return undefined;

@@ -12,6 +12,7 @@ import { inScopeOf, personOf, scopeOf } from '../auth/permissions.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 import { reviewDecidableBy } from './review-page.ts';
 import { endpoint } from '../http/contract.ts';
+import { decideResultSchema } from './reviews.schemas.ts';
 
 const decisionSchema = z
   .object({
@@ -42,7 +43,10 @@ export function reviewDecisionRoutes(deps: { db: DB; temporal: Client }): Router
         summary: 'Decide a review: approve, reject or request a recheck (the workflow answers)',
         params: idParam,
         body: decisionSchema,
-        response: { description: "The workflow's answer: the review after the decision" },
+        response: {
+          description: "The workflow's answer: the review after the decision",
+          schema: decideResultSchema,
+        },
         errors: ['review_not_yours', 'conflict'],
       },
       async (req, res, { params: { id }, body }) => {

@@ -87,7 +87,14 @@ export function temporalCodecRoutes(deps: CodecDeps): Router {
         summary: "The Temporal Web UI's and CLI's payload codec: decode sealed workflow payloads",
         tag: 'temporal-codec',
         body,
-        response: { description: '{ payloads }: the decoded payloads, in order' },
+        response: {
+          description: '{ payloads }: the decoded payloads, in order',
+          schema: z.strictObject({
+            payloads: z.array(
+              z.strictObject({ metadata: z.record(z.string(), base64), data: base64.optional() }),
+            ),
+          }),
+        },
       },
       async (req, res, { body: { payloads } }) => {
         noteAudit(req, { detail: { payloads: payloads.length } });
