@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError, type Client, type Connection } from '@temporalio/client';
 import { createApp } from '../../api/app.ts';
-import { checkResponsesAgainstContracts } from '../../api/http/contract.ts';
+import { checkResponsesAgainstContracts, responseDrift } from '../../api/http/contract.ts';
 import { signEmployeeToken } from '../../api/auth/employee-token.ts';
 import { loadConfig, type AppConfig } from '../../config/config.ts';
 import { createLogger } from '../../config/logger.ts';
@@ -442,6 +442,9 @@ export class TestContext {
     await this.fake.close();
     await this.db.destroy();
     await dropDatabase(this.config.databaseUrl).catch(() => undefined);
+    // an answer that did not match its contract fails the file, whether or not a test looked at it
+    const drift = responseDrift.splice(0);
+    if (drift.length) throw new Error(`answers that do not match their contract:\n${drift.join('\n')}`);
   }
 }
 

@@ -14,7 +14,7 @@ import { draftSchema } from '../../api/forms/forms.routes.ts';
 import { proxySubmissionSchema } from '../../api/checkins/proxy-checkins.routes.ts';
 import { permissions } from '../../api/auth/permissions.ts';
 import { identitySchema } from '../../api/auth/staff-auth.routes.ts';
-import { endpoint } from '../../api/http/contract.ts';
+import { endpoint, responseDrift } from '../../api/http/contract.ts';
 import { createLogger } from '../../config/logger.ts';
 import type { DingTalkApi } from '../../dingtalk/types.ts';
 import { submissionSchema } from '../../domain/submission.ts';
@@ -217,6 +217,10 @@ describe('no drift from the validators', () => {
     try {
       const { port } = server.address() as AddressInfo;
       assert.equal((await fetch(`http://127.0.0.1:${port}/drifted`)).status, 500);
+      // reported for the test context to fail the file (this one was on purpose)
+      const drift = responseDrift.splice(0);
+      assert.equal(drift.length, 1);
+      assert.match(drift[0] ?? '', /GET \/drifted: the 200 answer does not match its contract/);
     } finally {
       server.close();
     }
