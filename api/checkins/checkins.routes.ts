@@ -92,7 +92,11 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
         body: submissionSchema,
         response: { status: 201, description: 'Stored', schema: submitResultSchema },
         otherResponses: [
-          { status: 200, description: 'The idempotency key replays: the stored record', schema: submitResultSchema },
+          {
+            status: 200,
+            description: 'The idempotency key replays: the stored record',
+            schema: submitResultSchema,
+          },
         ],
         errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused'],
       },

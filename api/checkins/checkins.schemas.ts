@@ -38,7 +38,5 @@ export const todaySchema = z.strictObject({
   }),
   record: healthRecordSchema.nullable(),
   /** the anomaly review today's record opened */
-  review: z
-    .strictObject({ id, status: z.enum(reviewStatuses), escalated: z.boolean(), severity })
-    .nullable(),
+  review: z.strictObject({ id, status: z.enum(reviewStatuses), escalated: z.boolean(), severity }).nullable(),
 });

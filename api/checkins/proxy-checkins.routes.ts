@@ -48,7 +48,11 @@ export const proxyCheckin = (deps: CheckinDeps): RequestHandler[] => [
       body: proxySubmissionSchema,
       response: { status: 201, description: 'Stored', schema: submitResultSchema },
       otherResponses: [
-        { status: 200, description: 'The idempotency key replays: the stored record', schema: submitResultSchema },
+        {
+          status: 200,
+          description: 'The idempotency key replays: the stored record',
+          schema: submitResultSchema,
+        },
       ],
       errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused'],
     },

@@ -361,7 +361,8 @@ function problemResponses(codes: ErrorCode[], shared: Refusals): Record<string, 
 
 /** A success answer: JSON with its schema, a file (binary), a text or page, or no body. */
 function responseOf(r: ResponseSpec) {
-  const types = r.contentType === undefined ? ['application/json'] : r.contentType === null ? [] : r.contentType;
+  const types =
+    r.contentType === undefined ? ['application/json'] : r.contentType === null ? [] : r.contentType;
   const bodyOf = (type: string) =>
     /[/+]json$/.test(type)
       ? r.schema

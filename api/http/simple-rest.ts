@@ -232,7 +232,12 @@ export function listRoute<
 }
 
 /** The list contract for the document: the same sort fields, range rule and filter schema parseList checks. */
-function listContract(resource: string, item: z.ZodType, sort: SortSpec, filterSchema: z.ZodType): AnyContract {
+function listContract(
+  resource: string,
+  item: z.ZodType,
+  sort: SortSpec,
+  filterSchema: z.ZodType,
+): AnyContract {
   const fields = Object.keys(sort.fields) as [string, ...string[]];
   return {
     summary: `List ${resource} (react-admin simple-rest: getList, getMany, getManyReference)`,

@@ -62,7 +62,8 @@ export async function issuePass(db: DB, secret: string, publicBaseUrl: string, e
 export type GuardView = Pick<PassView, 'name' | 'departmentName' | 'workDate' | 'colour'>;
 
 export type PassCheck =
-  ({ valid: true } & GuardView) | ({ valid: false; reason: 'invalid' | 'no_record' | 'not_today' } & Partial<GuardView>);
+  | ({ valid: true } & GuardView)
+  | ({ valid: false; reason: 'invalid' | 'no_record' | 'not_today' } & Partial<GuardView>);
 
 export async function verifyPass(db: DB, secret: string, token: string): Promise<PassCheck> {
   const claims = verifyToken(secret, token, PASS_PURPOSE);

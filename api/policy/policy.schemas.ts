@@ -7,7 +7,10 @@ import { calendarDate, id } from '../http/response-schemas.ts';
 const version = z.strictObject({ effectiveFrom: calendarDate, policy: checkinPolicySchema });
 
 /** The policy in force and the versions (newest first). */
-export const policyOverviewSchema = z.strictObject({ current: checkinPolicySchema, versions: z.array(version) });
+export const policyOverviewSchema = z.strictObject({
+  current: checkinPolicySchema,
+  versions: z.array(version),
+});
 /** A saved change: from when, and what. */
 export const policyChangeSchema = version;
 export const departmentTimeZoneSchema = z.strictObject({ id, timeZone: z.string().nullable() });

@@ -20,12 +20,7 @@ import { noteAudit } from '../audit/audit-trail.ts';
 import { attachmentDisposition } from '../exports/content-disposition.ts';
 import { notFound } from '../http/errors.ts';
 import { endpoint } from '../http/contract.ts';
-import {
-  myDataSchema,
-  myPrivacySchema,
-  myReadersSchema,
-  storedAnswerSchema,
-} from './privacy.schemas.ts';
+import { myDataSchema, myPrivacySchema, myReadersSchema, storedAnswerSchema } from './privacy.schemas.ts';
 import { myDataWorkbook } from './my-data-export.ts';
 import { answerNotice, type PrivacyDeps } from './privacy.service.ts';
 
@@ -77,7 +72,10 @@ export function mePrivacyRoutes(deps: MePrivacyDeps): Router {
       {
         summary:
           "The company's privacy notice, what the employee must still answer, and their answers so far",
-        response: { description: '{ notice, needed, state, stateVersion, history }', schema: myPrivacySchema },
+        response: {
+          description: '{ notice, needed, state, stateVersion, history }',
+          schema: myPrivacySchema,
+        },
       },
       async (req, res) => {
         const employee = await findEmployeeById(db, req.employeeId as number);
@@ -157,7 +155,10 @@ export function mePrivacyRoutes(deps: MePrivacyDeps): Router {
         query: exportQuery,
         response: {
           description: 'The file (an attachment): JSON, or with format=xlsx an Excel workbook',
-          contentType: ['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+          contentType: [
+            'application/json',
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          ],
           headers: { 'Content-Disposition': 'attachment: 我的数据-<date>.json or .xlsx' },
         },
       },

@@ -68,30 +68,38 @@ export function remindersResource(deps: { db: DB }): Router {
   r.use(authorize('people:read'));
   r.get(
     '/',
-    listRoute(db, 'reminders', reminderSchema, sort, filterSchema, (req: Request) => remindersListQuery(db, scopeOf(req)), {
-      // a reminder's id is its key (employee, day, level)
-      id: (q, keys) =>
-        q.where((eb) =>
-          eb.or(
-            keys.map((k) =>
-              eb.and([
-                eb('r.employee_id', '=', k.employeeId),
-                eb('r.work_date', '=', k.workDate),
-                eb('r.level', '=', k.level),
-              ]),
+    listRoute(
+      db,
+      'reminders',
+      reminderSchema,
+      sort,
+      filterSchema,
+      (req: Request) => remindersListQuery(db, scopeOf(req)),
+      {
+        // a reminder's id is its key (employee, day, level)
+        id: (q, keys) =>
+          q.where((eb) =>
+            eb.or(
+              keys.map((k) =>
+                eb.and([
+                  eb('r.employee_id', '=', k.employeeId),
+                  eb('r.work_date', '=', k.workDate),
+                  eb('r.level', '=', k.level),
+                ]),
+              ),
             ),
           ),
-        ),
-      employee_id: ['r.employee_id', 'in'],
-      department_id: ['r.department_id', 'in'],
-      work_date: ['r.work_date', '='],
-      work_date_gte: ['r.work_date', '>='],
-      work_date_lte: ['r.work_date', '<='],
-      level: ['r.level', '='],
-      status: ['r.status', '='],
-      channel: ['r.channel', '='],
-      q: ['e.name', 'contains'],
-    }),
+        employee_id: ['r.employee_id', 'in'],
+        department_id: ['r.department_id', 'in'],
+        work_date: ['r.work_date', '='],
+        work_date_gte: ['r.work_date', '>='],
+        work_date_lte: ['r.work_date', '<='],
+        level: ['r.level', '='],
+        status: ['r.status', '='],
+        channel: ['r.channel', '='],
+        q: ['e.name', 'contains'],
+      },
+    ),
   );
   r.get(
     '/:id',

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { z } from 'zod';
 import { createApp } from '../../api/app.ts';
 import { draftSchema } from '../../api/forms/forms.routes.ts';
@@ -18,7 +19,7 @@ import { endpoint, responseDrift } from '../../api/http/contract.ts';
 import { createLogger } from '../../config/logger.ts';
 import type { DingTalkApi } from '../../dingtalk/types.ts';
 import { submissionSchema } from '../../domain/submission.ts';
-import { TestContext } from '../helpers/context.ts';
+import { newKey, TestContext, validAnswers, type TestDepartment } from '../helpers/context.ts';
 import { declaredRoutes, type DeclaredRoute } from '../helpers/routes.ts';
 
 type Json = Record<string, unknown>;
@@ -234,6 +235,296 @@ describe('no drift from the validators', () => {
     const schema = filter.content['application/json'].schema;
     assert.equal(schema.additionalProperties, false);
     assert.ok('work_date_gte' in (schema.properties as Json));
+  });
+});
+
+describe('every answer is what the document says', () => {
+  type Response = Operation['responses'][string];
+  const resolve = (r: Response | undefined): Response | undefined => {
+    const shared = (doc.components as { responses: Record<string, Response> }).responses;
+    return typeof r?.$ref === 'string' ? shared[r.$ref.replace('#/components/responses/', '')] : r;
+  };
+
+  test('every route answering JSON documents the shape of its success answers', () => {
+    const missing: string[] = [];
+    let documented = 0;
+    for (const [path, item] of Object.entries(doc.paths))
+      for (const [method, o] of Object.entries(item))
+        for (const [status, r] of Object.entries(o.responses)) {
+          if (!/^[23]/.test(status)) continue;
+          const content = resolve(r)?.content ?? {};
+          const where = `${method.toUpperCase()} ${path} ${status}`;
+          // no body only for 204 and redirects
+          if (Object.keys(content).length === 0 && status !== '204' && !status.startsWith('3'))
+            missing.push(`${where}: no content`);
+          for (const [type, { schema }] of Object.entries(content)) {
+            if (!type.endsWith('json')) continue;
+            // a JSON download (a file the client saves) is the one JSON answer without a shape
+            if (Object.keys(schema).length === 0) {
+              if (!/download|export/.test(path)) missing.push(`${where}: ${type} without a schema`);
+            } else documented++;
+          }
+        }
+    assert.deepEqual(missing, [], 'give these responses a schema in their contract');
+    assert.ok(documented > 75, `${documented} JSON answers documented`);
+  });
+
+  // The API's own answers, checked against the document's JSON Schema by a JSON Schema validator
+  // (the test context also checks every answer against the zod schema in the contract): at least
+  // one route of every section of the document, reads and writes.
+  test('a call to every section answers as its documented schema says', async () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
+    ajv.addFormat('date-time', (v: string) => /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)));
+    ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+    ajv.addFormat('uri', (v: string) => URL.canParse(v));
+    const checked = new Map<string, number>();
+    type Caller = 'admin' | 'nobody' | { employee: number };
+    const call = async (
+      as: Caller,
+      method: string,
+      template: string,
+      opts: { params?: Record<string, string | number>; body?: unknown; csv?: string; expect?: number } = {},
+    ) => {
+      const url = template.replace(/\{(\w+)\}/g, (_, k: string) =>
+        encodeURIComponent(String(opts.params?.[k])),
+      );
+      const headers: Record<string, string> = {};
+      if (as === 'admin') headers['x-admin-token'] = ctx.operatorKey;
+      else if (as !== 'nobody') headers.authorization = `Bearer ${ctx.token(as.employee)}`;
+      if (opts.body !== undefined) headers['content-type'] = 'application/json';
+      if (opts.csv !== undefined) headers['content-type'] = 'text/csv';
+      const res = await fetch(`${ctx.apiUrl}${url}`, {
+        method,
+        headers,
+        body: opts.csv ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+      });
+      const raw = Buffer.from(await res.arrayBuffer());
+      const type = String(res.headers.get('content-type') ?? '').split(';')[0] ?? '';
+      const body: unknown = type.endsWith('json') && raw.length ? JSON.parse(raw.toString('utf8')) : raw;
+      const where = `${method} ${url} → ${res.status} ${type}: ${raw.toString('utf8').slice(0, 300)}`;
+      assert.equal(res.status, opts.expect ?? 200, where);
+      const path = template.replace(/\?.*$/, '');
+      const documented = resolve(op(method, path).responses[String(res.status)]);
+      assert.ok(documented, `${where}: status documented`);
+      const content = documented.content ?? {};
+      if (raw.length === 0 && Object.keys(content).length === 0) {
+        checked.set(`${method} ${path}`, res.status);
+        return { status: res.status, body, headers: res.headers };
+      }
+      const media = content[type] ?? content['application/json'];
+      assert.ok(content[type], `${where}: media type one of ${Object.keys(content).join(', ')}`);
+      if (type.endsWith('json') && media && Object.keys(media.schema).length) {
+        const validate = ajv.compile(media.schema);
+        assert.ok(validate(body), `${where}\n${JSON.stringify(validate.errors, null, 2)}`);
+      }
+      checked.set(`${method} ${path}`, res.status);
+      return { status: res.status, body, headers: res.headers };
+    };
+    type Row = Record<string, unknown> & { id: number };
+    const rows = (r: { body: unknown }) => r.body as Row[];
+    const one = (r: { body: unknown }) => r.body as Row;
+
+    const dept: TestDepartment = await ctx.department({ size: 2 });
+    const [a, b] = dept.members as [TestDepartment['members'][number], TestDepartment['members'][number]];
+    const schedule = await ctx.expectToday([a, b]);
+    const today = schedule.workDate;
+
+    // auth, the company's clock, the public config, probes
+    await call('admin', 'GET', '/api/auth/me');
+    await call('admin', 'GET', '/api/company/clock');
+    await call('nobody', 'GET', '/api/public/config');
+    await call('nobody', 'GET', '/livez');
+    await call('nobody', 'GET', '/api/openapi.json');
+    await call('nobody', 'GET', '/metrics');
+
+    // the check-in: today's page, a submission, its replay, the pass and the guard's check
+    await call({ employee: a.id }, 'GET', '/api/me/today');
+    const submission = { idempotencyKey: newKey(), answers: { ...validAnswers, temperature: 38.2 } };
+    const stored = one(
+      await call({ employee: a.id }, 'POST', '/api/me/checkins', { body: submission, expect: 201 }),
+    );
+    await call({ employee: a.id }, 'POST', '/api/me/checkins', { body: submission, expect: 200 });
+    const recordId = (stored.record as Row).id;
+    await call({ employee: a.id }, 'GET', '/api/me/today');
+    const pass = one(await call({ employee: a.id }, 'GET', '/api/me/pass'));
+    await call('nobody', 'GET', '/api/pass/verify?p={p}', { params: { p: String(pass.token) } });
+
+    // records and the review the warning opened
+    await call('admin', 'GET', '/api/ra/records');
+    await call('admin', 'GET', '/api/ra/records/{id}', { params: { id: recordId } });
+    await call('admin', 'GET', '/api/records/{id}', { params: { id: recordId } });
+    // the warning opened a review
+    const reviewId = Number(stored.reviewId);
+    assert.ok(reviewId > 0);
+    assert.ok(rows(await call('admin', 'GET', '/api/ra/reviews')).length > 0);
+    await call('admin', 'GET', '/api/ra/reviews/{id}', { params: { id: reviewId } });
+
+    // the dashboard
+    for (const p of ['today', 'heatmap', 'trend', 'non-submitters'])
+      await call('admin', 'GET', `/api/dashboard/${p}`);
+
+    // people and departments
+    assert.ok(rows(await call('admin', 'GET', '/api/ra/employees')).length > 0);
+    const employee = one(await call('admin', 'GET', '/api/ra/employees/{id}', { params: { id: b.id } }));
+    await call('admin', 'PUT', '/api/ra/employees/{id}', { params: { id: b.id }, body: employee });
+    await call('admin', 'GET', '/api/ra/employees/{id}/days', { params: { id: a.id } });
+    await call('admin', 'GET', '/api/ra/departments');
+    const department = one(
+      await call('admin', 'GET', '/api/ra/departments/{id}', { params: { id: dept.id } }),
+    );
+    await call('admin', 'PUT', '/api/ra/departments/{id}', { params: { id: dept.id }, body: department });
+    await call('admin', 'POST', '/api/departments/import?dryRun=true', { csv: 'name\n契约测试部\n' });
+
+    // leave, reminders, remind now
+    const leave = one(
+      await call('admin', 'POST', '/api/ra/leaves', {
+        body: { employee_id: b.id, kind: 'leave', from_date: '2030-01-02', to_date: '2030-01-03' },
+        expect: 201,
+      }),
+    );
+    await call('admin', 'GET', '/api/ra/leaves');
+    await call('admin', 'GET', '/api/ra/leaves/{id}', { params: { id: leave.id } });
+    await call('admin', 'DELETE', '/api/ra/leaves/{id}', { params: { id: leave.id } });
+    await ctx.db
+      .insertInto('reminders_sent')
+      .values({
+        employee_id: b.id,
+        department_id: dept.id,
+        work_date: today,
+        level: 1,
+        channel: 'work_notice',
+        status: 'sent',
+        batch_key: `contract-${b.id}`,
+        sent_at: new Date(),
+      })
+      .execute();
+    const reminders = rows(await call('admin', 'GET', '/api/ra/reminders'));
+    assert.ok(reminders.length > 0);
+    await call('admin', 'GET', '/api/ra/reminders/{id}', { params: { id: reminders[0]?.id ?? '' } });
+    await call('admin', 'POST', '/api/ra/reminders/remind-now', {
+      body: { employee_ids: [a.id] },
+      expect: 202,
+    });
+
+    // configuration: forms, policy, calendar
+    const forms = rows(await call('admin', 'GET', '/api/forms'));
+    const current = one(await call('admin', 'GET', '/api/forms/current'));
+    await call('admin', 'GET', '/api/forms/{version}', { params: { version: Number(forms[0]?.version) } });
+    const draft = one(
+      await call('admin', 'POST', '/api/forms', { body: { definition: current.definition }, expect: 201 }),
+    );
+    await call('admin', 'PUT', '/api/forms/{version}', {
+      params: { version: Number(draft.version) },
+      body: { definition: current.definition, note: 'the same again' },
+    });
+    await call('admin', 'POST', '/api/forms/{version}/publish', {
+      params: { version: Number(draft.version) },
+    });
+    const policy = one(await call('admin', 'GET', '/api/policy'));
+    await call('admin', 'GET', '/api/departments/{id}/policy', { params: { id: dept.id } });
+    await call('admin', 'PUT', '/api/departments/{id}/policy', {
+      params: { id: dept.id },
+      body: { policy: policy.current, effectiveFrom: '2030-01-01' },
+    });
+    await call('admin', 'PUT', '/api/departments/{id}/time-zone', {
+      params: { id: dept.id },
+      body: { timeZone: null },
+    });
+    await call('admin', 'PUT', '/api/employees/{id}/work-pattern', {
+      params: { id: b.id },
+      body: { workdays: null, timeZone: null },
+    });
+    await call('admin', 'GET', '/api/calendar/{year}', { params: { year: 2026 } });
+    await call('admin', 'PUT', '/api/calendar/overrides/{date}', {
+      params: { date: '2031-01-06' },
+      body: { kind: 'day_off' },
+    });
+    await call('admin', 'DELETE', '/api/calendar/overrides/{date}', {
+      params: { date: '2031-01-06' },
+      expect: 204,
+    });
+
+    // privacy: settings, a notice from draft to published, the employee's answer and 我的数据
+    const settings = one(await call('admin', 'GET', '/api/privacy/settings'));
+    await call('admin', 'PUT', '/api/privacy/settings', { body: settings.settings });
+    const text = { purpose: '目的', audience: '读者', processors: '处理者', rights: '权利', contact: '联系' };
+    const notice = { legalBasis: 'hr_management', content: { zh: text, en: text } };
+    const created = one(await call('admin', 'POST', '/api/privacy/notices', { body: notice, expect: 201 }));
+    await call('admin', 'PUT', '/api/privacy/notices/{version}', {
+      params: { version: created.id },
+      body: notice,
+    });
+    await call('admin', 'POST', '/api/privacy/notices/{version}/publish', {
+      params: { version: created.id },
+    });
+    await call('admin', 'GET', '/api/privacy/notices');
+    await call('admin', 'GET', '/api/privacy/notices/{version}', { params: { version: created.id } });
+    await call({ employee: a.id }, 'GET', '/api/me/privacy');
+    await call({ employee: a.id }, 'POST', '/api/me/privacy/answers', {
+      body: { version: created.id, action: 'acknowledged' },
+      expect: 201,
+    });
+    await call({ employee: a.id }, 'GET', '/api/me/data');
+    await call({ employee: a.id }, 'GET', '/api/me/data/access');
+    await call({ employee: a.id }, 'GET', '/api/me/data/export?format=json');
+    await call({ employee: a.id }, 'GET', '/api/me/data/export?format=xlsx');
+
+    // data requests: filed by the employee, read by HR
+    const filed = one(
+      await call({ employee: a.id }, 'POST', '/api/me/data-requests', {
+        body: { kind: 'correction', recordId: String(recordId), message: '体温量错了' },
+        expect: 202,
+      }),
+    );
+    await call({ employee: a.id }, 'GET', '/api/me/data-requests');
+    await call('admin', 'GET', '/api/ra/data-requests');
+    await call('admin', 'GET', '/api/ra/data-requests/{id}', { params: { id: Number(filed.id) } });
+
+    // exports: a file streamed back, and one run as a workflow
+    const range = { from: today, to: today, purpose: 'contract test' };
+    await call('admin', 'POST', '/api/exports', { body: { ...range, format: 'xlsx', mode: 'sync' } });
+    await call('admin', 'POST', '/api/exports', { body: { ...range, format: 'pdf', mode: 'sync' } });
+    const queued = one(
+      await call('admin', 'POST', '/api/exports', {
+        body: { ...range, format: 'xlsx', mode: 'async' },
+        expect: 202,
+      }),
+    );
+    await call('admin', 'GET', '/api/exports');
+    await call('admin', 'GET', '/api/exports/{id}', { params: { id: queued.id } });
+
+    // the audit log (by now it holds the reads above), the payload codec, the fan-out
+    const audit = rows(await call('admin', 'GET', '/api/ra/audit'));
+    await call('admin', 'GET', '/api/ra/audit/{id}', { params: { id: audit[0]?.id ?? 0 } });
+    await call('admin', 'POST', '/temporal-codec/decode', {
+      body: {
+        payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: 'MQ==' }],
+      },
+    });
+    await call('admin', 'POST', '/api/admin/fanout', { body: {}, expect: 202 });
+
+    // every section of the document had at least one of its answers checked
+    const sections = new Set(
+      Object.values(doc.paths).flatMap((item) =>
+        Object.values(item).map((o) => String((o.tags as string[])[0])),
+      ),
+    );
+    const reached = new Set(
+      [...checked.keys()].map((k) => {
+        const [method, path] = k.split(' ') as [string, string];
+        return String((op(method, path).tags as string[])[0]);
+      }),
+    );
+    // a review's decision is a person's act the review workflow answers (no worker here): the
+    // reviews tests make it, and their context checks the answer against the contract
+    const elsewhere = new Set(['reviews']);
+    assert.deepEqual(
+      [...sections].filter((t) => !reached.has(t) && !elsewhere.has(t)).sort(),
+      [],
+      'sections without a call here: add one of their routes',
+    );
+    assert.ok(checked.size >= 70, `${checked.size} operations checked`);
   });
 });
 
