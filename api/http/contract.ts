@@ -90,7 +90,8 @@ export function endpoint<
         ? parse(contract.body, contract.readBody ? contract.readBody(req) : req.body, 'body')
         : undefined,
     } as ParsedInput<P, Q, B>;
-    return fn(req, res, input);
+    // the same response, its json() typed by the contract's answer
+    return fn(req, res as Response<Sent<R>>, input);
   });
   return documented(contract, handler);
 }
