@@ -22,19 +22,25 @@ export function healthRoutes(deps: { db: DB; temporal: Client; dingtalk?: DingTa
   const dingtalk = dingtalkTokenProbe(
     deps.dingtalk ?? { real: false, apiUrl: '', appKey: '', appSecret: '' },
   );
+  const healthSchema = z.object({
+    status: z.enum(['ok', 'degraded']),
+    postgres: z.string(),
+    temporal: z.string(),
+  });
+  const readinessSchema = z.object({
+    status: z.enum(['ready', 'not ready']),
+    failing: z.array(z.string()),
+    checks: z.record(z.string(), z.string()).meta({ description: "check → 'ok', 'skipped' or 'error: …'" }),
+  });
   r.get(
     '/healthz',
     endpoint(
       {
         summary: 'Combined health check (Postgres and Temporal)',
-        response: {
-          description: 'Both answer (503 with the same shape when one does not)',
-          schema: z.object({
-            status: z.enum(['ok', 'degraded']),
-            postgres: z.string(),
-            temporal: z.string(),
-          }),
-        },
+        response: { description: 'Both answer', schema: healthSchema },
+        otherResponses: [
+          { status: 503, description: 'One does not answer (the same shape)', schema: healthSchema },
+        ],
       },
       async (_req, res) => {
         const [p, t] = await Promise.all([postgres(), temporal()]);
@@ -60,16 +66,14 @@ export function healthRoutes(deps: { db: DB; temporal: Client; dingtalk?: DingTa
     endpoint(
       {
         summary: 'Readiness: Postgres, Temporal and the DingTalk token answer',
-        response: {
-          description: 'Ready (503 naming the failing checks when not)',
-          schema: z.object({
-            status: z.enum(['ready', 'not ready']),
-            failing: z.array(z.string()),
-            checks: z
-              .record(z.string(), z.string())
-              .meta({ description: "check → 'ok', 'skipped' or 'error: …'" }),
-          }),
-        },
+        response: { description: 'Ready', schema: readinessSchema },
+        otherResponses: [
+          {
+            status: 503,
+            description: 'Not ready: the same shape, naming the failing checks',
+            schema: readinessSchema,
+          },
+        ],
       },
       async (_req, res) => {
         const { ready, checks, failing } = await readiness({ postgres, temporal, dingtalk });

@@ -437,7 +437,8 @@ function operationOf(e: Endpoint & { contract: AnyContract }, shared: Refusals) 
             },
           }
         : {}),
-    responses: { ...success, ...problemResponses(codes, shared) },
+    // a status the route documents itself (a probe's 503 in its own shape) is not a problem+json refusal
+    responses: { ...problemResponses(codes, shared), ...success },
   };
 }
 
