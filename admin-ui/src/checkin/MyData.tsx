@@ -38,8 +38,11 @@ interface DataRequest {
   createdAt: string;
 }
 
+/** The forms "everything held about me" downloads in, one button each. */
+const exportFormats = ['json', 'xlsx'] as const;
+
 /** Fetches a file with the session header and hands it to the browser as a download. */
-async function download(token: string, format: 'json' | 'xlsx') {
+async function download(token: string, format: (typeof exportFormats)[number]) {
   const res = await fetch(`/api/me/data/export?format=${format}`, {
     headers: { authorization: `Bearer ${token}` },
   });
@@ -182,22 +185,17 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
           </>
         )}
         <div className="ck-actions">
-          <button
-            type="button"
-            className="ck-secondary"
-            data-testid="download-json"
-            onClick={() => void download(token, 'json')}
-          >
-            {t('checkin.privacy.download_json')}
-          </button>
-          <button
-            type="button"
-            className="ck-secondary"
-            data-testid="download-xlsx"
-            onClick={() => void download(token, 'xlsx')}
-          >
-            {t('checkin.privacy.download_xlsx')}
-          </button>
+          {exportFormats.map((format) => (
+            <button
+              key={format}
+              type="button"
+              className="ck-secondary"
+              data-testid={`download-${format}`}
+              onClick={() => void download(token, format)}
+            >
+              {t(`checkin.privacy.download_${format}`)}
+            </button>
+          ))}
         </div>
       </div>
       <div className="ck-card">
