@@ -2,6 +2,11 @@
 // their check-ins and reviews, a download of everything held about them (JSON, Excel), who read
 // their health answers, and correction or deletion requests to HR.
 import { useCallback, useEffect, useState } from 'react';
+import {
+  dataRequestKinds,
+  type DataRequestKind,
+  type DataRequestStatus,
+} from '../../../domain/privacy/data-request.ts';
 import type { Lang } from '../form-renderer/FormRenderer.tsx';
 import { problemText } from '../problem-text.ts';
 import { api, ApiError } from './api.ts';
@@ -32,8 +37,8 @@ interface Access {
 }
 interface DataRequest {
   id: string | number;
-  kind: 'correction' | 'deletion';
-  status: 'pending' | 'approved' | 'rejected';
+  kind: DataRequestKind;
+  status: DataRequestStatus;
   reason?: string;
   createdAt: string;
 }
@@ -65,7 +70,7 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
   const [access, setAccess] = useState<Access[] | null>(null);
   const [requests, setRequests] = useState<DataRequest[] | null | 'unavailable'>(null);
   const [error, setError] = useState<string | null>(null);
-  const [requestKind, setRequestKind] = useState<'correction' | 'deletion' | null>(null);
+  const [requestKind, setRequestKind] = useState<DataRequestKind | null>(null);
   const [message, setMessage] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -255,22 +260,17 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
               </div>
             ) : (
               <div className="ck-actions">
-                <button
-                  type="button"
-                  className="ck-secondary"
-                  data-testid="request-correction"
-                  onClick={() => setRequestKind('correction')}
-                >
-                  {t('checkin.privacy.request_correction')}
-                </button>
-                <button
-                  type="button"
-                  className="ck-secondary"
-                  data-testid="request-deletion"
-                  onClick={() => setRequestKind('deletion')}
-                >
-                  {t('checkin.privacy.request_deletion')}
-                </button>
+                {dataRequestKinds.map((kind) => (
+                  <button
+                    key={kind}
+                    type="button"
+                    className="ck-secondary"
+                    data-testid={`request-${kind}`}
+                    onClick={() => setRequestKind(kind)}
+                  >
+                    {t(`checkin.privacy.request_${kind}`)}
+                  </button>
+                ))}
               </div>
             )}
           </>
