@@ -65,17 +65,17 @@ export const publishNotice = (db: DB, version: number) => noticeVersions.publish
 /** Drops this process's copy (tests that reset the tables). */
 export const forgetNoticeCache = (db: DB) => noticeCache.forget(db);
 
+/** A person's answer to a notice version, and where they gave it. */
+export interface PrivacyAnswer {
+  employeeId: number;
+  version: number;
+  action: PrivacyState;
+  ip: string | null;
+  userAgent: string | null;
+}
+
 /** Stores the person's answer: the history row and their current state, in one transaction. */
-export async function recordPrivacyAnswer(
-  trx: Transaction<Database>,
-  a: {
-    employeeId: number;
-    version: number;
-    action: PrivacyState;
-    ip: string | null;
-    userAgent: string | null;
-  },
-) {
+export async function recordPrivacyAnswer(trx: Transaction<Database>, a: PrivacyAnswer) {
   const row = await trx
     .insertInto('privacy_consents')
     .values({

@@ -4,17 +4,9 @@
 import { Button, MenuItem, Select, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { useCanAccess } from 'react-admin';
+import type { PrivacySettings } from '../../../domain/privacy/settings.ts';
 import { httpClient } from '../dataProvider.ts';
 import { SettingsShell, useSettingsDocument } from '../layout/SettingsShell.tsx';
-
-interface PrivacySettings {
-  recordRetentionDays: number | null;
-  photoRetentionDays: number | null;
-  locationRetentionDays: number | null;
-  auditRetentionDays: number | null;
-  locationDecimals: number | null;
-  departedGraceDays: number | null;
-}
 
 interface PrivacyView {
   settings: PrivacySettings;
