@@ -62,6 +62,30 @@ async function download(token: string, format: (typeof exportFormats)[number]) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** A row of secondary buttons, one per value (a download format, a kind of request). */
+function ChoiceButtons<V extends string>(props: {
+  values: readonly V[];
+  testId: (v: V) => string;
+  label: (v: V) => string;
+  onClick: (v: V) => void;
+}) {
+  return (
+    <div className="ck-actions">
+      {props.values.map((v) => (
+        <button
+          key={v}
+          type="button"
+          className="ck-secondary"
+          data-testid={props.testId(v)}
+          onClick={() => props.onClick(v)}
+        >
+          {props.label(v)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 export function MyData(props: { token: string; lang: Lang; timeZone: string; onPrivacyChanged: () => void }) {
   const { token, lang, timeZone } = props;
   const t = (k: string, v?: Record<string, string | number>) => translate(lang, k, v);
@@ -189,19 +213,12 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
             </ul>
           </>
         )}
-        <div className="ck-actions">
-          {exportFormats.map((format) => (
-            <button
-              key={format}
-              type="button"
-              className="ck-secondary"
-              data-testid={`download-${format}`}
-              onClick={() => void download(token, format)}
-            >
-              {t(`checkin.privacy.download_${format}`)}
-            </button>
-          ))}
-        </div>
+        <ChoiceButtons
+          values={exportFormats}
+          testId={(format) => `download-${format}`}
+          label={(format) => t(`checkin.privacy.download_${format}`)}
+          onClick={(format) => void download(token, format)}
+        />
       </div>
       <div className="ck-card">
         <h2>{t('checkin.privacy.access')}</h2>
@@ -259,19 +276,12 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
                 </button>
               </div>
             ) : (
-              <div className="ck-actions">
-                {dataRequestKinds.map((kind) => (
-                  <button
-                    key={kind}
-                    type="button"
-                    className="ck-secondary"
-                    data-testid={`request-${kind}`}
-                    onClick={() => setRequestKind(kind)}
-                  >
-                    {t(`checkin.privacy.request_${kind}`)}
-                  </button>
-                ))}
-              </div>
+              <ChoiceButtons
+                values={dataRequestKinds}
+                testId={(kind) => `request-${kind}`}
+                label={(kind) => t(`checkin.privacy.request_${kind}`)}
+                onClick={setRequestKind}
+              />
             )}
           </>
         )}

@@ -24,11 +24,7 @@ import {
   ReminderStatusField,
 } from '../reminders/ReminderLevel.tsx';
 import { CompanyDateTimeField, CalendarDateField } from '../company-date-fields.tsx';
-
-const kinds = [
-  { id: 'leave', name: 'leaves.kind.leave' },
-  { id: 'business_trip', name: 'leaves.kind.business_trip' },
-];
+import { leaveKindChoices } from '../leaves/index.tsx';
 
 const Actions = () => {
   const record = useRecordContext<{ id: number }>();
@@ -76,7 +72,7 @@ export const EmployeeHistory = () => {
             pagination={<Pagination />}
           >
             <Datagrid rowClick={false} bulkActionButtons={false}>
-              <SelectField source="kind" choices={kinds} />
+              <SelectField source="kind" choices={leaveKindChoices} />
               <CalendarDateField source="from_date" />
               <CalendarDateField source="to_date" />
               <TextField source="note" />
