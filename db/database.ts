@@ -4,6 +4,7 @@ import type { DaySchedule } from '../domain/day-schedule.ts';
 import type { AnomalyReason } from '../domain/anomaly/evaluate.ts';
 import type { FormDefinition, Severity } from '../domain/forms/form-definition.ts';
 import type { ReviewStatus } from '../domain/review-status.ts';
+import type { DataRequestKind, DataRequestStatus } from '../domain/privacy/data-request.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -297,8 +298,7 @@ export interface PrivacySettingsTable {
   updated_by: string | null;
 }
 
-export type DataRequestKind = 'correction' | 'deletion';
-export type DataRequestStatus = 'pending' | 'approved' | 'rejected';
+export type { DataRequestKind, DataRequestStatus };
 
 /** An employee's correction or deletion request, decided by HR (workflows/data-request.ts). */
 export interface DataRequestsTable {

@@ -102,26 +102,40 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<DevSe
     stdio: ['ignore', o.logFile ?? 'ignore', o.logFile ?? 'ignore'],
     detached: false,
   });
-  const address = `127.0.0.1:${o.port}`;
+  const stop = await serverStarted(child, o.port, {
+    name: 'temporal dev server',
+    withinMs: 60_000,
+    pollMs: 200,
+    killAfterMs: 5000,
+  });
+  return { address: `127.0.0.1:${o.port}`, process: child, stop };
+}
+
+/**
+ * Waits until a server process just spawned opens `port`, failing if it exits first or takes longer
+ * than `withinMs`; answers its `stop`: SIGTERM, then SIGKILL after `killAfterMs`, resolved on exit.
+ */
+export async function serverStarted(
+  child: ChildProcess,
+  port: number,
+  o: { name: string; withinMs: number; pollMs: number; killAfterMs: number; logHint?: string },
+): Promise<() => Promise<void>> {
   let exited = false;
   child.on('exit', () => (exited = true));
-  const deadline = Date.now() + 60_000;
-  while (!(await portOpen(o.port))) {
-    if (exited) throw new Error(`temporal dev server exited early (code ${child.exitCode})`);
-    if (Date.now() > deadline) throw new Error('temporal dev server did not start within 60 s');
-    await new Promise((r) => setTimeout(r, 200));
+  const deadline = Date.now() + o.withinMs;
+  while (!(await portOpen(port))) {
+    if (exited) throw new Error(`${o.name} exited early (code ${child.exitCode})${o.logHint ?? ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`${o.name} did not open its port within ${o.withinMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, o.pollMs));
   }
-  return {
-    address,
-    process: child,
-    stop: () =>
-      new Promise((res) => {
-        if (exited) return res();
-        child.once('exit', () => res());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
-  };
+  return () =>
+    new Promise((res) => {
+      if (exited) return res();
+      child.once('exit', () => res());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), o.killAfterMs).unref();
+    });
 }
 
 export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {

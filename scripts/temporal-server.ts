@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import protoPkg from '@temporalio/proto';
 import Long from 'long';
 import { Connection } from '@temporalio/client';
-import { binDir, findGo, goInstall, portOpen } from './temporal-cli.ts';
+import { binDir, findGo, goInstall, portOpen, serverStarted } from './temporal-cli.ts';
 import { ensureSearchAttributes } from '../platform/temporal.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -260,28 +260,16 @@ export async function startTemporalProductionServer(
       stdio: ['ignore', out, out],
     },
   );
-  let exited = false;
-  child.on('exit', () => (exited = true));
-  const deadline = Date.now() + 120_000;
-  while (!(await portOpen(port))) {
-    if (exited)
-      throw new Error(`temporal server exited early (code ${child.exitCode}); see ${dataDir}/stderr.log`);
-    if (Date.now() > deadline) throw new Error('temporal server did not open its port within 120 s');
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const stop = await serverStarted(child, port, {
+    name: 'temporal server',
+    withinMs: 120_000,
+    pollMs: 500,
+    killAfterMs: 10_000,
+    logHint: `; see ${dataDir}/stderr.log`,
+  });
   const address = `127.0.0.1:${port}`;
   await ensureNamespace(address, namespace, log);
-  return {
-    address,
-    process: child,
-    stop: () =>
-      new Promise((res) => {
-        if (exited) return res();
-        child.once('exit', () => res());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-      }),
-  };
+  return { address, process: child, stop };
 }
 
 /** Drops both databases of a stopped server (benchmarks clean up after themselves). */

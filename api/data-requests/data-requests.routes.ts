@@ -21,6 +21,7 @@ import { keyringOf, openAnswers } from '../../db/sealed-fields.ts';
 import { validateAnswers } from '../../domain/forms/validate-answers.ts';
 import { issue } from '../../domain/issue-codes.ts';
 import { dataRequestWorkflowId } from '../../domain/workflow-ids.ts';
+import { dataRequestKinds, dataRequestStatuses } from '../../domain/privacy/data-request.ts';
 import { deliverAfterCommit } from '../../platform/signal-outbox.ts';
 import { CORRECTION_INVALID } from '../../activities/data-rights.ts';
 import { dataRequest } from '../../workflows/data-request.ts';
@@ -35,7 +36,7 @@ import {
   filedDataRequestSchema,
   ownDataRequestsSchema,
 } from './data-requests.schemas.ts';
-import { bigId, dateFilter, idList, idParam, listRoute, type SortSpec } from '../http/simple-rest.ts';
+import { bigId, dateFilter, idList, idParam, listRoute, person, type SortSpec } from '../http/simple-rest.ts';
 
 export interface DataRequestDeps {
   db: DB;
@@ -46,7 +47,7 @@ export interface DataRequestDeps {
 
 const createSchema = z
   .object({
-    kind: z.enum(['correction', 'deletion']),
+    kind: z.enum(dataRequestKinds),
     recordId: z
       .union([
         bigId,
@@ -166,13 +167,11 @@ export function myDataRequestRoutes(deps: DataRequestDeps): Router {
 
 const sort = {
   fields: {
-    id: 'r.id',
+    ...person.sort('r'),
     created_at: 'r.created_at',
     decided_at: 'r.decided_at',
     status: 'r.status',
     kind: 'r.kind',
-    employee_name: 'e.name',
-    department_name: 'd.name',
   },
   key: ['r.id'],
   default: 'id',
@@ -180,11 +179,11 @@ const sort = {
 
 const filterSchema = z
   .object({
+    ...person.filters,
+    // a serial key, unlike the bigserial ones the shared filters expect
     id: idList,
-    employee_id: idList,
-    department_id: idList,
-    status: z.enum(['pending', 'approved', 'rejected']),
-    kind: z.enum(['correction', 'deletion']),
+    status: z.enum(dataRequestStatuses),
+    kind: z.enum(dataRequestKinds),
     escalated: z.boolean(),
     created_at_gte: dateFilter,
   })
@@ -207,9 +206,7 @@ export function dataRequestsResource(deps: DataRequestDeps): Router {
       filterSchema,
       (req: Request) => dataRequestsListQuery(db, scopeOf(req)),
       {
-        id: ['r.id', 'in'],
-        employee_id: ['r.employee_id', 'in'],
-        department_id: ['r.department_id', 'in'],
+        ...person.rules('r'),
         status: ['r.status', '='],
         kind: ['r.kind', '='],
         escalated: ['r.escalated', '='],

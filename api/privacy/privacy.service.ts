@@ -7,12 +7,15 @@ import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
 import { workDateAt } from '../../domain/zoned-time.ts';
 import type { Logger } from '../../config/logger.ts';
 import type { DB } from '../../db/connect.ts';
-import type { PrivacyState } from '../../db/database.ts';
 import { markDayExempt } from '../../db/repositories/checkin-days.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
 import { enqueueOutbox, outboxSignal } from '../../db/repositories/outbox.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
-import { getPublishedNoticeCached, recordPrivacyAnswer } from '../../db/repositories/privacy.ts';
+import {
+  getPublishedNoticeCached,
+  recordPrivacyAnswer,
+  type PrivacyAnswer,
+} from '../../db/repositories/privacy.ts';
 import { deliverAfterCommit } from '../../platform/signal-outbox.ts';
 import { exemptSignal } from '../../workflows/messages.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
@@ -26,16 +29,7 @@ export interface PrivacyDeps {
 
 export const CONSENT_WITHDRAWN = 'consent_withdrawn';
 
-export async function answerNotice(
-  deps: PrivacyDeps,
-  a: {
-    employeeId: number;
-    version: number;
-    action: PrivacyState;
-    ip: string | null;
-    userAgent: string | null;
-  },
-) {
+export async function answerNotice(deps: PrivacyDeps, a: PrivacyAnswer) {
   const { db } = deps;
   const notice = await getPublishedNoticeCached(db);
   if (!notice) throw notFound('Privacy notice');

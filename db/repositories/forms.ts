@@ -1,7 +1,7 @@
 // Form versions: drafts, the one published form, and old versions kept for old records.
-import { sql } from 'kysely';
 import { defaultForm } from '../../domain/forms/default-form.ts';
 import type { FormDefinition } from '../../domain/forms/form-definition.ts';
+import { draftVersions } from './draft-versions.ts';
 import { readCache } from './read-cache.ts';
 import type { DB } from '../connect.ts';
 
@@ -71,40 +71,17 @@ export function insertDraft(db: DB, definition: FormDefinition, note: string | n
     .executeTakeFirstOrThrow();
 }
 
+const formVersions = draftVersions('forms', publishedCache);
+
 export function updateDraft(db: DB, version: number, definition: FormDefinition, note: string | null) {
-  return db
-    .updateTable('forms')
-    .set({ definition: JSON.stringify(definition), note })
-    .where('version', '=', version)
-    .where('status', '=', 'draft')
-    .returningAll()
-    .executeTakeFirst();
+  return formVersions.updateDraft(db, version, { definition: JSON.stringify(definition), note });
 }
 
 /** Retires the published form and publishes the draft, atomically; undefined if not a draft. */
 export async function publishDraft(db: DB, version: number) {
-  publishedCache.forget(db);
+  // a new company's default form is published first, so that it is the one retired
   await getPublishedForm(db);
-  const published = await db.transaction().execute(async (trx) => {
-    const draft = await trx
-      .selectFrom('forms')
-      .select('version')
-      .where('version', '=', version)
-      .where('status', '=', 'draft')
-      .forUpdate()
-      .executeTakeFirst();
-    if (!draft) return undefined;
-    await trx.updateTable('forms').set({ status: 'retired' }).where('status', '=', 'published').execute();
-    return trx
-      .updateTable('forms')
-      .set({ status: 'published', published_at: sql`now()` })
-      .where('version', '=', version)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  });
-  // again after commit: a read while the transaction ran may have kept the old form
-  publishedCache.forget(db);
-  return published;
+  return formVersions.publish(db, version);
 }
 
 /** These form versions' definitions, newest version first. */

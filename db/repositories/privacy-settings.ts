@@ -4,19 +4,11 @@ import { sql, type Transaction } from 'kysely';
 import { readCache } from './read-cache.ts';
 import type { DB } from '../connect.ts';
 import type { Database } from '../database.ts';
+import type { PrivacySettings } from '../../domain/privacy/settings.ts';
 
 type Q = DB | Transaction<Database>;
 
-/** What the company set; null: the configured default. */
-export interface PrivacySettings {
-  recordRetentionDays: number | null;
-  photoRetentionDays: number | null;
-  locationRetentionDays: number | null;
-  auditRetentionDays: number | null;
-  /** decimals of latitude/longitude stored; null: exact */
-  locationDecimals: number | null;
-  departedGraceDays: number | null;
-}
+export type { PrivacySettings };
 
 export const noPrivacySettings: PrivacySettings = {
   recordRetentionDays: null,

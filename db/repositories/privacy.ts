@@ -1,6 +1,7 @@
 // Privacy notice versions, the employees' acknowledgements / consents / withdrawals, and the
 // current notice for the submission path (kept in memory, dropped when a version is published).
 import { sql, type Transaction } from 'kysely';
+import { draftVersions } from './draft-versions.ts';
 import { readCache } from './read-cache.ts';
 import type { DB } from '../connect.ts';
 import type { Database, LegalBasis, NoticeText, PrivacyState } from '../database.ts';
@@ -48,63 +49,33 @@ export function insertNoticeDraft(db: DB, d: NoticeDraft, createdBy: string) {
     .executeTakeFirstOrThrow();
 }
 
+const noticeVersions = draftVersions('privacy_notices', noticeCache);
+
 export function updateNoticeDraft(db: DB, version: number, d: NoticeDraft) {
-  return db
-    .updateTable('privacy_notices')
-    .set({
-      legal_basis: d.legalBasis,
-      content: JSON.stringify(d.content),
-      show_reader_names: d.showReaderNames,
-    })
-    .where('version', '=', version)
-    .where('status', '=', 'draft')
-    .returningAll()
-    .executeTakeFirst();
+  return noticeVersions.updateDraft(db, version, {
+    legal_basis: d.legalBasis,
+    content: JSON.stringify(d.content),
+    show_reader_names: d.showReaderNames,
+  });
 }
 
 /** Retires the published notice and publishes the draft, atomically; undefined if not a draft. */
-export async function publishNotice(db: DB, version: number) {
-  noticeCache.forget(db);
-  const published = await db.transaction().execute(async (trx) => {
-    const draft = await trx
-      .selectFrom('privacy_notices')
-      .select('version')
-      .where('version', '=', version)
-      .where('status', '=', 'draft')
-      .forUpdate()
-      .executeTakeFirst();
-    if (!draft) return undefined;
-    await trx
-      .updateTable('privacy_notices')
-      .set({ status: 'retired' })
-      .where('status', '=', 'published')
-      .execute();
-    return trx
-      .updateTable('privacy_notices')
-      .set({ status: 'published', published_at: sql`now()` })
-      .where('version', '=', version)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  });
-  // again after commit: a read while the transaction ran may have kept the old notice
-  noticeCache.forget(db);
-  return published;
-}
+export const publishNotice = (db: DB, version: number) => noticeVersions.publish(db, version);
 
 /** Drops this process's copy (tests that reset the tables). */
 export const forgetNoticeCache = (db: DB) => noticeCache.forget(db);
 
+/** A person's answer to a notice version, and where they gave it. */
+export interface PrivacyAnswer {
+  employeeId: number;
+  version: number;
+  action: PrivacyState;
+  ip: string | null;
+  userAgent: string | null;
+}
+
 /** Stores the person's answer: the history row and their current state, in one transaction. */
-export async function recordPrivacyAnswer(
-  trx: Transaction<Database>,
-  a: {
-    employeeId: number;
-    version: number;
-    action: PrivacyState;
-    ip: string | null;
-    userAgent: string | null;
-  },
-) {
+export async function recordPrivacyAnswer(trx: Transaction<Database>, a: PrivacyAnswer) {
   const row = await trx
     .insertInto('privacy_consents')
     .values({

@@ -2,6 +2,11 @@
 // their check-ins and reviews, a download of everything held about them (JSON, Excel), who read
 // their health answers, and correction or deletion requests to HR.
 import { useCallback, useEffect, useState } from 'react';
+import {
+  dataRequestKinds,
+  type DataRequestKind,
+  type DataRequestStatus,
+} from '../../../domain/privacy/data-request.ts';
 import type { Lang } from '../form-renderer/FormRenderer.tsx';
 import { problemText } from '../problem-text.ts';
 import { api, ApiError } from './api.ts';
@@ -32,14 +37,17 @@ interface Access {
 }
 interface DataRequest {
   id: string | number;
-  kind: 'correction' | 'deletion';
-  status: 'pending' | 'approved' | 'rejected';
+  kind: DataRequestKind;
+  status: DataRequestStatus;
   reason?: string;
   createdAt: string;
 }
 
+/** The forms "everything held about me" downloads in, one button each. */
+const exportFormats = ['json', 'xlsx'] as const;
+
 /** Fetches a file with the session header and hands it to the browser as a download. */
-async function download(token: string, format: 'json' | 'xlsx') {
+async function download(token: string, format: (typeof exportFormats)[number]) {
   const res = await fetch(`/api/me/data/export?format=${format}`, {
     headers: { authorization: `Bearer ${token}` },
   });
@@ -54,6 +62,30 @@ async function download(token: string, format: 'json' | 'xlsx') {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** A row of secondary buttons, one per value (a download format, a kind of request). */
+function ChoiceButtons<V extends string>(props: {
+  values: readonly V[];
+  testId: (v: V) => string;
+  label: (v: V) => string;
+  onClick: (v: V) => void;
+}) {
+  return (
+    <div className="ck-actions">
+      {props.values.map((v) => (
+        <button
+          key={v}
+          type="button"
+          className="ck-secondary"
+          data-testid={props.testId(v)}
+          onClick={() => props.onClick(v)}
+        >
+          {props.label(v)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 export function MyData(props: { token: string; lang: Lang; timeZone: string; onPrivacyChanged: () => void }) {
   const { token, lang, timeZone } = props;
   const t = (k: string, v?: Record<string, string | number>) => translate(lang, k, v);
@@ -62,7 +94,7 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
   const [access, setAccess] = useState<Access[] | null>(null);
   const [requests, setRequests] = useState<DataRequest[] | null | 'unavailable'>(null);
   const [error, setError] = useState<string | null>(null);
-  const [requestKind, setRequestKind] = useState<'correction' | 'deletion' | null>(null);
+  const [requestKind, setRequestKind] = useState<DataRequestKind | null>(null);
   const [message, setMessage] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -181,24 +213,12 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
             </ul>
           </>
         )}
-        <div className="ck-actions">
-          <button
-            type="button"
-            className="ck-secondary"
-            data-testid="download-json"
-            onClick={() => void download(token, 'json')}
-          >
-            {t('checkin.privacy.download_json')}
-          </button>
-          <button
-            type="button"
-            className="ck-secondary"
-            data-testid="download-xlsx"
-            onClick={() => void download(token, 'xlsx')}
-          >
-            {t('checkin.privacy.download_xlsx')}
-          </button>
-        </div>
+        <ChoiceButtons
+          values={exportFormats}
+          testId={(format) => `download-${format}`}
+          label={(format) => t(`checkin.privacy.download_${format}`)}
+          onClick={(format) => void download(token, format)}
+        />
       </div>
       <div className="ck-card">
         <h2>{t('checkin.privacy.access')}</h2>
@@ -256,24 +276,12 @@ export function MyData(props: { token: string; lang: Lang; timeZone: string; onP
                 </button>
               </div>
             ) : (
-              <div className="ck-actions">
-                <button
-                  type="button"
-                  className="ck-secondary"
-                  data-testid="request-correction"
-                  onClick={() => setRequestKind('correction')}
-                >
-                  {t('checkin.privacy.request_correction')}
-                </button>
-                <button
-                  type="button"
-                  className="ck-secondary"
-                  data-testid="request-deletion"
-                  onClick={() => setRequestKind('deletion')}
-                >
-                  {t('checkin.privacy.request_deletion')}
-                </button>
-              </div>
+              <ChoiceButtons
+                values={dataRequestKinds}
+                testId={(kind) => `request-${kind}`}
+                label={(kind) => t(`checkin.privacy.request_${kind}`)}
+                onClick={setRequestKind}
+              />
             )}
           </>
         )}

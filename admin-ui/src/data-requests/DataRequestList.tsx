@@ -1,57 +1,21 @@
 // Employees' correction and deletion requests (PIPL) for HR: pending ones first by default.
-import {
-  BooleanField,
-  Datagrid,
-  FunctionField,
-  List,
-  SelectInput,
-  TextField,
-  useTranslate,
-} from 'react-admin';
+import { BooleanField, Datagrid, List, SelectInput, TextField } from 'react-admin';
+import { dataRequestKinds, dataRequestStatuses } from '../../../domain/privacy/data-request.ts';
+import { EnumField, enumChoices, statusFilter } from '../enum-fields.tsx';
 import { CompanyDateTimeField } from '../company-date-fields.tsx';
 
 const filters = [
-  <SelectInput
-    key="status"
-    source="status"
-    alwaysOn
-    choices={[
-      { id: 'pending', name: 'data_requests.status.pending' },
-      { id: 'approved', name: 'data_requests.status.approved' },
-      { id: 'rejected', name: 'data_requests.status.rejected' },
-    ]}
-  />,
-  <SelectInput
-    key="kind"
-    source="kind"
-    choices={[
-      { id: 'correction', name: 'data_requests.kind.correction' },
-      { id: 'deletion', name: 'data_requests.kind.deletion' },
-    ]}
-  />,
+  statusFilter('data_requests.status', dataRequestStatuses),
+  <SelectInput key="kind" source="kind" choices={enumChoices('data_requests.kind', dataRequestKinds)} />,
 ];
 
-export const KindField = ({ label }: { label?: string }) => {
-  const t = useTranslate();
-  return (
-    <FunctionField<{ kind: string }>
-      source="kind"
-      label={label}
-      render={(r) => t(`data_requests.kind.${r.kind}`)}
-    />
-  );
-};
+export const KindField = ({ label }: { label?: string }) => (
+  <EnumField source="kind" prefix="data_requests.kind" label={label} />
+);
 
-export const StatusField = ({ label }: { label?: string }) => {
-  const t = useTranslate();
-  return (
-    <FunctionField<{ status: string }>
-      source="status"
-      label={label}
-      render={(r) => t(`data_requests.status.${r.status}`)}
-    />
-  );
-};
+export const StatusField = ({ label }: { label?: string }) => (
+  <EnumField source="status" prefix="data_requests.status" label={label} />
+);
 
 export const DataRequestList = () => (
   <List filters={filters} filterDefaultValues={{ status: 'pending' }} sort={{ field: 'id', order: 'DESC' }}>

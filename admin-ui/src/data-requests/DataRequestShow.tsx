@@ -15,6 +15,7 @@ import {
   useRefresh,
   useTranslate,
 } from 'react-admin';
+import type { DataRequestKind, DataRequestStatus } from '../../../domain/privacy/data-request.ts';
 import { CompanyDateTimeField } from '../company-date-fields.tsx';
 import { httpClient } from '../dataProvider.ts';
 import { problemText } from '../problem-text.ts';
@@ -22,8 +23,8 @@ import { KindField, StatusField } from './DataRequestList.tsx';
 
 interface DataRequestRecord {
   id: number;
-  kind: 'correction' | 'deletion';
-  status: 'pending' | 'approved' | 'rejected';
+  kind: DataRequestKind;
+  status: DataRequestStatus;
   record_id: number | null;
   outcome: Record<string, unknown> | null;
 }

@@ -18,23 +18,13 @@ import {
 import { RemindNowButton } from '../reminders/RemindNowButton.tsx';
 import { PersonDays } from './PersonDays.tsx';
 import { DeliveryField } from '../reminders/DeliveryField.tsx';
-import { ReminderStatusField } from '../reminders/ReminderLevel.tsx';
+import {
+  reminderChannelChoices,
+  reminderLevelChoices,
+  ReminderStatusField,
+} from '../reminders/ReminderLevel.tsx';
 import { CompanyDateTimeField, CalendarDateField } from '../company-date-fields.tsx';
-import { MANUAL_REMINDER_LEVEL, REMINDER_LEVELS } from '../../../domain/reminders/ladder.ts';
-
-const levels = [MANUAL_REMINDER_LEVEL, ...REMINDER_LEVELS].map((id) => ({
-  id,
-  name: `reminders.level.${id}`,
-}));
-const channels = ['work_notification', 'group_robot', 'manager_notification', 'todo', 'none'].map((id) => ({
-  id,
-  name: `resources.reminders.values.channel.${id}`,
-}));
-
-const kinds = [
-  { id: 'leave', name: 'leaves.kind.leave' },
-  { id: 'business_trip', name: 'leaves.kind.business_trip' },
-];
+import { leaveKindChoices } from '../leaves/index.tsx';
 
 const Actions = () => {
   const record = useRecordContext<{ id: number }>();
@@ -66,8 +56,8 @@ export const EmployeeHistory = () => {
           >
             <Datagrid rowClick={false} bulkActionButtons={false}>
               <CalendarDateField source="work_date" />
-              <SelectField source="level" choices={levels} />
-              <SelectField source="channel" choices={channels} />
+              <SelectField source="level" choices={reminderLevelChoices} />
+              <SelectField source="channel" choices={reminderChannelChoices} />
               <ReminderStatusField source="status" />
               <DeliveryField source="delivery" />
               <CompanyDateTimeField source="sent_at" />
@@ -82,7 +72,7 @@ export const EmployeeHistory = () => {
             pagination={<Pagination />}
           >
             <Datagrid rowClick={false} bulkActionButtons={false}>
-              <SelectField source="kind" choices={kinds} />
+              <SelectField source="kind" choices={leaveKindChoices} />
               <CalendarDateField source="from_date" />
               <CalendarDateField source="to_date" />
               <TextField source="note" />

@@ -18,11 +18,10 @@ import {
   TextInput,
 } from 'react-admin';
 import { CalendarDateField } from '../company-date-fields.tsx';
+import { enumChoices } from '../enum-fields.tsx';
 
-const kinds = [
-  { id: 'leave', name: 'leaves.kind.leave' },
-  { id: 'business_trip', name: 'leaves.kind.business_trip' },
-];
+/** Leave or a business trip, in the UI's words (the leave list and a person's history). */
+export const leaveKindChoices = enumChoices('leaves.kind', ['leave', 'business_trip']);
 
 const LeaveList = () => (
   <List
@@ -38,7 +37,7 @@ const LeaveList = () => (
         label="resources.leaves.fields.employee_name"
       />
       <TextField source="department_name" />
-      <SelectField source="kind" choices={kinds} />
+      <SelectField source="kind" choices={leaveKindChoices} />
       <CalendarDateField source="from_date" />
       <CalendarDateField source="to_date" />
       <TextField source="note" />
@@ -57,7 +56,7 @@ const LeaveCreate = () => (
       <ReferenceInput source="employee_id" reference="employees">
         <AutocompleteInput optionText="name" filterToQuery={(q: string) => ({ q })} validate={required()} />
       </ReferenceInput>
-      <SelectInput source="kind" choices={kinds} defaultValue="leave" validate={required()} />
+      <SelectInput source="kind" choices={leaveKindChoices} defaultValue="leave" validate={required()} />
       <DateInput source="from_date" validate={required()} />
       <DateInput source="to_date" validate={required()} />
       <TextInput source="note" />

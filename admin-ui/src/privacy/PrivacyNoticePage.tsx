@@ -3,8 +3,6 @@
 // and the retention periods are added to the notice automatically (shown in the preview).
 import {
   Button,
-  Card,
-  CardContent,
   Checkbox,
   FormControlLabel,
   MenuItem,
@@ -17,11 +15,9 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Title, useLocaleState, useNotify, useTranslate } from 'react-admin';
-import { getJson, httpClient } from '../dataProvider.ts';
-import { problemText } from '../problem-text.ts';
+import { httpClient } from '../dataProvider.ts';
+import { SettingsShell, useSettingsDocument } from '../layout/SettingsShell.tsx';
 
 const KEYS = ['purpose', 'audience', 'processors', 'rights', 'contact'] as const;
 type Key = (typeof KEYS)[number];
@@ -49,17 +45,11 @@ interface Draft {
 const blank = (): NoticeText => ({ purpose: '', audience: '', processors: '', rights: '', contact: '' });
 
 export const PrivacyNoticePage = () => {
-  const t = useTranslate();
-  const notify = useNotify();
-  const [locale] = useLocaleState();
-  const queryClient = useQueryClient();
-  const { data } = useQuery({
-    queryKey: ['privacy-notices'],
-    queryFn: () => getJson<Notice[]>('/api/privacy/notices'),
-  });
+  const { t, notify, data, reload, fail } = useSettingsDocument<Notice[]>(
+    'privacy-notices',
+    '/api/privacy/notices',
+  );
   const [draft, setDraft] = useState<Draft | null>(null);
-  const lang = locale === 'en' ? 'en' : 'zh';
-  const fail = (e: unknown) => notify(problemText(e, t, lang), { type: 'error' });
 
   const edit = (n: Notice | undefined) =>
     setDraft(
@@ -94,7 +84,7 @@ export const PrivacyNoticePage = () => {
         await httpClient(`/api/privacy/notices/${saved.version}/publish`, { method: 'POST', body: '{}' });
       notify(publish ? 'privacy.published' : 'privacy.saved', { type: 'success' });
       setDraft(publish ? null : { ...draft, version: saved.version });
-      await queryClient.invalidateQueries({ queryKey: ['privacy-notices'] });
+      await reload();
     } catch (e) {
       fail(e);
     }
@@ -104,110 +94,107 @@ export const PrivacyNoticePage = () => {
     draft && setDraft({ ...draft, content: { ...draft.content, [l]: { ...draft.content[l], [k]: v } } });
 
   return (
-    <Card>
-      <Title title={t('privacy.title')} />
-      <CardContent>
-        <Typography variant="body2" color="text.secondary" gutterBottom>
-          {t('privacy.intro')}
-        </Typography>
-        <Table size="small" data-testid="notice-versions">
-          <TableHead>
-            <TableRow>
-              <TableCell>{t('privacy.version')}</TableCell>
-              <TableCell>{t('privacy.status_label')}</TableCell>
-              <TableCell>{t('privacy.basis_label')}</TableCell>
-              <TableCell>{t('privacy.published_at')}</TableCell>
-              <TableCell>{t('privacy.answers_label')}</TableCell>
-              <TableCell />
+    <SettingsShell title={t('privacy.title')}>
+      <Typography variant="body2" color="text.secondary" gutterBottom>
+        {t('privacy.intro')}
+      </Typography>
+      <Table size="small" data-testid="notice-versions">
+        <TableHead>
+          <TableRow>
+            <TableCell>{t('privacy.version')}</TableCell>
+            <TableCell>{t('privacy.status_label')}</TableCell>
+            <TableCell>{t('privacy.basis_label')}</TableCell>
+            <TableCell>{t('privacy.published_at')}</TableCell>
+            <TableCell>{t('privacy.answers_label')}</TableCell>
+            <TableCell />
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {data?.map((n) => (
+            <TableRow key={n.version} data-testid={`notice-row-${n.version}`}>
+              <TableCell>{n.version}</TableCell>
+              <TableCell>{t(`privacy.status.${n.status}`)}</TableCell>
+              <TableCell>{t(`privacy.basis.${n.legal_basis}`)}</TableCell>
+              <TableCell>{n.published_at ? new Date(n.published_at).toLocaleString() : '—'}</TableCell>
+              <TableCell data-testid={`notice-answers-${n.version}`}>
+                {t('privacy.answers', {
+                  consented: n.answers.consented,
+                  acknowledged: n.answers.acknowledged,
+                  withdrawn: n.answers.withdrawn,
+                })}
+              </TableCell>
+              <TableCell>
+                <Button size="small" onClick={() => edit(n)}>
+                  {n.status === 'draft' ? t('privacy.edit') : t('privacy.new_from')}
+                </Button>
+              </TableCell>
             </TableRow>
-          </TableHead>
-          <TableBody>
-            {data?.map((n) => (
-              <TableRow key={n.version} data-testid={`notice-row-${n.version}`}>
-                <TableCell>{n.version}</TableCell>
-                <TableCell>{t(`privacy.status.${n.status}`)}</TableCell>
-                <TableCell>{t(`privacy.basis.${n.legal_basis}`)}</TableCell>
-                <TableCell>{n.published_at ? new Date(n.published_at).toLocaleString() : '—'}</TableCell>
-                <TableCell data-testid={`notice-answers-${n.version}`}>
-                  {t('privacy.answers', {
-                    consented: n.answers.consented,
-                    acknowledged: n.answers.acknowledged,
-                    withdrawn: n.answers.withdrawn,
-                  })}
-                </TableCell>
-                <TableCell>
-                  <Button size="small" onClick={() => edit(n)}>
-                    {n.status === 'draft' ? t('privacy.edit') : t('privacy.new_from')}
-                  </Button>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-        {!draft && (
-          <Button
-            variant="contained"
-            style={{ marginTop: 16 }}
-            data-testid="notice-new"
-            onClick={() => edit(data?.[0])}
-          >
-            {t('privacy.new')}
-          </Button>
-        )}
-        {draft && (
-          <div style={{ marginTop: 24, display: 'grid', gap: 12 }} data-testid="notice-editor">
-            <div style={{ display: 'flex', gap: 16, alignItems: 'center' }}>
-              <Typography>{t('privacy.basis_label')}</Typography>
-              <Select
-                size="small"
-                value={draft.legalBasis}
-                data-testid="notice-basis"
-                onChange={(e) => setDraft({ ...draft, legalBasis: e.target.value })}
-              >
-                <MenuItem value="consent">{t('privacy.basis.consent')}</MenuItem>
-                <MenuItem value="hr_management">{t('privacy.basis.hr_management')}</MenuItem>
-              </Select>
-              <FormControlLabel
-                control={
-                  <Checkbox
-                    checked={draft.showReaderNames}
-                    onChange={(e) => setDraft({ ...draft, showReaderNames: e.target.checked })}
-                  />
-                }
-                label={t('privacy.show_reader_names')}
-              />
-            </div>
-            {KEYS.map((k) => (
-              <div key={k} style={{ display: 'flex', gap: 12 }}>
-                {(['zh', 'en'] as const).map((l) => (
-                  <TextField
-                    key={l}
-                    fullWidth
-                    multiline
-                    minRows={2}
-                    label={`${t(`privacy.field.${k}`)} (${l === 'zh' ? '中文' : 'English'})`}
-                    value={draft.content[l][k]}
-                    slotProps={{ htmlInput: { 'data-testid': `notice-${l}-${k}`, maxLength: 4000 } }}
-                    onChange={(e) => setText(l, k, e.target.value)}
-                  />
-                ))}
-              </div>
-            ))}
-            <Typography variant="body2" color="text.secondary">
-              {t('privacy.automatic')}
-            </Typography>
-            <div style={{ display: 'flex', gap: 12 }}>
-              <Button variant="outlined" data-testid="notice-save" onClick={() => void save(false)}>
-                {t('privacy.save')}
-              </Button>
-              <Button variant="contained" data-testid="notice-publish" onClick={() => void save(true)}>
-                {t('privacy.publish')}
-              </Button>
-              <Button onClick={() => setDraft(null)}>{t('ra.action.cancel')}</Button>
-            </div>
+          ))}
+        </TableBody>
+      </Table>
+      {!draft && (
+        <Button
+          variant="contained"
+          style={{ marginTop: 16 }}
+          data-testid="notice-new"
+          onClick={() => edit(data?.[0])}
+        >
+          {t('privacy.new')}
+        </Button>
+      )}
+      {draft && (
+        <div style={{ marginTop: 24, display: 'grid', gap: 12 }} data-testid="notice-editor">
+          <div style={{ display: 'flex', gap: 16, alignItems: 'center' }}>
+            <Typography>{t('privacy.basis_label')}</Typography>
+            <Select
+              size="small"
+              value={draft.legalBasis}
+              data-testid="notice-basis"
+              onChange={(e) => setDraft({ ...draft, legalBasis: e.target.value })}
+            >
+              <MenuItem value="consent">{t('privacy.basis.consent')}</MenuItem>
+              <MenuItem value="hr_management">{t('privacy.basis.hr_management')}</MenuItem>
+            </Select>
+            <FormControlLabel
+              control={
+                <Checkbox
+                  checked={draft.showReaderNames}
+                  onChange={(e) => setDraft({ ...draft, showReaderNames: e.target.checked })}
+                />
+              }
+              label={t('privacy.show_reader_names')}
+            />
           </div>
-        )}
-      </CardContent>
-    </Card>
+          {KEYS.map((k) => (
+            <div key={k} style={{ display: 'flex', gap: 12 }}>
+              {(['zh', 'en'] as const).map((l) => (
+                <TextField
+                  key={l}
+                  fullWidth
+                  multiline
+                  minRows={2}
+                  label={`${t(`privacy.field.${k}`)} (${l === 'zh' ? '中文' : 'English'})`}
+                  value={draft.content[l][k]}
+                  slotProps={{ htmlInput: { 'data-testid': `notice-${l}-${k}`, maxLength: 4000 } }}
+                  onChange={(e) => setText(l, k, e.target.value)}
+                />
+              ))}
+            </div>
+          ))}
+          <Typography variant="body2" color="text.secondary">
+            {t('privacy.automatic')}
+          </Typography>
+          <div style={{ display: 'flex', gap: 12 }}>
+            <Button variant="outlined" data-testid="notice-save" onClick={() => void save(false)}>
+              {t('privacy.save')}
+            </Button>
+            <Button variant="contained" data-testid="notice-publish" onClick={() => void save(true)}>
+              {t('privacy.publish')}
+            </Button>
+            <Button onClick={() => setDraft(null)}>{t('ra.action.cancel')}</Button>
+          </div>
+        </div>
+      )}
+    </SettingsShell>
   );
 };

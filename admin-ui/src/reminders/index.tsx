@@ -12,19 +12,13 @@ import {
   useTranslate,
 } from 'react-admin';
 import { DeliveryField } from './DeliveryField.tsx';
-import { ReminderStatusField } from './ReminderLevel.tsx';
+import { reminderChannelChoices, reminderLevelChoices, ReminderStatusField } from './ReminderLevel.tsx';
 import { CompanyDateTimeField, CalendarDateField } from '../company-date-fields.tsx';
-import { MANUAL_REMINDER_LEVEL, REMINDER_LEVELS } from '../../../domain/reminders/ladder.ts';
-
-const levels = [MANUAL_REMINDER_LEVEL, ...REMINDER_LEVELS].map((id) => ({
-  id,
-  name: `reminders.level.${id}`,
-}));
 
 const filters = [
   <TextInput key="day" source="work_date" type="date" alwaysOn />,
   <TextInput key="q" source="q" label="records.search_employee" alwaysOn />,
-  <SelectInput key="level" source="level" choices={levels} />,
+  <SelectInput key="level" source="level" choices={reminderLevelChoices} />,
 ];
 
 const Level = ({ level }: { level: number }) => {
@@ -45,13 +39,7 @@ const ReminderList = () => (
       />
       <TextField source="department_name" />
       <FunctionField<{ level: number }> source="level" render={(r) => <Level level={r.level} />} />
-      <SelectField
-        source="channel"
-        choices={['work_notification', 'group_robot', 'manager_notification', 'todo', 'none'].map((id) => ({
-          id,
-          name: `resources.reminders.values.channel.${id}`,
-        }))}
-      />
+      <SelectField source="channel" choices={reminderChannelChoices} />
       <ReminderStatusField source="status" />
       <DeliveryField source="delivery" />
       <CompanyDateTimeField source="sent_at" />

@@ -1,20 +1,12 @@
-import { BooleanField, Datagrid, List, SelectInput, TextField, TextInput } from 'react-admin';
+import { BooleanField, Datagrid, List, TextField, TextInput } from 'react-admin';
+import { reviewStatuses } from '../../../domain/review-status.ts';
+import { statusFilter } from '../enum-fields.tsx';
 import { ReasonsField, ReviewStatusField, SeverityField } from '../severity.tsx';
 import { CalendarDateField } from '../company-date-fields.tsx';
 import { CompanyDateTimeField } from '../company-date-fields.tsx';
 
 const filters = [
-  <SelectInput
-    key="status"
-    source="status"
-    alwaysOn
-    choices={[
-      { id: 'pending', name: 'app.review_status.pending' },
-      { id: 'recheck_requested', name: 'app.review_status.recheck_requested' },
-      { id: 'approved', name: 'app.review_status.approved' },
-      { id: 'rejected', name: 'app.review_status.rejected' },
-    ]}
-  />,
+  statusFilter('app.review_status', reviewStatuses),
   <TextInput key="from" source="work_date_gte" type="date" label="dashboard.from" />,
   <TextInput key="to" source="work_date_lte" type="date" label="dashboard.to" />,
 ];

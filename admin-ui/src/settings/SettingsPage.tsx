@@ -1,21 +1,9 @@
 // Company check-in policy: zone, window, reminder times and levels, late rule. A change is saved as
 // a new version in force from tomorrow (or a later date); today's running days keep theirs.
-import {
-  Button,
-  Card,
-  CardContent,
-  Checkbox,
-  FormControlLabel,
-  MenuItem,
-  Select,
-  TextField,
-  Typography,
-} from '@mui/material';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Checkbox, FormControlLabel, MenuItem, Select, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { Title, useLocaleState, useNotify, useTranslate } from 'react-admin';
-import { getJson, httpClient } from '../dataProvider.ts';
-import { problemText } from '../problem-text.ts';
+import { httpClient } from '../dataProvider.ts';
+import { SettingsShell, useSettingsDocument } from '../layout/SettingsShell.tsx';
 import { PrivacySettingsCard } from './PrivacySettings.tsx';
 
 interface Policy {
@@ -30,15 +18,10 @@ interface Policy {
 }
 
 export const SettingsPage = () => {
-  const t = useTranslate();
-  const notify = useNotify();
-  const [locale] = useLocaleState();
-  const queryClient = useQueryClient();
-  const { data } = useQuery({
-    queryKey: ['policy'],
-    queryFn: () =>
-      getJson<{ current: Policy; versions: { effectiveFrom: string; policy: Policy }[] }>('/api/policy'),
-  });
+  const { t, notify, data, reload, fail } = useSettingsDocument<{
+    current: Policy;
+    versions: { effectiveFrom: string; policy: Policy }[];
+  }>('policy', '/api/policy');
   const [p, setP] = useState<Policy | null>(null);
   const [effectiveFrom, setEffectiveFrom] = useState('');
   useEffect(() => {
@@ -64,7 +47,7 @@ export const SettingsPage = () => {
         type: 'success',
         messageArgs: { date: (res.json as { effectiveFrom: string }).effectiveFrom },
       });
-      await queryClient.invalidateQueries({ queryKey: ['policy'] });
+      await reload();
     } catch (e) {
       // The code and each rule in the UI's words, each field by its label here (not
       // "policy.enabledLevels: levels must not repeat").
@@ -76,101 +59,95 @@ export const SettingsPage = () => {
             .at(-1) ?? field;
         return t(`settings.fields.${name}`, { _: name });
       };
-      notify(problemText(e, t, locale === 'en' ? 'en' : 'zh', labelOf), { type: 'error' });
+      fail(e, labelOf);
     }
   };
 
   return (
     <>
-      <Card style={{ margin: 16 }}>
-        <Title title={t('settings.title')} />
-        <CardContent style={{ display: 'grid', gap: 16, maxWidth: 720 }}>
+      <SettingsShell title={t('settings.title')} contentStyle={{ display: 'grid', gap: 16, maxWidth: 720 }}>
+        <TextField
+          size="small"
+          label={t('settings.time_zone')}
+          value={p.timeZone}
+          onChange={(e) => set('timeZone', e.target.value)}
+        />
+        <div style={{ display: 'flex', gap: 12 }}>
           <TextField
             size="small"
-            label={t('settings.time_zone')}
-            value={p.timeZone}
-            onChange={(e) => set('timeZone', e.target.value)}
+            type="time"
+            label={t('settings.window_start')}
+            value={p.windowStart}
+            onChange={(e) => set('windowStart', e.target.value)}
           />
-          <div style={{ display: 'flex', gap: 12 }}>
-            <TextField
-              size="small"
-              type="time"
-              label={t('settings.window_start')}
-              value={p.windowStart}
-              onChange={(e) => set('windowStart', e.target.value)}
-            />
-            <TextField
-              size="small"
-              type="time"
-              label={t('settings.window_end')}
-              value={p.windowEnd}
-              onChange={(e) => set('windowEnd', e.target.value)}
-            />
-          </div>
-          <div style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
-            {[0, 1, 2].map((i) => (
-              <div key={i} style={{ display: 'flex', alignItems: 'center' }}>
-                <Checkbox checked={p.enabledLevels.includes(i + 1)} onChange={() => toggleLevel(i + 1)} />
-                <TextField
-                  size="small"
-                  type="time"
-                  label={t(`settings.level_${i + 1}`)}
-                  value={p.reminderTimes[i]}
-                  onChange={(e) => setTime(i, e.target.value)}
-                />
-              </div>
-            ))}
-          </div>
-          <div style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
-            <Select
-              size="small"
-              value={p.lateSubmissions}
-              onChange={(e) => set('lateSubmissions', e.target.value)}
-            >
-              <MenuItem value="accept">{t('settings.late_accept')}</MenuItem>
-              <MenuItem value="refuse">{t('settings.late_refuse')}</MenuItem>
-            </Select>
-            <TextField
-              size="small"
-              type="number"
-              label={t('settings.late_grace')}
-              value={p.lateGraceMinutes}
-              onChange={(e) => set('lateGraceMinutes', Number(e.target.value))}
-            />
-            <FormControlLabel
-              control={
-                <Checkbox
-                  checked={p.dingPhoneCall}
-                  onChange={(e) => set('dingPhoneCall', e.target.checked)}
-                />
-              }
-              label={t('settings.ding_phone')}
-            />
-          </div>
           <TextField
             size="small"
-            type="date"
-            label={t('settings.effective_from')}
-            helperText={t('settings.effective_help')}
-            slotProps={{ inputLabel: { shrink: true } }}
-            value={effectiveFrom}
-            onChange={(e) => setEffectiveFrom(e.target.value)}
+            type="time"
+            label={t('settings.window_end')}
+            value={p.windowEnd}
+            onChange={(e) => set('windowEnd', e.target.value)}
           />
-          <div>
-            <Button variant="contained" onClick={() => void save()}>
-              {t('ra.action.save')}
-            </Button>
-          </div>
-          <Typography variant="subtitle2">{t('settings.versions')}</Typography>
-          <ul data-testid="policy-versions" style={{ margin: 0 }}>
-            {(data?.versions ?? []).map((v) => (
-              <li key={v.effectiveFrom}>
-                {v.effectiveFrom}: {v.policy.reminderTimes.join(' / ')} ({v.policy.timeZone})
-              </li>
-            ))}
-          </ul>
-        </CardContent>
-      </Card>
+        </div>
+        <div style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
+          {[0, 1, 2].map((i) => (
+            <div key={i} style={{ display: 'flex', alignItems: 'center' }}>
+              <Checkbox checked={p.enabledLevels.includes(i + 1)} onChange={() => toggleLevel(i + 1)} />
+              <TextField
+                size="small"
+                type="time"
+                label={t(`settings.level_${i + 1}`)}
+                value={p.reminderTimes[i]}
+                onChange={(e) => setTime(i, e.target.value)}
+              />
+            </div>
+          ))}
+        </div>
+        <div style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
+          <Select
+            size="small"
+            value={p.lateSubmissions}
+            onChange={(e) => set('lateSubmissions', e.target.value)}
+          >
+            <MenuItem value="accept">{t('settings.late_accept')}</MenuItem>
+            <MenuItem value="refuse">{t('settings.late_refuse')}</MenuItem>
+          </Select>
+          <TextField
+            size="small"
+            type="number"
+            label={t('settings.late_grace')}
+            value={p.lateGraceMinutes}
+            onChange={(e) => set('lateGraceMinutes', Number(e.target.value))}
+          />
+          <FormControlLabel
+            control={
+              <Checkbox checked={p.dingPhoneCall} onChange={(e) => set('dingPhoneCall', e.target.checked)} />
+            }
+            label={t('settings.ding_phone')}
+          />
+        </div>
+        <TextField
+          size="small"
+          type="date"
+          label={t('settings.effective_from')}
+          helperText={t('settings.effective_help')}
+          slotProps={{ inputLabel: { shrink: true } }}
+          value={effectiveFrom}
+          onChange={(e) => setEffectiveFrom(e.target.value)}
+        />
+        <div>
+          <Button variant="contained" onClick={() => void save()}>
+            {t('ra.action.save')}
+          </Button>
+        </div>
+        <Typography variant="subtitle2">{t('settings.versions')}</Typography>
+        <ul data-testid="policy-versions" style={{ margin: 0 }}>
+          {(data?.versions ?? []).map((v) => (
+            <li key={v.effectiveFrom}>
+              {v.effectiveFrom}: {v.policy.reminderTimes.join(' / ')} ({v.policy.timeZone})
+            </li>
+          ))}
+        </ul>
+      </SettingsShell>
       <PrivacySettingsCard />
     </>
   );
