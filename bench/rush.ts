@@ -11,6 +11,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,7 @@ import express from 'express';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { createApp } from '../api/app.ts';
+import { GroupCommit } from '../api/checkins/group-commit.ts';
 import { signEmployeeToken } from '../api/auth/employee-token.ts';
 import { loadConfig } from '../config/config.ts';
 import { createLogger } from '../config/logger.ts';
@@ -186,9 +188,29 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 
 // ---------------------------------------------------------------- API under test (child process)
 
-/** Counts queries and their time, and the time spent waiting for Temporal, in this process. */
+/**
+ * Counts queries and their time, the time spent waiting for Temporal, for a pool connection and in
+ * the group commit, and the event loop's delay, in this process (the stage's figures are the
+ * differences between two reads of /stats).
+ */
 function instrument(temporal: { withDeadline: <R>(d: number, fn: () => Promise<R>) => Promise<R> }) {
-  const stats = { queries: 0, queryMs: 0, temporalCalls: 0, temporalMs: 0 };
+  const stats = {
+    queries: 0,
+    queryMs: 0,
+    temporalCalls: 0,
+    temporalMs: 0,
+    /** pool checkouts and the time spent waiting for one */
+    acquires: 0,
+    acquireMs: 0,
+    /** group commit: requests, their time from joining to their answer, batches, time in the batch's transaction */
+    groupWrites: 0,
+    groupWaitMs: 0,
+    groupBatches: 0,
+    groupBatchMs: 0,
+    /** server time of POST /api/me/checkins, arrival to 'finish' */
+    served: 0,
+    servedMs: 0,
+  };
   const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
   const orig = proto.query;
   proto.query = function (this: unknown, ...a: unknown[]) {
@@ -203,6 +225,35 @@ function instrument(temporal: { withDeadline: <R>(d: number, fn: () => Promise<R
     }
     return r;
   };
+  const poolProto = pg.Pool.prototype as unknown as { connect: (...a: unknown[]) => unknown };
+  const origConnect = poolProto.connect;
+  poolProto.connect = function (this: unknown, ...a: unknown[]) {
+    const t = performance.now();
+    stats.acquires++;
+    const r = origConnect.apply(this, a);
+    if (r && typeof (r as Promise<unknown>).then === 'function')
+      (r as Promise<unknown>).then(
+        () => (stats.acquireMs += performance.now() - t),
+        () => undefined,
+      );
+    return r;
+  };
+  const gc = GroupCommit.prototype as unknown as {
+    write: (...a: unknown[]) => Promise<unknown>;
+    commit: (...a: unknown[]) => Promise<unknown>;
+  };
+  const write = gc.write;
+  gc.write = function (this: unknown, ...a: unknown[]) {
+    const t = performance.now();
+    stats.groupWrites++;
+    return write.apply(this, a).finally(() => (stats.groupWaitMs += performance.now() - t));
+  };
+  const commit = gc.commit;
+  gc.commit = function (this: unknown, ...a: unknown[]) {
+    const t = performance.now();
+    stats.groupBatches++;
+    return commit.apply(this, a).finally(() => (stats.groupBatchMs += performance.now() - t));
+  };
   const withDeadline = temporal.withDeadline.bind(temporal);
   temporal.withDeadline = async <R>(d: number, fn: () => Promise<R>) => {
     const t = performance.now();
@@ -213,7 +264,26 @@ function instrument(temporal: { withDeadline: <R>(d: number, fn: () => Promise<R
       stats.temporalMs += performance.now() - t;
     }
   };
-  return stats;
+  const served = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.method !== 'POST' || req.url !== '/api/me/checkins') return;
+    const t = performance.now();
+    res.once('finish', () => {
+      stats.served++;
+      stats.servedMs += performance.now() - t;
+    });
+  };
+  return { stats, served };
+}
+
+/** The event loop's delay since the last read (ms): mean, p99, max. */
+function loopDelay() {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  return () => {
+    const r = { mean: h.mean / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+    h.reset();
+    return r;
+  };
 }
 
 async function runApi(): Promise<void> {
@@ -222,9 +292,11 @@ async function runApi(): Promise<void> {
   const logger = createLogger(config.logLevel, 'bench-api');
   const db = withFieldKeys(createDb(config.databaseUrl), keyring);
   const { client } = await connectTemporal(config.temporal.address ?? '', config.temporal.namespace, keyring);
-  const stats = instrument(client);
+  const { stats, served } = instrument(client);
+  const delay = loopDelay();
   const app = createApp({ db, temporal: client, dingtalk: createDingTalk(config, logger), config, logger });
   const server = app.listen(0, '127.0.0.1');
+  server.prependListener('request', served);
   // The baseline: Express 5 with the same JSON body parsing, answering 201 with a small JSON body.
   const bare = express();
   bare.disable('x-powered-by');
@@ -237,7 +309,12 @@ async function runApi(): Promise<void> {
   });
   bare.get('/stats', (_req, res) => {
     const cpu = process.cpuUsage();
-    res.json({ ...stats, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.memoryUsage().rss / 2 ** 20 });
+    res.json({
+      ...stats,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      rssMb: process.memoryUsage().rss / 2 ** 20,
+      loopDelay: delay(),
+    });
   });
   const bareServer = bare.listen(0, '127.0.0.1');
   process.once('SIGTERM', () => process.exit(0));
@@ -290,6 +367,61 @@ async function loadFromChild(spec: LoadSpec, dir: string): Promise<LoadResult> {
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
 
+interface ApiStats {
+  queries: number;
+  queryMs: number;
+  temporalCalls: number;
+  temporalMs: number;
+  acquires: number;
+  acquireMs: number;
+  groupWrites: number;
+  groupWaitMs: number;
+  groupBatches: number;
+  groupBatchMs: number;
+  served: number;
+  servedMs: number;
+  cpuMs: number;
+  rssMb: number;
+  loopDelay: { mean: number; p99: number; max: number };
+}
+
+/**
+ * What this database's Postgres backends were doing, sampled every 20 ms while a stage ran: per
+ * sample, how many were running, idle in a transaction, or waiting (by wait event).
+ */
+function sampleBackends(db: DB) {
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let stop = false;
+  const done = (async () => {
+    while (!stop) {
+      const r = await sql<{ what: string; n: number }>`
+        select case when state = 'active' and wait_event_type is not null
+                      then wait_event_type || ':' || wait_event
+                    when state = 'active' then 'running'
+                    else state end as what,
+               count(*)::int as n
+        from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()
+          and state in ('active', 'idle in transaction')
+          and query not ilike '%pg_stat_activity%'
+        group by 1`.execute(db);
+      samples++;
+      for (const { what, n } of r.rows) counts.set(what, (counts.get(what) ?? 0) + n);
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  })();
+  return async () => {
+    stop = true;
+    await done;
+    return [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([k, n]) => `${k} ${(n / Math.max(samples, 1)).toFixed(2)}`)
+      .join(', ');
+  };
+}
+
 interface StageRow {
   target: 'app' | 'bare';
   offered: number;
@@ -307,6 +439,8 @@ interface StageRow {
   expectedReviews?: number;
   deliveredS?: number | null;
   perRequest?: string;
+  /** where the API's time went per request, and what Postgres's backends were doing */
+  where?: string;
 }
 
 function summarise(target: 'app' | 'bare', r: LoadResult): StageRow {
@@ -443,14 +577,7 @@ async function main() {
 
     api = child('api', env);
     const ports = JSON.parse(await firstLine(api)) as { port: number; barePort: number };
-    const statsOf = async () =>
-      (await (await fetch(`http://127.0.0.1:${ports.barePort}/stats`)).json()) as {
-        queries: number;
-        queryMs: number;
-        temporalCalls: number;
-        temporalMs: number;
-        cpuMs: number;
-      };
+    const statsOf = async () => (await (await fetch(`http://127.0.0.1:${ports.barePort}/stats`)).json()) as ApiStats;
     // CPU time of this database's Postgres backends (the API's pool, the worker, the bench), from /proc
     const pgCpuMs = async () => {
       const pids = await sql<{
@@ -507,11 +634,13 @@ async function main() {
       const before = await statsOf();
       const pgBefore = await pgCpuMs();
       log(`app at ${rate}/s: ${count} employees (load ${load1()})`);
+      const backends = sampleBackends(db);
       const res = await loadFromChild(
         { url: `http://127.0.0.1:${ports.port}/api/me/checkins`, rate, connections, items },
         tmp,
       );
       const loadEnd = performance.now();
+      const backendsDuring = await backends();
       const row = summarise('app', res);
       // every outbox row delivered: each day's signal sent, each review workflow started
       let deliveredS: number | null = null;
@@ -549,6 +678,16 @@ async function main() {
         `${((after.queryMs - before.queryMs) / fresh).toFixed(1)} ms in queries, ` +
         `${((after.temporalMs - before.temporalMs) / fresh).toFixed(1)} ms waiting for Temporal; CPU ` +
         `${((after.cpuMs - before.cpuMs) / fresh).toFixed(2)} ms API + ${((pgAfter - pgBefore) / fresh).toFixed(2)} ms Postgres`;
+      const d = (k: keyof ApiStats) => ((after[k] as number) - (before[k] as number)) / fresh;
+      const per = (ms: keyof ApiStats, n: keyof ApiStats) =>
+        ((after[ms] as number) - (before[ms] as number)) / Math.max((after[n] as number) - (before[n] as number), 1);
+      row.where =
+        `served ${per('servedMs', 'served').toFixed(1)} ms; pool wait ${d('acquireMs').toFixed(1)} ms ` +
+        `(${d('acquires').toFixed(1)} checkouts); group commit ${per('groupWaitMs', 'groupWrites').toFixed(1)} ms per write, ` +
+        `${((after.groupWrites - before.groupWrites) / Math.max(after.groupBatches - before.groupBatches, 1)).toFixed(1)} per batch, ` +
+        `${per('groupBatchMs', 'groupBatches').toFixed(1)} ms per batch; event loop delay mean ${after.loopDelay.mean.toFixed(1)} / ` +
+        `p99 ${after.loopDelay.p99.toFixed(1)} / max ${after.loopDelay.max.toFixed(0)} ms; Postgres backends (mean per sample): ${backendsDuring}`;
+      log(`  where: ${row.where}`);
       if (c.per_day > 1) row.errorKinds += ` ${c.per_day} records for one employee-day!`;
       rows.push(row);
       log(
@@ -633,7 +772,13 @@ async function main() {
     `(a double tap: same key, same body); the day is reset between stages.\n\n` +
     `| target | offered/s | requests | accepted/s | p50 ms | p99 ms | errors | records / employees answered 2xx | reviews / review ids answered | outbox delivered after load | per request (API process) | load avg |\n` +
     `|---|---|---|---|---|---|---|---|---|---|---|---|\n` +
-    `${rows.map(fmt).join('\n')}\n\n${summary}\n`;
+    `${rows.map(fmt).join('\n')}\n\n${summary}\n` +
+    `\nWhere the time goes (API process, per request of the stage; Postgres backends of this database sampled every 20 ms during the load):\n\n` +
+    rows
+      .filter((r) => r.where)
+      .map((r) => `- ${r.offered}/s: ${r.where}`)
+      .join('\n') +
+    '\n';
   if (!args['dry-run']) appendFileSync(join(import.meta.dirname, 'RESULTS.md'), section);
   console.log(section);
   console.log(summary);
