@@ -96,7 +96,11 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
         errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused'],
       },
       async (req, res, { body: submission }) => {
-        const employee = await findEmployeeById(deps.db, req.employeeId as number);
+        // read by authenticate moments ago for a Bearer token (one read fewer per submission)
+        const employee =
+          req.tokenEmployee?.id === req.employeeId
+            ? req.tokenEmployee
+            : await findEmployeeById(deps.db, req.employeeId as number);
         if (!employee) throw notFound('Employee');
         const identityCheck = await runIdentityCheck(deps.identityChecks, submission.identity, employee);
         const { record, replayed, reviewId } = await submitCheckin(

@@ -198,7 +198,7 @@ export async function submitCheckin(
     );
   }
   const photoIds = await checkPhotos(db, employeeId, definition.fields, validation.answers);
-  const { closesAt, lateUntil } = windowOf(await findDay(db, employeeId, workDate), workDate, policy);
+  const { closesAt, lateUntil } = windowOf(seen.day, workDate, policy);
   // An offline resend is judged by when the employee pressed submit, but never from the future.
   const clientAt = submission.clientSubmittedAt ? new Date(submission.clientSubmittedAt) : undefined;
   const effectiveAt =

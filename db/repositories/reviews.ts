@@ -100,7 +100,13 @@ export function insertReview(db: Q, r: ReviewOpening) {
     .executeTakeFirstOrThrow();
 }
 
-type NewRecord = { id: number; employee_id: number; department_id: number; work_date: string; severity: Severity };
+type NewRecord = {
+  id: number;
+  employee_id: number;
+  department_id: number;
+  work_date: string;
+  severity: Severity;
+};
 
 const openingOf = (r: NewRecord): ReviewOpening => ({
   recordId: r.id,
@@ -121,7 +127,10 @@ export async function openReviewIfAbnormal(db: Q, record: NewRecord): Promise<nu
  * The group commit's reviews: the abnormal ones among these new records open theirs in one insert.
  * Returns the review id by record id.
  */
-export async function openReviewsIfAbnormal(db: Q, records: readonly NewRecord[]): Promise<Map<number, number>> {
+export async function openReviewsIfAbnormal(
+  db: Q,
+  records: readonly NewRecord[],
+): Promise<Map<number, number>> {
   const abnormal = records.filter((r) => r.severity !== 'normal');
   if (abnormal.length === 0) return new Map();
   const keyId = keyringOf(db).activeKeyId;
