@@ -604,9 +604,9 @@ async function main() {
         ),
       );
       const sum = { ...(all[0] as ApiStats) };
+      const acc = sum as unknown as Record<string, unknown>;
       for (const st of all.slice(1))
-        for (const k of Object.keys(sum) as (keyof ApiStats)[])
-          if (typeof sum[k] === 'number') (sum[k] as number) += st[k] as number;
+        for (const [k, v] of Object.entries(st)) if (typeof v === 'number') acc[k] = (acc[k] as number) + v;
       sum.loopDelay = {
         mean: Math.max(...all.map((a) => a.loopDelay.mean)),
         p99: Math.max(...all.map((a) => a.loopDelay.p99)),
