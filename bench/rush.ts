@@ -632,7 +632,16 @@ async function main() {
       const fresh = started.filter(Boolean).length;
       // the worker has run their first tasks once the last one answers a query
       const last = slice[slice.length - 1];
-      if (last) await client.workflow.getHandle(checkinWorkflowId(workDate, last.id)).query(statusQuery);
+      for (let tries = 0; last && tries < 12; tries++) {
+        const answered = await client.workflow
+          .getHandle(checkinWorkflowId(workDate, last.id))
+          .query(statusQuery)
+          .then(
+            () => true,
+            () => false, // "query timed out before a worker could process it": still catching up
+          );
+        if (answered) break;
+      }
       const note = `${fresh} day workflows started in ${((performance.now() - t) / 1000).toFixed(1)} s${fresh < slice.length ? ` (${slice.length - fresh} already ran today: their signals find no workflow)` : ''}`;
       log(note);
       return { slice, note };
