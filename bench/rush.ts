@@ -11,6 +11,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -18,11 +19,15 @@ import express from 'express';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { createApp } from '../api/app.ts';
+import { GroupCommit } from '../api/checkins/group-commit.ts';
 import { signEmployeeToken } from '../api/auth/employee-token.ts';
 import { loadConfig } from '../config/config.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest, type DB } from '../db/connect.ts';
+import { startEmployeeDays } from '../activities/checkin-day.ts';
 import { insertDaysIfAbsent } from '../db/repositories/checkin-days.ts';
+import { checkinWorkflowId } from '../domain/workflow-ids.ts';
+import { statusQuery } from '../workflows/messages.ts';
 import { getPublishedForm } from '../db/repositories/forms.ts';
 import { savePolicy } from '../db/repositories/policy.ts';
 import { seedGeneratedEmployees } from '../db/seed.ts';
@@ -52,6 +57,14 @@ const { values: args } = parseArgs({
     label: { type: 'string', default: '' },
     /** rush: stages of rising offered rates; day: every employee once over --seconds, with dashboard reads and exports */
     mode: { type: 'string', default: 'rush' },
+    /** API processes (each its own pool, pump and group commit; the load generator spreads requests over them) */
+    'api-processes': { type: 'string', default: '1' },
+    /**
+     * 'yes': each stage's employees have today's day workflow running (started before the stage), as
+     * in production, so their submit signals are delivered for real; 'no': day rows only (every
+     * day signal ends as "workflow not found")
+     */
+    'day-workflows': { type: 'string', default: 'yes' },
     /** print the section without appending it to RESULTS.md (smoke runs) */
     'dry-run': { type: 'boolean', default: false },
   },
@@ -78,7 +91,8 @@ interface Item {
 }
 
 interface LoadSpec {
-  url: string;
+  /** one or several API processes: request k goes to urls[k % urls.length] (a round-robin balancer) */
+  urls: string[];
   rate: number;
   connections: number;
   items: Item[];
@@ -102,11 +116,12 @@ interface LoadResult {
 // ---------------------------------------------------------------- load generator (child process)
 
 async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const url = new URL(spec.url);
+  const targets = spec.urls.map((u) => new URL(u));
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
   const outcomes: Outcome[] = [];
   const send = (i: number, item: Item, scheduled: number) =>
     new Promise<void>((resolve) => {
+      const url = targets[i % targets.length] as URL;
       const req = http.request(
         {
           agent,
@@ -186,9 +201,29 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 
 // ---------------------------------------------------------------- API under test (child process)
 
-/** Counts queries and their time, and the time spent waiting for Temporal, in this process. */
+/**
+ * Counts queries and their time, the time spent waiting for Temporal, for a pool connection and in
+ * the group commit, and the event loop's delay, in this process (the stage's figures are the
+ * differences between two reads of /stats).
+ */
 function instrument(temporal: { withDeadline: <R>(d: number, fn: () => Promise<R>) => Promise<R> }) {
-  const stats = { queries: 0, queryMs: 0, temporalCalls: 0, temporalMs: 0 };
+  const stats = {
+    queries: 0,
+    queryMs: 0,
+    temporalCalls: 0,
+    temporalMs: 0,
+    /** pool checkouts and the time spent waiting for one */
+    acquires: 0,
+    acquireMs: 0,
+    /** group commit: requests, their time from joining to their answer, batches, time in the batch's transaction */
+    groupWrites: 0,
+    groupWaitMs: 0,
+    groupBatches: 0,
+    groupBatchMs: 0,
+    /** server time of POST /api/me/checkins, arrival to 'finish' */
+    served: 0,
+    servedMs: 0,
+  };
   const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
   const orig = proto.query;
   proto.query = function (this: unknown, ...a: unknown[]) {
@@ -203,6 +238,35 @@ function instrument(temporal: { withDeadline: <R>(d: number, fn: () => Promise<R
     }
     return r;
   };
+  const poolProto = pg.Pool.prototype as unknown as { connect: (...a: unknown[]) => unknown };
+  const origConnect = poolProto.connect;
+  poolProto.connect = function (this: unknown, ...a: unknown[]) {
+    const t = performance.now();
+    stats.acquires++;
+    const r = origConnect.apply(this, a);
+    if (r && typeof (r as Promise<unknown>).then === 'function')
+      (r as Promise<unknown>).then(
+        () => (stats.acquireMs += performance.now() - t),
+        () => undefined,
+      );
+    return r;
+  };
+  const gc = GroupCommit.prototype as unknown as {
+    write: (...a: unknown[]) => Promise<unknown>;
+    commit: (...a: unknown[]) => Promise<unknown>;
+  };
+  const write = gc.write;
+  gc.write = function (this: unknown, ...a: unknown[]) {
+    const t = performance.now();
+    stats.groupWrites++;
+    return write.apply(this, a).finally(() => (stats.groupWaitMs += performance.now() - t));
+  };
+  const commit = gc.commit;
+  gc.commit = function (this: unknown, ...a: unknown[]) {
+    const t = performance.now();
+    stats.groupBatches++;
+    return commit.apply(this, a).finally(() => (stats.groupBatchMs += performance.now() - t));
+  };
   const withDeadline = temporal.withDeadline.bind(temporal);
   temporal.withDeadline = async <R>(d: number, fn: () => Promise<R>) => {
     const t = performance.now();
@@ -213,7 +277,26 @@ function instrument(temporal: { withDeadline: <R>(d: number, fn: () => Promise<R
       stats.temporalMs += performance.now() - t;
     }
   };
-  return stats;
+  const served = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.method !== 'POST' || req.url !== '/api/me/checkins') return;
+    const t = performance.now();
+    res.once('finish', () => {
+      stats.served++;
+      stats.servedMs += performance.now() - t;
+    });
+  };
+  return { stats, served };
+}
+
+/** The event loop's delay since the last read (ms): mean, p99, max. */
+function loopDelay() {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  return () => {
+    const r = { mean: h.mean / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+    h.reset();
+    return r;
+  };
 }
 
 async function runApi(): Promise<void> {
@@ -222,9 +305,11 @@ async function runApi(): Promise<void> {
   const logger = createLogger(config.logLevel, 'bench-api');
   const db = withFieldKeys(createDb(config.databaseUrl), keyring);
   const { client } = await connectTemporal(config.temporal.address ?? '', config.temporal.namespace, keyring);
-  const stats = instrument(client);
+  const { stats, served } = instrument(client);
+  const delay = loopDelay();
   const app = createApp({ db, temporal: client, dingtalk: createDingTalk(config, logger), config, logger });
   const server = app.listen(0, '127.0.0.1');
+  server.prependListener('request', served);
   // The baseline: Express 5 with the same JSON body parsing, answering 201 with a small JSON body.
   const bare = express();
   bare.disable('x-powered-by');
@@ -237,7 +322,12 @@ async function runApi(): Promise<void> {
   });
   bare.get('/stats', (_req, res) => {
     const cpu = process.cpuUsage();
-    res.json({ ...stats, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.memoryUsage().rss / 2 ** 20 });
+    res.json({
+      ...stats,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      rssMb: process.memoryUsage().rss / 2 ** 20,
+      loopDelay: delay(),
+    });
   });
   const bareServer = bare.listen(0, '127.0.0.1');
   process.once('SIGTERM', () => process.exit(0));
@@ -279,7 +369,7 @@ async function firstLine(p: ChildProcess): Promise<string> {
 }
 
 async function loadFromChild(spec: LoadSpec, dir: string): Promise<LoadResult> {
-  const file = join(dir, `spec-${spec.rate}-${Date.now()}.json`);
+  const file = join(dir, `spec-${spec.rate}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(spec));
   const p = child('load', process.env, ['--spec', file]);
   const out = await firstLine(p);
@@ -289,6 +379,61 @@ async function loadFromChild(spec: LoadSpec, dir: string): Promise<LoadResult> {
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
+
+interface ApiStats {
+  queries: number;
+  queryMs: number;
+  temporalCalls: number;
+  temporalMs: number;
+  acquires: number;
+  acquireMs: number;
+  groupWrites: number;
+  groupWaitMs: number;
+  groupBatches: number;
+  groupBatchMs: number;
+  served: number;
+  servedMs: number;
+  cpuMs: number;
+  rssMb: number;
+  loopDelay: { mean: number; p99: number; max: number };
+}
+
+/**
+ * What this database's Postgres backends were doing, sampled every 20 ms while a stage ran: per
+ * sample, how many were running, idle in a transaction, or waiting (by wait event).
+ */
+function sampleBackends(db: DB) {
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let stop = false;
+  const done = (async () => {
+    while (!stop) {
+      const r = await sql<{ what: string; n: number }>`
+        select case when state = 'active' and wait_event_type is not null
+                      then wait_event_type || ':' || wait_event
+                    when state = 'active' then 'running'
+                    else state end as what,
+               count(*)::int as n
+        from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()
+          and state in ('active', 'idle in transaction')
+          and query not ilike '%pg_stat_activity%'
+        group by 1`.execute(db);
+      samples++;
+      for (const { what, n } of r.rows) counts.set(what, (counts.get(what) ?? 0) + n);
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  })();
+  return async () => {
+    stop = true;
+    await done;
+    return [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([k, n]) => `${k} ${(n / Math.max(samples, 1)).toFixed(2)}`)
+      .join(', ');
+  };
+}
 
 interface StageRow {
   target: 'app' | 'bare';
@@ -307,6 +452,8 @@ interface StageRow {
   expectedReviews?: number;
   deliveredS?: number | null;
   perRequest?: string;
+  /** where the API's time went per request, and what Postgres's backends were doing */
+  where?: string;
 }
 
 function summarise(target: 'app' | 'bare', r: LoadResult): StageRow {
@@ -403,7 +550,9 @@ async function main() {
   const logger = createLogger('error', 'bench');
   await ensureDatabase(dbUrl);
   const db = withFieldKeys(createDb(dbUrl), keyring);
-  let api: ChildProcess | undefined;
+  const apis: ChildProcess[] = [];
+  const apiProcesses = Math.max(1, Number(args['api-processes']));
+  const dayWorkflows = args['day-workflows'] !== 'no';
   let worker: Awaited<ReturnType<typeof runWorker>> | undefined;
   const rows: StageRow[] = [];
   try {
@@ -441,16 +590,62 @@ async function main() {
       address: server.address,
     });
 
-    api = child('api', env);
-    const ports = JSON.parse(await firstLine(api)) as { port: number; barePort: number };
-    const statsOf = async () =>
-      (await (await fetch(`http://127.0.0.1:${ports.barePort}/stats`)).json()) as {
-        queries: number;
-        queryMs: number;
-        temporalCalls: number;
-        temporalMs: number;
-        cpuMs: number;
+    for (let i = 0; i < apiProcesses; i++) apis.push(child('api', env));
+    const allPorts = await Promise.all(
+      apis.map(async (a) => JSON.parse(await firstLine(a)) as { port: number; barePort: number }),
+    );
+    const ports = allPorts[0] as { port: number; barePort: number };
+    const appUrls = (path: string) => allPorts.map((p) => `http://127.0.0.1:${p.port}${path}`);
+    // the API processes' figures added up (the event loop's delay: the worst process's)
+    const statsOf = async (): Promise<ApiStats> => {
+      const all = await Promise.all(
+        allPorts.map(
+          async (p) => (await (await fetch(`http://127.0.0.1:${p.barePort}/stats`)).json()) as ApiStats,
+        ),
+      );
+      const sum = { ...(all[0] as ApiStats) };
+      const acc = sum as unknown as Record<string, unknown>;
+      for (const st of all.slice(1))
+        for (const [k, v] of Object.entries(st)) if (typeof v === 'number') acc[k] = (acc[k] as number) + v;
+      sum.loopDelay = {
+        mean: Math.max(...all.map((a) => a.loopDelay.mean)),
+        p99: Math.max(...all.map((a) => a.loopDelay.p99)),
+        max: Math.max(...all.map((a) => a.loopDelay.max)),
       };
+      return sum;
+    };
+    // Each stage's employees get today's day workflow first (disjoint slices: a day workflow ends on
+    // its submit signal and its id cannot be started again that day).
+    let nextEmployee = 0;
+    const startDays = async (count: number) => {
+      if (!dayWorkflows) return { slice: employees.slice(0, count), note: '' };
+      if (nextEmployee + count > employees.length) nextEmployee = 0;
+      const slice = employees.slice(nextEmployee, nextEmployee + count);
+      nextEmployee += count;
+      const t = performance.now();
+      const started = await startEmployeeDays(
+        client,
+        config.temporal.taskQueue,
+        slice.map((e) => ({ ...e, schedule })),
+        { ladders: false },
+      );
+      const fresh = started.filter(Boolean).length;
+      // the worker has run their first tasks once the last one answers a query
+      const last = slice[slice.length - 1];
+      for (let tries = 0; last && tries < 12; tries++) {
+        const answered = await client.workflow
+          .getHandle(checkinWorkflowId(workDate, last.id))
+          .query(statusQuery)
+          .then(
+            () => true,
+            () => false, // "query timed out before a worker could process it": still catching up
+          );
+        if (answered) break;
+      }
+      const note = `${fresh} day workflows started in ${((performance.now() - t) / 1000).toFixed(1)} s${fresh < slice.length ? ` (${slice.length - fresh} already ran today: their signals find no workflow)` : ''}`;
+      log(note);
+      return { slice, note };
+    };
     // CPU time of this database's Postgres backends (the API's pool, the worker, the bench), from /proc
     const pgCpuMs = async () => {
       const pids = await sql<{
@@ -472,7 +667,7 @@ async function main() {
     await resetToday(db, workDate);
     await loadFromChild(
       {
-        url: `http://127.0.0.1:${ports.port}/api/me/checkins`,
+        urls: appUrls('/api/me/checkins'),
         rate: 50,
         connections,
         items: makeItems(employees, config.api.sessionSecret, form.version, 'warm', 200),
@@ -482,11 +677,14 @@ async function main() {
 
     if (args.mode === 'day') {
       await resetToday(db, workDate);
+      const { slice, note } = await startDays(employees.length);
       await sustainedDay({
         db,
         url: `http://127.0.0.1:${ports.port}`,
-        statsUrl: `http://127.0.0.1:${ports.barePort}/stats`,
-        items: makeItems(employees, config.api.sessionSecret, form.version, 'day', employees.length),
+        urls: appUrls(''),
+        statsOf,
+        items: makeItems(slice, config.api.sessionSecret, form.version, 'day', slice.length),
+        note,
         operatorKey: config.api.adminToken ?? '',
         workDate,
         seconds,
@@ -503,15 +701,15 @@ async function main() {
     for (const rate of rates) {
       await resetToday(db, workDate);
       const count = Math.min(employees.length, Math.round(rate * seconds));
-      const items = makeItems(employees, config.api.sessionSecret, form.version, `r${rate}`, count);
+      const { slice, note } = await startDays(count);
+      const items = makeItems(slice, config.api.sessionSecret, form.version, `r${rate}`, count);
       const before = await statsOf();
       const pgBefore = await pgCpuMs();
       log(`app at ${rate}/s: ${count} employees (load ${load1()})`);
-      const res = await loadFromChild(
-        { url: `http://127.0.0.1:${ports.port}/api/me/checkins`, rate, connections, items },
-        tmp,
-      );
+      const backends = sampleBackends(db);
+      const res = await loadFromChild({ urls: appUrls('/api/me/checkins'), rate, connections, items }, tmp);
       const loadEnd = performance.now();
+      const backendsDuring = await backends();
       const row = summarise('app', res);
       // every outbox row delivered: each day's signal sent, each review workflow started
       let deliveredS: number | null = null;
@@ -549,6 +747,17 @@ async function main() {
         `${((after.queryMs - before.queryMs) / fresh).toFixed(1)} ms in queries, ` +
         `${((after.temporalMs - before.temporalMs) / fresh).toFixed(1)} ms waiting for Temporal; CPU ` +
         `${((after.cpuMs - before.cpuMs) / fresh).toFixed(2)} ms API + ${((pgAfter - pgBefore) / fresh).toFixed(2)} ms Postgres`;
+      const d = (k: keyof ApiStats) => ((after[k] as number) - (before[k] as number)) / fresh;
+      const per = (ms: keyof ApiStats, n: keyof ApiStats) =>
+        ((after[ms] as number) - (before[ms] as number)) /
+        Math.max((after[n] as number) - (before[n] as number), 1);
+      row.where =
+        `${note ? `${note}; ` : ''}served ${per('servedMs', 'served').toFixed(1)} ms; pool wait ${d('acquireMs').toFixed(1)} ms ` +
+        `(${d('acquires').toFixed(1)} checkouts); group commit ${per('groupWaitMs', 'groupWrites').toFixed(1)} ms per write, ` +
+        `${((after.groupWrites - before.groupWrites) / Math.max(after.groupBatches - before.groupBatches, 1)).toFixed(1)} per batch, ` +
+        `${per('groupBatchMs', 'groupBatches').toFixed(1)} ms per batch; event loop delay mean ${after.loopDelay.mean.toFixed(1)} / ` +
+        `p99 ${after.loopDelay.p99.toFixed(1)} / max ${after.loopDelay.max.toFixed(0)} ms; Postgres backends (mean per sample): ${backendsDuring}`;
+      log(`  where: ${row.where}`);
       if (c.per_day > 1) row.errorKinds += ` ${c.per_day} records for one employee-day!`;
       rows.push(row);
       log(
@@ -566,7 +775,12 @@ async function main() {
       const count = Math.min(employees.length, Math.round(rate * seconds));
       const items = makeItems(employees, config.api.sessionSecret, form.version, `b${rate}`, count);
       const res = await loadFromChild(
-        { url: `http://127.0.0.1:${ports.barePort}/api/me/checkins`, rate, connections, items },
+        {
+          urls: allPorts.map((p) => `http://127.0.0.1:${p.barePort}/api/me/checkins`),
+          rate,
+          connections,
+          items,
+        },
         tmp,
       );
       const row = summarise('bare', res);
@@ -578,11 +792,13 @@ async function main() {
       if (bareSaturated >= 2) break;
     }
   } finally {
-    if (api) {
-      const exited = new Promise((r) => api?.once('exit', r));
-      api.kill('SIGTERM');
-      await exited;
-    }
+    await Promise.all(
+      apis.map((a) => {
+        const exited = new Promise((r) => a.once('exit', r));
+        a.kill('SIGTERM');
+        return exited;
+      }),
+    );
     await worker?.stop().catch(() => undefined);
     await db.destroy();
     await dropDatabase(dbUrl).catch(() => undefined);
@@ -625,15 +841,24 @@ async function main() {
     `; app's best rate without errors ${appBest ? `${appBest.acceptedPerS}/s (p50 ${appBest.p50.toFixed(0)} ms, p99 ${appBest.p99.toFixed(0)} ms, load ${appBest.load})` : 'none'}`;
   const section =
     `\n## Morning rush: ${n} employees${args.label ? `, ${args.label}` : ''} (${started.toISOString()}, commit ${commit})\n\n` +
-    `Machine: ${machine()}; Temporal dev server, Postgres, the API (own process), the worker + outbox drainer (bench process) and the ` +
+    `Machine: ${machine()}; Temporal dev server, Postgres, ${apiProcesses === 1 ? 'the API (own process)' : `${apiProcesses} API processes (each its own pool, signal pump and group commit; the load generator sends request k to process k mod ${apiProcesses})`}, the worker + outbox drainer (bench process) and the ` +
     `load generator (own process, Node http keep-alive, ${connections} sockets, open loop: latency counted from when each request was due) ` +
-    `on the same host, shared with other work: load average (1 min) beside each row. Today's day rows only (no day workflows: a ` +
-    `day's submit signal is dropped as "workflow not found", which costs the same call); review workflows are started for real. ` +
+    `on the same host, shared with other work: load average (1 min) beside each row. ` +
+    (dayWorkflows
+      ? `Each stage's employees have today's day workflow running (started before the stage, not timed), so every submit signal is delivered to a live workflow, which then settles its day; `
+      : `Today's day rows only (no day workflows: a day's submit signal is dropped as "workflow not found", which costs the same call); `) +
+    `review workflows are started for real. ` +
     `Each stage sends min(rate × ${seconds} s, ${n}) distinct employees, ~10 % abnormal (fever, yellow code, red), 1 in 50 sent twice at once ` +
     `(a double tap: same key, same body); the day is reset between stages.\n\n` +
     `| target | offered/s | requests | accepted/s | p50 ms | p99 ms | errors | records / employees answered 2xx | reviews / review ids answered | outbox delivered after load | per request (API process) | load avg |\n` +
     `|---|---|---|---|---|---|---|---|---|---|---|---|\n` +
-    `${rows.map(fmt).join('\n')}\n\n${summary}\n`;
+    `${rows.map(fmt).join('\n')}\n\n${summary}\n` +
+    `\nWhere the time goes (API process, per request of the stage; Postgres backends of this database sampled every 20 ms during the load):\n\n` +
+    rows
+      .filter((r) => r.where)
+      .map((r) => `- ${r.offered}/s: ${r.where}`)
+      .join('\n') +
+    '\n';
   if (!args['dry-run']) appendFileSync(join(import.meta.dirname, 'RESULTS.md'), section);
   console.log(section);
   console.log(summary);
@@ -647,9 +872,14 @@ async function main() {
  */
 async function sustainedDay(o: {
   db: DB;
+  /** the first API process (dashboard reads and exports) */
   url: string;
-  statsUrl: string;
+  /** every API process (submissions, round-robin) */
+  urls: string[];
+  statsOf: () => Promise<ApiStats>;
   items: Item[];
+  /** how the day workflows were started */
+  note: string;
   operatorKey: string;
   workDate: string;
   seconds: number;
@@ -661,7 +891,7 @@ async function sustainedDay(o: {
   const rate = o.items.length / o.seconds;
   const reads: { at: number; ms: number; ok: boolean }[] = [];
   const exportsMs: { at: number; ms: number; ok: boolean }[] = [];
-  const rss: { at: number; mb: number }[] = [];
+  const rss: { at: number; mb: number; load: number }[] = [];
   let stop = false;
   const t0 = performance.now();
   const headers = { 'x-admin-token': o.operatorKey, 'content-type': 'application/json' };
@@ -671,8 +901,8 @@ async function sustainedDay(o: {
       const r = await fetch(`${o.url}/api/dashboard/today`, { headers }).catch(() => undefined);
       await r?.arrayBuffer();
       reads.push({ at: (t - t0) / 1000, ms: performance.now() - t, ok: r?.ok === true });
-      const st = (await (await fetch(o.statsUrl)).json()) as { rssMb: number };
-      rss.push({ at: (t - t0) / 1000, mb: st.rssMb });
+      const st = await o.statsOf();
+      rss.push({ at: (t - t0) / 1000, mb: st.rssMb, load: loadavg()[0] ?? 0 });
       await new Promise((res) => setTimeout(res, 1000));
     }
   })();
@@ -700,7 +930,7 @@ async function sustainedDay(o: {
     `day: ${o.items.length} submissions over ${o.seconds} s (${rate.toFixed(0)}/s offered; load ${load1()})`,
   );
   const res = await loadFromChild(
-    { url: `${o.url}/api/me/checkins`, rate, connections: o.connections, items: o.items },
+    { urls: o.urls.map((u) => `${u}/api/me/checkins`), rate, connections: o.connections, items: o.items },
     o.tmp,
   );
   stop = true;
@@ -722,18 +952,21 @@ async function sustainedDay(o: {
       .sort((a, b) => a - b);
     const ex = exportsMs.filter((r) => inW(r.at));
     const mem = rss.filter((r) => inW(r.at)).map((r) => r.mb);
+    const loads = rss.filter((r) => inW(r.at)).map((r) => r.load);
+    const okW = subs.filter((x) => x.status >= 200 && x.status < 300).length;
     lines.push(
       `| ${(w * tenth).toFixed(0)}–${((w + 1) * tenth).toFixed(0)} s | ${subs.length} | ` +
         `${subs.filter((x) => x.status < 200 || x.status >= 300).length} | ${pct(lat, 0.5).toFixed(0)} | ${pct(lat, 0.99).toFixed(0)} | ` +
         `${rd.length ? pct(rd, 0.5).toFixed(0) : '–'} | ${ex.length ? ex.map((e) => `${(e.ms / 1000).toFixed(1)} s${e.ok ? '' : ' (failed)'}`).join(', ') : '–'} | ` +
-        `${mem.length ? Math.max(...mem).toFixed(0) : '–'} MB |`,
+        `${mem.length ? Math.max(...mem).toFixed(0) : '–'} MB | ${okW} | ${loads.length ? (loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(1) : '–'} |`,
     );
   }
   const section =
     `\n## Sustained day: ${o.items.length} submissions over ${o.seconds} s (${o.started.toISOString()}, commit ${o.commit})\n\n` +
     `Machine: ${machine()}; load average (1 min) at the end ${load1()}; same set-up as the morning rush (API and load generator in their own ` +
     `processes, open loop at ${rate.toFixed(0)}/s), plus \`GET /api/dashboard/today\` every second and a synchronous Excel export of the day every 30 s.\n\n` +
-    `| window | submissions | errors | p50 ms | p99 ms | dashboard p50 ms | exports | API RSS (max) |\n|---|---|---|---|---|---|---|---|\n` +
+    `${o.note ? `${o.note}. ` : ''}${o.urls.length > 1 ? `${o.urls.length} API processes (submissions round-robin; RSS is their sum). ` : ''}Windows by when each submission was due; latency counted from then.\n\n` +
+    `| window | submissions | errors | p50 ms | p99 ms | dashboard p50 ms | exports | API RSS (max) | answered 2xx | load avg |\n|---|---|---|---|---|---|---|---|---|---|\n` +
     `${lines.join('\n')}\n\nRecords stored ${counts.rows[0]?.records ?? -1}, employees answered 2xx ${okEmployees.size}; ` +
     `errors: ${summarise('app', res).errorKinds || 'none'}.\n`;
   if (!args['dry-run']) appendFileSync(join(import.meta.dirname, 'RESULTS.md'), section);

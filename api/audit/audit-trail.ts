@@ -93,6 +93,12 @@ function entryFor(req: Request, status: number): AuditEntry | null {
 }
 
 /**
+ * The request's row as it stands now, for a route that writes it with its change (a submission,
+ * which the group commit may store with others'); null when the request is not audited.
+ */
+export const auditEntryFor = (req: Request, status: number): AuditEntry | null => entryFor(req, status);
+
+/**
  * Writes the request's row in `trx` (the route's own transaction) so the change and its trace
  * commit together; the route sets `req.auditWritten` once that transaction committed.
  */

@@ -6,7 +6,22 @@ import { AppError, unauthenticated } from '../http/errors.ts';
 import { isSessionRevoked } from '../../db/repositories/revoked-sessions.ts';
 import { sameBytes } from '../../platform/signed-token.ts';
 import { verifyEmployeeToken } from './employee-token.ts';
-import { accountPrincipal, employeePrincipal, operatorPrincipal, type Principal } from './principal.ts';
+import { findEmployeeById } from '../../db/repositories/org.ts';
+import type { Employee } from '../../db/database.ts';
+import {
+  accountPrincipal,
+  employeePrincipal,
+  employeeTokenPrincipal,
+  operatorPrincipal,
+  type Principal,
+} from './principal.ts';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** the employee row an employee Bearer token named, as authenticate read it for this request */
+    tokenEmployee?: Employee;
+  }
+}
 import { csrfValid, readSession, renewIfHalfSpent, type SessionOptions } from './staff-session.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -37,9 +52,11 @@ export function authenticate(deps: AuthenticateDeps): RequestHandler {
         ? verifyEmployeeToken(deps.session.secret, bearer.slice(7))
         : null;
       if (!claims) throw unauthenticated('Missing or expired employee session');
-      const p = await employeePrincipal(deps.db, claims.sub, 'employee-token');
-      if (!p) throw unauthenticated('Employee is no longer active');
-      return p;
+      // the whole row, read once: the employee routes use it instead of reading it again
+      const employee = await findEmployeeById(deps.db, claims.sub);
+      if (!employee?.active) throw unauthenticated('Employee is no longer active');
+      req.tokenEmployee = employee;
+      return employeeTokenPrincipal(employee);
     }
     const session = readSession(req, deps.session);
     if (!session) return undefined;

@@ -25,14 +25,26 @@ export interface Principal {
 
 export type Via = Principal['via'];
 
+/**
+ * A Bearer token comes from a check-in link or the check-in page's 免登: it may be forwarded or
+ * left in a shared browser, so it only ever carries the employee's own powers. Staff powers need a
+ * staff session (cookie + CSRF).
+ */
+export const employeeTokenPrincipal = (employee: { id: number; name: string }): Principal => ({
+  actor: `employee:${employee.id}`,
+  name: employee.name,
+  employeeId: employee.id,
+  via: 'employee-token',
+  roles: ['employee'],
+  managerScope: [],
+  hrScope: [],
+});
+
 export async function employeePrincipal(db: DB, employeeId: number, via: Via): Promise<Principal | null> {
   const employee = await findActiveIdentity(db, employeeId);
   if (!employee) return null;
+  if (via === 'employee-token') return employeeTokenPrincipal(employee);
   const base = { actor: `employee:${employee.id}`, name: employee.name, employeeId: employee.id, via };
-  // A Bearer token comes from a check-in link or the check-in page's 免登: it may be forwarded or
-  // left in a shared browser, so it only ever carries the employee's own powers. Staff powers need
-  // a staff session (cookie + CSRF).
-  if (via === 'employee-token') return { ...base, roles: ['employee'], managerScope: [], hrScope: [] };
   const facts = await loadAccessFacts(db, employeeId);
   const r: Role[] = ['employee'];
   if (facts.managed.length) r.push('manager');

@@ -6,7 +6,7 @@ import { getPublishedForm } from '../../db/repositories/forms.ts';
 import { findRecordForDay } from '../../db/repositories/records.ts';
 import { findDepartmentName, findEmployeeById } from '../../db/repositories/org.ts';
 import { findReviewOfRecord } from '../../db/repositories/reviews.ts';
-import { writeAuditIn } from '../audit/audit-trail.ts';
+import { auditEntryFor } from '../audit/audit-trail.ts';
 import { notFound } from '../http/errors.ts';
 import { resolveToday, submitCheckin, type CheckinDeps } from './checkins.service.ts';
 import { runIdentityCheck, type IdentityCheck } from './identity-checks.ts';
@@ -101,7 +101,11 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
         errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused'],
       },
       async (req, res, { body: submission }) => {
-        const employee = await findEmployeeById(deps.db, req.employeeId as number);
+        // read by authenticate moments ago for a Bearer token (one read fewer per submission)
+        const employee =
+          req.tokenEmployee?.id === req.employeeId
+            ? req.tokenEmployee
+            : await findEmployeeById(deps.db, req.employeeId as number);
         if (!employee) throw notFound('Employee');
         const identityCheck = await runIdentityCheck(deps.identityChecks, submission.identity, employee);
         const { record, replayed, reviewId } = await submitCheckin(
@@ -113,7 +117,7 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
             identityCheck,
             employee,
             // the audit row commits with the record: one commit per submission, and no record without its trace
-            inTransaction: (trx) => writeAuditIn(trx, req, 201),
+            audit: () => auditEntryFor(req, 201),
           },
         );
         if (!replayed) req.auditWritten = true;

@@ -15,6 +15,7 @@ import type { Logger } from '../../config/logger.ts';
 import type { DB } from '../../db/connect.ts';
 import type { Database, Employee, HealthRecord } from '../../db/database.ts';
 import { linkAttachments, ownedAttachmentIds } from '../../db/repositories/attachments.ts';
+import { insertAudit, type AuditEntry } from '../../db/repositories/audit.ts';
 import { findDay, markDaySubmitted } from '../../db/repositories/checkin-days.ts';
 import { findFormVersionCached, getPublishedFormCached } from '../../db/repositories/forms.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
@@ -97,8 +98,11 @@ export interface SubmitOptions {
   identityCheck?: string | null;
   /** a manager filling in for the employee (代填): stored on the record */
   proxyByEmployeeId?: number;
-  /** runs in the submission's transaction after the record is stored (the proxy's audit row) */
-  inTransaction?: (trx: Transaction<Database>, record: HealthRecord) => Promise<void>;
+  /**
+   * The request's audit row, written in the submission's transaction once the record is stored (no
+   * record without its trace; the group commit writes a batch's rows in one insert)
+   */
+  audit?: (record: HealthRecord) => AuditEntry | null;
 }
 
 export interface SubmitResult {
@@ -194,7 +198,7 @@ export async function submitCheckin(
     );
   }
   const photoIds = await checkPhotos(db, employeeId, definition.fields, validation.answers);
-  const { closesAt, lateUntil } = windowOf(await findDay(db, employeeId, workDate), workDate, policy);
+  const { closesAt, lateUntil } = windowOf(seen.day, workDate, policy);
   // An offline resend is judged by when the employee pressed submit, but never from the future.
   const clientAt = submission.clientSubmittedAt ? new Date(submission.clientSubmittedAt) : undefined;
   const effectiveAt =
@@ -235,7 +239,7 @@ export async function submitCheckin(
   // The rush: a first record of the day joins the next group commit; anything else (a recheck, a
   // key or day already taken, a failed batch) goes on alone below.
   if (deps.writes && !seen.currentToday) {
-    const written = await deps.writes.write({ values, timing, photoIds, inTransaction: opts.inTransaction });
+    const written = await deps.writes.write({ values, timing, photoIds, audit: opts.audit });
     if (written) return { record: written.record, replayed: false, reviewId: written.reviewId };
   }
 
@@ -254,7 +258,8 @@ export async function submitCheckin(
         recheck_of: current?.id ?? null,
       });
       await linkAttachments(trx, photoIds, record.id);
-      await opts.inTransaction?.(trx, record);
+      const audit = opts.audit?.(record);
+      if (audit) await insertAudit(trx, audit);
       const { messages, reviewId } = review
         ? await continueReview(trx, review.id, review.record_id, record)
         : await openDay(trx, record, timing);

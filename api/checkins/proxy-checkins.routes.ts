@@ -6,7 +6,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { submissionSchema } from '../../domain/submission.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
-import { noteAudit, writeAuditIn } from '../audit/audit-trail.ts';
+import { auditEntryFor, noteAudit } from '../audit/audit-trail.ts';
 import { sealAuditText } from '../../db/repositories/audit.ts';
 import { inScopeOf, personOf, scopeOf } from '../auth/permissions.ts';
 import { forbidden, notFound } from '../http/errors.ts';
@@ -66,11 +66,11 @@ export const proxyCheckin = (deps: CheckinDeps): RequestHandler[] => [
       // record (a record stored without its why would be a proxy fill nobody can account for).
       const { record, replayed, reviewId } = await submitCheckin(deps, employee.id, submission, new Date(), {
         proxyByEmployeeId: proxyId,
-        inTransaction: async (trx, stored) => {
+        audit: (stored) => {
           noteAudit(req, {
-            detail: { recordId: stored.id, reasonSealed: sealAuditText(reason, keyringOf(trx)) },
+            detail: { recordId: stored.id, reasonSealed: sealAuditText(reason, keyringOf(deps.db)) },
           });
-          await writeAuditIn(trx, req, 201);
+          return auditEntryFor(req, 201);
         },
       });
       if (replayed) noteAudit(req, { detail: { recordId: record.id, replayed } });

@@ -1,6 +1,6 @@
 // Health records: one per employee per work date, found by day or by idempotency key. Answers and
 // reasons are sealed on the way in and opened on the way out (db/sealed-fields.ts).
-import { sql, type Insertable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { AnomalyReason } from '../../domain/anomaly/evaluate.ts';
 import type { DB } from '../connect.ts';
 import { daysWithOutcome } from './checkin-days.ts';
@@ -140,8 +140,10 @@ export async function findRecordByIdempotencyKey(
 
 /**
  * What a submission needs to know before it writes, in one read: the record stored under this
- * idempotency key (any day), whether the work date has a current record, and the current records
- * of the `days` calendar days before it (history rules).
+ * idempotency key (any day), whether the work date has a current record, the current records of
+ * the `days` calendar days before it (history rules), and the day's window as the fan-out planned
+ * it (undefined when the day has no row). One round trip instead of two: under the morning rush
+ * every statement costs a context switch to Postgres and back (bench/RESULTS.md).
  */
 export async function submissionContext(
   db: DB,
@@ -150,34 +152,41 @@ export async function submissionContext(
   workDate: string,
   days: number,
 ) {
-  const rows = await db
-    .selectFrom('health_records')
-    .selectAll()
-    .where('employee_id', '=', employeeId)
-    .where((eb) =>
-      eb.or([
-        eb('idempotency_key', '=', key),
-        eb.and([
-          eb('is_current', '=', true),
-          eb('work_date', '<=', workDate),
-          eb('work_date', '>=', sql<string>`(${workDate}::date - ${days}::int)`),
-        ]),
-      ]),
-    )
-    .orderBy('work_date', 'desc')
-    .execute();
-  const byKey = rows.find((r) => r.idempotency_key === key);
+  type Row = { [K in keyof Selectable<HealthRecordsTable>]: Selectable<HealthRecordsTable>[K] | null } & {
+    day_closes_at: Date | null;
+    day_late_until: Date | null;
+  };
+  // one row at least (the day's, or nulls), joined to each record that matters
+  const { rows } = await sql<Row>`
+    select d.closes_at as day_closes_at, d.late_until as day_late_until, h.*
+    from (select 1) as one
+    left join checkin_days d on d.employee_id = ${employeeId} and d.work_date = ${workDate}::date
+    left join health_records h on h.employee_id = ${employeeId}
+      and (h.idempotency_key = ${key}
+           or (h.is_current and h.work_date <= ${workDate}::date
+               and h.work_date >= ${workDate}::date - ${days}::int))
+    order by h.work_date desc`.execute(db);
+  const first = rows[0];
+  const day =
+    first?.day_closes_at && first.day_late_until
+      ? { closes_at: first.day_closes_at, late_until: first.day_late_until }
+      : undefined;
+  const records = rows
+    .filter((r) => r.id !== null)
+    .map(({ day_closes_at: _c, day_late_until: _l, ...r }) => r as Selectable<HealthRecordsTable>);
+  const byKey = records.find((r) => r.idempotency_key === key);
   const keyring = keyringOf(db);
   return {
     byKey: byKey && openRecord(byKey, keyring),
-    currentToday: rows.some((r) => r.is_current && r.work_date === workDate),
-    history: rows
+    currentToday: records.some((r) => r.is_current && r.work_date === workDate),
+    history: records
       .filter((r) => r.is_current && r.work_date < workDate)
       .map((r) => ({
         work_date: r.work_date,
         severity: r.severity,
         answers: openAnswers(r.answers_ct, keyring),
       })),
+    day,
   };
 }
 

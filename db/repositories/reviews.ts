@@ -63,48 +63,83 @@ export function findReviewAwaitingRecheck(db: Q, currentRecordId: number) {
     .executeTakeFirst();
 }
 
-export function insertReview(
-  db: Q,
-  r: { recordId: number; employeeId: number; departmentId: number; workDate: string; severity: Severity },
-) {
+type ReviewOpening = {
+  recordId: number;
+  employeeId: number;
+  departmentId: number;
+  workDate: string;
+  severity: Severity;
+};
+
+const reviewRow = (r: ReviewOpening, keyId: string) => {
   const opened: ReviewHistoryEntry = {
     at: new Date().toISOString(),
     event: 'opened',
     recordId: r.recordId,
     severity: r.severity,
   };
+  return {
+    record_id: r.recordId,
+    current_record_id: r.recordId,
+    employee_id: r.employeeId,
+    department_id: r.departmentId,
+    work_date: r.workDate,
+    severity: r.severity,
+    history: JSON.stringify([opened]),
+    // Nothing sealed yet; later comments are sealed with the active key, and a rotation re-seals
+    // every row whose key is not the active one.
+    key_id: keyId,
+  };
+};
+
+export function insertReview(db: Q, r: ReviewOpening) {
   return db
     .insertInto('reviews')
-    .values({
-      record_id: r.recordId,
-      current_record_id: r.recordId,
-      employee_id: r.employeeId,
-      department_id: r.departmentId,
-      work_date: r.workDate,
-      severity: r.severity,
-      history: JSON.stringify([opened]),
-      // Nothing sealed yet; later comments are sealed with the active key, and a rotation re-seals
-      // every row whose key is not the active one.
-      key_id: keyringOf(db).activeKeyId,
-    })
+    .values(reviewRow(r, keyringOf(db).activeKeyId))
     .returning('id')
     .executeTakeFirstOrThrow();
 }
 
+type NewRecord = {
+  id: number;
+  employee_id: number;
+  department_id: number;
+  work_date: string;
+  severity: Severity;
+};
+
+const openingOf = (r: NewRecord): ReviewOpening => ({
+  recordId: r.id,
+  employeeId: r.employee_id,
+  departmentId: r.department_id,
+  workDate: r.work_date,
+  severity: r.severity,
+});
+
 /** A new record that is not normal opens its review; returns the review's id (null when normal). */
-export async function openReviewIfAbnormal(
-  db: Q,
-  record: { id: number; employee_id: number; department_id: number; work_date: string; severity: Severity },
-): Promise<number | null> {
+export async function openReviewIfAbnormal(db: Q, record: NewRecord): Promise<number | null> {
   if (record.severity === 'normal') return null;
-  const { id } = await insertReview(db, {
-    recordId: record.id,
-    employeeId: record.employee_id,
-    departmentId: record.department_id,
-    workDate: record.work_date,
-    severity: record.severity,
-  });
+  const { id } = await insertReview(db, openingOf(record));
   return id;
+}
+
+/**
+ * The group commit's reviews: the abnormal ones among these new records open theirs in one insert.
+ * Returns the review id by record id.
+ */
+export async function openReviewsIfAbnormal(
+  db: Q,
+  records: readonly NewRecord[],
+): Promise<Map<number, number>> {
+  const abnormal = records.filter((r) => r.severity !== 'normal');
+  if (abnormal.length === 0) return new Map();
+  const keyId = keyringOf(db).activeKeyId;
+  const rows = await db
+    .insertInto('reviews')
+    .values(abnormal.map((r) => reviewRow(openingOf(r), keyId)))
+    .returning(['id', 'record_id'])
+    .execute();
+  return new Map(rows.map((r) => [r.record_id, r.id]));
 }
 
 /** Appends to the review's history and applies the given changes in one statement. */
