@@ -30,12 +30,6 @@ export const workflowInterceptorsPath = fileURLToPath(
 
 let runtimeInstalled = false;
 
-/** Worker sizing for one process on a small machine; more workers scale out (docs/scale-out.md). */
-export const WORKER_TUNING = {
-  maxCachedWorkflows: 2000,
-  maxConcurrentWorkflowTaskExecutions: 40,
-} as const;
-
 /**
  * Routes the SDK's own logs (workflow `log`, worker state) into our pino logger, once per process,
  * and with TEMPORAL_METRICS_PORT > 0 serves the SDK's own Prometheus metrics (temporal_*: task
@@ -144,8 +138,12 @@ export async function createWorker(
     // 100k open days must fit in < 2 GB: the SDK sizes the sticky cache from the heap limit (tens of
     // thousands of workflows, 1.5 GB RSS at 20k open days). A day is idle for hours between its
     // instants and its history is a few events, so replaying an evicted one costs little.
-    maxCachedWorkflows: WORKER_TUNING.maxCachedWorkflows,
-    maxConcurrentWorkflowTaskExecutions: WORKER_TUNING.maxConcurrentWorkflowTaskExecutions,
+    // Sized by WORKER_MAX_CACHED_WORKFLOWS / WORKER_MAX_CONCURRENT_WORKFLOW_TASKS /
+    // WORKER_WORKFLOW_THREADS (one process on a small machine by default; more workers scale out:
+    // docs/operations.md "Scaling out").
+    maxCachedWorkflows: deps.config.worker.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: deps.config.worker.maxConcurrentWorkflowTasks,
+    workflowThreadPoolSize: deps.config.worker.workflowThreads,
     ...rest,
   });
   const ladder = await Worker.create({
