@@ -13,7 +13,7 @@
 // level 1 (the fan-out starts each day with a start delay until then, as in production; default:
 // the window is already open, so every day runs its first task at once); --concurrency: starts in
 // flight (default 32); --shards / --shard-io: history shards (default 16) and
-// shard IO concurrency (default 4) of the production server.
+// shard IO concurrency (default 2) of the production server.
 //
 // Figures are appended to bench/RESULTS.md.
 import { Connection } from '@temporalio/client';

@@ -22,7 +22,7 @@ export async function startServer(
   if (kind === 'production') {
     const port = await freePort();
     const shards = o.shards ?? DEFAULT_SHARDS;
-    const io = o.shardIOConcurrency ?? 4;
+    const io = o.shardIOConcurrency ?? 2;
     const s = await startTemporalProductionServer({
       port,
       shards,

@@ -34,6 +34,12 @@ export const envSchema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_DB_FILE: z.string().default('data/temporal.db'),
   TEMPORAL_CLI: optionalString,
+  /** TLS to the Temporal frontend (Temporal Cloud, a cluster behind TLS); on by default with an API key or a client certificate */
+  TEMPORAL_TLS: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS_CERT_FILE: optionalString,
+  TEMPORAL_TLS_KEY_FILE: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(3000),
   PUBLIC_BASE_URL: optionalString,
@@ -201,6 +207,12 @@ export const envDescriptions: Record<EnvKey, string> = {
   TEMPORAL_UI_PORT: "port of the dev server's Web UI",
   TEMPORAL_DB_FILE: 'SQLite file of the dev server (WAL mode)',
   TEMPORAL_CLI: 'path of the `temporal` binary (else PATH, then `.bin/temporal`)',
+  TEMPORAL_TLS:
+    'TLS to the Temporal frontend (`true`/`false`); on by default when `TEMPORAL_API_KEY` or `TEMPORAL_TLS_CERT_FILE` is set',
+  TEMPORAL_API_KEY: 'Temporal Cloud API key (sent as a bearer token; implies TLS)',
+  TEMPORAL_TLS_CERT_FILE: 'client certificate (PEM) for mTLS to Temporal (Temporal Cloud mTLS namespaces); goes with `TEMPORAL_TLS_KEY_FILE`',
+  TEMPORAL_TLS_KEY_FILE: 'private key (PEM) of `TEMPORAL_TLS_CERT_FILE`',
+  TEMPORAL_TLS_SERVER_NAME: "server name to verify in the frontend's certificate (default: the host of `TEMPORAL_ADDRESS`)",
   API_HOST: 'address the API listens on',
   API_PORT: 'port the API listens on',
   PUBLIC_BASE_URL: 'base of links in DingTalk messages (default `http://127.0.0.1:$API_PORT`)',
@@ -396,6 +408,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  if (Boolean(e.TEMPORAL_TLS_CERT_FILE) !== Boolean(e.TEMPORAL_TLS_KEY_FILE))
+    throw new Error('Invalid configuration:\n  TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together');
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE))
     throw new Error('Invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE go together');
   const realDingtalk = Boolean(e.DINGTALK_APP_KEY && e.DINGTALK_APP_SECRET && e.DINGTALK_AGENT_ID);
@@ -417,6 +431,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`]),
       dbFile: e.TEMPORAL_DB_FILE,
       cli: e.TEMPORAL_CLI,
+      tls: Object.freeze({
+        enabled:
+          e.TEMPORAL_TLS === undefined
+            ? Boolean(e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_CERT_FILE)
+            : ['true', '1', 'yes'].includes(e.TEMPORAL_TLS),
+        apiKey: e.TEMPORAL_API_KEY,
+        certFile: e.TEMPORAL_TLS_CERT_FILE,
+        keyFile: e.TEMPORAL_TLS_KEY_FILE,
+        serverName: e.TEMPORAL_TLS_SERVER_NAME,
+      }),
     }),
     api: Object.freeze({
       host: e.API_HOST,

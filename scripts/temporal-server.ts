@@ -1,6 +1,6 @@
 // A production Temporal server for a large company (or a benchmark): temporal-server v1.29.1 built
 // from source into .bin/, persisting in Postgres in its own two databases with several history
-// shards. `npm run temporal:server [-- --port 7433 --shards 16 --shard-io 4 --fresh]` builds it once, creates and
+// shards. `npm run temporal:server [-- --port 7433 --shards 16 --shard-io 2 --fresh]` builds it once, creates and
 // migrates the databases, writes data/temporal-server/config/production.yaml, starts it, registers
 // the namespace and the search attributes, and runs until Ctrl-C. Point the API and the workers at
 // it with TEMPORAL_ADDRESS=127.0.0.1:<port>.
@@ -55,7 +55,7 @@ export interface ProductionServerOptions {
   /** fixed for the life of the cluster's databases: choose it before the first start (default 16;
    * an existing cluster keeps the count its config was written with) */
   shards?: number;
-  /** a history shard's persistence calls in flight (dynamic config, changeable; default 4) */
+  /** a history shard's persistence calls in flight (dynamic config, changeable; default 2) */
   shardIOConcurrency?: number;
   /** Postgres holding the two databases (user with CREATE DATABASE; trust auth or password) */
   pg?: { host: string; port: number; user: string; password?: string };
@@ -126,7 +126,7 @@ function configYaml(o: {
         user: "${o.pg.user}"
         password: "${o.pg.password ?? ''}"
         maxConns: ${maxConns}
-        maxIdleConns: ${maxConns}
+        maxIdleConns: ${Math.ceil(maxConns / 4)}
         maxConnLifetime: "1h"`;
   const svc = (name: string, grpc: number, membership: number, extra = '') => `  ${name}:
     rpc:
@@ -147,9 +147,9 @@ persistence:
   numHistoryShards: ${o.shards}
   datastores:
     default:
-${store(o.database, 40)}
+${store(o.database, 24)}
     visibility:
-${store(`${o.database}_visibility`, 10)}
+${store(`${o.database}_visibility`, 6)}
 global:
   membership:
     maxJoinDuration: 30s
@@ -272,7 +272,7 @@ export async function startTemporalProductionServer(
   );
   writeFileSync(
     join(dataDir, 'config', 'dynamicconfig.yaml'),
-    dynamicConfig({ shardIOConcurrency: o.shardIOConcurrency ?? 4 }),
+    dynamicConfig({ shardIOConcurrency: o.shardIOConcurrency ?? 2 }),
   );
   const out = openSync(join(dataDir, 'stderr.log'), 'a');
   const child = spawn(

@@ -21,6 +21,7 @@ import { keyringOf } from '../db/sealed-fields.ts';
 import { createDataConverter } from '../platform/payload-codec.ts';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { ladderTaskQueue } from '../domain/reminders/ladder.ts';
+import { temporalTlsOptions } from '../platform/temporal.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /** bundled with the workflows (worker/workflow-bundle.ts): carries trace headers to activities */
@@ -102,7 +103,10 @@ export async function createWorker(
 ): Promise<{ workers: Worker[]; connection: NativeConnection }> {
   const { address, workflowBundle, ...rest } = opts;
   installRuntime(deps.logger, deps.config.metrics);
-  const connection = await NativeConnection.connect({ address });
+  const connection = await NativeConnection.connect({
+    address,
+    ...temporalTlsOptions(deps.config.temporal.tls),
+  });
   // Bundled once for both workers (a pre-built bundle in production: worker/main.ts's argument).
   const bundle = workflowBundle ?? { code: (await bundleWorkflowCode({ workflowsPath })).code };
   const common = {
