@@ -148,6 +148,9 @@ async function runVariant(o: {
 
   const { client, connection } = await connectTemporal(o.temporalAddress, config.temporal.namespace, keyring);
   const workers = await Promise.all(Array.from({ length: o.workers }, () => spawnWorker(o.tree, env)));
+  // a failed run must not leave its workers polling
+  const killWorkers = () => workers.forEach((w) => w.kill('SIGKILL'));
+  process.once('exit', killWorkers);
   const pids = workers.map((w) => w.pid ?? 0);
   /** the largest worker process (each must stay < 2 GB) */
   const rssNow = () => Math.max(...pids.map(rssMb));
@@ -196,14 +199,24 @@ async function runVariant(o: {
     const instants = departmentIds.flatMap((departmentId) =>
       schedule.reminders.map((r) => ({ departmentId, level: r.level, at: r.at, until: schedule.lateUntil })),
     );
-    await startDepartmentLadders(
-      client,
-      taskQueue,
-      instants,
-      workDate,
-      schedule.batchWindowMs,
-      config.schedule.ladderDeadlineFloorMs,
-    );
+    // (the fan-out's activity retries this; here a busy server's DEADLINE_EXCEEDED is retried too)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await startDepartmentLadders(
+          client,
+          taskQueue,
+          instants,
+          workDate,
+          schedule.batchWindowMs,
+          config.schedule.ladderDeadlineFloorMs,
+        );
+        break;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        console.warn(`starting the ladders failed (${String(err)}); retrying`);
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
   }
   const startS = (performance.now() - started) / 1000;
   console.log(`${o.variant}: ${o.n} days started in ${startS.toFixed(1)} s; level 1 at ${t1.toISOString()}`);

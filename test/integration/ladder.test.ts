@@ -52,10 +52,8 @@ describe('reminder ladder', { concurrency: true }, () => {
     const s = { ...s0, opensAt: new Date(Date.now() + 4000).toISOString() };
     await ctx.startDay([e], s);
     const handle = ctx.temporal.workflow.getHandle(checkinWorkflowId(s.workDate, e.id));
-    const startedEvent = async () => {
-      for await (const ev of (await handle.fetchHistory()).events ?? [])
-        return ev.workflowExecutionStartedEventAttributes;
-    };
+    const startedEvent = async () =>
+      (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
     // a start delay: no workflow task until the window opens
     const backoff = (await startedEvent())?.firstWorkflowTaskBackoff;
     assert.ok(Number(backoff?.seconds ?? 0) + (backoff?.nanos ?? 0) / 1e9 > 1, 'started with a delay');
