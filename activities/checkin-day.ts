@@ -1,6 +1,6 @@
 // Activities of the day itself: planning, starting workflows, asking Postgres, closing the day.
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { ServiceError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { dayKind, exemptionFor, isYearCovered } from '../domain/calendar/work-calendar.ts';
 import { computeDaySchedule, compressSchedule, type DaySchedule } from '../domain/day-schedule.ts';
@@ -286,6 +286,10 @@ export function windowOpenDelayMs(schedule: DaySchedule, now = Date.now()): numb
   return ms >= 1000 ? ms : undefined;
 }
 
+const START_ATTEMPTS = 6;
+const deadlineExceeded = (err: unknown): boolean =>
+  err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === 4;
+
 /**
  * Starts each employee's day workflow; false where the id was already used, running or closed
  * (REJECT_DUPLICATE: a finished day is never started a second time).
@@ -306,23 +310,29 @@ export async function startEmployeeDays(
 ): Promise<boolean[]> {
   const started = await mapLimit(days, opts.concurrency ?? 32, async (e) => {
     const delay = opts.startAtWindowOpen ? windowOpenDelayMs(e.schedule) : undefined;
-    try {
-      await temporal.workflow.start(dailyCheckin, {
-        taskQueue,
-        workflowId: checkinWorkflowId(e.schedule.workDate, e.id),
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        ...(delay === undefined ? {} : { startDelay: delay }),
-        args: [{ employeeId: e.id, departmentId: e.department_id, schedule: e.schedule }],
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: WorkDateKey, value: e.schedule.workDate },
-          { key: DepartmentIdKey, value: e.department_id },
-          { key: CheckinStatusKey, value: 'pending' },
-        ]),
-      });
-      return true;
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await temporal.workflow.start(dailyCheckin, {
+          taskQueue,
+          workflowId: checkinWorkflowId(e.schedule.workDate, e.id),
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          ...(delay === undefined ? {} : { startDelay: delay }),
+          args: [{ employeeId: e.id, departmentId: e.department_id, schedule: e.schedule }],
+          typedSearchAttributes: new TypedSearchAttributes([
+            { key: WorkDateKey, value: e.schedule.workDate },
+            { key: DepartmentIdKey, value: e.department_id },
+            { key: CheckinStatusKey, value: 'pending' },
+          ]),
+        });
+        return true;
+      } catch (err) {
+        // after a timed-out attempt, "already started" is (almost surely) that attempt's own start
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return attempt > 1;
+        // An overloaded server answers DEADLINE_EXCEEDED (the client does not retry it: the start may
+        // have happened). The id is fixed and never reused, so trying again is safe.
+        if (attempt >= START_ATTEMPTS || !deadlineExceeded(err)) throw err;
+        await new Promise((r) => setTimeout(r, 1000 * 2 ** (attempt - 1)));
+      }
     }
   });
   if (opts.ladders && days.length > 0) {
