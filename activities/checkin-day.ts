@@ -1,6 +1,6 @@
 // Activities of the day itself: planning, starting workflows, asking Postgres, closing the day.
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { ServiceError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { dayKind, exemptionFor, isYearCovered } from '../domain/calendar/work-calendar.ts';
 import { computeDaySchedule, compressSchedule, type DaySchedule } from '../domain/day-schedule.ts';
@@ -187,7 +187,11 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
           temporal,
           config.temporal.taskQueue,
           days.filter((d) => pending.has(d.id)),
-          { ladders: false },
+          {
+            ladders: false,
+            concurrency: config.schedule.fanoutConcurrency,
+            startAtWindowOpen: config.schedule.startAtWindowOpen,
+          },
         );
         progress.started += results.filter(Boolean).length;
         progress.alreadyRunning += results.filter((r) => !r).length;
@@ -270,6 +274,23 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
 }
 
 /**
+ * A day has nothing to do before its window opens (nobody can submit yet, its first instant is
+ * later): started before that, it waits in the server (a start delay) instead of running a first
+ * workflow task at fan-out time. Starting costs the server one write and the worker nothing, and the
+ * worker holds no state for it until then. A signal sent during the delay (an exemption) is kept
+ * and delivered with the first task; a query is refused until then.
+ */
+export function windowOpenDelayMs(schedule: DaySchedule, now = Date.now()): number | undefined {
+  const ms = Date.parse(schedule.opensAt) - now;
+  // (below a second the first task might as well run now)
+  return ms >= 1000 ? ms : undefined;
+}
+
+const START_ATTEMPTS = 6;
+const deadlineExceeded = (err: unknown): boolean =>
+  err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === 4;
+
+/**
  * Starts each employee's day workflow; false where the id was already used, running or closed
  * (REJECT_DUPLICATE: a finished day is never started a second time).
  */
@@ -277,26 +298,41 @@ export async function startEmployeeDays(
   temporal: Client,
   taskQueue: string,
   days: { id: number; department_id: number; schedule: DaySchedule }[],
-  /** ladders: also start (or tell) the departments' ladders, with this deadline floor (ladderDeadline) */
-  opts: { ladders: false } | { ladders: true; deadlineFloorMs: number },
+  /**
+   * ladders: also start (or tell) the departments' ladders, with this deadline floor (ladderDeadline);
+   * concurrency: starts in flight (default 32); startAtWindowOpen: delay each start until the day's
+   * window opens (windowOpenDelayMs)
+   */
+  opts: ({ ladders: false } | { ladders: true; deadlineFloorMs: number }) & {
+    concurrency?: number;
+    startAtWindowOpen?: boolean;
+  },
 ): Promise<boolean[]> {
-  const started = await mapLimit(days, 32, async (e) => {
-    try {
-      await temporal.workflow.start(dailyCheckin, {
-        taskQueue,
-        workflowId: checkinWorkflowId(e.schedule.workDate, e.id),
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [{ employeeId: e.id, departmentId: e.department_id, schedule: e.schedule }],
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: WorkDateKey, value: e.schedule.workDate },
-          { key: DepartmentIdKey, value: e.department_id },
-          { key: CheckinStatusKey, value: 'pending' },
-        ]),
-      });
-      return true;
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
-      throw err;
+  const started = await mapLimit(days, opts.concurrency ?? 32, async (e) => {
+    const delay = opts.startAtWindowOpen ? windowOpenDelayMs(e.schedule) : undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await temporal.workflow.start(dailyCheckin, {
+          taskQueue,
+          workflowId: checkinWorkflowId(e.schedule.workDate, e.id),
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          ...(delay === undefined ? {} : { startDelay: delay }),
+          args: [{ employeeId: e.id, departmentId: e.department_id, schedule: e.schedule }],
+          typedSearchAttributes: new TypedSearchAttributes([
+            { key: WorkDateKey, value: e.schedule.workDate },
+            { key: DepartmentIdKey, value: e.department_id },
+            { key: CheckinStatusKey, value: 'pending' },
+          ]),
+        });
+        return true;
+      } catch (err) {
+        // after a timed-out attempt, "already started" is (almost surely) that attempt's own start
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return attempt > 1;
+        // An overloaded server answers DEADLINE_EXCEEDED (the client does not retry it: the start may
+        // have happened). The id is fixed and never reused, so trying again is safe.
+        if (attempt >= START_ATTEMPTS || !deadlineExceeded(err)) throw err;
+        await new Promise((r) => setTimeout(r, 1000 * 2 ** (attempt - 1)));
+      }
     }
   });
   if (opts.ladders && days.length > 0) {

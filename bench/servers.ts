@@ -2,7 +2,11 @@
 // (scripts/temporal-server.ts: v1.29.1 on Postgres, in databases of its own, dropped first).
 import { join } from 'node:path';
 import { ensureTemporalCli, freePort, startTemporalDevServer } from '../scripts/temporal-cli.ts';
-import { dropTemporalDatabases, startTemporalProductionServer } from '../scripts/temporal-server.ts';
+import {
+  DEFAULT_SHARDS,
+  dropTemporalDatabases,
+  startTemporalProductionServer,
+} from '../scripts/temporal-server.ts';
 
 export interface BenchServer {
   address: string;
@@ -10,18 +14,26 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(kind: string, tmp: string): Promise<BenchServer> {
+export async function startServer(
+  kind: string,
+  tmp: string,
+  o: { shards?: number; shardIOConcurrency?: number } = {},
+): Promise<BenchServer> {
   if (kind === 'production') {
     const port = await freePort();
+    const shards = o.shards ?? DEFAULT_SHARDS;
+    const io = o.shardIOConcurrency ?? 2;
     const s = await startTemporalProductionServer({
       port,
+      shards,
+      shardIOConcurrency: io,
       database: `hc_bench_temporal_${port}`,
       fresh: true,
       dataDir: join(tmp, 'temporal-server'),
     });
     return {
       address: s.address,
-      kind: 'Temporal server v1.29.1 on Postgres, 4 history shards',
+      kind: `Temporal server v1.29.1 on Postgres, ${shards} history shards, shard IO concurrency ${io}`,
       stop: async () => {
         await s.stop();
         dropTemporalDatabases({ database: `hc_bench_temporal_${port}` });

@@ -34,6 +34,12 @@ export const envSchema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_DB_FILE: z.string().default('data/temporal.db'),
   TEMPORAL_CLI: optionalString,
+  /** TLS to the Temporal frontend (Temporal Cloud, a cluster behind TLS); on by default with an API key or a client certificate */
+  TEMPORAL_TLS: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS_CERT_FILE: optionalString,
+  TEMPORAL_TLS_KEY_FILE: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(3000),
   PUBLIC_BASE_URL: optionalString,
@@ -128,6 +134,10 @@ export const envSchema = z.object({
   DAY_TIME_SCALE: z.coerce.number().min(1).max(100_000).default(1),
   BATCH_WINDOW_SECONDS: z.coerce.number().min(0).max(3600).default(20),
   LADDER_DEADLINE_FLOOR_SECONDS: z.coerce.number().min(0).max(86_400).default(300),
+  /** the fan-out starts each day with a start delay until its window opens (no workflow task before) */
+  DAY_START_AT_WINDOW_OPEN: bool(true),
+  /** day workflows the fan-out starts concurrently */
+  FANOUT_START_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(32),
   REVIEW_WARNING_TIMEOUT_SECONDS: z.coerce
     .number()
     .min(1)
@@ -156,6 +166,12 @@ export const envSchema = z.object({
   /** the worker's /livez and /readyz HTTP server; 0 (the default) runs none */
   WORKER_HEALTH_PORT: port(0),
   WORKER_HEALTH_HOST: z.string().default('127.0.0.1'),
+  /** workflows the main worker keeps in its sticky cache (an evicted day is replayed: a few events) */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+  /** workflow tasks the main worker runs at once */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(40),
+  /** workflow threads of each worker (one reused V8 context each) */
+  WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** the API's internal /metrics listener; 0 (the default) runs none (outside production the API port answers /metrics) */
   METRICS_PORT: port(0),
   METRICS_HOST: z.string().default('127.0.0.1'),
@@ -191,6 +207,12 @@ export const envDescriptions: Record<EnvKey, string> = {
   TEMPORAL_UI_PORT: "port of the dev server's Web UI",
   TEMPORAL_DB_FILE: 'SQLite file of the dev server (WAL mode)',
   TEMPORAL_CLI: 'path of the `temporal` binary (else PATH, then `.bin/temporal`)',
+  TEMPORAL_TLS:
+    'TLS to the Temporal frontend (`true`/`false`); on by default when `TEMPORAL_API_KEY` or `TEMPORAL_TLS_CERT_FILE` is set',
+  TEMPORAL_API_KEY: 'Temporal Cloud API key (sent as a bearer token; implies TLS)',
+  TEMPORAL_TLS_CERT_FILE: 'client certificate (PEM) for mTLS to Temporal (Temporal Cloud mTLS namespaces); goes with `TEMPORAL_TLS_KEY_FILE`',
+  TEMPORAL_TLS_KEY_FILE: 'private key (PEM) of `TEMPORAL_TLS_CERT_FILE`',
+  TEMPORAL_TLS_SERVER_NAME: "server name to verify in the frontend's certificate (default: the host of `TEMPORAL_ADDRESS`)",
   API_HOST: 'address the API listens on',
   API_PORT: 'port the API listens on',
   PUBLIC_BASE_URL: 'base of links in DingTalk messages (default `http://127.0.0.1:$API_PORT`)',
@@ -247,6 +269,9 @@ export const envDescriptions: Record<EnvKey, string> = {
   BATCH_WINDOW_SECONDS: 'how long a department batch gathers before sending (scaled with the day)',
   LADDER_DEADLINE_FLOOR_SECONDS:
     "a department ladder tries a level at least this long after its instant, even past the day's late window (compressed days; not scaled)",
+  DAY_START_AT_WINDOW_OPEN:
+    "the fan-out starts a day with a Temporal start delay until its window opens: no workflow task (and no worker memory) before; signals sent earlier are delivered then, a query before then is refused (`Workflow task is not scheduled yet`)",
+  FANOUT_START_CONCURRENCY: 'day workflows the fan-out starts concurrently (Temporal `StartWorkflowExecution` calls in flight)',
   REVIEW_WARNING_TIMEOUT_SECONDS:
     'a warning-level review escalates to HR when the manager has not decided by then',
   REVIEW_RED_TIMEOUT_SECONDS: 'a red-level review escalates to HR when the manager has not decided by then',
@@ -263,6 +288,10 @@ export const envDescriptions: Record<EnvKey, string> = {
   WORKER_HEALTH_PORT:
     "port of the worker's health server (`/livez`, `/readyz`: Temporal polling and Postgres); 0 runs none",
   WORKER_HEALTH_HOST: "address the worker's health server listens on",
+  WORKER_MAX_CACHED_WORKFLOWS:
+    "workflows the main worker keeps in its sticky cache; an evicted day is replayed from its few events (bounds the worker's memory with 100k open days)",
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 'workflow tasks the main worker runs at once',
+  WORKER_WORKFLOW_THREADS: 'workflow threads of each worker (each holds one reused V8 context)',
   METRICS_PORT:
     "port of the API's internal Prometheus `/metrics` listener; 0 runs none. Outside production the API's own port also answers `/metrics`, in production never (the worker's is on `WORKER_HEALTH_PORT`)",
   METRICS_HOST: "address the API's internal `/metrics` listener and the Temporal SDK metrics listen on",
@@ -379,6 +408,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  if (Boolean(e.TEMPORAL_TLS_CERT_FILE) !== Boolean(e.TEMPORAL_TLS_KEY_FILE))
+    throw new Error('Invalid configuration:\n  TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together');
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE))
     throw new Error('Invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE go together');
   const realDingtalk = Boolean(e.DINGTALK_APP_KEY && e.DINGTALK_APP_SECRET && e.DINGTALK_AGENT_ID);
@@ -400,6 +431,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`]),
       dbFile: e.TEMPORAL_DB_FILE,
       cli: e.TEMPORAL_CLI,
+      tls: Object.freeze({
+        enabled:
+          e.TEMPORAL_TLS === undefined
+            ? Boolean(e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_CERT_FILE)
+            : ['true', '1', 'yes'].includes(e.TEMPORAL_TLS),
+        apiKey: e.TEMPORAL_API_KEY,
+        certFile: e.TEMPORAL_TLS_CERT_FILE,
+        keyFile: e.TEMPORAL_TLS_KEY_FILE,
+        serverName: e.TEMPORAL_TLS_SERVER_NAME,
+      }),
     }),
     api: Object.freeze({
       host: e.API_HOST,
@@ -463,6 +504,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dayTimeScale: e.DAY_TIME_SCALE,
       batchWindowSeconds: e.BATCH_WINDOW_SECONDS,
       ladderDeadlineFloorMs: e.LADDER_DEADLINE_FLOOR_SECONDS * 1000,
+      startAtWindowOpen: e.DAY_START_AT_WINDOW_OPEN,
+      fanoutConcurrency: e.FANOUT_START_CONCURRENCY,
     }),
     review: Object.freeze({
       warningTimeoutMs: e.REVIEW_WARNING_TIMEOUT_SECONDS * 1000,
@@ -476,7 +519,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxPollMs: e.OUTBOX_POLL_MS,
     submitGroupCommitMax: e.SUBMIT_GROUP_COMMIT_MAX,
     outboxPump: Object.freeze({ concurrency: e.OUTBOX_PUMP_CONCURRENCY, batchSize: e.OUTBOX_PUMP_BATCH }),
-    worker: Object.freeze({ healthPort: e.WORKER_HEALTH_PORT, healthHost: e.WORKER_HEALTH_HOST }),
+    worker: Object.freeze({
+      healthPort: e.WORKER_HEALTH_PORT,
+      healthHost: e.WORKER_HEALTH_HOST,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      workflowThreads: e.WORKER_WORKFLOW_THREADS,
+    }),
     metrics: Object.freeze({
       port: e.METRICS_PORT,
       host: e.METRICS_HOST,

@@ -59,7 +59,7 @@ function openDatabase(p: ProcessBase, poolSize?: number): DB {
 }
 
 async function openTemporal(p: ProcessBase, address: string) {
-  const t = await connectTemporal(address, p.config.temporal.namespace, p.keyring);
+  const t = await connectTemporal(address, p.config.temporal.namespace, p.keyring, p.config.temporal.tls);
   p.lifecycle.onStop('temporal connection', () => t.connection.close());
   return t;
 }

@@ -1,6 +1,7 @@
 // Connecting to Temporal and making sure the namespace has what the workflows use.
 import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import protoPkg from '@temporalio/proto';
+import { readFileSync } from 'node:fs';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { tracingEnabled } from './tracing.ts';
 
@@ -10,9 +11,37 @@ import { createDataConverter } from './payload-codec.ts';
 import { FANOUT_SCHEDULE_ID, RETENTION_SCHEDULE_ID } from '../domain/workflow-ids.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
 
+/** How to reach a Temporal frontend behind TLS (Temporal Cloud: an API key or an mTLS client certificate). */
+export interface TemporalTls {
+  enabled: boolean;
+  apiKey?: string;
+  certFile?: string;
+  keyFile?: string;
+  serverName?: string;
+}
+
+/** The connection options shared by clients and workers (`Connection` and `NativeConnection`). */
+export function temporalTlsOptions(tls: TemporalTls | undefined) {
+  if (!tls?.enabled) return {};
+  return {
+    tls: {
+      ...(tls.serverName ? { serverNameOverride: tls.serverName } : {}),
+      ...(tls.certFile && tls.keyFile
+        ? { clientCertPair: { crt: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } }
+        : {}),
+    },
+    ...(tls.apiKey ? { apiKey: tls.apiKey } : {}),
+  };
+}
+
 /** A client whose payloads are sealed with the keyring (platform/payload-codec.ts). */
-export async function connectTemporal(address: string, namespace: string, keyring: FieldKeyring) {
-  const connection = await Connection.connect({ address, connectTimeout: '10s' });
+export async function connectTemporal(
+  address: string,
+  namespace: string,
+  keyring: FieldKeyring,
+  tls?: TemporalTls,
+) {
+  const connection = await Connection.connect({ address, connectTimeout: '10s', ...temporalTlsOptions(tls) });
   const dataConverter = createDataConverter(keyring);
   // with tracing on, starts, signals and updates carry the caller's trace context in a header
   const interceptors = tracingEnabled() ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : {};

@@ -1,11 +1,11 @@
 // A production Temporal server for a large company (or a benchmark): temporal-server v1.29.1 built
 // from source into .bin/, persisting in Postgres in its own two databases with several history
-// shards. `npm run temporal:server [-- --port 7433 --shards 4 --fresh]` builds it once, creates and
+// shards. `npm run temporal:server [-- --port 7433 --shards 16 --shard-io 2 --fresh]` builds it once, creates and
 // migrates the databases, writes data/temporal-server/config/production.yaml, starts it, registers
 // the namespace and the search attributes, and runs until Ctrl-C. Point the API and the workers at
 // it with TEMPORAL_ADDRESS=127.0.0.1:<port>.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protoPkg from '@temporalio/proto';
@@ -52,8 +52,11 @@ function moduleDir(): string {
 export interface ProductionServerOptions {
   /** frontend gRPC port; the other services take the next ports (port+1…port+4, port+100…port+103 below 32768) */
   port?: number;
-  /** fixed for the life of the cluster's databases: choose it before the first start */
+  /** fixed for the life of the cluster's databases: choose it before the first start (default 16;
+   * an existing cluster keeps the count its config was written with) */
   shards?: number;
+  /** a history shard's persistence calls in flight (dynamic config, changeable; default 2) */
+  shardIOConcurrency?: number;
   /** Postgres holding the two databases (user with CREATE DATABASE; trust auth or password) */
   pg?: { host: string; port: number; user: string; password?: string };
   /** database name prefix: <prefix> and <prefix>_visibility */
@@ -123,7 +126,7 @@ function configYaml(o: {
         user: "${o.pg.user}"
         password: "${o.pg.password ?? ''}"
         maxConns: ${maxConns}
-        maxIdleConns: ${maxConns}
+        maxIdleConns: ${Math.ceil(maxConns / 4)}
         maxConnLifetime: "1h"`;
   const svc = (name: string, grpc: number, membership: number, extra = '') => `  ${name}:
     rpc:
@@ -144,9 +147,9 @@ persistence:
   numHistoryShards: ${o.shards}
   datastores:
     default:
-${store(o.database, 40)}
+${store(o.database, 24)}
     visibility:
-${store(`${o.database}_visibility`, 10)}
+${store(`${o.database}_visibility`, 6)}
 global:
   membership:
     maxJoinDuration: 30s
@@ -176,7 +179,12 @@ dynamicConfigClient:
 }
 
 // Search attributes usable as soon as they are added (as on the dev server); workflow updates on.
-const DYNAMIC_CONFIG = `system.forceSearchAttributesCacheRefreshOnRead:
+// history.shardIOConcurrency: a shard's persistence calls run this many at a time (the server's
+// default, 1, serializes every write of a shard: with 4 shards on Postgres that bounded the fan-out
+// at ~42 starts/s, each start being several shard writes).
+const dynamicConfig = (o: { shardIOConcurrency: number }) => `history.shardIOConcurrency:
+  - value: ${o.shardIOConcurrency}
+system.forceSearchAttributesCacheRefreshOnRead:
   - value: true
 frontend.enableUpdateWorkflowExecution:
   - value: true
@@ -225,16 +233,27 @@ async function ensureNamespace(address: string, namespace: string, log: (msg: st
   }
 }
 
+/** History shards of a new cluster: enough parallel writers for 100k days on one Postgres. */
+export const DEFAULT_SHARDS = 16;
+
+/** The shard count an existing cluster was configured with (it cannot change): from its last config. */
+function previousShards(dataDir: string): number | undefined {
+  const file = join(dataDir, 'config', 'production.yaml');
+  if (!existsSync(file)) return undefined;
+  const m = /numHistoryShards:\s*(\d+)/.exec(readFileSync(file, 'utf8'));
+  return m ? Number(m[1]) : undefined;
+}
+
 export async function startTemporalProductionServer(
   o: ProductionServerOptions = {},
 ): Promise<ProductionServer> {
   const log = o.log ?? console.error;
   const port = o.port ?? 7433;
-  const shards = o.shards ?? 4;
   const pg = o.pg ?? { host: '127.0.0.1', port: 5432, user: 'postgres' };
   const database = o.database ?? 'hc_temporal';
   const namespace = o.namespace ?? 'default';
   const dataDir = resolve(o.dataDir ?? join(root, 'data', 'temporal-server'));
+  const shards = o.shards ?? (o.fresh ? undefined : previousShards(dataDir)) ?? DEFAULT_SHARDS;
   const { server, sql } = ensureTemporalServerBinaries(log);
   if (await portOpen(port)) throw new Error(`port ${port} is taken: is a Temporal server running already?`);
   prepareDatabases(sql, pg, database, o.fresh ?? false);
@@ -251,7 +270,10 @@ export async function startTemporalProductionServer(
       dynamicConfig: join(dataDir, 'config', 'dynamicconfig.yaml'),
     }),
   );
-  writeFileSync(join(dataDir, 'config', 'dynamicconfig.yaml'), DYNAMIC_CONFIG);
+  writeFileSync(
+    join(dataDir, 'config', 'dynamicconfig.yaml'),
+    dynamicConfig({ shardIOConcurrency: o.shardIOConcurrency ?? 2 }),
+  );
   const out = openSync(join(dataDir, 'stderr.log'), 'a');
   const child = spawn(
     server,
@@ -301,6 +323,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   startTemporalProductionServer({
     port: opt('port') ? Number(opt('port')) : undefined,
     shards: opt('shards') ? Number(opt('shards')) : undefined,
+    shardIOConcurrency: opt('shard-io') ? Number(opt('shard-io')) : undefined,
     database: opt('database'),
     fresh: args.includes('--fresh'),
   })

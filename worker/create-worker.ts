@@ -21,6 +21,7 @@ import { keyringOf } from '../db/sealed-fields.ts';
 import { createDataConverter } from '../platform/payload-codec.ts';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { ladderTaskQueue } from '../domain/reminders/ladder.ts';
+import { temporalTlsOptions } from '../platform/temporal.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /** bundled with the workflows (worker/workflow-bundle.ts): carries trace headers to activities */
@@ -29,12 +30,6 @@ export const workflowInterceptorsPath = fileURLToPath(
 );
 
 let runtimeInstalled = false;
-
-/** Worker sizing for one process on a small machine; more workers scale out (docs/scale-out.md). */
-export const WORKER_TUNING = {
-  maxCachedWorkflows: 2000,
-  maxConcurrentWorkflowTaskExecutions: 40,
-} as const;
 
 /**
  * Routes the SDK's own logs (workflow `log`, worker state) into our pino logger, once per process,
@@ -108,7 +103,10 @@ export async function createWorker(
 ): Promise<{ workers: Worker[]; connection: NativeConnection }> {
   const { address, workflowBundle, ...rest } = opts;
   installRuntime(deps.logger, deps.config.metrics);
-  const connection = await NativeConnection.connect({ address });
+  const connection = await NativeConnection.connect({
+    address,
+    ...temporalTlsOptions(deps.config.temporal.tls),
+  });
   // Bundled once for both workers (a pre-built bundle in production: worker/main.ts's argument).
   const bundle = workflowBundle ?? { code: (await bundleWorkflowCode({ workflowsPath })).code };
   const common = {
@@ -144,8 +142,12 @@ export async function createWorker(
     // 100k open days must fit in < 2 GB: the SDK sizes the sticky cache from the heap limit (tens of
     // thousands of workflows, 1.5 GB RSS at 20k open days). A day is idle for hours between its
     // instants and its history is a few events, so replaying an evicted one costs little.
-    maxCachedWorkflows: WORKER_TUNING.maxCachedWorkflows,
-    maxConcurrentWorkflowTaskExecutions: WORKER_TUNING.maxConcurrentWorkflowTaskExecutions,
+    // Sized by WORKER_MAX_CACHED_WORKFLOWS / WORKER_MAX_CONCURRENT_WORKFLOW_TASKS /
+    // WORKER_WORKFLOW_THREADS (one process on a small machine by default; more workers scale out:
+    // docs/operations.md "Scaling out").
+    maxCachedWorkflows: deps.config.worker.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: deps.config.worker.maxConcurrentWorkflowTasks,
+    workflowThreadPoolSize: deps.config.worker.workflowThreads,
     ...rest,
   });
   const ladder = await Worker.create({

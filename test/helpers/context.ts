@@ -333,7 +333,11 @@ export class TestContext {
       this.temporal,
       this.config.temporal.taskQueue,
       rows.map((r) => ({ ...r, schedule })),
-      { ladders: true, deadlineFloorMs: this.config.schedule.ladderDeadlineFloorMs },
+      {
+        ladders: true,
+        deadlineFloorMs: this.config.schedule.ladderDeadlineFloorMs,
+        startAtWindowOpen: this.config.schedule.startAtWindowOpen,
+      },
     );
   }
 

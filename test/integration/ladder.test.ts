@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { checkinWorkflowId } from '../../domain/workflow-ids.ts';
 import { listRemindersForDay } from '../../db/repositories/reminders.ts';
 import { findDay } from '../../db/repositories/checkin-days.ts';
-import { statusQuery } from '../../workflows/messages.ts';
+import { statusQuery, submitSignal } from '../../workflows/messages.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 
 // One compressed hour = 2 s: reminders at +2 s, +8 s, +14 s, window closes at +16 s.
@@ -42,6 +42,26 @@ describe('reminder ladder', { concurrency: true }, () => {
     assert.equal(ctx.messages(undefined, e.userId).length, 0);
     assert.deepEqual(await sentLevels(s.workDate, e), []);
     assert.equal((await findDay(ctx.db, e.id, s.workDate))?.outcome, 'submitted');
+  });
+
+  test('a day started before its window opens runs no task until then; a signal sent meanwhile is delivered then', async () => {
+    const dept = await ctx.department({ size: 1 });
+    const [e] = dept.members as [TestEmployee];
+    const s0 = await ctx.schedule(BEFORE_LEVEL_1);
+    // the fan-out ran before the window: it opens 4 s from now (level 1 still at +12 s)
+    const s = { ...s0, opensAt: new Date(Date.now() + 4000).toISOString() };
+    await ctx.startDay([e], s);
+    const handle = ctx.temporal.workflow.getHandle(checkinWorkflowId(s.workDate, e.id));
+    const startedEvent = async () =>
+      (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+    // a start delay: no workflow task until the window opens
+    const backoff = (await startedEvent())?.firstWorkflowTaskBackoff;
+    assert.ok(Number(backoff?.seconds ?? 0) + (backoff?.nanos ?? 0) / 1e9 > 1, 'started with a delay');
+    const submittedAt = new Date().toISOString();
+    await handle.signal(submitSignal, { recordId: 1, submittedAt, status: 'on_time' });
+    assert.deepEqual(await result(s.workDate, e), { outcome: 'submitted', levelReached: 0 });
+    assert.equal((await handle.query(statusQuery)).submittedAt, submittedAt);
+    assert.ok(Date.now() >= Date.parse(s.opensAt), 'ran once the window opened');
   });
 
   test('never submitting escalates notification, @manager, HR task in that order, then missed', async () => {
