@@ -8,10 +8,11 @@
 //       then the employees check in spread over the window: some late, some never (the ladder
 //       reminds them), a few with a fever (reviews), a few sending twice (replays, refusals)
 //   tsx scripts/dashboard-preview.ts render --prometheus http://127.0.0.1:9090 [--minutes 10]
-//       [--out docs/images/dashboard.html] [--png docs/images/dashboard]
-//       renders the last `minutes` of every panel; --png writes one PNG per dashboard row
+//       [--end 2026-12-01T11:15:00Z] [--out /tmp/dashboard.html] [--png docs/images/dashboard-preview]
+//       renders `minutes` up to `end` (default: now) of every panel; --png writes one PNG per
+//       dashboard row (<png>-1.png …)
 //
-// docs/operations.md ("Dashboard preview") has the whole procedure with a throwaway Prometheus.
+// docs/operations.md ("Preview without Grafana") has the whole procedure with a throwaway Prometheus.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,11 +1,12 @@
-// Restore drill: `npm run restore:drill [-- --dump file.dump] [--keep] [--sample 200]`.
-// Without --dump it takes a backup itself, inside a snapshot it also counts from, so the comparison
-// is exact on a live database. Then: restore into a fresh database (<name>_drill_<time>), compare
+// Restore drill: `npm run restore:drill [-- --dump file.dump] [--keep] [--sample 200] [--jobs 2]
+// [--dump-jobs 1]`. Without --dump it takes a backup itself (--dump-jobs > 1: a parallel dump in
+// the directory format), inside a snapshot it also counts from, so the comparison is exact on a
+// live database; those source checksums run while pg_dump reads, over --jobs connections. Then: restore into a fresh database (<name>_drill_<time>), compare
 // each table's row count and checksum with the source, open a sample of sealed fields with this
 // configuration's keyring (FIELD_ENCRYPTION_KEYS), print the times, drop the copy (unless --keep).
 // Exit 1 when anything differs or does not open. With --dump the source is the live database, so
 // rows written since that dump show as differences.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +17,7 @@ import { sampleSealedColumns } from '../db/repositories/sealed-sample.ts';
 import { openAnswers, openComment, openMobile, openReasons, withFieldKeys } from '../db/sealed-fields.ts';
 import { runScript } from '../platform/bootstrap.ts';
 import type { FieldKeyring } from '../security/field-crypto.ts';
-import { backupDatabase, runPgTool } from './backup.ts';
+import { backupDatabase, runPgTool, sizeOf } from './backup.ts';
 
 export interface TableSum {
   rows: number;
@@ -141,6 +142,8 @@ export async function restoreDrill(opts: {
   sample?: number;
   /** pg_restore --jobs, and the connections counting each side (default 2) */
   jobs?: number;
+  /** pg_dump --jobs: > 1 dumps in parallel, in the directory format (default 1: custom format) */
+  dumpJobs?: number;
   log?: (message: string) => void;
 }): Promise<DrillResult> {
   const t0 = performance.now();
@@ -173,7 +176,7 @@ export async function restoreDrill(opts: {
       try {
         log('backup: pg_dump, and the source checksums beside it');
         const [b, s] = await Promise.all([
-          backupDatabase(opts.databaseUrl, join(tmp, 'drill.dump'), { snapshot }),
+          backupDatabase(opts.databaseUrl, join(tmp, 'drill.dump'), { snapshot, jobs: opts.dumpJobs }),
           tableSums(...source),
         ]);
         dump = b.file;
@@ -191,7 +194,7 @@ export async function restoreDrill(opts: {
       await holder.end();
     }
   }
-  if (!bytes) bytes = statSync(dump).size;
+  if (!bytes) bytes = sizeOf(dump);
   log(`dump ${(bytes / 1e6).toFixed(1)} MB${backupSeconds === null ? '' : ` in ${backupSeconds} s`}`);
 
   const target = new URL(opts.databaseUrl);
@@ -257,6 +260,7 @@ const main = () =>
         keep: { type: 'boolean', default: false },
         sample: { type: 'string', default: '200' },
         jobs: { type: 'string', default: '2' },
+        'dump-jobs': { type: 'string', default: '1' },
       },
     });
     const r = await restoreDrill({
@@ -266,6 +270,7 @@ const main = () =>
       keep: values.keep,
       sample: Number(values.sample),
       jobs: Number(values.jobs),
+      dumpJobs: Number(values['dump-jobs']),
     });
     console.log(JSON.stringify(r, null, 2));
     return r.ok ? 0 : 1;
