@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import type { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import type { DB } from '../db/connect.ts';
 import { getPublishedForm } from '../db/repositories/forms.ts';
@@ -150,7 +149,7 @@ function copyInto(url: string, table: string, columns: string[]) {
     );
   });
   done.catch(() => {}); // awaited in end(); a failure also surfaces through the write
-  const stdin = child.stdin as Writable;
+  const stdin = child.stdin;
   let buffer: string[] = [];
   let size = 0;
   return {
@@ -367,7 +366,7 @@ async function sealedRecords(
   const parts = shape.sealed.parts ?? 2;
   const first = addDays(today, -(shape.days - 1));
   const form = await getPublishedForm(db); // publishes the default form as version 1
-  const definition = form.definition as FormDefinition;
+  const definition = form.definition;
   // the department's first member decides its reviews
   const deciderOf = (dept: number) => (dept === 1 ? departments : dept - 1);
   const indexes = {
