@@ -12,6 +12,7 @@ import { loadConfig } from '../config/config.ts';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest, type DB } from '../db/connect.ts';
 import { getPolicy } from '../db/repositories/policy.ts';
 import { addDays, workDateAt } from '../domain/zoned-time.ts';
+import { generateCompany } from './company-data.ts';
 import { FieldKeyring } from '../security/field-crypto.ts';
 import { withFieldKeys } from '../db/sealed-fields.ts';
 import { departmentScope, nonSubmitters } from '../db/repositories/reports.ts';
@@ -36,13 +37,6 @@ const DB_URL = 'postgres://postgres@127.0.0.1:5432/hc_bench_dashboard';
 
 const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
 
-async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
-  const t = performance.now();
-  const r = await fn();
-  log(`${label}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  return r;
-}
-
 /** Whether the kept database holds a complete copy of this size for this `today`. */
 async function isGenerated(today: string): Promise<boolean> {
   const db = createDb(DB_URL, 1);
@@ -55,57 +49,6 @@ async function isGenerated(today: string): Promise<boolean> {
   } finally {
     await db.destroy();
   }
-}
-
-/** Generates the company and its 180 days (set-based, in Postgres). */
-async function generate(db: DB, today: string): Promise<void> {
-  const first = addDays(today, -(DAYS - 1));
-  await sql`set synchronous_commit = off`.execute(db);
-  await sql`set maintenance_work_mem = '512MB'`.execute(db);
-  await timed('departments and employees', async () => {
-    await sql`insert into departments (id, name, parent_id)
-      select g, '部门' || g, case when g > ${TOP_LEVEL} then 1 + (g % ${TOP_LEVEL}) end
-      from generate_series(1, ${DEPARTMENTS}) g`.execute(db);
-    await sql`select setval('departments_id_seq', ${DEPARTMENTS})`.execute(db);
-    await sql`insert into employees (dingtalk_user_id, name, department_id, mobile)
-      select 'b' || g, '员工' || g, 1 + (g % ${DEPARTMENTS}), '139' || lpad(g::text, 8, '0')
-      from generate_series(1, ${EMPLOYEES}) g`.execute(db);
-  });
-  // A bulk load with the triggers (and foreign-key checks) off; the stats are rebuilt after it.
-  await sql`alter table checkin_days disable trigger all`.execute(db);
-  await sql`alter table health_records disable trigger all`.execute(db);
-  await timed(`checkin_days (${EMPLOYEES} × ${DAYS})`, () =>
-    sql`insert into checkin_days
-          (employee_id, work_date, department_id, outcome, level_reached, opens_at, closes_at, late_until, schedule)
-        select e.id, d.day, e.department_id, o.outcome,
-               case when o.outcome in ('pending', 'missed') then (e.id + d.n) % 4 else 0 end,
-               d.day + time '00:00', d.day + time '08:00', d.day + time '16:00', '{}'::jsonb
-        from employees e
-        cross join (select ${first}::date + n as day, n from generate_series(0, ${DAYS - 1}) n) d
-        cross join lateral (select case
-          -- today is in progress: 60% submitted so far, 39% pending, 1% on leave
-          when d.day = ${today}::date then case when r < 0.60 then 'submitted' when r < 0.99 then 'pending' else 'exempt' end
-          else case when r < 0.93 then 'submitted' when r < 0.95 then 'late' when r < 0.99 then 'missed' else 'exempt' end
-        end as outcome from (select random() + (e.id + d.n) * 0 as r) x) o`.execute(db),
-  );
-  await timed('health_records (one per submitted or late day)', () =>
-    sql`insert into health_records
-          (employee_id, department_id, work_date, submitted_at, answers, status, idempotency_key, severity)
-        select c.employee_id, c.department_id, c.work_date, c.work_date + time '01:30',
-               '{"temperature":36.6,"healthCode":"green","hasSymptoms":false}'::jsonb,
-               case when c.outcome = 'late' then 'late' else 'on_time' end,
-               'k' || c.employee_id || '-' || c.work_date,
-               case when r < 0.005 then 'red' when r < 0.025 then 'warning' else 'normal' end
-        from (select c.*, random() r from checkin_days c where outcome in ('submitted', 'late')) c`.execute(
-      db,
-    ),
-  );
-  await sql`alter table checkin_days enable trigger all`.execute(db);
-  await sql`alter table health_records enable trigger all`.execute(db);
-  await timed('department_day_stats rebuilt', () => sql`select department_day_stats_rebuild()`.execute(db));
-  await timed('analyze', () => sql`analyze`.execute(db));
-  await sql`create table bench_meta (employees int, days int, today date)`.execute(db);
-  await sql`insert into bench_meta values (${EMPLOYEES}, ${DAYS}, ${today})`.execute(db);
 }
 
 /** The dashboard's queries before migration 0009: aggregates over the raw rows (the baseline). */
@@ -212,7 +155,18 @@ async function main() {
     await migrateToLatest(db);
     if ((await getPolicy(db)).timeZone !== 'Asia/Shanghai') throw new Error('expected the default policy');
     if (reuse) log('reusing the generated data');
-    else await generate(db, today);
+    else {
+      await generateCompany(db, {
+        employees: EMPLOYEES,
+        days: DAYS,
+        today,
+        departments: DEPARTMENTS,
+        topLevel: TOP_LEVEL,
+        log,
+      });
+      await sql`create table bench_meta (employees int, days int, today date)`.execute(db);
+      await sql`insert into bench_meta values (${EMPLOYEES}, ${DAYS}, ${today})`.execute(db);
+    }
     const counts = await sql<{ days: number; records: number }>`
       select (select count(*) from checkin_days)::int as days,
              (select count(*) from health_records)::int as records`.execute(db);

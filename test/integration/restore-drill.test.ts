@@ -35,6 +35,19 @@ describe('restore drill', () => {
     assert.ok(r.sealed.opened.mobile >= 3, JSON.stringify(r.sealed.opened));
     assert.ok(r.seconds.backup !== null && r.seconds.restore > 0);
 
+    // a parallel dump (directory format) restores and compares the same
+    const parallel = await restoreDrill({
+      databaseUrl: ctx.config.databaseUrl,
+      keyring: keyringOf(ctx.db),
+      sample: 5,
+      dumpJobs: 2,
+      jobs: 1,
+    });
+    assert.deepEqual(parallel.differences, []);
+    assert.ok(parallel.ok);
+    assert.equal(parallel.rows, r.rows);
+    assert.ok(parallel.dumpMegabytes > 0);
+
     // another keyring: the restored ciphertexts do not open, so the drill fails
     const other = new FieldKeyring({ activeKeyId: 'x', keys: new Map([['x', Buffer.alloc(32, 9)]]) });
     const wrong = await restoreDrill({ databaseUrl: ctx.config.databaseUrl, keyring: other, sample: 5 });
