@@ -210,9 +210,11 @@ export const envDescriptions: Record<EnvKey, string> = {
   TEMPORAL_TLS:
     'TLS to the Temporal frontend (`true`/`false`); on by default when `TEMPORAL_API_KEY` or `TEMPORAL_TLS_CERT_FILE` is set',
   TEMPORAL_API_KEY: 'Temporal Cloud API key (sent as a bearer token; implies TLS)',
-  TEMPORAL_TLS_CERT_FILE: 'client certificate (PEM) for mTLS to Temporal (Temporal Cloud mTLS namespaces); goes with `TEMPORAL_TLS_KEY_FILE`',
+  TEMPORAL_TLS_CERT_FILE:
+    'client certificate (PEM) for mTLS to Temporal (Temporal Cloud mTLS namespaces); goes with `TEMPORAL_TLS_KEY_FILE`',
   TEMPORAL_TLS_KEY_FILE: 'private key (PEM) of `TEMPORAL_TLS_CERT_FILE`',
-  TEMPORAL_TLS_SERVER_NAME: "server name to verify in the frontend's certificate (default: the host of `TEMPORAL_ADDRESS`)",
+  TEMPORAL_TLS_SERVER_NAME:
+    "server name to verify in the frontend's certificate (default: the host of `TEMPORAL_ADDRESS`)",
   API_HOST: 'address the API listens on',
   API_PORT: 'port the API listens on',
   PUBLIC_BASE_URL: 'base of links in DingTalk messages (default `http://127.0.0.1:$API_PORT`)',
@@ -270,8 +272,9 @@ export const envDescriptions: Record<EnvKey, string> = {
   LADDER_DEADLINE_FLOOR_SECONDS:
     "a department ladder tries a level at least this long after its instant, even past the day's late window (compressed days; not scaled)",
   DAY_START_AT_WINDOW_OPEN:
-    "the fan-out starts a day with a Temporal start delay until its window opens: no workflow task (and no worker memory) before; signals sent earlier are delivered then, a query before then is refused (`Workflow task is not scheduled yet`)",
-  FANOUT_START_CONCURRENCY: 'day workflows the fan-out starts concurrently (Temporal `StartWorkflowExecution` calls in flight)',
+    'the fan-out starts a day with a Temporal start delay until its window opens: no workflow task (and no worker memory) before; signals sent earlier are delivered then, a query before then is refused (`Workflow task is not scheduled yet`)',
+  FANOUT_START_CONCURRENCY:
+    'day workflows the fan-out starts concurrently (Temporal `StartWorkflowExecution` calls in flight)',
   REVIEW_WARNING_TIMEOUT_SECONDS:
     'a warning-level review escalates to HR when the manager has not decided by then',
   REVIEW_RED_TIMEOUT_SECONDS: 'a red-level review escalates to HR when the manager has not decided by then',
