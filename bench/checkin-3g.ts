@@ -7,7 +7,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../scripts/chromium.ts';
 import { checkinLink } from '../activities/reminders/messages.ts';
 import { loadConfig } from '../config/config.ts';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '../db/connect.ts';
@@ -54,10 +54,7 @@ async function main() {
   await ensureDatabase(DB_URL);
   const db = withFieldKeys(createDb(DB_URL), new FieldKeyring(config.fieldEncryption));
   let server: Server | undefined;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   try {
     await migrateToLatest(db);
     const dept = await db

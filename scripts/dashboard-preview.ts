@@ -256,18 +256,8 @@ ${body}</html>`;
 }
 
 async function screenshot(html: string, file: string): Promise<void> {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const { launchChromium } = await import('./chromium.ts');
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1216, height: 600 }, deviceScaleFactor: 1 });
     await page.setContent(html);

@@ -2,24 +2,15 @@
 // screenshots go, and signing in to the admin UI with a local account.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.ts';
 import { testEnv } from './test-env.ts';
 
 export const shots = join(testEnv().root, 'test-artifacts');
 
 export async function launchBrowser(): Promise<Browser> {
   mkdirSync(shots, { recursive: true });
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return launchChromium();
 }
 
 /** Signs in on the admin UI's login page; resolves once the dashboard shows. */
