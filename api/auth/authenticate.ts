@@ -15,6 +15,7 @@ import {
   operatorPrincipal,
   type Principal,
 } from './principal.ts';
+import { csrfValid, readSession, renewIfHalfSpent, type SessionOptions } from './staff-session.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -22,7 +23,6 @@ declare module 'express-serve-static-core' {
     tokenEmployee?: Employee;
   }
 }
-import { csrfValid, readSession, renewIfHalfSpent, type SessionOptions } from './staff-session.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -63,43 +63,7 @@ export function findReviewAwaitingRecheck(db: Q, currentRecordId: number) {
     .executeTakeFirst();
 }
 
-type ReviewOpening = {
-  recordId: number;
-  employeeId: number;
-  departmentId: number;
-  workDate: string;
-  severity: Severity;
-};
-
-const reviewRow = (r: ReviewOpening, keyId: string) => {
-  const opened: ReviewHistoryEntry = {
-    at: new Date().toISOString(),
-    event: 'opened',
-    recordId: r.recordId,
-    severity: r.severity,
-  };
-  return {
-    record_id: r.recordId,
-    current_record_id: r.recordId,
-    employee_id: r.employeeId,
-    department_id: r.departmentId,
-    work_date: r.workDate,
-    severity: r.severity,
-    history: JSON.stringify([opened]),
-    // Nothing sealed yet; later comments are sealed with the active key, and a rotation re-seals
-    // every row whose key is not the active one.
-    key_id: keyId,
-  };
-};
-
-export function insertReview(db: Q, r: ReviewOpening) {
-  return db
-    .insertInto('reviews')
-    .values(reviewRow(r, keyringOf(db).activeKeyId))
-    .returning('id')
-    .executeTakeFirstOrThrow();
-}
-
+/** A record just stored, as far as its review needs it. */
 type NewRecord = {
   id: number;
   employee_id: number;
@@ -108,19 +72,30 @@ type NewRecord = {
   severity: Severity;
 };
 
-const openingOf = (r: NewRecord): ReviewOpening => ({
-  recordId: r.id,
-  employeeId: r.employee_id,
-  departmentId: r.department_id,
-  workDate: r.work_date,
-  severity: r.severity,
-});
+const reviewRow = (r: NewRecord, keyId: string) => {
+  const opened: ReviewHistoryEntry = {
+    at: new Date().toISOString(),
+    event: 'opened',
+    recordId: r.id,
+    severity: r.severity,
+  };
+  return {
+    record_id: r.id,
+    current_record_id: r.id,
+    employee_id: r.employee_id,
+    department_id: r.department_id,
+    work_date: r.work_date,
+    severity: r.severity,
+    history: JSON.stringify([opened]),
+    // Nothing sealed yet; later comments are sealed with the active key, and a rotation re-seals
+    // every row whose key is not the active one.
+    key_id: keyId,
+  };
+};
 
 /** A new record that is not normal opens its review; returns the review's id (null when normal). */
 export async function openReviewIfAbnormal(db: Q, record: NewRecord): Promise<number | null> {
-  if (record.severity === 'normal') return null;
-  const { id } = await insertReview(db, openingOf(record));
-  return id;
+  return (await openReviewsIfAbnormal(db, [record])).get(record.id) ?? null;
 }
 
 /**
@@ -136,7 +111,7 @@ export async function openReviewsIfAbnormal(
   const keyId = keyringOf(db).activeKeyId;
   const rows = await db
     .insertInto('reviews')
-    .values(abnormal.map((r) => reviewRow(openingOf(r), keyId)))
+    .values(abnormal.map((r) => reviewRow(r, keyId)))
     .returning(['id', 'record_id'])
     .execute();
   return new Map(rows.map((r) => [r.record_id, r.id]));
