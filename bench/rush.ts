@@ -7,7 +7,7 @@
 // `npm run bench:rush -- [--employees 20000] [--rates 100,200,…] [--seconds 8] [--keep-going]`.
 // Figures are appended to bench/RESULTS.md.
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -42,6 +42,7 @@ import { FieldKeyring } from '../security/field-crypto.ts';
 import { withFieldKeys } from '../db/sealed-fields.ts';
 import { runWorker } from '../worker/run-worker.ts';
 import { machine } from './machine.ts';
+import { formatSummary, readProfile, summariseProfile } from './cpu-profile.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -65,6 +66,8 @@ const { values: args } = parseArgs({
      * day signal ends as "workflow not found")
      */
     'day-workflows': { type: 'string', default: 'yes' },
+    /** 'no': skip the bare-Express stages (e.g. so a RUSH_CPU_PROF profile covers the app alone) */
+    bare: { type: 'string', default: 'yes' },
     /** print the section without appending it to RESULTS.md (smoke runs) */
     'dry-run': { type: 'boolean', default: false },
   },
@@ -223,6 +226,8 @@ function instrument(temporal: { withDeadline: <R>(d: number, fn: () => Promise<R
     /** server time of POST /api/me/checkins, arrival to 'finish' */
     served: 0,
     servedMs: 0,
+    /** submissions the server has not finished with (a client that gave up does not end them) */
+    inFlight: 0,
   };
   const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
   const orig = proto.query;
@@ -280,10 +285,12 @@ function instrument(temporal: { withDeadline: <R>(d: number, fn: () => Promise<R
   const served = (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (req.method !== 'POST' || req.url !== '/api/me/checkins') return;
     const t = performance.now();
+    stats.inFlight++;
     res.once('finish', () => {
       stats.served++;
       stats.servedMs += performance.now() - t;
     });
+    res.once('close', () => stats.inFlight--);
   };
   return { stats, served };
 }
@@ -393,9 +400,34 @@ interface ApiStats {
   groupBatchMs: number;
   served: number;
   servedMs: number;
+  inFlight: number;
   cpuMs: number;
   rssMb: number;
   loopDelay: { mean: number; p99: number; max: number };
+}
+
+/**
+ * RUSH_CPU_PROF=<dir>: where each API process's CPU went (bench/cpu-profile.ts), over its whole
+ * life: the warm-up, every app stage and, unless `--bare no`, the bare stages too.
+ */
+function profiles(appRequests: number): string {
+  const dir = process.env.RUSH_CPU_PROF;
+  if (!dir) return '';
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  return (
+    `\nCPU profiles of the API process${files.length > 1 ? 'es' : ''} (\`RUSH_CPU_PROF\`, ${dir}; the warm-up's 200 requests${args.bare === 'no' ? '' : ' and the bare stages'} included; per unit = per app request):\n\n` +
+    files
+      .map(
+        (f) =>
+          '```\n' +
+          formatSummary(summariseProfile(readProfile(join(dir, f))), {
+            per: (appRequests + 200) / files.length,
+          }) +
+          '\n```',
+      )
+      .join('\n') +
+    '\n'
+  );
 }
 
 /**
@@ -614,6 +646,14 @@ async function main() {
       };
       return sum;
     };
+    // A request the load generator gave up on (15 s) may still commit: resetting the day before the
+    // API has finished with it would leave a record under a stale key and a 409 in the next stage.
+    const drainThenReset = async () => {
+      const t = performance.now();
+      while ((await statsOf()).inFlight > 0 && performance.now() - t < 120_000)
+        await new Promise((r) => setTimeout(r, 200));
+      await resetToday(db, workDate);
+    };
     // Each stage's employees get today's day workflow first (disjoint slices: a day workflow ends on
     // its submit signal and its id cannot be started again that day).
     let nextEmployee = 0;
@@ -664,7 +704,7 @@ async function main() {
     };
 
     // warm-up: JIT, pools, caches (not measured)
-    await resetToday(db, workDate);
+    await drainThenReset();
     await loadFromChild(
       {
         urls: appUrls('/api/me/checkins'),
@@ -676,7 +716,7 @@ async function main() {
     );
 
     if (args.mode === 'day') {
-      await resetToday(db, workDate);
+      await drainThenReset();
       const { slice, note } = await startDays(employees.length);
       await sustainedDay({
         db,
@@ -699,7 +739,7 @@ async function main() {
     // the app, rate by rate
     let saturated = 0;
     for (const rate of rates) {
-      await resetToday(db, workDate);
+      await drainThenReset();
       const count = Math.min(employees.length, Math.round(rate * seconds));
       const { slice, note } = await startDays(count);
       const items = makeItems(slice, config.api.sessionSecret, form.version, `r${rate}`, count);
@@ -771,7 +811,7 @@ async function main() {
 
     // the bare Express baseline, same rates
     let bareSaturated = 0;
-    for (const rate of rates) {
+    for (const rate of args.bare === 'no' ? [] : rates) {
       const count = Math.min(employees.length, Math.round(rate * seconds));
       const items = makeItems(employees, config.api.sessionSecret, form.version, `b${rate}`, count);
       const res = await loadFromChild(
@@ -858,7 +898,8 @@ async function main() {
       .filter((r) => r.where)
       .map((r) => `- ${r.offered}/s: ${r.where}`)
       .join('\n') +
-    '\n';
+   '\n' +
+    profiles(rows.filter((r) => r.target === 'app').reduce((a, r) => a + r.requests, 0));
   if (!args['dry-run']) appendFileSync(join(import.meta.dirname, 'RESULTS.md'), section);
   console.log(section);
   console.log(summary);
