@@ -88,7 +88,10 @@ export function summariseProfile(profile: CpuProfile) {
 }
 
 /** One line per owner above `min` of busy time, e.g. "pkg:pg 18.2 %". */
-export function formatSummary(s: ReturnType<typeof summariseProfile>, opts: { per?: number; min?: number } = {}) {
+export function formatSummary(
+  s: ReturnType<typeof summariseProfile>,
+  opts: { per?: number; min?: number } = {},
+) {
   const min = opts.min ?? 0.01;
   const head =
     `profile: ${(s.wallMs / 1000).toFixed(1)} s, busy ${(s.busyMs / 1000).toFixed(1)} s (idle ${(s.idleShare * 100).toFixed(0)} %)` +

@@ -686,21 +686,22 @@ async function main() {
       log(note);
       return { slice, note };
     };
-    // CPU time of this database's Postgres backends (the API's pool, the worker, the bench), from /proc
+    // CPU time of this database's Postgres backends (the API's pool, the worker, the bench), from
+    // /proc; a backend that has exited keeps the last figure read for it, so the sum never falls
+    const backendTicks = new Map<number, number>();
     const pgCpuMs = async () => {
       const pids = await sql<{
         pid: number;
       }>`select pid from pg_stat_activity where datname = current_database()`.execute(db);
-      let ticks = 0;
       for (const { pid } of pids.rows) {
         try {
           const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-          ticks += Number(f[11]) + Number(f[12]);
+          backendTicks.set(pid, Number(f[11]) + Number(f[12]));
         } catch {
           // gone meanwhile
         }
       }
-      return ticks * 10;
+      return [...backendTicks.values()].reduce((a, b) => a + b, 0) * 10;
     };
 
     // warm-up: JIT, pools, caches (not measured)
@@ -898,7 +899,7 @@ async function main() {
       .filter((r) => r.where)
       .map((r) => `- ${r.offered}/s: ${r.where}`)
       .join('\n') +
-   '\n' +
+    '\n' +
     profiles(rows.filter((r) => r.target === 'app').reduce((a, r) => a + r.requests, 0));
   if (!args['dry-run']) appendFileSync(join(import.meta.dirname, 'RESULTS.md'), section);
   console.log(section);
