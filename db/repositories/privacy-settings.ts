@@ -146,9 +146,10 @@ export function lockRecordsOfSameDays(trx: Transaction<Database>, recordIds: num
   return trx
     .selectFrom('health_records as h')
     .select(['h.id', 'h.answers_ct', 'h.reasons_ct'])
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('health_records as o')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('health_records as o')
           .select('o.id')
           .where('o.id', 'in', recordIds)
           .whereRef('o.employee_id', '=', 'h.employee_id')
