@@ -2,7 +2,12 @@
 // decides (load, notify HR, apply the decision with its audit row) and the deletion of a departed
 // employee's health data after the grace period. Each is idempotent.
 import { ApplicationFailure } from '@temporalio/common';
-import { validateAnswers } from '../domain/forms/validate-answers.ts';
+import type { Transaction } from 'kysely';
+import { assess, HISTORY_DAYS } from '../domain/anomaly/evaluate.ts';
+import type { FormDefinition } from '../domain/forms/form-definition.ts';
+import { correctionErrors, reviewAfterCorrection } from '../domain/privacy/data-request.ts';
+import { reviewWorkflowId } from '../domain/workflow-ids.ts';
+import type { Database } from '../db/database.ts';
 import { insertAudit } from '../db/repositories/audit.ts';
 import {
   decideDataRequestRow,
@@ -17,11 +22,15 @@ import {
   getPrivacySettings,
   lockEmployeeActivity,
   lockOwnRecord,
-  setRecordCiphertexts,
+  setCorrectedRecord,
 } from '../db/repositories/privacy-settings.ts';
+import { enqueueOutbox, outboxStart } from '../db/repositories/outbox.ts';
+import { recordHistoryBefore } from '../db/repositories/records.ts';
+import { lockReviewOfRecord, openReviewIfAbnormal, updateReview } from '../db/repositories/reviews.ts';
 import { findReachablePeople, loadRouting, reviewersFor } from '../db/repositories/reviewer-routing.ts';
 import { findEmployeeById } from '../db/repositories/org.ts';
 import { keyringOf, openAnswers, openReasons, sealRecordFields } from '../db/sealed-fields.ts';
+import { anomalyReview } from '../workflows/anomaly-review.ts';
 import { DECIDE_CONFLICT, type DataRequestDecision, type DataRequestResult } from '../workflows/messages.ts';
 import { toRetryableFailure } from './dingtalk-failure.ts';
 import type { ActivityDeps } from './deps.ts';
@@ -139,21 +148,17 @@ export function createDataRightsActivities({ db, dingtalk, config, logger }: Act
             const form =
               rec.form_version === null ? undefined : await findFormVersionCached(db, rec.form_version);
             if (form) {
-              const v = validateAnswers(form.definition, merged);
-              if (!v.ok)
+              const errors = correctionErrors(form.definition, before, input.corrections);
+              if (errors.length)
                 throw ApplicationFailure.nonRetryable(
-                  v.errors.map((e) => `${e.field}: ${e.message.en}`).join('; '),
+                  errors.map((e) => `${e.field}: ${e.message.en}`).join('; '),
                   CORRECTION_INVALID,
                 );
             }
-            await setRecordCiphertexts(
-              trx,
-              rec.id,
-              sealRecordFields({ answers: merged, reasons: openReasons(rec.reasons_ct, k) }, k),
-            );
             outcome.correctedFields = Object.keys(input.corrections).filter(
               (key) => JSON.stringify(before[key]) !== JSON.stringify(merged[key]),
             );
+            Object.assign(outcome, await reassessCorrected(trx, rec, merged, form?.definition));
           }
         }
         const decided = await decideDataRequestRow(trx, r.id, {
@@ -227,4 +232,57 @@ export function createDataRightsActivities({ db, dingtalk, config, logger }: Act
     const s = await getPrivacySettings(db);
     return s.departedGraceDays === null ? config.retention.departedGraceMs : s.departedGraceDays * 86_400_000;
   }
+}
+
+/**
+ * The corrected answers stored with the severity and reasons they give — the same assessment a
+ * submission of these answers on that day gets (field rules and history rules over the days
+ * before) — and the day's review brought in line (reviewAfterCorrection says how). What changed
+ * goes into the request's outcome and so into its audit row: severities, never answers.
+ */
+async function reassessCorrected(
+  trx: Transaction<Database>,
+  rec: NonNullable<Awaited<ReturnType<typeof lockOwnRecord>>>,
+  answers: Record<string, unknown>,
+  form: FormDefinition | undefined,
+) {
+  const k = keyringOf(trx);
+  // A record without a form version (none to assess against) keeps its severity and reasons.
+  const assessment = form
+    ? assess(
+        form,
+        rec.work_date,
+        answers,
+        await recordHistoryBefore(trx, rec.employee_id, rec.work_date, HISTORY_DAYS),
+      )
+    : { severity: rec.severity, reasons: openReasons(rec.reasons_ct, k) };
+  await setCorrectedRecord(trx, rec.id, {
+    ...sealRecordFields({ answers, reasons: assessment.reasons }, k),
+    severity: assessment.severity,
+  });
+  const review = await lockReviewOfRecord(trx, rec.id);
+  const action = reviewAfterCorrection(
+    { isCurrent: rec.is_current, severity: assessment.severity },
+    review && { status: review.status, followsRecord: review.current_record_id === rec.id },
+  );
+  let reviewId = review?.id ?? null;
+  if (action === 'open') {
+    reviewId = await openReviewIfAbnormal(trx, { ...rec, severity: assessment.severity });
+    // the worker's outbox drainer starts the review workflow once this transaction commits
+    if (reviewId !== null)
+      await enqueueOutbox(trx, [outboxStart(anomalyReview, reviewWorkflowId(rec.id), { reviewId })]);
+  } else if (review && (action === 'update' || action === 'note')) {
+    await updateReview(
+      trx,
+      review.id,
+      { at: new Date().toISOString(), event: 'corrected', recordId: rec.id, severity: assessment.severity },
+      // an open review keeps the severity it was opened with when the record became normal (the
+      // reviewer still decides it; the note says what the correction gave)
+      action === 'update' && assessment.severity !== 'normal' ? { severity: assessment.severity } : {},
+    );
+  }
+  return {
+    severity: { before: rec.severity, after: assessment.severity },
+    review: { action, reviewId },
+  };
 }

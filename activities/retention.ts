@@ -4,14 +4,17 @@
 // records' period). Each batch is idempotent.
 import { Context } from '@temporalio/activity';
 import { addDays, workDateAt } from '../domain/zoned-time.ts';
-import { removeLocations, retentionDays } from '../domain/privacy/minimisation.ts';
+import { markPhotosRemoved, removeLocations, retentionDays } from '../domain/privacy/minimisation.ts';
 import { insertAudit, purgeAuditBefore } from '../db/repositories/audit.ts';
 import { findFormVersionCached } from '../db/repositories/forms.ts';
 import { getPolicy } from '../db/repositories/policy.ts';
 import {
+  deleteAttachments,
   getPrivacySettings,
-  purgePhotosBefore,
+  lockPhotosBefore,
+  lockRecordsOfSameDays,
   recordsWithLocationsBefore,
+  setRecordCiphertexts,
 } from '../db/repositories/privacy-settings.ts';
 import { purgeRecordsBefore } from '../db/repositories/retention.ts';
 import { keyringOf, openAnswers, openReasons, sealRecordFields } from '../db/sealed-fields.ts';
@@ -52,8 +55,30 @@ export function createRetentionActivities(deps: ActivityDeps) {
     async purgeRecordBatch(input: { beforeDate: string }): Promise<number> {
       return purgeRecordsBefore(db, input.beforeDate, config.retention.batchSize);
     },
+    /**
+     * Deletes a batch of photos past the photo period and marks the answers that referenced them
+     * as removed by retention (`{ photoId, status: 'removed' }`), in one transaction: a record never
+     * points at an image that is gone without saying so. Photos referenced only by a record of
+     * another day are not found here; reading them answers 410 all the same.
+     */
     async purgePhotoBatch(input: { before: string }): Promise<number> {
-      return purgePhotosBefore(db, new Date(input.before), config.retention.batchSize);
+      const k = keyringOf(db);
+      return db.transaction().execute(async (trx) => {
+        const photos = await lockPhotosBefore(trx, new Date(input.before), config.retention.batchSize);
+        if (photos.length === 0) return 0;
+        const ids = new Set(photos.map((p) => p.id));
+        const linked = [...new Set(photos.flatMap((p) => (p.record_id === null ? [] : [p.record_id])))];
+        for (const row of await lockRecordsOfSameDays(trx, linked)) {
+          const { answers, removed } = markPhotosRemoved(openAnswers(row.answers_ct, k), ids);
+          if (removed > 0)
+            await setRecordCiphertexts(
+              trx,
+              row.id,
+              sealRecordFields({ answers, reasons: openReasons(row.reasons_ct, k) }, k),
+            );
+        }
+        return deleteAttachments(trx, [...ids]);
+      });
     },
     /** Replaces the locations in records past the location period with "removed"; records looked at, locations removed. */
     async purgeLocationBatch(input: { beforeDate: string }): Promise<{ records: number; removed: number }> {

@@ -191,7 +191,8 @@ export type { ReviewStatus };
 
 export interface ReviewHistoryEntry {
   at: string;
-  event: 'opened' | 'notified_manager' | 'escalated' | 'decision' | 'recheck_submitted';
+  /** corrected: an approved data request changed the answers of the record (the severity they give) */
+  event: 'opened' | 'notified_manager' | 'escalated' | 'decision' | 'recheck_submitted' | 'corrected';
   actorId?: number;
   decision?: string;
   /** sealed in the table (db/sealed-fields.ts), plain once read through the repository */

@@ -2,6 +2,8 @@
 // export never holds the workbook in memory.
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { removedByRetention } from '../domain/forms/render-answers.ts';
+import { isRemovedByRetention, photoIdOf } from '../domain/privacy/minimisation.ts';
 import { wallClockDate } from '../domain/zoned-time.ts';
 import { reminderProgressText } from '../domain/reminders/progress.ts';
 import type { DB } from '../db/connect.ts';
@@ -38,6 +40,10 @@ function cellValue(column: ReportColumn, v: unknown): ExcelJS.CellValue {
   if (typeof v === 'string') return label(v);
   if (typeof v === 'boolean') return v ? '是' : '否';
   if (Array.isArray(v)) return v.map(label).join('、');
+  // a photo or location the retention policy removed says so (the record keeps only the marker)
+  if (isRemovedByRetention(v)) return `${removedByRetention.zh} (${removedByRetention.en})`;
+  const photoId = photoIdOf(v);
+  if (photoId !== undefined) return `照片 ${photoId}`;
   return JSON.stringify(v);
 }
 

@@ -3,7 +3,8 @@ import express, { Router, type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import type { DB } from '../../db/connect.ts';
 import { readAttachment, saveAttachment } from '../../db/repositories/attachments.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, notFound, photoRemoved } from '../http/errors.ts';
+import { isRemovedByRetention, photoIdOf } from '../../domain/privacy/minimisation.ts';
 import { findRecordById } from '../../db/repositories/records.ts';
 import { auditRead } from '../audit/audit-trail.ts';
 import { inScopeOf, scopeOf } from '../auth/permissions.ts';
@@ -68,7 +69,12 @@ const params = z.object({
   attachmentId: z.string().refine(isUuid, 'not an attachment id'),
 });
 
-/** GET /api/records/:id/attachments/:attachmentId: only a photo the record's answers reference. */
+/**
+ * GET /api/records/:id/attachments/:attachmentId: only a photo the record's answers reference. A
+ * photo the retention policy removed answers 410 photo_removed: the answer marked so by the
+ * retention run, or still named by a record while its image is gone (a photo another day's record
+ * sent again); never a broken image or a 500.
+ */
 export function attachmentReadRoutes(deps: { db: DB }): Router {
   const r = Router();
   r.get(
@@ -79,16 +85,16 @@ export function attachmentReadRoutes(deps: { db: DB }): Router {
         summary: "A photo a record's answers reference",
         params,
         response: { description: 'The image', contentType: ['image/jpeg', 'image/png', 'image/webp'] },
+        errors: ['photo_removed'],
       },
       async (req, res, { params: { id, attachmentId } }) => {
         const record = await findRecordById(deps.db, id);
         if (!record || !inScopeOf(scopeOf(req), record.department_id)) throw notFound('Attachment');
-        const referenced = Object.values(record?.answers ?? {}).some(
-          (v) => typeof v === 'object' && v !== null && (v as { photoId?: unknown }).photoId === attachmentId,
-        );
-        const a =
-          record && referenced ? await readAttachment(deps.db, record.employee_id, attachmentId) : undefined;
-        if (!a) throw notFound('Attachment');
+        const answer = Object.values(record.answers).find((v) => photoIdOf(v) === attachmentId);
+        if (answer === undefined) throw notFound('Attachment');
+        if (isRemovedByRetention(answer)) throw photoRemoved();
+        const a = await readAttachment(deps.db, record.employee_id, attachmentId);
+        if (!a) throw photoRemoved();
         res
           .type(a.content_type)
           .setHeader('cache-control', 'private, no-store')

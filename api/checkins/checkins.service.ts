@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Transaction } from 'kysely';
-import { assess } from '../../domain/anomaly/evaluate.ts';
+import { assess, HISTORY_DAYS } from '../../domain/anomaly/evaluate.ts';
 import { classifySubmission, computeDaySchedule } from '../../domain/day-schedule.ts';
 import { validateAnswers } from '../../domain/forms/validate-answers.ts';
 import { coarsenLocations } from '../../domain/privacy/minimisation.ts';
@@ -113,8 +113,6 @@ export interface SubmitResult {
 }
 
 const UNIQUE_VIOLATION = '23505';
-/** how far back history rules look */
-const HISTORY_DAYS = 30;
 /**
  * Outbox rows a pump will deliver are kept from the worker's drainer this long (the pump delivers
  * within milliseconds; the drainer takes over what a crashed or cut-off process left).

@@ -18,10 +18,13 @@ import { findFormVersionCached } from '../../db/repositories/forms.ts';
 import { findEmployeeById } from '../../db/repositories/org.ts';
 import { enqueueOutbox, outboxStart } from '../../db/repositories/outbox.ts';
 import { keyringOf, openAnswers } from '../../db/sealed-fields.ts';
-import { validateAnswers } from '../../domain/forms/validate-answers.ts';
 import { issue } from '../../domain/issue-codes.ts';
 import { dataRequestWorkflowId } from '../../domain/workflow-ids.ts';
-import { dataRequestKinds, dataRequestStatuses } from '../../domain/privacy/data-request.ts';
+import {
+  correctionErrors,
+  dataRequestKinds,
+  dataRequestStatuses,
+} from '../../domain/privacy/data-request.ts';
 import { deliverAfterCommit } from '../../platform/signal-outbox.ts';
 import { CORRECTION_INVALID } from '../../activities/data-rights.ts';
 import { dataRequest } from '../../workflows/data-request.ts';
@@ -301,16 +304,13 @@ async function checkCorrections(
   if (!rec) throw refuse('The record of this request no longer exists', 'no_such_record');
   const form = rec.form_version === null ? undefined : await findFormVersionCached(db, rec.form_version);
   if (!form) return;
-  const v = validateAnswers(form.definition, {
-    ...openAnswers(rec.answers_ct, keyringOf(db)),
-    ...corrections,
-  });
-  if (!v.ok)
+  const errors = correctionErrors(form.definition, openAnswers(rec.answers_ct, keyringOf(db)), corrections);
+  if (errors.length)
     throw new AppError(
       'validation_failed',
       400,
       'The corrected answers do not fit the form',
-      v.errors.map((e) => ({
+      errors.map((e) => ({
         field: `corrections.${e.field}`,
         code: e.code,
         message: e.message.en,

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'unavailable'
   | 'idempotency_key_reused'
   | 'consent_required'
+  | 'photo_removed'
   | 'internal';
 
 export interface FieldIssue {
@@ -160,6 +161,19 @@ export const alreadySubmitted = (workDate: string, at: Date | undefined, timeZon
     { params: { date: workDate, time, timeZone } },
   );
 };
+
+/**
+ * A photo a record still names whose image the retention policy removed: gone for good (410), said
+ * plainly instead of a broken image or an error.
+ */
+export const photoRemoved = () =>
+  new AppError(
+    'photo_removed',
+    410,
+    '照片已按保留策略删除 (this photo was removed under the retention policy)',
+    undefined,
+    { params: { reason: 'retention' } },
+  );
 
 export const notFound = (what: string) => new AppError('not_found', 404, `${what} not found`);
 export const unauthenticated = (msg = 'Sign in first') => new AppError('unauthenticated', 401, msg);

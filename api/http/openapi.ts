@@ -29,6 +29,7 @@ export const problemStatus = {
   submission_window_closed: 422,
   idempotency_key_reused: 422,
   consent_required: 403,
+  photo_removed: 410,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

@@ -5,6 +5,8 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { severities } from '../../domain/forms/form-definition.ts';
 import { renderAnswers } from '../../domain/forms/render-answers.ts';
+import { markPhotosRemoved, photoIdsOf } from '../../domain/privacy/minimisation.ts';
+import { existingAttachmentIds } from '../../db/repositories/attachments.ts';
 import type { DB } from '../../db/connect.ts';
 import { type DepartmentScope } from '../../db/department-scope.ts';
 import { findFormVersion } from '../../db/repositories/forms.ts';
@@ -42,11 +44,19 @@ const filterSchema = z
   .partial()
   .strict();
 
-/** One record the scope may see, opened and rendered against its own form version. */
+/**
+ * One record the scope may see, opened and rendered against its own form version. A photo answer
+ * whose image is gone is reported as removed by retention (`{ photoId, status: 'removed' }`), as
+ * the retention run marks it, so the admin UI shows that text instead of a broken image.
+ */
 export async function findScopedRecord(db: DB, id: number, scope: DepartmentScope) {
   const row = await recordsListQuery(db, scope).where('h.id', '=', id).executeTakeFirst();
   if (!row) return undefined;
-  const record = openRecord(row, keyringOf(db));
+  const opened = openRecord(row, keyringOf(db));
+  const photos = photoIdsOf(opened.answers);
+  const kept = await existingAttachmentIds(db, photos);
+  const gone = new Set(photos.filter((p) => !kept.has(p)));
+  const record = gone.size ? { ...opened, answers: markPhotosRemoved(opened.answers, gone).answers } : opened;
   const form = record.form_version ? await findFormVersion(db, record.form_version) : undefined;
   return { ...record, rendered: form ? renderAnswers(form.definition, record.answers) : [] };
 }

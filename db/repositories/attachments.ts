@@ -57,3 +57,10 @@ export async function readAttachment(db: DB, employeeId: number, attachmentId: s
   const { key_id, bytes, ...rest } = row;
   return { ...rest, bytes: openPhoto(bytes, key_id, keyringOf(db)) };
 }
+
+/** Which of these photos still exist (a record's answers may name one retention removed). */
+export async function existingAttachmentIds(db: DB, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('attachments').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}

@@ -4,6 +4,7 @@ import { sql, type Transaction } from 'kysely';
 import { readCache } from './read-cache.ts';
 import type { DB } from '../connect.ts';
 import type { Database } from '../database.ts';
+import type { Severity } from '../../domain/forms/form-definition.ts';
 import type { PrivacySettings } from '../../domain/privacy/settings.ts';
 
 type Q = DB | Transaction<Database>;
@@ -123,13 +124,56 @@ export async function deletePersonHealthData(
   };
 }
 
-/** Photos uploaded before `before`, up to `limit` per call; returns how many went. */
-export async function purgePhotosBefore(db: DB, before: Date, limit: number): Promise<number> {
-  const r = await sql<{ n: string }>`
-    with doomed as (select id from attachments where created_at < ${before} order by id limit ${limit}),
-    gone as (delete from attachments a using doomed where a.id = doomed.id returning 1)
-    select count(*)::text as n from gone`.execute(db);
-  return Number(r.rows[0]?.n ?? 0);
+/** Photos uploaded before `before`, up to `limit`, locked (a concurrent run takes the others). */
+export function lockPhotosBefore(trx: Transaction<Database>, before: Date, limit: number) {
+  return trx
+    .selectFrom('attachments')
+    .select(['id', 'record_id'])
+    .where('created_at', '<', before)
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+/**
+ * The records of the days these records belong to (each with the rechecks that replaced it or
+ * that it replaced: a recheck may send the same photo again), locked, answers still sealed.
+ */
+export function lockRecordsOfSameDays(trx: Transaction<Database>, recordIds: number[]) {
+  if (recordIds.length === 0) return Promise.resolve([]);
+  return trx
+    .selectFrom('health_records as h')
+    .select(['h.id', 'h.answers_ct', 'h.reasons_ct'])
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('health_records as o')
+          .select('o.id')
+          .where('o.id', 'in', recordIds)
+          .whereRef('o.employee_id', '=', 'h.employee_id')
+          .whereRef('o.work_date', '=', 'h.work_date'),
+      ),
+    )
+    .orderBy('h.id')
+    .forUpdate()
+    .execute();
+}
+
+export async function setRecordCiphertexts(
+  trx: Transaction<Database>,
+  recordId: number,
+  sealed: { answers_ct: string; reasons_ct: string; key_id: string },
+) {
+  await trx.updateTable('health_records').set(sealed).where('id', '=', recordId).execute();
+}
+
+/** Deletes these photos; returns how many went. */
+export async function deleteAttachments(trx: Transaction<Database>, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const r = await trx.deleteFrom('attachments').where('id', 'in', ids).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 /** Records dated before `beforeDate` whose locations are still held, up to `limit`. */
@@ -150,19 +194,33 @@ export function recordsWithLocationsBefore(trx: Transaction<Database>, beforeDat
 export function lockOwnRecord(trx: Transaction<Database>, employeeId: number, recordId: number) {
   return trx
     .selectFrom('health_records')
-    .select(['id', 'answers_ct', 'reasons_ct', 'form_version', 'department_id'])
+    .select([
+      'id',
+      'employee_id',
+      'department_id',
+      'work_date',
+      'is_current',
+      'severity',
+      'answers_ct',
+      'reasons_ct',
+      'form_version',
+    ])
     .where('id', '=', recordId)
     .where('employee_id', '=', employeeId)
     .forUpdate()
     .executeTakeFirst();
 }
 
-export async function setRecordCiphertexts(
+/**
+ * A corrected record: its sealed answers and reasons, and the severity they give (the dashboard's
+ * department_day_stats follow a severity change through their trigger).
+ */
+export async function setCorrectedRecord(
   trx: Transaction<Database>,
   recordId: number,
-  sealed: { answers_ct: string; reasons_ct: string; key_id: string },
+  values: { answers_ct: string; reasons_ct: string; key_id: string; severity: Severity },
 ) {
-  await trx.updateTable('health_records').set(sealed).where('id', '=', recordId).execute();
+  await trx.updateTable('health_records').set(values).where('id', '=', recordId).execute();
 }
 
 /** Whether the employee exists, is active, and since when not. */

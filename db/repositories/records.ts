@@ -190,6 +190,27 @@ export async function submissionContext(
   };
 }
 
+/**
+ * The employee's current records of the `days` calendar days before `workDate` (what the history
+ * rules look at when a record of that day is assessed again, e.g. after a correction).
+ */
+export async function recordHistoryBefore(db: Q, employeeId: number, workDate: string, days: number) {
+  const rows = await db
+    .selectFrom('health_records')
+    .select(['work_date', 'severity', 'answers_ct'])
+    .where('employee_id', '=', employeeId)
+    .where('is_current', '=', true)
+    .where('work_date', '<', workDate)
+    .where('work_date', '>=', sql<string>`${workDate}::date - ${days}::int`)
+    .execute();
+  const k = keyringOf(db);
+  return rows.map((r) => ({
+    workDate: r.work_date,
+    severity: r.severity,
+    answers: openAnswers(r.answers_ct, k),
+  }));
+}
+
 /** Which of these employees have a record for the day (the escalation's source of truth). */
 export async function submittedAmong(db: DB, workDate: string, employeeIds: number[]): Promise<Set<number>> {
   if (employeeIds.length === 0) return new Set();

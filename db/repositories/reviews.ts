@@ -53,6 +53,16 @@ export async function reviewIdOfRecord(db: Q, recordId: number): Promise<number 
   return r?.id ?? null;
 }
 
+/** The review opened by, or now following, this record, locked (an approved correction updates it). */
+export function lockReviewOfRecord(trx: Transaction<Database>, recordId: number) {
+  return trx
+    .selectFrom('reviews')
+    .select(['id', 'status', 'severity', 'current_record_id'])
+    .where((eb) => eb.or([eb('record_id', '=', recordId), eb('current_record_id', '=', recordId)]))
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 export function findReviewAwaitingRecheck(db: Q, currentRecordId: number) {
   return db
     .selectFrom('reviews')

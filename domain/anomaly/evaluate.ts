@@ -21,6 +21,9 @@ export interface Assessment {
   reasons: AnomalyReason[];
 }
 
+/** How far back (calendar days) the history rules look: the records `assess` is given. */
+export const HISTORY_DAYS = 30;
+
 export interface PastDay {
   workDate: string;
   severity: Severity;

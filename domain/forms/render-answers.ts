@@ -1,6 +1,13 @@
 // Answers as label/value pairs in both languages, using the form version the record was made with.
 import type { Answers } from './conditions.ts';
 import type { FormDefinition, LocalizedText } from './form-definition.ts';
+import { isRemovedByRetention } from '../privacy/minimisation.ts';
+
+/** What a location or photo the retention policy removed reads as (the UI, the reports). */
+export const removedByRetention: LocalizedText = {
+  zh: '已按保留策略删除',
+  en: 'removed by retention policy',
+};
 
 export interface RenderedAnswer {
   key: string;
@@ -24,6 +31,8 @@ export function renderAnswers(form: FormDefinition, answers: Answers): RenderedA
     else if (f.type === 'number' && typeof v === 'number') {
       const text = `${v}${f.unit ? ` ${f.unit}` : ''}`;
       value = { zh: text, en: text };
+    } else if ((f.type === 'location' || f.type === 'photo') && isRemovedByRetention(v)) {
+      value = removedByRetention;
     } else if (f.type === 'location' && typeof v === 'object') {
       const loc = v as { lat?: number; lng?: number; status?: string };
       value = loc.status

@@ -72,3 +72,40 @@ export function retentionDays(
     audit: settings.auditRetentionDays ?? defaults.auditDays,
   };
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** An answer retention removed: a location (`{ status: 'removed' }`) or a photo (`{ photoId, status: 'removed' }`). */
+export const isRemovedByRetention = (v: unknown): boolean => isObject(v) && v.status === 'removed';
+
+/** The image a photo answer references (`{ photoId }`), undefined for anything else. */
+export const photoIdOf = (v: unknown): string | undefined =>
+  isObject(v) && typeof v.photoId === 'string' ? v.photoId : undefined;
+
+/** The photos the answers still reference (not yet marked removed). */
+export function photoIdsOf(answers: Record<string, unknown>): string[] {
+  return Object.values(answers).flatMap((v) => {
+    const id = photoIdOf(v);
+    return id !== undefined && !isRemovedByRetention(v) ? [id] : [];
+  });
+}
+
+/**
+ * The answers with every photo answer naming one of `ids` marked removed by retention. The
+ * reference stays (`{ photoId, status: 'removed' }`) so a read of that photo can say why it is
+ * gone instead of failing like a broken link.
+ */
+export function markPhotosRemoved(
+  answers: Record<string, unknown>,
+  ids: ReadonlySet<string>,
+): { answers: Record<string, unknown>; removed: number } {
+  const out = { ...answers };
+  let removed = 0;
+  for (const [key, v] of Object.entries(answers)) {
+    const id = photoIdOf(v);
+    if (id === undefined || !ids.has(id) || isRemovedByRetention(v)) continue;
+    out[key] = { photoId: id, status: 'removed' };
+    removed++;
+  }
+  return { answers: out, removed };
+}

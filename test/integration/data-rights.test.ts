@@ -10,13 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { insertRecord } from '../../db/repositories/records.ts';
-import { keyringOf, openAnswers, sealPhoto } from '../../db/sealed-fields.ts';
+import { keyringOf, openAnswers, openReasons, sealPhoto } from '../../db/sealed-fields.ts';
 import { defaultForm } from '../../domain/forms/default-form.ts';
 import type { FormDefinition } from '../../domain/forms/form-definition.ts';
 import { addDays, workDateAt } from '../../domain/zoned-time.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
 import type { dataRetention } from '../../workflows/data-retention.ts';
+import { reviewWorkflowId } from '../../domain/workflow-ids.ts';
+import { codePhotoField, noisePng } from '../helpers/checkin-page.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestDepartment } from '../helpers/context.ts';
 
 let ctx: TestContext;
@@ -53,12 +56,16 @@ before(async () => {
   today = workDateAt(new Date(), (await getPolicy(ctx.db)).timeZone);
   // a form with a location field (retention and precision of locations)
   const form: FormDefinition = structuredClone(defaultForm);
-  form.fields.push({
-    key: 'where',
-    type: 'location',
-    required: false,
-    label: { zh: '位置', en: 'Location' },
-  });
+  form.fields.push(
+    {
+      key: 'where',
+      type: 'location',
+      required: false,
+      label: { zh: '位置', en: 'Location' },
+    },
+    // and an optional photo (retention of photos)
+    codePhotoField,
+  );
   const draft = await ctx.admin('POST', '/api/forms', { definition: form });
   locationForm = draft.body.version as number;
   assert.equal((await ctx.admin('POST', `/api/forms/${locationForm}/publish`)).status, 200);
@@ -300,6 +307,106 @@ describe('correction and deletion requests', () => {
     assert.deepEqual((audit?.detail as { correctedFields: string[] }).correctedFields, ['temperature']);
   });
 
+  test('an approved correction assesses the record again: severity, reasons, dashboard figures and review', async () => {
+    const e = member(10);
+    const submitted = await ctx.submit(e.id, { idempotencyKey: newKey(), answers: validAnswers });
+    assert.equal(submitted.status, 201, JSON.stringify(submitted.body));
+    const recordId = (submitted.body.record as { id: number }).id;
+    const stored = () =>
+      ctx.db
+        .selectFrom('health_records')
+        .select(['severity', 'reasons_ct'])
+        .where('id', '=', recordId)
+        .executeTakeFirstOrThrow();
+    const stats = async () => {
+      const row = await ctx.db
+        .selectFrom('department_day_stats')
+        .select(['warnings', 'reds'])
+        .where('work_date', '=', today)
+        .where('department_id', '=', dept.id)
+        .executeTakeFirst();
+      const trend = await ctx.admin('GET', `/api/dashboard/trend?from=${today}&to=${today}`);
+      const day = (trend.body.days as { warnings: number; reds: number }[])[0];
+      // the trigger-kept figures agree with a recount from the records
+      const { rows } = await sql<{ reds: number; warnings: number }>`
+        select reds, warnings from department_day_stats_recount(${today}::date, ${today}::date)
+        where department_id = ${dept.id}`.execute(ctx.db);
+      assert.deepEqual(
+        { warnings: row?.warnings ?? 0, reds: row?.reds ?? 0 },
+        { warnings: rows[0]?.warnings ?? 0, reds: rows[0]?.reds ?? 0 },
+      );
+      return { reds: row?.reds ?? 0, trendReds: day?.reds ?? 0 };
+    };
+    const correct = async (temperature: number) => {
+      const filed = await me(e.id, 'POST', '/data-requests', {
+        kind: 'correction',
+        recordId: String(recordId),
+        message: `体温应为 ${temperature}`,
+      });
+      assert.equal(filed.status, 202);
+      const decided = await decide(filed.body.id as string, {
+        decision: 'approve',
+        reason: '已核实',
+        corrections: { temperature },
+      });
+      assert.equal(decided.status, 200, JSON.stringify(decided.body));
+      return decided.body.outcome as { severity: unknown; review: { action: string; reviewId: number } };
+    };
+    assert.equal((await stored()).severity, 'normal');
+    const before = await stats();
+
+    // 36.5 → 38.5: red, as a submission of 38.5 would be, and a review opens
+    const up = await correct(38.5);
+    assert.deepEqual(up.severity, { before: 'normal', after: 'red' });
+    assert.equal(up.review.action, 'open');
+    const red = await stored();
+    assert.equal(red.severity, 'red');
+    assert.deepEqual(
+      openReasons(red.reasons_ct, keyringOf(ctx.db)).map((r) => [r.source, r.severity]),
+      [['temperature', 'red']],
+    );
+    const afterUp = await stats();
+    assert.equal(afterUp.reds, before.reds + 1, 'the department’s reds count the corrected record');
+    assert.equal(afterUp.trendReds, before.trendReds + 1, 'the dashboard trend shows it');
+    const review = await ctx.db
+      .selectFrom('reviews')
+      .selectAll()
+      .where('record_id', '=', recordId)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([review.id, review.status, review.severity], [up.review.reviewId, 'pending', 'red']);
+    await eventually(
+      async () => {
+        try {
+          return (await ctx.temporal.workflow.getHandle(reviewWorkflowId(recordId)).describe()).status.name;
+        } catch {
+          return undefined;
+        }
+      },
+      30_000,
+      'the review workflow to start',
+    );
+    const [audit] = (await auditRows('data_requests.approve', String(e.id))).slice(-1);
+    assert.deepEqual((audit?.detail as { severity: unknown }).severity, { before: 'normal', after: 'red' });
+
+    // and back to 36.5: normal again; the open review stays for its reviewer, with the correction noted
+    const down = await correct(36.5);
+    assert.deepEqual(down.severity, { before: 'red', after: 'normal' });
+    assert.equal(down.review.action, 'update');
+    const normal = await stored();
+    assert.equal(normal.severity, 'normal');
+    assert.deepEqual(openReasons(normal.reasons_ct, keyringOf(ctx.db)), []);
+    const afterDown = await stats();
+    assert.deepEqual(afterDown, before, 'the figures are back to what they were');
+    const reviewNow = await ctx.db
+      .selectFrom('reviews')
+      .select(['status', 'severity', 'history'])
+      .where('id', '=', review.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(reviewNow.status, 'pending');
+    const last = reviewNow.history.at(-1);
+    assert.deepEqual([last?.event, last?.severity, last?.recordId], ['corrected', 'normal', recordId]);
+  });
+
   test('an undecided request reminds HR and escalates to company-wide HR after the deadline', async () => {
     const e = member(4);
     const filed = await me(e.id, 'POST', '/data-requests', { kind: 'deletion', message: '请删除' });
@@ -459,6 +566,144 @@ describe('minimisation', () => {
       locationRetentionDays: null,
       auditRetentionDays: null,
     });
+  });
+
+  test('a photo removed by retention reads as removed: 410 problem, marked answer, admin view and Excel', async () => {
+    const e = member(11);
+    const uploaded = await fetch(`${ctx.apiUrl}/api/me/attachments`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', authorization: `Bearer ${ctx.token(e.id)}` },
+      body: noisePng(8),
+    });
+    assert.equal(uploaded.status, 201);
+    const photoId = ((await uploaded.json()) as { id: string }).id;
+    // uploaded ten days ago, past a 7-day photo period
+    await sql`update attachments set created_at = now() - interval '10 days' where id = ${photoId}`.execute(
+      ctx.db,
+    );
+    const seed = (workDate: string) =>
+      insertRecord(ctx.db, {
+        employee_id: e.id,
+        department_id: dept.id,
+        work_date: workDate,
+        submitted_at: new Date(),
+        client_submitted_at: null,
+        answers: { ...validAnswers, codePhoto: { photoId } },
+        reasons: [],
+        status: 'on_time',
+        idempotency_key: newKey(),
+        form_version: locationForm,
+        severity: 'normal',
+        recheck_of: null,
+      });
+    const linked = await seed(addDays(today, -4));
+    await ctx.db.updateTable('attachments').set({ record_id: linked.id }).where('id', '=', photoId).execute();
+    // another day's record naming the same photo (not the one it is linked to)
+    const reused = await seed(addDays(today, -3));
+    const photo = (recordId: number, id = photoId) =>
+      fetch(`${ctx.apiUrl}/api/records/${recordId}/attachments/${id}`, {
+        headers: { 'x-admin-token': ctx.operatorKey, 'accept-language': 'zh-CN' },
+      });
+    assert.equal((await photo(linked.id)).status, 200, 'shown before retention');
+
+    const settings = {
+      recordRetentionDays: null,
+      photoRetentionDays: 7,
+      locationRetentionDays: null,
+      auditRetentionDays: null,
+      locationDecimals: null,
+      departedGraceDays: null,
+    };
+    assert.equal((await ctx.admin('PUT', '/api/privacy/settings', settings)).status, 200);
+    try {
+      await ctx.temporal.workflow.execute<typeof dataRetention>('dataRetention', {
+        taskQueue: ctx.config.temporal.taskQueue,
+        workflowId: `retention-${newKey()}`,
+        args: [{}],
+      });
+    } finally {
+      await ctx.admin('PUT', '/api/privacy/settings', { ...settings, photoRetentionDays: null });
+    }
+    assert.equal(await countOf('attachments', e.id), 0, 'the image is gone');
+    const answersOf = async (id: number) =>
+      openAnswers(
+        (
+          await ctx.db
+            .selectFrom('health_records')
+            .select('answers_ct')
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).answers_ct,
+        keyringOf(ctx.db),
+      );
+    assert.deepEqual((await answersOf(linked.id)).codePhoto, { photoId, status: 'removed' });
+
+    for (const id of [linked.id, reused.id]) {
+      const res = await photo(id);
+      assert.equal(res.status, 410, `record ${id}: gone, not a broken image`);
+      assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/);
+      const problem = (await res.json()) as { code: string; title: string };
+      assert.equal(problem.code, 'photo_removed');
+      assert.match(problem.title, /已按保留策略删除/);
+    }
+    assert.equal(
+      (await photo(linked.id, '00000000-0000-4000-8000-000000000000')).status,
+      404,
+      'a photo the record never named is still not found',
+    );
+
+    // the admin view reports it (both records) and renders the words, in both languages
+    for (const id of [linked.id, reused.id]) {
+      const view = await ctx.admin('GET', `/api/ra/records/${id}`);
+      assert.equal(view.status, 200, JSON.stringify(view.body));
+      assert.deepEqual((view.body.answers as Record<string, unknown>).codePhoto, {
+        photoId,
+        status: 'removed',
+      });
+      const rendered = (view.body.rendered as { key: string; value: { zh: string; en: string } }[]).find(
+        (a) => a.key === 'codePhoto',
+      );
+      assert.deepEqual(rendered?.value, { zh: '已按保留策略删除', en: 'removed by retention policy' });
+    }
+
+    // the Excel report prints the words
+    const res = await fetch(`${ctx.apiUrl}/api/exports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-admin-token': ctx.operatorKey },
+      body: JSON.stringify({
+        from: addDays(today, -4),
+        to: addDays(today, -4),
+        departmentIds: [dept.id],
+        format: 'xlsx',
+        purpose: '保留策略检查',
+      }),
+    });
+    assert.equal(res.status, 200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const ws = wb.getWorksheet('记录 Records') as ExcelJS.Worksheet;
+    const cells: string[] = [];
+    ws.eachRow((row) => row.eachCell((c) => cells.push(c.text)));
+    assert.ok(
+      cells.includes('已按保留策略删除 (removed by retention policy)'),
+      'the photo column says it was removed',
+    );
+    assert.ok(!cells.some((c) => c.includes(photoId) && c.includes('{')), 'no raw reference');
+
+    // a correction of the record is not blocked by the removed photo
+    const filed = await me(e.id, 'POST', '/data-requests', {
+      kind: 'correction',
+      recordId: String(linked.id),
+      message: '体温应为 36.6',
+    });
+    const decided = await decide(filed.body.id as string, {
+      decision: 'approve',
+      reason: '已核实',
+      corrections: { temperature: 36.6 },
+    });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    const corrected = await answersOf(linked.id);
+    assert.deepEqual([corrected.temperature, corrected.codePhoto], [36.6, { photoId, status: 'removed' }]);
   });
 
   test('locations are stored at the company’s precision', async () => {

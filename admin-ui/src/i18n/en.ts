@@ -131,7 +131,11 @@ export const appEn = {
     photo_unavailable: 'Photos are uploaded by the employee; not available when filling in',
     chip: 'Filled in by %{name}',
   },
-  record_show: { photo_alt: '%{field} of %{name}' },
+  record_show: {
+    photo_alt: '%{field} of %{name}',
+    photo_removed: 'Photo removed by retention policy',
+    photo_unavailable: 'The photo cannot be shown (it may have been removed by retention policy)',
+  },
   calendar: {
     title: 'Work calendar',
     year: 'Year',
@@ -342,6 +346,7 @@ export const appEn = {
       escalated_nobody: 'No decision in time, escalated, but there was no HR to notify',
       decision: '%{name} decided: %{decision}',
       recheck_submitted: 'The employee re-measured and submitted again',
+      corrected: 'An approved correction request changed the answers, assessed again as: %{severity}',
     },
   },
   review_errors: {
@@ -446,6 +451,7 @@ export const appEn = {
     csrf_failed: 'The page has expired: refresh and try again',
     rate_limited: 'Too many attempts: please wait a moment',
     unavailable: 'The service is unavailable for now: try again shortly',
+    photo_removed: 'The photo was removed under the retention policy',
     internal: 'Server error: try again shortly',
   },
   audit: {

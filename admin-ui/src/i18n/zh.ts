@@ -174,7 +174,11 @@ export const appZh = {
     photo_unavailable: '照片须由员工本人上传，代填时不可上传',
     chip: '代填 · %{name}',
   },
-  record_show: { photo_alt: '%{name} 的%{field}' },
+  record_show: {
+    photo_alt: '%{name} 的%{field}',
+    photo_removed: '照片已按保留策略删除',
+    photo_unavailable: '照片无法显示（可能已按保留策略删除）',
+  },
   calendar: {
     title: '工作日历',
     year: '年份',
@@ -370,6 +374,7 @@ export const appZh = {
       escalated_nobody: '超时未处理，已升级，但没有可通知的 HR',
       decision: '%{name} 处理：%{decision}',
       recheck_submitted: '员工已复测并重新提交',
+      corrected: 'HR 批准的更正申请修改了回答，重新评估为：%{severity}',
     },
   },
   review_errors: {
@@ -461,6 +466,7 @@ export const appZh = {
     csrf_failed: '页面已过期，请刷新后重试',
     rate_limited: '操作太频繁，请稍后再试',
     unavailable: '服务暂时不可用，请稍后再试',
+    photo_removed: '照片已按保留策略删除',
     internal: '服务器出错，请稍后再试',
   },
   audit: {

@@ -1,5 +1,7 @@
 // A record's answers rendered with the labels of its own form version; photo answers shown as the
-// image itself, read through the scoped, audited attachments endpoint with the session cookie.
+// image itself, read through the scoped, audited attachments endpoint with the session cookie, or
+// as "removed by retention policy" once the retention policy deleted the image.
+import { useState } from 'react';
 import {
   useLocaleState,
   useRecordContext,
@@ -25,6 +27,28 @@ const photoIdOf = (v: unknown): string | undefined => {
   return typeof id === 'string' ? id : undefined;
 };
 
+/** A photo the retention policy removed: the API marks the answer `{ photoId, status: 'removed' }`. */
+const removedByRetention = (v: unknown) =>
+  typeof v === 'object' && v !== null && (v as { status?: unknown }).status === 'removed';
+
+/** The image, or the words "removed by retention policy" when it is gone (never a broken image). */
+const Photo = ({ src, alt, testId }: { src: string; alt: string; testId: string }) => {
+  const t = useTranslate();
+  const [gone, setGone] = useState(false);
+  if (gone) return <span data-testid={`${testId}-removed`}>{t('record_show.photo_unavailable')}</span>;
+  return (
+    <a href={src} target="_blank" rel="noreferrer">
+      <img
+        src={src}
+        alt={alt}
+        data-testid={testId}
+        onError={() => setGone(true)}
+        style={{ maxWidth: 320, maxHeight: 320, borderRadius: 4, display: 'block' }}
+      />
+    </a>
+  );
+};
+
 const Answers = (_props: { label?: string }) => {
   const record = useRecordContext<ShownRecord>();
   const [locale] = useLocaleState();
@@ -34,29 +58,25 @@ const Answers = (_props: { label?: string }) => {
     <table data-testid="answers">
       <tbody>
         {(record?.rendered ?? []).map((a) => {
-          const photoId = photoIdOf(record?.answers?.[a.key]);
+          const answer = record?.answers?.[a.key];
+          const photoId = photoIdOf(answer);
           return (
             <tr key={a.key}>
               <th align="left" style={{ paddingRight: 16, fontWeight: 500, verticalAlign: 'top' }}>
                 {a.label[lang]}
               </th>
               <td>
-                {photoId && record ? (
-                  <a
-                    href={`/api/records/${record.id}/attachments/${photoId}`}
-                    target="_blank"
-                    rel="noreferrer"
-                  >
-                    <img
-                      src={`/api/records/${record.id}/attachments/${photoId}`}
-                      alt={t('record_show.photo_alt', {
-                        field: a.label[lang],
-                        name: record.employee_name ?? '',
-                      })}
-                      data-testid={`photo-${a.key}`}
-                      style={{ maxWidth: 320, maxHeight: 320, borderRadius: 4, display: 'block' }}
-                    />
-                  </a>
+                {photoId && record && removedByRetention(answer) ? (
+                  <span data-testid={`photo-${a.key}-removed`}>{t('record_show.photo_removed')}</span>
+                ) : photoId && record ? (
+                  <Photo
+                    src={`/api/records/${record.id}/attachments/${photoId}`}
+                    alt={t('record_show.photo_alt', {
+                      field: a.label[lang],
+                      name: record.employee_name ?? '',
+                    })}
+                    testId={`photo-${a.key}`}
+                  />
                 ) : (
                   a.value[lang]
                 )}

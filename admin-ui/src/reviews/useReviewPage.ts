@@ -30,11 +30,12 @@ export interface ReviewPageData {
   }[];
   history: {
     at: string;
-    event: 'opened' | 'notified_manager' | 'escalated' | 'decision' | 'recheck_submitted';
+    event: 'opened' | 'notified_manager' | 'escalated' | 'decision' | 'recheck_submitted' | 'corrected';
     actorId?: number;
     decision?: string;
     comment?: string;
     to?: number[];
+    severity?: 'normal' | 'warning' | 'red';
   }[];
   people: Record<string, string>;
 }
