@@ -446,6 +446,7 @@ export const appEn = {
     csrf_failed: 'The page has expired: refresh and try again',
     rate_limited: 'Too many attempts: please wait a moment',
     unavailable: 'The service is unavailable for now: try again shortly',
+    overloaded: 'The service is busy: nothing was saved; try again in %{retryAfter} s',
     internal: 'Server error: try again shortly',
   },
   audit: {
@@ -748,6 +749,7 @@ export const appEn = {
     offline_banner: 'Offline: fill in as usual, it is sent when the network returns',
     pending: 'Waiting to sync',
     pending_hint: 'Saved on this device; sent automatically when online (filled in at %{time})',
+    busy: 'Busy: saved on this device, will retry automatically',
     synced: 'Synced',
     failed: 'Not sent',
     retry: 'Retry',
