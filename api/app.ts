@@ -107,7 +107,11 @@ export function createApp(deps: ApiDeps): express.Express {
   // read, audited or authenticated: an overloaded process answers at once instead of queueing
   // (api/checkins/admission.ts). Only these two routes; reads, probes and admin routes never are.
   const submissionRoutes = ['/api/me/checkins', '/api/employees/:id/proxy-checkins'];
-  app.post(submissionRoutes, submissionMetrics(), admitSubmissions(new SubmissionAdmission(config.submitMaxInFlight)));
+  app.post(
+    submissionRoutes,
+    submissionMetrics(),
+    admitSubmissions(new SubmissionAdmission(config.submitMaxInFlight)),
+  );
   // the body parser reads in the socket's async context: re-enter the request's span after it
   app.use(express.json({ limit: '500kb' }), httpTracingResume(), cleanBody());
 

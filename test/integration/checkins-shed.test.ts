@@ -16,7 +16,10 @@ let ctx: TestContext;
 let dept: Awaited<ReturnType<TestContext['department']>>;
 
 before(async () => {
-  ctx = await TestContext.create(import.meta.filename, { worker: 'none', env: { SUBMIT_MAX_IN_FLIGHT: '2' } });
+  ctx = await TestContext.create(import.meta.filename, {
+    worker: 'none',
+    env: { SUBMIT_MAX_IN_FLIGHT: '2' },
+  });
   dept = await ctx.department({ size: 4 });
 });
 after(async () => ctx.close());
