@@ -16,6 +16,7 @@ import { authRoutes, requireEmployee } from './auth/auth.routes.ts';
 import { attachmentReadRoutes, attachmentUploadRoutes } from './attachments/attachments.routes.ts';
 import { adminUiFiles } from './checkin-page/built-assets.ts';
 import { checkinPageRoutes } from './checkin-page/page.routes.ts';
+import { admitSubmissions, SubmissionAdmission } from './checkins/admission.ts';
 import { checkinRoutes } from './checkins/checkins.routes.ts';
 import { companyClockRoutes } from './company/company-clock.routes.ts';
 import { createIdentityChecks } from './checkins/identity-checks.ts';
@@ -102,6 +103,15 @@ export function createApp(deps: ApiDeps): express.Express {
   // Before the API's CORS: the Temporal Web UI calls it from its own origin.
   app.use('/temporal-codec', temporalCodecRoutes({ db, logger, auth, uiOrigins: config.temporal.uiOrigins }));
   app.use(strictCors(config.api.corsOrigins));
+  // Submissions are counted, and refused with 503 over SUBMIT_MAX_IN_FLIGHT, before their body is
+  // read, audited or authenticated: an overloaded process answers at once instead of queueing
+  // (api/checkins/admission.ts). Only these two routes; reads, probes and admin routes never are.
+  const submissionRoutes = ['/api/me/checkins', '/api/employees/:id/proxy-checkins'];
+  app.post(
+    submissionRoutes,
+    submissionMetrics(),
+    admitSubmissions(new SubmissionAdmission(config.submitMaxInFlight)),
+  );
   // the body parser reads in the socket's async context: re-enter the request's span after it
   app.use(express.json({ limit: '500kb' }), httpTracingResume(), cleanBody());
 
@@ -147,7 +157,6 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/api/pass', passVerifyRoutes(passDeps));
   // Submissions are limited per person: a whole office behind one NAT address submits at 09:00, so
   // the per-IP limit counts only callers the authentication above did not identify.
-  app.post(['/api/me/checkins', '/api/employees/:id/proxy-checkins'], submissionMetrics());
   app.post(
     ['/api/me/checkins', '/api/me/attachments', '/api/employees/:id/proxy-checkins'],
     limiter({

@@ -161,6 +161,8 @@ export const envSchema = z.object({
   OUTBOX_PUMP_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** first submissions of the day stored together in one transaction at most (1 = each alone) */
   SUBMIT_GROUP_COMMIT_MAX: z.coerce.number().int().min(1).max(1000).default(100),
+  /** submissions (self and 代填) one API process works on at once; more are refused with 503 (0 = no bound) */
+  SUBMIT_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(256),
   /** outbox rows the signal pump locks and marks delivered together */
   OUTBOX_PUMP_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
   /** the worker's /livez and /readyz HTTP server; 0 (the default) runs none */
@@ -288,6 +290,8 @@ export const envDescriptions: Record<EnvKey, string> = {
   OUTBOX_PUMP_BATCH: 'outbox rows the signal pump locks and marks delivered together',
   SUBMIT_GROUP_COMMIT_MAX:
     'first submissions of the day stored together in one transaction at most (1 = each alone)',
+  SUBMIT_MAX_IN_FLIGHT:
+    'submissions (self and 代填) one API process works on at once; one more is refused at once with 503 and `Retry-After` (nothing stored, the page resends later under the same key) instead of queueing; 0 = no bound',
   WORKER_HEALTH_PORT:
     "port of the worker's health server (`/livez`, `/readyz`: Temporal polling and Postgres); 0 runs none",
   WORKER_HEALTH_HOST: "address the worker's health server listens on",
@@ -521,6 +525,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     outboxPollMs: e.OUTBOX_POLL_MS,
     submitGroupCommitMax: e.SUBMIT_GROUP_COMMIT_MAX,
+    /** 0: no bound */
+    submitMaxInFlight: e.SUBMIT_MAX_IN_FLIGHT,
     outboxPump: Object.freeze({ concurrency: e.OUTBOX_PUMP_CONCURRENCY, batchSize: e.OUTBOX_PUMP_BATCH }),
     worker: Object.freeze({
       healthPort: e.WORKER_HEALTH_PORT,

@@ -30,6 +30,12 @@ export const submissionsTotal = new Counter({
   registers: [registry],
 });
 
+export const submissionsInFlight = new Gauge({
+  name: 'hc_submissions_in_flight',
+  help: 'Submissions (self and 代填) this API process is working on; one over SUBMIT_MAX_IN_FLIGHT is refused (hc_submissions_total reason overloaded)',
+  registers: [registry],
+});
+
 export const remindersTotal = new Counter({
   name: 'hc_reminders_total',
   help: 'Reminder rows that reached a final state, by ladder level (0 = remind now) and status (sent, failed, skipped, unknown)',

@@ -98,7 +98,7 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
             schema: submitResultSchema,
           },
         ],
-        errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused'],
+        errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused', 'overloaded'],
       },
       async (req, res, { body: submission }) => {
         // read by authenticate moments ago for a Bearer token (one read fewer per submission)

@@ -54,7 +54,7 @@ export const proxyCheckin = (deps: CheckinDeps): RequestHandler[] => [
           schema: submitResultSchema,
         },
       ],
-      errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused'],
+      errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused', 'overloaded'],
     },
     async (req, res, { params: { id }, body }) => {
       const proxyId = personOf(req);

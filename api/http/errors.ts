@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'csrf_failed'
   | 'rate_limited'
   | 'unavailable'
+  | 'overloaded'
   | 'idempotency_key_reused'
   | 'consent_required'
   | 'photo_removed'
@@ -42,15 +43,18 @@ export class AppError extends Error {
     readonly status: number,
     message: string,
     readonly fields?: FieldIssue[],
-    options?: { cause?: unknown; params?: IssueParams },
+    options?: { cause?: unknown; params?: IssueParams; retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.name = 'AppError';
     this.params = options?.params;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   /** values the problem's translated title names (problem.<code> in the UI packs) */
   readonly params?: IssueParams;
+  /** sent as the Retry-After header: when the client should send the same request again */
+  readonly retryAfterSeconds?: number;
 
   static validation(err: ZodError, where = 'body'): AppError {
     const fields = err.issues.map((i) => ({
@@ -173,6 +177,21 @@ export const photoRemoved = () =>
     '照片已按保留策略删除 (this photo was removed under the retention policy)',
     undefined,
     { params: { reason: 'retention' } },
+  );
+
+/**
+ * The API process already works on as many submissions as it may (SUBMIT_MAX_IN_FLIGHT): refused
+ * at once, nothing read or stored, so the client resends the same request (same idempotency key)
+ * after Retry-After instead of waiting in a queue it would give up on.
+ */
+export const overloaded = (retryAfterSeconds: number) =>
+  new AppError(
+    'overloaded',
+    503,
+    `服务繁忙，本次打卡未保存，请 ${retryAfterSeconds} 秒后用同一幂等键重新提交 (The service is busy: this check-in was not stored; ` +
+      `send the same request again, with the same idempotencyKey, after ${retryAfterSeconds} s)`,
+    undefined,
+    { params: { retryAfter: retryAfterSeconds }, retryAfterSeconds },
   );
 
 export const notFound = (what: string) => new AppError('not_found', 404, `${what} not found`);

@@ -122,11 +122,16 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     req.log.error({ err }, 'unhandled error');
     e = new AppError('internal', 500, 'Internal error');
   }
-  if (e.code === 'unavailable') res.setHeader('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS));
+  const retryAfter =
+    e.retryAfterSeconds ?? (e.code === 'unavailable' ? OUTAGE_RETRY_AFTER_SECONDS : undefined);
+  if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
   // for the submission counter (platform/metrics.ts): why a submission was refused
   res.locals.problemCode = e.code;
   res.locals.problemIssue = e.fields?.[0]?.code ?? '';
-  if (e.status >= 500 && err instanceof AppError) req.log.error({ err }, e.message);
+  // a busy process refusing a submission is working as intended (the request line and
+  // hc_submissions_total say it): no error line with a stack for each of a flood of them
+  if (e.status >= 500 && err instanceof AppError && e.code !== 'overloaded')
+    req.log.error({ err }, e.message);
   res
     .status(e.status)
     .type('application/problem+json')

@@ -33,6 +33,7 @@ export const problemStatus = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  overloaded: 503,
 } as const satisfies Record<ErrorCode, number>;
 
 /** Every field issue code (domain/issue-codes.ts); `satisfies` fails to compile when one is missing. */
@@ -347,6 +348,17 @@ function problemResponses(codes: ErrorCode[], shared: Refusals): Record<string, 
     const name = `${status}_${[...cs].sort().join('_')}`;
     shared.set(name, {
       description: `${status >= 500 ? 'Failed' : 'Refused'}: ${cs.join(', ')}`,
+      // a 503 (a dependency outage, or a busy process refusing submissions) says when to send again
+      ...(status === 503
+        ? {
+            headers: {
+              'Retry-After': {
+                description: 'seconds to wait before sending the same request again',
+                schema: { type: 'integer', minimum: 0 },
+              },
+            },
+          }
+        : {}),
       content: {
         'application/problem+json': {
           schema: {

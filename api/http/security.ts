@@ -38,7 +38,8 @@ export function strictCors(
       cb(null, origin !== undefined && origins.includes(origin));
     },
     credentials: true,
-    exposedHeaders: ['Content-Range', 'x-request-id'],
+    // Retry-After: a 503 (busy, outage) or 429 says when to send again
+    exposedHeaders: ['Content-Range', 'x-request-id', 'Retry-After'],
     allowedHeaders: o.allowedHeaders ?? [
       'content-type',
       'x-csrf-token',

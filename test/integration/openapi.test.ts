@@ -157,6 +157,12 @@ describe('the document', () => {
       'submission_window_closed',
     ]);
     assert.ok(refusal('401') && refusal('403'));
+    // a busy process refuses a submission (SUBMIT_MAX_IN_FLIGHT), never a read; both 503s say when to retry
+    assert.deepEqual(refusal('503')?.allOf[1].properties.code.enum.sort(), ['overloaded', 'unavailable']);
+    assert.ok(resolve(checkin.responses['503'])?.headers, 'Retry-After is documented');
+    const proxy = op('POST', '/api/employees/{id}/proxy-checkins');
+    assert.match(String(proxy.responses['503']?.$ref), /overloaded/);
+    assert.doesNotMatch(String(op('GET', '/api/me/today').responses['503']?.$ref), /overloaded/);
     const components = doc.components as { schemas: Record<string, Json> };
     const issueCodes = components.schemas.IssueCode?.enum as string[];
     assert.ok(issueCodes.includes('date_format') && issueCodes.includes('remind_target'));

@@ -91,6 +91,8 @@ export function CheckinApp() {
 
   const sync = useCallback(async () => {
     if (!session || !queued || queued.state !== 'pending' || queued.blocked || syncing.current) return;
+    // the server was busy: not before the time it asked for (the timer below wakes us then)
+    if (queued.retryAt !== undefined && Date.now() < queued.retryAt) return;
     syncing.current = true;
     try {
       const next = await sendQueued(queued, session, lang);
@@ -118,13 +120,18 @@ export function CheckinApp() {
     window.addEventListener('offline', down);
     const timer =
       queued?.state === 'pending' && !queued.blocked ? setInterval(() => void sync(), RETRY_MS) : undefined;
+    const due =
+      queued?.state === 'pending' && queued.retryAt !== undefined
+        ? setTimeout(() => void sync(), Math.max(0, queued.retryAt - Date.now()) + 50)
+        : undefined;
     void sync();
     return () => {
       window.removeEventListener('online', up);
       window.removeEventListener('offline', down);
       clearInterval(timer);
+      clearTimeout(due);
     };
-  }, [sync, queued?.state, queued?.blocked]);
+  }, [sync, queued?.state, queued?.blocked, queued?.retryAt]);
 
   const slots = useMemo(
     () => ({

@@ -34,11 +34,18 @@ export function Confirmation(props: {
         <div className="ck-sync" data-testid="sync-state" data-state="pending">
           {t('checkin.pending')}
         </div>
-        <p>
-          {t('checkin.pending_hint', {
-            time: formatInstant(queued?.clientSubmittedAt ?? '', timeZone, lang),
-          })}
-        </p>
+        {queued?.retryAt !== undefined ? (
+          // the server was busy: nothing is wrong with the answers, the page sends them again itself
+          <p role="status" data-testid="busy">
+            {t('checkin.busy')}
+          </p>
+        ) : (
+          <p>
+            {t('checkin.pending_hint', {
+              time: formatInstant(queued?.clientSubmittedAt ?? '', timeZone, lang),
+            })}
+          </p>
+        )}
       </section>
     );
   }

@@ -6,7 +6,11 @@ import type { Problem as ProblemBody } from '../problem-text.ts';
 export type Problem = ProblemBody & { status: number };
 
 export class ApiError extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    /** the answer's Retry-After header (503 busy or outage, 429), when it had one */
+    readonly retryAfter?: string,
+  ) {
     super(problem.title ?? `HTTP ${problem.status}`);
   }
 }
@@ -34,11 +38,11 @@ export async function api<T>(
   } catch (err) {
     throw new NetworkError(err instanceof Error ? err.message : String(err));
   }
-  return settle<T>(res.status, await res.text());
+  return settle<T>(res.status, await res.text(), res.headers.get('retry-after'));
 }
 
 /** An answer's body as the caller's value, or the ApiError / NetworkError it means. */
-export function settle<T>(status: number, text: string): T {
+export function settle<T>(status: number, text: string, retryAfter?: string | null): T {
   let json: unknown = undefined;
   try {
     json = text ? JSON.parse(text) : undefined;
@@ -50,7 +54,7 @@ export function settle<T>(status: number, text: string): T {
     // Gateways and a restarting server answer 502-504: the same as not reaching it.
     if (status >= 502 && status <= 504 && !(json as Problem | undefined)?.code)
       throw new NetworkError(`HTTP ${status}`);
-    throw new ApiError({ ...(json as Problem | undefined), status });
+    throw new ApiError({ ...(json as Problem | undefined), status }, retryAfter ?? undefined);
   }
   return json as T;
 }

@@ -37,6 +37,11 @@ export interface QueuedSubmission {
    * shows the notice and sends it again (same key) once they consent.
    */
   blocked?: 'consent';
+  /**
+   * Kept, not failed: the server was busy (503 or 429 with Retry-After) and stored nothing. Resent
+   * with the same key not before this time (ms since the epoch); the page says it will retry.
+   */
+  retryAt?: number;
 }
 
 const DB_NAME = 'health-checkin';

@@ -452,6 +452,7 @@ export const appEn = {
     rate_limited: 'Too many attempts: please wait a moment',
     unavailable: 'The service is unavailable for now: try again shortly',
     photo_removed: 'The photo was removed under the retention policy',
+    overloaded: 'The service is busy: nothing was saved; try again in %{retryAfter} s',
     internal: 'Server error: try again shortly',
   },
   audit: {
@@ -754,6 +755,7 @@ export const appEn = {
     offline_banner: 'Offline: fill in as usual, it is sent when the network returns',
     pending: 'Waiting to sync',
     pending_hint: 'Saved on this device; sent automatically when online (filled in at %{time})',
+    busy: 'Busy: saved on this device, will retry automatically',
     synced: 'Synced',
     failed: 'Not sent',
     retry: 'Retry',

@@ -467,6 +467,7 @@ export const appZh = {
     rate_limited: '操作太频繁，请稍后再试',
     unavailable: '服务暂时不可用，请稍后再试',
     photo_removed: '照片已按保留策略删除',
+    overloaded: '服务繁忙，本次提交未保存，请 %{retryAfter} 秒后重试',
     internal: '服务器出错，请稍后再试',
   },
   audit: {
@@ -759,6 +760,7 @@ export const appZh = {
     offline_banner: '当前离线：可以正常填写，提交后将自动同步',
     pending: '待同步',
     pending_hint: '已保存在本机，联网后自动提交（%{time} 填写）',
+    busy: '服务繁忙，已保存在本机，稍后自动重试',
     synced: '已同步',
     failed: '提交失败',
     retry: '重试',
