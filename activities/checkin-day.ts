@@ -3,7 +3,12 @@ import { Context } from '@temporalio/activity';
 import { ServiceError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { dayKind, exemptionFor, isYearCovered } from '../domain/calendar/work-calendar.ts';
-import { computeDaySchedule, compressSchedule, type DaySchedule } from '../domain/day-schedule.ts';
+import {
+  computeDaySchedule,
+  compressSchedule,
+  dayStartDelayMs,
+  type DaySchedule,
+} from '../domain/day-schedule.ts';
 import type { CheckinPolicy } from '../domain/policy.ts';
 import { ladderDeadline, ladderTaskQueue, type ReminderLevel } from '../domain/reminders/ladder.ts';
 import { checkinWorkflowId, departmentBatchWorkflowId } from '../domain/workflow-ids.ts';
@@ -273,19 +278,6 @@ export function createCheckinDayActivities({ db, temporal, dingtalk, config, log
   };
 }
 
-/**
- * A day has nothing to do before its window opens (nobody can submit yet, its first instant is
- * later): started before that, it waits in the server (a start delay) instead of running a first
- * workflow task at fan-out time. Starting costs the server one write and the worker nothing, and the
- * worker holds no state for it until then. A signal sent during the delay (an exemption) is kept
- * and delivered with the first task; a query is refused until then.
- */
-export function windowOpenDelayMs(schedule: DaySchedule, now = Date.now()): number | undefined {
-  const ms = Date.parse(schedule.opensAt) - now;
-  // (below a second the first task might as well run now)
-  return ms >= 1000 ? ms : undefined;
-}
-
 const START_ATTEMPTS = 6;
 const deadlineExceeded = (err: unknown): boolean =>
   err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === 4;
@@ -300,8 +292,8 @@ export async function startEmployeeDays(
   days: { id: number; department_id: number; schedule: DaySchedule }[],
   /**
    * ladders: also start (or tell) the departments' ladders, with this deadline floor (ladderDeadline);
-   * concurrency: starts in flight (default 32); startAtWindowOpen: delay each start until the day's
-   * window opens (windowOpenDelayMs)
+   * concurrency: starts in flight (default 32); startAtWindowOpen: delay each start into the day's
+   * window, before its first reminder (dayStartDelayMs)
    */
   opts: ({ ladders: false } | { ladders: true; deadlineFloorMs: number }) & {
     concurrency?: number;
@@ -309,7 +301,7 @@ export async function startEmployeeDays(
   },
 ): Promise<boolean[]> {
   const started = await mapLimit(days, opts.concurrency ?? 32, async (e) => {
-    const delay = opts.startAtWindowOpen ? windowOpenDelayMs(e.schedule) : undefined;
+    const delay = opts.startAtWindowOpen ? dayStartDelayMs(e.schedule, e.id, Date.now()) : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
         await temporal.workflow.start(dailyCheckin, {

@@ -274,7 +274,7 @@ export const envDescriptions: Record<EnvKey, string> = {
   LADDER_DEADLINE_FLOOR_SECONDS:
     "a department ladder tries a level at least this long after its instant, even past the day's late window (compressed days; not scaled)",
   DAY_START_AT_WINDOW_OPEN:
-    'the fan-out starts a day with a Temporal start delay until its window opens: no workflow task (and no worker memory) before; signals sent earlier are delivered then, a query before then is refused (`Workflow task is not scheduled yet`)',
+    'the fan-out starts a day with a Temporal start delay into its window (spread by employee between the opening and shortly before the first reminder): no workflow task (and no worker memory) before; signals sent earlier are delivered then, a query before then is refused (`Workflow task is not scheduled yet`)',
   FANOUT_START_CONCURRENCY:
     'day workflows the fan-out starts concurrently (Temporal `StartWorkflowExecution` calls in flight)',
   REVIEW_WARNING_TIMEOUT_SECONDS:
