@@ -145,6 +145,19 @@ const countOf = async (table: 'health_records' | 'attachments' | 'reviews', empl
     ).n,
   );
 
+/** A stored record's answers, opened with the database's keyring. */
+const storedAnswers = async (recordId: number) =>
+  openAnswers(
+    (
+      await ctx.db
+        .selectFrom('health_records')
+        .select('answers_ct')
+        .where('id', '=', recordId)
+        .executeTakeFirstOrThrow()
+    ).answers_ct,
+    keyringOf(ctx.db),
+  );
+
 const auditRows = (action: string, targetId?: string) =>
   ctx.db
     .selectFrom('audit_log')
@@ -297,12 +310,7 @@ describe('correction and deletion requests', () => {
       corrections: { temperature: 36.6 },
     });
     assert.equal(decided.status, 200, JSON.stringify(decided.body));
-    const rec = await ctx.db
-      .selectFrom('health_records')
-      .select('answers_ct')
-      .where('id', '=', recordId)
-      .executeTakeFirstOrThrow();
-    assert.equal(openAnswers(rec.answers_ct, keyringOf(ctx.db)).temperature, 36.6);
+    assert.equal((await storedAnswers(recordId)).temperature, 36.6);
     const [audit] = await auditRows('data_requests.approve', String(e.id));
     assert.deepEqual((audit?.detail as { correctedFields: string[] }).correctedFields, ['temperature']);
   });
@@ -539,17 +547,7 @@ describe('minimisation', () => {
       [fiveDays],
       'photos past 7 days go',
     );
-    const where = async (id: number) =>
-      openAnswers(
-        (
-          await ctx.db
-            .selectFrom('health_records')
-            .select('answers_ct')
-            .where('id', '=', id)
-            .executeTakeFirstOrThrow()
-        ).answers_ct,
-        keyringOf(ctx.db),
-      ).where;
+    const where = async (id: number) => (await storedAnswers(id)).where;
     assert.deepEqual(await where(tenDays), { status: 'removed' });
     assert.deepEqual(await where(fiveDays), { status: 'removed' }, 'locations past 3 days go');
     assert.deepEqual(await where(yesterday), { lat: 31.230416, lng: 121.473701, accuracy: 5 });
@@ -625,18 +623,7 @@ describe('minimisation', () => {
       await ctx.admin('PUT', '/api/privacy/settings', { ...settings, photoRetentionDays: null });
     }
     assert.equal(await countOf('attachments', e.id), 0, 'the image is gone');
-    const answersOf = async (id: number) =>
-      openAnswers(
-        (
-          await ctx.db
-            .selectFrom('health_records')
-            .select('answers_ct')
-            .where('id', '=', id)
-            .executeTakeFirstOrThrow()
-        ).answers_ct,
-        keyringOf(ctx.db),
-      );
-    assert.deepEqual((await answersOf(linked.id)).codePhoto, { photoId, status: 'removed' });
+    assert.deepEqual((await storedAnswers(linked.id)).codePhoto, { photoId, status: 'removed' });
 
     for (const id of [linked.id, reused.id]) {
       const res = await photo(id);
@@ -702,7 +689,7 @@ describe('minimisation', () => {
       corrections: { temperature: 36.6 },
     });
     assert.equal(decided.status, 200, JSON.stringify(decided.body));
-    const corrected = await answersOf(linked.id);
+    const corrected = await storedAnswers(linked.id);
     assert.deepEqual([corrected.temperature, corrected.codePhoto], [36.6, { photoId, status: 'removed' }]);
   });
 
