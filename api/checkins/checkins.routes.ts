@@ -1,6 +1,5 @@
 // Employee endpoints: today's form and status, and the submission.
 import { Router } from 'express';
-import { z } from 'zod';
 import { submissionSchema } from '../../domain/submission.ts';
 import { getPublishedForm } from '../../db/repositories/forms.ts';
 import { findRecordForDay } from '../../db/repositories/records.ts';
@@ -14,16 +13,8 @@ import { prefillFor } from './prefill.ts';
 import { formForPerson, noticeNeeded } from '../../domain/privacy/consent.ts';
 import { getPublishedNoticeCached } from '../../db/repositories/privacy.ts';
 
-/** What a submission answers (the proxy's too). */
-export const submitResultSchema = z.object({
-  record: z.looseObject({ id: z.number().int(), employee_id: z.number().int(), work_date: z.string() }),
-  replayed: z
-    .boolean()
-    .meta({ description: 'true: the idempotency key was seen, this is the stored record' }),
-  reviewId: z.number().int().nullable().meta({ description: 'the anomaly review the record opened' }),
-});
 import { endpoint } from '../http/contract.ts';
-import { todaySchema } from './checkins.schemas.ts';
+import { submitOutcomes, todaySchema } from './checkins.schemas.ts';
 
 export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly IdentityCheck[] }): Router {
   const r = Router();
@@ -90,15 +81,7 @@ export function checkinRoutes(deps: CheckinDeps & { identityChecks: readonly Ide
       {
         summary: "Submit today's check-in (idempotent by idempotencyKey)",
         body: submissionSchema,
-        response: { status: 201, description: 'Stored', schema: submitResultSchema },
-        otherResponses: [
-          {
-            status: 200,
-            description: 'The idempotency key replays: the stored record',
-            schema: submitResultSchema,
-          },
-        ],
-        errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused', 'overloaded'],
+        ...submitOutcomes,
       },
       async (req, res, { body: submission }) => {
         // read by authenticate moments ago for a Bearer token (one read fewer per submission)

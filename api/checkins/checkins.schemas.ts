@@ -1,5 +1,5 @@
-// What GET /api/me/today answers (its contract's response schema); the submission's answer is
-// submitResultSchema in checkins.routes.ts.
+// What GET /api/me/today answers (its contract's response schema), and what a submission answers
+// (the employee's own and a manager's 代填 alike).
 import { z } from 'zod';
 import { formDefinitionSchema } from '../../domain/forms/form-definition.ts';
 import { reviewStatuses } from '../../domain/review-status.ts';
@@ -40,3 +40,24 @@ export const todaySchema = z.strictObject({
   /** the anomaly review today's record opened */
   review: z.strictObject({ id, status: z.enum(reviewStatuses), escalated: z.boolean(), severity }).nullable(),
 });
+
+/** What a submission answers (the proxy's too). */
+const submitResultSchema = z.object({
+  record: z.looseObject({ id: z.number().int(), employee_id: z.number().int(), work_date: z.string() }),
+  replayed: z
+    .boolean()
+    .meta({ description: 'true: the idempotency key was seen, this is the stored record' }),
+  reviewId: z.number().int().nullable().meta({ description: 'the anomaly review the record opened' }),
+});
+/** The answers and refusals both submission routes declare. */
+export const submitOutcomes = {
+  response: { status: 201, description: 'Stored', schema: submitResultSchema },
+  otherResponses: [
+    {
+      status: 200,
+      description: 'The idempotency key replays: the stored record',
+      schema: submitResultSchema,
+    },
+  ],
+  errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused', 'overloaded'],
+} as const;

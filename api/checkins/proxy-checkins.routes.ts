@@ -11,7 +11,7 @@ import { sealAuditText } from '../../db/repositories/audit.ts';
 import { inScopeOf, personOf, scopeOf } from '../auth/permissions.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { parse } from '../http/middleware.ts';
-import { submitResultSchema } from './checkins.routes.ts';
+import { submitOutcomes } from './checkins.schemas.ts';
 import { submitCheckin, type CheckinDeps } from './checkins.service.ts';
 import { keyringOf } from '../../db/sealed-fields.ts';
 import { endpoint } from '../http/contract.ts';
@@ -46,15 +46,7 @@ export const proxyCheckin = (deps: CheckinDeps): RequestHandler[] => [
       summary: "代填: a manager or HR submits today's check-in for someone in their departments",
       params: idParam,
       body: proxySubmissionSchema,
-      response: { status: 201, description: 'Stored', schema: submitResultSchema },
-      otherResponses: [
-        {
-          status: 200,
-          description: 'The idempotency key replays: the stored record',
-          schema: submitResultSchema,
-        },
-      ],
-      errors: ['submission_window_closed', 'already_submitted', 'idempotency_key_reused', 'overloaded'],
+      ...submitOutcomes,
     },
     async (req, res, { params: { id }, body }) => {
       const proxyId = personOf(req);
