@@ -10,8 +10,9 @@
 //
 // --workers: K worker processes on the same task queues (scale-out); --lead: seconds from the first
 // start to level 1 (default 120 + N/25); --opens-before: the days' window opens S seconds before
-// level 1 (the fan-out starts each day with a start delay until then, as in production; default:
-// the window is already open, so every day runs its first task at once); --concurrency: starts in
+// level 1 (the fan-out starts each day with a start delay into it, spread before level 1, as in
+// production: dayStartDelayMs; default: the window is already open, so every day runs its first
+// task at once); --concurrency: starts in
 // flight (default 32); --shards / --shard-io: history shards (default 16) and
 // shard IO concurrency (default 2) of the production server.
 //
@@ -322,7 +323,7 @@ async function main() {
         variant:
           'department ladder (an activity per department and instant)' +
           (common.opensBeforeS !== undefined
-            ? `, days started with a delay until their window opens ${common.opensBeforeS} s before level 1`
+            ? `, days started with a delay into their window (opens ${common.opensBeforeS} s before level 1)`
             : '') +
           `, ${workers} worker process${workers > 1 ? 'es' : ''}`,
         tree: root,

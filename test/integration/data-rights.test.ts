@@ -714,16 +714,7 @@ describe('minimisation', () => {
     });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     const id = (r.body.record as { id: number }).id;
-    const stored = openAnswers(
-      (
-        await ctx.db
-          .selectFrom('health_records')
-          .select('answers_ct')
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow()
-      ).answers_ct,
-      keyringOf(ctx.db),
-    );
+    const stored = await storedAnswers(id);
     assert.deepEqual(stored.where, { lat: 31.23, lng: 121.474, accuracy: 111 });
     await ctx.admin('PUT', '/api/privacy/settings', { ...base, locationDecimals: null });
   });
