@@ -1,25 +1,20 @@
 // Group commit for the morning rush: first submissions of the day that arrive while a commit is
-// in flight are written together in the next transaction (one multi-row insert each of records,
-// reviews, audit rows and outbox rows, one update of their days), so a batch costs the same few
-// statements and one WAL flush whatever its size. A statement per person inside the batch would
-// hold the batch's locks (stats rows, advisory buckets, day rows, which every other batch needs
-// too) across one round trip and one event-loop turn of the API per person: measured, that was
-// what bounded the rush (batches of 40 took 1.5-2.2 s, see bench/RESULTS.md). Each waiting request gets its own record, or is told
-// to take the single-request path (its employee already had a record or its key was used, or the
-// batch failed), where it gets its own answer or error.
+// in flight are written together in the next batch: one round trip reserves the batch's ids, one
+// statement writes its records, reviews, audit rows, day updates and outbox rows
+// (db/repositories/first-records.ts). Each waiting request gets its own record, or is told to take
+// the single-request path (its employee already had a record or its key was used, or the batch
+// failed), where it gets its own answer or error.
 import type { Logger } from '../../config/logger.ts';
 import type { DB } from '../../db/connect.ts';
 import type { HealthRecord } from '../../db/database.ts';
-import { linkAttachments } from '../../db/repositories/attachments.ts';
-import { insertAudits, type AuditEntry } from '../../db/repositories/audit.ts';
-import { markDaysSubmitted } from '../../db/repositories/checkin-days.ts';
-import { enqueueOutbox, type OutboxMessage } from '../../db/repositories/outbox.ts';
-import { insertRecordsIfAbsent, type RecordInsert } from '../../db/repositories/records.ts';
-import { openReviewsIfAbnormal } from '../../db/repositories/reviews.ts';
+import type { AuditEntry } from '../../db/repositories/audit.ts';
+import { insertFirstRecords, reserveIds } from '../../db/repositories/first-records.ts';
+import type { OutboxMessage } from '../../db/repositories/outbox.ts';
 import { captureTraceContext, type TraceContext } from '../../platform/tracing.ts';
 
 export interface FreshSubmission {
-  values: RecordInsert & { employee_id: number; work_date: string; idempotency_key: string };
+  /** the record as it will be stored, but for what the write gives it (its id, when) */
+  values: Omit<HealthRecord, 'id' | 'created_at' | 'is_current' | 'locations_removed_at'>;
   timing: 'on_time' | 'late';
   photoIds: string[];
   /** the request's audit row, written with the record */
@@ -47,14 +42,19 @@ interface Waiting {
 
 /**
  * Batches committing at once: one lane would put every write of the rush on one Postgres backend
- * (one core); a few overlap the commits' WAL flushes and the stats triggers. Concurrent batches
- * stay correct: the unique indexes refuse a twin, and a batch that loses a deadlock goes one by one.
+ * (one core); a few overlap the commits' WAL flushes and the stats triggers. An employee is in one
+ * batch at a time; a twin from another process makes its batch fail (unique indexes), and a batch
+ * that fails or loses a deadlock goes one by one.
  */
 const LANES = 3;
+
+const UNIQUE_VIOLATION = '23505';
 
 export class GroupCommit {
   private queue: Waiting[] = [];
   private running = 0;
+  /** employees whose first record is being written now */
+  private readonly inFlight = new Set<number>();
 
   constructor(
     private readonly deps: {
@@ -79,77 +79,94 @@ export class GroupCommit {
   private async run(): Promise<void> {
     this.running++;
     try {
-      while (this.queue.length) {
-        // one request per employee in a batch (a double tap waits for the next one, then replays)
-        const batch: Waiting[] = [];
-        const rest: Waiting[] = [];
-        const seen = new Set<number>();
-        for (const w of this.queue) {
-          if (batch.length < this.maxBatch && !seen.has(w.item.values.employee_id)) {
-            seen.add(w.item.values.employee_id);
-            batch.push(w);
-          } else rest.push(w);
-        }
-        this.queue = rest;
+      for (let batch = this.take(); batch.length > 0; batch = this.take()) {
         await this.commit(batch);
+        const done = new Set(batch.map((w) => w.item.values.employee_id));
+        for (const e of done) this.inFlight.delete(e);
+        // a double tap that waited: its twin is stored (or failed), so it goes on alone and replays
+        this.queue = this.queue.filter((w) => {
+          if (!done.has(w.item.values.employee_id)) return true;
+          w.resolve(null);
+          return false;
+        });
       }
     } finally {
       this.running--;
     }
   }
 
+  /** The next batch: one request per employee, none whose employee another lane is writing. */
+  private take(): Waiting[] {
+    const batch: Waiting[] = [];
+    const rest: Waiting[] = [];
+    for (const w of this.queue) {
+      const employee = w.item.values.employee_id;
+      if (batch.length < this.maxBatch && !this.inFlight.has(employee)) {
+        this.inFlight.add(employee);
+        batch.push(w);
+      } else rest.push(w);
+    }
+    this.queue = rest;
+    return batch;
+  }
+
   private async commit(batch: Waiting[]): Promise<void> {
     // a steady lock order between concurrent batches and single-request transactions
     batch.sort((a, b) => a.item.values.employee_id - b.item.values.employee_id);
-    let results: Map<Waiting, Written>;
-    let outboxIds: number[] = [];
+    const results = new Map<Waiting, Written>();
     const traces: (TraceContext | undefined)[] = [];
+    let outboxIds: number[];
     try {
-      ({ results, outboxIds } = await this.deps.db.transaction().execute(async (trx) => {
-        const records = await insertRecordsIfAbsent(
-          trx,
-          batch.map((w) => w.item.values),
-        );
-        const byKey = new Map(records.map((r) => [`${r.employee_id}:${r.idempotency_key}`, r]));
-        const stored: [Waiting, HealthRecord][] = [];
-        for (const w of batch) {
-          const record = byKey.get(`${w.item.values.employee_id}:${w.item.values.idempotency_key}`);
-          if (record) stored.push([w, record]);
-        }
-        // Issued together: pg sends each the moment the one before it returns, without waiting
-        // for this process's event loop in between (the locks taken above are held meanwhile).
-        const photos = stored.filter(([w]) => w.item.photoIds.length > 0);
-        const audits = stored.flatMap(([w, record]) => w.item.audit?.(record) ?? []);
-        const [reviewIds] = await Promise.all([
-          openReviewsIfAbnormal(
-            trx,
-            stored.map(([, record]) => record),
-          ),
-          insertAudits(trx, audits),
-          markDaysSubmitted(
-            trx,
-            stored.map(([w, record]) => ({
-              employeeId: record.employee_id,
-              workDate: record.work_date,
-              outcome: w.item.timing === 'late' ? 'late' : 'submitted',
-            })),
-          ),
-          ...photos.map(([w, record]) => linkAttachments(trx, w.item.photoIds, record.id)),
-        ]);
-        const written = new Map<Waiting, Written>();
-        const messages: OutboxMessage[] = [];
-        for (const [w, record] of stored) {
-          const reviewId = reviewIds.get(record.id) ?? null;
-          const own = this.deps.messages(record, w.item.timing, reviewId);
-          messages.push(...own);
-          traces.push(...own.map(() => w.trace));
-          written.set(w, { record, reviewId });
-        }
-        return { results: written, outboxIds: await enqueueOutbox(trx, messages, this.deps.leaseSeconds) };
-      }));
+      const abnormal = batch.filter((w) => w.item.values.severity !== 'normal').length;
+      // a day signal each, and a review start each abnormal one
+      const ids = await reserveIds(this.deps.db, {
+        records: batch.length,
+        reviews: abnormal,
+        outbox: batch.length + abnormal,
+      });
+      const createdAt = new Date();
+      let nextReview = 0;
+      let nextOutbox = 0;
+      const rows = batch.map((w, i) => {
+        const record: HealthRecord = {
+          ...w.item.values,
+          id: ids.records[i] as number,
+          created_at: createdAt,
+          is_current: true,
+          locations_removed_at: null,
+        };
+        const reviewId = record.severity === 'normal' ? null : (ids.reviews[nextReview++] as number);
+        const outbox = this.deps.messages(record, w.item.timing, reviewId).map((m) => ({
+          ...m,
+          id: ids.outbox[nextOutbox++] as number,
+        }));
+        traces.push(...outbox.map(() => w.trace));
+        return { w, record, reviewId, outbox };
+      });
+      if (nextOutbox !== ids.outbox.length) throw new Error('outbox ids reserved for messages not sent');
+      await insertFirstRecords(this.deps.db, {
+        records: rows.map((r) => r.record),
+        reviews: rows.flatMap(({ record, reviewId }) => (reviewId === null ? [] : [{ ...record, reviewId }])),
+        audits: rows.flatMap(({ w, record }) => w.item.audit?.(record) ?? []),
+        days: rows.map(({ w, record }) => ({
+          employeeId: record.employee_id,
+          workDate: record.work_date,
+          outcome: w.item.timing === 'late' ? 'late' : 'submitted',
+        })),
+        photos: rows.flatMap(({ w, record }) => w.item.photoIds.map((id) => ({ id, recordId: record.id }))),
+        outbox: rows.flatMap((r) => r.outbox),
+        leaseSeconds: this.deps.leaseSeconds,
+      });
+      for (const { w, record, reviewId } of rows) results.set(w, { record, reviewId });
+      outboxIds = rows.flatMap((r) => r.outbox.map((m) => m.id));
     } catch (err) {
-      // each request tries again alone and gets its own answer or error
-      this.deps.logger.warn({ err, size: batch.length }, 'group commit failed; its requests go one by one');
+      // each request tries again alone and gets its own answer or error; a twin that came late
+      // (its key or day taken since it looked) is routine: the single path answers it
+      const twin = (err as { code?: string }).code === UNIQUE_VIOLATION;
+      this.deps.logger[twin ? 'info' : 'warn'](
+        twin ? { size: batch.length } : { err, size: batch.length },
+        'group commit refused; its requests go one by one',
+      );
       for (const w of batch) w.resolve(null);
       return;
     }

@@ -1,6 +1,6 @@
 // Uploaded images (health-code screenshots), sealed at rest; the only place that writes or reads
 // their bytes.
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DB } from '../connect.ts';
 import type { AttachmentType, Database } from '../database.ts';
 import { keyringOf, openPhoto, sealPhoto } from '../sealed-fields.ts';
@@ -43,6 +43,14 @@ export async function linkAttachments(trx: Transaction<Database>, ids: string[],
     .where('id', 'in', ids)
     .where('record_id', 'is', null)
     .execute();
+}
+
+/** The update linking several records' photos (run inside the group commit's statement). */
+export function attachmentsLinkUpdate(links: readonly { id: string; recordId: number }[]) {
+  const rows = sql.join(links.map((l) => sql`(${l.id}::uuid, ${l.recordId}::bigint)`));
+  return sql`update attachments a set record_id = v.record_id
+    from (values ${rows}) as v (id, record_id)
+    where a.id = v.id and a.record_id is null`;
 }
 
 /** The image when it belongs to the employee who made the record. */

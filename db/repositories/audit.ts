@@ -75,40 +75,29 @@ export async function insertAudit(
   db: Kysely<Database> | Transaction<Database>,
   e: AuditEntry,
 ): Promise<void> {
-  await insertAudits(db, [e]);
+  await db.insertInto('audit_log').values(auditRow(e)).execute();
 }
 
-/** Several rows in one statement (the group commit's submissions). */
-export async function insertAudits(
-  db: Kysely<Database> | Transaction<Database>,
-  entries: readonly AuditEntry[],
-): Promise<void> {
-  if (entries.length === 0) return;
-  await db
-    .insertInto('audit_log')
-    .values(
-      entries.map((e) => {
-        const targetType = clean(e.targetType);
-        const targetId = clean(e.targetId);
-        return {
-          actor: clean(e.actor) ?? '',
-          actor_roles: [...e.actorRoles],
-          action: clean(e.action) ?? '',
-          target_type: targetType,
-          target_id: targetId,
-          outcome: e.outcome,
-          status: e.status ?? null,
-          ip: clean(e.ip),
-          user_agent: clean(e.userAgent?.slice(0, 500)),
-          request_id: clean(e.requestId),
-          detail: e.detail
-            ? JSON.stringify(e.detail, (_k, v: unknown) => (typeof v === 'string' ? clean(v) : v))
-            : null,
-          department_id: departmentOf(targetType, targetId),
-        };
-      }),
-    )
-    .execute();
+/** The row for an entry (also written inside the group commit's statement). */
+export function auditRow(e: AuditEntry) {
+  const targetType = clean(e.targetType);
+  const targetId = clean(e.targetId);
+  return {
+    actor: clean(e.actor) ?? '',
+    actor_roles: [...e.actorRoles],
+    action: clean(e.action) ?? '',
+    target_type: targetType,
+    target_id: targetId,
+    outcome: e.outcome,
+    status: e.status ?? null,
+    ip: clean(e.ip),
+    user_agent: clean(e.userAgent?.slice(0, 500)),
+    request_id: clean(e.requestId),
+    detail: e.detail
+      ? JSON.stringify(e.detail, (_k, v: unknown) => (typeof v === 'string' ? clean(v) : v))
+      : null,
+    department_id: departmentOf(targetType, targetId),
+  };
 }
 
 /** Deletes up to `limit` rows older than `before`; the trigger only lets this transaction through. */

@@ -105,21 +105,19 @@ export async function markDaySubmitted(
 }
 
 /**
- * Marks still-pending (or missed) days submitted or late, several in one statement (the group
- * commit of submissions).
+ * The update marking still-pending (or missed) days submitted or late, several in one statement
+ * (run inside the group commit's statement).
  */
-export async function markDaysSubmitted(
-  trx: Transaction<Database>,
+export function daysSubmittedUpdate(
   days: readonly { employeeId: number; workDate: string; outcome: 'submitted' | 'late' }[],
-): Promise<void> {
-  if (days.length === 0) return;
+) {
   const rows = sql.join(
     days.map((d) => sql`(${d.employeeId}::int, ${d.workDate}::date, ${d.outcome}::text)`),
   );
-  await sql`update checkin_days c set outcome = v.outcome, updated_at = now()
+  return sql`update checkin_days c set outcome = v.outcome, updated_at = now()
     from (values ${rows}) as v (employee_id, work_date, outcome)
     where c.employee_id = v.employee_id and c.work_date = v.work_date
-      and c.outcome in ('pending', 'missed')`.execute(trx);
+      and c.outcome in ('pending', 'missed')`;
 }
 
 export function findDay(db: DB, employeeId: number, workDate: string) {

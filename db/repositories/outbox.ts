@@ -48,22 +48,24 @@ export async function enqueueOutbox(
   if (messages.length === 0) return [];
   const rows = await db
     .insertInto('signal_outbox')
-    .values(
-      messages.map((m) => ({
-        action: m.action,
-        workflow_id: m.workflowId,
-        signal_name: m.signalName,
-        workflow_type: m.workflowType,
-        payload: JSON.stringify(m.payload),
-        ...(leaseSeconds > 0
-          ? { next_attempt_at: sql<Date>`now() + make_interval(secs => ${leaseSeconds})` }
-          : {}),
-      })),
-    )
+    .values(outboxRows(messages, leaseSeconds))
     .returning('id')
     .execute();
   return rows.map((r) => r.id);
 }
+
+/** The rows for these messages, leased to the writing process for `leaseSeconds` when > 0. */
+export const outboxRows = (messages: readonly OutboxMessage[], leaseSeconds: number) =>
+  messages.map((m) => ({
+    action: m.action,
+    workflow_id: m.workflowId,
+    signal_name: m.signalName,
+    workflow_type: m.workflowType,
+    payload: JSON.stringify(m.payload),
+    ...(leaseSeconds > 0
+      ? { next_attempt_at: sql<Date>`now() + make_interval(secs => ${leaseSeconds})` }
+      : {}),
+  }));
 
 /** Locks a batch of due rows for this drainer; other drainers skip them. */
 export function lockDueSignals(trx: Transaction<Database>, limit: number) {

@@ -28,37 +28,19 @@ export type RecordInsert = Omit<Insertable<HealthRecordsTable>, 'answers_ct' | '
   reasons: AnomalyReason[];
 };
 
+/** The row as stored: answers and reasons sealed under the active key. */
+export const sealedRecordRow = ({ answers, reasons, ...plain }: RecordInsert, k: FieldKeyring) => ({
+  ...plain,
+  ...sealRecordFields({ answers, reasons }, k),
+});
+
 export async function insertRecord(db: Q, values: RecordInsert): Promise<HealthRecord> {
-  const { answers, reasons, ...plain } = values;
   const row = await db
     .insertInto('health_records')
-    .values({ ...plain, ...sealRecordFields({ answers, reasons }, keyringOf(db)) })
+    .values(sealedRecordRow(values, keyringOf(db)))
     .returningAll()
     .executeTakeFirstOrThrow();
   return openRecord(row, keyringOf(db));
-}
-
-/**
- * Group commit: inserts several records in one statement; a row whose employee already has a
- * current record that day, or this idempotency key, is skipped (its caller decides alone).
- */
-export async function insertRecordsIfAbsent(
-  trx: Transaction<Database>,
-  values: readonly RecordInsert[],
-): Promise<HealthRecord[]> {
-  if (values.length === 0) return [];
-  const rows = await trx
-    .insertInto('health_records')
-    .values(
-      values.map(({ answers, reasons, ...plain }) => ({
-        ...plain,
-        ...sealRecordFields({ answers, reasons }, keyringOf(trx)),
-      })),
-    )
-    .onConflict((oc) => oc.doNothing())
-    .returningAll()
-    .execute();
-  return rows.map((r) => openRecord(r, keyringOf(trx)));
 }
 
 export async function findRecordById(db: Q, id: number): Promise<HealthRecord | undefined> {

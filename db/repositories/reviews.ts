@@ -74,7 +74,7 @@ export function findReviewAwaitingRecheck(db: Q, currentRecordId: number) {
 }
 
 /** A record just stored, as far as its review needs it. */
-type NewRecord = {
+export type NewRecord = {
   id: number;
   employee_id: number;
   department_id: number;
@@ -82,7 +82,7 @@ type NewRecord = {
   severity: Severity;
 };
 
-const reviewRow = (r: NewRecord, keyId: string) => {
+export const reviewRow = (r: NewRecord, keyId: string) => {
   const opened: ReviewHistoryEntry = {
     at: new Date().toISOString(),
     event: 'opened',
@@ -105,26 +105,13 @@ const reviewRow = (r: NewRecord, keyId: string) => {
 
 /** A new record that is not normal opens its review; returns the review's id (null when normal). */
 export async function openReviewIfAbnormal(db: Q, record: NewRecord): Promise<number | null> {
-  return (await openReviewsIfAbnormal(db, [record])).get(record.id) ?? null;
-}
-
-/**
- * The group commit's reviews: the abnormal ones among these new records open theirs in one insert.
- * Returns the review id by record id.
- */
-export async function openReviewsIfAbnormal(
-  db: Q,
-  records: readonly NewRecord[],
-): Promise<Map<number, number>> {
-  const abnormal = records.filter((r) => r.severity !== 'normal');
-  if (abnormal.length === 0) return new Map();
-  const keyId = keyringOf(db).activeKeyId;
-  const rows = await db
+  if (record.severity === 'normal') return null;
+  const row = await db
     .insertInto('reviews')
-    .values(abnormal.map((r) => reviewRow(r, keyId)))
-    .returning(['id', 'record_id'])
-    .execute();
-  return new Map(rows.map((r) => [r.record_id, r.id]));
+    .values(reviewRow(record, keyringOf(db).activeKeyId))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /** Appends to the review's history and applies the given changes in one statement. */

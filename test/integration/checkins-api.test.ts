@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { translate } from '../../admin-ui/src/i18n/translate.ts';
 import { problemTitle } from '../../admin-ui/src/problem-text.ts';
 import { findRecordById } from '../../db/repositories/records.ts';
+import { checkinWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids.ts';
 import { wallTimeAt } from '../../domain/zoned-time.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 
@@ -318,6 +319,85 @@ describe('免登 and today', () => {
 });
 
 describe('rate limits', () => {
+  test('a burst of first submissions written together: each its own record, review, audit row, day and signals', async () => {
+    const team = await ctx.department({ size: 12 });
+    await ctx.expectToday(team.members);
+    const fever = new Set(team.members.filter((_, i) => i % 3 === 0).map((e) => e.id));
+    const bodies = team.members.map((e) => ({
+      employee: e,
+      body: {
+        idempotencyKey: newKey(),
+        answers: { ...validAnswers, temperature: fever.has(e.id) ? 39.2 : 36.5 },
+      },
+    }));
+    // all at once (the group commit takes those waiting together), two of them double-tapped
+    const sent = [...bodies, bodies[1] as (typeof bodies)[number], bodies[2] as (typeof bodies)[number]];
+    const rs = await Promise.all(sent.map(({ employee, body }) => ctx.submit(employee.id, body)));
+    assert.deepEqual(rs.map((r) => r.status).sort(), [
+      ...Array<number>(2).fill(200),
+      ...Array<number>(12).fill(201),
+    ]);
+    const created = rs.filter((r) => r.status === 201).map((r) => r.body);
+    const records = await ctx.db
+      .selectFrom('health_records')
+      .select(['id', 'employee_id', 'severity', 'idempotency_key', 'department_id'])
+      .where(
+        'employee_id',
+        'in',
+        team.members.map((e) => e.id),
+      )
+      .execute();
+    assert.equal(records.length, 12);
+    for (const { employee, body } of bodies) {
+      const rec = records.find((r) => r.employee_id === employee.id);
+      assert.equal(rec?.idempotency_key, body.idempotencyKey);
+      assert.equal(rec.severity === 'normal', !fever.has(employee.id));
+      const answered = created.find((b) => (b.record as { id: number }).id === rec.id);
+      assert.ok(answered, `employee ${employee.id} was answered with their own record`);
+      const review = await ctx.db
+        .selectFrom('reviews')
+        .select(['id', 'record_id', 'status'])
+        .where('record_id', '=', rec.id)
+        .executeTakeFirst();
+      assert.equal(review?.id ?? null, answered.reviewId, 'the answer names the review the record opened');
+      assert.equal(review !== undefined, fever.has(employee.id));
+    }
+    const days = await ctx.db
+      .selectFrom('checkin_days')
+      .select('outcome')
+      .where(
+        'employee_id',
+        'in',
+        team.members.map((e) => e.id),
+      )
+      .execute();
+    assert.deepEqual(new Set(days.map((d) => d.outcome)), new Set(['submitted']));
+    // each 201 committed its own audit row with its record
+    const audits = await ctx.db
+      .selectFrom('audit_log')
+      .select('actor')
+      .where(
+        'actor',
+        'in',
+        team.members.map((e) => `employee:${e.id}`),
+      )
+      .where('status', '=', 201)
+      .execute();
+    assert.deepEqual(audits.map((a) => a.actor).sort(), team.members.map((e) => `employee:${e.id}`).sort());
+    const workDate = (created[0]?.record as { work_date: string }).work_date;
+    const outbox = await ctx.db
+      .selectFrom('signal_outbox')
+      .select(['action', 'workflow_id'])
+      .where(
+        'workflow_id',
+        'in',
+        records.flatMap((r) => [checkinWorkflowId(workDate, r.employee_id), reviewWorkflowId(r.id)]),
+      )
+      .execute();
+    assert.equal(outbox.filter((o) => o.action === 'signal').length, 12);
+    assert.equal(outbox.filter((o) => o.action === 'start').length, fever.size);
+  });
+
   test('an office behind one NAT address is not refused at 09:00: only unidentified callers count per IP', async () => {
     const office = '198.51.100.7';
     const team = await ctx.department({ size: 5 });
