@@ -76,23 +76,43 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * A lane keeps one connection while it has batches: checking one out per round trip queued each
+   * batch behind the rush's reads (measured: ~0.5 s per checkout at 200/s with a pool of 10).
+   */
   private async run(): Promise<void> {
     this.running++;
+    let failed = false;
     try {
-      for (let batch = this.take(); batch.length > 0; batch = this.take()) {
-        await this.commit(batch);
-        const done = new Set(batch.map((w) => w.item.values.employee_id));
-        for (const e of done) this.inFlight.delete(e);
-        // a double tap that waited: its twin is stored (or failed), so it goes on alone and replays
-        this.queue = this.queue.filter((w) => {
-          if (!done.has(w.item.values.employee_id)) return true;
-          w.resolve(null);
-          return false;
-        });
-      }
+      await this.deps.db.connection().execute(async (conn) => {
+        for (let batch = this.take(); batch.length > 0; batch = this.take()) {
+          failed = !(await this.commit(conn, batch));
+          this.settle(batch);
+          // a connection that failed is given back (the pool replaces a broken one)
+          if (failed) break;
+        }
+      });
+    } catch (err) {
+      // no connection: those waiting go on alone, where each gets its own answer or error
+      this.deps.logger.warn({ err }, 'group commit has no connection; its requests go one by one');
+      for (const w of this.queue.splice(0)) w.resolve(null);
     } finally {
       this.running--;
     }
+    // the rest of the queue needs a lane (a lane that ran out of batches has none left to take:
+    // what waits is a twin of a batch in flight, which that batch's lane settles)
+    if (failed && this.queue.length > 0 && this.running < LANES) void this.run();
+  }
+
+  /** The batch is written (or failed): a double tap that waited goes on alone and replays. */
+  private settle(batch: Waiting[]) {
+    const done = new Set(batch.map((w) => w.item.values.employee_id));
+    for (const e of done) this.inFlight.delete(e);
+    this.queue = this.queue.filter((w) => {
+      if (!done.has(w.item.values.employee_id)) return true;
+      w.resolve(null);
+      return false;
+    });
   }
 
   /** The next batch: one request per employee, none whose employee another lane is writing. */
@@ -110,7 +130,8 @@ export class GroupCommit {
     return batch;
   }
 
-  private async commit(batch: Waiting[]): Promise<void> {
+  /** Writes the batch and answers its requests; false when it failed for another reason than a twin. */
+  private async commit(db: DB, batch: Waiting[]): Promise<boolean> {
     // a steady lock order between concurrent batches and single-request transactions
     batch.sort((a, b) => a.item.values.employee_id - b.item.values.employee_id);
     const results = new Map<Waiting, Written>();
@@ -119,7 +140,7 @@ export class GroupCommit {
     try {
       const abnormal = batch.filter((w) => w.item.values.severity !== 'normal').length;
       // a day signal each, and a review start each abnormal one
-      const ids = await reserveIds(this.deps.db, {
+      const ids = await reserveIds(db, {
         records: batch.length,
         reviews: abnormal,
         outbox: batch.length + abnormal,
@@ -144,7 +165,7 @@ export class GroupCommit {
         return { w, record, reviewId, outbox };
       });
       if (nextOutbox !== ids.outbox.length) throw new Error('outbox ids reserved for messages not sent');
-      await insertFirstRecords(this.deps.db, {
+      await insertFirstRecords(db, {
         records: rows.map((r) => r.record),
         reviews: rows.flatMap(({ record, reviewId }) => (reviewId === null ? [] : [{ ...record, reviewId }])),
         audits: rows.flatMap(({ w, record }) => w.item.audit?.(record) ?? []),
@@ -168,9 +189,10 @@ export class GroupCommit {
         'group commit refused; its requests go one by one',
       );
       for (const w of batch) w.resolve(null);
-      return;
+      return twin;
     }
     this.deps.delivered(outboxIds, traces);
     for (const w of batch) w.resolve(results.get(w) ?? null);
+    return true;
   }
 }
