@@ -310,7 +310,7 @@ async function runApi(): Promise<void> {
   const config = loadConfig();
   const keyring = new FieldKeyring(config.fieldEncryption);
   const logger = createLogger(config.logLevel, 'bench-api');
-  const db = withFieldKeys(createDb(config.databaseUrl), keyring);
+  const db = withFieldKeys(createDb(config.databaseUrl, config.databasePoolSize), keyring);
   const { client } = await connectTemporal(config.temporal.address ?? '', config.temporal.namespace, keyring);
   const { stats, served } = instrument(client);
   const delay = loopDelay();

@@ -27,6 +27,8 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/health_checkin'),
+  /** Postgres connections each API or worker process keeps at most (scripts use fewer) */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('health-checkin'),
@@ -202,6 +204,8 @@ export const envDescriptions: Record<EnvKey, string> = {
   NODE_ENV: '`production` refuses the published development secrets and keys (see docs/security.md)',
   LOG_LEVEL: 'pino level (JSON logs with request, workflow and activity ids)',
   DATABASE_URL: 'Postgres; `npm start` creates the database if missing',
+  DATABASE_POOL_SIZE:
+    'Postgres connections each API or worker process keeps at most; the submission path holds one per group-commit lane (3) and one for the signal pump, its reads share the rest (10 left the rush waiting ~0.7 s per read at 200/s). Mind `max_connections` × processes',
   TEMPORAL_ADDRESS: 'use this Temporal frontend instead of starting a dev server (`npm start`)',
   TEMPORAL_NAMESPACE: 'Temporal namespace',
   TEMPORAL_TASK_QUEUE: 'task queue of the worker',
@@ -425,6 +429,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     temporal: Object.freeze({
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

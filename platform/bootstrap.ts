@@ -53,7 +53,7 @@ function startProcess(name: string | undefined, toStderr = false): ProcessBase {
 
 /** Repositories seal and open with the keyring this handle carries (no process-wide keyring). */
 function openDatabase(p: ProcessBase, poolSize?: number): DB {
-  const db = withFieldKeys(createDb(p.config.databaseUrl, poolSize), p.keyring);
+  const db = withFieldKeys(createDb(p.config.databaseUrl, poolSize ?? p.config.databasePoolSize), p.keyring);
   p.lifecycle.onStop('database', () => db.destroy());
   return db;
 }
