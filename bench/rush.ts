@@ -567,7 +567,12 @@ async function main() {
     dbFile: join(tmp, 'temporal.db'),
   });
   const fake = await startFakeDingTalk();
-  const dbUrl = `postgres://postgres@127.0.0.1:5432/hc_rush_${Date.now().toString(36)}`;
+  // the server of DATABASE_URL (e.g. `?host=/var/run/postgresql` for its Unix socket), a database of its own
+  const dbUrl = (() => {
+    const u = new URL(loadConfig().databaseUrl);
+    u.pathname = `/hc_rush_${Date.now().toString(36)}`;
+    return u.toString();
+  })();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: dbUrl,
