@@ -332,7 +332,25 @@ describe('rate limits', () => {
     }));
     // all at once (the group commit takes those waiting together), two of them double-tapped
     const sent = [...bodies, bodies[1] as (typeof bodies)[number], bodies[2] as (typeof bodies)[number]];
-    const rs = await Promise.all(sent.map(({ employee, body }) => ctx.submit(employee.id, body)));
+    // the batch's statements carry their values as quoted literals: a header of quotes, backslashes
+    // and placeholders is stored as sent
+    const agent = `O'Brien \\ "x" $1 $$ \\' --; \\x41 E'\\n'`;
+    const first = bodies[0] as (typeof bodies)[number];
+    const rs = await Promise.all(
+      sent.map(({ employee, body }) =>
+        employee === first.employee
+          ? fetch(`${ctx.apiUrl}/api/me/checkins`, {
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                authorization: `Bearer ${ctx.token(employee.id)}`,
+                'user-agent': agent,
+              },
+              body: JSON.stringify(body),
+            }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }))
+          : ctx.submit(employee.id, body),
+      ),
+    );
     assert.deepEqual(rs.map((r) => r.status).sort(), [
       ...Array<number>(2).fill(200),
       ...Array<number>(12).fill(201),
@@ -384,6 +402,12 @@ describe('rate limits', () => {
       .where('status', '=', 201)
       .execute();
     assert.deepEqual(audits.map((a) => a.actor).sort(), team.members.map((e) => `employee:${e.id}`).sort());
+    const firstAudit = await ctx.db
+      .selectFrom('audit_log')
+      .select('user_agent')
+      .where('actor', '=', `employee:${first.employee.id}`)
+      .executeTakeFirstOrThrow();
+    assert.equal(firstAudit.user_agent, agent);
     const workDate = (created[0]?.record as { work_date: string }).work_date;
     const outbox = await ctx.db
       .selectFrom('signal_outbox')
