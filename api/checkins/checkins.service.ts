@@ -100,7 +100,7 @@ export interface SubmitOptions {
   proxyByEmployeeId?: number;
   /**
    * The request's audit row, written in the submission's transaction once the record is stored (no
-   * record without its trace; the group commit writes a batch's rows in its one statement)
+   * record without its trace; the group commit writes a batch's rows in its one query)
    */
   audit?: (record: HealthRecord) => AuditEntry | null;
 }

@@ -1,7 +1,7 @@
 // Group commit for the morning rush: first submissions of the day that arrive while a commit is
 // in flight are written together in the next batch: one round trip reserves the batch's ids, one
-// statement writes its records, reviews, audit rows, day updates and outbox rows
-// (db/repositories/first-records.ts). Each waiting request gets its own record, or is told to take
+// query (its statements run as one transaction) writes their records, reviews, audit rows, day
+// updates and outbox rows (db/repositories/first-records.ts). Each waiting request gets its own record, or is told to take
 // the single-request path (its employee already had a record or its key was used, or the batch
 // failed), where it gets its own answer or error.
 import type { Logger } from '../../config/logger.ts';
@@ -134,9 +134,12 @@ export class GroupCommit {
   private async commit(db: DB, batch: Waiting[]): Promise<boolean> {
     // a steady lock order between concurrent batches and single-request transactions
     batch.sort((a, b) => a.item.values.employee_id - b.item.values.employee_id);
-    const results = new Map<Waiting, Written>();
-    const traces: (TraceContext | undefined)[] = [];
-    let outboxIds: number[];
+    let rows: {
+      w: Waiting;
+      record: HealthRecord;
+      reviewId: number | null;
+      outbox: (OutboxMessage & { id: number })[];
+    }[];
     try {
       const abnormal = batch.filter((w) => w.item.values.severity !== 'normal').length;
       // a day signal each, and a review start each abnormal one
@@ -148,7 +151,7 @@ export class GroupCommit {
       const createdAt = new Date();
       let nextReview = 0;
       let nextOutbox = 0;
-      const rows = batch.map((w, i) => {
+      rows = batch.map((w, i) => {
         const record: HealthRecord = {
           ...w.item.values,
           id: ids.records[i] as number,
@@ -161,7 +164,6 @@ export class GroupCommit {
           ...m,
           id: ids.outbox[nextOutbox++] as number,
         }));
-        traces.push(...outbox.map(() => w.trace));
         return { w, record, reviewId, outbox };
       });
       if (nextOutbox !== ids.outbox.length) throw new Error('outbox ids reserved for messages not sent');
@@ -178,8 +180,6 @@ export class GroupCommit {
         outbox: rows.flatMap((r) => r.outbox),
         leaseSeconds: this.deps.leaseSeconds,
       });
-      for (const { w, record, reviewId } of rows) results.set(w, { record, reviewId });
-      outboxIds = rows.flatMap((r) => r.outbox.map((m) => m.id));
     } catch (err) {
       // each request tries again alone and gets its own answer or error; a twin that came late
       // (its key or day taken since it looked) is routine: the single path answers it
@@ -191,8 +191,13 @@ export class GroupCommit {
       for (const w of batch) w.resolve(null);
       return twin;
     }
-    this.deps.delivered(outboxIds, traces);
-    for (const w of batch) w.resolve(results.get(w) ?? null);
+    // each outbox row in the trace of the request that wrote it
+    const outbox = rows.flatMap(({ w, outbox }) => outbox.map((m) => ({ id: m.id, trace: w.trace })));
+    this.deps.delivered(
+      outbox.map((m) => m.id),
+      outbox.map((m) => m.trace),
+    );
+    for (const { w, record, reviewId } of rows) w.resolve({ record, reviewId });
     return true;
   }
 }
