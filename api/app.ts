@@ -66,7 +66,12 @@ export function createApp(deps: ApiDeps): express.Express {
   const signalTimeoutMs = deps.signalTimeoutMs ?? 3000;
   const { signals, writes } = submissionPipeline(
     { db, temporal, taskQueue, logger },
-    { signalTimeoutMs, pump: config.outboxPump, groupCommitMax: config.submitGroupCommitMax },
+    {
+      signalTimeoutMs,
+      pump: config.outboxPump,
+      groupCommitMax: config.submitGroupCommitMax,
+      delivery: config.outboxDelivery,
+    },
   );
   // the self check-in and the manager's 代填 store through the same pipeline
   const checkinDeps = { db, temporal, taskQueue, logger, signalTimeoutMs, signals, writes };

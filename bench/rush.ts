@@ -58,6 +58,8 @@ const { values: args } = parseArgs({
     label: { type: 'string', default: '' },
     /** rush: stages of rising offered rates; day: every employee once over --seconds, with dashboard reads and exports */
     mode: { type: 'string', default: 'rush' },
+    /** day mode: how the export every 30 s is asked for (auto: what HR's button does: a workflow above EXPORT_SYNC_MAX_RECORDS; none: no exports) */
+    'export-mode': { type: 'string', default: 'auto' },
     /** API processes (each its own pool, pump and group commit; the load generator spreads requests over them) */
     'api-processes': { type: 'string', default: '1' },
     /**
@@ -911,6 +913,13 @@ async function main() {
   console.log(summary);
 }
 
+const exportDescription: Record<string, string> = {
+  auto: "an Excel export of the day every 30 s as HR's button asks for it (`mode: auto`: streamed back up to EXPORT_SYNC_MAX_RECORDS records, a workflow in the worker above; timed until the file is done)",
+  sync: 'a synchronous Excel export of the day every 30 s (streamed back by the API)',
+  async: 'an Excel export of the day every 30 s as a workflow in the worker (timed until the file is done)',
+  none: 'no exports',
+};
+
 /**
  * Sustained day (`npm run bench:day`): every employee submits once, spread evenly over `seconds`
  * (a compressed morning), while the dashboard's totals are read every second and an Excel export
@@ -953,8 +962,12 @@ async function sustainedDay(o: {
       await new Promise((res) => setTimeout(res, 1000));
     }
   })();
+  const exportMode = args['export-mode'];
+  if (!['auto', 'sync', 'async', 'none'].includes(exportMode))
+    throw new Error(`--export-mode ${exportMode}?`);
+  // an export's time: until the file has streamed back (sync), or until its workflow marked it done
   const exporter = (async () => {
-    while (!stop) {
+    while (!stop && exportMode !== 'none') {
       await new Promise((res) => setTimeout(res, 30_000));
       if (stop) break;
       const t = performance.now();
@@ -965,12 +978,22 @@ async function sustainedDay(o: {
           from: o.workDate,
           to: o.workDate,
           format: 'xlsx',
-          mode: 'sync',
+          mode: exportMode,
           purpose: 'bench',
         }),
       }).catch(() => undefined);
-      await r?.arrayBuffer();
-      exportsMs.push({ at: (t - t0) / 1000, ms: performance.now() - t, ok: r?.ok === true });
+      let ok = r?.ok === true;
+      if (r?.status === 202) {
+        const { id } = (await r.json()) as { id: number };
+        let status = 'queued';
+        while (status === 'queued' || status === 'running') {
+          await new Promise((res) => setTimeout(res, 500));
+          const st = await fetch(`${o.url}/api/exports/${id}`, { headers }).catch(() => undefined);
+          status = st?.ok ? ((await st.json()) as { status: string }).status : 'failed';
+        }
+        ok = status === 'done';
+      } else await r?.arrayBuffer();
+      exportsMs.push({ at: (t - t0) / 1000, ms: performance.now() - t, ok });
     }
   })();
   log(
@@ -1011,7 +1034,7 @@ async function sustainedDay(o: {
   const section =
     `\n## Sustained day: ${o.items.length} submissions over ${o.seconds} s (${o.started.toISOString()}, commit ${o.commit})\n\n` +
     `Machine: ${machine()}; load average (1 min) at the end ${load1()}; same set-up as the morning rush (API and load generator in their own ` +
-    `processes, open loop at ${rate.toFixed(0)}/s), plus \`GET /api/dashboard/today\` every second and a synchronous Excel export of the day every 30 s.\n\n` +
+    `processes, open loop at ${rate.toFixed(0)}/s), plus \`GET /api/dashboard/today\` every second and ${exportDescription[args['export-mode']] ?? ''}.\n\n` +
     `${o.note ? `${o.note}. ` : ''}${o.urls.length > 1 ? `${o.urls.length} API processes (submissions round-robin; RSS is their sum). ` : ''}Windows by when each submission was due; latency counted from then.\n\n` +
     `| window | submissions | errors | p50 ms | p99 ms | dashboard p50 ms | exports | API RSS (max) | answered 2xx | load avg |\n|---|---|---|---|---|---|---|---|---|---|\n` +
     `${lines.join('\n')}\n\nRecords stored ${counts.rows[0]?.records ?? -1}, employees answered 2xx ${okEmployees.size}; ` +

@@ -159,6 +159,8 @@ export const envSchema = z.object({
   /** exports expected to hold more records than this run as a workflow instead of streaming back */
   EXPORT_SYNC_MAX_RECORDS: z.coerce.number().int().min(0).default(20_000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** who tells Temporal about a committed submission: the API's signal pump, or the worker's drainer woken by NOTIFY */
+  OUTBOX_DELIVERY: z.enum(['api', 'worker']).default('api'),
   /** Temporal calls the API's signal pump keeps in flight while delivering committed submissions' outbox rows */
   OUTBOX_PUMP_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** first submissions of the day stored together in one transaction at most (1 = each alone) */
@@ -289,6 +291,8 @@ export const envDescriptions: Record<EnvKey, string> = {
   EXPORT_SYNC_MAX_RECORDS:
     'exports expected to hold more records run as a workflow instead of streaming back',
   OUTBOX_POLL_MS: 'how often the worker delivers signals and starts the outbox holds',
+  OUTBOX_DELIVERY:
+    "who tells Temporal about a committed submission: `api` (the API process's signal pump, within its request's trace) or `worker` (the API sends a Postgres NOTIFY after commit and the workers' drainers, which LISTEN, deliver: the API makes no Temporal calls for submissions; API and workers must agree)",
   OUTBOX_PUMP_CONCURRENCY:
     "Temporal calls the API's signal pump keeps in flight while delivering committed submissions' outbox rows",
   OUTBOX_PUMP_BATCH: 'outbox rows the signal pump locks and marks delivered together',
@@ -529,6 +533,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       syncMaxRecords: e.EXPORT_SYNC_MAX_RECORDS,
     }),
     outboxPollMs: e.OUTBOX_POLL_MS,
+    outboxDelivery: e.OUTBOX_DELIVERY,
     submitGroupCommitMax: e.SUBMIT_GROUP_COMMIT_MAX,
     /** 0: no bound */
     submitMaxInFlight: e.SUBMIT_MAX_IN_FLIGHT,

@@ -33,6 +33,11 @@ export async function runWorker(deps: {
     deps.config.temporal.taskQueue,
     deps.logger,
     deps.config.outboxPollMs,
+    {
+      // woken by the API's NOTIFY after each commit when it leaves delivery to the workers
+      listen: deps.config.outboxDelivery === 'worker' ? { databaseUrl: deps.config.databaseUrl } : undefined,
+      concurrency: deps.config.outboxPump.concurrency,
+    },
   );
   const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
   // /metrics of this process reports the outbox and review backlog and today's days from Postgres

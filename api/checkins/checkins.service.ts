@@ -40,7 +40,12 @@ import {
   reviewIdOfRecord,
   updateReview,
 } from '../../db/repositories/reviews.ts';
-import { deliverAfterCommit, SignalPump } from '../../platform/signal-outbox.ts';
+import {
+  deliverAfterCommit,
+  DrainerWakeup,
+  SignalPump,
+  type OutboxHandoff,
+} from '../../platform/signal-outbox.ts';
 import { captureTraceContext } from '../../platform/tracing.ts';
 import { anomalyReview } from '../../workflows/anomaly-review.ts';
 import { recheckSignal, submitSignal } from '../../workflows/messages.ts';
@@ -63,28 +68,37 @@ export interface CheckinDeps {
   logger: Logger;
   /** without a pump: how long the request waits for Temporal before leaving the outbox to the drainer */
   signalTimeoutMs: number;
-  /** delivers the outbox rows after commit while the request answers (the API's; tests may omit it) */
-  signals?: SignalPump;
+  /** takes the outbox rows after commit while the request answers (the API's; tests may omit it) */
+  signals?: OutboxHandoff;
   /** writes first submissions of the day in groups (the API's; without it each writes alone) */
   writes?: GroupCommit;
 }
 
 /**
- * The API's submission pipeline: the group commit that stores first submissions together, and the
- * signal pump that tells Temporal after commit.
+ * The API's submission pipeline: the group commit that stores first submissions together, and what
+ * tells Temporal after commit: the API's own signal pump, or (`delivery` 'worker') a wake-up of the
+ * worker's drainer.
  */
 export function submissionPipeline(
   deps: { db: DB; temporal: Client; taskQueue: string; logger: Logger },
-  opts: { signalTimeoutMs: number; pump: { concurrency: number; batchSize: number }; groupCommitMax: number },
-): { signals: SignalPump; writes: GroupCommit } {
-  const signals = new SignalPump(deps, { timeoutMs: opts.signalTimeoutMs, ...opts.pump });
+  opts: {
+    signalTimeoutMs: number;
+    pump: { concurrency: number; batchSize: number };
+    groupCommitMax: number;
+    delivery: 'api' | 'worker';
+  },
+): { signals: OutboxHandoff; writes: GroupCommit } {
+  const signals: OutboxHandoff =
+    opts.delivery === 'worker'
+      ? new DrainerWakeup(deps)
+      : new SignalPump(deps, { timeoutMs: opts.signalTimeoutMs, ...opts.pump });
   const writes = new GroupCommit(
     {
       db: deps.db,
       logger: deps.logger,
       messages: dayMessages,
       delivered: (ids, traces) => signals.deliver(ids, traces),
-      leaseSeconds: PUMP_LEASE_SECONDS,
+      leaseSeconds: signals.leaseSeconds,
     },
     opts.groupCommitMax,
   );
@@ -113,11 +127,6 @@ export interface SubmitResult {
 }
 
 const UNIQUE_VIOLATION = '23505';
-/**
- * Outbox rows a pump will deliver are kept from the worker's drainer this long (the pump delivers
- * within milliseconds; the drainer takes over what a crashed or cut-off process left).
- */
-const PUMP_LEASE_SECONDS = 15;
 
 /** The employee's work date now, and the window that applies to it (fan-out snapshot if any). */
 export async function resolveToday(db: DB, employeeId: number, now: Date) {
@@ -261,7 +270,7 @@ export async function submitCheckin(
       const { messages, reviewId } = review
         ? await continueReview(trx, review.id, review.record_id, record)
         : await openDay(trx, record, timing);
-      const outboxIds = await enqueueOutbox(trx, messages, deps.signals ? PUMP_LEASE_SECONDS : 0);
+      const outboxIds = await enqueueOutbox(trx, messages, deps.signals?.leaseSeconds ?? 0);
       return { record, outboxIds, reviewId };
     });
   } catch (err) {
