@@ -6,7 +6,7 @@
 // the worker of another source tree (e.g. the commit before the department ladder).
 //
 //   npm run bench:burst -- [N] [--server dev|production] [--baseline-tree DIR] [--baseline-n N]
-//     [--workers K] [--lead S] [--opens-before S] [--concurrency C] [--shards H] [--shard-io K]
+//     [--workers K] [--lead S] [--opens-before S] [--concurrency C] [--shards H] [--shard-io K] [--idle-share F]
 //
 // --workers: K worker processes on the same task queues (scale-out); --lead: seconds from the first
 // start to level 1 (default 120 + N/25); --opens-before: the days' window opens S seconds before
@@ -298,6 +298,7 @@ async function main() {
   const server = await startServer(serverKind, tmp, {
     shards: opt('shards') ? Number(opt('shards')) : undefined,
     shardIOConcurrency: opt('shard-io') ? Number(opt('shard-io')) : undefined,
+    idleShare: opt('idle-share') ? Number(opt('idle-share')) : undefined,
   });
   // search attributes only: a bare connection, no data converter needed
   const connection = await Connection.connect({ address: server.address });

@@ -2,7 +2,7 @@
 // against the baseline of starting them one by one from a single client, in the same run, and the
 // worker's RSS once the N days are open.
 // `npm run bench -- [N] [--server dev|production] [--no-baseline | --baseline-n N]
-//  [--variants task:32,delay:32] [--shards H] [--shard-io K]` (default 10000, dev server). A variant is how each day starts
+//  [--variants task:32,delay:32] [--shards H] [--shard-io K] [--idle-share F]` (default 10000, dev server). A variant is how each day starts
 // (`task`: its first workflow task runs at once; `delay`: a start delay until its window opens) and
 // the fan-out's concurrent starts. Figures are appended to bench/RESULTS.md.
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,6 +61,7 @@ async function main() {
   const server = await startServer(serverKind, tmp, {
     shards: opt('shards') ? Number(opt('shards')) : undefined,
     shardIOConcurrency: opt('shard-io') ? Number(opt('shard-io')) : undefined,
+    idleShare: opt('idle-share') ? Number(opt('idle-share')) : undefined,
   });
   const dbUrl = `postgres://postgres@127.0.0.1:5432/hc_bench_${Date.now().toString(36)}`;
   const env = {

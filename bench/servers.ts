@@ -17,7 +17,7 @@ export interface BenchServer {
 export async function startServer(
   kind: string,
   tmp: string,
-  o: { shards?: number; shardIOConcurrency?: number } = {},
+  o: { shards?: number; shardIOConcurrency?: number; idleShare?: number } = {},
 ): Promise<BenchServer> {
   if (kind === 'production') {
     const port = await freePort();
@@ -27,13 +27,14 @@ export async function startServer(
       port,
       shards,
       shardIOConcurrency: io,
+      idleShare: o.idleShare,
       database: `hc_bench_temporal_${port}`,
       fresh: true,
       dataDir: join(tmp, 'temporal-server'),
     });
     return {
       address: s.address,
-      kind: `Temporal server v1.29.1 on Postgres, ${shards} history shards, shard IO concurrency ${io}`,
+      kind: `Temporal server v1.29.1 on Postgres, ${shards} history shards, shard IO concurrency ${io}${o.idleShare === undefined || o.idleShare === 1 ? '' : `, ${o.idleShare} of its Postgres connections kept idle`}`,
       stop: async () => {
         await s.stop();
         dropTemporalDatabases({ database: `hc_bench_temporal_${port}` });
