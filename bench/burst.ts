@@ -32,7 +32,7 @@ import { ReminderLevels } from '../domain/reminders/ladder.ts';
 import { startEmployeeDays, startDepartmentLadders } from '../activities/checkin-day.ts';
 import { startFakeDingTalk, type RunningFake } from '../dingtalk/fake-server.ts';
 import { connectTemporal, ensureSearchAttributes } from '../platform/temporal.ts';
-import { startServer } from './servers.ts';
+import { serverOptions, startServer } from './servers.ts';
 import { FieldKeyring } from '../security/field-crypto.ts';
 import { withFieldKeys } from '../db/sealed-fields.ts';
 import { machine } from './machine.ts';
@@ -295,11 +295,7 @@ async function main() {
     concurrency: Number(opt('concurrency') ?? 32),
   };
   const tmp = mkdtempSync(join(tmpdir(), 'hc-burst-'));
-  const server = await startServer(serverKind, tmp, {
-    shards: opt('shards') ? Number(opt('shards')) : undefined,
-    shardIOConcurrency: opt('shard-io') ? Number(opt('shard-io')) : undefined,
-    idleShare: opt('idle-share') ? Number(opt('idle-share')) : undefined,
-  });
+  const server = await startServer(serverKind, tmp, serverOptions(opt));
   // search attributes only: a bare connection, no data converter needed
   const connection = await Connection.connect({ address: server.address });
   await ensureSearchAttributes(connection, 'default');

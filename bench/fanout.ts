@@ -17,7 +17,7 @@ import { defaultPolicy } from '../domain/policy.ts';
 import { checkinWorkflowId } from '../domain/workflow-ids.ts';
 import { createDingTalk } from '../platform/dingtalk.ts';
 import { connectTemporal, ensureSearchAttributes } from '../platform/temporal.ts';
-import { startServer } from './servers.ts';
+import { serverOptions, startServer } from './servers.ts';
 import { runWorker } from '../worker/run-worker.ts';
 import { FieldKeyring } from '../security/field-crypto.ts';
 import { withFieldKeys } from '../db/sealed-fields.ts';
@@ -58,11 +58,7 @@ async function main() {
   const variants = parseVariants(opt('variants') ?? 'task:32,delay:32');
   if (variants.length > WORK_DATES.length) throw new Error(`at most ${WORK_DATES.length} variants`);
   const tmp = mkdtempSync(join(tmpdir(), 'hc-bench-'));
-  const server = await startServer(serverKind, tmp, {
-    shards: opt('shards') ? Number(opt('shards')) : undefined,
-    shardIOConcurrency: opt('shard-io') ? Number(opt('shard-io')) : undefined,
-    idleShare: opt('idle-share') ? Number(opt('idle-share')) : undefined,
-  });
+  const server = await startServer(serverKind, tmp, serverOptions(opt));
   const dbUrl = `postgres://postgres@127.0.0.1:5432/hc_bench_${Date.now().toString(36)}`;
   const env = {
     DATABASE_URL: dbUrl,

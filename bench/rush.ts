@@ -963,8 +963,9 @@ async function sustainedDay(o: {
     }
   })();
   const exportMode = args['export-mode'];
-  if (!['auto', 'sync', 'async', 'none'].includes(exportMode))
-    throw new Error(`--export-mode ${exportMode}?`);
+  const exportText = exportDescription[exportMode];
+  if (exportText === undefined)
+    throw new Error(`--export-mode ${exportMode}? (${Object.keys(exportDescription).join(', ')})`);
   // an export's time: until the file has streamed back (sync), or until its workflow marked it done
   const exporter = (async () => {
     while (!stop && exportMode !== 'none') {
@@ -1034,7 +1035,7 @@ async function sustainedDay(o: {
   const section =
     `\n## Sustained day: ${o.items.length} submissions over ${o.seconds} s (${o.started.toISOString()}, commit ${o.commit})\n\n` +
     `Machine: ${machine()}; load average (1 min) at the end ${load1()}; same set-up as the morning rush (API and load generator in their own ` +
-    `processes, open loop at ${rate.toFixed(0)}/s), plus \`GET /api/dashboard/today\` every second and ${exportDescription[args['export-mode']] ?? ''}.\n\n` +
+    `processes, open loop at ${rate.toFixed(0)}/s), plus \`GET /api/dashboard/today\` every second and ${exportText}.\n\n` +
     `${o.note ? `${o.note}. ` : ''}${o.urls.length > 1 ? `${o.urls.length} API processes (submissions round-robin; RSS is their sum). ` : ''}Windows by when each submission was due; latency counted from then.\n\n` +
     `| window | submissions | errors | p50 ms | p99 ms | dashboard p50 ms | exports | API RSS (max) | answered 2xx | load avg |\n|---|---|---|---|---|---|---|---|---|---|\n` +
     `${lines.join('\n')}\n\nRecords stored ${counts.rows[0]?.records ?? -1}, employees answered 2xx ${okEmployees.size}; ` +

@@ -14,6 +14,12 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+/** The production server's options a bench takes from its command line (`--shards`, `--shard-io`, `--idle-share`). */
+export function serverOptions(opt: (name: string) => string | undefined) {
+  const num = (name: string) => (opt(name) ? Number(opt(name)) : undefined);
+  return { shards: num('shards'), shardIOConcurrency: num('shard-io'), idleShare: num('idle-share') };
+}
+
 export async function startServer(
   kind: string,
   tmp: string,

@@ -137,9 +137,6 @@ export interface OutboxHandoff {
   readonly leaseSeconds: number;
   /** takes rows committed just now; returns at once */
   deliver(ids: readonly number[], traces?: TraceContext | readonly (TraceContext | undefined)[]): void;
-  stop(): Promise<void>;
-  /** resolves once everything handed over so far was tried (tests) */
-  idle(): Promise<void>;
 }
 
 /**
@@ -235,12 +232,11 @@ export class DrainerWakeup implements OutboxHandoff {
   readonly leaseSeconds = 0;
   private sending: Promise<void> | undefined;
   private again = false;
-  private stopped = false;
 
   constructor(private readonly deps: { db: DB; logger: Logger }) {}
 
   deliver(ids: readonly number[]): void {
-    if (this.stopped || ids.length === 0) return;
+    if (ids.length === 0) return;
     if (this.sending) {
       this.again = true;
       return;
@@ -257,16 +253,7 @@ export class DrainerWakeup implements OutboxHandoff {
         // the rows are due already: the drainer's next poll takes them
         this.deps.logger.warn({ err }, 'outbox drainer not woken; its next poll delivers');
       }
-    } while (this.again && !this.stopped);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.sending;
-  }
-
-  async idle(): Promise<void> {
-    while (this.sending) await this.sending;
+    } while (this.again);
   }
 }
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { reviewWorkflowId } from '../../domain/workflow-ids.ts';
+import { checkinWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestEmployee } from '../helpers/context.ts';
 
 let ctx: TestContext;
@@ -36,8 +36,9 @@ async function submitAndSeeDelivered(e: TestEmployee, answers: Record<string, un
   assert.equal(r.status, 201, JSON.stringify(r.body));
   const result = await Promise.race([
     ctx.dayResult(workDate, e.id),
+    // (unref: a timer left after the result must not hold the test process open)
     new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`employee ${e.id}: no signal within 20 s`)), 20_000),
+      setTimeout(() => reject(new Error(`employee ${e.id}: no signal within 20 s`)), 20_000).unref(),
     ),
   ]);
   assert.equal(result.outcome, 'submitted');
@@ -69,7 +70,7 @@ describe('outbox delivered by the worker, woken by NOTIFY', () => {
 
     const rows = await eventually(async () => {
       const r = await outboxOf([
-        ...people.map((p) => `checkin-${schedule.workDate}-${p.id}`),
+        ...people.map((p) => checkinWorkflowId(schedule.workDate, p.id)),
         reviewWorkflowId(fever.record.id),
       ]);
       return r.length === 4 && r.every((x) => x.delivered_at) ? r : undefined;
