@@ -5,9 +5,10 @@
 // API). The worker runs as its own process (its RSS is sampled); the baseline is the same run with
 // the worker of another source tree (e.g. the commit before the department ladder).
 //
-//   npm run bench:burst -- [N] [--server dev|production] [--baseline-tree DIR] [--baseline-n N]
+//   npm run bench:burst -- [N] [--server dev|production] [--baseline-tree DIR] [--baseline-ladder] [--baseline-n N]
 //     [--workers K] [--lead S] [--opens-before S] [--concurrency C] [--shards H] [--shard-io K] [--idle-share F]
 //
+// --baseline-ladder: the baseline tree also gets the department ladders (a tree from after them);
 // --workers: K worker processes on the same task queues (scale-out); --lead: seconds from the first
 // start to level 1 (default 120 + N/25); --opens-before: the days' window opens S seconds before
 // level 1 (the fan-out starts each day with a start delay into it, spread before level 1, as in
@@ -43,7 +44,11 @@ const opt = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const positional = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+/** options that take no value */
+const switches = new Set(['--baseline-ladder']);
+const positional = args.filter(
+  (a, i) => !a.startsWith('--') && !(args[i - 1]?.startsWith('--') && !switches.has(args[i - 1] ?? '')),
+);
 
 /** A worker process of `tree` (this checkout, or another one for the baseline); resolves once it polls. */
 function spawnWorker(tree: string, env: Record<string, string>): Promise<ChildProcess> {
@@ -284,6 +289,7 @@ async function main() {
   const serverKind = opt('server') ?? 'dev';
   const baselineTree = opt('baseline-tree');
   const baselineN = Number(opt('baseline-n') ?? n);
+  const baselineLadder = args.includes('--baseline-ladder');
   const timeoutS = Number(opt('timeout') ?? 900);
   const workers = Number(opt('workers') ?? 1);
   const opensBefore = opt('opens-before');
@@ -304,11 +310,14 @@ async function main() {
   const runs: RunFigures[] = [];
   try {
     if (baselineTree) {
+      const name = baselineTree.split('/').pop();
       runs.push(
         await runVariant({
-          variant: `baseline (${baselineTree.split('/').pop()}: a day workflow per employee runs its own activities)`,
+          variant: baselineLadder
+            ? `baseline (${name}: department ladders, each day workflow wakes at each instant)`
+            : `baseline (${name}: a day workflow per employee runs its own activities)`,
           tree: resolve(baselineTree),
-          ladder: false,
+          ladder: baselineLadder,
           n: baselineN,
           temporalAddress: server.address,
           ...common,
@@ -318,7 +327,7 @@ async function main() {
     runs.push(
       await runVariant({
         variant:
-          'department ladder (an activity per department and instant)' +
+          'department ladder (an activity per department and instant; day workflows sleep through the instants)' +
           (common.opensBeforeS !== undefined
             ? `, days started with a delay into their window (opens ${common.opensBeforeS} s before level 1)`
             : '') +

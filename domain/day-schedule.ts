@@ -105,3 +105,20 @@ export function dayStartDelayMs(schedule: DaySchedule, employeeId: number, now: 
   // (below a second the first task might as well run now)
   return ms >= 1000 ? ms : undefined;
 }
+
+/**
+ * Where the ladder stands at `now`: the highest level whose instant has passed (0 = none) and the
+ * next instant. The day workflow does not wake at each instant (the department ladders send), so
+ * it works its progress out from the clock instead of from timers.
+ */
+export function ladderPosition(
+  schedule: Pick<DaySchedule, 'reminders'>,
+  now: number,
+): { levelReached: number; nextReminderAt: string | null } {
+  let levelReached = 0;
+  for (const r of schedule.reminders) {
+    if (Date.parse(r.at) > now) return { levelReached, nextReminderAt: r.at };
+    levelReached = Math.max(levelReached, r.level);
+  }
+  return { levelReached, nextReminderAt: null };
+}

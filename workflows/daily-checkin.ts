@@ -1,7 +1,8 @@
-// One employee's work day: wait for the submission, follow the reminder ladder, close. The ladder's
+// One employee's work day: wait for the submission or the window's close, then settle. The ladder's
 // messages are sent by the department's ladder workflows (department-reminder-batch.ts), which look
-// Postgres up at each instant; this workflow only keeps time, so the 09:00 instant costs it a timer
-// and no activity. (Days recorded before that still send their own levels: `patched`.)
+// Postgres up at each instant, so this workflow sleeps through the instants: the 09:00 burst costs
+// it nothing, and its progress on the ladder comes from the clock (ladderPosition). Days recorded
+// before that woke at each instant, and earlier ones sent their own levels: `patched`.
 import {
   condition,
   log,
@@ -11,7 +12,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DaySchedule } from '../domain/day-schedule.ts';
+import { ladderPosition, type DaySchedule } from '../domain/day-schedule.ts';
 import { ReminderLevels } from '../domain/reminders/ladder.ts';
 import type { createActivities } from '../activities/index.ts';
 import { CheckinStatusKey, exemptSignal, statusQuery, submitSignal, type DayState } from './messages.ts';
@@ -46,6 +47,8 @@ export async function dailyCheckin(input: DailyCheckinInput): Promise<DailyCheck
   let levelReached = 0;
   let submittedAt: string | null = null;
   let nextReminderAt: string | null = schedule.reminders[0]?.at ?? null;
+  /** the day sleeps until it closes, keeping no timer per instant */
+  let sleepsThroughInstants = false;
 
   setHandler(submitSignal, (s) => {
     if (state === 'waiting') {
@@ -56,15 +59,23 @@ export async function dailyCheckin(input: DailyCheckinInput): Promise<DailyCheck
   setHandler(exemptSignal, () => {
     if (state === 'waiting') state = 'exempt';
   });
-  setHandler(statusQuery, () => ({
-    workDate,
-    employeeId,
-    state,
-    levelReached,
-    nextReminderAt: state === 'waiting' ? nextReminderAt : null,
-    closesAt: schedule.closesAt,
-    submittedAt,
-  }));
+  setHandler(statusQuery, () => {
+    // A query changes no history, so it may read the real clock: the workflow's own stands still
+    // while it sleeps.
+    const live =
+      sleepsThroughInstants && state === 'waiting'
+        ? ladderPosition(schedule, workflowInfo().unsafe.now())
+        : { levelReached, nextReminderAt };
+    return {
+      workDate,
+      employeeId,
+      state,
+      levelReached: live.levelReached,
+      nextReminderAt: state === 'waiting' ? live.nextReminderAt : null,
+      closesAt: schedule.closesAt,
+      submittedAt,
+    };
+  });
 
   /** Waits until the instant, a submission or an exemption; true when the day is settled. */
   const waitUntil = async (iso: string): Promise<boolean> => {
@@ -89,34 +100,44 @@ export async function dailyCheckin(input: DailyCheckinInput): Promise<DailyCheck
     return false;
   };
 
-  for (const reminder of schedule.reminders) {
-    nextReminderAt = reminder.at;
-    if (await waitUntil(reminder.at)) break;
-    // (patched: days recorded before the department ladder asked Postgres and enqueued themselves)
-    if (patched('department-ladder')) {
+  // (patched: days recorded before this woke at each instant, to note the level or to send it)
+  if (patched('sleeps-through-instants')) {
+    sleepsThroughInstants = true;
+    await waitUntil(schedule.closesAt);
+    // The ladders look at Postgres: a record stored before an instant stopped that level there,
+    // however late its signal arrived here (a worker down at 09:00).
+    const settledAt = submittedAt === null ? Date.now() : Date.parse(submittedAt);
+    levelReached = ladderPosition(schedule, settledAt).levelReached;
+  } else {
+    for (const reminder of schedule.reminders) {
+      nextReminderAt = reminder.at;
+      if (await waitUntil(reminder.at)) break;
+      // (patched: days recorded before the department ladder asked Postgres and enqueued themselves)
+      if (patched('department-ladder')) {
+        levelReached = reminder.level;
+        continue;
+      }
+      if (await settledInDatabase()) break;
+      log.info('reminder level due', { workDate, employeeId, level: reminder.level });
+      if (reminder.level === ReminderLevels.hrCallTask) {
+        await createHrCallTask({
+          employeeId,
+          departmentId,
+          workDate,
+          dueAt: schedule.closesAt,
+          dingPhoneCall: schedule.dingPhoneCall,
+        });
+      } else {
+        await enqueueDepartmentReminder({
+          employeeId,
+          departmentId,
+          workDate,
+          level: reminder.level,
+          batchWindowMs: schedule.batchWindowMs,
+        });
+      }
       levelReached = reminder.level;
-      continue;
     }
-    if (await settledInDatabase()) break;
-    log.info('reminder level due', { workDate, employeeId, level: reminder.level });
-    if (reminder.level === ReminderLevels.hrCallTask) {
-      await createHrCallTask({
-        employeeId,
-        departmentId,
-        workDate,
-        dueAt: schedule.closesAt,
-        dingPhoneCall: schedule.dingPhoneCall,
-      });
-    } else {
-      await enqueueDepartmentReminder({
-        employeeId,
-        departmentId,
-        workDate,
-        level: reminder.level,
-        batchWindowMs: schedule.batchWindowMs,
-      });
-    }
-    levelReached = reminder.level;
   }
   nextReminderAt = null;
 

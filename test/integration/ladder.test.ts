@@ -86,6 +86,19 @@ describe('reminder ladder', { concurrency: true }, () => {
       assert.ok((notes[0]?.id ?? 0) < (todos[0]?.id ?? 0));
       assert.deepEqual(await sentLevels(s.workDate, e), [1, 2, 3]);
       assert.equal((await findDay(ctx.db, e.id, s.workDate))?.outcome, 'missed');
+      // The ladders sent the levels: the day itself slept from its start to its close, so the
+      // 09:00 instant costs it no timer and no workflow task.
+      const events = (
+        await ctx.temporal.workflow.getHandle(checkinWorkflowId(s.workDate, e.id)).fetchHistory()
+      ).events;
+      const timers = (events ?? []).filter((ev) => ev.timerStartedEventAttributes);
+      assert.equal(timers.length, 1, 'one timer: the close');
+      const tasks = (events ?? []).filter((ev) => ev.workflowTaskCompletedEventAttributes);
+      assert.equal(
+        tasks.length,
+        3,
+        'workflow tasks at the start, at the close and for closeDay: none at the instants',
+      );
     }
     const mentions = ctx.messages('robot', dept.robotToken ?? '?');
     assert.equal(mentions.length, 1, 'one @manager message for the whole department');

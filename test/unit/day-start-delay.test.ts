@@ -1,7 +1,12 @@
 // When a day started ahead of its window runs its first workflow task (domain/day-schedule.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeDaySchedule, compressSchedule, dayStartDelayMs } from '../../domain/day-schedule.ts';
+import {
+  computeDaySchedule,
+  compressSchedule,
+  dayStartDelayMs,
+  ladderPosition,
+} from '../../domain/day-schedule.ts';
 import { defaultPolicy } from '../../domain/policy.ts';
 
 const day = computeDaySchedule('2026-12-01', defaultPolicy);
@@ -47,4 +52,14 @@ test('a compressed day keeps its delays inside its own short window', () => {
 test('a day started once its window is open runs at once', () => {
   assert.equal(dayStartDelayMs(day, 7, opens), undefined);
   assert.equal(dayStartDelayMs(day, 7, opens + 60_000), undefined);
+});
+
+test('the ladder position follows the clock: level reached and next instant', () => {
+  const at = day.reminders.map((r) => Date.parse(r.at));
+  const [l1, l2, l3] = at as [number, number, number];
+  assert.deepEqual(ladderPosition(day, l1 - 1), { levelReached: 0, nextReminderAt: day.reminders[0]?.at });
+  assert.deepEqual(ladderPosition(day, l1), { levelReached: 1, nextReminderAt: day.reminders[1]?.at });
+  assert.deepEqual(ladderPosition(day, l2 + 1), { levelReached: 2, nextReminderAt: day.reminders[2]?.at });
+  assert.deepEqual(ladderPosition(day, l3), { levelReached: 3, nextReminderAt: null });
+  assert.deepEqual(ladderPosition({ reminders: [] }, l3), { levelReached: 0, nextReminderAt: null });
 });
