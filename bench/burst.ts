@@ -107,6 +107,8 @@ interface RunFigures {
 /** One variant: fresh database, fake and worker; days started; both instants measured. */
 async function runVariant(o: {
   variant: string;
+  /** 0, 1, … in the order the variants run */
+  index: number;
   tree: string;
   ladder: boolean;
   n: number;
@@ -168,7 +170,9 @@ async function runVariant(o: {
   const leadMs = o.leadS * 1000;
   const t1 = new Date(Math.ceil((Date.now() + leadMs) / 60_000) * 60_000);
   const t2 = new Date(t1.getTime() + 4 * 60_000);
-  const workDate = '2031-03-03';
+  // A date of its own per variant: a ladder's id is (date, department, level), and one left open
+  // by the previous variant's killed worker would take this variant's instants.
+  const workDate = `2031-03-${String(3 + o.index).padStart(2, '0')}`;
   const schedule: DaySchedule = {
     workDate,
     timeZone: 'Asia/Shanghai',
@@ -316,6 +320,7 @@ async function main() {
           variant: baselineLadder
             ? `baseline (${name}: department ladders, each day workflow wakes at each instant)`
             : `baseline (${name}: a day workflow per employee runs its own activities)`,
+          index: runs.length,
           tree: resolve(baselineTree),
           ladder: baselineLadder,
           n: baselineN,
@@ -332,6 +337,7 @@ async function main() {
             ? `, days started with a delay into their window (opens ${common.opensBeforeS} s before level 1)`
             : '') +
           `, ${workers} worker process${workers > 1 ? 'es' : ''}`,
+        index: runs.length,
         tree: root,
         ladder: true,
         n,
