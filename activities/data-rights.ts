@@ -7,6 +7,8 @@ import { assess, HISTORY_DAYS } from '../domain/anomaly/evaluate.ts';
 import type { FormDefinition } from '../domain/forms/form-definition.ts';
 import { correctionErrors, reviewAfterCorrection } from '../domain/privacy/data-request.ts';
 import { reviewWorkflowId } from '../domain/workflow-ids.ts';
+import { addDays } from '../domain/zoned-time.ts';
+import type { DB } from '../db/connect.ts';
 import type { Database } from '../db/database.ts';
 import { insertAudit } from '../db/repositories/audit.ts';
 import {
@@ -21,17 +23,23 @@ import {
   employeeActivity,
   getPrivacySettings,
   lockEmployeeActivity,
+  lockLaterCurrentRecords,
   lockOwnRecord,
   setCorrectedRecord,
 } from '../db/repositories/privacy-settings.ts';
-import { enqueueOutbox, outboxStart } from '../db/repositories/outbox.ts';
+import { enqueueOutbox, outboxSignal, outboxStart } from '../db/repositories/outbox.ts';
 import { recordHistoryBefore } from '../db/repositories/records.ts';
 import { lockReviewOfRecord, openReviewIfAbnormal, updateReview } from '../db/repositories/reviews.ts';
 import { findReachablePeople, loadRouting, reviewersFor } from '../db/repositories/reviewer-routing.ts';
 import { findEmployeeById } from '../db/repositories/org.ts';
 import { keyringOf, openAnswers, openReasons, sealRecordFields } from '../db/sealed-fields.ts';
 import { anomalyReview } from '../workflows/anomaly-review.ts';
-import { DECIDE_CONFLICT, type DataRequestDecision, type DataRequestResult } from '../workflows/messages.ts';
+import {
+  DECIDE_CONFLICT,
+  severityChangedSignal,
+  type DataRequestDecision,
+  type DataRequestResult,
+} from '../workflows/messages.ts';
 import { toRetryableFailure } from './dingtalk-failure.ts';
 import type { ActivityDeps } from './deps.ts';
 
@@ -159,6 +167,11 @@ export function createDataRightsActivities({ db, dingtalk, config, logger }: Act
               (key) => JSON.stringify(before[key]) !== JSON.stringify(merged[key]),
             );
             Object.assign(outcome, await reassessCorrected(trx, rec, merged, form?.definition));
+            // later days' history rules read this one (a rechecked, no longer current, record is not read)
+            if (rec.is_current) {
+              const laterDays = await reassessLaterDays(trx, db, rec);
+              if (laterDays.length) outcome.laterDays = laterDays;
+            }
           }
         }
         const decided = await decideDataRequestRow(trx, r.id, {
@@ -234,17 +247,23 @@ export function createDataRightsActivities({ db, dingtalk, config, logger }: Act
   }
 }
 
+type LockedRecord = NonNullable<Awaited<ReturnType<typeof lockOwnRecord>>>;
+
 /**
  * The corrected answers stored with the severity and reasons they give — the same assessment a
  * submission of these answers on that day gets (field rules and history rules over the days
  * before) — and the day's review brought in line (reviewAfterCorrection says how). What changed
  * goes into the request's outcome and so into its audit row: severities, never answers.
+ *
+ * `reassessed`: a later day whose history rules read the corrected one, with its own answers;
+ * null when its severity and reasons stay as they were (nothing is written).
  */
 async function reassessCorrected(
   trx: Transaction<Database>,
-  rec: NonNullable<Awaited<ReturnType<typeof lockOwnRecord>>>,
+  rec: LockedRecord,
   answers: Record<string, unknown>,
   form: FormDefinition | undefined,
+  why: 'corrected' | 'reassessed' = 'corrected',
 ) {
   const k = keyringOf(trx);
   // A record without a form version (none to assess against) keeps its severity and reasons.
@@ -256,10 +275,21 @@ async function reassessCorrected(
         await recordHistoryBefore(trx, rec.employee_id, rec.work_date, HISTORY_DAYS),
       )
     : { severity: rec.severity, reasons: openReasons(rec.reasons_ct, k) };
+  const sameSeverity = assessment.severity === rec.severity;
+  if (
+    why === 'reassessed' &&
+    sameSeverity &&
+    JSON.stringify(assessment.reasons) === JSON.stringify(openReasons(rec.reasons_ct, k))
+  )
+    return null;
   await setCorrectedRecord(trx, rec.id, {
     ...sealRecordFields({ answers, reasons: assessment.reasons }, k),
     severity: assessment.severity,
   });
+  const severity = { before: rec.severity, after: assessment.severity };
+  // a later day's review hears of it only when its severity moved
+  if (why === 'reassessed' && sameSeverity)
+    return { severity, review: { action: 'none' as const, reviewId: null } };
   const review = await lockReviewOfRecord(trx, rec.id);
   const action = reviewAfterCorrection(
     { isCurrent: rec.is_current, severity: assessment.severity },
@@ -272,17 +302,60 @@ async function reassessCorrected(
     if (reviewId !== null)
       await enqueueOutbox(trx, [outboxStart(anomalyReview, reviewWorkflowId(rec.id), { reviewId })]);
   } else if (review && (action === 'update' || action === 'note')) {
+    // an open review keeps the severity it was opened with when the record became normal (the
+    // reviewer still decides it; the note says what the correction gave)
+    const newSeverity =
+      action === 'update' && assessment.severity !== 'normal' && assessment.severity !== review.severity
+        ? assessment.severity
+        : undefined;
     await updateReview(
       trx,
       review.id,
-      { at: new Date().toISOString(), event: 'corrected', recordId: rec.id, severity: assessment.severity },
-      // an open review keeps the severity it was opened with when the record became normal (the
-      // reviewer still decides it; the note says what the correction gave)
-      action === 'update' && assessment.severity !== 'normal' ? { severity: assessment.severity } : {},
+      { at: new Date().toISOString(), event: why, recordId: rec.id, severity: assessment.severity },
+      newSeverity ? { severity: newSeverity } : {},
     );
+    // the running review's escalation deadline follows the new severity
+    if (newSeverity)
+      await enqueueOutbox(trx, [
+        outboxSignal(reviewWorkflowId(review.record_id), severityChangedSignal, { severity: newSeverity }),
+      ]);
   }
   return {
-    severity: { before: rec.severity, after: assessment.severity },
+    severity,
     review: { action, reviewId },
   };
+}
+
+/**
+ * The days after a corrected record whose history rules read it (HISTORY_DAYS back), assessed
+ * again in date order, each with its own answers and form; a day that changed carries the reach
+ * on to the days that read it in turn. Returns the days whose severity moved.
+ */
+async function reassessLaterDays(trx: Transaction<Database>, db: DB, corrected: LockedRecord) {
+  const k = keyringOf(trx);
+  const moved: {
+    recordId: number;
+    workDate: string;
+    severity: { before: string; after: string };
+    review: { action: string; reviewId: number | null };
+  }[] = [];
+  let reach = addDays(corrected.work_date, HISTORY_DAYS);
+  for (const later of await lockLaterCurrentRecords(trx, corrected.employee_id, corrected.work_date)) {
+    if (later.work_date > reach) break;
+    const form =
+      later.form_version === null ? undefined : await findFormVersionCached(db, later.form_version);
+    if (!form) continue;
+    const result = await reassessCorrected(
+      trx,
+      later,
+      openAnswers(later.answers_ct, k),
+      form.definition,
+      'reassessed',
+    );
+    if (!result) continue;
+    reach = addDays(later.work_date, HISTORY_DAYS);
+    if (result.severity.before !== result.severity.after)
+      moved.push({ recordId: later.id, workDate: later.work_date, ...result });
+  }
+  return moved;
 }

@@ -192,7 +192,7 @@ export type { ReviewStatus };
 export interface ReviewHistoryEntry {
   at: string;
   /** corrected: an approved data request changed the answers of the record (the severity they give) */
-  event: 'opened' | 'notified_manager' | 'escalated' | 'decision' | 'recheck_submitted' | 'corrected';
+  event: 'opened' | 'notified_manager' | 'escalated' | 'decision' | 'recheck_submitted' | 'corrected' | 'reassessed';
   actorId?: number;
   decision?: string;
   /** sealed in the table (db/sealed-fields.ts), plain once read through the repository */

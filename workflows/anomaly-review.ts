@@ -8,6 +8,7 @@ import {
   decideUpdate,
   recheckSignal,
   reviewStatusQuery,
+  severityChangedSignal,
   type DecideInput,
   type DecideResult,
   type ReviewState,
@@ -51,6 +52,12 @@ export async function anomalyReview(input: AnomalyReviewInput): Promise<ReviewSt
     state.currentRecordId = s.recordId;
     state.severity = s.severity;
     if (!final()) state.status = 'pending';
+    generation++;
+  });
+  // The escalation deadline runs again, from now, with the new severity's time.
+  setHandler(severityChangedSignal, ({ severity }) => {
+    if (final() || severity === state.severity) return;
+    state.severity = severity;
     generation++;
   });
   setHandler(

@@ -82,6 +82,9 @@ export interface RecheckSignal {
 }
 export const recheckSignal = defineSignal<[RecheckSignal]>('recheck');
 
+/** An approved correction changed the severity of an open review's record (its deadline follows). */
+export const severityChangedSignal = defineSignal<[{ severity: Severity }]>('severityChanged');
+
 export interface ReviewState {
   reviewId: number;
   status: ReviewStatus;

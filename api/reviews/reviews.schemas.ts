@@ -16,7 +16,15 @@ const reviewerSource = z.enum(['manager', 'hr_contact', 'company_hr', 'none']);
 /** One event of a review's history (the comment opened). */
 export const reviewHistoryEntrySchema = z.strictObject({
   at: z.string(),
-  event: z.enum(['opened', 'notified_manager', 'escalated', 'decision', 'recheck_submitted', 'corrected']),
+  event: z.enum([
+    'opened',
+    'notified_manager',
+    'escalated',
+    'decision',
+    'recheck_submitted',
+    'corrected',
+    'reassessed',
+  ]),
   actorId: id.optional(),
   decision: z.string().optional(),
   comment: z.string().optional(),

@@ -191,24 +191,39 @@ export function recordsWithLocationsBefore(trx: Transaction<Database>, beforeDat
 }
 
 /** One of the employee's records, locked for a correction. */
+const ownRecordColumns = [
+  'id',
+  'employee_id',
+  'department_id',
+  'work_date',
+  'is_current',
+  'severity',
+  'answers_ct',
+  'reasons_ct',
+  'form_version',
+] as const;
+
 export function lockOwnRecord(trx: Transaction<Database>, employeeId: number, recordId: number) {
   return trx
     .selectFrom('health_records')
-    .select([
-      'id',
-      'employee_id',
-      'department_id',
-      'work_date',
-      'is_current',
-      'severity',
-      'answers_ct',
-      'reasons_ct',
-      'form_version',
-    ])
+    .select(ownRecordColumns)
     .where('id', '=', recordId)
     .where('employee_id', '=', employeeId)
     .forUpdate()
     .executeTakeFirst();
+}
+
+/** The employee's current records after `workDate`, oldest first, locked (a correction's later days). */
+export function lockLaterCurrentRecords(trx: Transaction<Database>, employeeId: number, workDate: string) {
+  return trx
+    .selectFrom('health_records')
+    .select(ownRecordColumns)
+    .where('employee_id', '=', employeeId)
+    .where('is_current', '=', true)
+    .where('work_date', '>', workDate)
+    .orderBy('work_date')
+    .forUpdate()
+    .execute();
 }
 
 /**

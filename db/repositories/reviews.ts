@@ -57,7 +57,7 @@ export async function reviewIdOfRecord(db: Q, recordId: number): Promise<number 
 export function lockReviewOfRecord(trx: Transaction<Database>, recordId: number) {
   return trx
     .selectFrom('reviews')
-    .select(['id', 'status', 'severity', 'current_record_id'])
+    .select(['id', 'record_id', 'status', 'severity', 'current_record_id'])
     .where((eb) => eb.or([eb('record_id', '=', recordId), eb('current_record_id', '=', recordId)]))
     .forUpdate()
     .executeTakeFirst();

@@ -18,6 +18,7 @@ import type { FormDefinition } from '../../domain/forms/form-definition.ts';
 import { addDays, workDateAt } from '../../domain/zoned-time.ts';
 import { getPolicy } from '../../db/repositories/policy.ts';
 import type { dataRetention } from '../../workflows/data-retention.ts';
+import { reviewStatusQuery } from '../../workflows/messages.ts';
 import { reviewWorkflowId } from '../../domain/workflow-ids.ts';
 import { codePhotoField, noisePng } from '../helpers/checkin-page.ts';
 import { eventually, newKey, TestContext, validAnswers, type TestDepartment } from '../helpers/context.ts';
@@ -44,7 +45,7 @@ before(async () => {
       EXPORT_DIR: dir,
     },
   });
-  dept = await ctx.department({ size: 12 });
+  dept = await ctx.department({ size: 13 });
   // company-wide HR, who hears of escalated requests
   const hrDept = await ctx.department({ size: 1, hr: false });
   const hrPerson = hrDept.members[0] as { id: number; userId: string };
@@ -396,9 +397,26 @@ describe('correction and deletion requests', () => {
     const [audit] = (await auditRows('data_requests.approve', String(e.id))).slice(-1);
     assert.deepEqual((audit?.detail as { severity: unknown }).severity, { before: 'normal', after: 'red' });
 
+    // 38.5 → 37.6: a warning; the open review and its running workflow follow, so the manager gets
+    // the warning's time (2 h here) before HR is brought in, not red's 30 min
+    const mild = await correct(37.6);
+    assert.deepEqual([mild.severity, mild.review.action], [{ before: 'red', after: 'warning' }, 'update']);
+    const handle = ctx.temporal.workflow.getHandle(reviewWorkflowId(recordId));
+    const state = await eventually(
+      async () => {
+        const st = await handle.query(reviewStatusQuery);
+        return st.severity === 'warning' ? st : null;
+      },
+      30_000,
+      'the review workflow to learn the new severity',
+    );
+    const hoursLeft = (Date.parse(state.deadline ?? '') - Date.now()) / 3600_000;
+    assert.ok(hoursLeft > 1.5 && hoursLeft <= 2, `the deadline follows the warning's time (${hoursLeft} h)`);
+    assert.equal(state.status, 'pending');
+
     // and back to 36.5: normal again; the open review stays for its reviewer, with the correction noted
     const down = await correct(36.5);
-    assert.deepEqual(down.severity, { before: 'red', after: 'normal' });
+    assert.deepEqual(down.severity, { before: 'warning', after: 'normal' });
     assert.equal(down.review.action, 'update');
     const normal = await stored();
     assert.equal(normal.severity, 'normal');
@@ -413,6 +431,77 @@ describe('correction and deletion requests', () => {
     assert.equal(reviewNow.status, 'pending');
     const last = reviewNow.history.at(-1);
     assert.deepEqual([last?.event, last?.severity, last?.recordId], ['corrected', 'normal', recordId]);
+  });
+
+  test('correcting a day assesses the later days whose history rules read it: severity, review and its workflow', async () => {
+    const e = member(12);
+    // yesterday 37.6 (a warning), today 37.6 again: two warnings running make today red
+    const yesterdayId = await seedRecord(e.id, addDays(today, -1), { review: true });
+    const sick = await ctx.submit(e.id, {
+      idempotencyKey: newKey(),
+      answers: { ...validAnswers, temperature: 37.6 },
+    });
+    assert.equal(sick.status, 201, JSON.stringify(sick.body));
+    const todayId = (sick.body.record as { id: number; severity: string }).id;
+    assert.equal((sick.body.record as { severity: string }).severity, 'red');
+    const handle = ctx.temporal.workflow.getHandle(reviewWorkflowId(todayId));
+    await eventually(
+      async () => (await handle.query(reviewStatusQuery).catch(() => null))?.severity === 'red',
+      30_000,
+      'the red review running',
+    );
+
+    // yesterday was 36.5 after all: today is a warning on its own temperature, no longer red
+    const filed = await me(e.id, 'POST', '/data-requests', {
+      kind: 'correction',
+      recordId: String(yesterdayId),
+      message: '昨天体温应为 36.5',
+    });
+    assert.equal(filed.status, 202);
+    const decided = await decide(filed.body.id as string, {
+      decision: 'approve',
+      reason: '已核实',
+      corrections: { temperature: 36.5 },
+    });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    const outcome = decided.body.outcome as { severity: unknown; laterDays?: unknown };
+    assert.deepEqual(outcome.severity, { before: 'warning', after: 'normal' });
+    assert.deepEqual(outcome.laterDays, [
+      {
+        recordId: todayId,
+        workDate: today,
+        severity: { before: 'red', after: 'warning' },
+        review: { action: 'update', reviewId: sick.body.reviewId },
+      },
+    ]);
+    const todayRow = await ctx.db
+      .selectFrom('health_records')
+      .select(['severity', 'reasons_ct'])
+      .where('id', '=', todayId)
+      .executeTakeFirstOrThrow();
+    assert.equal(todayRow.severity, 'warning');
+    assert.deepEqual(
+      openReasons(todayRow.reasons_ct, keyringOf(ctx.db)).map((r) => [r.source, r.severity]),
+      [['temperature', 'warning']],
+    );
+    const review = await ctx.db
+      .selectFrom('reviews')
+      .select(['severity', 'status', 'history'])
+      .where('record_id', '=', todayId)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([review.severity, review.status], ['warning', 'pending']);
+    const last = review.history.at(-1);
+    assert.deepEqual([last?.event, last?.severity, last?.recordId], ['reassessed', 'warning', todayId]);
+    const state = await eventually(
+      async () => {
+        const st = await handle.query(reviewStatusQuery);
+        return st.severity === 'warning' ? st : null;
+      },
+      30_000,
+      'the review workflow to learn the new severity',
+    );
+    const hoursLeft = (Date.parse(state.deadline ?? '') - Date.now()) / 3600_000;
+    assert.ok(hoursLeft > 1.5 && hoursLeft <= 2, `the deadline follows the warning's time (${hoursLeft} h)`);
   });
 
   test('an undecided request reminds HR and escalates to company-wide HR after the deadline', async () => {

@@ -347,6 +347,8 @@ export const appEn = {
       decision: '%{name} decided: %{decision}',
       recheck_submitted: 'The employee re-measured and submitted again',
       corrected: 'An approved correction request changed the answers, assessed again as: %{severity}',
+      reassessed:
+        'An earlier day of this person was corrected; the history rules assessed this record again as: %{severity}',
     },
   },
   review_errors: {

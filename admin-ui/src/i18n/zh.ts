@@ -375,6 +375,7 @@ export const appZh = {
       decision: '%{name} 处理：%{decision}',
       recheck_submitted: '员工已复测并重新提交',
       corrected: 'HR 批准的更正申请修改了回答，重新评估为：%{severity}',
+      reassessed: '此人之前某天的记录已更正，按历史规则重新评估本条记录为：%{severity}',
     },
   },
   review_errors: {

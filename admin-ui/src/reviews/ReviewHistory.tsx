@@ -21,8 +21,8 @@ export const ReviewHistory = ({ page }: { page: ReviewPageData }) => {
         ? t(`review_page.event.${h.event}`, { names: names(h.to) })
         : t(`review_page.event.${h.event === 'escalated' ? 'escalated_nobody' : 'notified_nobody'}`);
     }
-    if (h.event === 'corrected')
-      return t('review_page.event.corrected', { severity: t(`app.severity.${h.severity ?? 'normal'}`) });
+    if (h.event === 'corrected' || h.event === 'reassessed')
+      return t(`review_page.event.${h.event}`, { severity: t(`app.severity.${h.severity ?? 'normal'}`) });
     return t(`review_page.event.${h.event}`, { names: '' }).trim();
   };
   return (

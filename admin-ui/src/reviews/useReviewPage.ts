@@ -30,7 +30,7 @@ export interface ReviewPageData {
   }[];
   history: {
     at: string;
-    event: 'opened' | 'notified_manager' | 'escalated' | 'decision' | 'recheck_submitted' | 'corrected';
+    event: 'opened' | 'notified_manager' | 'escalated' | 'decision' | 'recheck_submitted' | 'corrected' | 'reassessed';
     actorId?: number;
     decision?: string;
     comment?: string;
