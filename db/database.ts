@@ -3,7 +3,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { DaySchedule } from '../domain/day-schedule.ts';
 import type { AnomalyReason } from '../domain/anomaly/evaluate.ts';
 import type { FormDefinition, Severity } from '../domain/forms/form-definition.ts';
-import type { ReviewStatus } from '../domain/review-status.ts';
+import type { ReviewHistoryEvent, ReviewStatus } from '../domain/review-status.ts';
 import type { DataRequestKind, DataRequestStatus } from '../domain/privacy/data-request.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -191,8 +191,7 @@ export type { ReviewStatus };
 
 export interface ReviewHistoryEntry {
   at: string;
-  /** corrected: an approved data request changed the answers of the record (the severity they give) */
-  event: 'opened' | 'notified_manager' | 'escalated' | 'decision' | 'recheck_submitted' | 'corrected' | 'reassessed';
+  event: ReviewHistoryEvent;
   actorId?: number;
   decision?: string;
   /** sealed in the table (db/sealed-fields.ts), plain once read through the repository */

@@ -1,6 +1,6 @@
 // What the review routes answer (their contracts' response schemas).
 import { z } from 'zod';
-import { reviewStatuses } from '../../domain/review-status.ts';
+import { reviewHistoryEvents, reviewStatuses } from '../../domain/review-status.ts';
 import {
   anomalyReason,
   calendarDate,
@@ -16,15 +16,7 @@ const reviewerSource = z.enum(['manager', 'hr_contact', 'company_hr', 'none']);
 /** One event of a review's history (the comment opened). */
 export const reviewHistoryEntrySchema = z.strictObject({
   at: z.string(),
-  event: z.enum([
-    'opened',
-    'notified_manager',
-    'escalated',
-    'decision',
-    'recheck_submitted',
-    'corrected',
-    'reassessed',
-  ]),
+  event: z.enum(reviewHistoryEvents),
   actorId: id.optional(),
   decision: z.string().optional(),
   comment: z.string().optional(),

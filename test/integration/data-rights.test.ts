@@ -146,6 +146,25 @@ const countOf = async (table: 'health_records' | 'attachments' | 'reviews', empl
     ).n,
   );
 
+/**
+ * The running review of `recordId` once it has learnt its record is a warning: its escalation
+ * deadline is the warning's time (2 h by default) from the correction, not red's 30 min.
+ */
+async function warningClock(recordId: number) {
+  const handle = ctx.temporal.workflow.getHandle(reviewWorkflowId(recordId));
+  const state = await eventually(
+    async () => {
+      const st = await handle.query(reviewStatusQuery);
+      return st.severity === 'warning' ? st : null;
+    },
+    30_000,
+    'the review workflow to learn the new severity',
+  );
+  const hoursLeft = (Date.parse(state.deadline ?? '') - Date.now()) / 3600_000;
+  assert.ok(hoursLeft > 1.5 && hoursLeft <= 2, `the deadline follows the warning's time (${hoursLeft} h)`);
+  return state;
+}
+
 /** A stored record's answers, opened with the database's keyring. */
 const storedAnswers = async (recordId: number) =>
   openAnswers(
@@ -401,18 +420,7 @@ describe('correction and deletion requests', () => {
     // the warning's time (2 h here) before HR is brought in, not red's 30 min
     const mild = await correct(37.6);
     assert.deepEqual([mild.severity, mild.review.action], [{ before: 'red', after: 'warning' }, 'update']);
-    const handle = ctx.temporal.workflow.getHandle(reviewWorkflowId(recordId));
-    const state = await eventually(
-      async () => {
-        const st = await handle.query(reviewStatusQuery);
-        return st.severity === 'warning' ? st : null;
-      },
-      30_000,
-      'the review workflow to learn the new severity',
-    );
-    const hoursLeft = (Date.parse(state.deadline ?? '') - Date.now()) / 3600_000;
-    assert.ok(hoursLeft > 1.5 && hoursLeft <= 2, `the deadline follows the warning's time (${hoursLeft} h)`);
-    assert.equal(state.status, 'pending');
+    assert.equal((await warningClock(recordId)).status, 'pending');
 
     // and back to 36.5: normal again; the open review stays for its reviewer, with the correction noted
     const down = await correct(36.5);
@@ -492,16 +500,7 @@ describe('correction and deletion requests', () => {
     assert.deepEqual([review.severity, review.status], ['warning', 'pending']);
     const last = review.history.at(-1);
     assert.deepEqual([last?.event, last?.severity, last?.recordId], ['reassessed', 'warning', todayId]);
-    const state = await eventually(
-      async () => {
-        const st = await handle.query(reviewStatusQuery);
-        return st.severity === 'warning' ? st : null;
-      },
-      30_000,
-      'the review workflow to learn the new severity',
-    );
-    const hoursLeft = (Date.parse(state.deadline ?? '') - Date.now()) / 3600_000;
-    assert.ok(hoursLeft > 1.5 && hoursLeft <= 2, `the deadline follows the warning's time (${hoursLeft} h)`);
+    await warningClock(todayId);
   });
 
   test('an undecided request reminds HR and escalates to company-wide HR after the deadline', async () => {

@@ -1,6 +1,7 @@
 // The review page's data from /api/ra/reviews/:id (getOne): readings, who decided, who it waits for, whether
 // the signed-in person may decide, and the names its history refers to.
 import { useQuery } from '@tanstack/react-query';
+import type { ReviewHistoryEvent } from '../../../domain/review-status.ts';
 import { getJson } from '../dataProvider.ts';
 
 type Text = { zh: string; en: string };
@@ -30,7 +31,7 @@ export interface ReviewPageData {
   }[];
   history: {
     at: string;
-    event: 'opened' | 'notified_manager' | 'escalated' | 'decision' | 'recheck_submitted' | 'corrected' | 'reassessed';
+    event: ReviewHistoryEvent;
     actorId?: number;
     decision?: string;
     comment?: string;
