@@ -333,12 +333,9 @@ async function reassessCorrected(
  */
 async function reassessLaterDays(trx: Transaction<Database>, db: DB, corrected: LockedRecord) {
   const k = keyringOf(trx);
-  const moved: {
-    recordId: number;
-    workDate: string;
-    severity: { before: string; after: string };
-    review: { action: string; reviewId: number | null };
-  }[] = [];
+  const moved: ({ recordId: number; workDate: string } & NonNullable<
+    Awaited<ReturnType<typeof reassessCorrected>>
+  >)[] = [];
   let reach = addDays(corrected.work_date, HISTORY_DAYS);
   for (const later of await lockLaterCurrentRecords(trx, corrected.employee_id, corrected.work_date)) {
     if (later.work_date > reach) break;
@@ -352,10 +349,10 @@ async function reassessLaterDays(trx: Transaction<Database>, db: DB, corrected: 
       form.definition,
       'reassessed',
     );
-    if (!result) continue;
+    // only a severity that moved changes what the days after this one read
+    if (!result || result.severity.before === result.severity.after) continue;
     reach = addDays(later.work_date, HISTORY_DAYS);
-    if (result.severity.before !== result.severity.after)
-      moved.push({ recordId: later.id, workDate: later.work_date, ...result });
+    moved.push({ recordId: later.id, workDate: later.work_date, ...result });
   }
   return moved;
 }

@@ -190,39 +190,35 @@ export function recordsWithLocationsBefore(trx: Transaction<Database>, beforeDat
     .execute();
 }
 
-/** One of the employee's records, locked for a correction. */
-const ownRecordColumns = [
-  'id',
-  'employee_id',
-  'department_id',
-  'work_date',
-  'is_current',
-  'severity',
-  'answers_ct',
-  'reasons_ct',
-  'form_version',
-] as const;
-
-export function lockOwnRecord(trx: Transaction<Database>, employeeId: number, recordId: number) {
-  return trx
+/** A correction's view of the employee's records (what reassessing one needs), locked. */
+const lockRecordsForCorrection = (trx: Transaction<Database>, employeeId: number) =>
+  trx
     .selectFrom('health_records')
-    .select(ownRecordColumns)
-    .where('id', '=', recordId)
+    .select([
+      'id',
+      'employee_id',
+      'department_id',
+      'work_date',
+      'is_current',
+      'severity',
+      'answers_ct',
+      'reasons_ct',
+      'form_version',
+    ])
     .where('employee_id', '=', employeeId)
-    .forUpdate()
-    .executeTakeFirst();
+    .forUpdate();
+
+/** One of the employee's records, locked for a correction. */
+export function lockOwnRecord(trx: Transaction<Database>, employeeId: number, recordId: number) {
+  return lockRecordsForCorrection(trx, employeeId).where('id', '=', recordId).executeTakeFirst();
 }
 
 /** The employee's current records after `workDate`, oldest first, locked (a correction's later days). */
 export function lockLaterCurrentRecords(trx: Transaction<Database>, employeeId: number, workDate: string) {
-  return trx
-    .selectFrom('health_records')
-    .select(ownRecordColumns)
-    .where('employee_id', '=', employeeId)
+  return lockRecordsForCorrection(trx, employeeId)
     .where('is_current', '=', true)
     .where('work_date', '>', workDate)
     .orderBy('work_date')
-    .forUpdate()
     .execute();
 }
 
